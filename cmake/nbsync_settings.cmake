@@ -1,0 +1,24 @@
+# nbsync_warnings: one INTERFACE target that every nbsync target links PRIVATE.
+add_library(nbsync_warnings INTERFACE)
+target_compile_options(nbsync_warnings INTERFACE -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor
+                                                 -Wold-style-cast -Wcast-align -Wunused -Woverloaded-virtual)
+if(NBSYNC_WERROR)
+  target_compile_options(nbsync_warnings INTERFACE -Werror)
+endif()
+
+# Sanitizers apply to every target, third-party static code included, so they are global flags.
+if(NBSYNC_SANITIZE)
+  if(NOT NBSYNC_SANITIZE MATCHES "^(address,undefined|address|undefined|thread)$")
+    message(FATAL_ERROR "NBSYNC_SANITIZE must be 'address,undefined', 'address', 'undefined' or 'thread', not '${NBSYNC_SANITIZE}'")
+  endif()
+  add_compile_options(-fsanitize=${NBSYNC_SANITIZE} -fno-omit-frame-pointer -g)
+  add_link_options(-fsanitize=${NBSYNC_SANITIZE})
+endif()
+
+# nbsync_module(<folder> SOURCES ...): the static library nbsync_<folder>, with root-relative includes.
+function(nbsync_module name)
+  cmake_parse_arguments(ARG "" "" "SOURCES" ${ARGN})
+  add_library(nbsync_${name} STATIC ${ARG_SOURCES})
+  target_include_directories(nbsync_${name} PUBLIC ${PROJECT_SOURCE_DIR})
+  target_link_libraries(nbsync_${name} PRIVATE nbsync_warnings)
+endfunction()

@@ -1,0 +1,103 @@
+#include "daemon/cli.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <filesystem>
+#include <iostream>
+#include <string>
+
+#include "daemon/config.hpp"
+
+namespace nbsync::daemon {
+namespace {
+
+constexpr int k_exit_usage = 2;
+constexpr const char* k_default_config = "/etc/nbsync/nbsync.toml";
+
+struct Options {
+  std::filesystem::path config = k_default_config;
+  bool once = false;
+  bool json = false;
+};
+
+// A subcommand that is part of the plan but not built yet says so plainly.
+int not_implemented(const std::string& name, int issue) {
+  std::cerr << "nbsync: error: '" << name << "' is not implemented yet (tracked in issue " << issue << ")\n";
+  return k_exit_usage;
+}
+
+void add_config_option(CLI::App* command, Options& options) {
+  command->add_option("-c,--config", options.config, "Configuration file")
+      ->capture_default_str()
+      ->type_name("FILE");
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+  CLI::App app{"nbsync: back up network device configurations listed in NetBox, over SSH, into SQLite.", "nbsync"};
+  app.set_version_flag("--version", std::string("nbsync ") + NBSYNC_VERSION);
+  app.require_subcommand(1);
+  Options options;
+
+  auto* run = app.add_subcommand("run", "Run backup cycles in the foreground (one with --once)");
+  add_config_option(run, options);
+  run->add_flag("--once", options.once, "Run one cycle and exit");
+  run->add_flag("--json", options.json, "Print the cycle summary as JSON");
+
+  auto* daemon = app.add_subcommand("daemon", "Run as a service: cycles on a schedule until SIGTERM");
+  add_config_option(daemon, options);
+
+  auto* history = app.add_subcommand("history", "List the stored versions of a device's config");
+  auto* show = app.add_subcommand("show", "Print a stored config");
+  auto* diff = app.add_subcommand("diff", "Show what changed between two versions of a device's config");
+  auto* search = app.add_subcommand("search", "Search every device's latest config with a regular expression");
+  auto* compliance = app.add_subcommand("compliance", "Check the latest configs against rules");
+  auto* netbox_setup = app.add_subcommand("netbox-setup", "Create nbsync's custom fields and links in NetBox");
+  auto* status = app.add_subcommand("status", "Show the last cycle, failing devices and the outbox");
+  for (auto* command : {history, show, diff, search, compliance, netbox_setup, status}) {
+    add_config_option(command, options);
+    command->allow_extras();  // their own arguments arrive with their issues
+  }
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "nbsync: error: " << e.what() << " (see nbsync --help)\n";
+    return k_exit_usage;
+  }
+
+  try {
+    if (run->parsed() || daemon->parsed()) {
+      const Config config = load_config(options.config);
+      (void)config;
+      return not_implemented(run->parsed() ? "run" : "daemon", run->parsed() ? 6 : 9);
+    }
+    if (netbox_setup->parsed()) {
+      return not_implemented("netbox-setup", 7);
+    }
+    if (status->parsed()) {
+      return not_implemented("status", 9);
+    }
+    for (auto* command : {history, show, diff, search, compliance}) {
+      if (command->parsed()) {
+        return not_implemented(command->get_name(), 8);
+      }
+    }
+  } catch (const ConfigError& e) {
+    std::cerr << "nbsync: error: " << e.what() << "\n";
+    return k_exit_usage;
+  } catch (const std::exception& e) {
+    std::cerr << "nbsync: error: " << e.what() << "\n";
+    return k_exit_usage;
+  }
+  return k_exit_usage;
+}
+
+}  // namespace nbsync::daemon

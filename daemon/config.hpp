@@ -1,0 +1,93 @@
+#pragma once
+// nbsync's whole configuration, read from one TOML file and validated once by
+// load_config(). After loading, every value is present and in range, and every secret
+// has been read from its file or environment variable. Keys are documented in
+// systemd/nbsync.example.toml.
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "types/secret.hpp"
+
+namespace nbsync::daemon {
+
+// A configuration problem, already worded for the user: "file:line: key: what was expected".
+class ConfigError : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
+struct DeviceFilters {
+  std::vector<std::string> site, role, tag, platform, tenant;  // NetBox slugs, OR within a key (tag: AND)
+  std::vector<std::string> status{"active"};                     // NetBox status values in scope
+  std::map<std::string, std::string> custom_fields;             // cf_<name>=<value>
+};
+
+struct NetboxConfig {
+  std::string url;  // base URL, no trailing slash: https://netbox.example.com
+  Secret token;
+  std::chrono::milliseconds timeout{30000};
+  bool verify_tls = true;
+  std::string ca_file;
+  int page_size = 1000;
+  DeviceFilters filters;
+};
+
+struct Credential {
+  std::string username;
+  Secret password;
+  std::string private_key_file;
+  Secret enable_secret;
+};
+
+// Credentials used instead of the default for devices of a platform and/or with a tag.
+struct CredentialOverride {
+  std::string platform;  // NetBox platform slug; empty: any
+  std::string tag;       // NetBox tag slug; empty: any
+  Credential credential;
+};
+
+struct SshConfig {
+  std::uint16_t port = 22;
+  std::string port_custom_field;  // NetBox custom field that overrides the port per device
+  int workers = 32;
+  std::chrono::milliseconds connect_timeout{10000};
+  std::chrono::milliseconds login_timeout{20000};
+  std::chrono::milliseconds command_idle_timeout{30000};
+  std::chrono::milliseconds command_timeout{120000};
+  std::size_t max_config_bytes = 8u << 20;
+  int retries = 2;
+  std::string host_key_policy = "tofu";  // "tofu" (trust on first use) or "strict"
+  std::filesystem::path profiles_dir;    // user profiles that add to or override the shipped ones
+};
+
+struct StorageConfig {
+  std::filesystem::path database = "/var/lib/nbsync/nbsync.db";
+  bool mask_secrets = true;
+};
+
+struct LogConfig {
+  std::string level = "info";    // trace, debug, info, warn, error
+  std::string format = "plain";  // plain or json
+};
+
+struct Config {
+  std::filesystem::path source;  // the file this came from
+  NetboxConfig netbox;
+  SshConfig ssh;
+  Credential credentials;
+  std::vector<CredentialOverride> credential_overrides;
+  std::map<std::string, std::string> platforms;  // NetBox platform slug -> profile name
+  StorageConfig storage;
+  LogConfig log;
+};
+
+// Reads and validates `path`. Relative paths inside the file are taken relative to the
+// file's directory. Throws ConfigError on the first problem.
+Config load_config(const std::filesystem::path& path);
+
+}  // namespace nbsync::daemon

@@ -1,0 +1,301 @@
+#include "daemon/detail/config_reader.hpp"
+
+#include <cerrno>
+#include <charconv>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "daemon/config.hpp"
+
+namespace nbsync::daemon::detail {
+namespace {
+
+std::string_view type_name(const toml::node& node) {
+  switch (node.type()) {
+    case toml::node_type::string: return "a string";
+    case toml::node_type::integer: return "an integer";
+    case toml::node_type::floating_point: return "a number";
+    case toml::node_type::boolean: return "a boolean";
+    case toml::node_type::array: return "an array";
+    case toml::node_type::table: return "a table";
+    case toml::node_type::date:
+    case toml::node_type::time:
+    case toml::node_type::date_time: return "a date/time";
+    case toml::node_type::none: break;
+  }
+  return "nothing";
+}
+
+// Splits "30s" into 30 and "s"; false when there is no leading number.
+bool split_number_unit(std::string_view text, std::uint64_t& number, std::string_view& unit) {
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
+  if (error != std::errc{} || end == text.data()) {
+    return false;
+  }
+  unit = text.substr(static_cast<std::size_t>(end - text.data()));
+  while (!unit.empty() && unit.front() == ' ') {
+    unit.remove_prefix(1);
+  }
+  return true;
+}
+
+}  // namespace
+
+ConfigReader::ConfigReader(const toml::table& table, std::filesystem::path file, std::string prefix)
+    : m_table(&table), m_file(std::move(file)), m_prefix(std::move(prefix)) {}
+
+std::string ConfigReader::where(const toml::node* node) const {
+  std::string out = m_file.string();
+  const auto& region = node != nullptr ? node->source() : m_table->source();
+  if (region.begin.line > 0) {
+    out.append(1, ':').append(std::to_string(region.begin.line));
+  }
+  return out;
+}
+
+void ConfigReader::fail(std::string_view key, const std::string& message) const {
+  const toml::node* node = m_table->get(key);
+  throw ConfigError(where(node) + ": " + m_prefix + std::string(key) + ": " + message);
+}
+
+void ConfigReader::fail_table(const std::string& message) const {
+  std::string name = m_prefix.empty() ? "(top level)" : m_prefix.substr(0, m_prefix.size() - 1);
+  throw ConfigError(where(nullptr) + ": " + name + ": " + message);
+}
+
+void ConfigReader::fail_type(std::string_view key, const toml::node& node, std::string_view expected) const {
+  fail(key, "expected " + std::string(expected) + ", got " + std::string(type_name(node)));
+}
+
+const toml::node* ConfigReader::find(std::string_view key) {
+  m_known.emplace(key);
+  return m_table->get(key);
+}
+
+std::optional<std::string> ConfigReader::string(std::string_view key) {
+  const toml::node* node = find(key);
+  if (node == nullptr) {
+    return std::nullopt;
+  }
+  if (!node->is_string()) {
+    fail_type(key, *node, "a string");
+  }
+  return node->value<std::string>();
+}
+
+std::optional<std::int64_t> ConfigReader::integer(std::string_view key, std::int64_t min, std::int64_t max) {
+  const toml::node* node = find(key);
+  if (node == nullptr) {
+    return std::nullopt;
+  }
+  const std::string expected = "an integer from " + std::to_string(min) + " to " + std::to_string(max);
+  if (!node->is_integer()) {
+    fail_type(key, *node, expected);
+  }
+  const std::int64_t value = *node->value<std::int64_t>();
+  if (value < min || value > max) {
+    fail(key, "expected " + expected + ", got " + std::to_string(value));
+  }
+  return value;
+}
+
+std::optional<bool> ConfigReader::boolean(std::string_view key) {
+  const toml::node* node = find(key);
+  if (node == nullptr) {
+    return std::nullopt;
+  }
+  if (!node->is_boolean()) {
+    fail_type(key, *node, "true or false");
+  }
+  return node->value<bool>();
+}
+
+std::optional<std::chrono::milliseconds> ConfigReader::duration(std::string_view key) {
+  const toml::node* node = find(key);
+  if (node == nullptr) {
+    return std::nullopt;
+  }
+  static constexpr std::string_view k_expected = "a duration such as \"500ms\", \"30s\", \"5m\", \"2h\" or \"1d\"";
+  if (node->is_integer()) {
+    const std::int64_t seconds = *node->value<std::int64_t>();
+    if (seconds < 0) {
+      fail(key, "expected " + std::string(k_expected) + ", got a negative number");
+    }
+    return std::chrono::seconds(seconds);
+  }
+  if (!node->is_string()) {
+    fail_type(key, *node, k_expected);
+  }
+  const std::string text = *node->value<std::string>();
+  std::uint64_t number = 0;
+  std::string_view unit;
+  if (split_number_unit(text, number, unit)) {
+    const auto n = static_cast<std::int64_t>(number);
+    if (unit == "ms") return std::chrono::milliseconds(n);
+    if (unit == "s" || unit.empty()) return std::chrono::seconds(n);
+    if (unit == "m") return std::chrono::minutes(n);
+    if (unit == "h") return std::chrono::hours(n);
+    if (unit == "d") return std::chrono::hours(24 * n);
+  }
+  fail(key, "expected " + std::string(k_expected) + ", got \"" + text + "\"");
+}
+
+std::optional<std::uint64_t> ConfigReader::byte_size(std::string_view key) {
+  const toml::node* node = find(key);
+  if (node == nullptr) {
+    return std::nullopt;
+  }
+  static constexpr std::string_view k_expected = "a size such as \"512KiB\", \"8MiB\" or a number of bytes";
+  if (node->is_integer()) {
+    const std::int64_t bytes = *node->value<std::int64_t>();
+    if (bytes <= 0) {
+      fail(key, "expected " + std::string(k_expected) + ", got " + std::to_string(bytes));
+    }
+    return static_cast<std::uint64_t>(bytes);
+  }
+  if (!node->is_string()) {
+    fail_type(key, *node, k_expected);
+  }
+  const std::string text = *node->value<std::string>();
+  std::uint64_t number = 0;
+  std::string_view unit;
+  if (split_number_unit(text, number, unit) && number > 0) {
+    if (unit.empty() || unit == "B") return number;
+    if (unit == "KiB" || unit == "K") return number << 10;
+    if (unit == "MiB" || unit == "M") return number << 20;
+    if (unit == "GiB" || unit == "G") return number << 30;
+  }
+  fail(key, "expected " + std::string(k_expected) + ", got \"" + text + "\"");
+}
+
+std::optional<std::vector<std::string>> ConfigReader::string_list(std::string_view key) {
+  const toml::node* node = find(key);
+  if (node == nullptr) {
+    return std::nullopt;
+  }
+  if (node->is_string()) {
+    return std::vector<std::string>{*node->value<std::string>()};
+  }
+  const toml::array* array = node->as_array();
+  if (array == nullptr) {
+    fail_type(key, *node, "a string or an array of strings");
+  }
+  std::vector<std::string> out;
+  for (const toml::node& item : *array) {
+    if (!item.is_string()) {
+      fail_type(key, item, "an array of strings");
+    }
+    out.push_back(*item.value<std::string>());
+  }
+  return out;
+}
+
+std::optional<std::filesystem::path> ConfigReader::path(std::string_view key) {
+  auto text = string(key);
+  if (!text) {
+    return std::nullopt;
+  }
+  if (text->empty()) {
+    fail(key, "expected a file path, got an empty string");
+  }
+  std::filesystem::path p(*text);
+  if (p.is_relative()) {
+    p = m_file.parent_path() / p;
+  }
+  return p.lexically_normal();
+}
+
+std::optional<Secret> ConfigReader::secret(std::string_view key) {
+  const std::string file_key = std::string(key) + "_file";
+  const auto inline_value = string(key);
+  const auto file = path(file_key);
+  if (inline_value && file) {
+    fail(key, "set either " + std::string(key) + " = \"env:NAME\" or " + file_key + ", not both");
+  }
+  if (inline_value) {
+    if (!inline_value->starts_with("env:") || inline_value->size() == 4) {
+      // Never echo the value: it is probably the secret itself.
+      fail(key, "inline secrets are not accepted; use " + file_key + " = \"/path/to/file\" or " + std::string(key) +
+                    " = \"env:VARIABLE\"");
+    }
+    const std::string variable = inline_value->substr(4);
+    const char* value = std::getenv(variable.c_str());
+    if (value == nullptr || *value == '\0') {
+      fail(key, "environment variable " + variable + " is not set or empty");
+    }
+    return Secret(value, "env " + variable);
+  }
+  if (file) {
+    std::ifstream in(*file, std::ios::binary);
+    if (!in) {
+      fail(file_key, "cannot read " + file->string() + ": " + std::strerror(errno));
+    }
+    std::ostringstream content;
+    content << in.rdbuf();
+    std::string value = content.str();
+    while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) {
+      value.pop_back();
+    }
+    if (value.empty()) {
+      fail(file_key, file->string() + " is empty; it must hold the secret");
+    }
+    return Secret(std::move(value), "file " + file->string());
+  }
+  return std::nullopt;
+}
+
+std::optional<ConfigReader> ConfigReader::table(std::string_view key) {
+  const toml::node* node = find(key);
+  if (node == nullptr) {
+    return std::nullopt;
+  }
+  const toml::table* table = node->as_table();
+  if (table == nullptr) {
+    fail_type(key, *node, "a table");
+  }
+  return ConfigReader(*table, m_file, m_prefix + std::string(key) + ".");
+}
+
+std::vector<ConfigReader> ConfigReader::array_of_tables(std::string_view key) {
+  const toml::node* node = find(key);
+  std::vector<ConfigReader> out;
+  if (node == nullptr) {
+    return out;
+  }
+  const toml::array* array = node->as_array();
+  if (array == nullptr || !array->is_array_of_tables()) {
+    fail_type(key, *node, "an array of tables ([[" + m_prefix + std::string(key) + "]])");
+  }
+  std::size_t index = 0;
+  for (const toml::node& item : *array) {
+    out.emplace_back(*item.as_table(), m_file, m_prefix + std::string(key) + "[" + std::to_string(index++) + "].");
+  }
+  return out;
+}
+
+std::vector<std::string> ConfigReader::keys() {
+  std::vector<std::string> out;
+  for (const auto& [key, value] : *m_table) {
+    m_known.emplace(key.str());
+    out.emplace_back(key.str());
+  }
+  return out;
+}
+
+void ConfigReader::finish() const {
+  for (const auto& [key, value] : *m_table) {
+    if (m_known.find(key.str()) == m_known.end()) {
+      std::string known;
+      for (const auto& k : m_known) {
+        known += (known.empty() ? "" : ", ") + k;
+      }
+      const auto line = key.source().begin.line != 0 ? key.source().begin.line : value.source().begin.line;
+      throw ConfigError(m_file.string() + ":" + std::to_string(line) + ": " + m_prefix + std::string(key.str()) + ": unknown key (expected one of: " +
+                        known + ")");
+    }
+  }
+}
+
+}  // namespace nbsync::daemon::detail

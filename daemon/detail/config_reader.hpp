@@ -1,0 +1,57 @@
+#pragma once
+// Typed, checked access to one TOML table. Every getter records the key as known;
+// finish() then rejects any key nobody asked for. Errors carry "file:line: dotted.key:".
+#include <toml++/toml.h>
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "types/secret.hpp"
+
+namespace nbsync::daemon::detail {
+
+class ConfigReader {
+public:
+  ConfigReader(const toml::table& table, std::filesystem::path file, std::string prefix);
+
+  std::optional<std::string> string(std::string_view key);
+  std::optional<std::int64_t> integer(std::string_view key, std::int64_t min, std::int64_t max);
+  std::optional<bool> boolean(std::string_view key);
+  // "500ms", "30s", "5m", "2h", "1d", or an integer number of seconds.
+  std::optional<std::chrono::milliseconds> duration(std::string_view key);
+  // "10MiB", "512KiB", "1GiB", or an integer number of bytes.
+  std::optional<std::uint64_t> byte_size(std::string_view key);
+  // A string or an array of strings.
+  std::optional<std::vector<std::string>> string_list(std::string_view key);
+  // A path, made absolute against the config file's directory.
+  std::optional<std::filesystem::path> path(std::string_view key);
+  // `key = "env:NAME"` or `key_file = "path"`; an inline value is refused.
+  std::optional<Secret> secret(std::string_view key);
+  std::optional<ConfigReader> table(std::string_view key);
+  std::vector<ConfigReader> array_of_tables(std::string_view key);
+  // Every key of this table, for free-form maps (each one is then known).
+  std::vector<std::string> keys();
+
+  // Throws ConfigError for the first key no getter asked for.
+  void finish() const;
+  [[noreturn]] void fail(std::string_view key, const std::string& message) const;
+  [[noreturn]] void fail_table(const std::string& message) const;
+
+private:
+  const toml::node* find(std::string_view key);
+  [[noreturn]] void fail_type(std::string_view key, const toml::node& node, std::string_view expected) const;
+  std::string where(const toml::node* node) const;
+
+  const toml::table* m_table;
+  std::filesystem::path m_file;
+  std::string m_prefix;  // "netbox." for keys of [netbox]
+  std::set<std::string, std::less<>> m_known;
+};
+
+}  // namespace nbsync::daemon::detail
