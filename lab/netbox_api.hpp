@@ -1,0 +1,98 @@
+#pragma once
+// The lab's NetBox: a REST API that behaves like NetBox 4.2 for everything nbsync uses
+// (auth, paged device list with filters, device PATCH and bulk PATCH, custom fields,
+// journal entries, custom links, platforms, status), plus /lab/ control endpoints for
+// tests: add/remove/change devices, inject API faults, read request counters.
+// With a state directory, everything written through the API survives a restart.
+// Thread-safe: one mutex guards the fleet and the NetBox objects.
+#include <httplib.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "lab/api_faults.hpp"
+#include "lab/fleet.hpp"
+#include "lab/request_counters.hpp"
+
+namespace nbsync::lab {
+
+struct NetboxApiOptions {
+  std::string token;               // the one API token that is accepted
+  std::filesystem::path state_dir; // empty: nothing is kept across restarts
+};
+
+class NetboxApi {
+public:
+  NetboxApi(Fleet& fleet, NetboxApiOptions options);
+  NetboxApi(const NetboxApi&) = delete;
+  NetboxApi& operator=(const NetboxApi&) = delete;
+
+  void register_routes(httplib::Server& server);
+  // Writes the state file when something changed since the last flush (atomic rename).
+  void flush();
+
+  // Told when the inventory changes through /lab/devices (the SSH side follows it).
+  std::function<void(const LabDevice&)> on_device_added;
+  std::function<void(std::int64_t id)> on_device_removed;
+
+private:
+  using json = nlohmann::json;
+  struct Reply {
+    int status = 200;
+    json body;
+  };
+
+  // Routes (called with m_mutex held).
+  Reply list_devices(const httplib::Request& request, const std::string& base);
+  Reply patch_device(std::int64_t id, const json& body, const std::string& base);
+  Reply bulk_patch_devices(const json& body, const std::string& base);
+  Reply list_custom_fields(const httplib::Request& request, const std::string& base);
+  Reply create_custom_field(const json& body, const std::string& base);
+  Reply list_custom_links(const httplib::Request& request, const std::string& base);
+  Reply create_custom_link(const json& body, const std::string& base);
+  Reply list_journal(const httplib::Request& request, const std::string& base);
+  Reply create_journal(const json& body, const std::string& base);
+  Reply list_platforms(const httplib::Request& request, const std::string& base);
+  Reply lab_add_device(const json& body, const std::string& base);
+  Reply lab_change_device(std::int64_t id, const json& body, const std::string& base);
+
+  // Validates a device PATCH item; returns NetBox's error dict, empty when valid.
+  json validate_device_patch(const LabDevice& device, const json& patch) const;
+  void apply_device_patch(LabDevice& device, const json& patch);
+  std::vector<json> device_fields() const;
+  json render_device(const LabDevice& device, const std::string& base) const;
+  void touch(std::int64_t id);
+
+  void load_state();
+  json state_json() const;
+
+  void handle(const httplib::Request& request, httplib::Response& response,
+              const std::function<Reply(const std::string& base)>& route);
+
+  Fleet& m_fleet;
+  NetboxApiOptions m_options;
+  std::mutex m_mutex;
+  std::vector<json> m_custom_fields;  // definitions as created, plus id/created/last_updated
+  std::vector<json> m_custom_links;
+  std::vector<json> m_journal;        // oldest first
+  std::int64_t m_next_custom_field_id = 1;
+  std::int64_t m_next_custom_link_id = 1;
+  std::int64_t m_next_journal_id = 1;
+  std::set<std::int64_t> m_touched;   // devices that differ from the generated fleet
+  std::set<std::int64_t> m_removed;
+  std::int64_t m_generated_count;
+  bool m_dirty = false;
+  std::mutex m_flush_mutex;
+
+  ApiFaultQueue m_faults;
+  RequestCounters m_counters;
+};
+
+}  // namespace nbsync::lab

@@ -1,0 +1,39 @@
+#pragma once
+// Renders the lab's objects exactly as NetBox 4.2 serializes them (see
+// ../shared/netbox/openapi.json): devices (full and brief), custom fields, journal
+// entries, custom links, platforms. `base` is "http://host:port", taken from the request's
+// Host header as NetBox does, so `url` fields are absolute and followable.
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "lab/fleet.hpp"
+
+namespace nbsync::lab {
+
+inline constexpr const char* k_netbox_version = "4.2.2";
+inline constexpr const char* k_api_version = "4.2";
+
+struct DeviceRenderOptions {
+  bool brief = false;
+  bool include_config_context = true;
+};
+
+// `device_fields` are the custom field definitions that apply to dcim.device.
+nlohmann::json device_json(const Fleet& fleet, const LabDevice& device, const std::string& base,
+                           const std::vector<nlohmann::json>& device_fields, const DeviceRenderOptions& options);
+nlohmann::json brief_device_json(const LabDevice& device, const Fleet& fleet, const std::string& base);
+std::string device_display(const Fleet& fleet, const LabDevice& device);
+
+nlohmann::json custom_field_json(const nlohmann::json& definition, const std::string& base);
+nlohmann::json custom_link_json(const nlohmann::json& definition, const std::string& base);
+nlohmann::json journal_entry_json(const nlohmann::json& entry, const Fleet& fleet, const std::string& base);
+nlohmann::json platform_json(const Fleet& fleet, int platform_index, long device_count, const std::string& base);
+
+// {"value": v, "label": "Label"} for a NetBox choice field.
+nlohmann::json choice_value(const std::string& value);
+// The human label NetBox shows for a choice value: "decommissioning" -> "Decommissioning".
+std::string choice_label(const std::string& value);
+
+}  // namespace nbsync::lab
