@@ -19,7 +19,8 @@ struct Device {
   std::string tenant;        // tenant slug, empty when none
   std::string status;        // NetBox status value: active, offline, planned, ...
   std::vector<std::string> tags;  // tag slugs
-  std::string address;       // IP to dial, without mask
+  std::string address;       // IP to dial, without mask; a host name when address_from_dns
+  bool address_from_dns = false;
   std::uint16_t port = 22;   // SSH port
 };
 

@@ -1,0 +1,198 @@
+#include "inventory/netbox_client.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <set>
+#include <thread>
+#include <unordered_set>
+
+#include "http/http_client.hpp"
+#include "http/redact.hpp"
+#include "types/backoff.hpp"
+
+namespace nbsync::inventory {
+namespace {
+
+using json = nlohmann::json;
+
+std::string url_encode(const std::string& text) {
+  static constexpr char k_hex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += k_hex[c >> 4];
+      out += k_hex[c & 15];
+    }
+  }
+  return out;
+}
+
+// NetBox's reason from an error body: {"detail": ...}, field errors, or the start of the text.
+std::string netbox_reason(const std::string& body) {
+  const json parsed = json::parse(body, nullptr, false);
+  if (parsed.is_object() && parsed.contains("detail") && parsed["detail"].is_string()) {
+    return parsed["detail"].get<std::string>();
+  }
+  if (!parsed.is_discarded()) {
+    return parsed.dump().substr(0, 300);
+  }
+  std::string text = body.substr(0, 120);
+  std::replace(text.begin(), text.end(), '\n', ' ');
+  return text.empty() ? "no body" : "non-JSON body: " + text;
+}
+
+bool is_transient(long status) { return status == 0 || status == 408 || status == 429 || status >= 500; }
+
+}  // namespace
+
+struct NetboxClient::Fetch {
+  bool ok = false;
+  json body;
+};
+
+NetboxClient::NetboxClient(NetboxOptions options) : m_options(std::move(options)) {
+  http::HttpClientOptions http_options;
+  http_options.connect_timeout = std::min(m_options.timeout, std::chrono::milliseconds(10000));
+  http_options.total_timeout = m_options.timeout;
+  http_options.verify_tls = m_options.verify_tls;
+  http_options.ca_file = m_options.ca_file;
+  http_options.user_agent = "nbsync";
+  m_http = std::make_unique<http::HttpClient>(http_options);
+}
+
+NetboxClient::~NetboxClient() = default;
+
+std::string NetboxClient::devices_url(const DeviceQuery& query) const {
+  std::string url = m_options.url + "/api/dcim/devices/?limit=" + std::to_string(m_options.page_size);
+  if (m_options.parse.port_context_key.empty()) {
+    url += "&exclude=config_context";  // NetBox computes config context per device: skip the cost
+  }
+  auto add = [&url](const std::string& key, const std::vector<std::string>& values) {
+    for (const auto& value : values) {
+      url.append("&").append(key).append("=").append(url_encode(value));
+    }
+  };
+  add("site", query.site);
+  add("role", query.role);
+  add("tag", query.tag);
+  add("platform", query.platform);
+  add("tenant", query.tenant);
+  for (const auto& [name, value] : query.custom_fields) {
+    url.append("&cf_").append(url_encode(name)).append("=").append(url_encode(value));
+  }
+  return url;
+}
+
+NetboxClient::Fetch NetboxClient::fetch_json(const std::string& url, WalkResult& result) {
+  const std::string shown = http::redact_url(url);
+  std::string last_problem;
+  for (int attempt = 0; attempt < m_options.max_attempts; ++attempt) {
+    if (attempt > 0) {
+      ++result.retries;
+    }
+    const http::HttpResponse response =
+        m_http->send({"GET", url, {{"Authorization", "Token " + m_options.token.reveal()}, {"Accept", "application/json"}}, ""});
+    std::chrono::milliseconds wait = full_jitter_backoff(attempt, m_options.backoff_base, m_options.backoff_cap);
+    if (response.ok()) {
+      json body = json::parse(response.body, nullptr, false);
+      if (!body.is_discarded() && body.is_object()) {
+        return {true, std::move(body)};
+      }
+      last_problem = "NetBox answered 200 with a body that is not JSON (" + std::to_string(response.body.size()) + " bytes)";
+    } else if (is_transient(response.status)) {
+      last_problem = response.status == 0 ? response.error
+                                          : "NetBox answered " + std::to_string(response.status) + ": " + netbox_reason(response.body);
+      if (auto retry_after = response.retry_after()) {
+        // A proxy's Retry-After is honoured over our own backoff, within reason.
+        wait = std::max<std::chrono::milliseconds>(wait, std::min<std::chrono::milliseconds>(*retry_after, std::chrono::minutes(5)));
+      }
+    } else {
+      // 4xx: retrying will not help. Say what NetBox said and what to check.
+      std::string hint;
+      if (response.status == 403) hint = " (check netbox.token_file: the token is wrong, expired or lacks read permission on dcim.device)";
+      if (response.status == 400) hint = " (check [netbox.filters]: NetBox rejected a filter value)";
+      if (response.status == 404) hint = " (check netbox.url: it should be NetBox's base URL, without /api)";
+      result.error = "GET " + shown + ": NetBox answered " + std::to_string(response.status) + ": " +
+                     netbox_reason(response.body) + hint;
+      return {};
+    }
+    if (attempt + 1 < m_options.max_attempts) {
+      std::this_thread::sleep_for(wait);
+    }
+  }
+  result.error = "GET " + shown + ": gave up after " + std::to_string(m_options.max_attempts) + " attempts; last: " + last_problem;
+  return {};
+}
+
+WalkResult NetboxClient::walk_devices(const DeviceQuery& query, const PageHandler& on_page) {
+  WalkResult result;
+  std::unordered_set<std::int64_t> seen;
+  std::set<std::string> visited;
+  std::string url = devices_url(query);
+  while (!url.empty()) {
+    if (!visited.insert(url).second) {
+      result.error = "NetBox's next link repeats " + http::redact_url(url) + "; stopping to avoid a loop";
+      return result;
+    }
+    Fetch fetch = fetch_json(url, result);
+    if (!fetch.ok) {
+      return result;
+    }
+    const json& body = fetch.body;
+    if (!body.contains("results") || !body["results"].is_array() || !body.contains("count")) {
+      result.error = "GET " + http::redact_url(url) + ": the answer has no count/results; is netbox.url a NetBox?";
+      return result;
+    }
+    if (body["count"].is_number_integer()) {
+      result.expected = body["count"].get<std::size_t>();
+    }
+    std::vector<Device> page;
+    page.reserve(body["results"].size());
+    for (const auto& object : body["results"]) {
+      try {
+        Device device = device_from_netbox(object, m_options.parse);
+        if (seen.insert(device.id).second) {
+          page.push_back(std::move(device));
+        }
+      } catch (const std::invalid_argument& e) {
+        result.error = "GET " + http::redact_url(url) + ": " + e.what();
+        return result;
+      }
+    }
+    const bool empty_page = page.empty() && body["results"].empty();
+    result.received += page.size();
+    if (!page.empty()) {
+      on_page(std::move(page));
+    }
+    // Follow `next`, but on the configured base URL: NetBox behind a proxy often writes
+    // its own scheme or host into it.
+    url.clear();
+    if (body.contains("next") && body["next"].is_string()) {
+      const std::string next = body["next"];
+      const auto api = next.find("/api/");
+      if (api == std::string::npos) {
+        result.error = "NetBox's next link has no /api/ path: " + http::redact_url(next);
+        return result;
+      }
+      url = m_options.url + next.substr(api);
+      if (empty_page) {
+        result.error = "NetBox returned an empty page before the end (" + std::to_string(result.received) + " of " +
+                       std::to_string(result.expected) + " devices)";
+        return result;
+      }
+    }
+  }
+  if (result.received < result.expected) {
+    result.error = "NetBox reported " + std::to_string(result.expected) + " devices but the pages held " +
+                   std::to_string(result.received) + " (a broken next link, or devices changed during the walk)";
+    return result;
+  }
+  result.complete = true;
+  return result;
+}
+
+}  // namespace nbsync::inventory

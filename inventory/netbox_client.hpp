@@ -1,0 +1,72 @@
+#pragma once
+// Reads the device inventory from NetBox: walks every page of /api/dcim/devices/ with
+// the configured filters and hands each page's devices to the caller as it arrives, so
+// the fleet is never held whole. Transient failures (no answer, 408, 429, 5xx, a cut or
+// malformed body) are retried with capped, jittered backoff; a walk that could not read
+// everything says so (complete == false) instead of pretending. Not thread-safe.
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "inventory/device.hpp"
+#include "inventory/netbox_device.hpp"
+#include "types/secret.hpp"
+
+namespace nbsync::http {
+class HttpClient;
+}
+
+namespace nbsync::inventory {
+
+struct NetboxOptions {
+  std::string url;  // base URL without /api: https://netbox.example.com
+  Secret token;
+  std::chrono::milliseconds timeout{30000};
+  bool verify_tls = true;
+  std::string ca_file;
+  int page_size = 1000;
+  int max_attempts = 5;  // per request
+  std::chrono::milliseconds backoff_base{500};
+  std::chrono::milliseconds backoff_cap{30000};
+  DeviceParseOptions parse;
+};
+
+// Server-side filters (NetBox query parameters). Status is decided client-side (see
+// DeviceScope) so that out-of-scope devices are reported as skipped, not silently absent.
+struct DeviceQuery {
+  std::vector<std::string> site, role, tag, platform, tenant;
+  std::map<std::string, std::string> custom_fields;  // cf_<name>=<value>
+};
+
+struct WalkResult {
+  bool complete = false;
+  std::size_t expected = 0;  // NetBox's last `count`
+  std::size_t received = 0;  // distinct devices handed to the caller
+  int retries = 0;
+  std::string error;         // why the walk is incomplete; names NetBox's answer, never the token
+};
+
+class NetboxClient {
+public:
+  explicit NetboxClient(NetboxOptions options);
+  ~NetboxClient();
+
+  using PageHandler = std::function<void(std::vector<Device>&& page)>;
+  WalkResult walk_devices(const DeviceQuery& query, const PageHandler& on_page);
+
+  // The first URL of the walk (for logs and tests).
+  std::string devices_url(const DeviceQuery& query) const;
+
+private:
+  struct Fetch;
+  Fetch fetch_json(const std::string& url, WalkResult& result);
+
+  NetboxOptions m_options;
+  std::unique_ptr<http::HttpClient> m_http;
+};
+
+}  // namespace nbsync::inventory

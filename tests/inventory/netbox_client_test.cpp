@@ -1,0 +1,182 @@
+// The NetBox client against the real lab over real HTTP, including each API fault.
+#include "inventory/netbox_client.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "tests/support/lab.hpp"
+
+namespace nbsync::inventory {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+using test::Lab;
+
+NetboxOptions options_for(const Lab& lab, int page_size = 100) {
+  NetboxOptions options;
+  options.url = lab.url();
+  options.token = Secret(test::k_lab_token, "test");
+  options.page_size = page_size;
+  options.timeout = std::chrono::milliseconds(3000);
+  options.max_attempts = 4;
+  options.backoff_base = std::chrono::milliseconds(20);
+  options.backoff_cap = std::chrono::milliseconds(200);
+  return options;
+}
+
+struct Collected {
+  std::vector<Device> devices;
+  int pages = 0;
+};
+
+WalkResult walk(NetboxClient& client, Collected& out, const DeviceQuery& query = {}) {
+  return client.walk_devices(query, [&out](std::vector<Device>&& page) {
+    ++out.pages;
+    for (auto& d : page) out.devices.push_back(std::move(d));
+  });
+}
+
+void inject(Lab& lab, const nlohmann::json& fault) {
+  ASSERT_EQ(lab.request({"POST", "/lab/faults", {{"Content-Type", "application/json"}}, fault.dump()}).status, 201);
+}
+
+TEST(NetboxClient, WalksEveryPageAndHandsPagesOverAsTheyArrive) {
+  Lab lab(250, 4);
+  NetboxClient client(options_for(lab));
+  Collected got;
+  const auto result = walk(client, got);
+  EXPECT_TRUE(result.complete) << result.error;
+  EXPECT_EQ(result.expected, 250u);
+  EXPECT_EQ(result.received, 250u);
+  EXPECT_EQ(got.pages, 3);
+  std::set<std::int64_t> ids;
+  int with_address = 0;
+  for (const auto& d : got.devices) {
+    ids.insert(d.id);
+    with_address += !d.address.empty();
+    EXPECT_FALSE(d.site.empty());
+    EXPECT_FALSE(d.status.empty());
+  }
+  EXPECT_EQ(ids.size(), 250u);
+  EXPECT_GT(with_address, 230);
+  const auto first = got.devices.front();
+  EXPECT_TRUE(first.address.starts_with("127.")) << first.address;
+  EXPECT_EQ(first.address.find('/'), std::string::npos) << "mask stripped";
+}
+
+TEST(NetboxClient, SendsFiltersToNetbox) {
+  Lab lab(200, 4);
+  NetboxClient client(options_for(lab));
+  Collected got;
+  DeviceQuery query;
+  query.platform = {"juniper-junos"};
+  query.site = {"ams1"};
+  const auto result = walk(client, got, query);
+  ASSERT_TRUE(result.complete) << result.error;
+  ASSERT_FALSE(got.devices.empty());
+  for (const auto& d : got.devices) {
+    EXPECT_EQ(d.platform, "juniper-junos");
+    EXPECT_EQ(d.site, "ams1");
+  }
+  EXPECT_THAT(client.devices_url(query), HasSubstr("exclude=config_context"));
+}
+
+TEST(NetboxClient, RetriesTransientFailuresAndStillReadsEverything) {
+  Lab lab(150, 4);
+  inject(lab, {{"kind", "status"}, {"status", 500}, {"count", 2}});
+  inject(lab, {{"kind", "status"}, {"status", 429}, {"retry_after", 1}});
+  inject(lab, {{"kind", "cut_body"}});
+  inject(lab, {{"kind", "malformed_json"}});
+  inject(lab, {{"kind", "status"}, {"status", 502}});
+  auto options = options_for(lab, 50);
+  options.max_attempts = 8;
+  NetboxClient client(options);
+  Collected got;
+  const auto start = std::chrono::steady_clock::now();
+  const auto result = walk(client, got);
+  EXPECT_TRUE(result.complete) << result.error;
+  EXPECT_EQ(result.received, 150u);
+  EXPECT_EQ(result.retries, 6);
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(990)) << "Retry-After: 1 was honoured";
+}
+
+TEST(NetboxClient, AStallLongerThanTheTimeoutIsRetried) {
+  Lab lab(40, 4);
+  inject(lab, {{"kind", "stall"}, {"stall_seconds", 4}});
+  auto options = options_for(lab);
+  options.timeout = std::chrono::milliseconds(1000);
+  NetboxClient client(options);
+  Collected got;
+  const auto result = walk(client, got);
+  EXPECT_TRUE(result.complete) << result.error;
+  EXPECT_EQ(result.received, 40u);
+  EXPECT_EQ(result.retries, 1);
+}
+
+TEST(NetboxClient, ABrokenNextLinkMakesTheWalkIncomplete) {
+  Lab lab(150, 4);
+  inject(lab, {{"kind", "broken_next"}});
+  NetboxClient client(options_for(lab, 50));
+  Collected got;
+  const auto result = walk(client, got);
+  EXPECT_FALSE(result.complete);
+  EXPECT_EQ(result.received, 50u);
+  EXPECT_THAT(result.error, HasSubstr("150"));
+}
+
+TEST(NetboxClient, PersistentFailureGivesUpWithTheReason) {
+  Lab lab(20, 4);
+  inject(lab, {{"kind", "status"}, {"status", 500}, {"count", 10}});
+  NetboxClient client(options_for(lab));
+  Collected got;
+  const auto result = walk(client, got);
+  EXPECT_FALSE(result.complete);
+  EXPECT_THAT(result.error, HasSubstr("gave up after 4 attempts"));
+  EXPECT_THAT(result.error, HasSubstr("500"));
+}
+
+TEST(NetboxClient, AWrongTokenFailsAtOnceWithoutShowingTheToken) {
+  Lab lab(20, 4);
+  auto options = options_for(lab);
+  options.token = Secret("ffffffffffffffffffffffffffffffffffffffff", "test");
+  NetboxClient client(options);
+  Collected got;
+  const auto result = walk(client, got);
+  EXPECT_FALSE(result.complete);
+  EXPECT_EQ(result.retries, 0);
+  EXPECT_THAT(result.error, HasSubstr("403"));
+  EXPECT_THAT(result.error, HasSubstr("Invalid token"));
+  EXPECT_THAT(result.error, HasSubstr("netbox.token_file"));
+  EXPECT_THAT(result.error, Not(HasSubstr("ffffffff")));
+}
+
+TEST(NetboxClient, AnUnknownFilterSlugIsReportedAsNetboxSaidIt) {
+  Lab lab(20, 4);
+  NetboxClient client(options_for(lab));
+  Collected got;
+  DeviceQuery query;
+  query.site = {"atlantis"};
+  const auto result = walk(client, got, query);
+  EXPECT_FALSE(result.complete);
+  EXPECT_THAT(result.error, HasSubstr("atlantis is not one of the available choices"));
+}
+
+TEST(NetboxClient, NetboxUnreachableIsATransportError) {
+  NetboxOptions options;
+  options.url = "http://127.0.0.1:1";  // nothing listens on port 1
+  options.token = Secret("t", "test");
+  options.max_attempts = 2;
+  options.backoff_base = std::chrono::milliseconds(10);
+  options.backoff_cap = std::chrono::milliseconds(20);
+  NetboxClient client(options);
+  Collected got;
+  const auto result = walk(client, got);
+  EXPECT_FALSE(result.complete);
+  EXPECT_THAT(result.error, HasSubstr("127.0.0.1:1"));
+}
+
+}  // namespace
+}  // namespace nbsync::inventory
