@@ -1,0 +1,81 @@
+#include "backup/config_normalizer.hpp"
+
+namespace nbsync::backup {
+
+std::string clean_terminal_line(std::string_view line) {
+  std::string out;
+  out.reserve(line.size());
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (c == '\x1b') {
+      // CSI: ESC [ parameters final-byte; other escapes: ESC + one char.
+      if (i + 1 < line.size() && line[i + 1] == '[') {
+        i += 2;
+        while (i < line.size() && !(line[i] >= '@' && line[i] <= '~')) ++i;
+      } else {
+        ++i;
+      }
+    } else if (c == '\b') {
+      if (!out.empty()) out.pop_back();
+    } else if (c == '\r') {
+      // A carriage return starts the line over, unless only blanks follow it (up to the
+      // next one): then what is already on the line stays, as on a terminal.
+      std::size_t next = line.find('\r', i + 1);
+      if (next == std::string_view::npos) next = line.size();
+      const std::string_view after = line.substr(i + 1, next - i - 1);
+      if (after.find_first_not_of(" \b") == std::string_view::npos) {
+        i = next - 1;
+      } else {
+        out.clear();
+      }
+    } else if (c != '\0') {
+      out.push_back(c);
+    }
+  }
+  while (!out.empty() && (out.back() == ' ' || out.back() == '\t')) out.pop_back();
+  return out;
+}
+
+ConfigNormalizer::ConfigNormalizer(std::shared_ptr<const PlatformProfile> profile, bool mask_secrets)
+    : m_profile(std::move(profile)), m_mask_secrets(mask_secrets) {}
+
+NormalizedConfig ConfigNormalizer::normalize(std::string_view raw) const {
+  NormalizedConfig result;
+  result.text.reserve(raw.size());
+  std::size_t pending_blank = 0;  // blank lines are written only when text follows them
+  std::size_t start = 0;
+  while (start <= raw.size()) {
+    const std::size_t end = raw.find('\n', start);
+    const std::string_view piece = raw.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+    start = end == std::string_view::npos ? raw.size() + 1 : end + 1;
+    std::string line = clean_terminal_line(piece);
+    if (line.empty()) {
+      if (result.lines > 0) ++pending_blank;
+      continue;
+    }
+    bool dropped = false;
+    for (const auto& pattern : m_profile->volatile_lines) {
+      if (pattern.search(line)) {
+        dropped = true;
+        break;
+      }
+    }
+    if (dropped) {
+      ++result.volatile_dropped;
+      continue;
+    }
+    if (m_mask_secrets) {
+      for (const auto& mask : m_profile->masks) {
+        result.secrets_masked += mask.pattern.replace_all(line, mask.replacement);
+      }
+    }
+    result.text.append(pending_blank, '\n');
+    result.lines += static_cast<int>(pending_blank);
+    pending_blank = 0;
+    result.text.append(line).push_back('\n');
+    ++result.lines;
+  }
+  return result;
+}
+
+}  // namespace nbsync::backup

@@ -1,0 +1,102 @@
+#include "backup/pattern.hpp"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include <stdexcept>
+
+namespace nbsync::backup {
+namespace {
+
+// Match data is per thread and reused: patterns are shared by all workers.
+pcre2_match_data* thread_match_data() {
+  struct Holder {
+    pcre2_match_data* data = pcre2_match_data_create(32, nullptr);
+    ~Holder() { pcre2_match_data_free(data); }
+  };
+  thread_local Holder holder;
+  return holder.data;
+}
+
+}  // namespace
+
+struct Pattern::Code {
+  pcre2_code* code = nullptr;
+};
+
+Pattern::Pattern() = default;
+
+Pattern::~Pattern() {
+  if (m_code != nullptr) {
+    pcre2_code_free(m_code->code);
+    delete m_code;
+  }
+}
+
+Pattern::Pattern(Pattern&& other) noexcept : m_source(std::move(other.m_source)), m_code(other.m_code) {
+  other.m_code = nullptr;
+}
+
+Pattern& Pattern::operator=(Pattern&& other) noexcept {
+  if (this != &other) {
+    this->~Pattern();
+    m_source = std::move(other.m_source);
+    m_code = other.m_code;
+    other.m_code = nullptr;
+  }
+  return *this;
+}
+
+Pattern Pattern::compile(std::string_view source) {
+  int error = 0;
+  PCRE2_SIZE offset = 0;
+  pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(source.data()), source.size(), PCRE2_UTF | PCRE2_MULTILINE,
+                                   &error, &offset, nullptr);
+  if (code == nullptr) {
+    PCRE2_UCHAR message[256];
+    pcre2_get_error_message(error, message, sizeof message);
+    throw std::invalid_argument("bad pattern '" + std::string(source) + "' at offset " + std::to_string(offset) + ": " +
+                                reinterpret_cast<const char*>(message));
+  }
+  pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);  // falls back to the interpreter when JIT is unavailable
+  Pattern pattern;
+  pattern.m_source = std::string(source);
+  pattern.m_code = new Code{code};
+  return pattern;
+}
+
+bool Pattern::search(std::string_view text) const {
+  if (m_code == nullptr) {
+    return false;
+  }
+  const int rc = pcre2_match(m_code->code, reinterpret_cast<PCRE2_SPTR>(text.data()), text.size(), 0,
+                             PCRE2_NO_UTF_CHECK, thread_match_data(), nullptr);
+  return rc >= 0;
+}
+
+int Pattern::replace_all(std::string& text, std::string_view replacement) const {
+  if (m_code == nullptr || !search(text)) {
+    return 0;
+  }
+  std::string out(text.size() + 256, '\0');
+  for (int round = 0; round < 2; ++round) {
+    PCRE2_SIZE out_length = out.size();
+    const int rc = pcre2_substitute(m_code->code, reinterpret_cast<PCRE2_SPTR>(text.data()), text.size(), 0,
+                                    PCRE2_SUBSTITUTE_GLOBAL | PCRE2_SUBSTITUTE_OVERFLOW_LENGTH | PCRE2_NO_UTF_CHECK,
+                                    nullptr, nullptr, reinterpret_cast<PCRE2_SPTR>(replacement.data()), replacement.size(),
+                                    reinterpret_cast<PCRE2_UCHAR*>(out.data()), &out_length);
+    if (rc == PCRE2_ERROR_NOMEMORY) {
+      out.resize(out_length);  // the length it needs; try once more
+      continue;
+    }
+    if (rc < 0) {
+      return 0;
+    }
+    out.resize(out_length);
+    text = std::move(out);
+    return rc;
+  }
+  return 0;
+}
+
+}  // namespace nbsync::backup

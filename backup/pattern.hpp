@@ -1,0 +1,36 @@
+#pragma once
+// A compiled regular expression (PCRE2, JIT-compiled when the CPU allows) for the
+// patterns platform profiles hold: prompts, pagers, end markers, volatile lines, secret
+// masks. Matching is thread-safe; a Pattern is immutable after compile().
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace nbsync::backup {
+
+class Pattern {
+public:
+  // Throws std::invalid_argument with PCRE2's message and the offset of the problem.
+  static Pattern compile(std::string_view source);
+
+  Pattern();
+  ~Pattern();
+  Pattern(Pattern&&) noexcept;
+  Pattern& operator=(Pattern&&) noexcept;
+  Pattern(const Pattern&) = delete;
+  Pattern& operator=(const Pattern&) = delete;
+
+  bool empty() const { return m_code == nullptr; }
+  const std::string& source() const { return m_source; }
+  // True when the pattern matches somewhere in `text`.
+  bool search(std::string_view text) const;
+  // Replaces every match in `text` ($1, ${name} refer to groups); returns the count.
+  int replace_all(std::string& text, std::string_view replacement) const;
+
+private:
+  struct Code;
+  std::string m_source;
+  Code* m_code = nullptr;
+};
+
+}  // namespace nbsync::backup

@@ -1,0 +1,91 @@
+#include "backup/config_normalizer.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace nbsync::backup {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+const std::string k_ios_raw =
+    "Building configuration...\r\n"
+    "\r\n"
+    "Current configuration : 4242 bytes\r\n"
+    "!\r\n"
+    "! Last configuration change at 10:01:02 UTC Mon Nov 24 2026 by admin\r\n"
+    "! NVRAM config last updated at 10:00:00 UTC Mon Nov 24 2026 by admin\r\n"
+    "version 17.9   \r\n"
+    "hostname rtr1\r\n"
+    "enable secret 9 $9$abcdefghijklmn$opqrstuvwxyz0123456789\r\n"
+    "username admin privilege 15 secret 9 $9$zzzzzzzzzzzzzz$yyyyyyyy\r\n"
+    "snmp-server community s3cr3t-community RO ACL-SNMP\r\n"
+    "tacacs server T1\r\n"
+    " key 7 0822455D0A16544541\r\n"
+    "router bgp 65000\r\n"
+    " neighbor 10.0.0.1 password 7 121A0C0411045D5679\r\n"
+    "ntp clock-period 17179869\r\n"
+    "--More--\b\b\b\b\b\b\b\b        \b\b\b\b\b\b\b\binterface Gi0/1\r\n"
+    " description \x1b[7muplink\x1b[m\r\n"
+    "end\r\n";
+
+TEST(ConfigNormalizer, DropsVolatileLinesAndMasksSecrets) {
+  const auto profile = ProfileRegistry::shipped().find("cisco-ios");
+  const ConfigNormalizer normalizer(profile, true);
+  const auto result = normalizer.normalize(k_ios_raw);
+  EXPECT_EQ(result.text,
+            "!\nversion 17.9\nhostname rtr1\n"
+            "enable secret 9 <removed>\n"
+            "username admin privilege 15 secret 9 <removed>\n"
+            "snmp-server community <removed> RO ACL-SNMP\n"
+            "tacacs server T1\n key 7 <removed>\n"
+            "router bgp 65000\n neighbor 10.0.0.1 password 7 <removed>\n"
+            "interface Gi0/1\n description uplink\nend\n");
+  EXPECT_EQ(result.volatile_dropped, 5);
+  EXPECT_EQ(result.secrets_masked, 5);
+  for (const char* secret : {"abcdefghijklmn", "s3cr3t-community", "0822455D0A16544541", "121A0C0411045D5679"}) {
+    EXPECT_THAT(result.text, Not(HasSubstr(secret)));
+  }
+}
+
+TEST(ConfigNormalizer, VolatileLinesAloneNeverChangeTheResult) {
+  const auto profile = ProfileRegistry::shipped().find("cisco-ios");
+  const ConfigNormalizer normalizer(profile, true);
+  std::string later = k_ios_raw;
+  later.replace(later.find("10:01:02"), 8, "23:59:59");
+  later.replace(later.find("17179869"), 8, "17180001");
+  later.replace(later.find("4242"), 4, "4243");
+  EXPECT_EQ(normalizer.normalize(k_ios_raw).text, normalizer.normalize(later).text);
+  std::string changed = k_ios_raw;
+  changed.replace(changed.find("hostname rtr1"), 13, "hostname rtr2");
+  EXPECT_NE(normalizer.normalize(k_ios_raw).text, normalizer.normalize(changed).text);
+}
+
+TEST(ConfigNormalizer, MaskingCanBeTurnedOff) {
+  const ConfigNormalizer normalizer(ProfileRegistry::shipped().find("cisco-ios"), false);
+  EXPECT_THAT(normalizer.normalize(k_ios_raw).text, HasSubstr("s3cr3t-community"));
+}
+
+TEST(ConfigNormalizer, JunosSecretDataIsMasked) {
+  const ConfigNormalizer normalizer(ProfileRegistry::shipped().find("juniper-junos"), true);
+  const auto result = normalizer.normalize(
+      "## Last commit: 2026-11-24 10:00:00 UTC by admin\n"
+      "system {\n    root-authentication {\n        encrypted-password \"$6$abc$verysecret\"; ## SECRET-DATA\n    }\n}\n"
+      "snmp {\n    community s3cret {\n        authorization read-only;\n    }\n}\n"
+      "policy-options {\n    community CUST members 65000:100;\n}\n");
+  EXPECT_THAT(result.text, HasSubstr("encrypted-password \"<removed>\"; ## SECRET-DATA"));
+  EXPECT_THAT(result.text, HasSubstr("community <removed> {"));
+  EXPECT_THAT(result.text, HasSubstr("community CUST members 65000:100;")) << "BGP communities are not secrets";
+  EXPECT_THAT(result.text, Not(HasSubstr("Last commit")));
+}
+
+TEST(CleanTerminalLine, BehavesLikeATerminal) {
+  EXPECT_EQ(clean_terminal_line("abc\r"), "abc");
+  EXPECT_EQ(clean_terminal_line(" --More-- \r          \r interface x"), " interface x");
+  EXPECT_EQ(clean_terminal_line("ab\bc"), "ac");
+  EXPECT_EQ(clean_terminal_line("\x1b[1mbold\x1b[0m text  "), "bold text");
+}
+
+}  // namespace
+}  // namespace nbsync::backup

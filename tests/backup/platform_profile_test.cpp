@@ -1,0 +1,76 @@
+#include "backup/platform_profile.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "tests/support/temp_dir.hpp"
+
+namespace nbsync::backup {
+namespace {
+
+using ::testing::HasSubstr;
+
+std::string profile_error(const std::string& text) {
+  try {
+    parse_profile(text, "my.toml");
+  } catch (const ProfileError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(PlatformProfile, AllShippedProfilesLoad) {
+  const auto registry = ProfileRegistry::shipped();
+  const auto names = registry.names();
+  for (const char* name : {"cisco-ios", "cisco-nxos", "cisco-iosxr", "cisco-asa", "arista-eos", "juniper-junos", "paloalto-panos",
+                           "fortinet-fortios", "mikrotik-routeros", "huawei-vrp", "aruba-aoscx", "linux"}) {
+    EXPECT_NE(registry.find(name), nullptr) << name;
+  }
+  EXPECT_GE(names.size(), 12u);
+  const auto ios = registry.find("cisco-ios");
+  EXPECT_EQ(ios->enable_command, "enable");
+  EXPECT_TRUE(ios->prompt.search("rtr-ams1-01#"));
+  EXPECT_TRUE(ios->prompt.search("zürich-core-01>"));
+  EXPECT_TRUE(ios->unprivileged_prompt.search("rtr-ams1-01>"));
+  EXPECT_FALSE(ios->unprivileged_prompt.search("rtr-ams1-01#"));
+  EXPECT_TRUE(ios->config_end.search("end"));
+  EXPECT_EQ(registry.find("linux")->transport, PlatformProfile::Transport::exec);
+  EXPECT_TRUE(registry.find("juniper-junos")->prompt.search("admin@core-01> "));
+  EXPECT_TRUE(registry.find("huawei-vrp")->prompt.search("<HUAWEI>"));
+}
+
+TEST(PlatformProfile, ACommandThatCouldChangeADeviceIsRefused) {
+  const std::string error = profile_error(R"(
+name = "evil"
+prompt = '#$'
+config = ["show running-config", "write erase"]
+)");
+  EXPECT_THAT(error, HasSubstr("my.toml:4: config: 'write erase' is not a read-only command"));
+  EXPECT_THAT(profile_error("name = \"x\"\nprompt = '#$'\npaging_off = [\"configure terminal\"]\nconfig = [\"show run\"]\n"),
+              HasSubstr("'configure terminal' is not a read-only command"));
+}
+
+TEST(PlatformProfile, MistakesAreNamedWithFileAndLine) {
+  EXPECT_THAT(profile_error("name = \"x\"\nprompt = '#$'\nconfig = [\"show run\"]\npromt = '>'\n"), HasSubstr("my.toml:4: promt: unknown key"));
+  EXPECT_THAT(profile_error("name = \"x\"\nprompt = '(unclosed'\nconfig = [\"show run\"]\n"), HasSubstr("my.toml:2: prompt: bad pattern"));
+  EXPECT_THAT(profile_error("name = \"x\"\nprompt = '#$'\n"), HasSubstr("config: missing"));
+  EXPECT_THAT(profile_error("prompt = '#$'\nconfig = [\"show run\"]\n"), HasSubstr("name: missing"));
+  EXPECT_THAT(profile_error("name = \"x\"\nprompt = '#$'\nconfig = [\"show run\"]\n[enable]\ncommand = \"enable\"\npassword_prompt = 'Password:'\n"),
+              HasSubstr("unprivileged_prompt"));
+  EXPECT_THAT(profile_error("name = \"x\"\ntransport = \"exec\"\nconfig = [\"show run\"]\n[[mask]]\npattern = 'a'\nreplce = 'b'\n"), HasSubstr("mask[0].replace: missing"));
+}
+
+TEST(PlatformProfile, AUserDirectoryAddsAndOverrides) {
+  test::TempDir dir;
+  dir.write("cisco-ios.toml", "name = \"cisco-ios\"\nprompt = '#$'\nconfig = [\"show startup-config\"]\n");
+  dir.write("acme-os.toml", "name = \"acme-os\"\ntransport = \"exec\"\nconfig = [\"show config\"]\n");
+  dir.write("README.md", "not a profile");
+  auto registry = ProfileRegistry::shipped();
+  registry.load_directory(dir.path());
+  EXPECT_EQ(registry.find("cisco-ios")->config_commands, std::vector<std::string>{"show startup-config"});
+  EXPECT_NE(registry.find("acme-os"), nullptr);
+  EXPECT_THROW(registry.load_directory(dir / "missing"), ProfileError);
+}
+
+}  // namespace
+}  // namespace nbsync::backup
