@@ -34,7 +34,7 @@ def main():
         with open(token_file, "w") as f:
             f.write(TOKEN + "\n")
         started = time.monotonic()
-        lab = subprocess.Popen([binary, "--devices", str(devices), "--api", "127.0.0.1:0", "--token-file", token_file],
+        lab = subprocess.Popen([binary, "--devices", str(devices), "--api", "127.0.0.1:0", "--ssh-port", "0", "--token-file", token_file],
                                stdout=subprocess.PIPE, text=True)
         try:
             line = lab.stdout.readline()

@@ -13,6 +13,7 @@
 #include <iostream>
 #include <thread>
 
+#include "lab/devices/device_lab.hpp"
 #include "lab/fleet.hpp"
 #include "lab/netbox_api.hpp"
 #include "lab/slack_sink.hpp"
@@ -86,7 +87,9 @@ int main(int argc, char** argv) {
   app.add_option("--seed", options.seed, "Seed of the generated inventory (same seed, same fleet)")->capture_default_str();
   app.add_option("--api", options.api, "Address of the NetBox API, HOST:PORT on loopback (port 0 picks a free one)")->capture_default_str();
   app.add_option("--token-file", options.token_file, "File holding the API token the lab accepts")->required()->check(CLI::ExistingFile);
-  app.add_option("--state", options.state_dir, "Directory that keeps what was written through the API across restarts");
+  app.add_option("--state", options.state_dir, "Directory that keeps API writes, host keys and config versions across restarts");
+  DeviceLabOptions device_options;
+  add_device_lab_options(app, device_options);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -107,10 +110,40 @@ int main(int argc, char** argv) {
     api_options.state_dir = options.state_dir;
   }
 
+  device_options.seed = options.seed;
+  device_options.state_dir = api_options.state_dir;
+
   try {
     Fleet fleet(options.devices, options.seed);
     NetboxApi api(fleet, api_options);
     SlackSink slack;
+
+    // The SSH side forks its worker processes: before any thread of this process starts.
+    auto simulated = [&fleet](const LabDevice& d) {
+      return SimulatedDevice{d.id, d.name.value_or(""), d.platform ? fleet.platforms()[static_cast<std::size_t>(*d.platform)].slug : "",
+                             d.ipv4};
+    };
+    std::vector<SimulatedDevice> devices;
+    devices.reserve(fleet.devices().size());
+    for (const auto& d : fleet.devices()) {
+      devices.push_back(simulated(d));
+    }
+    auto device_lab = std::make_unique<DeviceLab>(device_options, devices);
+    devices.clear();
+    devices.shrink_to_fit();
+    api.on_device_changed = [&device_lab, simulated](const LabDevice& d) -> std::string {
+      try {
+        if (d.ipv4 == 0) {
+          device_lab->remove_device(d.id);
+        } else {
+          device_lab->add_device(simulated(d));
+        }
+        return "";
+      } catch (const std::exception& e) {
+        return e.what();
+      }
+    };
+    api.on_device_removed = [&device_lab](std::int64_t id) { device_lab->remove_device(id); };
 
     // Signals are taken by sigwait() below; every thread started from here inherits the mask.
     sigset_t signals;
@@ -125,6 +158,7 @@ int main(int argc, char** argv) {
     server.set_tcp_nodelay(true);
     api.register_routes(server);
     slack.register_routes(server);
+    device_lab->register_routes(server);
 
     const int bound = port == 0 ? server.bind_to_any_port(host) : (server.bind_to_port(host, port) ? port : -1);
     if (bound <= 0) {
@@ -148,7 +182,8 @@ int main(int argc, char** argv) {
     });
 
     const std::string url_host = host.find(':') != std::string::npos ? "[" + host + "]" : host;
-    std::cout << "ready api=http://" << url_host << ":" << bound << " devices=" << fleet.devices().size() << std::endl;
+    std::cout << "ready api=http://" << url_host << ":" << bound << " ssh_port=" << device_lab->ssh_port()
+              << " devices=" << fleet.devices().size() << std::endl;
 
     int signal_number = 0;
     sigwait(&signals, &signal_number);
@@ -163,6 +198,7 @@ int main(int argc, char** argv) {
     // httplib joins its workers only after idle keep-alive connections time out; the
     // state is saved, so leave now instead of waiting for clients to hang up.
     listener.detach();
+    device_lab.reset();  // stops and reaps the SSH worker processes
     std::cout.flush();
     std::_Exit(0);
   } catch (const std::exception& e) {

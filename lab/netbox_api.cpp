@@ -751,10 +751,13 @@ NetboxApi::Reply NetboxApi::lab_change_device(std::int64_t id, const json& body,
     }
   }
   changed.last_updated = utc_now_iso();
-  if (on_device_removed) on_device_removed(id);
+  if (on_device_changed) {
+    if (const std::string problem = on_device_changed(changed); !problem.empty()) {
+      return {400, {{"detail", problem}}};
+    }
+  }
   *device = changed;
   touch(id);
-  if (on_device_added) on_device_added(*device);
   return {200, render_device(*device, base)};
 }
 
@@ -776,7 +779,13 @@ NetboxApi::Reply NetboxApi::lab_add_device(const json& body, const std::string& 
     }
     return {201, changed.body};  // lab_change_device already told the SSH side
   }
-  if (on_device_added) on_device_added(*m_fleet.find(id));
+  if (on_device_changed) {
+    if (const std::string problem = on_device_changed(*m_fleet.find(id)); !problem.empty()) {
+      m_fleet.remove(id);
+      m_touched.erase(id);
+      return {400, {{"detail", problem}}};
+    }
+  }
   return {201, render_device(*m_fleet.find(id), base)};
 }
 

@@ -38,8 +38,10 @@ public:
   // Writes the state file when something changed since the last flush (atomic rename).
   void flush();
 
-  // Told when the inventory changes through /lab/devices (the SSH side follows it).
-  std::function<void(const LabDevice&)> on_device_added;
+  // Told when the inventory changes through /lab/devices, so the SSH side follows it.
+  // on_device_changed (new or changed device) returns "" or why the device cannot be
+  // served (the change is then refused with 400).
+  std::function<std::string(const LabDevice&)> on_device_changed;
   std::function<void(std::int64_t id)> on_device_removed;
 
 private:

@@ -74,7 +74,7 @@ class Lab:
         with open(token_file, "w") as f:
             f.write(TOKEN + "\n")
         self.process = subprocess.Popen(
-            [binary, "--devices", "60", "--seed", "3", "--api", "127.0.0.1:0", "--token-file", token_file],
+            [binary, "--devices", "60", "--seed", "3", "--api", "127.0.0.1:0", "--ssh-port", "0", "--token-file", token_file],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         line = self.process.stdout.readline()
         if not line.startswith("ready "):

@@ -27,6 +27,7 @@ public:
   Lab(int devices, int seed, const std::vector<std::string>& extra_args = {}, const std::filesystem::path& state_dir = {});
 
   const std::string& url() const { return m_url; }
+  int ssh_port() const { return std::stoi(m_process->ready_value("ssh_port")); }
   ChildProcess& process() { return *m_process; }
   // Requests with the lab's token; `path` starts with "/", or is a full URL.
   LabReply get(const std::string& path);

@@ -141,6 +141,9 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::stri
   close(pipe_fds[1]);
   close(err_fd);
   m_stdout_fd = pipe_fds[0];
+  if (ready_prefix.empty()) {
+    return;
+  }
 
   const auto deadline = Clock::now() + timeout;
   std::string buffer;

@@ -22,7 +22,8 @@ ProcessResult run_process(const std::vector<std::string>& argv, std::chrono::sec
 class ChildProcess {
 public:
   // Starts argv and reads stdout until a line starting with `ready_prefix` (returned by
-  // ready_line()). Throws, after stopping the child, when it exits or times out first.
+  // ready_line()); an empty prefix does not wait. Throws, after stopping the child, when
+  // it exits or times out first.
   ChildProcess(const std::vector<std::string>& argv, const std::string& ready_prefix,
                std::chrono::seconds timeout = std::chrono::seconds(60));
   ~ChildProcess();

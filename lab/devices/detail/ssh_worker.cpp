@@ -1,0 +1,805 @@
+#include "lab/devices/detail/ssh_worker.hpp"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/epoll.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <unordered_map>
+
+#include <libssh/callbacks.h>
+#include <libssh/libssh.h>
+#include <libssh/server.h>
+
+#include "lab/devices/detail/random.hpp"
+#include "lab/devices/device_shell.hpp"
+
+namespace nbsync::lab::detail {
+
+nlohmann::json to_json(const WorkerDevice& d) {
+  return {{"id", d.id},
+          {"hostname", d.hostname},
+          {"platform", static_cast<int>(d.platform)},
+          {"ipv4", d.ipv4},
+          {"version", d.version},
+          {"key_generation", d.key_generation},
+          {"faults", d.faults},
+          {"kbd", d.keyboard_interactive_only}};
+}
+
+WorkerDevice worker_device_from_json(const nlohmann::json& j) {
+  WorkerDevice d;
+  d.id = j.at("id").get<std::int64_t>();
+  d.hostname = j.at("hostname").get<std::string>();
+  d.platform = static_cast<Platform>(j.at("platform").get<int>());
+  d.ipv4 = j.at("ipv4").get<std::uint32_t>();
+  d.version = j.at("version").get<std::uint32_t>();
+  d.key_generation = j.at("key_generation").get<std::uint32_t>();
+  d.faults = j.at("faults").get<std::uint32_t>();
+  d.keyboard_interactive_only = j.at("kbd").get<bool>();
+  return d;
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr std::uint64_t k_kind_listener = 1;
+constexpr std::uint64_t k_kind_silent = 2;
+constexpr auto k_login_grace = std::chrono::seconds(60);
+constexpr auto k_silent_limit = std::chrono::minutes(10);
+constexpr auto k_idle_limit = std::chrono::minutes(15);
+
+class Worker;
+
+struct Session {
+  Worker* worker = nullptr;
+  ssh_session ssh = nullptr;
+  ssh_channel channel = nullptr;
+  WorkerDevice device;
+  ssh_server_callbacks_struct server_callbacks{};
+  ssh_channel_callbacks_struct channel_callbacks{};
+  bool authenticated = false;
+  std::string kbdint_user;  // INFO_RESPONSE messages carry no user name
+  bool pty = false;
+  int rows = 24;
+  std::unique_ptr<DeviceShell> shell;
+  std::string unsent;
+  bool closing = false;  // we closed the channel; waiting for the client to go
+  bool drop_scheduled = false;
+  Clock::time_point created;
+  Clock::time_point last_activity;
+  Clock::time_point next_trickle;
+  Clock::time_point drop_at;
+  Clock::time_point close_deadline;
+};
+
+class Worker {
+public:
+  Worker(const WorkerSettings& settings, int control_fd) : m_settings(settings), m_control(control_fd) {}
+
+  // Binds everything; returns "" or an error message (errno in m_bind_errno).
+  std::string start(std::vector<WorkerDevice> devices);
+  void run();
+  void reply(const nlohmann::json& j);
+  int bind_errno() const { return m_bind_errno; }
+
+private:
+  static int on_control(socket_t fd, int revents, void* userdata);
+  static int on_epoll(socket_t fd, int revents, void* userdata);
+  static int on_auth_password(ssh_session, const char* user, const char* password, void* userdata);
+  static int on_auth_pubkey(ssh_session, const char* user, ssh_key_struct* pubkey, char signature_state,
+                            void* userdata);
+  static int on_message(ssh_session, ssh_message message, void* userdata);
+  static ssh_channel on_channel_open(ssh_session, void* userdata);
+  static int on_pty(ssh_session, ssh_channel, const char* term, int width, int height, int pxwidth, int pxheight,
+                    void* userdata);
+  static int on_shell(ssh_session, ssh_channel, void* userdata);
+  static int on_exec(ssh_session, ssh_channel, const char* command, void* userdata);
+  static int on_data(ssh_session, ssh_channel, void* data, uint32_t len, int is_stderr, void* userdata);
+  static int on_window_change(ssh_session, ssh_channel, int width, int height, int pxwidth, int pxheight,
+                              void* userdata);
+  static int on_env(ssh_session, ssh_channel, const char*, const char*, void*) { return 0; }
+  static void on_channel_close(ssh_session, ssh_channel, void* userdata);
+
+  std::string open_listener(WorkerDevice& device);
+  void close_listener(std::int64_t id);
+  std::string upsert(const WorkerDevice& device);
+  void remove(std::int64_t id);
+  void handle_control_message(const std::string& text);
+  void accept_from(int listen_fd);
+  void accept_one(int fd);
+  ssh_key host_key(const WorkerDevice& device);
+  bool credentials_ok(const Session& s, const char* user) const;
+  void start_shell_object(Session& s);
+  void pump(Session& s, Clock::time_point now);
+  void service(Clock::time_point now);
+  void destroy(std::size_t index);
+  int poll_timeout_ms(Clock::time_point now) const;
+  nlohmann::json stats() const;
+
+  WorkerSettings m_settings;
+  int m_control;
+  int m_epoll = -1;
+  ssh_bind m_bind = nullptr;
+  ssh_event m_event = nullptr;
+  ssh_key m_authorized = nullptr;
+  bool m_stop = false;
+  int m_bind_errno = 0;
+  std::unordered_map<std::int64_t, WorkerDevice> m_devices;
+  std::unordered_map<std::uint32_t, std::int64_t> m_by_address;
+  std::unordered_map<std::int64_t, int> m_listeners;  // device id -> fd
+  std::map<std::pair<std::int64_t, std::uint32_t>, ssh_key> m_keys;
+  std::unordered_map<int, Clock::time_point> m_silent;  // no_banner connections -> give-up time
+  std::vector<std::unique_ptr<Session>> m_sessions;
+  std::vector<int> m_accepted_fds;
+  bool m_debug = std::getenv("NBSYNC_LAB_DEBUG") != nullptr;
+  int m_reserve_fd = -1;  // kept free for shedding connections when out of fds
+  std::uint64_t m_refused_for_fds = 0;
+  std::uint64_t m_accepted = 0;
+  std::uint64_t m_logins = 0;
+  std::uint64_t m_auth_failures = 0;
+  std::uint64_t m_config_reads = 0;
+  std::uint64_t m_dropped_by_client = 0;  // sessions that ended before the device finished
+  std::uint64_t m_nonce = 0;
+};
+
+Session* session_of(void* userdata) {
+  return static_cast<Session*>(userdata);
+}
+
+std::string Worker::open_listener(WorkerDevice& device) {
+  if ((device.faults & fault_bit(Fault::refuse)) != 0 || device.ipv4 == 0)
+    return {};
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    m_bind_errno = errno;
+    return std::string("cannot create a socket for device ") + std::to_string(device.id) + ": " + std::strerror(errno);
+  }
+  const int one = 1;
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(m_settings.port);
+  address.sin_addr.s_addr = htonl(device.ipv4);
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 || ::listen(fd, 128) != 0) {
+    m_bind_errno = errno;
+    char text[INET_ADDRSTRLEN] = {};
+    inet_ntop(AF_INET, &address.sin_addr, text, sizeof text);
+    std::string message = std::string("cannot listen on ") + text + ":" + std::to_string(m_settings.port) +
+                          " for device " + std::to_string(device.id) + ": " + std::strerror(errno);
+    ::close(fd);
+    return message;
+  }
+  epoll_event ev{};
+  ev.events = EPOLLIN;
+  ev.data.u64 = (k_kind_listener << 32) | static_cast<std::uint32_t>(fd);
+  ::epoll_ctl(m_epoll, EPOLL_CTL_ADD, fd, &ev);
+  m_listeners[device.id] = fd;
+  return {};
+}
+
+void Worker::close_listener(std::int64_t id) {
+  const auto it = m_listeners.find(id);
+  if (it == m_listeners.end())
+    return;
+  ::epoll_ctl(m_epoll, EPOLL_CTL_DEL, it->second, nullptr);
+  ::close(it->second);
+  m_listeners.erase(it);
+}
+
+std::string Worker::upsert(const WorkerDevice& device) {
+  const auto it = m_devices.find(device.id);
+  if (it != m_devices.end()) {
+    const WorkerDevice old = it->second;
+    const bool old_listens = m_listeners.count(device.id) != 0;
+    const bool new_listens = (device.faults & fault_bit(Fault::refuse)) == 0 && device.ipv4 != 0;
+    it->second = device;
+    if (old.ipv4 != device.ipv4) {
+      m_by_address.erase(old.ipv4);
+      if (device.ipv4 != 0)
+        m_by_address[device.ipv4] = device.id;
+    }
+    if (old_listens && (!new_listens || old.ipv4 != device.ipv4))
+      close_listener(device.id);
+    if (new_listens && m_listeners.count(device.id) == 0)
+      return open_listener(it->second);
+    return {};
+  }
+  auto& stored = m_devices[device.id] = device;
+  if (device.ipv4 != 0)
+    m_by_address[device.ipv4] = device.id;
+  return open_listener(stored);
+}
+
+void Worker::remove(std::int64_t id) {
+  close_listener(id);
+  const auto it = m_devices.find(id);
+  if (it == m_devices.end())
+    return;
+  m_by_address.erase(it->second.ipv4);
+  m_devices.erase(it);
+}
+
+std::string Worker::start(std::vector<WorkerDevice> devices) {
+  m_reserve_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  m_epoll = ::epoll_create1(EPOLL_CLOEXEC);
+  if (m_epoll < 0)
+    return std::string("epoll_create1 failed: ") + std::strerror(errno);
+  ssh_init();
+  m_bind = ssh_bind_new();
+  const int verbosity = SSH_LOG_NOLOG;
+  ssh_bind_options_set(m_bind, SSH_BIND_OPTIONS_LOG_VERBOSITY, &verbosity);
+  if (!m_settings.authorized_key.empty()) {
+    const auto space = m_settings.authorized_key.find(' ');
+    const std::string type = m_settings.authorized_key.substr(0, space);
+    std::string b64 = space == std::string::npos ? std::string() : m_settings.authorized_key.substr(space + 1);
+    b64 = b64.substr(0, b64.find(' '));
+    if (ssh_pki_import_pubkey_base64(b64.c_str(), ssh_key_type_from_name(type.c_str()), &m_authorized) != SSH_OK) {
+      return "cannot parse the authorized public key '" + type + " ...'";
+    }
+  }
+  m_event = ssh_event_new();
+  ssh_event_add_fd(m_event, m_control, POLLIN, &Worker::on_control, this);
+  ssh_event_add_fd(m_event, m_epoll, POLLIN, &Worker::on_epoll, this);
+  m_devices.reserve(devices.size() * 2);
+  m_by_address.reserve(devices.size() * 2);
+  m_listeners.reserve(devices.size() * 2);
+  for (const auto& d : devices) {
+    auto error = upsert(d);
+    if (!error.empty())
+      return error;
+  }
+  return {};
+}
+
+void Worker::reply(const nlohmann::json& j) {
+  const std::string text = j.dump();
+  while (::send(m_control, text.data(), text.size(), MSG_NOSIGNAL) < 0 && errno == EINTR) {
+  }
+}
+
+nlohmann::json Worker::stats() const {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  long rss_kb = 0;
+  std::ifstream status("/proc/self/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind("VmRSS:", 0) == 0)
+      rss_kb = std::stol(line.substr(6));
+  }
+  const auto ms = [](const timeval& tv) {
+    return static_cast<double>(tv.tv_sec) * 1000.0 + static_cast<double>(tv.tv_usec) / 1000.0;
+  };
+  std::size_t silent = m_silent.size();
+  return {{"pid", ::getpid()},
+          {"devices", m_devices.size()},
+          {"listeners", m_listeners.size()},
+          {"sessions", m_sessions.size()},
+          {"silent_connections", silent},
+          {"accepted", m_accepted},
+          {"logins", m_logins},
+          {"auth_failures", m_auth_failures},
+          {"config_reads", m_config_reads},
+          {"ended_early", m_dropped_by_client},
+          {"dropped_out_of_fds", m_refused_for_fds},
+          {"cpu_user_ms", ms(usage.ru_utime)},
+          {"cpu_system_ms", ms(usage.ru_stime)},
+          {"rss_kb", rss_kb}};
+}
+
+void Worker::handle_control_message(const std::string& text) {
+  nlohmann::json request;
+  try {
+    request = nlohmann::json::parse(text);
+  } catch (const std::exception& e) {
+    reply({{"ok", false}, {"error", std::string("bad control message: ") + e.what()}});
+    return;
+  }
+  const std::string op = request.value("op", "");
+  if (op == "upsert") {
+    std::string first_error;
+    for (const auto& j : request.at("devices")) {
+      auto error = upsert(worker_device_from_json(j));
+      if (!error.empty() && first_error.empty())
+        first_error = std::move(error);
+    }
+    if (first_error.empty()) {
+      reply({{"ok", true}});
+    } else {
+      reply({{"ok", false}, {"error", first_error}});
+    }
+  } else if (op == "remove") {
+    for (const auto& id : request.at("ids"))
+      remove(id.get<std::int64_t>());
+    reply({{"ok", true}});
+  } else if (op == "stats") {
+    auto s = stats();
+    s["ok"] = true;
+    reply(s);
+  } else if (op == "stop") {
+    reply({{"ok", true}});
+    m_stop = true;
+  } else {
+    reply({{"ok", false}, {"error", "unknown op '" + op + "'"}});
+  }
+}
+
+int Worker::on_control(socket_t fd, int revents, void* userdata) {
+  auto* self = static_cast<Worker*>(userdata);
+  (void)revents;
+  std::string buffer(4 * 1024 * 1024, '\0');
+  const ssize_t n = ::recv(fd, buffer.data(), buffer.size(), MSG_DONTWAIT);
+  if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+    self->m_stop = true;  // the parent went away
+    return 0;
+  }
+  if (n > 0) {
+    buffer.resize(static_cast<std::size_t>(n));
+    self->handle_control_message(buffer);
+  }
+  return 0;
+}
+
+int Worker::on_epoll(socket_t fd, int revents, void* userdata) {
+  auto* self = static_cast<Worker*>(userdata);
+  (void)revents;
+  epoll_event events[128];
+  const int n = ::epoll_wait(fd, events, 128, 0);
+  for (int i = 0; i < n; ++i) {
+    const auto kind = events[i].data.u64 >> 32;
+    const int efd = static_cast<int>(events[i].data.u64 & 0xffffffffU);
+    if (kind == k_kind_listener) {
+      self->accept_from(efd);
+    } else if (kind == k_kind_silent) {
+      char sink[4096];
+      const ssize_t r = ::recv(efd, sink, sizeof sink, MSG_DONTWAIT);
+      if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR)) {
+        ::epoll_ctl(self->m_epoll, EPOLL_CTL_DEL, efd, nullptr);
+        ::close(efd);
+        self->m_silent.erase(efd);
+      }
+    }
+  }
+  return 0;
+}
+
+void Worker::accept_from(int listen_fd) {
+  // Sessions join the ssh_event after ssh_event_dopoll returns, not from inside its callbacks.
+  for (int i = 0; i < 64; ++i) {
+    const int fd = ::accept4(listen_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd >= 0) {
+      m_accepted_fds.push_back(fd);
+      continue;
+    }
+    if ((errno == EMFILE || errno == ENFILE) && m_reserve_fd >= 0) {
+      // Out of fds: accept with the reserve and drop the connection, so the listener does
+      // not stay readable and spin the loop.
+      ::close(m_reserve_fd);
+      const int dropped = ::accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
+      if (dropped >= 0)
+        ::close(dropped);
+      m_reserve_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+      ++m_refused_for_fds;
+    }
+    return;
+  }
+}
+
+ssh_key Worker::host_key(const WorkerDevice& device) {
+  std::uint32_t generation = device.key_generation;
+  if ((device.faults & fault_bit(Fault::host_key_rotated)) != 0)
+    generation |= k_rotated_generation_flag;
+  const auto cache_key = std::make_pair(device.id, generation);
+  const auto it = m_keys.find(cache_key);
+  if (it != m_keys.end())
+    return it->second;
+  const auto pem = host_key_openssh_private(derive_host_key(m_settings.host_key_secret, device.id, generation));
+  ssh_key key = nullptr;
+  if (ssh_pki_import_privkey_base64(pem.c_str(), nullptr, nullptr, nullptr, &key) != SSH_OK)
+    return nullptr;
+  m_keys.emplace(cache_key, key);
+  return key;
+}
+
+void Worker::accept_one(int fd) {
+  ++m_accepted;
+  const int one = 1;
+  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  sockaddr_in local{};
+  socklen_t length = sizeof local;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &length);
+  const auto address = m_by_address.find(ntohl(local.sin_addr.s_addr));
+  if (address == m_by_address.end()) {
+    ::close(fd);
+    return;
+  }
+  const WorkerDevice& device = m_devices.at(address->second);
+  const auto now = Clock::now();
+  if ((device.faults & fault_bit(Fault::no_banner)) != 0) {
+    epoll_event ev{};
+    ev.events = EPOLLIN | EPOLLRDHUP;
+    ev.data.u64 = (k_kind_silent << 32) | static_cast<std::uint32_t>(fd);
+    ::epoll_ctl(m_epoll, EPOLL_CTL_ADD, fd, &ev);
+    m_silent[fd] = now + k_silent_limit;
+    return;
+  }
+  ssh_key key = host_key(device);
+  if (key == nullptr) {
+    ::close(fd);
+    return;
+  }
+  ssh_bind_options_set(m_bind, SSH_BIND_OPTIONS_IMPORT_KEY, ssh_key_dup(key));
+  auto s = std::make_unique<Session>();
+  s->worker = this;
+  s->device = device;
+  s->created = s->last_activity = now;
+  s->ssh = ssh_new();
+  if (ssh_bind_accept_fd(m_bind, s->ssh, fd) != SSH_OK) {
+    if (ssh_get_fd(s->ssh) != fd)
+      ::close(fd);
+    ssh_free(s->ssh);
+    return;
+  }
+  ssh_set_blocking(s->ssh, 0);
+  ssh_callbacks_init(&s->server_callbacks);
+  s->server_callbacks.userdata = s.get();
+  s->server_callbacks.auth_password_function = &Worker::on_auth_password;
+  s->server_callbacks.auth_pubkey_function = &Worker::on_auth_pubkey;
+  s->server_callbacks.channel_open_request_session_function = &Worker::on_channel_open;
+  ssh_set_server_callbacks(s->ssh, &s->server_callbacks);
+  ssh_set_message_callback(s->ssh, &Worker::on_message, s.get());
+  if (device.keyboard_interactive_only) {
+    ssh_set_auth_methods(s->ssh, SSH_AUTH_METHOD_INTERACTIVE);
+  } else {
+    ssh_set_auth_methods(s->ssh, SSH_AUTH_METHOD_PASSWORD | SSH_AUTH_METHOD_PUBLICKEY | SSH_AUTH_METHOD_INTERACTIVE);
+  }
+  if (ssh_handle_key_exchange(s->ssh) == SSH_ERROR) {
+    ssh_free(s->ssh);
+    return;
+  }
+  ssh_event_add_session(m_event, s->ssh);
+  m_sessions.push_back(std::move(s));
+}
+
+bool Worker::credentials_ok(const Session& s, const char* user) const {
+  return (s.device.faults & fault_bit(Fault::wrong_password)) == 0 && user != nullptr && m_settings.user == user;
+}
+
+int Worker::on_auth_password(ssh_session, const char* user, const char* password, void* userdata) {
+  Session& s = *session_of(userdata);
+  Worker& w = *s.worker;
+  if (!s.device.keyboard_interactive_only && w.credentials_ok(s, user) && password != nullptr &&
+      w.m_settings.password == password) {
+    s.authenticated = true;
+    ++w.m_logins;
+    return SSH_AUTH_SUCCESS;
+  }
+  ++w.m_auth_failures;
+  return SSH_AUTH_DENIED;
+}
+
+int Worker::on_auth_pubkey(ssh_session, const char* user, ssh_key_struct* pubkey, char signature_state,
+                           void* userdata) {
+  Session& s = *session_of(userdata);
+  Worker& w = *s.worker;
+  if (s.device.keyboard_interactive_only || w.m_authorized == nullptr || !w.credentials_ok(s, user) ||
+      ssh_key_cmp(pubkey, w.m_authorized, SSH_KEY_CMP_PUBLIC) != 0) {
+    if (signature_state != SSH_PUBLICKEY_STATE_NONE)
+      ++w.m_auth_failures;
+    return SSH_AUTH_DENIED;
+  }
+  if (signature_state == SSH_PUBLICKEY_STATE_NONE)
+    return SSH_AUTH_SUCCESS;
+  if (signature_state == SSH_PUBLICKEY_STATE_VALID) {
+    s.authenticated = true;
+    ++w.m_logins;
+    return SSH_AUTH_SUCCESS;
+  }
+  ++w.m_auth_failures;
+  return SSH_AUTH_DENIED;
+}
+
+int Worker::on_message(ssh_session session, ssh_message message, void* userdata) {
+  Session& s = *session_of(userdata);
+  Worker& w = *s.worker;
+  if (ssh_message_type(message) != SSH_REQUEST_AUTH || ssh_message_subtype(message) != SSH_AUTH_METHOD_INTERACTIVE) {
+    return 1;  // default reply (refusal)
+  }
+  if (!ssh_message_auth_kbdint_is_response(message)) {
+    const char* user = ssh_message_auth_user(message);
+    s.kbdint_user = user != nullptr ? user : "";
+    const char* prompts[] = {"Password: "};
+    char echo[] = {0};
+    ssh_message_auth_interactive_request(message, "", "", 1, prompts, echo);
+    return 0;
+  }
+  const char* answer =
+      ssh_userauth_kbdint_getnanswers(session) == 1 ? ssh_userauth_kbdint_getanswer(session, 0) : nullptr;
+  if (w.credentials_ok(s, s.kbdint_user.c_str()) && answer != nullptr && w.m_settings.password == answer) {
+    s.authenticated = true;
+    ++w.m_logins;
+    ssh_message_auth_reply_success(message, 0);
+    return 0;
+  }
+  ++w.m_auth_failures;
+  return 1;
+}
+
+ssh_channel Worker::on_channel_open(ssh_session session, void* userdata) {
+  Session& s = *session_of(userdata);
+  if (!s.authenticated || s.channel != nullptr)
+    return nullptr;
+  s.channel = ssh_channel_new(session);
+  if (s.channel == nullptr)
+    return nullptr;
+  ssh_callbacks_init(&s.channel_callbacks);
+  s.channel_callbacks.userdata = &s;
+  s.channel_callbacks.channel_pty_request_function = &Worker::on_pty;
+  s.channel_callbacks.channel_shell_request_function = &Worker::on_shell;
+  s.channel_callbacks.channel_exec_request_function = &Worker::on_exec;
+  s.channel_callbacks.channel_data_function = &Worker::on_data;
+  s.channel_callbacks.channel_pty_window_change_function = &Worker::on_window_change;
+  s.channel_callbacks.channel_env_request_function = &Worker::on_env;
+  s.channel_callbacks.channel_close_function = &Worker::on_channel_close;
+  ssh_set_channel_callbacks(s.channel, &s.channel_callbacks);
+  return s.channel;
+}
+
+int Worker::on_pty(ssh_session, ssh_channel, const char*, int, int height, int, int, void* userdata) {
+  Session& s = *session_of(userdata);
+  s.pty = true;
+  s.rows = height > 1 ? height : 24;
+  return 0;
+}
+
+int Worker::on_window_change(ssh_session, ssh_channel, int, int height, int, int, void* userdata) {
+  Session& s = *session_of(userdata);
+  if (height > 1)
+    s.rows = height;
+  return 0;
+}
+
+void Worker::start_shell_object(Session& s) {
+  ShellOptions o;
+  o.platform = s.device.platform;
+  o.hostname = s.device.hostname;
+  o.user = m_settings.user;
+  o.enable_secret = m_settings.enable_secret;
+  o.seed = m_settings.seed;
+  o.id = s.device.id;
+  o.version = s.device.version;
+  o.faults = s.device.faults;
+  o.pty = s.pty;
+  o.terminal_rows = s.rows;
+  o.boot_time =
+      m_settings.boot_time -
+      static_cast<std::time_t>(mix({m_settings.seed, static_cast<std::uint64_t>(s.device.id), 0xb007ULL}) % 7776000);
+  o.read_nonce = mix({m_settings.seed, static_cast<std::uint64_t>(::getpid()), ++m_nonce});
+  s.shell = std::make_unique<DeviceShell>(std::move(o));
+  s.next_trickle = Clock::now();
+}
+
+int Worker::on_shell(ssh_session, ssh_channel, void* userdata) {
+  Session& s = *session_of(userdata);
+  if (s.shell)
+    return 1;
+  s.worker->start_shell_object(s);
+  s.shell->start_shell();
+  return 0;
+}
+
+int Worker::on_exec(ssh_session, ssh_channel, const char* command, void* userdata) {
+  Session& s = *session_of(userdata);
+  // Cisco IOS and Arista EOS run a command given as an SSH exec request; the others refuse.
+  if (s.shell || command == nullptr ||
+      (s.device.platform != Platform::cisco_ios && s.device.platform != Platform::arista_eos)) {
+    return 1;
+  }
+  s.worker->start_shell_object(s);
+  s.shell->start_exec(command);
+  return 0;
+}
+
+int Worker::on_data(ssh_session, ssh_channel, void* data, uint32_t len, int is_stderr, void* userdata) {
+  Session& s = *session_of(userdata);
+  if (is_stderr == 0 && s.shell)
+    s.shell->feed(std::string_view(static_cast<const char*>(data), len));
+  s.last_activity = Clock::now();
+  return static_cast<int>(len);
+}
+
+void Worker::on_channel_close(ssh_session, ssh_channel, void* userdata) {
+  Session& s = *session_of(userdata);
+  if (!s.closing) {
+    s.closing = true;
+    s.close_deadline = Clock::now() + std::chrono::seconds(5);
+  }
+}
+
+void Worker::pump(Session& s, Clock::time_point now) {
+  if (s.channel == nullptr || !s.shell || s.closing || s.drop_scheduled || ssh_channel_is_closed(s.channel))
+    return;
+  const bool trickle = (s.device.faults & fault_bit(Fault::trickle)) != 0;
+  std::size_t budget = ssh_channel_window_size(s.channel);
+  if (trickle)
+    budget = now >= s.next_trickle ? std::min(budget, m_settings.trickle_bytes) : 0;
+  const bool pending = !s.unsent.empty() || s.shell->has_output();
+  if (pending && budget == 0)
+    return;
+  if (!pending && s.shell->end() == DeviceShell::End::none)
+    return;
+  if (!pending && s.shell->end() == DeviceShell::End::hang)
+    return;
+  // ssh_channel_write and ssh_channel_send_eof end with a flush that polls the session's
+  // poll context once. Inside the shared ssh_event that would also run the other sessions'
+  // callbacks, and a client of another session hanging up would be blamed on this one
+  // (libssh marks the session that polled as failed). So write while detached from it.
+  ssh_event_remove_session(m_event, s.ssh);
+  bool wrote = false;
+  while (budget > 0) {
+    if (s.unsent.empty()) {
+      s.unsent = s.shell->take_output(std::min<std::size_t>(budget, 64 * 1024));
+      if (s.unsent.empty())
+        break;
+    }
+    const std::size_t n = std::min(budget, s.unsent.size());
+    const int written = ssh_channel_write(s.channel, s.unsent.data(), static_cast<uint32_t>(n));
+    if (written <= 0)
+      break;
+    wrote = true;
+    s.unsent.erase(0, static_cast<std::size_t>(written));
+    budget -= static_cast<std::size_t>(written);
+    if (static_cast<std::size_t>(written) < n)
+      break;
+  }
+  if (wrote)
+    s.last_activity = now;
+  if (trickle && wrote)
+    s.next_trickle = now + std::chrono::milliseconds(m_settings.trickle_interval_ms);
+  if (s.unsent.empty() && !s.shell->has_output()) {
+    switch (s.shell->end()) {
+      case DeviceShell::End::close:
+      case DeviceShell::End::exec_done:
+        m_config_reads += static_cast<std::uint64_t>(s.shell->config_reads());
+        ssh_channel_request_send_exit_status(s.channel,
+                                             s.shell->end() == DeviceShell::End::close ? 0 : s.shell->exit_status());
+        ssh_channel_send_eof(s.channel);
+        ssh_channel_close(s.channel);
+        s.closing = true;
+        s.close_deadline = now + std::chrono::seconds(5);
+        break;
+      case DeviceShell::End::drop:
+        s.drop_scheduled = true;
+        s.drop_at = now + std::chrono::milliseconds(200);
+        break;
+      case DeviceShell::End::hang:
+      case DeviceShell::End::none:
+        break;
+    }
+  }
+  ssh_event_add_session(m_event, s.ssh);
+}
+
+void Worker::destroy(std::size_t index) {
+  auto& s = m_sessions[index];
+  if (s->shell && s->shell->end() != DeviceShell::End::close && s->shell->end() != DeviceShell::End::exec_done) {
+    m_config_reads += static_cast<std::uint64_t>(s->shell->config_reads());
+  }
+  ssh_event_remove_session(m_event, s->ssh);
+  ssh_free(s->ssh);
+  m_sessions[index] = std::move(m_sessions.back());
+  m_sessions.pop_back();
+}
+
+void Worker::service(Clock::time_point now) {
+  for (std::size_t i = 0; i < m_sessions.size();) {
+    Session& s = *m_sessions[i];
+    const int status = ssh_get_status(s.ssh);
+    bool dead = (status & (SSH_CLOSED | SSH_CLOSED_ERROR)) != 0;
+    if (dead && s.channel != nullptr && !s.closing) {
+      ++m_dropped_by_client;
+      if (m_debug) {
+        std::fprintf(
+            stderr,
+            "nbsync-lab worker %d: session of device %lld ended early: status %d, error '%s', %zu bytes unsent\n",
+            static_cast<int>(::getpid()), static_cast<long long>(s.device.id), status, ssh_get_error(s.ssh),
+            s.unsent.size());
+      }
+    }
+    if (!dead && s.drop_scheduled && now >= s.drop_at) {
+      ::shutdown(ssh_get_fd(s.ssh), SHUT_RDWR);
+      dead = true;
+    }
+    if (!dead && !s.authenticated && now - s.created > k_login_grace)
+      dead = true;
+    if (!dead && s.closing && now >= s.close_deadline)
+      dead = true;
+    if (!dead && now - s.last_activity > k_idle_limit)
+      dead = true;
+    if (dead) {
+      destroy(i);
+      continue;
+    }
+    pump(s, now);
+    ++i;
+  }
+  if (!m_silent.empty()) {
+    for (auto it = m_silent.begin(); it != m_silent.end();) {
+      if (now >= it->second) {
+        ::epoll_ctl(m_epoll, EPOLL_CTL_DEL, it->first, nullptr);
+        ::close(it->first);
+        it = m_silent.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+}
+
+int Worker::poll_timeout_ms(Clock::time_point now) const {
+  int timeout = 500;
+  for (const auto& s : m_sessions) {
+    Clock::time_point due = Clock::time_point::max();
+    if (s->drop_scheduled)
+      due = s->drop_at;
+    if (s->shell && (s->device.faults & fault_bit(Fault::trickle)) != 0 &&
+        (!s->unsent.empty() || s->shell->has_output())) {
+      due = std::min(due, s->next_trickle);
+    }
+    if (due != Clock::time_point::max()) {
+      const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(due - now).count();
+      timeout = std::min(timeout, static_cast<int>(std::max<long long>(ms, 0)));
+    }
+  }
+  return timeout;
+}
+
+void Worker::run() {
+  while (!m_stop) {
+    ssh_event_dopoll(m_event, poll_timeout_ms(Clock::now()));
+    for (const int fd : m_accepted_fds)
+      accept_one(fd);
+    m_accepted_fds.clear();
+    service(Clock::now());
+  }
+}
+
+}  // namespace
+
+void run_worker(const WorkerSettings& settings, std::vector<WorkerDevice> devices, int control_fd, pid_t parent) {
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() != parent)
+    ::_exit(3);  // the parent died before prctl took effect
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+  ::signal(SIGTERM, SIG_DFL);
+  ::signal(SIGINT, SIG_DFL);
+  ::signal(SIGHUP, SIG_DFL);
+  auto worker = std::make_unique<Worker>(settings, control_fd);
+  const std::string error = worker->start(std::move(devices));
+  if (!error.empty()) {
+    worker->reply({{"ready", false}, {"error", error}, {"errno", worker->bind_errno()}});
+    ::_exit(2);
+  }
+  worker->reply({{"ready", true}});
+  worker->run();
+  ::_exit(0);
+}
+
+}  // namespace nbsync::lab::detail

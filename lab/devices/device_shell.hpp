@@ -1,0 +1,109 @@
+#pragma once
+// The command line of one simulated device, without any networking: bytes typed by the
+// client go in (feed), bytes the device prints come out (take_output). Each platform has
+// its real prompts, mode changes, paging prompt and error lines; faults that live in the
+// CLI (hangs, floods, paging that cannot be turned off, failing enable, huge banner,
+// unexpected prompt, truncated output) are applied here. Single-threaded; one per channel.
+#include <cstdint>
+#include <ctime>
+#include <string>
+#include <string_view>
+
+#include "lab/devices/faults.hpp"
+
+namespace nbsync::lab {
+
+struct ShellOptions {
+  Platform platform = Platform::cisco_ios;
+  std::string hostname;
+  std::string user = "admin";
+  std::string enable_secret;
+  std::uint64_t seed = 0;
+  std::int64_t id = 0;
+  std::uint32_t version = 0;
+  std::uint32_t faults = 0;
+  bool pty = true;               // a pty turns "\n" into "\r\n" and echoes what is typed
+  int terminal_rows = 24;        // from the pty request; paging shows rows - 1 lines a page
+  std::time_t boot_time = 0;     // for "uptime" in show version
+  std::uint64_t read_nonce = 0;  // varies the volatile config lines between sessions
+};
+
+class DeviceShell {
+public:
+  enum class End {
+    none,       // still running (or waiting for input)
+    close,      // the user logged out: close the channel
+    exec_done,  // an exec request finished: send exit_status(), EOF, close
+    hang,       // stays silent forever (faults)
+    drop,       // drop the TCP connection without a goodbye (close_mid_config)
+  };
+
+  explicit DeviceShell(ShellOptions options);
+
+  // Interactive shell: login banner and first prompt.
+  void start_shell();
+  // One command as an SSH exec request: privileged, no paging, no echo, no prompt.
+  void start_exec(std::string_view command);
+  // Bytes typed by the client.
+  void feed(std::string_view input);
+  // Up to about `max` bytes of output ready now ("" when none).
+  std::string take_output(std::size_t max);
+  bool has_output() const;
+  // What to do once has_output() is false.
+  End end() const { return m_end; }
+  int exit_status() const { return m_exit_status; }
+  const std::string& prompt() const { return m_prompt; }
+  // Number of config reads served (show running-config and the like).
+  int config_reads() const { return m_config_reads; }
+
+private:
+  enum class State { idle, password, more, streaming, finished };
+
+  bool has(Fault f) const { return (m_options.faults & fault_bit(f)) != 0; }
+  void emit(std::string_view text);  // into m_out, with the pty's line ends
+  void emit_raw(std::string_view text) { m_out.append(text); }
+  void update_prompt();
+  void show_prompt();
+  void process_input();
+  void execute(const std::string& line);
+  void execute_ios(const std::string& line);
+  void execute_nxos(const std::string& line);
+  void execute_eos(const std::string& line);
+  void execute_junos(const std::string& line);
+  void execute_generic(const std::string& line);
+  void execute_menu(const std::string& line);
+  void invalid_at(const std::string& line, std::size_t token, std::string_view message);
+  void show_config(bool no_more);
+  void show_version();
+  void output_body(std::string body, bool paged_allowed);
+  void emit_page(int lines);
+  void pager_key(char c);
+  void finish_command();
+  void refill_flood();
+  bool paging_on() const;
+  std::string more_prompt() const;
+  std::string uptime() const;
+
+  ShellOptions m_options;
+  std::string m_prompt;
+  std::string m_out;
+  std::string m_in;
+  std::string m_line;
+  std::string m_body;
+  std::size_t m_body_pos = 0;
+  bool m_body_flood = false;
+  std::uint64_t m_flood_counter = 0;
+  End m_body_end = End::none;  // what happens when the body is done (hang/drop faults)
+  State m_state = State::idle;
+  End m_end = End::none;
+  bool m_exec = false;
+  bool m_privileged = false;
+  bool m_last_cr = false;
+  bool m_blank_line_before_prompt = false;  // Junos separates output from the next prompt
+  int m_terminal_length = -1;               // -1: from the pty
+  int m_enable_failures = 0;
+  int m_exit_status = 0;
+  int m_config_reads = 0;
+};
+
+}  // namespace nbsync::lab

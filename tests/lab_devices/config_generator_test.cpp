@@ -1,0 +1,104 @@
+#include "lab/devices/config_generator.hpp"
+
+#include <gtest/gtest.h>
+
+#include "tests/lab_devices/lab_fixture.hpp"
+
+namespace nbsync::lab {
+namespace {
+
+ConfigRequest request(Platform platform, std::int64_t id, std::uint32_t version, std::time_t now, std::uint64_t nonce) {
+  ConfigRequest r;
+  r.seed = 9;
+  r.id = id;
+  r.hostname = "edge-01";
+  r.platform = platform;
+  r.version = version;
+  r.now = now;
+  r.read_nonce = nonce;
+  return r;
+}
+
+constexpr Platform k_platforms[] = {Platform::cisco_ios, Platform::cisco_nxos, Platform::arista_eos,
+                                    Platform::juniper_junos};
+
+TEST(ConfigGenerator, SameVersionDiffersOnlyInVolatileLines) {
+  for (const auto platform : k_platforms) {
+    const auto a = generate_config(request(platform, 17, 3, 1790000000, 1));
+    const auto b = generate_config(request(platform, 17, 3, 1790003333, 2));
+    EXPECT_EQ(test::without_volatile(a.output, a.volatile_prefixes),
+              test::without_volatile(b.output, b.volatile_prefixes))
+        << platform_slug(platform);
+    if (platform != Platform::juniper_junos) {
+      EXPECT_NE(a.output, b.output) << platform_slug(platform) << " has no line that changes on every read";
+      EXPECT_FALSE(a.volatile_prefixes.empty());
+    }
+  }
+}
+
+TEST(ConfigGenerator, NewVersionChangesTheConfig) {
+  for (const auto platform : k_platforms) {
+    for (std::uint32_t v = 0; v < 20; ++v) {
+      const auto a = generate_config(request(platform, 5, v, 1790000000, 1));
+      const auto b = generate_config(request(platform, 5, v + 1, 1790000000, 1));
+      EXPECT_NE(test::without_volatile(a.output, a.volatile_prefixes),
+                test::without_volatile(b.output, b.volatile_prefixes))
+          << platform_slug(platform) << " version " << v;
+    }
+  }
+}
+
+TEST(ConfigGenerator, IosHeaderCountsTheBodyBytesAndEndsWithEnd) {
+  const auto g = generate_config(request(Platform::cisco_ios, 3, 0, 1790000000, 1));
+  ASSERT_EQ(g.output.rfind("Building configuration...\n\nCurrent configuration : ", 0), 0U);
+  const auto body = g.output.substr(g.body_offset);
+  EXPECT_NE(g.output.find("Current configuration : " + std::to_string(body.size()) + " bytes\n"), std::string::npos);
+  EXPECT_EQ(body.substr(body.size() - 5), "\nend\n");
+  EXPECT_NE(body.find("\nhostname edge-01\n"), std::string::npos);
+}
+
+TEST(ConfigGenerator, HasWhatRealConfigsHaveIncludingSecrets) {
+  const auto ios = generate_config(request(Platform::cisco_ios, 11, 0, 1790000000, 1)).output;
+  for (const char* needle :
+       {"\ninterface GigabitEthernet1/0/1\n", "\nvlan ", "\nip access-list extended ", "\nrouter ospf 1\n",
+        "\nrouter bgp ", "\nbanner motd ", "\nenable secret 9 $9$", "\nusername admin privilege 15 secret 9 ",
+        "\nsnmp-server community ", "\n key 7 ", "\nntp clock-period ", "\n! Last configuration change at "}) {
+    EXPECT_NE(ios.find(needle), std::string::npos) << needle;
+  }
+  const auto junos = generate_config(request(Platform::juniper_junos, 11, 0, 1790000000, 1)).output;
+  EXPECT_EQ(junos.rfind("## Last commit: ", 0), 0U);
+  EXPECT_NE(junos.find("encrypted-password \"$6$"), std::string::npos);
+  for (const auto platform : k_platforms) {
+    const auto g = generate_config(request(platform, 11, 0, 1790000000, 1));
+    ASSERT_GE(g.secrets.size(), 4U);
+    for (const auto& secret : g.secrets)
+      EXPECT_NE(g.output.find(secret), std::string::npos) << platform_slug(platform);
+  }
+}
+
+TEST(ConfigGenerator, SizesAreRealistic) {
+  int small = 0, typical = 0, large = 0;
+  for (std::int64_t id = 1; id <= 2000; ++id) {
+    const auto size = target_config_size(9, id);
+    if (size < 20000)
+      ++small;
+    else if (size <= 60000)
+      ++typical;
+    else
+      ++large;
+  }
+  EXPECT_GT(typical, 1600);  // "most around 20-60 KB"
+  EXPECT_GT(small, 40);
+  EXPECT_GT(large, 100);
+  for (const auto platform : k_platforms) {
+    for (std::int64_t id = 1; id <= 40; ++id) {
+      const auto target = target_config_size(9, id);
+      const auto size = generate_config(request(platform, id, 0, 1790000000, 1)).output.size();
+      EXPECT_GT(size, target * 7 / 10) << platform_slug(platform) << " id " << id;
+      EXPECT_LT(size, target * 13 / 10 + 3000) << platform_slug(platform) << " id " << id;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace nbsync::lab

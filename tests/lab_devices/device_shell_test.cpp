@@ -1,0 +1,152 @@
+#include "lab/devices/device_shell.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+namespace nbsync::lab {
+namespace {
+
+ShellOptions options(Platform platform, std::uint32_t faults = 0, bool pty = false) {
+  ShellOptions o;
+  o.platform = platform;
+  o.hostname = "r1";
+  o.user = "netops";
+  o.enable_secret = "s3cret";
+  o.seed = 1;
+  o.id = 8;
+  o.faults = faults;
+  o.pty = pty;
+  o.boot_time = std::time(nullptr) - 100000;
+  return o;
+}
+
+// Everything the shell prints after `input` (until it stops producing output).
+std::string run(DeviceShell& shell, const std::string& input) {
+  shell.feed(input);
+  std::string out;
+  while (shell.has_output())
+    out += shell.take_output(1 << 20);
+  return out;
+}
+
+std::string start(DeviceShell& shell) {
+  shell.start_shell();
+  return run(shell, "");
+}
+
+TEST(DeviceShell, IosNeedsEnableForTheConfigAndNamesTheBadToken) {
+  DeviceShell shell(options(Platform::cisco_ios));
+  EXPECT_TRUE(start(shell).ends_with("\nr1>"));
+  const auto refused = run(shell, "show running-config\n");
+  EXPECT_NE(refused.find("% Invalid input detected at '^' marker."), std::string::npos);
+  EXPECT_NE(refused.find(std::string(3 + 5, ' ') + "^\n"), std::string::npos) << refused;  // under "running-config"
+  EXPECT_EQ(run(shell, "foo\n"), "% Unknown command or computer name, or unable to find computer address\nr1>");
+  EXPECT_EQ(run(shell, "enable\n"), "Password: ");
+  EXPECT_EQ(run(shell, "wrong\n"), "Password: ");
+  EXPECT_EQ(run(shell, "s3cret\n"), "r1#");
+}
+
+TEST(DeviceShell, IosPagesUntilTerminalLengthZero) {
+  DeviceShell shell(options(Platform::cisco_ios));
+  start(shell);
+  run(shell, "enable\ns3cret\n");
+  const auto page = run(shell, "show running-config\n");
+  EXPECT_TRUE(page.ends_with(" --More-- ")) << page.substr(page.size() - 50);
+  EXPECT_EQ(std::count(page.begin(), page.end(), '\n'), 23);
+  const auto next = run(shell, " ");
+  EXPECT_EQ(next.rfind(std::string(10, '\b') + std::string(10, ' ') + std::string(10, '\b'), 0), 0U);
+  EXPECT_TRUE(next.ends_with(" --More-- "));
+  EXPECT_TRUE(run(shell, "q").ends_with("r1#"));
+  EXPECT_EQ(run(shell, "terminal length 0\n"), "r1#");
+  const auto full = run(shell, "show running-config\n");
+  EXPECT_EQ(full.find("--More--"), std::string::npos);
+  EXPECT_TRUE(full.ends_with("\nend\n\nr1#"));
+}
+
+TEST(DeviceShell, TypeAheadWaitsForTheCurrentCommand) {
+  DeviceShell shell(options(Platform::cisco_nxos));
+  start(shell);
+  const auto out = run(shell, "terminal length 0\nshow running-config\nshow version\n");
+  EXPECT_NE(out.find("!Command: show running-config"), std::string::npos);
+  EXPECT_NE(out.find("Kernel uptime is 0 weeks, 1 day, 3 hours"), std::string::npos);
+  EXPECT_TRUE(out.ends_with("r1# "));
+}
+
+TEST(DeviceShell, PtyEchoesAndUsesCrLf) {
+  DeviceShell shell(options(Platform::juniper_junos, 0, true));
+  EXPECT_TRUE(start(shell).ends_with("\r\nnetops@r1> "));
+  EXPECT_EQ(run(shell, "set cli screen-length 0\r"),
+            "set cli screen-length 0\r\nScreen length set to 0\r\n\r\nnetops@r1> ");
+  EXPECT_EQ(run(shell, "bogus\r"), "bogus\r\n" + std::string(11, ' ') + "^\r\nunknown command.\r\n\r\nnetops@r1> ");
+}
+
+TEST(DeviceShell, ErrorLinesPerPlatform) {
+  DeviceShell eos(options(Platform::arista_eos));
+  start(eos);
+  EXPECT_EQ(run(eos, "show running-config\n"), "% Invalid input (privileged mode required)\nr1>");
+  EXPECT_EQ(run(eos, "frobnicate\n"), "% Invalid input\nr1>");
+  DeviceShell nxos(options(Platform::cisco_nxos));
+  start(nxos);
+  EXPECT_EQ(run(nxos, "frobnicate\n"), std::string(4, ' ') + "^\n% Invalid command at '^' marker.\nr1# ");
+  DeviceShell linux_like(options(Platform::generic));
+  start(linux_like);
+  EXPECT_EQ(run(linux_like, "show run\n"), "-sh: show: not found\nnetops@r1:~$ ");
+}
+
+TEST(DeviceShell, ExecRunsOneCommandWithoutPagingOrPrompt) {
+  DeviceShell shell(options(Platform::cisco_ios));
+  shell.start_exec("show running-config");
+  const auto out = run(shell, "");
+  EXPECT_EQ(out.rfind("Building configuration...", 0), 0U);
+  EXPECT_TRUE(out.ends_with("\nend\n\n"));
+  EXPECT_EQ(shell.end(), DeviceShell::End::exec_done);
+  EXPECT_EQ(shell.exit_status(), 0);
+}
+
+TEST(DeviceShell, FaultsInTheCli) {
+  {
+    DeviceShell shell(options(Platform::cisco_ios, fault_bit(Fault::ignore_paging_off)));
+    start(shell);
+    run(shell, "enable\ns3cret\nterminal length 0\n");
+    EXPECT_TRUE(run(shell, "show running-config\n").ends_with(" --More-- "));
+  }
+  {
+    DeviceShell shell(options(Platform::cisco_ios, fault_bit(Fault::wrong_enable_secret)));
+    start(shell);
+    EXPECT_EQ(run(shell, "enable\ns3cret\ns3cret\ns3cret\n"), "Password: Password: Password: % Bad secrets\n\nr1>");
+  }
+  {
+    DeviceShell shell(options(Platform::cisco_ios, fault_bit(Fault::hang_mid_config)));
+    start(shell);
+    const auto out = run(shell, "enable\ns3cret\nterminal length 0\nshow running-config\n");
+    EXPECT_EQ(out.find("\nend\n"), std::string::npos);
+    EXPECT_EQ(shell.end(), DeviceShell::End::hang);
+    EXPECT_EQ(run(shell, "\n"), "");
+  }
+  {
+    DeviceShell shell(options(Platform::cisco_ios, fault_bit(Fault::flood)));
+    start(shell);
+    run(shell, "enable\ns3cret\nterminal length 0\n");
+    shell.feed("show running-config\n");
+    std::size_t total = 0;
+    for (int i = 0; i < 100 && shell.has_output(); ++i)
+      total += shell.take_output(65536).size();
+    EXPECT_GT(total, 99U * 65536U);
+    EXPECT_TRUE(shell.has_output());
+  }
+  {
+    DeviceShell shell(options(Platform::arista_eos, fault_bit(Fault::unexpected_prompt)));
+    EXPECT_TRUE(start(shell).ends_with("Selection [1-3]: "));
+    EXPECT_EQ(run(shell, "enable\n"), "Invalid selection.\n\nSelection [1-3]: ");
+  }
+  {
+    DeviceShell shell(options(Platform::cisco_ios, fault_bit(Fault::huge_banner)));
+    const auto banner = start(shell);
+    EXPECT_GT(banner.size(), 256U * 1024U);
+    EXPECT_TRUE(banner.ends_with("\nr1>"));
+  }
+}
+
+}  // namespace
+}  // namespace nbsync::lab

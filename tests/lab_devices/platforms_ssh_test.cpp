@@ -1,0 +1,206 @@
+// Logs into each simulated platform over real SSH (libssh client, loopback) and reads the
+// whole config: header and end markers, the IOS byte count, paging off and on.
+#include <gtest/gtest.h>
+
+#include "tests/lab_devices/lab_fixture.hpp"
+
+namespace nbsync::test {
+namespace {
+
+struct PlatformCase {
+  std::int64_t id;
+  std::string login_prompt;
+  std::string privileged_prompt;
+  std::string enable;  // "" = none, "secret" = IOS enable with secret, "plain" = EOS enable
+  std::string paging_off;
+  std::string show;
+  std::string first_line;  // what the config output starts with
+  std::string last_line;   // the config's last non-empty line
+  std::string more;        // start of the paging prompt
+  std::string trailer;     // what the device prints between the config and the prompt
+};
+
+std::vector<PlatformCase> cases() {
+  return {
+      {1, "rtr-ios-01>", "rtr-ios-01#", "secret", "terminal length 0", "show running-config",
+       "Building configuration...", "end", " --More-- ", "\n"},
+      {2, "sw-nxos-01# ", "sw-nxos-01# ", "", "terminal length 0", "show running-config", "", "    remote-as ",
+       "--More--", ""},
+      {3, "sw-eos-01>", "sw-eos-01#", "plain", "terminal length 0", "show running-config",
+       "! Command: show running-config", "end", " --More-- ", ""},
+      {4, "netops@fw-junos-01> ", "netops@fw-junos-01> ", "", "set cli screen-length 0", "show configuration",
+       "## Last commit: ", "}", "---(more", "\n"},
+  };
+}
+
+void PrintTo(const PlatformCase& c, std::ostream* os) {
+  *os << "login prompt '" << c.login_prompt << "'";
+}
+
+class PlatformOverSsh : public ::testing::TestWithParam<PlatformCase> {};
+
+std::string login(lab::DeviceLab& lab, SshTestClient& c, const PlatformCase& p) {
+  (void)lab;
+  std::string out = open_shell(c, p.login_prompt);
+  if (c.timed_out())
+    throw std::runtime_error("no login prompt '" + p.login_prompt + "' in: " + out);
+  if (p.enable == "secret") {
+    out += ios_enable(c, p.login_prompt.substr(0, p.login_prompt.size() - 1));
+  } else if (p.enable == "plain") {
+    c.write("enable\n");
+    out += c.read_until_suffix(p.privileged_prompt, 5s);
+  }
+  if (c.timed_out())
+    throw std::runtime_error("no privileged prompt '" + p.privileged_prompt + "'");
+  return out;
+}
+
+// The config as the device printed it: after the echoed command line, before the prompt.
+std::string between_echo_and_prompt(const std::string& text, const std::string& command, const std::string& prompt) {
+  const auto echo = text.find(command + "\n");
+  if (echo == std::string::npos || text.size() < prompt.size())
+    return {};
+  const auto start = echo + command.size() + 1;
+  return text.substr(start, text.size() - prompt.size() - start);
+}
+
+TEST_P(PlatformOverSsh, ReadsTheWholeConfigWithPagingOff) {
+  const auto& p = GetParam();
+  lab::DeviceLab lab(test_options(), platform_devices());
+  auto c = connect(lab, p.id);
+  login(lab, *c, p);
+  c->write(p.paging_off + "\n");
+  c->read_until_suffix(p.privileged_prompt, 5s);
+  ASSERT_FALSE(c->timed_out());
+  c->write(p.show + "\n");
+  const auto text = unix_lines(c->read_until_suffix("\n" + p.privileged_prompt, 15s));
+  ASSERT_FALSE(c->timed_out()) << text.substr(text.size() > 300 ? text.size() - 300 : 0);
+  EXPECT_EQ(text.find(p.more), std::string::npos);
+  const auto config = between_echo_and_prompt(text, p.show, p.privileged_prompt);
+  if (!p.first_line.empty()) {
+    EXPECT_EQ(config.rfind(p.first_line, 0), 0U) << config.substr(0, 200);
+  }
+  const auto expected = lab.current_config(p.id);
+  EXPECT_EQ(without_volatile(config, expected.volatile_prefixes),
+            without_volatile(expected.output + p.trailer, expected.volatile_prefixes));
+  EXPECT_GT(config.size(), 3000U);
+  // The last line of the config proper.
+  std::string trimmed = config;
+  while (!trimmed.empty() && trimmed.back() == '\n')
+    trimmed.pop_back();
+  const auto last = trimmed.substr(trimmed.rfind('\n') + 1);
+  EXPECT_EQ(last.rfind(p.last_line, 0), 0U) << last;
+  if (p.id == 1) {
+    // "Current configuration : N bytes" counts the body: "!" ... "end\n".
+    const auto header = config.find("Current configuration : ");
+    ASSERT_NE(header, std::string::npos);
+    const auto header_end = config.find('\n', header);
+    const auto bytes = std::stoul(config.substr(header + 24));
+    const auto body = config.substr(header_end + 1, config.size() - p.trailer.size() - header_end - 1);
+    EXPECT_EQ(bytes, body.size());
+    EXPECT_TRUE(body.ends_with("\nend\n"));
+  }
+  c->write("exit\n");
+  c->read_for(300ms);
+  EXPECT_TRUE(c->closed());
+}
+
+TEST_P(PlatformOverSsh, PagesWithItsMorePromptUntilPagingIsOff) {
+  const auto& p = GetParam();
+  lab::DeviceLab lab(test_options(), platform_devices());
+  auto c = connect(lab, p.id);
+  login(lab, *c, p);
+  c->write(p.show + "\n");
+  std::string text;
+  int pages = 0;
+  for (; pages < 20000; ++pages) {
+    const auto chunk = c->read_until(
+        [&](const std::string& s) {
+          return s.ends_with(p.more) || s.ends_with(")---") || s.ends_with("--More--") ||
+                 s.ends_with("\n" + p.privileged_prompt) || s.ends_with("\r\n" + p.privileged_prompt);
+        },
+        5s);
+    ASSERT_FALSE(c->timed_out()) << "page " << pages << ": "
+                                 << chunk.substr(chunk.size() > 200 ? chunk.size() - 200 : 0);
+    text += chunk;
+    if (!(chunk.ends_with(p.more) || chunk.ends_with(")---") || chunk.ends_with("--More--")))
+      break;
+    c->write(" ");
+  }
+  EXPECT_GT(pages, 2);
+  // Remove the pager prompts and the sequences that erase them.
+  std::string clean;
+  std::size_t i = 0;
+  const auto u = unix_lines(text);
+  while (i < u.size()) {
+    const auto at = u.find(p.more, i);
+    if (at == std::string::npos) {
+      clean.append(u, i, std::string::npos);
+      break;
+    }
+    clean.append(u, i, at - i);
+    auto end = at + p.more.size();
+    if (p.more == "---(more")
+      end = u.find(")---", at) + 4;
+    const auto length = end - at;
+    std::string erase = p.more.find("--More-- ") != std::string::npos
+                            ? std::string(length, '\b') + std::string(length, ' ') + std::string(length, '\b')
+                            : "\r" + std::string(length, ' ') + "\r";
+    ASSERT_EQ(u.compare(end, erase.size(), erase), 0) << "pager prompt not erased the platform's way";
+    i = end + erase.size();
+  }
+  const auto config = between_echo_and_prompt(clean, p.show, p.privileged_prompt);
+  const auto expected = lab.current_config(p.id);
+  EXPECT_EQ(without_volatile(config, expected.volatile_prefixes),
+            without_volatile(expected.output + p.trailer, expected.volatile_prefixes));
+}
+
+std::string case_name(const ::testing::TestParamInfo<PlatformCase>& param_info) {
+  static const std::vector<std::string> k_names = {"", "CiscoIos", "CiscoNxos", "AristaEos", "JuniperJunos"};
+  return k_names[static_cast<std::size_t>(param_info.param.id)];
+}
+
+INSTANTIATE_TEST_SUITE_P(Platforms, PlatformOverSsh, ::testing::ValuesIn(cases()), case_name);
+
+TEST(ExecOverSsh, IosRunsShowRunningConfigAsAnExecRequest) {
+  lab::DeviceLab lab(test_options(), platform_devices());
+  auto c = connect(lab, 1);
+  ASSERT_TRUE(c->password(k_user, k_password));
+  ASSERT_TRUE(c->start_exec("show running-config"));
+  const auto out = c->read_until([](const std::string&) { return false; }, 10s);
+  EXPECT_TRUE(c->closed());
+  EXPECT_EQ(out.rfind("Building configuration...\n\nCurrent configuration : ", 0), 0U);
+  EXPECT_TRUE(out.ends_with("\nend\n\n"));
+  EXPECT_EQ(out.find('\r'), std::string::npos);  // no pty: plain "\n"
+  EXPECT_EQ(c->exit_status(), 0);
+}
+
+TEST(ExecOverSsh, EosRunsExecAndNxosRefusesIt) {
+  lab::DeviceLab lab(test_options(), platform_devices());
+  {
+    auto c = connect(lab, 3);
+    ASSERT_TRUE(c->password(k_user, k_password));
+    ASSERT_TRUE(c->start_exec("show running-config"));
+    const auto out = c->read_until([](const std::string&) { return false; }, 10s);
+    EXPECT_EQ(out.rfind("! Command: show running-config\n", 0), 0U);
+    EXPECT_TRUE(out.ends_with("\nend\n"));
+  }
+  {
+    auto c = connect(lab, 2);
+    ASSERT_TRUE(c->password(k_user, k_password));
+    EXPECT_FALSE(c->start_exec("show running-config"));
+  }
+}
+
+TEST(GenericShell, UnknownPlatformsGetALinuxLikeShell) {
+  lab::DeviceLab lab(test_options(), platform_devices());
+  auto c = connect(lab, 5);
+  open_shell(*c, "netops@console-01:~$ ");
+  ASSERT_FALSE(c->timed_out());
+  c->write("show running-config\n");
+  EXPECT_NE(unix_lines(c->read_until_suffix("netops@console-01:~$ ", 5s)).find("-sh: show: not found\n"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace nbsync::test
