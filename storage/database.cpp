@@ -11,7 +11,8 @@ namespace {
 
 // Migration N takes the schema from version N-1 to N. Append only; never edit a step
 // that has shipped.
-constexpr std::array<std::string_view, 1> k_migrations = {
+// Timestamps from migration 2 on are INTEGER unix seconds (UTC), columns named *_at/*_seen.
+constexpr std::array<std::string_view, 2> k_migrations = {
     // 1: bookkeeping about the database itself.
     R"sql(
       CREATE TABLE nbsync_meta (
@@ -19,6 +20,94 @@ constexpr std::array<std::string_view, 1> k_migrations = {
         value TEXT NOT NULL
       ) STRICT;
       INSERT INTO nbsync_meta (key, value) VALUES ('created_at', strftime('%Y-%m-%dT%H:%M:%SZ', 'now'));
+    )sql",
+    // 2: the backup cycle: inventory mirror, runs, per-device attempts, deduplicated config
+    // blobs, snapshots (one per change), SSH host keys (trust on first use).
+    R"sql(
+      CREATE TABLE devices (
+        id            INTEGER PRIMARY KEY,            -- the NetBox device id
+        name          TEXT    NOT NULL,
+        site          TEXT    NOT NULL DEFAULT '',
+        role          TEXT    NOT NULL DEFAULT '',
+        platform      TEXT    NOT NULL DEFAULT '',
+        tenant        TEXT    NOT NULL DEFAULT '',
+        status        TEXT    NOT NULL DEFAULT '',
+        address       TEXT    NOT NULL DEFAULT '',
+        first_seen    INTEGER NOT NULL,
+        last_seen     INTEGER NOT NULL,
+        last_seen_run INTEGER REFERENCES runs (id),
+        retired_at    INTEGER                         -- NULL while NetBox lists the device
+      ) STRICT;
+      CREATE INDEX devices_by_name ON devices (name);
+
+      CREATE TABLE runs (
+        id                 INTEGER PRIMARY KEY,
+        started_at         INTEGER NOT NULL,
+        finished_at        INTEGER,                   -- NULL: running, or the process died
+        inventory_complete INTEGER CHECK (inventory_complete IN (0, 1)),
+        attempts           INTEGER NOT NULL DEFAULT 0,
+        changed            INTEGER NOT NULL DEFAULT 0,
+        retired            INTEGER NOT NULL DEFAULT 0,
+        summary            TEXT    NOT NULL DEFAULT '{}', -- JSON object: outcome -> count
+        note               TEXT    NOT NULL DEFAULT ''
+      ) STRICT;
+
+      CREATE TABLE blobs (
+        sha256      TEXT    PRIMARY KEY,              -- of the normalized text, lowercase hex
+        size        INTEGER NOT NULL,                 -- raw bytes
+        codec       TEXT    NOT NULL DEFAULT 'zstd',  -- how `content` is encoded
+        base_sha256 TEXT    REFERENCES blobs (sha256),-- for delta codecs; NULL for full copies
+        content     BLOB    NOT NULL
+      ) STRICT;
+
+      CREATE TABLE snapshots (
+        id            INTEGER PRIMARY KEY,
+        device_id     INTEGER NOT NULL REFERENCES devices (id),
+        run_id        INTEGER NOT NULL REFERENCES runs (id),
+        taken_at      INTEGER NOT NULL,
+        sha256        TEXT    NOT NULL REFERENCES blobs (sha256),
+        size          INTEGER NOT NULL,
+        line_count    INTEGER NOT NULL,
+        lines_added   INTEGER NOT NULL,               -- versus the device's previous snapshot
+        lines_removed INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX snapshots_latest_by_device ON snapshots (device_id, id DESC);
+      CREATE INDEX snapshots_by_time ON snapshots (taken_at);
+      CREATE INDEX snapshots_by_blob ON snapshots (sha256);
+
+      CREATE TABLE attempts (
+        id          INTEGER PRIMARY KEY,
+        run_id      INTEGER NOT NULL REFERENCES runs (id),
+        device_id   INTEGER NOT NULL REFERENCES devices (id),
+        outcome     TEXT    NOT NULL CHECK (outcome IN ('ok', 'connect', 'auth', 'timeout', 'host_key_mismatch',
+                                                        'too_large', 'incomplete', 'protocol', 'skipped')),
+        message     TEXT    NOT NULL DEFAULT '',
+        tries       INTEGER NOT NULL DEFAULT 1,
+        duration_ms INTEGER NOT NULL DEFAULT 0,
+        bytes       INTEGER NOT NULL DEFAULT 0,
+        changed     INTEGER NOT NULL DEFAULT 0 CHECK (changed IN (0, 1)),
+        snapshot_id INTEGER REFERENCES snapshots (id),
+        recorded_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX attempts_by_run ON attempts (run_id, outcome);
+      CREATE INDEX attempts_by_device ON attempts (device_id, id DESC);
+      CREATE INDEX attempts_by_snapshot ON attempts (snapshot_id) WHERE snapshot_id IS NOT NULL;
+
+      -- No foreign key to devices: workers record keys on their own connection, possibly
+      -- before the writer has committed the device row.
+      CREATE TABLE host_keys (
+        id          INTEGER PRIMARY KEY,
+        device_id   INTEGER NOT NULL,
+        key_type    TEXT    NOT NULL,                 -- ssh-ed25519, ecdsa-sha2-nistp256, ssh-rsa...
+        fingerprint TEXT    NOT NULL,                 -- SHA256:<base64>, as ssh-keygen -l prints it
+        public_key  TEXT    NOT NULL,                 -- base64 of the key blob
+        first_seen  INTEGER NOT NULL,
+        last_seen   INTEGER NOT NULL,
+        state       TEXT    NOT NULL CHECK (state IN ('trusted', 'pending_change', 'replaced')),
+        replaced_at INTEGER
+      ) STRICT;
+      CREATE UNIQUE INDEX host_keys_one_trusted ON host_keys (device_id) WHERE state = 'trusted';
+      CREATE UNIQUE INDEX host_keys_one_pending ON host_keys (device_id) WHERE state = 'pending_change';
     )sql",
 };
 
@@ -41,13 +130,17 @@ Database::Database(const std::filesystem::path& path) : m_path(path), m_db(open_
     m_db.setBusyTimeout(10000);
     migrate();
   } catch (const SQLite::Exception& e) {
-    throw DatabaseError(m_path.string() + ": " + e.what());
+    throw DatabaseError(m_path.string() + ": " + e.what(), e.getErrorCode());
   }
 }
 
-int Database::schema_version() { return m_db.execAndGet("PRAGMA user_version").getInt(); }
+int Database::schema_version() {
+  return m_db.execAndGet("PRAGMA user_version").getInt();
+}
 
-int Database::latest_schema_version() { return static_cast<int>(k_migrations.size()); }
+int Database::latest_schema_version() {
+  return static_cast<int>(k_migrations.size());
+}
 
 void Database::migrate() {
   const int current = schema_version();

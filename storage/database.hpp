@@ -6,12 +6,20 @@
 
 #include <filesystem>
 #include <stdexcept>
+#include <string>
 
 namespace nbsync::storage {
 
 class DatabaseError : public std::runtime_error {
 public:
   using std::runtime_error::runtime_error;
+  // `sqlite_code` is SQLite's primary result code (SQLITE_FULL, SQLITE_IOERR, ...), 0 if none.
+  DatabaseError(const std::string& message, int sqlite_code)
+      : std::runtime_error(message), m_sqlite_code(sqlite_code) {}
+  int sqlite_code() const { return m_sqlite_code; }
+
+private:
+  int m_sqlite_code = 0;
 };
 
 class Database {
@@ -22,6 +30,7 @@ public:
   int schema_version();
   static int latest_schema_version();
   SQLite::Database& sqlite() { return m_db; }
+  const std::filesystem::path& path() const { return m_path; }
 
 private:
   void migrate();

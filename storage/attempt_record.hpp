@@ -1,0 +1,24 @@
+#pragma once
+// What one device's attempt in a run produced, handed to storage once it is final.
+// `config` is the normalized, masked text and is present exactly when outcome is ok: a
+// config that did not arrive whole is never stored (storage ignores it for other outcomes).
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "storage/attempt_outcome.hpp"
+
+namespace nbsync::storage {
+
+struct AttemptRecord {
+  std::int64_t device_id = 0;  // NetBox id; the device must have been upserted first
+  AttemptOutcome outcome = AttemptOutcome::ok;
+  std::string message;  // names the device and what to do; never a secret
+  int tries = 1;        // connection attempts made, retries included
+  std::chrono::milliseconds duration{0};
+  std::int64_t bytes = 0;  // bytes read from the device
+  std::optional<std::string> config;
+};
+
+}  // namespace nbsync::storage

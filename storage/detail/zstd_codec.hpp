@@ -1,0 +1,17 @@
+#pragma once
+// zstd compression of whole config texts (one frame each, content size recorded in the
+// frame). decompress() refuses frames without a size or larger than the expected size, so a
+// damaged blob is an error, never a wrong config.
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace nbsync::storage::detail {
+
+inline constexpr int k_zstd_level = 3;
+
+std::string zstd_compress(std::string_view raw, int level = k_zstd_level);
+// `expected_size` is the raw size recorded next to the blob; a mismatch throws.
+std::string zstd_decompress(std::string_view frame, std::size_t expected_size);
+
+}  // namespace nbsync::storage::detail

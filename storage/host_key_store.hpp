@@ -1,0 +1,67 @@
+#pragma once
+// The SSH host keys nbsync trusts, per device: trust on first use, a changed key kept as
+// pending (refused) until an operator accepts it, replaced keys kept for the record.
+// Thread-safe: the store has its own connection to the database file and a mutex, so
+// workers may call it while the StorageWriter writes; each call is one short transaction.
+#include <SQLiteCpp/Statement.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "storage/database.hpp"
+
+namespace nbsync::storage {
+
+namespace detail {
+class HostKeyWrites;
+}
+
+struct HostKey {
+  std::string type;         // ssh-ed25519, ecdsa-sha2-nistp256, ssh-rsa, ...
+  std::string fingerprint;  // SHA256:<base64>, as ssh-keygen -l prints it
+  std::string public_key;   // base64 of the key blob; with `type`, what identifies the key
+  bool operator==(const HostKey& other) const = default;
+};
+
+enum class HostKeyVerdict {
+  trusted,            // the presented key is the trusted one (last_seen refreshed)
+  trusted_first_use,  // no key was known: the presented key is now trusted
+  mismatch,           // another key is trusted: refuse; the presented key is kept as pending
+  unknown,            // strict mode and no key known: refuse; the presented key is kept as pending
+};
+
+class HostKeyStore {
+public:
+  // Opens its own connection (the file must already be migrated or be migratable now:
+  // open the daemon's Database first). Throws DatabaseError naming the file.
+  explicit HostKeyStore(const std::filesystem::path& database_file);
+
+  ~HostKeyStore();
+
+  // Checks `presented` for `device_id` and records what it learned. In strict mode an
+  // unknown device's key is not trusted on first use but kept as pending.
+  HostKeyVerdict verify(std::int64_t device_id, const HostKey& presented, bool strict = false);
+  // The same verdict from what is committed, writing nothing (never waits for the writer's
+  // lock): during a cycle the record goes through StorageWriter::submit_host_key.
+  HostKeyVerdict decide(std::int64_t device_id, const HostKey& presented, bool strict = false);
+  std::optional<HostKey> trusted_key(std::int64_t device_id);
+  std::optional<HostKey> pending_key(std::int64_t device_id);
+  // Makes the pending key the trusted one (`nbsync hostkey accept`); the old one becomes
+  // 'replaced'. Returns false when nothing is pending for the device.
+  bool accept(std::int64_t device_id);
+
+private:
+  std::optional<HostKey> key_in_state(std::int64_t device_id, const char* state);
+
+  std::mutex m_mutex;
+  Database m_database;
+  std::unique_ptr<detail::HostKeyWrites> m_writes;
+  SQLite::Statement m_retire_trusted;
+  SQLite::Statement m_promote_pending;
+};
+
+}  // namespace nbsync::storage

@@ -1,0 +1,19 @@
+#pragma once
+// The totals of one finished run, as stored in the runs table: attempts by outcome, how
+// many stored a new snapshot, how many devices were retired. Every attempt is counted once.
+#include <cstdint>
+#include <map>
+
+#include "storage/attempt_outcome.hpp"
+
+namespace nbsync::storage {
+
+struct RunSummary {
+  std::int64_t run_id = 0;
+  std::int64_t attempts = 0;
+  std::int64_t changed = 0;
+  std::int64_t retired = 0;
+  std::map<AttemptOutcome, std::int64_t> by_outcome;  // outcomes with no attempt are absent
+};
+
+}  // namespace nbsync::storage

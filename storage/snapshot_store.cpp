@@ -1,0 +1,380 @@
+#include "storage/snapshot_store.hpp"
+
+#include "storage/detail/host_key_writes.hpp"
+
+#include <sqlite3.h>
+
+#include <chrono>
+#include <stdexcept>
+
+#include "storage/detail/line_diff.hpp"
+#include "storage/detail/sha256.hpp"
+#include "storage/detail/sqlite_failure.hpp"
+#include "storage/detail/statement_use.hpp"
+#include "storage/detail/zstd_codec.hpp"
+
+namespace nbsync::storage {
+namespace {
+
+constexpr const char* k_insert_run_sql = "INSERT INTO runs (started_at) VALUES (?1)";
+
+constexpr const char* k_upsert_device_sql = R"sql(
+  INSERT INTO devices (id, name, site, role, platform, tenant, status, address,
+                       first_seen, last_seen, last_seen_run, retired_at)
+  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, NULL)
+  ON CONFLICT (id) DO UPDATE SET
+    name = excluded.name, site = excluded.site, role = excluded.role, platform = excluded.platform,
+    tenant = excluded.tenant, status = excluded.status, address = excluded.address,
+    last_seen = excluded.last_seen, last_seen_run = excluded.last_seen_run, retired_at = NULL
+)sql";
+
+constexpr const char* k_latest_snapshot_sql = R"sql(
+  SELECT id, device_id, run_id, taken_at, sha256, size, line_count, lines_added, lines_removed
+  FROM snapshots WHERE device_id = ?1 ORDER BY id DESC LIMIT 1
+)sql";
+
+constexpr const char* k_blob_exists_sql = "SELECT 1 FROM blobs WHERE sha256 = ?1";
+
+constexpr const char* k_insert_blob_sql =
+    "INSERT INTO blobs (sha256, size, codec, content) VALUES (?1, ?2, 'zstd', ?3)";
+
+constexpr const char* k_select_blob_sql = "SELECT size, codec, content FROM blobs WHERE sha256 = ?1";
+
+constexpr const char* k_insert_snapshot_sql = R"sql(
+  INSERT INTO snapshots (device_id, run_id, taken_at, sha256, size, line_count, lines_added, lines_removed)
+  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+)sql";
+
+constexpr const char* k_insert_attempt_sql = R"sql(
+  INSERT INTO attempts (run_id, device_id, outcome, message, tries, duration_ms, bytes, changed,
+                        snapshot_id, recorded_at)
+  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+)sql";
+
+constexpr const char* k_retire_missing_sql = R"sql(
+  UPDATE devices SET retired_at = ?2
+  WHERE retired_at IS NULL AND last_seen_run IS NOT ?1
+)sql";
+
+constexpr const char* k_add_retired_sql = "UPDATE runs SET retired = retired + ?2 WHERE id = ?1";
+
+constexpr const char* k_finish_run_sql = R"sql(
+  UPDATE runs SET
+    finished_at = ?2,
+    inventory_complete = ?3,
+    note = ?4,
+    attempts = (SELECT count(*) FROM attempts WHERE run_id = ?1),
+    changed = (SELECT count(*) FROM attempts WHERE run_id = ?1 AND changed = 1),
+    summary = (SELECT coalesce(json_group_object(outcome, n), '{}')
+               FROM (SELECT outcome, count(*) AS n FROM attempts WHERE run_id = ?1 GROUP BY outcome))
+  WHERE id = ?1
+)sql";
+
+constexpr const char* k_run_totals_sql = "SELECT attempts, changed, retired FROM runs WHERE id = ?1";
+
+constexpr const char* k_run_outcomes_sql = "SELECT outcome, count(*) FROM attempts WHERE run_id = ?1 GROUP BY outcome";
+
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+SnapshotStore::SnapshotStore(Database& database, std::size_t commit_every)
+    : m_database(database),
+      m_commit_every(commit_every),
+      m_insert_run(database.sqlite(), k_insert_run_sql),
+      m_upsert_device(database.sqlite(), k_upsert_device_sql),
+      m_latest_snapshot(database.sqlite(), k_latest_snapshot_sql),
+      m_blob_exists(database.sqlite(), k_blob_exists_sql),
+      m_insert_blob(database.sqlite(), k_insert_blob_sql),
+      m_select_blob(database.sqlite(), k_select_blob_sql),
+      m_insert_snapshot(database.sqlite(), k_insert_snapshot_sql),
+      m_insert_attempt(database.sqlite(), k_insert_attempt_sql),
+      m_retire_missing(database.sqlite(), k_retire_missing_sql),
+      m_add_retired(database.sqlite(), k_add_retired_sql),
+      m_finish_run(database.sqlite(), k_finish_run_sql),
+      m_run_totals(database.sqlite(), k_run_totals_sql),
+      m_run_outcomes(database.sqlite(), k_run_outcomes_sql),
+      m_host_keys(std::make_unique<detail::HostKeyWrites>(database.sqlite())) {}
+
+SnapshotStore::~SnapshotStore() {
+  try {
+    rollback();
+  } catch (...) {  // NOLINT(bugprone-empty-catch): nothing more can be done in a destructor
+  }
+}
+
+void SnapshotStore::ensure_transaction() {
+  if (sqlite3_get_autocommit(m_database.sqlite().getHandle()) != 0) {
+    // IMMEDIATE takes the write lock now, so reads in the batch never need an upgrade that
+    // another connection (host keys) could make fail with SQLITE_BUSY_SNAPSHOT.
+    m_database.sqlite().exec("BEGIN IMMEDIATE");
+  }
+}
+
+void SnapshotStore::commit() {
+  try {
+    if (sqlite3_get_autocommit(m_database.sqlite().getHandle()) == 0) {
+      m_database.sqlite().exec("COMMIT");
+    }
+    m_uncommitted_attempts = 0;
+  } catch (const std::exception& e) {
+    fail("committing " + std::to_string(m_uncommitted_attempts) + " attempts", e);
+  }
+}
+
+void SnapshotStore::rollback() {
+  m_uncommitted_attempts = 0;
+  if (sqlite3_get_autocommit(m_database.sqlite().getHandle()) == 0) {
+    m_database.sqlite().tryExec("ROLLBACK");
+  }
+}
+
+void SnapshotStore::fail(std::string_view doing, const std::exception& error) {
+  std::string what(doing);
+  if (m_uncommitted_attempts > 0) {
+    what.append(" (the ")
+        .append(std::to_string(m_uncommitted_attempts))
+        .append(" attempts not yet committed were rolled back)");
+  }
+  rollback();
+  throw detail::sqlite_failure(m_database.path(), what, error);
+}
+
+std::int64_t SnapshotStore::begin_run() {
+  commit();
+  try {
+    detail::StatementUse insert(m_insert_run);
+    insert->bind(1, unix_now());
+    insert->exec();
+    return m_database.sqlite().getLastInsertRowid();
+  } catch (const std::exception& e) {
+    fail("starting a run", e);
+  }
+}
+
+void SnapshotStore::record_host_key(std::int64_t device_id, const HostKey& presented, bool strict) {
+  try {
+    ensure_transaction();
+    m_host_keys->record(device_id, presented, strict, unix_now());
+  } catch (const std::exception& e) {
+    fail("recording the host key of device " + std::to_string(device_id), e);
+  }
+}
+
+void SnapshotStore::upsert_devices(std::int64_t run_id, std::span<const DeviceRecord> devices) {
+  try {
+    ensure_transaction();
+    const std::int64_t now = unix_now();
+    for (const DeviceRecord& device : devices) {
+      detail::StatementUse upsert(m_upsert_device);
+      upsert->bind(1, device.id);
+      upsert->bind(2, device.name);
+      upsert->bind(3, device.site);
+      upsert->bind(4, device.role);
+      upsert->bind(5, device.platform);
+      upsert->bind(6, device.tenant);
+      upsert->bind(7, device.status);
+      upsert->bind(8, device.address);
+      upsert->bind(9, now);
+      upsert->bind(10, run_id);
+      upsert->exec();
+    }
+  } catch (const std::exception& e) {
+    fail("updating " + std::to_string(devices.size()) + " devices from the inventory", e);
+  }
+}
+
+RecordedAttempt SnapshotStore::record_attempt(std::int64_t run_id, const AttemptRecord& attempt) {
+  try {
+    ensure_transaction();
+    const std::int64_t now = unix_now();
+    RecordedAttempt result;
+    if (attempt.outcome == AttemptOutcome::ok) {
+      if (!attempt.config) {
+        throw std::invalid_argument("an ok attempt must carry the config text");
+      }
+      result = store_config(run_id, attempt.device_id, *attempt.config, now);
+    }
+    detail::StatementUse insert(m_insert_attempt);
+    insert->bind(1, run_id);
+    insert->bind(2, attempt.device_id);
+    insert->bind(3, std::string(to_string(attempt.outcome)));
+    insert->bind(4, attempt.message);
+    insert->bind(5, attempt.tries);
+    insert->bind(6, static_cast<std::int64_t>(attempt.duration.count()));
+    insert->bind(7, attempt.bytes);
+    insert->bind(8, result.changed ? 1 : 0);
+    if (result.snapshot_id) {
+      insert->bind(9, *result.snapshot_id);
+    } else {
+      insert->bind(9);
+    }
+    insert->bind(10, now);
+    insert->exec();
+    ++m_uncommitted_attempts;
+    if (m_commit_every > 0 && m_uncommitted_attempts >= m_commit_every) {
+      commit();
+    }
+    return result;
+  } catch (const std::exception& e) {
+    fail("recording the attempt of device " + std::to_string(attempt.device_id), e);
+  }
+}
+
+RecordedAttempt SnapshotStore::store_config(std::int64_t run_id, std::int64_t device_id, const std::string& config,
+                                            std::int64_t now) {
+  const std::string hash = detail::sha256_hex(config);
+  const std::optional<SnapshotInfo> previous = latest_snapshot(device_id);
+  if (previous && previous->sha256 == hash) {
+    return RecordedAttempt{};
+  }
+
+  bool blob_known = false;
+  {
+    detail::StatementUse exists(m_blob_exists);
+    exists->bind(1, hash);
+    blob_known = exists->executeStep();
+  }
+  if (!blob_known) {
+    const std::string frame = detail::zstd_compress(config);
+    detail::StatementUse insert(m_insert_blob);
+    insert->bind(1, hash);
+    insert->bind(2, static_cast<std::int64_t>(config.size()));
+    insert->bindNoCopy(3, frame.data(), static_cast<int>(frame.size()));
+    insert->exec();
+  }
+
+  const auto line_count = static_cast<std::int64_t>(detail::split_lines(config).size());
+  detail::LineChanges changes{line_count, 0};
+  if (previous) {
+    changes = detail::count_line_changes(config_by_hash(previous->sha256), config);
+  }
+
+  detail::StatementUse insert(m_insert_snapshot);
+  insert->bind(1, device_id);
+  insert->bind(2, run_id);
+  insert->bind(3, now);
+  insert->bind(4, hash);
+  insert->bind(5, static_cast<std::int64_t>(config.size()));
+  insert->bind(6, line_count);
+  insert->bind(7, changes.added);
+  insert->bind(8, changes.removed);
+  insert->exec();
+  return RecordedAttempt{true, m_database.sqlite().getLastInsertRowid(), changes.added, changes.removed};
+}
+
+std::int64_t SnapshotStore::retire_missing(std::int64_t run_id) {
+  try {
+    ensure_transaction();
+    std::int64_t retired = 0;
+    {
+      detail::StatementUse retire(m_retire_missing);
+      retire->bind(1, run_id);
+      retire->bind(2, unix_now());
+      retired = retire->exec();
+    }
+    detail::StatementUse add(m_add_retired);
+    add->bind(1, run_id);
+    add->bind(2, retired);
+    add->exec();
+    return retired;
+  } catch (const std::exception& e) {
+    fail("retiring devices NetBox no longer lists", e);
+  }
+}
+
+RunSummary SnapshotStore::finish_run(std::int64_t run_id, bool inventory_complete, std::string_view note) {
+  try {
+    ensure_transaction();
+    {
+      detail::StatementUse finish(m_finish_run);
+      finish->bind(1, run_id);
+      finish->bind(2, unix_now());
+      finish->bind(3, inventory_complete ? 1 : 0);
+      finish->bind(4, std::string(note));
+      if (finish->exec() != 1) {
+        throw std::invalid_argument("no run " + std::to_string(run_id) + " to finish");
+      }
+    }
+    RunSummary summary;
+    summary.run_id = run_id;
+    {
+      detail::StatementUse totals(m_run_totals);
+      totals->bind(1, run_id);
+      if (totals->executeStep()) {
+        summary.attempts = totals->getColumn(0).getInt64();
+        summary.changed = totals->getColumn(1).getInt64();
+        summary.retired = totals->getColumn(2).getInt64();
+      }
+    }
+    {
+      detail::StatementUse outcomes(m_run_outcomes);
+      outcomes->bind(1, run_id);
+      while (outcomes->executeStep()) {
+        if (const auto outcome = attempt_outcome_from_string(outcomes->getColumn(0).getString())) {
+          summary.by_outcome[*outcome] = outcomes->getColumn(1).getInt64();
+        }
+      }
+    }
+    commit();
+    return summary;
+  } catch (const std::exception& e) {
+    fail("finishing run " + std::to_string(run_id), e);
+  }
+}
+
+std::optional<SnapshotInfo> SnapshotStore::latest_snapshot(std::int64_t device_id) {
+  detail::StatementUse select(m_latest_snapshot);
+  select->bind(1, device_id);
+  if (!select->executeStep()) {
+    return std::nullopt;
+  }
+  SnapshotInfo info;
+  info.id = select->getColumn(0).getInt64();
+  info.device_id = select->getColumn(1).getInt64();
+  info.run_id = select->getColumn(2).getInt64();
+  info.taken_at = select->getColumn(3).getInt64();
+  info.sha256 = select->getColumn(4).getString();
+  info.size = select->getColumn(5).getInt64();
+  info.line_count = select->getColumn(6).getInt64();
+  info.lines_added = select->getColumn(7).getInt64();
+  info.lines_removed = select->getColumn(8).getInt64();
+  return info;
+}
+
+std::string SnapshotStore::config_by_hash(const std::string& sha256) {
+  detail::StatementUse select(m_select_blob);
+  select->bind(1, sha256);
+  if (!select->executeStep()) {
+    throw DatabaseError(m_database.path().string() + ": no stored config with hash " + sha256 +
+                        " (the database is inconsistent; check it with: sqlite3 " + m_database.path().string() +
+                        " 'PRAGMA foreign_key_check')");
+  }
+  const auto size = static_cast<std::size_t>(select->getColumn(0).getInt64());
+  const std::string codec = select->getColumn(1).getString();
+  if (codec != "zstd") {
+    throw DatabaseError(m_database.path().string() + ": config " + sha256 + " is stored with codec '" + codec +
+                        "', which this nbsync cannot read; upgrade nbsync");
+  }
+  const SQLite::Column content = select->getColumn(2);
+  const std::string_view frame(static_cast<const char*>(content.getBlob()),
+                               static_cast<std::size_t>(content.getBytes()));
+  return detail::zstd_decompress(frame, size);
+}
+
+std::optional<std::string> SnapshotStore::latest_config(std::int64_t device_id) {
+  try {
+    const std::optional<SnapshotInfo> latest = latest_snapshot(device_id);
+    if (!latest) {
+      return std::nullopt;
+    }
+    return config_by_hash(latest->sha256);
+  } catch (const std::exception& e) {
+    throw detail::sqlite_failure(m_database.path(), "reading the latest config of device " + std::to_string(device_id),
+                                 e);
+  }
+}
+
+}  // namespace nbsync::storage

@@ -1,0 +1,109 @@
+#pragma once
+// Runs, device attempts, the devices mirror and config snapshots in one Database. A device
+// gets a new snapshot only when the SHA-256 of its config differs from its latest one;
+// each distinct text is stored once (zstd). Writes are batched in one transaction that
+// commits every `commit_every` attempts, on commit(), and in begin_run()/finish_run(); a
+// crash loses at most the uncommitted batch. Not thread-safe: one thread uses a store.
+#include <SQLiteCpp/Statement.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "storage/attempt_record.hpp"
+#include "storage/database.hpp"
+#include "storage/device_record.hpp"
+#include "storage/host_key_store.hpp"
+#include "storage/run_summary.hpp"
+
+namespace nbsync::storage {
+
+// One stored version of a device's config (a row of snapshots).
+struct SnapshotInfo {
+  std::int64_t id = 0;
+  std::int64_t device_id = 0;
+  std::int64_t run_id = 0;
+  std::int64_t taken_at = 0;  // unix seconds, UTC
+  std::string sha256;
+  std::int64_t size = 0;
+  std::int64_t line_count = 0;
+  std::int64_t lines_added = 0;  // versus the previous snapshot; the first counts every line
+  std::int64_t lines_removed = 0;
+};
+
+// What record_attempt() did with an attempt.
+struct RecordedAttempt {
+  bool changed = false;  // a new snapshot was stored
+  std::optional<std::int64_t> snapshot_id;
+  std::int64_t lines_added = 0;
+  std::int64_t lines_removed = 0;
+};
+
+class SnapshotStore {
+public:
+  static constexpr std::size_t k_default_commit_every = 500;
+
+  // `commit_every` = 0 commits only when asked. The store keeps `database` by reference.
+  explicit SnapshotStore(Database& database, std::size_t commit_every = k_default_commit_every);
+  // Rolls back what was not committed.
+  ~SnapshotStore();
+  SnapshotStore(const SnapshotStore&) = delete;
+  SnapshotStore& operator=(const SnapshotStore&) = delete;
+
+  // Every method below throws DatabaseError naming the file on failure, after rolling back
+  // the uncommitted batch (uncommitted_attempts() just before says how much that was).
+
+  // Commits pending work, then the new run row; returns its id.
+  std::int64_t begin_run();
+  // Mirrors the inventory: inserts new devices, updates known ones, sets last_seen and
+  // un-retires a device that came back.
+  void upsert_devices(std::int64_t run_id, std::span<const DeviceRecord> devices);
+  // Records the attempt; for an ok attempt stores a snapshot when the config changed.
+  RecordedAttempt record_attempt(std::int64_t run_id, const AttemptRecord& attempt);
+  // Records a host key a worker was shown (see HostKeyStore::verify), in the batch.
+  void record_host_key(std::int64_t device_id, const HostKey& presented, bool strict);
+  // Marks devices not upserted in `run_id` as retired; returns how many. Call only when the
+  // inventory of this run was read whole.
+  std::int64_t retire_missing(std::int64_t run_id);
+  // Writes the run's totals and end time, and commits everything pending.
+  RunSummary finish_run(std::int64_t run_id, bool inventory_complete, std::string_view note = {});
+
+  void commit();
+  void rollback();
+  std::size_t uncommitted_attempts() const { return m_uncommitted_attempts; }
+
+  // Reads (they see this store's uncommitted writes too).
+  std::optional<SnapshotInfo> latest_snapshot(std::int64_t device_id);
+  std::optional<std::string> latest_config(std::int64_t device_id);
+  std::string config_by_hash(const std::string& sha256);
+
+private:
+  void ensure_transaction();
+  RecordedAttempt store_config(std::int64_t run_id, std::int64_t device_id, const std::string& config,
+                               std::int64_t now);
+  [[noreturn]] void fail(std::string_view doing, const std::exception& error);
+
+  Database& m_database;
+  std::size_t m_commit_every;
+  std::size_t m_uncommitted_attempts = 0;
+  SQLite::Statement m_insert_run;
+  SQLite::Statement m_upsert_device;
+  SQLite::Statement m_latest_snapshot;
+  SQLite::Statement m_blob_exists;
+  SQLite::Statement m_insert_blob;
+  SQLite::Statement m_select_blob;
+  SQLite::Statement m_insert_snapshot;
+  SQLite::Statement m_insert_attempt;
+  SQLite::Statement m_retire_missing;
+  SQLite::Statement m_add_retired;
+  SQLite::Statement m_finish_run;
+  SQLite::Statement m_run_totals;
+  SQLite::Statement m_run_outcomes;
+  std::unique_ptr<detail::HostKeyWrites> m_host_keys;
+};
+
+}  // namespace nbsync::storage

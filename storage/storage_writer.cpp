@@ -1,0 +1,314 @@
+#include "storage/storage_writer.hpp"
+
+#include <algorithm>
+#include <exception>
+#include <future>
+#include <utility>
+#include <variant>
+
+#include "storage/detail/sqlite_failure.hpp"
+
+namespace nbsync::storage {
+
+struct StorageWriter::QueuedItem {
+  struct Devices {
+    std::int64_t run_id = 0;
+    std::vector<DeviceRecord> devices;
+  };
+  struct Attempt {
+    std::int64_t run_id = 0;
+    AttemptRecord attempt;
+  };
+  struct PresentedKey {
+    std::int64_t device_id = 0;
+    HostKey key;
+    bool strict = false;
+  };
+  struct BeginRun {
+    std::promise<std::int64_t> id;
+  };
+  struct FinishRun {
+    std::int64_t run_id = 0;
+    bool inventory_complete = false;
+    std::string note;
+    std::promise<RunSummary> summary;
+  };
+  struct Flush {
+    std::promise<void> done;
+  };
+
+  std::variant<Devices, Attempt, PresentedKey, BeginRun, FinishRun, Flush> payload;
+  std::size_t bytes = 0;  // what the item holds in memory, counted against the budget
+
+  bool is_attempt() const { return std::holds_alternative<Attempt>(payload); }
+
+  // Gives a caller waiting in begin_run()/finish_run()/flush() the failure instead of a result.
+  void fail_waiter(const std::exception_ptr& failure) {
+    try {
+      if (auto* begin = std::get_if<BeginRun>(&payload)) {
+        begin->id.set_exception(failure);
+      } else if (auto* finish = std::get_if<FinishRun>(&payload)) {
+        finish->summary.set_exception(failure);
+      } else if (auto* flush = std::get_if<Flush>(&payload)) {
+        flush->done.set_exception(failure);
+      }
+    } catch (const std::future_error&) {  // already answered before the failure
+    }
+  }
+};
+
+namespace {
+
+template <typename... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+template <typename... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;
+
+std::size_t bytes_of(const DeviceRecord& device) {
+  return sizeof(DeviceRecord) + device.name.size() + device.site.size() + device.role.size() + device.platform.size() +
+         device.tenant.size() + device.status.size() + device.address.size();
+}
+
+}  // namespace
+
+StorageWriter::StorageWriter(Database& database, StorageWriterOptions options)
+    : m_database(database), m_options(options), m_store(database, 0) {
+  m_options.commit_every_items = std::max<std::size_t>(m_options.commit_every_items, 1);
+  m_thread = std::thread(&StorageWriter::run, this);
+}
+
+StorageWriter::~StorageWriter() {
+  close();
+}
+
+bool StorageWriter::enqueue(QueuedItem item) {
+  std::unique_lock lock(m_mutex);
+  const auto accepted_or_refused = [&] {
+    return m_error || m_closing || m_queued_bytes == 0 || m_queued_bytes + item.bytes <= m_options.queue_budget_bytes;
+  };
+  if (!accepted_or_refused()) {
+    ++m_blocked_submits;
+    m_has_space.wait(lock, accepted_or_refused);
+  }
+  if (m_error || m_closing) {
+    return false;
+  }
+  m_queued_bytes += item.bytes;
+  m_peak_queued_bytes = std::max(m_peak_queued_bytes, m_queued_bytes);
+  m_queue.push_back(std::move(item));
+  lock.unlock();
+  m_has_items.notify_one();
+  return true;
+}
+
+bool StorageWriter::submit_devices(std::int64_t run_id, std::vector<DeviceRecord> devices) {
+  std::size_t bytes = sizeof(QueuedItem);
+  for (const DeviceRecord& device : devices) {
+    bytes += bytes_of(device);
+  }
+  return enqueue(QueuedItem{QueuedItem::Devices{run_id, std::move(devices)}, bytes});
+}
+
+bool StorageWriter::submit(std::int64_t run_id, AttemptRecord attempt) {
+  const std::size_t bytes = sizeof(QueuedItem) + attempt.message.size() + (attempt.config ? attempt.config->size() : 0);
+  return enqueue(QueuedItem{QueuedItem::Attempt{run_id, std::move(attempt)}, bytes});
+}
+
+bool StorageWriter::submit_host_key(std::int64_t device_id, HostKey key, bool strict) {
+  const std::size_t bytes = sizeof(QueuedItem) + key.public_key.size() + key.fingerprint.size() + key.type.size();
+  return enqueue(QueuedItem{QueuedItem::PresentedKey{device_id, std::move(key), strict}, bytes});
+}
+
+std::optional<std::int64_t> StorageWriter::begin_run() {
+  std::promise<std::int64_t> promise;
+  auto result = promise.get_future();
+  if (!enqueue(QueuedItem{QueuedItem::BeginRun{std::move(promise)}, sizeof(QueuedItem)})) {
+    return std::nullopt;
+  }
+  try {
+    return result.get();
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+std::optional<RunSummary> StorageWriter::finish_run(std::int64_t run_id, bool inventory_complete, std::string note) {
+  std::promise<RunSummary> promise;
+  auto result = promise.get_future();
+  const std::size_t bytes = sizeof(QueuedItem) + note.size();
+  if (!enqueue(
+          QueuedItem{QueuedItem::FinishRun{run_id, inventory_complete, std::move(note), std::move(promise)}, bytes})) {
+    return std::nullopt;
+  }
+  try {
+    return result.get();
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+bool StorageWriter::flush() {
+  std::promise<void> promise;
+  auto result = promise.get_future();
+  if (!enqueue(QueuedItem{QueuedItem::Flush{std::move(promise)}, sizeof(QueuedItem)})) {
+    return false;
+  }
+  try {
+    result.get();
+    return true;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+bool StorageWriter::close() {
+  {
+    const std::lock_guard lock(m_mutex);
+    m_closing = true;
+  }
+  m_has_items.notify_all();
+  m_has_space.notify_all();
+  if (m_thread.joinable()) {
+    m_thread.join();
+  }
+  const std::lock_guard lock(m_mutex);
+  return !m_error;
+}
+
+std::optional<std::string> StorageWriter::error() const {
+  const std::lock_guard lock(m_mutex);
+  return m_error;
+}
+
+std::size_t StorageWriter::queued_bytes() const {
+  const std::lock_guard lock(m_mutex);
+  return m_queued_bytes;
+}
+
+std::size_t StorageWriter::peak_queued_bytes() const {
+  const std::lock_guard lock(m_mutex);
+  return m_peak_queued_bytes;
+}
+
+std::size_t StorageWriter::blocked_submits() const {
+  const std::lock_guard lock(m_mutex);
+  return m_blocked_submits;
+}
+
+void StorageWriter::process(QueuedItem& item, std::size_t& batch_items) {
+  std::visit(Overloaded{
+                 [&](QueuedItem::Devices& devices) {
+                   m_store.upsert_devices(devices.run_id, devices.devices);
+                   ++batch_items;
+                 },
+                 [&](QueuedItem::Attempt& attempt) {
+                   m_store.record_attempt(attempt.run_id, attempt.attempt);
+                   ++batch_items;
+                 },
+                 [&](QueuedItem::PresentedKey& presented) {
+                   m_store.record_host_key(presented.device_id, presented.key, presented.strict);
+                 },
+                 [&](QueuedItem::BeginRun& begin) {
+                   const std::int64_t id = m_store.begin_run();  // commits what came before
+                   batch_items = 0;
+                   begin.id.set_value(id);
+                 },
+                 [&](QueuedItem::FinishRun& finish) {
+                   if (finish.inventory_complete) {
+                     m_store.retire_missing(finish.run_id);
+                   }
+                   RunSummary summary = m_store.finish_run(finish.run_id, finish.inventory_complete, finish.note);
+                   batch_items = 0;
+                   finish.summary.set_value(std::move(summary));
+                 },
+                 [&](QueuedItem::Flush& flush) {
+                   m_store.commit();
+                   batch_items = 0;
+                   flush.done.set_value();
+                 },
+             },
+             item.payload);
+}
+
+void StorageWriter::run() {
+  using Clock = std::chrono::steady_clock;
+  std::size_t batch_items = 0;
+  Clock::time_point batch_deadline = Clock::time_point::max();
+  for (;;) {
+    std::optional<QueuedItem> current;
+    {
+      std::unique_lock lock(m_mutex);
+      const auto ready = [this] { return !m_queue.empty() || m_closing; };
+      if (batch_items == 0) {
+        m_has_items.wait(lock, ready);
+      } else {
+        m_has_items.wait_until(lock, batch_deadline, ready);
+      }
+      if (!m_queue.empty()) {
+        current.emplace(std::move(m_queue.front()));
+        m_queue.pop_front();
+      } else if (m_closing && batch_items == 0) {
+        return;
+      }
+    }
+    try {
+      if (current) {
+        if (batch_items == 0) {
+          batch_deadline = Clock::now() + m_options.commit_interval;
+        }
+        process(*current, batch_items);
+      }
+      // Commit when the batch is full, its time is up, or nothing more is coming now that
+      // the writer is closing (an empty wake-up means one of the last two).
+      const bool due = batch_items >= m_options.commit_every_items ||
+                       (batch_items > 0 && (!current || Clock::now() >= batch_deadline));
+      if (due) {
+        m_store.commit();
+        batch_items = 0;
+      }
+    } catch (const std::exception& error) {
+      fail_with(error, current);
+      return;
+    }
+    if (current) {
+      {
+        const std::lock_guard lock(m_mutex);
+        m_queued_bytes -= current->bytes;
+      }
+      m_has_space.notify_all();
+    }
+  }
+}
+
+void StorageWriter::fail_with(const std::exception& error, std::optional<QueuedItem>& current) {
+  const DatabaseError failure = detail::sqlite_failure(m_database.path(), "storing backup results", error);
+  try {
+    m_store.rollback();
+  } catch (...) {  // the failure below already says the batch is lost
+  }
+  const std::exception_ptr failure_ptr = std::make_exception_ptr(failure);
+  std::size_t dropped = 0;
+  {
+    const std::lock_guard lock(m_mutex);
+    if (current) {
+      current->fail_waiter(failure_ptr);
+    }
+    for (QueuedItem& item : m_queue) {
+      dropped += item.is_attempt() ? 1 : 0;
+      item.fail_waiter(failure_ptr);
+    }
+    m_queue.clear();
+    m_queued_bytes = 0;
+    std::string message = failure.what();
+    message.append("; nbsync stopped storing backup results");
+    if (dropped > 0) {
+      message.append(" and dropped ").append(std::to_string(dropped)).append(" queued device results");
+    }
+    m_error = std::move(message);
+  }
+  m_has_space.notify_all();
+}
+
+}  // namespace nbsync::storage
