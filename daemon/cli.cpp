@@ -6,7 +6,11 @@
 #include <iostream>
 #include <string>
 
+#include "daemon/backup_cycle.hpp"
 #include "daemon/config.hpp"
+#include "daemon/logging.hpp"
+
+#include <unistd.h>
 
 namespace nbsync::daemon {
 namespace {
@@ -21,6 +25,23 @@ struct Options {
 };
 
 // A subcommand that is part of the plan but not built yet says so plainly.
+int run_once(const Options& options) {
+  const Config config = load_config(options.config);
+  setup_logging(config.log);
+  const bool terminal = isatty(STDERR_FILENO) == 1;
+  CycleOptions cycle;
+  cycle.show_progress = terminal && !options.json;
+  cycle.log_each_failure = !terminal;
+  CycleSummary summary;
+  run_backup_cycle(config, cycle, summary);
+  if (options.json) {
+    std::cout << summary.to_json().dump(2) << "\n";
+  } else {
+    std::cout << summary.to_text();
+  }
+  return 0;
+}
+
 int not_implemented(const std::string& name, int issue) {
   std::cerr << "nbsync: error: '" << name << "' is not implemented yet (tracked in issue " << issue << ")\n";
   return k_exit_usage;
@@ -74,10 +95,12 @@ int run_cli(int argc, char** argv) {
   }
 
   try {
+    if (run->parsed() && options.once) {
+      return run_once(options);
+    }
     if (run->parsed() || daemon->parsed()) {
-      const Config config = load_config(options.config);
-      (void)config;
-      return not_implemented(run->parsed() ? "run" : "daemon", run->parsed() ? 6 : 9);
+      load_config(options.config);  // a bad config is reported first
+      return not_implemented(run->parsed() ? "run without --once (cycles on a schedule)" : "daemon", 9);
     }
     if (netbox_setup->parsed()) {
       return not_implemented("netbox-setup", 7);
@@ -90,6 +113,9 @@ int run_cli(int argc, char** argv) {
         return not_implemented(command->get_name(), 8);
       }
     }
+  } catch (const CycleError& e) {
+    std::cerr << "nbsync: error: " << e.what() << "\n";
+    return 1;
   } catch (const ConfigError& e) {
     std::cerr << "nbsync: error: " << e.what() << "\n";
     return k_exit_usage;

@@ -91,6 +91,13 @@ SshConfig read_ssh(ConfigReader& reader) {
     ssh.port = static_cast<std::uint16_t>(*port);
   }
   assign(ssh.port_custom_field, reader.string("port_custom_field"));
+  assign(ssh.port_config_context, reader.string("port_config_context"));
+  if (auto fallback = reader.string("address_fallback")) {
+    if (*fallback != "none" && *fallback != "dns") {
+      reader.fail("address_fallback", "expected \"none\" or \"dns\", got \"" + *fallback + "\"");
+    }
+    ssh.dns_fallback = *fallback == "dns";
+  }
   if (auto workers = reader.integer("workers", 1, 4096)) {
     ssh.workers = static_cast<int>(*workers);
   }

@@ -89,3 +89,23 @@ TEST(CleanTerminalLine, BehavesLikeATerminal) {
 
 }  // namespace
 }  // namespace nbsync::backup
+
+namespace nbsync::backup {
+namespace {
+
+TEST(ConfigNormalizer, SnmpV3UserKeysAreMasked) {
+  for (const char* profile : {"cisco-nxos", "cisco-ios", "arista-eos"}) {
+    const ConfigNormalizer normalizer(ProfileRegistry::shipped().find(profile), true);
+    const auto text = normalizer.normalize(
+        "snmp-server user admin network-admin auth md5 0xAB12CD priv 0xCB6DBCA3 localizedkey\n"
+        "snmp-server user ops grp v3 auth sha authpass123 priv aes 128 privpass456\n").text;
+    EXPECT_EQ(text.find("0xAB12CD"), std::string::npos) << profile;
+    EXPECT_EQ(text.find("0xCB6DBCA3"), std::string::npos) << profile;
+    EXPECT_EQ(text.find("authpass123"), std::string::npos) << profile;
+    EXPECT_EQ(text.find("privpass456"), std::string::npos) << profile;
+    EXPECT_NE(text.find("localizedkey"), std::string::npos) << profile;
+  }
+}
+
+}  // namespace
+}  // namespace nbsync::backup

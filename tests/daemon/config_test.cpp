@@ -59,6 +59,8 @@ custom_fields = { backup_enabled = "true" }
 
 [ssh]
 port = 2222
+port_custom_field = "ssh_port"
+address_fallback = "dns"
 workers = 64
 connect_timeout = "1500ms"
 command_timeout = "2m"
@@ -99,6 +101,8 @@ format = "json"
   EXPECT_EQ(config.netbox.filters.custom_fields.at("backup_enabled"), "true");
   EXPECT_EQ(config.ssh.port, 2222);
   EXPECT_EQ(config.ssh.workers, 64);
+  EXPECT_EQ(config.ssh.port_custom_field, "ssh_port");
+  EXPECT_TRUE(config.ssh.dns_fallback);
   EXPECT_EQ(config.ssh.connect_timeout, std::chrono::milliseconds(1500));
   EXPECT_EQ(config.ssh.command_timeout, std::chrono::minutes(2));
   EXPECT_EQ(config.ssh.max_config_bytes, 4u << 20);

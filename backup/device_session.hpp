@@ -1,0 +1,38 @@
+#pragma once
+// One SSH session to one device, used by one worker thread and closed when done: connect,
+// check the host key (before any credential is sent), log in (public key, password or
+// keyboard-interactive), take the enable step, turn paging off, read the config, and say
+// how it ended as an Outcome. A config is returned only when it arrived whole (the
+// profile's end marker, or the prompt after it). Never throws for device behaviour.
+#include <chrono>
+#include <cstddef>
+#include <string>
+
+#include "backup/credentials.hpp"
+#include "backup/host_key_verifier.hpp"
+#include "backup/outcome.hpp"
+#include "backup/platform_profile.hpp"
+#include "inventory/device.hpp"
+
+namespace nbsync::backup {
+
+struct SessionLimits {
+  std::chrono::milliseconds connect_timeout{10000};       // TCP, SSH banner and key exchange
+  std::chrono::milliseconds login_timeout{20000};         // authentication, first prompt, enable
+  std::chrono::milliseconds command_idle_timeout{30000};  // silence while a command runs
+  std::chrono::milliseconds command_timeout{120000};      // one command, start to prompt
+  std::size_t max_config_bytes = 8u << 20;
+};
+
+struct FetchResult {
+  Outcome outcome;
+  std::string config;        // the raw config (ok only): what the device printed, prompt and echo removed
+  std::size_t bytes_read = 0;
+  PresentedHostKey host_key;
+  HostKeyVerdict host_key_verdict = HostKeyVerdict::trusted;
+};
+
+FetchResult fetch_config(const inventory::Device& device, const PlatformProfile& profile, const Credentials& credentials,
+                         const SessionLimits& limits, HostKeyVerifier& verifier);
+
+}  // namespace nbsync::backup

@@ -1,0 +1,218 @@
+#include "daemon/backup_cycle.hpp"
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <condition_variable>
+#include <iostream>
+#include <thread>
+
+#include "backup/backup_pool.hpp"
+#include "backup/platform_profile.hpp"
+#include "daemon/host_key_policy.hpp"
+#include "inventory/device_scope.hpp"
+#include "inventory/netbox_client.hpp"
+#include "storage/database.hpp"
+#include "storage/host_key_store.hpp"
+#include "storage/storage_writer.hpp"
+
+namespace nbsync::daemon {
+namespace {
+
+storage::AttemptOutcome to_storage(backup::OutcomeKind kind) {
+  // The two enums list the same kinds; the names are the contract.
+  return storage::attempt_outcome_from_string(backup::to_string(kind)).value_or(storage::AttemptOutcome::protocol);
+}
+
+storage::DeviceRecord to_record(const inventory::Device& d) {
+  return {d.id, d.name, d.site, d.role, d.platform, d.tenant, d.status, d.address};
+}
+
+std::string device_name(const inventory::Device& d) { return d.name.empty() ? "device " + std::to_string(d.id) : d.name; }
+
+backup::ProfileRegistry load_profiles(const Config& config) {
+  try {
+    auto registry = backup::ProfileRegistry::shipped();
+    if (!config.ssh.profiles_dir.empty()) {
+      registry.load_directory(config.ssh.profiles_dir);
+    }
+    return registry;
+  } catch (const backup::ProfileError& e) {
+    throw CycleError(e.what());
+  }
+}
+
+backup::Credentials to_credentials(const Credential& c) {
+  return {c.username, c.password, c.private_key_file, c.enable_secret};
+}
+
+backup::CredentialBook credential_book(const Config& config) {
+  std::vector<backup::CredentialRule> rules;
+  for (const auto& rule : config.credential_overrides) {
+    rules.push_back({rule.platform, rule.tag, to_credentials(rule.credential)});
+  }
+  return backup::CredentialBook(to_credentials(config.credentials), std::move(rules));
+}
+
+inventory::NetboxOptions netbox_options(const Config& config) {
+  inventory::NetboxOptions options;
+  options.url = config.netbox.url;
+  options.token = config.netbox.token;
+  options.timeout = config.netbox.timeout;
+  options.verify_tls = config.netbox.verify_tls;
+  options.ca_file = config.netbox.ca_file;
+  options.page_size = config.netbox.page_size;
+  options.parse.default_port = config.ssh.port;
+  options.parse.port_custom_field = config.ssh.port_custom_field;
+  options.parse.port_context_key = config.ssh.port_config_context;
+  options.parse.dns_fallback = config.ssh.dns_fallback;
+  return options;
+}
+
+inventory::DeviceQuery device_query(const Config& config) {
+  const auto& f = config.netbox.filters;
+  return {f.site, f.role, f.tag, f.platform, f.tenant, f.custom_fields};
+}
+
+backup::PoolOptions pool_options(const Config& config) {
+  backup::PoolOptions options;
+  options.workers = config.ssh.workers;
+  options.retries = config.ssh.retries;
+  options.limits.connect_timeout = config.ssh.connect_timeout;
+  options.limits.login_timeout = config.ssh.login_timeout;
+  options.limits.command_idle_timeout = config.ssh.command_idle_timeout;
+  options.limits.command_timeout = config.ssh.command_timeout;
+  options.limits.max_config_bytes = config.ssh.max_config_bytes;
+  options.mask_secrets = config.storage.mask_secrets;
+  return options;
+}
+
+// Redraws the progress line on stderr twice a second until stopped.
+class ProgressLine {
+public:
+  ProgressLine(const CycleSummary& summary, bool enabled) : m_summary(summary) {
+    if (enabled) {
+      m_thread = std::thread([this] {
+        std::unique_lock lock(m_mutex);
+        while (!m_stopped) {
+          std::cerr << "\r\x1b[K" << m_summary.progress_line() << std::flush;
+          m_wake.wait_for(lock, std::chrono::milliseconds(500));
+        }
+        std::cerr << "\r\x1b[K" << std::flush;
+      });
+    }
+  }
+  ~ProgressLine() {
+    {
+      std::lock_guard lock(m_mutex);
+      m_stopped = true;
+    }
+    m_wake.notify_all();
+    if (m_thread.joinable()) m_thread.join();
+  }
+
+private:
+  const CycleSummary& m_summary;
+  std::mutex m_mutex;
+  std::condition_variable m_wake;
+  bool m_stopped = false;
+  std::thread m_thread;
+};
+
+}  // namespace
+
+void run_backup_cycle(const Config& config, const CycleOptions& options, CycleSummary& summary) {
+  const backup::ProfileRegistry profiles = load_profiles(config);
+  const auto names = profiles.names();
+  const inventory::DeviceScope scope(config.netbox.filters.status, config.platforms, {names.begin(), names.end()});
+  const backup::CredentialBook credentials = credential_book(config);
+
+  const auto& database_file = config.storage.database;
+  std::error_code ignored;
+  if (!database_file.parent_path().empty() && !std::filesystem::is_directory(database_file.parent_path(), ignored)) {
+    throw CycleError(database_file.parent_path().string() + ": the database directory does not exist (storage.database)");
+  }
+  std::unique_ptr<storage::Database> database;
+  std::unique_ptr<storage::HostKeyStore> host_keys;
+  try {
+    database = std::make_unique<storage::Database>(database_file);
+    host_keys = std::make_unique<storage::HostKeyStore>(database_file);
+  } catch (const storage::DatabaseError& e) {
+    throw CycleError(e.what());
+  }
+  storage::StorageWriter writer(*database);
+  HostKeyPolicy host_key_policy(*host_keys, writer, config.ssh.host_key_policy == "strict");
+  const auto run_id = writer.begin_run();
+  if (!run_id) {
+    throw CycleError(writer.error().value_or(database_file.string() + ": cannot start a run"));
+  }
+  spdlog::info("cycle: run {} started; reading devices from {}", *run_id, config.netbox.url);
+
+  std::atomic<bool> storage_failed = false;
+  auto store = [&](storage::AttemptRecord&& record) {
+    if (!writer.submit(*run_id, std::move(record))) storage_failed = true;
+  };
+  const bool log_failures = options.log_each_failure;
+  ProgressLine progress(summary, options.show_progress);
+  backup::BackupPool pool(pool_options(config), credentials, host_key_policy, [&](backup::BackupResult&& result) {
+    const bool ok = result.outcome.kind == backup::OutcomeKind::ok;
+    if (!ok && log_failures) {
+      spdlog::warn("{}: {} after {} attempt(s): {}", device_name(result.device), backup::to_string(result.outcome.kind),
+                   result.outcome.attempts, result.outcome.message);
+    }
+    summary.add_outcome(result.outcome.kind, false, device_name(result.device), result.outcome.message);
+    storage::AttemptRecord record;
+    record.device_id = result.device.id;
+    record.outcome = to_storage(result.outcome.kind);
+    record.message = result.outcome.message;
+    record.tries = result.outcome.attempts;
+    record.duration = result.duration;
+    record.bytes = static_cast<std::int64_t>(result.bytes_read);
+    if (ok) record.config = std::move(result.config.text);
+    store(std::move(record));
+  });
+
+  inventory::NetboxClient netbox(netbox_options(config));
+  const auto walk = netbox.walk_devices(device_query(config), [&](std::vector<inventory::Device>&& page) {
+    std::vector<storage::DeviceRecord> records;
+    records.reserve(page.size());
+    for (const auto& device : page) records.push_back(to_record(device));
+    if (!writer.submit_devices(*run_id, std::move(records))) storage_failed = true;
+    summary.add_inventory(page.size());
+    for (auto& device : page) {
+      if (storage_failed || (options.stop != nullptr && options.stop->load())) {
+        return;  // storing or stopping: take no new devices
+      }
+      const auto decision = scope.decide(device);
+      if (!decision.in_scope()) {
+        summary.add_outcome(backup::OutcomeKind::skipped, false, device_name(device), decision.skip_reason);
+        storage::AttemptRecord record;
+        record.device_id = device.id;
+        record.outcome = storage::AttemptOutcome::skipped;
+        record.message = device_name(device) + ": " + decision.skip_reason;
+        record.tries = 0;
+        store(std::move(record));
+        continue;
+      }
+      pool.submit({std::move(device), profiles.find(decision.profile)});
+    }
+  });
+  pool.finish();
+  summary.set_inventory_result(walk.complete, walk.expected, walk.error);
+  if (!walk.complete) {
+    spdlog::error("cycle: NetBox inventory incomplete: {}; backed up the {} devices read, retiring none", walk.error,
+                  walk.received);
+  }
+
+  const auto totals = writer.finish_run(*run_id, walk.complete && !storage_failed,
+                                        walk.complete ? "" : "inventory incomplete: " + walk.error);
+  const bool stored = writer.close();
+  summary.finish();
+  if (!totals || !stored || storage_failed) {
+    throw CycleError(writer.error().value_or(database_file.string() + ": results could not be stored"));
+  }
+  summary.set_changed(static_cast<std::size_t>(totals->changed));
+  summary.set_retired(static_cast<std::size_t>(totals->retired));
+}
+
+}  // namespace nbsync::daemon

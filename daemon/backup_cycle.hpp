@@ -1,0 +1,29 @@
+#pragma once
+// One backup cycle, step by step: open the database, walk NetBox's inventory page by
+// page, decide each device's scope, back up the in-scope ones through the worker pool,
+// store results through the single writer, retire devices gone from NetBox (only when
+// the inventory was read whole), and summarise. Device failures are outcomes, not
+// errors; a setup or storage failure throws CycleError with one line for the user.
+#include <atomic>
+#include <stdexcept>
+
+#include "daemon/config.hpp"
+#include "daemon/cycle_summary.hpp"
+
+namespace nbsync::daemon {
+
+class CycleError : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
+struct CycleOptions {
+  bool show_progress = false;          // a progress line on stderr (a terminal)
+  bool log_each_failure = true;        // one log line per failed device
+  const std::atomic<bool>* stop = nullptr;  // set to stop taking new devices
+};
+
+// Runs one cycle, counting into `summary`. Throws CycleError for setup/storage failures.
+void run_backup_cycle(const Config& config, const CycleOptions& options, CycleSummary& summary);
+
+}  // namespace nbsync::daemon

@@ -1,0 +1,122 @@
+#include "daemon/cycle_summary.hpp"
+
+#include <cstdio>
+#include <ctime>
+
+namespace nbsync::daemon {
+namespace {
+
+using backup::OutcomeKind;
+
+constexpr std::array<OutcomeKind, 9> k_all_kinds = {OutcomeKind::ok,         OutcomeKind::connect,   OutcomeKind::auth,
+                                                    OutcomeKind::timeout,    OutcomeKind::host_key_mismatch,
+                                                    OutcomeKind::too_large,  OutcomeKind::incomplete,
+                                                    OutcomeKind::protocol,   OutcomeKind::skipped};
+constexpr std::size_t k_max_examples = 10;
+
+std::string iso_utc(std::chrono::system_clock::time_point when) {
+  const std::time_t t = std::chrono::system_clock::to_time_t(when);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buffer;
+}
+
+}  // namespace
+
+CycleSummary::CycleSummary() : m_started(std::chrono::steady_clock::now()), m_started_wall(std::chrono::system_clock::now()) {}
+
+void CycleSummary::add_inventory(std::size_t devices) { m_inventory += devices; }
+
+void CycleSummary::set_inventory_result(bool complete, std::size_t expected, const std::string& error) {
+  std::lock_guard lock(m_mutex);
+  m_inventory_complete = complete;
+  m_inventory_expected = expected;
+  m_inventory_error = error;
+}
+
+void CycleSummary::add_outcome(OutcomeKind kind, bool changed, const std::string& device, const std::string& message) {
+  ++m_by_kind[static_cast<std::size_t>(kind)];
+  ++m_done;
+  if (changed) ++m_changed;
+  if (kind != OutcomeKind::ok && kind != OutcomeKind::skipped) {
+    std::lock_guard lock(m_mutex);
+    if (m_failure_examples.size() < k_max_examples) m_failure_examples.emplace_back(device, message);
+  }
+}
+
+void CycleSummary::set_retired(std::size_t retired) {
+  std::lock_guard lock(m_mutex);
+  m_retired = retired;
+}
+
+void CycleSummary::finish() { m_duration = std::chrono::steady_clock::now() - m_started; }
+
+std::size_t CycleSummary::count(OutcomeKind kind) const { return m_by_kind[static_cast<std::size_t>(kind)].load(); }
+
+std::size_t CycleSummary::failed() const {
+  return m_done.load() - count(OutcomeKind::ok) - count(OutcomeKind::skipped);
+}
+
+nlohmann::json CycleSummary::to_json() const {
+  std::lock_guard lock(m_mutex);
+  nlohmann::json outcomes = nlohmann::json::object();
+  for (auto kind : k_all_kinds) {
+    outcomes[std::string(backup::to_string(kind))] = count(kind);
+  }
+  nlohmann::json failures = nlohmann::json::array();
+  for (const auto& [device, message] : m_failure_examples) {
+    failures.push_back({{"device", device}, {"message", message}});
+  }
+  const double seconds = std::chrono::duration<double>(m_duration).count();
+  return {{"started_at", iso_utc(m_started_wall)},
+          {"duration_seconds", seconds},
+          {"inventory", {{"devices", m_inventory.load()}, {"complete", m_inventory_complete}, {"expected", m_inventory_expected},
+                         {"error", m_inventory_error}}},
+          {"devices", m_done.load()},
+          {"outcomes", outcomes},
+          {"changed", m_changed.load()},
+          {"unchanged", count(OutcomeKind::ok) - m_changed.load()},
+          {"failed", failed()},
+          {"skipped", count(OutcomeKind::skipped)},
+          {"retired", m_retired},
+          {"first_failures", failures}};
+}
+
+std::string CycleSummary::to_text() const {
+  const auto j = to_json();
+  std::string out;
+  char line[256];
+  std::snprintf(line, sizeof line, "cycle: %zu devices in %.1f s: %zu ok (%zu changed, %zu unchanged), %zu failed, %zu skipped\n",
+                j["devices"].get<std::size_t>(), j["duration_seconds"].get<double>(), count(OutcomeKind::ok),
+                j["changed"].get<std::size_t>(), j["unchanged"].get<std::size_t>(), j["failed"].get<std::size_t>(),
+                j["skipped"].get<std::size_t>());
+  out += line;
+  std::string kinds;
+  for (auto kind : k_all_kinds) {
+    if (kind == OutcomeKind::ok || kind == OutcomeKind::skipped || count(kind) == 0) continue;
+    kinds += (kinds.empty() ? "" : ", ") + std::string(backup::to_string(kind)) + " " + std::to_string(count(kind));
+  }
+  if (!kinds.empty()) out += "failures by kind: " + kinds + "\n";
+  for (const auto& failure : j["first_failures"]) {
+    out += "  " + failure["message"].get<std::string>() + "\n";
+  }
+  if (!j["inventory"]["complete"].get<bool>()) {
+    out += "inventory incomplete: " + j["inventory"]["error"].get<std::string>() +
+           " (backed up what was read; no device was retired)\n";
+  } else if (j["retired"].get<std::size_t>() > 0) {
+    out += "retired (gone from NetBox, history kept): " + std::to_string(j["retired"].get<std::size_t>()) + "\n";
+  }
+  return out;
+}
+
+std::string CycleSummary::progress_line() const {
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_started).count();
+  char line[160];
+  std::snprintf(line, sizeof line, "  %zu/%zu devices  %.1f/s  %zu failed", m_done.load(), m_inventory.load(),
+                seconds > 0 ? static_cast<double>(m_done.load()) / seconds : 0.0, failed());
+  return line;
+}
+
+}  // namespace nbsync::daemon

@@ -1,0 +1,60 @@
+#pragma once
+// What one backup cycle did, counted as it goes (thread-safe) and printed at the end as
+// text or JSON: devices by outcome, changed, skipped, the inventory's completeness, and
+// the duration. Also draws the one-line progress display on a terminal.
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "backup/outcome.hpp"
+
+namespace nbsync::daemon {
+
+class CycleSummary {
+public:
+  CycleSummary();
+
+  void add_inventory(std::size_t devices);
+  void set_inventory_result(bool complete, std::size_t expected, const std::string& error);
+  // One device's end; `changed` only for ok outcomes that stored a new version.
+  void add_outcome(backup::OutcomeKind kind, bool changed, const std::string& device, const std::string& message);
+  void set_retired(std::size_t retired);
+  // How many ok devices stored a new version (known once the writer has stored them all).
+  void set_changed(std::size_t changed) { m_changed = changed; }
+  void finish();
+
+  std::size_t done() const { return m_done.load(); }
+  std::size_t inventory() const { return m_inventory.load(); }
+  std::size_t failed() const;
+  std::size_t changed() const { return m_changed.load(); }
+  std::size_t count(backup::OutcomeKind kind) const;
+
+  nlohmann::json to_json() const;
+  std::string to_text() const;
+  // "  812/1200 devices  312.4/s  3 failed" for a terminal (no newline).
+  std::string progress_line() const;
+
+private:
+  static constexpr std::size_t k_kinds = 9;
+  std::chrono::steady_clock::time_point m_started;
+  std::chrono::system_clock::time_point m_started_wall;
+  std::chrono::steady_clock::duration m_duration{};
+  std::atomic<std::size_t> m_inventory{0};
+  std::atomic<std::size_t> m_done{0};
+  std::atomic<std::size_t> m_changed{0};
+  std::array<std::atomic<std::size_t>, k_kinds> m_by_kind{};
+  bool m_inventory_complete = false;
+  std::size_t m_inventory_expected = 0;
+  std::string m_inventory_error;
+  std::size_t m_retired = 0;
+  mutable std::mutex m_mutex;  // guards the examples and the inventory result
+  std::vector<std::pair<std::string, std::string>> m_failure_examples;  // device, message (first few)
+};
+
+}  // namespace nbsync::daemon

@@ -1,0 +1,266 @@
+// The real nbsync binary against the real nbsync-lab, over real SSH and HTTP, reading the
+// real SQLite file: what a network engineer relies on when nbsync backs up the fleet.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <fstream>
+#include <set>
+#include <thread>
+
+#include "storage/database.hpp"
+#include "storage/snapshot_store.hpp"
+#include "tests/support/lab.hpp"
+
+namespace nbsync::test {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+using json = nlohmann::json;
+
+const std::string k_nbsync = std::string(NBSYNC_BINARY_DIR) + "/nbsync";
+const std::set<std::string> k_simulated = {"cisco-ios", "cisco-nxos", "arista-eos", "juniper-junos"};
+const std::string k_device_password = "lab-password";
+const std::string k_enable_secret = "lab-enable-secret";
+
+class BackupCycle : public ::testing::Test {
+protected:
+  void start_lab(int devices, int seed, const std::vector<std::string>& extra = {}) {
+    lab = std::make_unique<Lab>(devices, seed, extra);
+    for (const auto& d : lab->walk("/api/dcim/devices/?limit=1000&exclude=config_context")) {
+      const bool in_scope = d["status"]["value"] == "active" && !d["platform"].is_null() &&
+                            k_simulated.count(d["platform"]["slug"]) && !d["primary_ip4"].is_null();
+      if (in_scope) reachable.push_back(d["id"].get<std::int64_t>());
+      names[d["id"].get<std::int64_t>()] = d["name"].is_string() ? d["name"].get<std::string>() : "";
+      platforms[d["id"].get<std::int64_t>()] = d["platform"].is_null() ? "" : d["platform"]["slug"].get<std::string>();
+    }
+  }
+
+  void write_config(const std::string& extra_ssh = "") {
+    dir.write("netbox.token", k_lab_token + "\n");
+    dir.write("device.password", k_device_password + "\n");
+    dir.write("enable.secret", k_enable_secret + "\n");
+    dir.write("nbsync.toml", "[netbox]\nurl = \"" + lab->url() + "\"\ntoken_file = \"netbox.token\"\n\n[ssh]\nport = " +
+                                 std::to_string(lab->ssh_port()) +
+                                 "\nworkers = 16\nconnect_timeout = \"2s\"\nlogin_timeout = \"4s\"\ncommand_idle_timeout = \"3s\"\n"
+                                 "command_timeout = \"60s\"\nmax_config_bytes = \"2MiB\"\nretries = 0\n" +
+                                 extra_ssh +
+                                 "\n[credentials]\nusername = \"netops\"\npassword_file = \"device.password\"\n"
+                                 "enable_secret_file = \"enable.secret\"\n\n[storage]\ndatabase = \"nbsync.db\"\n");
+  }
+
+  ProcessResult run_nbsync() {
+    auto result = run_process({k_nbsync, "run", "--once", "--json", "-c", (dir / "nbsync.toml").string()}, std::chrono::seconds(240));
+    summary = json::parse(result.out, nullptr, false);
+    return result;
+  }
+
+  SQLite::Database db() const { return SQLite::Database((dir / "nbsync.db").string(), SQLite::OPEN_READONLY); }
+
+  int count(const std::string& sql) const { return db().execAndGet(sql).getInt(); }
+
+  std::map<std::int64_t, std::string> outcomes_of_last_run() const {
+    std::map<std::int64_t, std::string> out;
+    auto database = db();
+    SQLite::Statement query(database, "SELECT device_id, outcome FROM attempts WHERE run_id = (SELECT max(id) FROM runs)");
+    while (query.executeStep()) out[query.getColumn(0).getInt64()] = query.getColumn(1).getString();
+    return out;
+  }
+
+  void set_fault(std::int64_t id, const std::string& fault) {
+    const auto reply = lab->request({"POST", "/lab/devices/" + std::to_string(id) + "/faults", {{"Content-Type", "application/json"}},
+                                     json({{"faults", {fault}}}).dump()});
+    ASSERT_EQ(reply.status, 200) << reply.raw;
+  }
+
+  // In-scope devices of one platform, in id order.
+  std::vector<std::int64_t> reachable_on(const std::string& platform) const {
+    std::vector<std::int64_t> out;
+    for (auto id : reachable) {
+      if (platforms.at(id) == platform) out.push_back(id);
+    }
+    return out;
+  }
+
+  TempDir dir;
+  std::unique_ptr<Lab> lab;
+  std::vector<std::int64_t> reachable;
+  std::map<std::int64_t, std::string> names;
+  std::map<std::int64_t, std::string> platforms;
+  json summary;
+};
+
+TEST_F(BackupCycle, FirstRunStoresEveryReachableDeviceAndASecondRunNothingNew) {
+  start_lab(80, 11);
+  write_config();
+  auto first = run_nbsync();
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  ASSERT_FALSE(summary.is_discarded()) << first.out;
+  EXPECT_EQ(summary["outcomes"]["ok"], reachable.size()) << first.out;
+  EXPECT_EQ(summary["changed"], reachable.size());
+  EXPECT_EQ(summary["failed"], 0) << first.out;
+  EXPECT_EQ(summary["devices"], 80);
+  EXPECT_EQ(summary["skipped"].get<std::size_t>(), 80 - reachable.size()) << "every other device is skipped with a reason";
+  EXPECT_TRUE(summary["inventory"]["complete"].get<bool>());
+  EXPECT_EQ(count("SELECT count(*) FROM snapshots"), static_cast<int>(reachable.size()));
+  EXPECT_EQ(count("SELECT count(*) FROM devices"), 80);
+  EXPECT_EQ(count("SELECT count(*) FROM attempts WHERE outcome = 'skipped' AND message = ''"), 0);
+  EXPECT_EQ(db().execAndGet("PRAGMA integrity_check").getString(), "ok");
+
+  // Every read changes the volatile lines (timestamps, ntp clock-period); none is a change.
+  auto second = run_nbsync();
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_EQ(summary["outcomes"]["ok"], reachable.size());
+  EXPECT_EQ(summary["changed"], 0) << second.out;
+  EXPECT_EQ(count("SELECT count(*) FROM snapshots"), static_cast<int>(reachable.size()));
+  EXPECT_EQ(count("SELECT count(*) FROM runs"), 2);
+}
+
+TEST_F(BackupCycle, ExactlyTheChangedConfigsGetNewVersions) {
+  start_lab(60, 12);
+  write_config();
+  ASSERT_EQ(run_nbsync().exit_code, 0);
+  const std::vector<std::int64_t> changed = {reachable[1], reachable[4], reachable[7]};
+  for (auto id : changed) {
+    ASSERT_EQ(lab->request({"POST", "/lab/devices/" + std::to_string(id) + "/config", {{"Content-Type", "application/json"}}, "{}"}).status, 200);
+  }
+  ASSERT_EQ(run_nbsync().exit_code, 0);
+  EXPECT_EQ(summary["changed"], 3);
+  auto database = db();
+  SQLite::Statement query(database, "SELECT device_id FROM snapshots WHERE run_id = 2 ORDER BY device_id");
+  std::vector<std::int64_t> got;
+  while (query.executeStep()) got.push_back(query.getColumn(0).getInt64());
+  EXPECT_EQ(got, changed);
+}
+
+TEST_F(BackupCycle, EachFaultEndsInItsOutcomeWhileTheOthersFinish) {
+  start_lab(120, 13);
+  write_config();
+  const auto ios = reachable_on("cisco-ios");
+  const auto junos = reachable_on("juniper-junos");
+  ASSERT_GE(ios.size(), 11u);
+  ASSERT_GE(junos.size(), 1u);
+  const std::vector<std::pair<std::string, std::string>> expected = {
+      {"refuse", "connect"},          {"no_banner", "timeout"},        {"wrong_password", "auth"},
+      {"hang_after_login", "timeout"}, {"hang_mid_config", "timeout"},  {"flood", "too_large"},
+      {"close_mid_config", "incomplete"}, {"ignore_paging_off", "ok"}, {"wrong_enable_secret", "auth"},
+      {"huge_banner", "ok"},          {"unexpected_prompt", "protocol"}};
+  std::map<std::int64_t, std::string> want;
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    set_fault(ios[i], expected[i].first);
+    want[ios[i]] = expected[i].second;
+  }
+  set_fault(junos[0], "ignore_paging_off");  // Junos's own pager prompt
+  want[junos[0]] = "ok";
+  const auto result = run_nbsync();
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const auto got = outcomes_of_last_run();
+  for (const auto& [id, outcome] : want) {
+    EXPECT_EQ(got.at(id), outcome) << "device " << id << " (" << names[id] << ")";
+  }
+  for (auto id : reachable) {
+    if (!want.count(id)) {
+      EXPECT_EQ(got.at(id), "ok") << "device " << id << " (" << names[id] << ")";
+    }
+  }
+  // A config that did not arrive whole is never stored.
+  for (const auto& [id, outcome] : want) {
+    if (outcome != "ok") {
+      EXPECT_EQ(count("SELECT count(*) FROM snapshots WHERE device_id = " + std::to_string(id)), 0) << id;
+    }
+  }
+  EXPECT_EQ(count("SELECT count(*) FROM attempts WHERE outcome <> 'ok' AND outcome <> 'skipped' AND message = ''"), 0)
+      << "every failure says why";
+}
+
+TEST_F(BackupCycle, ARotatedHostKeyIsRefusedUntilAccepted) {
+  start_lab(40, 14);
+  write_config();
+  ASSERT_EQ(run_nbsync().exit_code, 0);
+  const auto victim = reachable.front();
+  const auto trusted = db().execAndGet("SELECT fingerprint FROM host_keys WHERE device_id = " + std::to_string(victim) +
+                                       " AND state = 'trusted'").getString();
+  ASSERT_EQ(lab->request({"POST", "/lab/devices/" + std::to_string(victim) + "/host-key/rotate", {{"Content-Type", "application/json"}}, "{}"}).status, 200);
+  const auto result = run_nbsync();
+  ASSERT_EQ(result.exit_code, 0);
+  const auto got = outcomes_of_last_run();
+  EXPECT_EQ(got.at(victim), "host_key_mismatch");
+  EXPECT_EQ(got.at(reachable[1]), "ok");
+  EXPECT_EQ(db().execAndGet("SELECT fingerprint FROM host_keys WHERE device_id = " + std::to_string(victim) +
+                            " AND state = 'trusted'").getString(),
+            trusted)
+      << "the trusted key is not replaced silently";
+}
+
+TEST_F(BackupCycle, NoSecretReachesTheDatabaseOrTheLogs) {
+  start_lab(40, 15);
+  write_config();
+  std::set<std::string> secrets = {k_lab_token, k_device_password, k_enable_secret};
+  for (auto id : reachable) {
+    const auto config = lab->request({"GET", "/lab/devices/" + std::to_string(id) + "/config", {}, ""});
+    ASSERT_EQ(config.status, 200);
+    for (const auto& secret : config.body["secrets"]) secrets.insert(secret.get<std::string>());
+  }
+  ASSERT_GT(secrets.size(), 10u);
+  const auto result = run_nbsync();
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  ASSERT_EQ(summary["outcomes"]["ok"], reachable.size());
+  storage::Database database(dir / "nbsync.db");
+  storage::SnapshotStore store(database);
+  std::size_t checked = 0;
+  for (auto id : reachable) {
+    const auto config = store.latest_config(id);
+    ASSERT_TRUE(config) << id;
+    EXPECT_THAT(*config, HasSubstr("<removed>"));
+    for (const auto& secret : secrets) {
+      const auto at = config->find(secret);
+      if (at != std::string::npos) {
+        const auto start = config->rfind('\n', at) == std::string::npos ? 0 : config->rfind('\n', at) + 1;
+        ADD_FAILURE() << "device " << id << " (" << platforms[id] << ") stored a secret in: "
+                      << config->substr(start, config->find('\n', at) - start);
+      }
+    }
+    ++checked;
+  }
+  EXPECT_EQ(checked, reachable.size());
+  for (const auto& secret : secrets) {
+    EXPECT_THAT(result.out + result.err, Not(HasSubstr(secret)));
+  }
+}
+
+TEST_F(BackupCycle, AKilledCycleLeavesADatabaseTheNextCycleCompletes) {
+  start_lab(150, 16);
+  write_config();
+  // Slow devices keep the cycle busy long enough to be killed in the middle of it.
+  std::vector<std::int64_t> slow(reachable.begin(), reachable.begin() + 20);
+  for (auto id : slow) set_fault(id, "trickle");
+  {
+    ChildProcess running({k_nbsync, "run", "--once", "-c", (dir / "nbsync.toml").string()}, "");
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      if (std::filesystem::exists(dir / "nbsync.db") && count("SELECT count(*) FROM snapshots") > 10) break;
+    }
+    ASSERT_GT(count("SELECT count(*) FROM snapshots"), 10) << "the cycle stored some configs before the kill";
+    ASSERT_LT(count("SELECT count(*) FROM runs WHERE finished_at IS NOT NULL"), 1) << "and had not finished";
+    ASSERT_EQ(kill(running.pid(), SIGKILL), 0);
+  }
+  EXPECT_EQ(db().execAndGet("PRAGMA integrity_check").getString(), "ok");
+  const int stored_before = count("SELECT count(*) FROM snapshots");
+  for (auto id : slow) {
+    lab->request({"DELETE", "/lab/devices/" + std::to_string(id) + "/faults", {}, ""});
+  }
+  const auto again = run_nbsync();
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(summary["outcomes"]["ok"], reachable.size()) << again.out;
+  EXPECT_EQ(summary["changed"].get<int>(), static_cast<int>(reachable.size()) - stored_before)
+      << "what was committed before the kill is kept and not stored twice";
+  EXPECT_EQ(count("SELECT count(*) FROM snapshots"), static_cast<int>(reachable.size()));
+  EXPECT_EQ(db().execAndGet("PRAGMA integrity_check").getString(), "ok");
+}
+
+}  // namespace
+}  // namespace nbsync::test
