@@ -4,7 +4,8 @@
 
 namespace nbsync::backup {
 
-BackupPool::BackupPool(PoolOptions options, const CredentialBook& credentials, HostKeyVerifier& verifier, ResultSink sink)
+BackupPool::BackupPool(PoolOptions options, const CredentialBook& credentials, HostKeyVerifier& verifier,
+                       ResultSink sink)
     : m_options(std::move(options)), m_credentials(credentials), m_verifier(verifier), m_sink(std::move(sink)) {
   m_threads.reserve(static_cast<std::size_t>(m_options.workers));
   for (int i = 0; i < m_options.workers; ++i) {
@@ -15,14 +16,16 @@ BackupPool::BackupPool(PoolOptions options, const CredentialBook& credentials, H
 BackupPool::~BackupPool() {
   cancel();
   for (auto& thread : m_threads) {
-    if (thread.joinable()) thread.join();
+    if (thread.joinable())
+      thread.join();
   }
 }
 
 void BackupPool::submit(BackupJob job) {
   std::unique_lock lock(m_mutex);
   m_room.wait(lock, [this] { return m_cancelled || m_queue.size() < 2 * m_threads.size(); });
-  if (m_cancelled) return;
+  if (m_cancelled)
+    return;
   m_queue.push_back(std::move(job));
   m_job_ready.notify_one();
 }
@@ -34,7 +37,8 @@ void BackupPool::finish() {
   }
   m_job_ready.notify_all();
   for (auto& thread : m_threads) {
-    if (thread.joinable()) thread.join();
+    if (thread.joinable())
+      thread.join();
   }
 }
 
@@ -63,7 +67,8 @@ void BackupPool::work() {
     {
       std::unique_lock lock(m_mutex);
       m_job_ready.wait(lock, [this] { return !m_queue.empty() || m_closed; });
-      if (m_queue.empty()) return;
+      if (m_queue.empty())
+        return;
       job = std::move(m_queue.front());
       m_queue.pop_front();
     }
@@ -83,7 +88,8 @@ BackupResult BackupPool::back_up(const BackupJob& job) {
   while (true) {
     fetched = fetch_config(job.device, *job.profile, credentials, m_options.limits, m_verifier);
     result.bytes_read += fetched.bytes_read;
-    if (fetched.outcome.kind == OutcomeKind::ok || !is_retryable(fetched.outcome.kind) || attempt >= m_options.retries) {
+    if (fetched.outcome.kind == OutcomeKind::ok || !is_retryable(fetched.outcome.kind) ||
+        attempt >= m_options.retries) {
       break;
     }
     if (!sleep_unless_cancelled(full_jitter_backoff(attempt, m_options.retry_base, m_options.retry_cap))) {

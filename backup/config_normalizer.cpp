@@ -11,17 +11,20 @@ std::string clean_terminal_line(std::string_view line) {
       // CSI: ESC [ parameters final-byte; other escapes: ESC + one char.
       if (i + 1 < line.size() && line[i + 1] == '[') {
         i += 2;
-        while (i < line.size() && !(line[i] >= '@' && line[i] <= '~')) ++i;
+        while (i < line.size() && !(line[i] >= '@' && line[i] <= '~'))
+          ++i;
       } else {
         ++i;
       }
     } else if (c == '\b') {
-      if (!out.empty()) out.pop_back();
+      if (!out.empty())
+        out.pop_back();
     } else if (c == '\r') {
       // A carriage return starts the line over, unless only blanks follow it (up to the
       // next one): then what is already on the line stays, as on a terminal.
       std::size_t next = line.find('\r', i + 1);
-      if (next == std::string_view::npos) next = line.size();
+      if (next == std::string_view::npos)
+        next = line.size();
       const std::string_view after = line.substr(i + 1, next - i - 1);
       if (after.find_first_not_of(" \b") == std::string_view::npos) {
         i = next - 1;
@@ -32,7 +35,8 @@ std::string clean_terminal_line(std::string_view line) {
       out.push_back(c);
     }
   }
-  while (!out.empty() && (out.back() == ' ' || out.back() == '\t')) out.pop_back();
+  while (!out.empty() && (out.back() == ' ' || out.back() == '\t'))
+    out.pop_back();
   return out;
 }
 
@@ -46,11 +50,13 @@ NormalizedConfig ConfigNormalizer::normalize(std::string_view raw) const {
   std::size_t start = 0;
   while (start <= raw.size()) {
     const std::size_t end = raw.find('\n', start);
-    const std::string_view piece = raw.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+    const std::string_view piece =
+        raw.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
     start = end == std::string_view::npos ? raw.size() + 1 : end + 1;
     std::string line = clean_terminal_line(piece);
     if (line.empty()) {
-      if (result.lines > 0) ++pending_blank;
+      if (result.lines > 0)
+        ++pending_blank;
       continue;
     }
     bool dropped = false;

@@ -10,7 +10,8 @@ CredentialBook::CredentialBook(Credentials fallback, std::vector<CredentialRule>
 const Credentials& CredentialBook::for_device(const inventory::Device& device) const {
   for (const auto& rule : m_rules) {
     const bool platform_ok = rule.platform.empty() || rule.platform == device.platform;
-    const bool tag_ok = rule.tag.empty() || std::find(device.tags.begin(), device.tags.end(), rule.tag) != device.tags.end();
+    const bool tag_ok =
+        rule.tag.empty() || std::find(device.tags.begin(), device.tags.end(), rule.tag) != device.tags.end();
     if (platform_ok && tag_ok) {
       return rule.credentials;
     }

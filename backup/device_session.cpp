@@ -24,7 +24,9 @@ std::string device_label(const inventory::Device& device) {
   return name + " (" + device.address + ":" + std::to_string(device.port) + ")";
 }
 
-Outcome failure(OutcomeKind kind, std::string message) { return Outcome{kind, std::move(message), 1}; }
+Outcome failure(OutcomeKind kind, std::string message) {
+  return Outcome{kind, std::move(message), 1};
+}
 
 // The text of the current, unfinished line at the end of `buffer`, as a terminal shows it.
 // Only the last few KB are looked at, so a flood without line breaks stays cheap.
@@ -49,8 +51,12 @@ class Session {
 public:
   Session(const inventory::Device& device, const PlatformProfile& profile, const Credentials& credentials,
           const SessionLimits& limits)
-      : m_device(device), m_profile(profile), m_credentials(credentials), m_limits(limits),
-        m_label(device_label(device)), m_ssh(ssh_new()) {}
+      : m_device(device),
+        m_profile(profile),
+        m_credentials(credentials),
+        m_limits(limits),
+        m_label(device_label(device)),
+        m_ssh(ssh_new()) {}
 
   ~Session() {
     if (m_channel != nullptr) {
@@ -82,9 +88,12 @@ private:
     if (m_ssh == nullptr) {
       return failure(OutcomeKind::protocol, m_label + ": libssh could not create a session");
     }
-    if (auto problem = connect()) return *problem;
-    if (auto problem = check_host_key(verifier, result)) return *problem;
-    if (auto problem = authenticate()) return *problem;
+    if (auto problem = connect())
+      return *problem;
+    if (auto problem = check_host_key(verifier, result))
+      return *problem;
+    if (auto problem = authenticate())
+      return *problem;
     if (m_profile.transport == PlatformProfile::Transport::exec) {
       return read_by_exec();
     }
@@ -103,16 +112,18 @@ private:
     ssh_options_set(m_ssh, SSH_OPTIONS_TIMEOUT, &timeout_s);
     ssh_options_set(m_ssh, SSH_OPTIONS_TIMEOUT_USEC, &timeout_us);
     ssh_options_set(m_ssh, SSH_OPTIONS_NODELAY, &nodelay);
-    ssh_options_set(m_ssh, SSH_OPTIONS_PROCESS_CONFIG, &no);  // never read ~/.ssh/config
+    ssh_options_set(m_ssh, SSH_OPTIONS_PROCESS_CONFIG, &no);      // never read ~/.ssh/config
     ssh_options_set(m_ssh, SSH_OPTIONS_KNOWNHOSTS, "/dev/null");  // host keys are nbsync's business
     ssh_options_set(m_ssh, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, "/dev/null");
     const auto& algorithms = m_profile.ssh;
     auto set_list = [this](ssh_options_e option, const std::string& list) {
       return list.empty() || ssh_options_set(m_ssh, option, list.c_str()) == SSH_OK;
     };
-    if (!set_list(SSH_OPTIONS_KEY_EXCHANGE, algorithms.key_exchange) || !set_list(SSH_OPTIONS_HOSTKEYS, algorithms.host_keys) ||
-        !set_list(SSH_OPTIONS_CIPHERS_C_S, algorithms.ciphers) || !set_list(SSH_OPTIONS_CIPHERS_S_C, algorithms.ciphers) ||
-        !set_list(SSH_OPTIONS_HMAC_C_S, algorithms.macs) || !set_list(SSH_OPTIONS_HMAC_S_C, algorithms.macs)) {
+    if (!set_list(SSH_OPTIONS_KEY_EXCHANGE, algorithms.key_exchange) ||
+        !set_list(SSH_OPTIONS_HOSTKEYS, algorithms.host_keys) ||
+        !set_list(SSH_OPTIONS_CIPHERS_C_S, algorithms.ciphers) ||
+        !set_list(SSH_OPTIONS_CIPHERS_S_C, algorithms.ciphers) || !set_list(SSH_OPTIONS_HMAC_C_S, algorithms.macs) ||
+        !set_list(SSH_OPTIONS_HMAC_S_C, algorithms.macs)) {
       return failure(OutcomeKind::protocol, m_label + ": profile " + m_profile.name +
                                                 " lists SSH algorithms libssh does not know: " + ssh_get_error(m_ssh));
     }
@@ -121,8 +132,9 @@ private:
     }
     const std::string error = ssh_get_error(m_ssh);
     if (error.find("imeout") != std::string::npos || error.find("timed out") != std::string::npos) {
-      return failure(OutcomeKind::timeout, m_label + ": no SSH session within " + std::to_string(m_limits.connect_timeout.count()) +
-                                               " ms (" + error + "); the device is slow, or something accepts TCP but does not speak SSH");
+      return failure(OutcomeKind::timeout,
+                     m_label + ": no SSH session within " + std::to_string(m_limits.connect_timeout.count()) + " ms (" +
+                         error + "); the device is slow, or something accepts TCP but does not speak SSH");
     }
     if (error.find("refused") != std::string::npos || error.find("nreachable") != std::string::npos ||
         error.find("No route") != std::string::npos || error.find("resolve") != std::string::npos ||
@@ -180,25 +192,32 @@ private:
     const long timeout_s = static_cast<long>(std::max<long long>(1, m_limits.login_timeout.count() / 1000));
     ssh_options_set(m_ssh, SSH_OPTIONS_TIMEOUT, &timeout_s);
     int rc = ssh_userauth_none(m_ssh, nullptr);
-    if (rc == SSH_AUTH_SUCCESS) return std::nullopt;
-    if (rc == SSH_AUTH_ERROR) return auth_transport_failure();
+    if (rc == SSH_AUTH_SUCCESS)
+      return std::nullopt;
+    if (rc == SSH_AUTH_ERROR)
+      return auth_transport_failure();
     const int methods = ssh_userauth_list(m_ssh, nullptr);
     std::vector<std::string> tried;
     if (!m_credentials.private_key_file.empty() && (methods & SSH_AUTH_METHOD_PUBLICKEY)) {
       ssh_key key = nullptr;
-      if (ssh_pki_import_privkey_file(m_credentials.private_key_file.c_str(), nullptr, nullptr, nullptr, &key) != SSH_OK) {
+      if (ssh_pki_import_privkey_file(m_credentials.private_key_file.c_str(), nullptr, nullptr, nullptr, &key) !=
+          SSH_OK) {
         return failure(OutcomeKind::auth, m_label + ": cannot read the private key " + m_credentials.private_key_file);
       }
       rc = ssh_userauth_publickey(m_ssh, nullptr, key);
       ssh_key_free(key);
-      if (rc == SSH_AUTH_SUCCESS) return std::nullopt;
-      if (rc == SSH_AUTH_ERROR) return auth_transport_failure();
+      if (rc == SSH_AUTH_SUCCESS)
+        return std::nullopt;
+      if (rc == SSH_AUTH_ERROR)
+        return auth_transport_failure();
       tried.push_back("publickey");
     }
     if (!m_credentials.password.empty() && (methods & SSH_AUTH_METHOD_PASSWORD)) {
       rc = ssh_userauth_password(m_ssh, nullptr, m_credentials.password.reveal().c_str());
-      if (rc == SSH_AUTH_SUCCESS) return std::nullopt;
-      if (rc == SSH_AUTH_ERROR) return auth_transport_failure();
+      if (rc == SSH_AUTH_SUCCESS)
+        return std::nullopt;
+      if (rc == SSH_AUTH_ERROR)
+        return auth_transport_failure();
       tried.push_back("password");
     }
     if (!m_credentials.password.empty() && (methods & SSH_AUTH_METHOD_INTERACTIVE)) {
@@ -214,18 +233,22 @@ private:
         }
         rc = ssh_userauth_kbdint(m_ssh, nullptr, nullptr);
       }
-      if (rc == SSH_AUTH_SUCCESS) return std::nullopt;
-      if (rc == SSH_AUTH_ERROR) return auth_transport_failure();
+      if (rc == SSH_AUTH_SUCCESS)
+        return std::nullopt;
+      if (rc == SSH_AUTH_ERROR)
+        return auth_transport_failure();
       tried.push_back("keyboard-interactive");
     }
     std::string list;
-    for (const auto& t : tried) list += (list.empty() ? "" : ", ") + t;
+    for (const auto& t : tried)
+      list += (list.empty() ? "" : ", ") + t;
     if (tried.empty()) {
       return failure(OutcomeKind::auth, m_label + ": the device offers no login method nbsync has credentials for " +
-                                            "(set a password or private_key_file for user " + m_credentials.username + ")");
+                                            "(set a password or private_key_file for user " + m_credentials.username +
+                                            ")");
     }
-    return failure(OutcomeKind::auth, m_label + ": login refused for user " + m_credentials.username + " (tried " + list +
-                                          "); check the credentials for this device");
+    return failure(OutcomeKind::auth, m_label + ": login refused for user " + m_credentials.username + " (tried " +
+                                          list + "); check the credentials for this device");
   }
 
   Outcome auth_transport_failure() {
@@ -269,8 +292,10 @@ private:
       }
       auto wait = std::min(idle, std::chrono::duration_cast<milliseconds>(deadline - now));
       const bool settling = settle.count() > 0 && !tail.empty();
-      if (settling) wait = std::min(wait, settle);
-      const int available = ssh_channel_poll_timeout(m_channel, static_cast<int>(std::max<long long>(1, wait.count())), 0);
+      if (settling)
+        wait = std::min(wait, settle);
+      const int available =
+          ssh_channel_poll_timeout(m_channel, static_cast<int>(std::max<long long>(1, wait.count())), 0);
       if (available == SSH_EOF) {
         return {Stop::eof, 0, {}};
       }
@@ -278,7 +303,8 @@ private:
         return {Stop::error, 0, ssh_get_error(m_ssh)};
       }
       if (available == 0) {
-        if (Clock::now() >= deadline) return {Stop::total, 0, {}};
+        if (Clock::now() >= deadline)
+          return {Stop::total, 0, {}};
         return {Stop::idle, 0, {}};
       }
       const int n = ssh_channel_read_nonblocking(m_channel, chunk, sizeof chunk, 0);
@@ -318,17 +344,18 @@ private:
       case Stop::total:
         if (!tail.empty()) {
           return failure(OutcomeKind::protocol, m_label + ": unexpected prompt '" + tail.substr(0, 80) + "' " + during +
-                                                    " (is the platform in NetBox right? profile " + m_profile.name + ")");
+                                                    " (is the platform in NetBox right? profile " + m_profile.name +
+                                                    ")");
         }
-        return failure(OutcomeKind::timeout, m_label + ": no prompt within " + std::to_string(m_limits.login_timeout.count()) +
-                                                 " ms " + during);
+        return failure(OutcomeKind::timeout, m_label + ": no prompt within " +
+                                                 std::to_string(m_limits.login_timeout.count()) + " ms " + during);
       case Stop::too_large:
         return failure(OutcomeKind::protocol, m_label + ": more than " + std::to_string(k_max_login_bytes) +
                                                   " bytes before the prompt " + during);
       case Stop::eof:
       case Stop::error:
-        return failure(OutcomeKind::connect, m_label + ": connection closed " + during +
-                                                 (stop.message.empty() ? "" : ": " + stop.message));
+        return failure(OutcomeKind::connect,
+                       m_label + ": connection closed " + during + (stop.message.empty() ? "" : ": " + stop.message));
       case Stop::prompt:
       case Stop::pattern:
         break;
@@ -338,22 +365,27 @@ private:
 
   bool send_line(const std::string& line) {
     const std::string data = line + "\n";
-    return ssh_channel_write(m_channel, data.data(), static_cast<uint32_t>(data.size())) == static_cast<int>(data.size());
+    return ssh_channel_write(m_channel, data.data(), static_cast<uint32_t>(data.size())) ==
+           static_cast<int>(data.size());
   }
 
   Outcome read_by_shell() {
     m_channel = ssh_channel_new(m_ssh);
     if (m_channel == nullptr || ssh_channel_open_session(m_channel) != SSH_OK ||
-        ssh_channel_request_pty_size(m_channel, "vt100", 511, 24) != SSH_OK || ssh_channel_request_shell(m_channel) != SSH_OK) {
-      return failure(OutcomeKind::protocol, m_label + ": the device refused an interactive shell: " + ssh_get_error(m_ssh));
+        ssh_channel_request_pty_size(m_channel, "vt100", 511, 24) != SSH_OK ||
+        ssh_channel_request_shell(m_channel) != SSH_OK) {
+      return failure(OutcomeKind::protocol,
+                     m_label + ": the device refused an interactive shell: " + ssh_get_error(m_ssh));
     }
-    Stop stop = read_until({}, m_limits.login_timeout, m_limits.login_timeout, k_max_login_bytes, true, k_prompt_settle);
+    Stop stop =
+        read_until({}, m_limits.login_timeout, m_limits.login_timeout, k_max_login_bytes, true, k_prompt_settle);
     if (stop.kind != Stop::prompt) {
       return login_problem(stop, "after login");
     }
     learn_prompt();
     if (!m_profile.enable_command.empty() && m_profile.unprivileged_prompt.search(m_prompt)) {
-      if (auto problem = enable()) return *problem;
+      if (auto problem = enable())
+        return *problem;
     }
     for (const auto& command : m_profile.paging_off) {
       m_buffer.clear();
@@ -371,9 +403,11 @@ private:
       }
       const std::size_t room = m_limits.max_config_bytes - std::min(config.size(), m_limits.max_config_bytes);
       stop = read_until({}, m_limits.command_idle_timeout, m_limits.command_timeout, room + 4096, true);
-      if (auto problem = command_problem(stop, command)) return *problem;
+      if (auto problem = command_problem(stop, command))
+        return *problem;
       std::string output = command_output(command);
-      if (auto refused = refused_by_device(output, command)) return *refused;
+      if (auto refused = refused_by_device(output, command))
+        return *refused;
       config += output;
     }
     send_line(m_profile.exit_command);
@@ -395,14 +429,16 @@ private:
       stop = read_until(password_prompt, m_limits.login_timeout, m_limits.login_timeout, k_max_login_bytes, false);
     }
     if (stop.kind == Stop::pattern) {
-      return failure(OutcomeKind::auth, m_label + ": enable secret refused; check credentials.enable_secret_file for this device");
+      return failure(OutcomeKind::auth,
+                     m_label + ": enable secret refused; check credentials.enable_secret_file for this device");
     }
     if (stop.kind != Stop::prompt) {
       return login_problem(stop, "after enable");
     }
     const std::string prompt = tail_line(m_buffer);
     if (m_profile.unprivileged_prompt.search(prompt)) {
-      return failure(OutcomeKind::auth, m_label + ": enable refused (still at '" + prompt + "'); check the enable secret");
+      return failure(OutcomeKind::auth,
+                     m_label + ": enable refused (still at '" + prompt + "'); check the enable secret");
     }
     learn_prompt();
     return std::nullopt;
@@ -414,18 +450,21 @@ private:
       case Stop::prompt:
         return std::nullopt;
       case Stop::too_large:
-        return failure(OutcomeKind::too_large, m_label + ": '" + command + "' printed more than ssh.max_config_bytes (" +
-                                                   std::to_string(m_limits.max_config_bytes) + "); raise it if the config is really that big");
+        return failure(OutcomeKind::too_large,
+                       m_label + ": '" + command + "' printed more than ssh.max_config_bytes (" +
+                           std::to_string(m_limits.max_config_bytes) + "); raise it if the config is really that big");
       case Stop::idle:
         return failure(OutcomeKind::timeout, m_label + ": '" + command + "' went silent for " +
-                                                 std::to_string(m_limits.command_idle_timeout.count()) + " ms after " + bytes + " bytes");
+                                                 std::to_string(m_limits.command_idle_timeout.count()) + " ms after " +
+                                                 bytes + " bytes");
       case Stop::total:
         return failure(OutcomeKind::timeout, m_label + ": '" + command + "' did not finish within " +
-                                                 std::to_string(m_limits.command_timeout.count()) + " ms (" + bytes + " bytes so far)");
+                                                 std::to_string(m_limits.command_timeout.count()) + " ms (" + bytes +
+                                                 " bytes so far)");
       case Stop::eof:
       case Stop::error:
-        return failure(OutcomeKind::incomplete, m_label + ": connection dropped during '" + command + "' after " + bytes +
-                                                    " bytes; nothing stored");
+        return failure(OutcomeKind::incomplete, m_label + ": connection dropped during '" + command + "' after " +
+                                                    bytes + " bytes; nothing stored");
       case Stop::pattern:
         break;
     }
@@ -436,22 +475,27 @@ private:
   std::string command_output(const std::string& command) {
     std::string output = m_buffer.substr(0, m_buffer.rfind('\n') == std::string::npos ? 0 : m_buffer.rfind('\n') + 1);
     const auto first_end = output.find('\n');
-    if (first_end != std::string::npos && clean_terminal_line(std::string_view(output).substr(0, first_end)).find(command) != std::string::npos) {
+    if (first_end != std::string::npos &&
+        clean_terminal_line(std::string_view(output).substr(0, first_end)).find(command) != std::string::npos) {
       output.erase(0, first_end + 1);
     }
     return output;
   }
 
   std::optional<Outcome> refused_by_device(const std::string& output, const std::string& command) const {
-    if (m_profile.error.empty()) return std::nullopt;
+    if (m_profile.error.empty())
+      return std::nullopt;
     std::size_t start = 0;
     for (int line = 0; line < 5 && start < output.size(); ++line) {
       const auto end = output.find('\n', start);
-      const std::string text = clean_terminal_line(std::string_view(output).substr(start, end == std::string::npos ? std::string::npos : end - start));
+      const std::string text = clean_terminal_line(
+          std::string_view(output).substr(start, end == std::string::npos ? std::string::npos : end - start));
       if (m_profile.error.search(text)) {
-        return failure(OutcomeKind::protocol, m_label + ": the device refused '" + command + "': " + text.substr(0, 120));
+        return failure(OutcomeKind::protocol,
+                       m_label + ": the device refused '" + command + "': " + text.substr(0, 120));
       }
-      if (end == std::string::npos) break;
+      if (end == std::string::npos)
+        break;
       start = end + 1;
     }
     return std::nullopt;
@@ -462,7 +506,8 @@ private:
       std::size_t start = 0;
       while (start < config.size()) {
         const auto end = config.find('\n', start);
-        if (m_profile.config_start.search(clean_terminal_line(std::string_view(config).substr(start, end - start)))) break;
+        if (m_profile.config_start.search(clean_terminal_line(std::string_view(config).substr(start, end - start))))
+          break;
         start = end == std::string::npos ? config.size() : end + 1;
       }
       config.erase(0, start);
@@ -476,8 +521,9 @@ private:
         start = end == std::string::npos ? config.size() : end + 1;
       }
       if (!found) {
-        return failure(OutcomeKind::incomplete, m_label + ": the config has no end marker ('" + m_profile.config_end.source() +
-                                                    "') after " + std::to_string(config.size()) + " bytes; nothing stored");
+        return failure(OutcomeKind::incomplete, m_label + ": the config has no end marker ('" +
+                                                    m_profile.config_end.source() + "') after " +
+                                                    std::to_string(config.size()) + " bytes; nothing stored");
       }
     }
     if (config.find_first_not_of(" \r\n\t") == std::string::npos) {
@@ -497,7 +543,8 @@ private:
       m_channel = ssh_channel_new(m_ssh);
       if (m_channel == nullptr || ssh_channel_open_session(m_channel) != SSH_OK ||
           ssh_channel_request_exec(m_channel, command.c_str()) != SSH_OK) {
-        return failure(OutcomeKind::protocol, m_label + ": the device refused to run '" + command + "': " + ssh_get_error(m_ssh));
+        return failure(OutcomeKind::protocol,
+                       m_label + ": the device refused to run '" + command + "': " + ssh_get_error(m_ssh));
       }
       m_buffer.clear();
       const std::size_t room = m_limits.max_config_bytes - std::min(config.size(), m_limits.max_config_bytes);
@@ -518,7 +565,8 @@ private:
                                          : "with exit status " + std::to_string(status)));
         }
         if (m_buffer.size() > room) {
-          return failure(OutcomeKind::too_large, m_label + ": '" + command + "' printed more than ssh.max_config_bytes");
+          return failure(OutcomeKind::too_large,
+                         m_label + ": '" + command + "' printed more than ssh.max_config_bytes");
         }
         config += m_buffer;
         continue;
@@ -526,7 +574,8 @@ private:
       if (stop.kind == Stop::prompt || stop.kind == Stop::pattern) {
         continue;  // exec has no prompt; cannot happen without patterns
       }
-      if (auto problem = command_problem(stop, command)) return *problem;
+      if (auto problem = command_problem(stop, command))
+        return *problem;
     }
     return finish_config(std::move(config));
   }
@@ -547,8 +596,8 @@ private:
 
 }  // namespace
 
-FetchResult fetch_config(const inventory::Device& device, const PlatformProfile& profile, const Credentials& credentials,
-                         const SessionLimits& limits, HostKeyVerifier& verifier) {
+FetchResult fetch_config(const inventory::Device& device, const PlatformProfile& profile,
+                         const Credentials& credentials, const SessionLimits& limits, HostKeyVerifier& verifier) {
   Session session(device, profile, credentials, limits);
   return session.run(verifier);
 }

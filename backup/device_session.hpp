@@ -26,13 +26,13 @@ struct SessionLimits {
 
 struct FetchResult {
   Outcome outcome;
-  std::string config;        // the raw config (ok only): what the device printed, prompt and echo removed
+  std::string config;  // the raw config (ok only): what the device printed, prompt and echo removed
   std::size_t bytes_read = 0;
   PresentedHostKey host_key;
   HostKeyVerdict host_key_verdict = HostKeyVerdict::trusted;
 };
 
-FetchResult fetch_config(const inventory::Device& device, const PlatformProfile& profile, const Credentials& credentials,
-                         const SessionLimits& limits, HostKeyVerifier& verifier);
+FetchResult fetch_config(const inventory::Device& device, const PlatformProfile& profile,
+                         const Credentials& credentials, const SessionLimits& limits, HostKeyVerifier& verifier);
 
 }  // namespace nbsync::backup

@@ -50,8 +50,8 @@ Pattern& Pattern::operator=(Pattern&& other) noexcept {
 Pattern Pattern::compile(std::string_view source) {
   int error = 0;
   PCRE2_SIZE offset = 0;
-  pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(source.data()), source.size(), PCRE2_UTF | PCRE2_MULTILINE,
-                                   &error, &offset, nullptr);
+  pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(source.data()), source.size(),
+                                   PCRE2_UTF | PCRE2_MULTILINE, &error, &offset, nullptr);
   if (code == nullptr) {
     PCRE2_UCHAR message[256];
     pcre2_get_error_message(error, message, sizeof message);
@@ -83,8 +83,8 @@ int Pattern::replace_all(std::string& text, std::string_view replacement) const 
     PCRE2_SIZE out_length = out.size();
     const int rc = pcre2_substitute(m_code->code, reinterpret_cast<PCRE2_SPTR>(text.data()), text.size(), 0,
                                     PCRE2_SUBSTITUTE_GLOBAL | PCRE2_SUBSTITUTE_OVERFLOW_LENGTH | PCRE2_NO_UTF_CHECK,
-                                    nullptr, nullptr, reinterpret_cast<PCRE2_SPTR>(replacement.data()), replacement.size(),
-                                    reinterpret_cast<PCRE2_UCHAR*>(out.data()), &out_length);
+                                    nullptr, nullptr, reinterpret_cast<PCRE2_SPTR>(replacement.data()),
+                                    replacement.size(), reinterpret_cast<PCRE2_UCHAR*>(out.data()), &out_length);
     if (rc == PCRE2_ERROR_NOMEMORY) {
       out.resize(out_length);  // the length it needs; try once more
       continue;

@@ -15,14 +15,16 @@ namespace {
 
 // First words of commands that only read. Anything else is refused at load, so no
 // profile (shipped or a user's) can make nbsync change a device.
-constexpr std::array<std::string_view, 11> k_read_only_prefixes = {
-    "show ", "display ", "get ", "terminal ", "term ", "set cli ", "screen-length ", "no page", "cat ", "/export", "export"};
+constexpr std::array<std::string_view, 11> k_read_only_prefixes = {"show ", "display ", "get ",           "terminal ",
+                                                                   "term ", "set cli ", "screen-length ", "no page",
+                                                                   "cat ",  "/export",  "export"};
 
 bool is_read_only(const std::string& command) {
   std::string lower = command;
   std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-  return std::any_of(k_read_only_prefixes.begin(), k_read_only_prefixes.end(),
-                     [&](std::string_view prefix) { return lower.starts_with(prefix) || lower == prefix.substr(0, prefix.size() - 1); });
+  return std::any_of(k_read_only_prefixes.begin(), k_read_only_prefixes.end(), [&](std::string_view prefix) {
+    return lower.starts_with(prefix) || lower == prefix.substr(0, prefix.size() - 1);
+  });
 }
 
 class ProfileReader {
@@ -43,16 +45,19 @@ public:
     m_known.emplace(key);
     const toml::node* node = m_table.get(key);
     if (node == nullptr) {
-      if (required) fail(key, "missing (expected a string)");
+      if (required)
+        fail(key, "missing (expected a string)");
       return "";
     }
-    if (!node->is_string()) fail(key, "expected a string");
+    if (!node->is_string())
+      fail(key, "expected a string");
     return *node->value<std::string>();
   }
 
   Pattern pattern(std::string_view key, bool required = false) {
     const std::string source = string(key, required);
-    if (source.empty()) return {};
+    if (source.empty())
+      return {};
     try {
       return Pattern::compile(source);
     } catch (const std::invalid_argument& e) {
@@ -64,11 +69,14 @@ public:
     m_known.emplace(key);
     std::vector<std::string> out;
     const toml::node* node = m_table.get(key);
-    if (node == nullptr) return out;
+    if (node == nullptr)
+      return out;
     const toml::array* array = node->as_array();
-    if (array == nullptr) fail(key, "expected an array of strings");
+    if (array == nullptr)
+      fail(key, "expected an array of strings");
     for (const auto& item : *array) {
-      if (!item.is_string()) fail(key, "expected an array of strings");
+      if (!item.is_string())
+        fail(key, "expected an array of strings");
       out.push_back(*item.value<std::string>());
     }
     return out;
@@ -89,16 +97,20 @@ public:
   const toml::table* table(std::string_view key) {
     m_known.emplace(key);
     const toml::node* node = m_table.get(key);
-    if (node == nullptr) return nullptr;
-    if (!node->is_table()) fail(key, "expected a table");
+    if (node == nullptr)
+      return nullptr;
+    if (!node->is_table())
+      fail(key, "expected a table");
     return node->as_table();
   }
 
   const toml::array* tables(std::string_view key) {
     m_known.emplace(key);
     const toml::node* node = m_table.get(key);
-    if (node == nullptr) return nullptr;
-    if (!node->is_array() || !node->as_array()->is_array_of_tables()) fail(key, "expected [[" + std::string(key) + "]] tables");
+    if (node == nullptr)
+      return nullptr;
+    if (!node->is_array() || !node->as_array()->is_array_of_tables())
+      fail(key, "expected [[" + std::string(key) + "]] tables");
     return node->as_array();
   }
 
@@ -106,7 +118,8 @@ public:
     for (const auto& [key, value] : m_table) {
       if (!m_known.count(std::string(key.str()))) {
         std::string known;
-        for (const auto& k : m_known) known += (known.empty() ? "" : ", ") + k;
+        for (const auto& k : m_known)
+          known += (known.empty() ? "" : ", ") + k;
         fail(key.str(), "unknown key (expected one of: " + known + ")");
       }
     }
@@ -126,7 +139,8 @@ std::shared_ptr<const PlatformProfile> parse_profile(const std::string& toml_tex
   try {
     root = toml::parse(toml_text, origin);
   } catch (const toml::parse_error& e) {
-    throw ProfileError(origin + ":" + std::to_string(e.source().begin.line) + ": TOML syntax error: " + std::string(e.description()));
+    throw ProfileError(origin + ":" + std::to_string(e.source().begin.line) +
+                       ": TOML syntax error: " + std::string(e.description()));
   }
   auto profile = std::make_shared<PlatformProfile>();
   ProfileReader reader(root, origin, "");
@@ -157,8 +171,9 @@ std::shared_ptr<const PlatformProfile> parse_profile(const std::string& toml_tex
   for (const auto* list : {&profile->paging_off, &profile->config_commands}) {
     for (const auto& command : *list) {
       if (!is_read_only(command)) {
-        reader.fail(list == &profile->paging_off ? "paging_off" : "config",
-                    "'" + command + "' is not a read-only command; nbsync only sends show/display/get and terminal settings");
+        reader.fail(
+            list == &profile->paging_off ? "paging_off" : "config",
+            "'" + command + "' is not a read-only command; nbsync only sends show/display/get and terminal settings");
       }
     }
   }
@@ -205,7 +220,8 @@ void ProfileRegistry::load_directory(const std::filesystem::path& directory) {
   }
   std::vector<std::filesystem::path> files;
   for (const auto& entry : std::filesystem::directory_iterator(directory)) {
-    if (entry.path().extension() == ".toml") files.push_back(entry.path());
+    if (entry.path().extension() == ".toml")
+      files.push_back(entry.path());
   }
   std::sort(files.begin(), files.end());
   for (const auto& file : files) {
@@ -227,7 +243,8 @@ std::shared_ptr<const PlatformProfile> ProfileRegistry::find(const std::string& 
 
 std::vector<std::string> ProfileRegistry::names() const {
   std::vector<std::string> out;
-  for (const auto& [name, profile] : m_profiles) out.push_back(name);
+  for (const auto& [name, profile] : m_profiles)
+    out.push_back(name);
   return out;
 }
 

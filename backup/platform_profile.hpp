@@ -45,8 +45,8 @@ struct PlatformProfile {
   Pattern enable_password_prompt;
   std::vector<std::string> paging_off;
   std::vector<std::string> config_commands;
-  Pattern config_start;         // lines before the first match are dropped (empty: keep all)
-  Pattern config_end;           // the config is complete only when a line matches (empty: prompt after it)
+  Pattern config_start;  // lines before the first match are dropped (empty: keep all)
+  Pattern config_end;    // the config is complete only when a line matches (empty: prompt after it)
   std::string exit_command = "exit";
   std::vector<Pattern> volatile_lines;
   std::vector<SecretMask> masks;

@@ -28,7 +28,9 @@ storage::DeviceRecord to_record(const inventory::Device& d) {
   return {d.id, d.name, d.site, d.role, d.platform, d.tenant, d.status, d.address};
 }
 
-std::string device_name(const inventory::Device& d) { return d.name.empty() ? "device " + std::to_string(d.id) : d.name; }
+std::string device_name(const inventory::Device& d) {
+  return d.name.empty() ? "device " + std::to_string(d.id) : d.name;
+}
 
 backup::ProfileRegistry load_profiles(const Config& config) {
   try {
@@ -108,7 +110,8 @@ public:
       m_stopped = true;
     }
     m_wake.notify_all();
-    if (m_thread.joinable()) m_thread.join();
+    if (m_thread.joinable())
+      m_thread.join();
   }
 
 private:
@@ -130,7 +133,8 @@ void run_backup_cycle(const Config& config, const CycleOptions& options, CycleSu
   const auto& database_file = config.storage.database;
   std::error_code ignored;
   if (!database_file.parent_path().empty() && !std::filesystem::is_directory(database_file.parent_path(), ignored)) {
-    throw CycleError(database_file.parent_path().string() + ": the database directory does not exist (storage.database)");
+    throw CycleError(database_file.parent_path().string() +
+                     ": the database directory does not exist (storage.database)");
   }
   std::unique_ptr<storage::Database> database;
   std::unique_ptr<storage::HostKeyStore> host_keys;
@@ -150,7 +154,8 @@ void run_backup_cycle(const Config& config, const CycleOptions& options, CycleSu
 
   std::atomic<bool> storage_failed = false;
   auto store = [&](storage::AttemptRecord&& record) {
-    if (!writer.submit(*run_id, std::move(record))) storage_failed = true;
+    if (!writer.submit(*run_id, std::move(record)))
+      storage_failed = true;
   };
   const bool log_failures = options.log_each_failure;
   ProgressLine progress(summary, options.show_progress);
@@ -168,7 +173,8 @@ void run_backup_cycle(const Config& config, const CycleOptions& options, CycleSu
     record.tries = result.outcome.attempts;
     record.duration = result.duration;
     record.bytes = static_cast<std::int64_t>(result.bytes_read);
-    if (ok) record.config = std::move(result.config.text);
+    if (ok)
+      record.config = std::move(result.config.text);
     store(std::move(record));
   });
 
@@ -176,8 +182,10 @@ void run_backup_cycle(const Config& config, const CycleOptions& options, CycleSu
   const auto walk = netbox.walk_devices(device_query(config), [&](std::vector<inventory::Device>&& page) {
     std::vector<storage::DeviceRecord> records;
     records.reserve(page.size());
-    for (const auto& device : page) records.push_back(to_record(device));
-    if (!writer.submit_devices(*run_id, std::move(records))) storage_failed = true;
+    for (const auto& device : page)
+      records.push_back(to_record(device));
+    if (!writer.submit_devices(*run_id, std::move(records)))
+      storage_failed = true;
     summary.add_inventory(page.size());
     for (auto& device : page) {
       if (storage_failed || (options.stop != nullptr && options.stop->load())) {

@@ -18,8 +18,8 @@ public:
 };
 
 struct CycleOptions {
-  bool show_progress = false;          // a progress line on stderr (a terminal)
-  bool log_each_failure = true;        // one log line per failed device
+  bool show_progress = false;               // a progress line on stderr (a terminal)
+  bool log_each_failure = true;             // one log line per failed device
   const std::atomic<bool>* stop = nullptr;  // set to stop taking new devices
 };
 

@@ -8,7 +8,9 @@
 
 #include "daemon/backup_cycle.hpp"
 #include "daemon/config.hpp"
+#include "daemon/host_key_command.hpp"
 #include "daemon/logging.hpp"
+#include "storage/database.hpp"
 
 #include <unistd.h>
 
@@ -22,6 +24,7 @@ struct Options {
   std::filesystem::path config = k_default_config;
   bool once = false;
   bool json = false;
+  std::string device;
 };
 
 // A subcommand that is part of the plan but not built yet says so plainly.
@@ -48,9 +51,7 @@ int not_implemented(const std::string& name, int issue) {
 }
 
 void add_config_option(CLI::App* command, Options& options) {
-  command->add_option("-c,--config", options.config, "Configuration file")
-      ->capture_default_str()
-      ->type_name("FILE");
+  command->add_option("-c,--config", options.config, "Configuration file")->capture_default_str()->type_name("FILE");
 }
 
 }  // namespace
@@ -68,6 +69,13 @@ int run_cli(int argc, char** argv) {
 
   auto* daemon = app.add_subcommand("daemon", "Run as a service: cycles on a schedule until SIGTERM");
   add_config_option(daemon, options);
+
+  auto* hostkey = app.add_subcommand("hostkey", "Manage the SSH host keys nbsync trusts");
+  hostkey->require_subcommand(1);
+  auto* hostkey_accept = hostkey->add_subcommand(
+      "accept", "Trust the changed host key a device presented (after checking why it changed)");
+  add_config_option(hostkey_accept, options);
+  hostkey_accept->add_option("device", options.device, "Device name as NetBox shows it, or its NetBox id")->required();
 
   auto* history = app.add_subcommand("history", "List the stored versions of a device's config");
   auto* show = app.add_subcommand("show", "Print a stored config");
@@ -102,6 +110,11 @@ int run_cli(int argc, char** argv) {
       load_config(options.config);  // a bad config is reported first
       return not_implemented(run->parsed() ? "run without --once (cycles on a schedule)" : "daemon", 9);
     }
+    if (hostkey_accept->parsed()) {
+      const Config config = load_config(options.config);
+      setup_logging(config.log);
+      return accept_host_key(config, options.device);
+    }
     if (netbox_setup->parsed()) {
       return not_implemented("netbox-setup", 7);
     }
@@ -113,6 +126,9 @@ int run_cli(int argc, char** argv) {
         return not_implemented(command->get_name(), 8);
       }
     }
+  } catch (const storage::DatabaseError& e) {
+    std::cerr << "nbsync: error: " << e.what() << "\n";
+    return 1;
   } catch (const CycleError& e) {
     std::cerr << "nbsync: error: " << e.what() << "\n";
     return 1;

@@ -47,7 +47,8 @@ DeviceFilters read_filters(ConfigReader& reader) {
 
 NetboxConfig read_netbox(ConfigReader& reader) {
   NetboxConfig netbox;
-  netbox.url = required(reader, "url", reader.string("url"), "the NetBox base URL, e.g. \"https://netbox.example.com\"");
+  netbox.url =
+      required(reader, "url", reader.string("url"), "the NetBox base URL, e.g. \"https://netbox.example.com\"");
   if (!netbox.url.starts_with("http://") && !netbox.url.starts_with("https://")) {
     reader.fail("url", "expected an http:// or https:// URL, got \"" + netbox.url + "\"");
   }
@@ -178,8 +179,8 @@ toml::table parse_file(const std::filesystem::path& path) {
   try {
     return toml::parse(text, path.string());
   } catch (const toml::parse_error& e) {
-    throw ConfigError(path.string() + ":" + std::to_string(e.source().begin.line) + ": TOML syntax error: " +
-                      std::string(e.description()));
+    throw ConfigError(path.string() + ":" + std::to_string(e.source().begin.line) +
+                      ": TOML syntax error: " + std::string(e.description()));
   }
 }
 

@@ -23,8 +23,8 @@ public:
 
 struct DeviceFilters {
   std::vector<std::string> site, role, tag, platform, tenant;  // NetBox slugs, OR within a key (tag: AND)
-  std::vector<std::string> status{"active"};                     // NetBox status values in scope
-  std::map<std::string, std::string> custom_fields;             // cf_<name>=<value>
+  std::vector<std::string> status{"active"};                   // NetBox status values in scope
+  std::map<std::string, std::string> custom_fields;            // cf_<name>=<value>
 };
 
 struct NetboxConfig {
@@ -53,7 +53,7 @@ struct CredentialOverride {
 
 struct SshConfig {
   std::uint16_t port = 22;
-  std::string port_custom_field;  // NetBox custom field that overrides the port per device
+  std::string port_custom_field;    // NetBox custom field that overrides the port per device
   std::string port_config_context;  // config-context key that overrides the port per device
   bool dns_fallback = false;        // no primary IP in NetBox: dial the device name
   int workers = 32;

@@ -8,10 +8,10 @@ namespace {
 
 using backup::OutcomeKind;
 
-constexpr std::array<OutcomeKind, 9> k_all_kinds = {OutcomeKind::ok,         OutcomeKind::connect,   OutcomeKind::auth,
-                                                    OutcomeKind::timeout,    OutcomeKind::host_key_mismatch,
-                                                    OutcomeKind::too_large,  OutcomeKind::incomplete,
-                                                    OutcomeKind::protocol,   OutcomeKind::skipped};
+constexpr std::array<OutcomeKind, 9> k_all_kinds = {
+    OutcomeKind::ok,         OutcomeKind::connect,           OutcomeKind::auth,
+    OutcomeKind::timeout,    OutcomeKind::host_key_mismatch, OutcomeKind::too_large,
+    OutcomeKind::incomplete, OutcomeKind::protocol,          OutcomeKind::skipped};
 constexpr std::size_t k_max_examples = 10;
 
 std::string iso_utc(std::chrono::system_clock::time_point when) {
@@ -25,9 +25,12 @@ std::string iso_utc(std::chrono::system_clock::time_point when) {
 
 }  // namespace
 
-CycleSummary::CycleSummary() : m_started(std::chrono::steady_clock::now()), m_started_wall(std::chrono::system_clock::now()) {}
+CycleSummary::CycleSummary()
+    : m_started(std::chrono::steady_clock::now()), m_started_wall(std::chrono::system_clock::now()) {}
 
-void CycleSummary::add_inventory(std::size_t devices) { m_inventory += devices; }
+void CycleSummary::add_inventory(std::size_t devices) {
+  m_inventory += devices;
+}
 
 void CycleSummary::set_inventory_result(bool complete, std::size_t expected, const std::string& error) {
   std::lock_guard lock(m_mutex);
@@ -39,10 +42,12 @@ void CycleSummary::set_inventory_result(bool complete, std::size_t expected, con
 void CycleSummary::add_outcome(OutcomeKind kind, bool changed, const std::string& device, const std::string& message) {
   ++m_by_kind[static_cast<std::size_t>(kind)];
   ++m_done;
-  if (changed) ++m_changed;
+  if (changed)
+    ++m_changed;
   if (kind != OutcomeKind::ok && kind != OutcomeKind::skipped) {
     std::lock_guard lock(m_mutex);
-    if (m_failure_examples.size() < k_max_examples) m_failure_examples.emplace_back(device, message);
+    if (m_failure_examples.size() < k_max_examples)
+      m_failure_examples.emplace_back(device, message);
   }
 }
 
@@ -51,9 +56,13 @@ void CycleSummary::set_retired(std::size_t retired) {
   m_retired = retired;
 }
 
-void CycleSummary::finish() { m_duration = std::chrono::steady_clock::now() - m_started; }
+void CycleSummary::finish() {
+  m_duration = std::chrono::steady_clock::now() - m_started;
+}
 
-std::size_t CycleSummary::count(OutcomeKind kind) const { return m_by_kind[static_cast<std::size_t>(kind)].load(); }
+std::size_t CycleSummary::count(OutcomeKind kind) const {
+  return m_by_kind[static_cast<std::size_t>(kind)].load();
+}
 
 std::size_t CycleSummary::failed() const {
   return m_done.load() - count(OutcomeKind::ok) - count(OutcomeKind::skipped);
@@ -72,8 +81,11 @@ nlohmann::json CycleSummary::to_json() const {
   const double seconds = std::chrono::duration<double>(m_duration).count();
   return {{"started_at", iso_utc(m_started_wall)},
           {"duration_seconds", seconds},
-          {"inventory", {{"devices", m_inventory.load()}, {"complete", m_inventory_complete}, {"expected", m_inventory_expected},
-                         {"error", m_inventory_error}}},
+          {"inventory",
+           {{"devices", m_inventory.load()},
+            {"complete", m_inventory_complete},
+            {"expected", m_inventory_expected},
+            {"error", m_inventory_error}}},
           {"devices", m_done.load()},
           {"outcomes", outcomes},
           {"changed", m_changed.load()},
@@ -88,17 +100,20 @@ std::string CycleSummary::to_text() const {
   const auto j = to_json();
   std::string out;
   char line[256];
-  std::snprintf(line, sizeof line, "cycle: %zu devices in %.1f s: %zu ok (%zu changed, %zu unchanged), %zu failed, %zu skipped\n",
+  std::snprintf(line, sizeof line,
+                "cycle: %zu devices in %.1f s: %zu ok (%zu changed, %zu unchanged), %zu failed, %zu skipped\n",
                 j["devices"].get<std::size_t>(), j["duration_seconds"].get<double>(), count(OutcomeKind::ok),
                 j["changed"].get<std::size_t>(), j["unchanged"].get<std::size_t>(), j["failed"].get<std::size_t>(),
                 j["skipped"].get<std::size_t>());
   out += line;
   std::string kinds;
   for (auto kind : k_all_kinds) {
-    if (kind == OutcomeKind::ok || kind == OutcomeKind::skipped || count(kind) == 0) continue;
+    if (kind == OutcomeKind::ok || kind == OutcomeKind::skipped || count(kind) == 0)
+      continue;
     kinds += (kinds.empty() ? "" : ", ") + std::string(backup::to_string(kind)) + " " + std::to_string(count(kind));
   }
-  if (!kinds.empty()) out += "failures by kind: " + kinds + "\n";
+  if (!kinds.empty())
+    out += "failures by kind: " + kinds + "\n";
   for (const auto& failure : j["first_failures"]) {
     out += "  " + failure["message"].get<std::string>() + "\n";
   }

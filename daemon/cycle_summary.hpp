@@ -53,7 +53,7 @@ private:
   std::size_t m_inventory_expected = 0;
   std::string m_inventory_error;
   std::size_t m_retired = 0;
-  mutable std::mutex m_mutex;  // guards the examples and the inventory result
+  mutable std::mutex m_mutex;                                           // guards the examples and the inventory result
   std::vector<std::pair<std::string, std::string>> m_failure_examples;  // device, message (first few)
 };
 

@@ -19,10 +19,14 @@ public:
     const auto verdict = m_store.decide(device.id, presented, m_strict);
     m_writer.submit_host_key(device.id, presented, m_strict);
     switch (verdict) {
-      case storage::HostKeyVerdict::trusted: return backup::HostKeyVerdict::trusted;
-      case storage::HostKeyVerdict::trusted_first_use: return backup::HostKeyVerdict::trusted_new;
-      case storage::HostKeyVerdict::mismatch: return backup::HostKeyVerdict::mismatch;
-      case storage::HostKeyVerdict::unknown: return backup::HostKeyVerdict::unknown_refused;
+      case storage::HostKeyVerdict::trusted:
+        return backup::HostKeyVerdict::trusted;
+      case storage::HostKeyVerdict::trusted_first_use:
+        return backup::HostKeyVerdict::trusted_new;
+      case storage::HostKeyVerdict::mismatch:
+        return backup::HostKeyVerdict::mismatch;
+      case storage::HostKeyVerdict::unknown:
+        return backup::HostKeyVerdict::unknown_refused;
     }
     return backup::HostKeyVerdict::mismatch;
   }

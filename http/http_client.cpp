@@ -77,13 +77,15 @@ std::optional<std::string> HttpResponse::header(const std::string& lower_name) c
 
 std::optional<std::chrono::seconds> HttpResponse::retry_after() const {
   const auto value = header("retry-after");
-  if (!value || value->empty() || !std::all_of(value->begin(), value->end(), [](unsigned char c) { return std::isdigit(c); })) {
+  if (!value || value->empty() ||
+      !std::all_of(value->begin(), value->end(), [](unsigned char c) { return std::isdigit(c); })) {
     return std::nullopt;
   }
   return std::chrono::seconds(std::stoll(*value));
 }
 
-HttpClient::HttpClient(HttpClientOptions options) : m_options(std::move(options)), m_handle(std::make_unique<Handle>()) {
+HttpClient::HttpClient(HttpClientOptions options)
+    : m_options(std::move(options)), m_handle(std::make_unique<Handle>()) {
   init_curl_once();
   m_handle->curl = curl_easy_init();
 }

@@ -30,7 +30,7 @@ struct HttpRequest {
 };
 
 struct HttpResponse {
-  long status = 0;                             // 0 when the request never got an HTTP answer
+  long status = 0;  // 0 when the request never got an HTTP answer
   std::string body;
   std::map<std::string, std::string> headers;  // names lower-cased; last value wins
   std::string error;                           // transport error, names the redacted URL

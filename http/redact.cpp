@@ -8,7 +8,8 @@ namespace nbsync::http {
 namespace {
 
 bool is_secret_parameter(std::string_view name) {
-  static constexpr std::array<std::string_view, 6> k_words = {"token", "key", "password", "secret", "signature", "auth"};
+  static constexpr std::array<std::string_view, 6> k_words = {"token",  "key",       "password",
+                                                              "secret", "signature", "auth"};
   std::string lower(name);
   std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
   return std::any_of(k_words.begin(), k_words.end(),

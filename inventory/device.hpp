@@ -11,17 +11,17 @@
 namespace nbsync::inventory {
 
 struct Device {
-  std::int64_t id = 0;       // NetBox device id
-  std::string name;          // as NetBox shows it (may be empty: NetBox allows unnamed devices)
-  std::string site;          // site slug
-  std::string role;          // role slug
-  std::string platform;      // platform slug, empty when NetBox has none
-  std::string tenant;        // tenant slug, empty when none
-  std::string status;        // NetBox status value: active, offline, planned, ...
+  std::int64_t id = 0;            // NetBox device id
+  std::string name;               // as NetBox shows it (may be empty: NetBox allows unnamed devices)
+  std::string site;               // site slug
+  std::string role;               // role slug
+  std::string platform;           // platform slug, empty when NetBox has none
+  std::string tenant;             // tenant slug, empty when none
+  std::string status;             // NetBox status value: active, offline, planned, ...
   std::vector<std::string> tags;  // tag slugs
-  std::string address;       // IP to dial, without mask; a host name when address_from_dns
+  std::string address;            // IP to dial, without mask; a host name when address_from_dns
   bool address_from_dns = false;
-  std::uint16_t port = 22;   // SSH port
+  std::uint16_t port = 22;  // SSH port
 };
 
 // "192.0.2.1/24" -> "192.0.2.1", "2001:db8::1/64" -> "2001:db8::1"; nullopt when the

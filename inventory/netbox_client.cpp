@@ -45,7 +45,9 @@ std::string netbox_reason(const std::string& body) {
   return text.empty() ? "no body" : "non-JSON body: " + text;
 }
 
-bool is_transient(long status) { return status == 0 || status == 408 || status == 429 || status >= 500; }
+bool is_transient(long status) {
+  return status == 0 || status == 408 || status == 429 || status >= 500;
+}
 
 }  // namespace
 
@@ -94,28 +96,34 @@ NetboxClient::Fetch NetboxClient::fetch_json(const std::string& url, WalkResult&
     if (attempt > 0) {
       ++result.retries;
     }
-    const http::HttpResponse response =
-        m_http->send({"GET", url, {{"Authorization", "Token " + m_options.token.reveal()}, {"Accept", "application/json"}}, ""});
+    const http::HttpResponse response = m_http->send(
+        {"GET", url, {{"Authorization", "Token " + m_options.token.reveal()}, {"Accept", "application/json"}}, ""});
     std::chrono::milliseconds wait = full_jitter_backoff(attempt, m_options.backoff_base, m_options.backoff_cap);
     if (response.ok()) {
       json body = json::parse(response.body, nullptr, false);
       if (!body.is_discarded() && body.is_object()) {
         return {true, std::move(body)};
       }
-      last_problem = "NetBox answered 200 with a body that is not JSON (" + std::to_string(response.body.size()) + " bytes)";
+      last_problem =
+          "NetBox answered 200 with a body that is not JSON (" + std::to_string(response.body.size()) + " bytes)";
     } else if (is_transient(response.status)) {
-      last_problem = response.status == 0 ? response.error
-                                          : "NetBox answered " + std::to_string(response.status) + ": " + netbox_reason(response.body);
+      last_problem = response.status == 0
+                         ? response.error
+                         : "NetBox answered " + std::to_string(response.status) + ": " + netbox_reason(response.body);
       if (auto retry_after = response.retry_after()) {
         // A proxy's Retry-After is honoured over our own backoff, within reason.
-        wait = std::max<std::chrono::milliseconds>(wait, std::min<std::chrono::milliseconds>(*retry_after, std::chrono::minutes(5)));
+        wait = std::max<std::chrono::milliseconds>(
+            wait, std::min<std::chrono::milliseconds>(*retry_after, std::chrono::minutes(5)));
       }
     } else {
       // 4xx: retrying will not help. Say what NetBox said and what to check.
       std::string hint;
-      if (response.status == 403) hint = " (check netbox.token_file: the token is wrong, expired or lacks read permission on dcim.device)";
-      if (response.status == 400) hint = " (check [netbox.filters]: NetBox rejected a filter value)";
-      if (response.status == 404) hint = " (check netbox.url: it should be NetBox's base URL, without /api)";
+      if (response.status == 403)
+        hint = " (check netbox.token_file: the token is wrong, expired or lacks read permission on dcim.device)";
+      if (response.status == 400)
+        hint = " (check [netbox.filters]: NetBox rejected a filter value)";
+      if (response.status == 404)
+        hint = " (check netbox.url: it should be NetBox's base URL, without /api)";
       result.error = "GET " + shown + ": NetBox answered " + std::to_string(response.status) + ": " +
                      netbox_reason(response.body) + hint;
       return {};
@@ -124,7 +132,8 @@ NetboxClient::Fetch NetboxClient::fetch_json(const std::string& url, WalkResult&
       std::this_thread::sleep_for(wait);
     }
   }
-  result.error = "GET " + shown + ": gave up after " + std::to_string(m_options.max_attempts) + " attempts; last: " + last_problem;
+  result.error =
+      "GET " + shown + ": gave up after " + std::to_string(m_options.max_attempts) + " attempts; last: " + last_problem;
   return {};
 }
 

@@ -47,7 +47,7 @@ struct WalkResult {
   std::size_t expected = 0;  // NetBox's last `count`
   std::size_t received = 0;  // distinct devices handed to the caller
   int retries = 0;
-  std::string error;         // why the walk is incomplete; names NetBox's answer, never the token
+  std::string error;  // why the walk is incomplete; names NetBox's answer, never the token
 };
 
 class NetboxClient {

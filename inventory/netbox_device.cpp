@@ -39,7 +39,8 @@ std::optional<std::uint16_t> port_of(const json& value) {
     try {
       std::size_t used = 0;
       port = std::stol(value.get<std::string>(), &used);
-      if (used != value.get<std::string>().size()) port = -1;
+      if (used != value.get<std::string>().size())
+        port = -1;
     } catch (const std::exception&) {
       port = -1;
     }
@@ -66,7 +67,8 @@ Device device_from_netbox(const json& object, const DeviceParseOptions& options)
   device.platform = slug_of(object, "platform");
   device.tenant = slug_of(object, "tenant");
   if (const auto status = object.find("status"); status != object.end()) {
-    device.status = status->is_object() ? status->value("value", "") : (status->is_string() ? status->get<std::string>() : "");
+    device.status =
+        status->is_object() ? status->value("value", "") : (status->is_string() ? status->get<std::string>() : "");
   }
   if (const auto tags = object.find("tags"); tags != object.end() && tags->is_array()) {
     for (const auto& tag : *tags) {

@@ -14,9 +14,9 @@ namespace nbsync::inventory {
 
 struct DeviceParseOptions {
   std::uint16_t default_port = 22;
-  std::string port_custom_field;    // custom_fields[<name>] overrides the port when set
-  std::string port_context_key;     // config_context[<key>] overrides the port when set
-  bool dns_fallback = false;        // no primary IP: dial the device name
+  std::string port_custom_field;  // custom_fields[<name>] overrides the port when set
+  std::string port_context_key;   // config_context[<key>] overrides the port when set
+  bool dns_fallback = false;      // no primary IP: dial the device name
 };
 
 // Throws std::invalid_argument naming what is wrong when `object` is not a device.

@@ -29,7 +29,9 @@ private:
   std::uint64_t m_state;
 };
 
-Choice choice(std::int64_t id, std::string name, std::string slug) { return Choice{id, std::move(name), std::move(slug)}; }
+Choice choice(std::int64_t id, std::string name, std::string slug) {
+  return Choice{id, std::move(name), std::move(slug)};
+}
 
 constexpr std::array k_city_codes = {"ams", "fra", "lon", "par", "nyc", "sjc", "sin", "syd", "tyo", "gru",
                                      "jnb", "dub", "mad", "waw", "sto", "osl", "zrh", "vie", "mil", "ord"};
@@ -55,8 +57,12 @@ struct TypeSpec {
   int manufacturer;  // index into k_manufacturers
   int platform;      // index into k_platforms
 };
-constexpr std::array<std::pair<const char*, const char*>, 6> k_manufacturers = {{
-    {"Cisco", "cisco"}, {"Arista", "arista"}, {"Juniper", "juniper"}, {"HPE", "hpe"}, {"Opengear", "opengear"}, {"Generic", "generic"}}};
+constexpr std::array<std::pair<const char*, const char*>, 6> k_manufacturers = {{{"Cisco", "cisco"},
+                                                                                 {"Arista", "arista"},
+                                                                                 {"Juniper", "juniper"},
+                                                                                 {"HPE", "hpe"},
+                                                                                 {"Opengear", "opengear"},
+                                                                                 {"Generic", "generic"}}};
 // The first four platforms are the ones the lab simulates; the rest nbsync has no profile for.
 constexpr std::array<std::pair<const char*, const char*>, 7> k_platforms = {{
     {"Cisco IOS", "cisco-ios"},
@@ -80,10 +86,17 @@ constexpr std::array<TypeSpec, 10> k_types = {{
     {"Aruba 2930F", "aruba-2930f", 3, 6},
 }};
 
-constexpr std::array<std::pair<const char*, const char*>, 5> k_tenants = {{
-    {"Retail", "retail"}, {"Corporate IT", "corporate-it"}, {"Manufacturing", "manufacturing"}, {"Research", "research"}, {"Guest Services", "guest-services"}}};
-constexpr std::array<std::pair<const char*, const char*>, 6> k_tags = {{
-    {"core", "core"}, {"backup", "backup"}, {"pci", "pci"}, {"monitored", "monitored"}, {"legacy", "legacy"}, {"lab", "lab"}}};
+constexpr std::array<std::pair<const char*, const char*>, 5> k_tenants = {{{"Retail", "retail"},
+                                                                           {"Corporate IT", "corporate-it"},
+                                                                           {"Manufacturing", "manufacturing"},
+                                                                           {"Research", "research"},
+                                                                           {"Guest Services", "guest-services"}}};
+constexpr std::array<std::pair<const char*, const char*>, 6> k_tags = {{{"core", "core"},
+                                                                        {"backup", "backup"},
+                                                                        {"pci", "pci"},
+                                                                        {"monitored", "monitored"},
+                                                                        {"legacy", "legacy"},
+                                                                        {"lab", "lab"}}};
 
 // A fixed "creation" instant so generated timestamps are the same on every start.
 constexpr std::time_t k_epoch = 1735689600;  // 2025-01-01T00:00:00Z
@@ -162,11 +175,16 @@ LabDevice Fleet::generate(std::int64_t index) const {
   // Platform mix: IOS 40 %, NX-OS 14 %, EOS 16 %, Junos 20 %, unknown platforms 6 %, none 4 %.
   const auto draw = random.below(1000);
   int platform_index = -1;
-  if (draw < 400) platform_index = 0;
-  else if (draw < 540) platform_index = 1;
-  else if (draw < 700) platform_index = 2;
-  else if (draw < 900) platform_index = 3;
-  else if (draw < 960) platform_index = 4 + static_cast<int>(random.below(3));
+  if (draw < 400)
+    platform_index = 0;
+  else if (draw < 540)
+    platform_index = 1;
+  else if (draw < 700)
+    platform_index = 2;
+  else if (draw < 900)
+    platform_index = 3;
+  else if (draw < 960)
+    platform_index = 4 + static_cast<int>(random.below(3));
   std::vector<int> types;
   for (std::size_t t = 0; t < k_types.size(); ++t) {
     if (platform_index < 0 || m_type_platform[t] == platform_index) {
@@ -189,12 +207,18 @@ LabDevice Fleet::generate(std::int64_t index) const {
   }
 
   const auto status_draw = random.below(1000);
-  if (status_draw < 40) d.status = "offline";
-  else if (status_draw < 70) d.status = "planned";
-  else if (status_draw < 80) d.status = "staged";
-  else if (status_draw < 90) d.status = "failed";
-  else if (status_draw < 95) d.status = "decommissioning";
-  else d.status = "active";
+  if (status_draw < 40)
+    d.status = "offline";
+  else if (status_draw < 70)
+    d.status = "planned";
+  else if (status_draw < 80)
+    d.status = "staged";
+  else if (status_draw < 90)
+    d.status = "failed";
+  else if (status_draw < 95)
+    d.status = "decommissioning";
+  else
+    d.status = "active";
 
   if (!random.chance(20)) {  // ~2 % have no primary IP
     d.ipv4 = lab_address(index);
@@ -220,16 +244,20 @@ LabDevice Fleet::generate(std::int64_t index) const {
   d.serial = serial;
   const auto created = k_epoch + static_cast<std::time_t>(random.below(86400 * 300));
   d.created = iso_time(created, static_cast<long>(random.below(1000000)));
-  d.last_updated = iso_time(created + static_cast<std::time_t>(random.below(86400 * 30)), static_cast<long>(random.below(1000000)));
+  d.last_updated =
+      iso_time(created + static_cast<std::time_t>(random.below(86400 * 30)), static_cast<long>(random.below(1000000)));
   return d;
 }
 
 LabDevice* Fleet::find(std::int64_t id) {
-  auto it = std::lower_bound(m_devices.begin(), m_devices.end(), id, [](const LabDevice& d, std::int64_t v) { return d.id < v; });
+  auto it = std::lower_bound(m_devices.begin(), m_devices.end(), id,
+                             [](const LabDevice& d, std::int64_t v) { return d.id < v; });
   return it != m_devices.end() && it->id == id ? &*it : nullptr;
 }
 
-const LabDevice* Fleet::find(std::int64_t id) const { return const_cast<Fleet*>(this)->find(id); }
+const LabDevice* Fleet::find(std::int64_t id) const {
+  return const_cast<Fleet*>(this)->find(id);
+}
 
 LabDevice& Fleet::add() {
   LabDevice d = generate(m_next_index++);
@@ -240,7 +268,8 @@ LabDevice& Fleet::add() {
 }
 
 bool Fleet::remove(std::int64_t id) {
-  auto it = std::lower_bound(m_devices.begin(), m_devices.end(), id, [](const LabDevice& d, std::int64_t v) { return d.id < v; });
+  auto it = std::lower_bound(m_devices.begin(), m_devices.end(), id,
+                             [](const LabDevice& d, std::int64_t v) { return d.id < v; });
   if (it == m_devices.end() || it->id != id) {
     return false;
   }

@@ -24,20 +24,20 @@ struct Choice {
 struct LabDevice {
   std::int64_t id = 0;
   std::optional<std::string> name;  // NetBox allows unnamed devices
-  int site = 0;                      // index into Fleet::sites()
-  int role = 0;                      // index into Fleet::roles()
-  int device_type = 0;               // index into Fleet::device_types()
-  std::optional<int> tenant;         // index into Fleet::tenants()
-  std::optional<int> platform;       // index into Fleet::platforms()
-  std::vector<int> tags;             // indexes into Fleet::tags()
+  int site = 0;                     // index into Fleet::sites()
+  int role = 0;                     // index into Fleet::roles()
+  int device_type = 0;              // index into Fleet::device_types()
+  std::optional<int> tenant;        // index into Fleet::tenants()
+  std::optional<int> platform;      // index into Fleet::platforms()
+  std::vector<int> tags;            // indexes into Fleet::tags()
   std::string status = "active";
-  std::uint32_t ipv4 = 0;            // host byte order; 0 = no primary IP
-  std::int64_t ip_id = 0;            // the IPAddress object's id
+  std::uint32_t ipv4 = 0;  // host byte order; 0 = no primary IP
+  std::int64_t ip_id = 0;  // the IPAddress object's id
   std::string serial;
   std::string description;
   std::string comments;
   nlohmann::json custom_fields = nlohmann::json::object();  // only the values that were set
-  std::string created;               // ISO 8601, UTC, microseconds, "Z"
+  std::string created;                                      // ISO 8601, UTC, microseconds, "Z"
   std::string last_updated;
 };
 

@@ -1,10 +1,10 @@
 // nbsync-lab: a NetBox-compatible API (and, with lab/devices, a fleet of simulated SSH
 // devices) on loopback, for tests, the demo and benchmarks. Prints one "ready" line on
 // stdout when it can be used; runs until SIGTERM or SIGINT, then exits 0.
-#include <CLI/CLI.hpp>
 #include <httplib.h>
 #include <malloc.h>
 #include <signal.h>
+#include <CLI/CLI.hpp>
 
 #include <atomic>
 #include <condition_variable>
@@ -83,11 +83,18 @@ int main(int argc, char** argv) {
   CLI::App app{"nbsync-lab: a NetBox-compatible API and simulated network devices on loopback, for tests and demos.",
                "nbsync-lab"};
   LabOptions options;
-  app.add_option("--devices", options.devices, "Number of devices in the inventory")->check(CLI::Range(0, 1000000))->capture_default_str();
-  app.add_option("--seed", options.seed, "Seed of the generated inventory (same seed, same fleet)")->capture_default_str();
-  app.add_option("--api", options.api, "Address of the NetBox API, HOST:PORT on loopback (port 0 picks a free one)")->capture_default_str();
-  app.add_option("--token-file", options.token_file, "File holding the API token the lab accepts")->required()->check(CLI::ExistingFile);
-  app.add_option("--state", options.state_dir, "Directory that keeps API writes, host keys and config versions across restarts");
+  app.add_option("--devices", options.devices, "Number of devices in the inventory")
+      ->check(CLI::Range(0, 1000000))
+      ->capture_default_str();
+  app.add_option("--seed", options.seed, "Seed of the generated inventory (same seed, same fleet)")
+      ->capture_default_str();
+  app.add_option("--api", options.api, "Address of the NetBox API, HOST:PORT on loopback (port 0 picks a free one)")
+      ->capture_default_str();
+  app.add_option("--token-file", options.token_file, "File holding the API token the lab accepts")
+      ->required()
+      ->check(CLI::ExistingFile);
+  app.add_option("--state", options.state_dir,
+                 "Directory that keeps API writes, host keys and config versions across restarts");
   DeviceLabOptions device_options;
   add_device_lab_options(app, device_options);
   try {
@@ -120,8 +127,8 @@ int main(int argc, char** argv) {
 
     // The SSH side forks its worker processes: before any thread of this process starts.
     auto simulated = [&fleet](const LabDevice& d) {
-      return SimulatedDevice{d.id, d.name.value_or(""), d.platform ? fleet.platforms()[static_cast<std::size_t>(*d.platform)].slug : "",
-                             d.ipv4};
+      return SimulatedDevice{d.id, d.name.value_or(""),
+                             d.platform ? fleet.platforms()[static_cast<std::size_t>(*d.platform)].slug : "", d.ipv4};
     };
     std::vector<SimulatedDevice> devices;
     devices.reserve(fleet.devices().size());

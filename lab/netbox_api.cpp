@@ -16,12 +16,15 @@ namespace {
 
 using json = nlohmann::json;
 
-const std::vector<std::string> k_statuses = {"offline", "active", "planned", "staged", "failed", "inventory", "decommissioning"};
-const std::vector<std::string> k_field_types = {"text", "longtext", "integer", "decimal", "boolean", "date", "datetime",
-                                                "url", "json", "select", "multiselect", "object", "multiobject"};
+const std::vector<std::string> k_statuses = {"offline", "active",    "planned",        "staged",
+                                             "failed",  "inventory", "decommissioning"};
+const std::vector<std::string> k_field_types = {"text",        "longtext", "integer",    "decimal", "boolean",
+                                                "date",        "datetime", "url",        "json",    "select",
+                                                "multiselect", "object",   "multiobject"};
 const std::vector<std::string> k_journal_kinds = {"info", "success", "warning", "danger"};
-const std::vector<std::string> k_button_classes = {"default", "blue", "indigo", "purple", "pink", "red", "orange", "yellow",
-                                                   "green", "teal", "cyan", "gray", "black", "white", "ghost-dark"};
+const std::vector<std::string> k_button_classes = {"default", "blue",   "indigo", "purple", "pink",
+                                                   "red",     "orange", "yellow", "green",  "teal",
+                                                   "cyan",    "gray",   "black",  "white",  "ghost-dark"};
 
 // The fault taken for the request this thread is serving, applied after routing.
 thread_local std::optional<ApiFault> t_fault;
@@ -48,7 +51,9 @@ std::optional<std::int64_t> to_int(const std::string& text) {
   return value;
 }
 
-json field_error(const std::string& field, const std::string& message) { return {{field, json::array({message})}}; }
+json field_error(const std::string& field, const std::string& message) {
+  return {{field, json::array({message})}};
+}
 
 std::string invalid_choice(const std::string& value) {
   return "Select a valid choice. " + value + " is not one of the available choices.";
@@ -96,7 +101,8 @@ std::string check_custom_value(const json& def, json& value) {
     return value.is_boolean() ? "" : "Value must be true or false.";
   }
   if (type == "date") {
-    if (!value.is_string() || value.get<std::string>().size() != 10 || !parse_iso8601_micros(value.get<std::string>())) {
+    if (!value.is_string() || value.get<std::string>().size() != 10 ||
+        !parse_iso8601_micros(value.get<std::string>())) {
       return "Date values must be in ISO 8601 format (YYYY-MM-DD).";
     }
     return "";
@@ -128,7 +134,7 @@ struct DeviceQuery {
   std::set<int> sites, roles, platforms, tenants;
   std::vector<int> tags;  // AND
   std::optional<bool> has_primary_ip;
-  std::string q;          // lower-cased
+  std::string q;  // lower-cased
   struct CustomFieldMatch {
     std::string name;
     std::string value;
@@ -138,35 +144,53 @@ struct DeviceQuery {
   std::optional<std::int64_t> last_updated_gte;
 
   bool matches(const LabDevice& d) const {
-    if (!any) return true;
-    if (!ids.empty() && !ids.count(d.id)) return false;
-    if (id_gt && !(d.id > *id_gt)) return false;
-    if (id_gte && !(d.id >= *id_gte)) return false;
-    if (id_lt && !(d.id < *id_lt)) return false;
-    if (id_lte && !(d.id <= *id_lte)) return false;
-    if (!names.empty() && (!d.name || !names.count(*d.name))) return false;
-    if (!statuses.empty() && !statuses.count(d.status)) return false;
-    if (!sites.empty() && !sites.count(d.site)) return false;
-    if (!roles.empty() && !roles.count(d.role)) return false;
-    if (!platforms.empty() && (!d.platform || !platforms.count(*d.platform))) return false;
-    if (!tenants.empty() && (!d.tenant || !tenants.count(*d.tenant))) return false;
+    if (!any)
+      return true;
+    if (!ids.empty() && !ids.count(d.id))
+      return false;
+    if (id_gt && !(d.id > *id_gt))
+      return false;
+    if (id_gte && !(d.id >= *id_gte))
+      return false;
+    if (id_lt && !(d.id < *id_lt))
+      return false;
+    if (id_lte && !(d.id <= *id_lte))
+      return false;
+    if (!names.empty() && (!d.name || !names.count(*d.name)))
+      return false;
+    if (!statuses.empty() && !statuses.count(d.status))
+      return false;
+    if (!sites.empty() && !sites.count(d.site))
+      return false;
+    if (!roles.empty() && !roles.count(d.role))
+      return false;
+    if (!platforms.empty() && (!d.platform || !platforms.count(*d.platform)))
+      return false;
+    if (!tenants.empty() && (!d.tenant || !tenants.count(*d.tenant)))
+      return false;
     for (int tag : tags) {
-      if (std::find(d.tags.begin(), d.tags.end(), tag) == d.tags.end()) return false;
+      if (std::find(d.tags.begin(), d.tags.end(), tag) == d.tags.end())
+        return false;
     }
-    if (has_primary_ip && (d.ipv4 != 0) != *has_primary_ip) return false;
+    if (has_primary_ip && (d.ipv4 != 0) != *has_primary_ip)
+      return false;
     if (!q.empty()) {
       const bool hit = (d.name && icontains(*d.name, q)) || icontains(d.serial, q) || icontains(d.description, q) ||
                        icontains(d.comments, q) || (d.ipv4 != 0 && format_ipv4(d.ipv4).find(q) != std::string::npos);
-      if (!hit) return false;
+      if (!hit)
+        return false;
     }
     for (const auto& match : custom) {
-      if (!d.custom_fields.contains(match.name) || d.custom_fields[match.name].is_null()) return false;
+      if (!d.custom_fields.contains(match.name) || d.custom_fields[match.name].is_null())
+        return false;
       const std::string value = scalar_text(d.custom_fields[match.name]);
-      if (match.exact ? value != match.value : lower(value).find(lower(match.value)) == std::string::npos) return false;
+      if (match.exact ? value != match.value : lower(value).find(lower(match.value)) == std::string::npos)
+        return false;
     }
     if (last_updated_gte) {
       const auto updated = parse_iso8601_micros(d.last_updated);
-      if (!updated || *updated < *last_updated_gte) return false;
+      if (!updated || *updated < *last_updated_gte)
+        return false;
     }
     return true;
   }
@@ -200,16 +224,20 @@ json build_device_query(const httplib::Request& request, const Fleet& fleet, con
                         DeviceQuery& query) {
   json errors = json::object();
   auto number = [&](const std::string& key) -> std::optional<std::int64_t> {
-    if (!request.has_param(key)) return std::nullopt;
+    if (!request.has_param(key))
+      return std::nullopt;
     query.any = true;
     auto value = to_int(request.get_param_value(key));
-    if (!value) errors[key] = json::array({"Enter a number."});
+    if (!value)
+      errors[key] = json::array({"Enter a number."});
     return value;
   };
   for (const auto& id : param_values(request, "id")) {
     query.any = true;
-    if (auto value = to_int(id)) query.ids.insert(*value);
-    else errors["id"] = json::array({"Enter a number."});
+    if (auto value = to_int(id))
+      query.ids.insert(*value);
+    else
+      errors["id"] = json::array({"Enter a number."});
   }
   query.id_gt = number("id__gt");
   query.id_gte = number("id__gte");
@@ -221,7 +249,8 @@ json build_device_query(const httplib::Request& request, const Fleet& fleet, con
   }
   for (const auto& status : param_values(request, "status")) {
     query.any = true;
-    if (!contains(k_statuses, status)) errors["status"] = json::array({invalid_choice(status)});
+    if (!contains(k_statuses, status))
+      errors["status"] = json::array({invalid_choice(status)});
     query.statuses.insert(status);
   }
   resolve_choices(request, "site", fleet.sites(), query.sites, errors, query.any);
@@ -243,12 +272,16 @@ json build_device_query(const httplib::Request& request, const Fleet& fleet, con
     query.q = lower(request.get_param_value("q"));
   }
   for (const auto& [key, value] : request.params) {
-    if (!key.starts_with("cf_")) continue;
+    if (!key.starts_with("cf_"))
+      continue;
     const std::string name = key.substr(3);
-    auto def = std::find_if(device_fields.begin(), device_fields.end(), [&](const json& f) { return f["name"] == name; });
-    if (def == device_fields.end()) continue;  // unknown parameters are ignored, as in NetBox
+    auto def =
+        std::find_if(device_fields.begin(), device_fields.end(), [&](const json& f) { return f["name"] == name; });
+    if (def == device_fields.end())
+      continue;  // unknown parameters are ignored, as in NetBox
     const std::string logic = def->value("filter_logic", "loose");
-    if (logic == "disabled") continue;
+    if (logic == "disabled")
+      continue;
     const std::string type = (*def)["type"];
     const bool loose_text = logic == "loose" && (type == "text" || type == "longtext" || type == "url");
     query.any = true;
@@ -257,7 +290,8 @@ json build_device_query(const httplib::Request& request, const Fleet& fleet, con
   if (request.has_param("last_updated__gte")) {
     query.any = true;
     query.last_updated_gte = parse_iso8601_micros(request.get_param_value("last_updated__gte"));
-    if (!query.last_updated_gte) errors["last_updated__gte"] = json::array({"Enter a valid date/time."});
+    if (!query.last_updated_gte)
+      errors["last_updated__gte"] = json::array({"Enter a valid date/time."});
   }
   return errors;
 }
@@ -277,7 +311,9 @@ json netbox_error_500(const std::string& message) {
 }  // namespace
 
 NetboxApi::NetboxApi(Fleet& fleet, NetboxApiOptions options)
-    : m_fleet(fleet), m_options(std::move(options)), m_generated_count(static_cast<std::int64_t>(fleet.devices().size())) {
+    : m_fleet(fleet),
+      m_options(std::move(options)),
+      m_generated_count(static_cast<std::int64_t>(fleet.devices().size())) {
   load_state();
 }
 
@@ -331,7 +367,8 @@ NetboxApi::Reply NetboxApi::list_devices(const httplib::Request& request, const 
   DeviceRenderOptions options;
   options.brief = request.has_param("brief") && !request.get_param_value("brief").empty();
   for (const auto& exclude : param_values(request, "exclude")) {
-    if (exclude == "config_context") options.include_config_context = false;
+    if (exclude == "config_context")
+      options.include_config_context = false;
   }
   const PageRequest page = page_request(request);
   const auto& devices = m_fleet.devices();
@@ -344,7 +381,8 @@ NetboxApi::Reply NetboxApi::list_devices(const httplib::Request& request, const 
     }
   } else {
     for (const auto& device : devices) {
-      if (!query.matches(device)) continue;
+      if (!query.matches(device))
+        continue;
       if (total >= page.offset && total < page.offset + page.limit) {
         results.push_back(device_json(m_fleet, device, base, fields, options));
       }
@@ -361,7 +399,8 @@ json NetboxApi::validate_device_patch(const LabDevice& device, const json& patch
     errors["status"] = json::array({"\"" + scalar_text(patch["status"]) + "\" is not a valid choice."});
   }
   for (const char* key : {"description", "comments", "serial"}) {
-    if (patch.contains(key) && !patch[key].is_string()) errors[key] = json::array({"Not a valid string."});
+    if (patch.contains(key) && !patch[key].is_string())
+      errors[key] = json::array({"Not a valid string."});
   }
   if (patch.contains("name") && !patch["name"].is_string() && !patch["name"].is_null()) {
     errors["name"] = json::array({"Not a valid string."});
@@ -370,12 +409,14 @@ json NetboxApi::validate_device_patch(const LabDevice& device, const json& patch
     const auto& p = patch["platform"];
     const bool ok = p.is_number_integer() && p.get<std::int64_t>() >= 1 &&
                     p.get<std::int64_t>() <= static_cast<std::int64_t>(m_fleet.platforms().size());
-    if (!ok) errors["platform"] = json::array({"Invalid pk \"" + scalar_text(p) + "\" - object does not exist."});
+    if (!ok)
+      errors["platform"] = json::array({"Invalid pk \"" + scalar_text(p) + "\" - object does not exist."});
   }
   if (patch.contains("custom_fields")) {
     const auto& values = patch["custom_fields"];
     if (!values.is_object()) {
-      errors["custom_fields"] = json::array({"Invalid data. Expected a dictionary, but got " + std::string(values.type_name()) + "."});
+      errors["custom_fields"] =
+          json::array({"Invalid data. Expected a dictionary, but got " + std::string(values.type_name()) + "."});
       return errors;
     }
     const auto fields = device_fields();
@@ -396,16 +437,19 @@ json NetboxApi::validate_device_patch(const LabDevice& device, const json& patch
 }
 
 void NetboxApi::apply_device_patch(LabDevice& device, const json& patch) {
-  if (patch.contains("status")) device.status = patch["status"];
-  if (patch.contains("description")) device.description = patch["description"];
-  if (patch.contains("comments")) device.comments = patch["comments"];
-  if (patch.contains("serial")) device.serial = patch["serial"];
+  if (patch.contains("status"))
+    device.status = patch["status"];
+  if (patch.contains("description"))
+    device.description = patch["description"];
+  if (patch.contains("comments"))
+    device.comments = patch["comments"];
+  if (patch.contains("serial"))
+    device.serial = patch["serial"];
   if (patch.contains("name")) {
     device.name = patch["name"].is_null() ? std::nullopt : std::optional<std::string>(patch["name"].get<std::string>());
   }
   if (patch.contains("platform")) {
-    device.platform = patch["platform"].is_null() ? std::nullopt
-                                                  : std::optional<int>(patch["platform"].get<int>() - 1);
+    device.platform = patch["platform"].is_null() ? std::nullopt : std::optional<int>(patch["platform"].get<int>() - 1);
   }
   if (patch.contains("custom_fields")) {
     const auto fields = device_fields();
@@ -430,7 +474,9 @@ NetboxApi::Reply NetboxApi::patch_device(std::int64_t id, const json& body, cons
     return {404, {{"detail", "No Device matches the given query."}}};
   }
   if (!body.is_object()) {
-    return {400, {{"non_field_errors", {"Invalid data. Expected a dictionary, but got " + std::string(body.type_name()) + "."}}}};
+    return {400,
+            {{"non_field_errors",
+              {"Invalid data. Expected a dictionary, but got " + std::string(body.type_name()) + "."}}}};
   }
   if (json errors = validate_device_patch(*device, body); !errors.empty()) {
     return {400, errors};
@@ -441,7 +487,9 @@ NetboxApi::Reply NetboxApi::patch_device(std::int64_t id, const json& body, cons
 
 NetboxApi::Reply NetboxApi::bulk_patch_devices(const json& body, const std::string& base) {
   if (!body.is_array()) {
-    return {400, {{"non_field_errors", {"Expected a list of items but got type \"" + std::string(body.type_name()) + "\"."}}}};
+    return {
+        400,
+        {{"non_field_errors", {"Expected a list of items but got type \"" + std::string(body.type_name()) + "\"."}}}};
   }
   // Every item must carry an id: NetBox answers with one error dict per item, in order.
   bool missing_id = false;
@@ -458,7 +506,8 @@ NetboxApi::Reply NetboxApi::bulk_patch_devices(const json& body, const std::stri
   std::vector<std::pair<LabDevice*, const json*>> updates;
   for (const auto& item : body) {
     LabDevice* device = m_fleet.find(item["id"].get<std::int64_t>());
-    if (device == nullptr) continue;
+    if (device == nullptr)
+      continue;
     if (json errors = validate_device_patch(*device, item); !errors.empty()) {
       return {400, errors};
     }
@@ -480,8 +529,10 @@ NetboxApi::Reply NetboxApi::list_custom_fields(const httplib::Request& request, 
   const auto types = param_values(request, "object_type");
   std::vector<const json*> matching;
   for (const auto& def : m_custom_fields) {
-    if (!names.empty() && !contains(names, def["name"])) continue;
-    if (!types.empty() && !contains(def["object_types"].get<std::vector<std::string>>(), types.front())) continue;
+    if (!names.empty() && !contains(names, def["name"]))
+      continue;
+    if (!types.empty() && !contains(def["object_types"].get<std::vector<std::string>>(), types.front()))
+      continue;
     matching.push_back(&def);
   }
   const PageRequest page = page_request(request);
@@ -494,7 +545,9 @@ NetboxApi::Reply NetboxApi::list_custom_fields(const httplib::Request& request, 
 
 NetboxApi::Reply NetboxApi::create_custom_field(const json& body, const std::string& base) {
   if (!body.is_object()) {
-    return {400, {{"non_field_errors", {"Invalid data. Expected a dictionary, but got " + std::string(body.type_name()) + "."}}}};
+    return {400,
+            {{"non_field_errors",
+              {"Invalid data. Expected a dictionary, but got " + std::string(body.type_name()) + "."}}}};
   }
   json errors = json::object();
   static const std::regex k_name("^[a-z0-9_]+$");
@@ -507,7 +560,8 @@ NetboxApi::Reply NetboxApi::create_custom_field(const json& body, const std::str
     errors["name"] = json::array({"Double underscores are not permitted in custom field names."});
   } else if (name.size() > 50) {
     errors["name"] = json::array({"Ensure this field has no more than 50 characters."});
-  } else if (std::any_of(m_custom_fields.begin(), m_custom_fields.end(), [&](const json& f) { return f["name"] == name; })) {
+  } else if (std::any_of(m_custom_fields.begin(), m_custom_fields.end(),
+                         [&](const json& f) { return f["name"] == name; })) {
     errors["name"] = json::array({"custom field with this name already exists."});
   }
   if (!body.contains("object_types")) {
@@ -521,9 +575,10 @@ NetboxApi::Reply NetboxApi::create_custom_field(const json& body, const std::str
   } else if ((type == "select" || type == "multiselect") && !body.contains("choice_set")) {
     errors["choice_set"] = json::array({"Selection fields must specify a set of choices."});
   }
-  for (const auto& [key, allowed] : {std::pair<const char*, std::vector<std::string>>{"filter_logic", {"disabled", "loose", "exact"}},
-                                     {"ui_visible", {"always", "if-set", "hidden"}},
-                                     {"ui_editable", {"yes", "no", "hidden"}}}) {
+  for (const auto& [key, allowed] :
+       {std::pair<const char*, std::vector<std::string>>{"filter_logic", {"disabled", "loose", "exact"}},
+        {"ui_visible", {"always", "if-set", "hidden"}},
+        {"ui_editable", {"yes", "no", "hidden"}}}) {
     if (body.contains(key) && (!body[key].is_string() || !contains(allowed, body[key]))) {
       errors[key] = json::array({"\"" + scalar_text(body[key]) + "\" is not a valid choice."});
     }
@@ -544,7 +599,8 @@ NetboxApi::Reply NetboxApi::list_custom_links(const httplib::Request& request, c
   const auto names = param_values(request, "name");
   std::vector<const json*> matching;
   for (const auto& def : m_custom_links) {
-    if (names.empty() || contains(names, def["name"])) matching.push_back(&def);
+    if (names.empty() || contains(names, def["name"]))
+      matching.push_back(&def);
   }
   const PageRequest page = page_request(request);
   json results = json::array();
@@ -556,17 +612,21 @@ NetboxApi::Reply NetboxApi::list_custom_links(const httplib::Request& request, c
 
 NetboxApi::Reply NetboxApi::create_custom_link(const json& body, const std::string& base) {
   if (!body.is_object()) {
-    return {400, {{"non_field_errors", {"Invalid data. Expected a dictionary, but got " + std::string(body.type_name()) + "."}}}};
+    return {400,
+            {{"non_field_errors",
+              {"Invalid data. Expected a dictionary, but got " + std::string(body.type_name()) + "."}}}};
   }
   json errors = json::object();
   for (const char* key : {"name", "object_types", "link_text", "link_url"}) {
-    if (!body.contains(key)) errors[key] = json::array({"This field is required."});
+    if (!body.contains(key))
+      errors[key] = json::array({"This field is required."});
   }
   if (body.contains("name") && std::any_of(m_custom_links.begin(), m_custom_links.end(),
                                            [&](const json& l) { return l["name"] == body["name"]; })) {
     errors["name"] = json::array({"custom link with this name already exists."});
   }
-  if (body.contains("button_class") && (!body["button_class"].is_string() || !contains(k_button_classes, body["button_class"]))) {
+  if (body.contains("button_class") &&
+      (!body["button_class"].is_string() || !contains(k_button_classes, body["button_class"]))) {
     errors["button_class"] = json::array({"\"" + scalar_text(body["button_class"]) + "\" is not a valid choice."});
   }
   if (!errors.empty()) {
@@ -585,22 +645,29 @@ NetboxApi::Reply NetboxApi::list_journal(const httplib::Request& request, const 
   const auto types = param_values(request, "assigned_object_type");
   std::set<std::int64_t> object_ids, ids;
   for (const auto& text : param_values(request, "assigned_object_id")) {
-    if (auto id = to_int(text)) object_ids.insert(*id);
-    else errors["assigned_object_id"] = json::array({"Enter a number."});
+    if (auto id = to_int(text))
+      object_ids.insert(*id);
+    else
+      errors["assigned_object_id"] = json::array({"Enter a number."});
   }
   for (const auto& text : param_values(request, "id")) {
-    if (auto id = to_int(text)) ids.insert(*id);
-    else errors["id"] = json::array({"Enter a number."});
+    if (auto id = to_int(text))
+      ids.insert(*id);
+    else
+      errors["id"] = json::array({"Enter a number."});
   }
   const auto kinds = param_values(request, "kind");
   for (const auto& kind : kinds) {
-    if (!contains(k_journal_kinds, kind)) errors["kind"] = json::array({invalid_choice(kind)});
+    if (!contains(k_journal_kinds, kind))
+      errors["kind"] = json::array({invalid_choice(kind)});
   }
   std::optional<std::int64_t> after, before;
-  for (const auto& [key, target] : {std::pair<const char*, std::optional<std::int64_t>*>{"created_after", &after}, {"created_before", &before}}) {
+  for (const auto& [key, target] :
+       {std::pair<const char*, std::optional<std::int64_t>*>{"created_after", &after}, {"created_before", &before}}) {
     if (request.has_param(key)) {
       *target = parse_iso8601_micros(request.get_param_value(key));
-      if (!*target) errors[key] = json::array({"Enter a valid date/time."});
+      if (!*target)
+        errors[key] = json::array({"Enter a valid date/time."});
     }
   }
   if (!errors.empty()) {
@@ -609,13 +676,19 @@ NetboxApi::Reply NetboxApi::list_journal(const httplib::Request& request, const 
   std::vector<const json*> matching;
   for (auto it = m_journal.rbegin(); it != m_journal.rend(); ++it) {  // newest first
     const json& entry = *it;
-    if (!types.empty() && !contains(types, entry["assigned_object_type"])) continue;
-    if (!object_ids.empty() && !object_ids.count(entry["assigned_object_id"].get<std::int64_t>())) continue;
-    if (!ids.empty() && !ids.count(entry["id"].get<std::int64_t>())) continue;
-    if (!kinds.empty() && !contains(kinds, entry["kind"])) continue;
+    if (!types.empty() && !contains(types, entry["assigned_object_type"]))
+      continue;
+    if (!object_ids.empty() && !object_ids.count(entry["assigned_object_id"].get<std::int64_t>()))
+      continue;
+    if (!ids.empty() && !ids.count(entry["id"].get<std::int64_t>()))
+      continue;
+    if (!kinds.empty() && !contains(kinds, entry["kind"]))
+      continue;
     const auto created = parse_iso8601_micros(entry["created"].get<std::string>());
-    if (after && created < after) continue;
-    if (before && created > before) continue;
+    if (after && created < after)
+      continue;
+    if (before && created > before)
+      continue;
     matching.push_back(&entry);
   }
   const PageRequest page = page_request(request);
@@ -634,10 +707,12 @@ NetboxApi::Reply NetboxApi::create_journal(const json& body, const std::string& 
   for (const auto& item : items) {
     json errors = json::object();
     if (!item.is_object()) {
-      errors["non_field_errors"] = json::array({"Invalid data. Expected a dictionary, but got " + std::string(item.type_name()) + "."});
+      errors["non_field_errors"] =
+          json::array({"Invalid data. Expected a dictionary, but got " + std::string(item.type_name()) + "."});
     } else {
       for (const char* key : {"assigned_object_type", "assigned_object_id", "comments"}) {
-        if (!item.contains(key)) errors[key] = json::array({"This field is required."});
+        if (!item.contains(key))
+          errors[key] = json::array({"This field is required."});
       }
       if (item.contains("comments") && (!item["comments"].is_string() || item["comments"].get<std::string>().empty())) {
         errors["comments"] = json::array({"This field may not be blank."});
@@ -646,11 +721,14 @@ NetboxApi::Reply NetboxApi::create_journal(const json& body, const std::string& 
         errors["kind"] = json::array({"\"" + scalar_text(item["kind"]) + "\" is not a valid choice."});
       }
       if (errors.empty()) {
-        const std::string type = item["assigned_object_type"].is_string() ? item["assigned_object_type"].get<std::string>() : "";
-        const auto id = item["assigned_object_id"].is_number_integer() ? item["assigned_object_id"].get<std::int64_t>() : -1;
+        const std::string type =
+            item["assigned_object_type"].is_string() ? item["assigned_object_type"].get<std::string>() : "";
+        const auto id =
+            item["assigned_object_id"].is_number_integer() ? item["assigned_object_id"].get<std::int64_t>() : -1;
         if (type != "dcim.device" || m_fleet.find(id) == nullptr) {
-          errors["non_field_errors"] = json::array({"Invalid assigned_object: " + scalar_text(item["assigned_object_type"]) +
-                                                    " ID " + scalar_text(item["assigned_object_id"])});
+          errors["non_field_errors"] =
+              json::array({"Invalid assigned_object: " + scalar_text(item["assigned_object_type"]) + " ID " +
+                           scalar_text(item["assigned_object_id"])});
         }
       }
     }
@@ -679,11 +757,13 @@ NetboxApi::Reply NetboxApi::list_platforms(const httplib::Request& request, cons
   const auto slugs = param_values(request, "slug");
   std::vector<long> counts(m_fleet.platforms().size(), 0);
   for (const auto& device : m_fleet.devices()) {
-    if (device.platform) ++counts[static_cast<std::size_t>(*device.platform)];
+    if (device.platform)
+      ++counts[static_cast<std::size_t>(*device.platform)];
   }
   std::vector<int> matching;
   for (std::size_t i = 0; i < m_fleet.platforms().size(); ++i) {
-    if (slugs.empty() || contains(slugs, m_fleet.platforms()[i].slug)) matching.push_back(static_cast<int>(i));
+    if (slugs.empty() || contains(slugs, m_fleet.platforms()[i].slug))
+      matching.push_back(static_cast<int>(i));
   }
   const PageRequest page = page_request(request);
   json results = json::array();
@@ -703,7 +783,8 @@ NetboxApi::Reply NetboxApi::lab_change_device(std::int64_t id, const json& body,
   }
   auto index_of = [&](const std::vector<Choice>& choices, const json& slug) -> std::optional<int> {
     for (std::size_t i = 0; i < choices.size(); ++i) {
-      if (slug.is_string() && choices[i].slug == slug.get<std::string>()) return static_cast<int>(i);
+      if (slug.is_string() && choices[i].slug == slug.get<std::string>())
+        return static_cast<int>(i);
     }
     return std::nullopt;
   };
@@ -712,24 +793,32 @@ NetboxApi::Reply NetboxApi::lab_change_device(std::int64_t id, const json& body,
     if (key == "name") {
       changed.name = value.is_null() ? std::nullopt : std::optional<std::string>(value.get<std::string>());
     } else if (key == "status") {
-      if (!value.is_string() || !contains(k_statuses, value)) return {400, {{"detail", "status: unknown value"}}};
+      if (!value.is_string() || !contains(k_statuses, value))
+        return {400, {{"detail", "status: unknown value"}}};
       changed.status = value;
     } else if (key == "site" || key == "role" || key == "platform" || key == "tenant") {
-      const auto& choices = key == "site" ? m_fleet.sites() : key == "role" ? m_fleet.roles()
-                          : key == "platform" ? m_fleet.platforms() : m_fleet.tenants();
+      const auto& choices = key == "site"       ? m_fleet.sites()
+                            : key == "role"     ? m_fleet.roles()
+                            : key == "platform" ? m_fleet.platforms()
+                                                : m_fleet.tenants();
       const auto index = index_of(choices, value);
       if (!index && !(value.is_null() && (key == "platform" || key == "tenant"))) {
         return {400, {{"detail", key + ": unknown slug " + scalar_text(value)}}};
       }
-      if (key == "site") changed.site = *index;
-      if (key == "role") changed.role = *index;
-      if (key == "platform") changed.platform = index;
-      if (key == "tenant") changed.tenant = index;
+      if (key == "site")
+        changed.site = *index;
+      if (key == "role")
+        changed.role = *index;
+      if (key == "platform")
+        changed.platform = index;
+      if (key == "tenant")
+        changed.tenant = index;
     } else if (key == "tags") {
       changed.tags.clear();
       for (const auto& slug : value) {
         const auto index = index_of(m_fleet.tags(), slug);
-        if (!index) return {400, {{"detail", "tags: unknown slug " + scalar_text(slug)}}};
+        if (!index)
+          return {400, {{"detail", "tags: unknown slug " + scalar_text(slug)}}};
         changed.tags.push_back(*index);
       }
     } else if (key == "primary_ip4") {
@@ -738,16 +827,21 @@ NetboxApi::Reply NetboxApi::lab_change_device(std::int64_t id, const json& body,
       } else {
         const std::string text = value.is_string() ? value.get<std::string>() : "";
         unsigned a = 0, b = 0, c = 0, d = 0;
-        if (std::sscanf(text.c_str(), "%u.%u.%u.%u", &a, &b, &c, &d) != 4 || a != 127 || b > 255 || c > 255 || d > 255 ||
-            (b == 0 && c == 0 && d == 1)) {
+        if (std::sscanf(text.c_str(), "%u.%u.%u.%u", &a, &b, &c, &d) != 4 || a != 127 || b > 255 || c > 255 ||
+            d > 255 || (b == 0 && c == 0 && d == 1)) {
           return {400, {{"detail", "primary_ip4: expected an address in 127.0.0.0/8 other than 127.0.0.1"}}};
         }
         changed.ipv4 = (a << 24) | (b << 16) | (c << 8) | d;
       }
     } else if (key == "description" || key == "comments" || key == "serial") {
-      (key == "description" ? changed.description : key == "comments" ? changed.comments : changed.serial) = value.get<std::string>();
+      (key == "description" ? changed.description
+       : key == "comments"  ? changed.comments
+                            : changed.serial) = value.get<std::string>();
     } else {
-      return {400, {{"detail", "unknown field " + key + " (expected name, status, site, role, platform, tenant, tags, primary_ip4, description, comments, serial)"}}};
+      return {400,
+              {{"detail", "unknown field " + key +
+                              " (expected name, status, site, role, platform, tenant, tags, primary_ip4, description, "
+                              "comments, serial)"}}};
     }
   }
   changed.last_updated = utc_now_iso();
@@ -802,7 +896,8 @@ void NetboxApi::register_routes(httplib::Server& server) {
       if (fault->kind == ApiFaultKind::status) {
         response.status = fault->status;
         if (fault->status == 500) {
-          response.set_content(netbox_error_500("could not connect to server: Connection refused").dump(), "application/json");
+          response.set_content(netbox_error_500("could not connect to server: Connection refused").dump(),
+                               "application/json");
         } else {
           if (fault->status == 429 && fault->retry_after_seconds > 0) {
             response.set_header("Retry-After", std::to_string(fault->retry_after_seconds));
@@ -878,14 +973,15 @@ void NetboxApi::register_routes(httplib::Server& server) {
       response.body.clear();
       const std::string type = response.get_header_value("Content-Type");
       response.headers.erase("Content-Type");
-      response.set_content_provider(body->size(), type, [body](std::size_t offset, std::size_t, httplib::DataSink& sink) {
-        const std::size_t half = body->size() / 2;
-        if (offset < half) {
-          sink.write(body->data() + offset, half - offset);
-          return true;
-        }
-        return false;
-      });
+      response.set_content_provider(body->size(), type,
+                                    [body](std::size_t offset, std::size_t, httplib::DataSink& sink) {
+                                      const std::size_t half = body->size() / 2;
+                                      if (offset < half) {
+                                        sink.write(body->data() + offset, half - offset);
+                                        return true;
+                                      }
+                                      return false;
+                                    });
     }
   });
 
@@ -922,8 +1018,13 @@ void NetboxApi::register_routes(httplib::Server& server) {
   server.Get("/api/status/", [](const httplib::Request&, httplib::Response& response) {
     send(response, 200,
          {{"django-version", "5.1.5"},
-          {"installed-apps", {{"django_filters", "24.3"}, {"django_tables2", "2.7.5"}, {"drf_spectacular", "0.28.0"},
-                              {"rest_framework", "3.15.2"}, {"social_django", "5.4.2"}, {"taggit", "6.1.0"}}},
+          {"installed-apps",
+           {{"django_filters", "24.3"},
+            {"django_tables2", "2.7.5"},
+            {"drf_spectacular", "0.28.0"},
+            {"rest_framework", "3.15.2"},
+            {"social_django", "5.4.2"},
+            {"taggit", "6.1.0"}}},
           {"netbox-version", k_netbox_version},
           {"netbox-full-version", k_netbox_version},
           {"plugins", json::object()},
@@ -934,20 +1035,23 @@ void NetboxApi::register_routes(httplib::Server& server) {
   server.Get("/api/dcim/devices/", [this](const httplib::Request& request, httplib::Response& response) {
     handle(request, response, [&](const std::string& base) { return list_devices(request, base); });
   });
-  server.Patch("/api/dcim/devices/", with_body([this](const httplib::Request&, const json& body, const std::string& base) {
+  server.Patch("/api/dcim/devices/",
+               with_body([this](const httplib::Request&, const json& body, const std::string& base) {
                  return bulk_patch_devices(body, base);
                }));
   server.Get(R"(/api/dcim/devices/(\d+)/)", [this](const httplib::Request& request, httplib::Response& response) {
     handle(request, response, [&](const std::string& base) -> Reply {
       const LabDevice* device = m_fleet.find(std::stoll(request.matches[1]));
-      if (device == nullptr) return {404, {{"detail", "No Device matches the given query."}}};
+      if (device == nullptr)
+        return {404, {{"detail", "No Device matches the given query."}}};
       DeviceRenderOptions options;
       options.brief = request.has_param("brief") && !request.get_param_value("brief").empty();
       options.include_config_context = !contains(param_values(request, "exclude"), "config_context");
       return {200, device_json(m_fleet, *device, base, device_fields(), options)};
     });
   });
-  server.Patch(R"(/api/dcim/devices/(\d+)/)", with_body([this](const httplib::Request& request, const json& body, const std::string& base) {
+  server.Patch(R"(/api/dcim/devices/(\d+)/)",
+               with_body([this](const httplib::Request& request, const json& body, const std::string& base) {
                  return patch_device(std::stoll(request.matches[1]), body, base);
                }));
   server.Get("/api/dcim/platforms/", [this](const httplib::Request& request, httplib::Response& response) {
@@ -956,26 +1060,30 @@ void NetboxApi::register_routes(httplib::Server& server) {
   server.Get("/api/extras/custom-fields/", [this](const httplib::Request& request, httplib::Response& response) {
     handle(request, response, [&](const std::string& base) { return list_custom_fields(request, base); });
   });
-  server.Post("/api/extras/custom-fields/", with_body([this](const httplib::Request&, const json& body, const std::string& base) {
+  server.Post("/api/extras/custom-fields/",
+              with_body([this](const httplib::Request&, const json& body, const std::string& base) {
                 return create_custom_field(body, base);
               }));
   server.Get("/api/extras/custom-links/", [this](const httplib::Request& request, httplib::Response& response) {
     handle(request, response, [&](const std::string& base) { return list_custom_links(request, base); });
   });
-  server.Post("/api/extras/custom-links/", with_body([this](const httplib::Request&, const json& body, const std::string& base) {
+  server.Post("/api/extras/custom-links/",
+              with_body([this](const httplib::Request&, const json& body, const std::string& base) {
                 return create_custom_link(body, base);
               }));
   server.Get("/api/extras/journal-entries/", [this](const httplib::Request& request, httplib::Response& response) {
     handle(request, response, [&](const std::string& base) { return list_journal(request, base); });
   });
-  server.Post("/api/extras/journal-entries/", with_body([this](const httplib::Request&, const json& body, const std::string& base) {
+  server.Post("/api/extras/journal-entries/",
+              with_body([this](const httplib::Request&, const json& body, const std::string& base) {
                 return create_journal(body, base);
               }));
   for (const char* path : {"/api/dcim/devices/", "/api/extras/custom-fields/", "/api/extras/custom-links/",
                            "/api/extras/journal-entries/", "/api/dcim/platforms/", "/api/status/", "/api/"}) {
     server.Put(path, not_allowed);
     server.Delete(path, not_allowed);
-    if (std::string(path) != "/api/dcim/devices/") server.Patch(path, not_allowed);
+    if (std::string(path) != "/api/dcim/devices/")
+      server.Patch(path, not_allowed);
     if (std::string(path) == "/api/dcim/devices/" || std::string(path) == "/api/dcim/platforms/" ||
         std::string(path) == "/api/status/" || std::string(path) == "/api/") {
       server.Post(path, not_allowed);
@@ -986,17 +1094,20 @@ void NetboxApi::register_routes(httplib::Server& server) {
   server.Post("/lab/devices", with_body([this](const httplib::Request&, const json& body, const std::string& base) {
                 return lab_add_device(body, base);
               }));
-  server.Patch(R"(/lab/devices/(\d+))", with_body([this](const httplib::Request& request, const json& body, const std::string& base) {
+  server.Patch(R"(/lab/devices/(\d+))",
+               with_body([this](const httplib::Request& request, const json& body, const std::string& base) {
                  return lab_change_device(std::stoll(request.matches[1]), body, base);
                }));
   server.Delete(R"(/lab/devices/(\d+))", [this](const httplib::Request& request, httplib::Response& response) {
     handle(request, response, [&](const std::string&) -> Reply {
       const std::int64_t id = std::stoll(request.matches[1]);
-      if (!m_fleet.remove(id)) return {404, {{"detail", "no device " + std::to_string(id)}}};
+      if (!m_fleet.remove(id))
+        return {404, {{"detail", "no device " + std::to_string(id)}}};
       m_touched.erase(id);
       m_removed.insert(id);
       m_dirty = true;
-      if (on_device_removed) on_device_removed(id);
+      if (on_device_removed)
+        on_device_removed(id);
       return {204, nullptr};
     });
   });
@@ -1023,17 +1134,18 @@ void NetboxApi::register_routes(httplib::Server& server) {
     response.status = 204;
   });
 
-  server.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request& request, httplib::Response& response) {
-    if (response.status == 404 && response.body.empty()) {
-      if (request.path.starts_with("/lab/")) {
-        send(response, 404, {{"detail", "unknown lab endpoint " + request.method + " " + request.path}});
-      } else {
-        response.set_content(k_not_found_page, "text/html; charset=utf-8");
-      }
-      return httplib::Server::HandlerResponse::Handled;
-    }
-    return httplib::Server::HandlerResponse::Unhandled;
-  }));
+  server.set_error_handler(
+      httplib::Server::HandlerWithResponse([](const httplib::Request& request, httplib::Response& response) {
+        if (response.status == 404 && response.body.empty()) {
+          if (request.path.starts_with("/lab/")) {
+            send(response, 404, {{"detail", "unknown lab endpoint " + request.method + " " + request.path}});
+          } else {
+            response.set_content(k_not_found_page, "text/html; charset=utf-8");
+          }
+          return httplib::Server::HandlerResponse::Handled;
+        }
+        return httplib::Server::HandlerResponse::Unhandled;
+      }));
 }
 
 }  // namespace nbsync::lab

@@ -24,8 +24,8 @@
 namespace nbsync::lab {
 
 struct NetboxApiOptions {
-  std::string token;               // the one API token that is accepted
-  std::filesystem::path state_dir; // empty: nothing is kept across restarts
+  std::string token;                // the one API token that is accepted
+  std::filesystem::path state_dir;  // empty: nothing is kept across restarts
 };
 
 class NetboxApi {
@@ -83,11 +83,11 @@ private:
   std::mutex m_mutex;
   std::vector<json> m_custom_fields;  // definitions as created, plus id/created/last_updated
   std::vector<json> m_custom_links;
-  std::vector<json> m_journal;        // oldest first
+  std::vector<json> m_journal;  // oldest first
   std::int64_t m_next_custom_field_id = 1;
   std::int64_t m_next_custom_link_id = 1;
   std::int64_t m_next_journal_id = 1;
-  std::set<std::int64_t> m_touched;   // devices that differ from the generated fleet
+  std::set<std::int64_t> m_touched;  // devices that differ from the generated fleet
   std::set<std::int64_t> m_removed;
   std::int64_t m_generated_count;
   bool m_dirty = false;

@@ -16,7 +16,9 @@ std::string display_url(const std::string& base, const std::string& endpoint, st
 }
 
 json brief_choice(const Choice& c, const std::string& base, const std::string& endpoint) {
-  return {{"id", c.id}, {"url", id_url(base, endpoint, c.id)}, {"display", c.name}, {"name", c.name}, {"slug", c.slug}, {"description", ""}};
+  return {{"id", c.id},        {"url", id_url(base, endpoint, c.id)},
+          {"display", c.name}, {"name", c.name},
+          {"slug", c.slug},    {"description", ""}};
 }
 
 constexpr const char* k_tag_colors[] = {"f44336", "2196f3", "ff9800", "4caf50", "9e9e9e", "9c27b0"};
@@ -24,11 +26,23 @@ constexpr const char* k_tag_colors[] = {"f44336", "2196f3", "ff9800", "4caf50", 
 }  // namespace
 
 std::string choice_label(const std::string& value) {
-  static const std::map<std::string, std::string> k_labels = {
-      {"front-to-rear", "Front to rear"}, {"if-set", "If set"}, {"longtext", "Text (long)"}, {"datetime", "Date & time"},
-      {"url", "URL"}, {"json", "JSON"}, {"multiselect", "Multiple selection"}, {"select", "Selection"},
-      {"multiobject", "Multiple objects"}, {"object", "Object"}, {"integer", "Integer"}, {"decimal", "Decimal"},
-      {"boolean", "Boolean (true/false)"}, {"date", "Date"}, {"text", "Text"}, {"yes", "Yes"}, {"no", "No"}};
+  static const std::map<std::string, std::string> k_labels = {{"front-to-rear", "Front to rear"},
+                                                              {"if-set", "If set"},
+                                                              {"longtext", "Text (long)"},
+                                                              {"datetime", "Date & time"},
+                                                              {"url", "URL"},
+                                                              {"json", "JSON"},
+                                                              {"multiselect", "Multiple selection"},
+                                                              {"select", "Selection"},
+                                                              {"multiobject", "Multiple objects"},
+                                                              {"object", "Object"},
+                                                              {"integer", "Integer"},
+                                                              {"decimal", "Decimal"},
+                                                              {"boolean", "Boolean (true/false)"},
+                                                              {"date", "Date"},
+                                                              {"text", "Text"},
+                                                              {"yes", "Yes"},
+                                                              {"no", "No"}};
   if (auto it = k_labels.find(value); it != k_labels.end()) {
     return it->second;
   }
@@ -39,14 +53,17 @@ std::string choice_label(const std::string& value) {
   return label;
 }
 
-json choice_value(const std::string& value) { return {{"value", value}, {"label", choice_label(value)}}; }
+json choice_value(const std::string& value) {
+  return {{"value", value}, {"label", choice_label(value)}};
+}
 
 std::string device_display(const Fleet& fleet, const LabDevice& device) {
   if (device.name) {
     return *device.name;
   }
   const auto type = static_cast<std::size_t>(device.device_type);
-  return fleet.manufacturers()[type].name + " " + fleet.device_types()[type].name + " (" + std::to_string(device.id) + ")";
+  return fleet.manufacturers()[type].name + " " + fleet.device_types()[type].name + " (" + std::to_string(device.id) +
+         ")";
 }
 
 json brief_device_json(const LabDevice& device, const Fleet& fleet, const std::string& base) {
@@ -57,30 +74,24 @@ json brief_device_json(const LabDevice& device, const Fleet& fleet, const std::s
           {"description", device.description}};
 }
 
-json device_json(const Fleet& fleet, const LabDevice& d, const std::string& base, const std::vector<json>& device_fields,
-                 const DeviceRenderOptions& options) {
+json device_json(const Fleet& fleet, const LabDevice& d, const std::string& base,
+                 const std::vector<json>& device_fields, const DeviceRenderOptions& options) {
   if (options.brief) {
     return brief_device_json(d, fleet, base);
   }
   const auto type = static_cast<std::size_t>(d.device_type);
   const Choice& model = fleet.device_types()[type];
   const Choice& maker = fleet.manufacturers()[type];
-  json device_type = {{"id", model.id},
-                      {"url", id_url(base, "dcim/device-types/", model.id)},
-                      {"display", model.name},
-                      {"manufacturer", brief_choice(maker, base, "dcim/manufacturers/")},
-                      {"model", model.name},
-                      {"slug", model.slug},
+  json device_type = {{"id", model.id},        {"url", id_url(base, "dcim/device-types/", model.id)},
+                      {"display", model.name}, {"manufacturer", brief_choice(maker, base, "dcim/manufacturers/")},
+                      {"model", model.name},   {"slug", model.slug},
                       {"description", ""}};
   json ip = nullptr;
   if (d.ipv4 != 0) {
     const std::string address = format_ipv4(d.ipv4) + "/32";
-    ip = {{"id", d.ip_id},
-          {"url", id_url(base, "ipam/ip-addresses/", d.ip_id)},
-          {"display", address},
-          {"family", {{"value", 4}, {"label", "IPv4"}}},
-          {"address", address},
-          {"description", ""}};
+    ip = {{"id", d.ip_id},      {"url", id_url(base, "ipam/ip-addresses/", d.ip_id)},
+          {"display", address}, {"family", {{"value", 4}, {"label", "IPv4"}}},
+          {"address", address}, {"description", ""}};
   }
   json tags = json::array();
   for (int t : d.tags) {
@@ -106,8 +117,11 @@ json device_json(const Fleet& fleet, const LabDevice& d, const std::string& base
       {"name", d.name ? json(*d.name) : json(nullptr)},
       {"device_type", device_type},
       {"role", brief_choice(fleet.roles()[static_cast<std::size_t>(d.role)], base, "dcim/device-roles/")},
-      {"tenant", d.tenant ? brief_choice(fleet.tenants()[static_cast<std::size_t>(*d.tenant)], base, "tenancy/tenants/") : json(nullptr)},
-      {"platform", d.platform ? brief_choice(fleet.platforms()[static_cast<std::size_t>(*d.platform)], base, "dcim/platforms/") : json(nullptr)},
+      {"tenant", d.tenant ? brief_choice(fleet.tenants()[static_cast<std::size_t>(*d.tenant)], base, "tenancy/tenants/")
+                          : json(nullptr)},
+      {"platform", d.platform
+                       ? brief_choice(fleet.platforms()[static_cast<std::size_t>(*d.platform)], base, "dcim/platforms/")
+                       : json(nullptr)},
       {"serial", d.serial},
       {"asset_tag", nullptr},
       {"site", brief_choice(fleet.sites()[static_cast<std::size_t>(d.site)], base, "dcim/sites/")},
@@ -157,12 +171,18 @@ json custom_field_json(const json& def, const std::string& base) {
   const std::int64_t id = def["id"];
   const std::string type = def["type"];
   std::string data_type = "string";
-  if (type == "integer") data_type = "integer";
-  else if (type == "decimal") data_type = "decimal";
-  else if (type == "boolean") data_type = "boolean";
-  else if (type == "json") data_type = "object";
-  else if (type == "multiselect" || type == "multiobject") data_type = "array";
-  else if (type == "object") data_type = "object";
+  if (type == "integer")
+    data_type = "integer";
+  else if (type == "decimal")
+    data_type = "decimal";
+  else if (type == "boolean")
+    data_type = "boolean";
+  else if (type == "json")
+    data_type = "object";
+  else if (type == "multiselect" || type == "multiobject")
+    data_type = "array";
+  else if (type == "object")
+    data_type = "object";
   const std::string label = def.value("label", "");
   return {{"id", id},
           {"url", id_url(base, "extras/custom-fields/", id)},

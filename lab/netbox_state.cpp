@@ -13,7 +13,9 @@ using json = nlohmann::json;
 
 constexpr const char* k_state_file = "netbox-state.json";
 
-json optional_int(const std::optional<int>& value) { return value ? json(*value) : json(nullptr); }
+json optional_int(const std::optional<int>& value) {
+  return value ? json(*value) : json(nullptr);
+}
 
 json device_record(const LabDevice& d) {
   return {{"id", d.id},
@@ -38,12 +40,15 @@ json device_record(const LabDevice& d) {
 LabDevice device_from_record(const json& r) {
   LabDevice d;
   d.id = r.at("id");
-  if (!r.at("name").is_null()) d.name = r["name"].get<std::string>();
+  if (!r.at("name").is_null())
+    d.name = r["name"].get<std::string>();
   d.site = r.at("site");
   d.role = r.at("role");
   d.device_type = r.at("device_type");
-  if (!r.at("tenant").is_null()) d.tenant = r["tenant"].get<int>();
-  if (!r.at("platform").is_null()) d.platform = r["platform"].get<int>();
+  if (!r.at("tenant").is_null())
+    d.tenant = r["tenant"].get<int>();
+  if (!r.at("platform").is_null())
+    d.platform = r["platform"].get<int>();
   d.tags = r.at("tags").get<std::vector<int>>();
   d.status = r.at("status");
   d.ipv4 = r.at("ipv4");
@@ -72,7 +77,10 @@ json NetboxApi::state_json() const {
           {"custom_fields", m_custom_fields},
           {"custom_links", m_custom_links},
           {"journal", m_journal},
-          {"next_ids", {{"custom_field", m_next_custom_field_id}, {"custom_link", m_next_custom_link_id}, {"journal", m_next_journal_id}}},
+          {"next_ids",
+           {{"custom_field", m_next_custom_field_id},
+            {"custom_link", m_next_custom_link_id},
+            {"journal", m_next_journal_id}}},
           {"devices", devices},
           {"removed", m_removed}};
 }

@@ -12,7 +12,8 @@ std::string path_template(const std::string& path) {
     const std::size_t slash = path.find('/', start);
     const std::size_t end = slash == std::string::npos ? path.size() : slash;
     const std::string segment = path.substr(start, end - start);
-    const bool numeric = !segment.empty() && std::all_of(segment.begin(), segment.end(), [](unsigned char c) { return std::isdigit(c); });
+    const bool numeric = !segment.empty() &&
+                         std::all_of(segment.begin(), segment.end(), [](unsigned char c) { return std::isdigit(c); });
     out += numeric ? "{id}" : segment;
     if (slash != std::string::npos) {
       out += '/';

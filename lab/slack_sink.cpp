@@ -48,7 +48,8 @@ void SlackSink::register_routes(httplib::Server& server) {
   server.Post(R"(/lab/slack/([A-Za-z0-9_-]+))", [this](const httplib::Request& request, httplib::Response& response) {
     receive(request.matches[1], request, response);
   });
-  server.Post(R"(/lab/slack/([A-Za-z0-9_-]+)/fail)", [this](const httplib::Request& request, httplib::Response& response) {
+  server.Post(R"(/lab/slack/([A-Za-z0-9_-]+)/fail)", [this](const httplib::Request& request,
+                                                            httplib::Response& response) {
     const auto body = nlohmann::json::parse(request.body, nullptr, false);
     const int status = body.is_object() ? body.value("status", 429) : 0;
     if (status < 400 || status > 599) {
@@ -60,18 +61,21 @@ void SlackSink::register_routes(httplib::Server& server) {
     hook.fail_status = status;
     hook.fail_remaining = body.value("count", 1);
     hook.retry_after = body.value("retry_after", status == 429 ? 1 : 0);
-    reply_json(response, 200, {{"status", hook.fail_status}, {"count", hook.fail_remaining}, {"retry_after", hook.retry_after}});
+    reply_json(response, 200,
+               {{"status", hook.fail_status}, {"count", hook.fail_remaining}, {"retry_after", hook.retry_after}});
   });
-  server.Get(R"(/lab/slack/([A-Za-z0-9_-]+)/messages)", [this](const httplib::Request& request, httplib::Response& response) {
+  server.Get(R"(/lab/slack/([A-Za-z0-9_-]+)/messages)", [this](const httplib::Request& request,
+                                                               httplib::Response& response) {
     std::lock_guard lock(m_mutex);
     const Hook& hook = m_hooks[request.matches[1]];
     reply_json(response, 200, {{"messages", hook.messages}, {"attempts", hook.attempts}, {"refused", hook.refused}});
   });
-  server.Delete(R"(/lab/slack/([A-Za-z0-9_-]+)/messages)", [this](const httplib::Request& request, httplib::Response& response) {
-    std::lock_guard lock(m_mutex);
-    m_hooks.erase(request.matches[1]);
-    response.status = 204;
-  });
+  server.Delete(R"(/lab/slack/([A-Za-z0-9_-]+)/messages)",
+                [this](const httplib::Request& request, httplib::Response& response) {
+                  std::lock_guard lock(m_mutex);
+                  m_hooks.erase(request.matches[1]);
+                  response.status = 204;
+                });
 }
 
 }  // namespace nbsync::lab

@@ -14,16 +14,24 @@ namespace {
 
 std::string_view type_name(const toml::node& node) {
   switch (node.type()) {
-    case toml::node_type::string: return "a string";
-    case toml::node_type::integer: return "an integer";
-    case toml::node_type::floating_point: return "a number";
-    case toml::node_type::boolean: return "a boolean";
-    case toml::node_type::array: return "an array";
-    case toml::node_type::table: return "a table";
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a number";
+    case toml::node_type::boolean:
+      return "a boolean";
+    case toml::node_type::array:
+      return "an array";
+    case toml::node_type::table:
+      return "a table";
     case toml::node_type::date:
     case toml::node_type::time:
-    case toml::node_type::date_time: return "a date/time";
-    case toml::node_type::none: break;
+    case toml::node_type::date_time:
+      return "a date/time";
+    case toml::node_type::none:
+      break;
   }
   return "nothing";
 }
@@ -133,11 +141,16 @@ std::optional<std::chrono::milliseconds> ConfigReader::duration(std::string_view
   std::string_view unit;
   if (split_number_unit(text, number, unit)) {
     const auto n = static_cast<std::int64_t>(number);
-    if (unit == "ms") return std::chrono::milliseconds(n);
-    if (unit == "s" || unit.empty()) return std::chrono::seconds(n);
-    if (unit == "m") return std::chrono::minutes(n);
-    if (unit == "h") return std::chrono::hours(n);
-    if (unit == "d") return std::chrono::hours(24 * n);
+    if (unit == "ms")
+      return std::chrono::milliseconds(n);
+    if (unit == "s" || unit.empty())
+      return std::chrono::seconds(n);
+    if (unit == "m")
+      return std::chrono::minutes(n);
+    if (unit == "h")
+      return std::chrono::hours(n);
+    if (unit == "d")
+      return std::chrono::hours(24 * n);
   }
   fail(key, "expected " + std::string(k_expected) + ", got \"" + text + "\"");
 }
@@ -162,10 +175,14 @@ std::optional<std::uint64_t> ConfigReader::byte_size(std::string_view key) {
   std::uint64_t number = 0;
   std::string_view unit;
   if (split_number_unit(text, number, unit) && number > 0) {
-    if (unit.empty() || unit == "B") return number;
-    if (unit == "KiB" || unit == "K") return number << 10;
-    if (unit == "MiB" || unit == "M") return number << 20;
-    if (unit == "GiB" || unit == "G") return number << 30;
+    if (unit.empty() || unit == "B")
+      return number;
+    if (unit == "KiB" || unit == "K")
+      return number << 10;
+    if (unit == "MiB" || unit == "M")
+      return number << 20;
+    if (unit == "GiB" || unit == "G")
+      return number << 30;
   }
   fail(key, "expected " + std::string(k_expected) + ", got \"" + text + "\"");
 }
@@ -292,8 +309,8 @@ void ConfigReader::finish() const {
         known += (known.empty() ? "" : ", ") + k;
       }
       const auto line = key.source().begin.line != 0 ? key.source().begin.line : value.source().begin.line;
-      throw ConfigError(m_file.string() + ":" + std::to_string(line) + ": " + m_prefix + std::string(key.str()) + ": unknown key (expected one of: " +
-                        known + ")");
+      throw ConfigError(m_file.string() + ":" + std::to_string(line) + ": " + m_prefix + std::string(key.str()) +
+                        ": unknown key (expected one of: " + known + ")");
     }
   }
 }

@@ -20,7 +20,9 @@ constexpr const char* k_touch_trusted_sql =
 // presents now.
 constexpr const char* k_delete_pending_sql = "DELETE FROM host_keys WHERE device_id = ?1 AND state = 'pending_change'";
 
-bool same_key(const HostKey& a, const HostKey& b) { return a.type == b.type && a.public_key == b.public_key; }
+bool same_key(const HostKey& a, const HostKey& b) {
+  return a.type == b.type && a.public_key == b.public_key;
+}
 
 }  // namespace
 

@@ -71,7 +71,8 @@ TEST(ConfigNormalizer, JunosSecretDataIsMasked) {
   const ConfigNormalizer normalizer(ProfileRegistry::shipped().find("juniper-junos"), true);
   const auto result = normalizer.normalize(
       "## Last commit: 2026-11-24 10:00:00 UTC by admin\n"
-      "system {\n    root-authentication {\n        encrypted-password \"$6$abc$verysecret\"; ## SECRET-DATA\n    }\n}\n"
+      "system {\n    root-authentication {\n        encrypted-password \"$6$abc$verysecret\"; ## SECRET-DATA\n    "
+      "}\n}\n"
       "snmp {\n    community s3cret {\n        authorization read-only;\n    }\n}\n"
       "policy-options {\n    community CUST members 65000:100;\n}\n");
   EXPECT_THAT(result.text, HasSubstr("encrypted-password \"<removed>\"; ## SECRET-DATA"));
@@ -96,9 +97,11 @@ namespace {
 TEST(ConfigNormalizer, SnmpV3UserKeysAreMasked) {
   for (const char* profile : {"cisco-nxos", "cisco-ios", "arista-eos"}) {
     const ConfigNormalizer normalizer(ProfileRegistry::shipped().find(profile), true);
-    const auto text = normalizer.normalize(
-        "snmp-server user admin network-admin auth md5 0xAB12CD priv 0xCB6DBCA3 localizedkey\n"
-        "snmp-server user ops grp v3 auth sha authpass123 priv aes 128 privpass456\n").text;
+    const auto text = normalizer
+                          .normalize(
+                              "snmp-server user admin network-admin auth md5 0xAB12CD priv 0xCB6DBCA3 localizedkey\n"
+                              "snmp-server user ops grp v3 auth sha authpass123 priv aes 128 privpass456\n")
+                          .text;
     EXPECT_EQ(text.find("0xAB12CD"), std::string::npos) << profile;
     EXPECT_EQ(text.find("0xCB6DBCA3"), std::string::npos) << profile;
     EXPECT_EQ(text.find("authpass123"), std::string::npos) << profile;

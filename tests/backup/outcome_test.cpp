@@ -6,9 +6,9 @@ namespace nbsync::backup {
 namespace {
 
 TEST(Outcome, NamesRoundTrip) {
-  for (auto kind : {OutcomeKind::ok, OutcomeKind::connect, OutcomeKind::auth, OutcomeKind::timeout,
-                    OutcomeKind::host_key_mismatch, OutcomeKind::too_large, OutcomeKind::incomplete,
-                    OutcomeKind::protocol, OutcomeKind::skipped}) {
+  for (auto kind :
+       {OutcomeKind::ok, OutcomeKind::connect, OutcomeKind::auth, OutcomeKind::timeout, OutcomeKind::host_key_mismatch,
+        OutcomeKind::too_large, OutcomeKind::incomplete, OutcomeKind::protocol, OutcomeKind::skipped}) {
     EXPECT_EQ(outcome_kind_from_string(to_string(kind)), kind);
   }
   EXPECT_FALSE(outcome_kind_from_string("fine"));

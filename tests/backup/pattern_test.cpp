@@ -35,10 +35,12 @@ TEST(Pattern, SharedByThreads) {
   std::atomic<int> hits = 0;
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&] {
-      for (int i = 0; i < 1000; ++i) hits += p.search(i % 2 ? "end" : "endless");
+      for (int i = 0; i < 1000; ++i)
+        hits += p.search(i % 2 ? "end" : "endless");
     });
   }
-  for (auto& t : threads) t.join();
+  for (auto& t : threads)
+    t.join();
   EXPECT_EQ(hits, 2000);
 }
 

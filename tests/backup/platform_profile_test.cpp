@@ -22,8 +22,9 @@ std::string profile_error(const std::string& text) {
 TEST(PlatformProfile, AllShippedProfilesLoad) {
   const auto registry = ProfileRegistry::shipped();
   const auto names = registry.names();
-  for (const char* name : {"cisco-ios", "cisco-nxos", "cisco-iosxr", "cisco-asa", "arista-eos", "juniper-junos", "paloalto-panos",
-                           "fortinet-fortios", "mikrotik-routeros", "huawei-vrp", "aruba-aoscx", "linux"}) {
+  for (const char* name :
+       {"cisco-ios", "cisco-nxos", "cisco-iosxr", "cisco-asa", "arista-eos", "juniper-junos", "paloalto-panos",
+        "fortinet-fortios", "mikrotik-routeros", "huawei-vrp", "aruba-aoscx", "linux"}) {
     EXPECT_NE(registry.find(name), nullptr) << name;
   }
   EXPECT_GE(names.size(), 12u);
@@ -46,18 +47,25 @@ prompt = '#$'
 config = ["show running-config", "write erase"]
 )");
   EXPECT_THAT(error, HasSubstr("my.toml:4: config: 'write erase' is not a read-only command"));
-  EXPECT_THAT(profile_error("name = \"x\"\nprompt = '#$'\npaging_off = [\"configure terminal\"]\nconfig = [\"show run\"]\n"),
-              HasSubstr("'configure terminal' is not a read-only command"));
+  EXPECT_THAT(
+      profile_error("name = \"x\"\nprompt = '#$'\npaging_off = [\"configure terminal\"]\nconfig = [\"show run\"]\n"),
+      HasSubstr("'configure terminal' is not a read-only command"));
 }
 
 TEST(PlatformProfile, MistakesAreNamedWithFileAndLine) {
-  EXPECT_THAT(profile_error("name = \"x\"\nprompt = '#$'\nconfig = [\"show run\"]\npromt = '>'\n"), HasSubstr("my.toml:4: promt: unknown key"));
-  EXPECT_THAT(profile_error("name = \"x\"\nprompt = '(unclosed'\nconfig = [\"show run\"]\n"), HasSubstr("my.toml:2: prompt: bad pattern"));
+  EXPECT_THAT(profile_error("name = \"x\"\nprompt = '#$'\nconfig = [\"show run\"]\npromt = '>'\n"),
+              HasSubstr("my.toml:4: promt: unknown key"));
+  EXPECT_THAT(profile_error("name = \"x\"\nprompt = '(unclosed'\nconfig = [\"show run\"]\n"),
+              HasSubstr("my.toml:2: prompt: bad pattern"));
   EXPECT_THAT(profile_error("name = \"x\"\nprompt = '#$'\n"), HasSubstr("config: missing"));
   EXPECT_THAT(profile_error("prompt = '#$'\nconfig = [\"show run\"]\n"), HasSubstr("name: missing"));
-  EXPECT_THAT(profile_error("name = \"x\"\nprompt = '#$'\nconfig = [\"show run\"]\n[enable]\ncommand = \"enable\"\npassword_prompt = 'Password:'\n"),
+  EXPECT_THAT(profile_error("name = \"x\"\nprompt = '#$'\nconfig = [\"show run\"]\n[enable]\ncommand = "
+                            "\"enable\"\npassword_prompt = 'Password:'\n"),
               HasSubstr("unprivileged_prompt"));
-  EXPECT_THAT(profile_error("name = \"x\"\ntransport = \"exec\"\nconfig = [\"show run\"]\n[[mask]]\npattern = 'a'\nreplce = 'b'\n"), HasSubstr("mask[0].replace: missing"));
+  EXPECT_THAT(
+      profile_error(
+          "name = \"x\"\ntransport = \"exec\"\nconfig = [\"show run\"]\n[[mask]]\npattern = 'a'\nreplce = 'b'\n"),
+      HasSubstr("mask[0].replace: missing"));
 }
 
 TEST(PlatformProfile, AUserDirectoryAddsAndOverrides) {

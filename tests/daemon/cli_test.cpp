@@ -1,6 +1,6 @@
 // The real nbsync binary, as a user runs it.
-#include <gtest/gtest.h>
 #include <gmock/gmock.h>
+#include <gtest/gtest.h>
 
 #include <algorithm>
 
@@ -23,7 +23,8 @@ TEST(Cli, VersionPrintsTheVersion) {
 TEST(Cli, HelpListsEverySubcommand) {
   const auto result = run_process({k_nbsync, "--help"});
   EXPECT_EQ(result.exit_code, 0);
-  for (const char* command : {"run", "daemon", "history", "show", "diff", "search", "compliance", "netbox-setup", "status"}) {
+  for (const char* command :
+       {"run", "daemon", "history", "show", "diff", "search", "compliance", "netbox-setup", "status"}) {
     EXPECT_THAT(result.out, HasSubstr(command));
   }
 }

@@ -9,9 +9,9 @@
 namespace nbsync::daemon {
 namespace {
 
+using test::TempDir;
 using ::testing::HasSubstr;
 using ::testing::Not;
-using test::TempDir;
 
 // Loads `text` as nbsync.toml in `dir` and returns the ConfigError message ("" if none).
 std::string load_error(const TempDir& dir, const std::string& text) {
@@ -147,7 +147,8 @@ TEST_F(ConfigTest, WrongTypeNamesKeyAndExpectedType) {
 }
 
 TEST_F(ConfigTest, OutOfRangeAndBadDurationAreRejected) {
-  EXPECT_THAT(load_error(dir, k_minimal + "\n[ssh]\nworkers = 0\n"), HasSubstr("ssh.workers: expected an integer from 1 to 4096, got 0"));
+  EXPECT_THAT(load_error(dir, k_minimal + "\n[ssh]\nworkers = 0\n"),
+              HasSubstr("ssh.workers: expected an integer from 1 to 4096, got 0"));
   EXPECT_THAT(load_error(dir, k_minimal + "\n[ssh]\nconnect_timeout = \"soon\"\n"),
               HasSubstr("ssh.connect_timeout: expected a duration"));
   EXPECT_THAT(load_error(dir, k_minimal + "\n[ssh]\nhost_key_policy = \"yolo\"\n"),
@@ -159,7 +160,8 @@ TEST_F(ConfigTest, MissingFileNamesTheFile) {
     load_config(dir / "missing.toml");
     FAIL() << "expected ConfigError";
   } catch (const ConfigError& e) {
-    EXPECT_THAT(std::string(e.what()), HasSubstr("missing.toml: cannot read the config file: No such file or directory"));
+    EXPECT_THAT(std::string(e.what()),
+                HasSubstr("missing.toml: cannot read the config file: No such file or directory"));
   }
 }
 
@@ -200,7 +202,8 @@ TEST_F(ConfigTest, UnsetEnvironmentVariableIsNamed) {
 url = "http://127.0.0.1:8000"
 token = "env:NBSYNC_TEST_UNSET"
 )");
-  EXPECT_THAT(error, HasSubstr("nbsync.toml:4: netbox.token: environment variable NBSYNC_TEST_UNSET is not set or empty"));
+  EXPECT_THAT(error,
+              HasSubstr("nbsync.toml:4: netbox.token: environment variable NBSYNC_TEST_UNSET is not set or empty"));
 }
 
 TEST_F(ConfigTest, InlineSecretIsRefusedWithoutEchoingIt) {

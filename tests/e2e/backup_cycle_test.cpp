@@ -33,27 +33,30 @@ protected:
     for (const auto& d : lab->walk("/api/dcim/devices/?limit=1000&exclude=config_context")) {
       const bool in_scope = d["status"]["value"] == "active" && !d["platform"].is_null() &&
                             k_simulated.count(d["platform"]["slug"]) && !d["primary_ip4"].is_null();
-      if (in_scope) reachable.push_back(d["id"].get<std::int64_t>());
+      if (in_scope)
+        reachable.push_back(d["id"].get<std::int64_t>());
       names[d["id"].get<std::int64_t>()] = d["name"].is_string() ? d["name"].get<std::string>() : "";
       platforms[d["id"].get<std::int64_t>()] = d["platform"].is_null() ? "" : d["platform"]["slug"].get<std::string>();
     }
   }
 
-  void write_config(const std::string& extra_ssh = "") {
+  void write_config(const std::string& extra_ssh = "", const std::string& extra_netbox = "") {
     dir.write("netbox.token", k_lab_token + "\n");
     dir.write("device.password", k_device_password + "\n");
     dir.write("enable.secret", k_enable_secret + "\n");
-    dir.write("nbsync.toml", "[netbox]\nurl = \"" + lab->url() + "\"\ntoken_file = \"netbox.token\"\n\n[ssh]\nport = " +
-                                 std::to_string(lab->ssh_port()) +
-                                 "\nworkers = 16\nconnect_timeout = \"2s\"\nlogin_timeout = \"4s\"\ncommand_idle_timeout = \"3s\"\n"
-                                 "command_timeout = \"60s\"\nmax_config_bytes = \"2MiB\"\nretries = 0\n" +
-                                 extra_ssh +
-                                 "\n[credentials]\nusername = \"netops\"\npassword_file = \"device.password\"\n"
-                                 "enable_secret_file = \"enable.secret\"\n\n[storage]\ndatabase = \"nbsync.db\"\n");
+    dir.write("nbsync.toml",
+              "[netbox]\nurl = \"" + lab->url() + "\"\ntoken_file = \"netbox.token\"\n" + extra_netbox +
+                  "\n[ssh]\nport = " + std::to_string(lab->ssh_port()) +
+                  "\nworkers = 16\nconnect_timeout = \"2s\"\nlogin_timeout = \"4s\"\ncommand_idle_timeout = \"3s\"\n"
+                  "command_timeout = \"60s\"\nmax_config_bytes = \"2MiB\"\nretries = 0\n" +
+                  extra_ssh +
+                  "\n[credentials]\nusername = \"netops\"\npassword_file = \"device.password\"\n"
+                  "enable_secret_file = \"enable.secret\"\n\n[storage]\ndatabase = \"nbsync.db\"\n");
   }
 
   ProcessResult run_nbsync() {
-    auto result = run_process({k_nbsync, "run", "--once", "--json", "-c", (dir / "nbsync.toml").string()}, std::chrono::seconds(240));
+    auto result = run_process({k_nbsync, "run", "--once", "--json", "-c", (dir / "nbsync.toml").string()},
+                              std::chrono::seconds(240));
     summary = json::parse(result.out, nullptr, false);
     return result;
   }
@@ -65,13 +68,17 @@ protected:
   std::map<std::int64_t, std::string> outcomes_of_last_run() const {
     std::map<std::int64_t, std::string> out;
     auto database = db();
-    SQLite::Statement query(database, "SELECT device_id, outcome FROM attempts WHERE run_id = (SELECT max(id) FROM runs)");
-    while (query.executeStep()) out[query.getColumn(0).getInt64()] = query.getColumn(1).getString();
+    SQLite::Statement query(database,
+                            "SELECT device_id, outcome FROM attempts WHERE run_id = (SELECT max(id) FROM runs)");
+    while (query.executeStep())
+      out[query.getColumn(0).getInt64()] = query.getColumn(1).getString();
     return out;
   }
 
   void set_fault(std::int64_t id, const std::string& fault) {
-    const auto reply = lab->request({"POST", "/lab/devices/" + std::to_string(id) + "/faults", {{"Content-Type", "application/json"}},
+    const auto reply = lab->request({"POST",
+                                     "/lab/devices/" + std::to_string(id) + "/faults",
+                                     {{"Content-Type", "application/json"}},
                                      json({{"faults", {fault}}}).dump()});
     ASSERT_EQ(reply.status, 200) << reply.raw;
   }
@@ -80,7 +87,8 @@ protected:
   std::vector<std::int64_t> reachable_on(const std::string& platform) const {
     std::vector<std::int64_t> out;
     for (auto id : reachable) {
-      if (platforms.at(id) == platform) out.push_back(id);
+      if (platforms.at(id) == platform)
+        out.push_back(id);
     }
     return out;
   }
@@ -103,7 +111,8 @@ TEST_F(BackupCycle, FirstRunStoresEveryReachableDeviceAndASecondRunNothingNew) {
   EXPECT_EQ(summary["changed"], reachable.size());
   EXPECT_EQ(summary["failed"], 0) << first.out;
   EXPECT_EQ(summary["devices"], 80);
-  EXPECT_EQ(summary["skipped"].get<std::size_t>(), 80 - reachable.size()) << "every other device is skipped with a reason";
+  EXPECT_EQ(summary["skipped"].get<std::size_t>(), 80 - reachable.size())
+      << "every other device is skipped with a reason";
   EXPECT_TRUE(summary["inventory"]["complete"].get<bool>());
   EXPECT_EQ(count("SELECT count(*) FROM snapshots"), static_cast<int>(reachable.size()));
   EXPECT_EQ(count("SELECT count(*) FROM devices"), 80);
@@ -125,14 +134,19 @@ TEST_F(BackupCycle, ExactlyTheChangedConfigsGetNewVersions) {
   ASSERT_EQ(run_nbsync().exit_code, 0);
   const std::vector<std::int64_t> changed = {reachable[1], reachable[4], reachable[7]};
   for (auto id : changed) {
-    ASSERT_EQ(lab->request({"POST", "/lab/devices/" + std::to_string(id) + "/config", {{"Content-Type", "application/json"}}, "{}"}).status, 200);
+    ASSERT_EQ(
+        lab->request(
+               {"POST", "/lab/devices/" + std::to_string(id) + "/config", {{"Content-Type", "application/json"}}, "{}"})
+            .status,
+        200);
   }
   ASSERT_EQ(run_nbsync().exit_code, 0);
   EXPECT_EQ(summary["changed"], 3);
   auto database = db();
   SQLite::Statement query(database, "SELECT device_id FROM snapshots WHERE run_id = 2 ORDER BY device_id");
   std::vector<std::int64_t> got;
-  while (query.executeStep()) got.push_back(query.getColumn(0).getInt64());
+  while (query.executeStep())
+    got.push_back(query.getColumn(0).getInt64());
   EXPECT_EQ(got, changed);
 }
 
@@ -143,11 +157,17 @@ TEST_F(BackupCycle, EachFaultEndsInItsOutcomeWhileTheOthersFinish) {
   const auto junos = reachable_on("juniper-junos");
   ASSERT_GE(ios.size(), 11u);
   ASSERT_GE(junos.size(), 1u);
-  const std::vector<std::pair<std::string, std::string>> expected = {
-      {"refuse", "connect"},          {"no_banner", "timeout"},        {"wrong_password", "auth"},
-      {"hang_after_login", "timeout"}, {"hang_mid_config", "timeout"},  {"flood", "too_large"},
-      {"close_mid_config", "incomplete"}, {"ignore_paging_off", "ok"}, {"wrong_enable_secret", "auth"},
-      {"huge_banner", "ok"},          {"unexpected_prompt", "protocol"}};
+  const std::vector<std::pair<std::string, std::string>> expected = {{"refuse", "connect"},
+                                                                     {"no_banner", "timeout"},
+                                                                     {"wrong_password", "auth"},
+                                                                     {"hang_after_login", "timeout"},
+                                                                     {"hang_mid_config", "timeout"},
+                                                                     {"flood", "too_large"},
+                                                                     {"close_mid_config", "incomplete"},
+                                                                     {"ignore_paging_off", "ok"},
+                                                                     {"wrong_enable_secret", "auth"},
+                                                                     {"huge_banner", "ok"},
+                                                                     {"unexpected_prompt", "protocol"}};
   std::map<std::int64_t, std::string> want;
   for (std::size_t i = 0; i < expected.size(); ++i) {
     set_fault(ios[i], expected[i].first);
@@ -182,17 +202,68 @@ TEST_F(BackupCycle, ARotatedHostKeyIsRefusedUntilAccepted) {
   ASSERT_EQ(run_nbsync().exit_code, 0);
   const auto victim = reachable.front();
   const auto trusted = db().execAndGet("SELECT fingerprint FROM host_keys WHERE device_id = " + std::to_string(victim) +
-                                       " AND state = 'trusted'").getString();
-  ASSERT_EQ(lab->request({"POST", "/lab/devices/" + std::to_string(victim) + "/host-key/rotate", {{"Content-Type", "application/json"}}, "{}"}).status, 200);
+                                       " AND state = 'trusted'")
+                           .getString();
+  ASSERT_EQ(lab->request({"POST",
+                          "/lab/devices/" + std::to_string(victim) + "/host-key/rotate",
+                          {{"Content-Type", "application/json"}},
+                          "{}"})
+                .status,
+            200);
   const auto result = run_nbsync();
   ASSERT_EQ(result.exit_code, 0);
   const auto got = outcomes_of_last_run();
   EXPECT_EQ(got.at(victim), "host_key_mismatch");
   EXPECT_EQ(got.at(reachable[1]), "ok");
   EXPECT_EQ(db().execAndGet("SELECT fingerprint FROM host_keys WHERE device_id = " + std::to_string(victim) +
-                            " AND state = 'trusted'").getString(),
+                            " AND state = 'trusted'")
+                .getString(),
             trusted)
       << "the trusted key is not replaced silently";
+  EXPECT_EQ(outcomes_of_last_run().at(victim), "host_key_mismatch");
+  ASSERT_EQ(run_nbsync().exit_code, 0);
+  EXPECT_EQ(outcomes_of_last_run().at(victim), "host_key_mismatch") << "refused again until an operator accepts it";
+
+  const auto accepted =
+      run_process({k_nbsync, "hostkey", "accept", names[victim], "-c", (dir / "nbsync.toml").string()});
+  EXPECT_EQ(accepted.exit_code, 0) << accepted.err;
+  EXPECT_THAT(accepted.out, HasSubstr("accepted ssh-ed25519 SHA256:"));
+  ASSERT_EQ(run_nbsync().exit_code, 0);
+  EXPECT_EQ(outcomes_of_last_run().at(victim), "ok");
+  const auto again = run_process({k_nbsync, "hostkey", "accept", names[victim], "-c", (dir / "nbsync.toml").string()});
+  EXPECT_EQ(again.exit_code, 2);
+  EXPECT_THAT(again.err, HasSubstr("nothing to accept"));
+  EXPECT_EQ(
+      run_process({k_nbsync, "hostkey", "accept", "no-such-device", "-c", (dir / "nbsync.toml").string()}).exit_code,
+      2);
+}
+
+TEST_F(BackupCycle, DevicesGoneFromNetboxAreRetiredOnlyWhenTheInventoryIsWhole) {
+  start_lab(60, 17);
+  write_config("", "page_size = 20\n");  // several pages, so a broken next link can lose some
+  ASSERT_EQ(run_nbsync().exit_code, 0);
+  const auto gone = reachable[2];
+  ASSERT_EQ(lab->request({"DELETE", "/lab/devices/" + std::to_string(gone), {}, ""}).status, 204);
+  // NetBox answers, but its pages cannot be walked whole: nothing may be retired.
+  ASSERT_EQ(lab->request({"POST",
+                          "/lab/faults",
+                          {{"Content-Type", "application/json"}},
+                          json({{"kind", "broken_next"}, {"path", "/api/dcim/devices/"}}).dump()})
+                .status,
+            201);
+  auto partial = run_nbsync();
+  ASSERT_EQ(partial.exit_code, 0) << partial.err;
+  EXPECT_FALSE(summary["inventory"]["complete"].get<bool>());
+  EXPECT_EQ(summary["retired"], 0);
+  EXPECT_EQ(count("SELECT count(*) FROM devices WHERE retired_at IS NOT NULL"), 0);
+  EXPECT_THAT(partial.err, HasSubstr("inventory incomplete"));
+
+  auto whole = run_nbsync();
+  ASSERT_EQ(whole.exit_code, 0) << whole.err;
+  EXPECT_TRUE(summary["inventory"]["complete"].get<bool>());
+  EXPECT_EQ(summary["retired"], 1);
+  EXPECT_EQ(count("SELECT count(*) FROM devices WHERE retired_at IS NOT NULL AND id = " + std::to_string(gone)), 1);
+  EXPECT_GT(count("SELECT count(*) FROM snapshots WHERE device_id = " + std::to_string(gone)), 0) << "history kept";
 }
 
 TEST_F(BackupCycle, NoSecretReachesTheDatabaseOrTheLogs) {
@@ -202,7 +273,8 @@ TEST_F(BackupCycle, NoSecretReachesTheDatabaseOrTheLogs) {
   for (auto id : reachable) {
     const auto config = lab->request({"GET", "/lab/devices/" + std::to_string(id) + "/config", {}, ""});
     ASSERT_EQ(config.status, 200);
-    for (const auto& secret : config.body["secrets"]) secrets.insert(secret.get<std::string>());
+    for (const auto& secret : config.body["secrets"])
+      secrets.insert(secret.get<std::string>());
   }
   ASSERT_GT(secrets.size(), 10u);
   const auto result = run_nbsync();
@@ -219,8 +291,8 @@ TEST_F(BackupCycle, NoSecretReachesTheDatabaseOrTheLogs) {
       const auto at = config->find(secret);
       if (at != std::string::npos) {
         const auto start = config->rfind('\n', at) == std::string::npos ? 0 : config->rfind('\n', at) + 1;
-        ADD_FAILURE() << "device " << id << " (" << platforms[id] << ") stored a secret in: "
-                      << config->substr(start, config->find('\n', at) - start);
+        ADD_FAILURE() << "device " << id << " (" << platforms[id]
+                      << ") stored a secret in: " << config->substr(start, config->find('\n', at) - start);
       }
     }
     ++checked;
@@ -236,13 +308,15 @@ TEST_F(BackupCycle, AKilledCycleLeavesADatabaseTheNextCycleCompletes) {
   write_config();
   // Slow devices keep the cycle busy long enough to be killed in the middle of it.
   std::vector<std::int64_t> slow(reachable.begin(), reachable.begin() + 20);
-  for (auto id : slow) set_fault(id, "trickle");
+  for (auto id : slow)
+    set_fault(id, "trickle");
   {
     ChildProcess running({k_nbsync, "run", "--once", "-c", (dir / "nbsync.toml").string()}, "");
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     while (std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      if (std::filesystem::exists(dir / "nbsync.db") && count("SELECT count(*) FROM snapshots") > 10) break;
+      if (std::filesystem::exists(dir / "nbsync.db") && count("SELECT count(*) FROM snapshots") > 10)
+        break;
     }
     ASSERT_GT(count("SELECT count(*) FROM snapshots"), 10) << "the cycle stored some configs before the kill";
     ASSERT_LT(count("SELECT count(*) FROM runs WHERE finished_at IS NOT NULL"), 1) << "and had not finished";

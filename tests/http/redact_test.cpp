@@ -8,7 +8,8 @@ namespace {
 TEST(RedactUrl, HidesUserinfoAndSecretParameters) {
   EXPECT_EQ(redact_url("https://user:pa55@netbox.example.com/api/?limit=5"),
             "https://REDACTED@netbox.example.com/api/?limit=5");
-  EXPECT_EQ(redact_url("http://h/api/?token=abc&limit=5&api_key=zz"), "http://h/api/?token=REDACTED&limit=5&api_key=REDACTED");
+  EXPECT_EQ(redact_url("http://h/api/?token=abc&limit=5&api_key=zz"),
+            "http://h/api/?token=REDACTED&limit=5&api_key=REDACTED");
 }
 
 TEST(RedactUrl, LeavesOrdinaryUrlsAlone) {

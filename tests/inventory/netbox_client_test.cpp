@@ -11,9 +11,9 @@
 namespace nbsync::inventory {
 namespace {
 
+using test::Lab;
 using ::testing::HasSubstr;
 using ::testing::Not;
-using test::Lab;
 
 NetboxOptions options_for(const Lab& lab, int page_size = 100) {
   NetboxOptions options;
@@ -35,7 +35,8 @@ struct Collected {
 WalkResult walk(NetboxClient& client, Collected& out, const DeviceQuery& query = {}) {
   return client.walk_devices(query, [&out](std::vector<Device>&& page) {
     ++out.pages;
-    for (auto& d : page) out.devices.push_back(std::move(d));
+    for (auto& d : page)
+      out.devices.push_back(std::move(d));
   });
 }
 

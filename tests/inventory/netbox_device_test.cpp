@@ -71,6 +71,8 @@ TEST(DeviceScope, EveryDeviceGetsAProfileOrAReason) {
   EXPECT_TRUE(scope.decide(d).in_scope());
   d.platform = "cisco-ios";
   EXPECT_EQ(scope.decide(d).profile, "cisco-ios") << "a slug that is a profile name needs no mapping";
+  d.platform = "ios";
+  EXPECT_EQ(scope.decide(d).profile, "cisco-ios") << "common slugs map to the shipped profiles";
   d.platform = "cisco-wlc";
   EXPECT_NE(scope.decide(d).skip_reason.find("'cisco-wlc' has no profile"), std::string::npos);
   d.platform = "";

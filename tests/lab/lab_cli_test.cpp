@@ -38,7 +38,8 @@ TEST(LabCli, StateFromAnotherSeedIsRefused) {
   TempDir dir;
   const std::string token = dir.write("token", "abc\n").string();
   dir.write("state/netbox-state.json", R"({"version":1,"seed":5,"generated_count":10})");
-  const auto result = run_process({k_lab, "--token-file", token, "--seed", "6", "--devices", "10", "--ssh-port", "0", "--state", (dir / "state").string()});
+  const auto result = run_process({k_lab, "--token-file", token, "--seed", "6", "--devices", "10", "--ssh-port", "0",
+                                   "--state", (dir / "state").string()});
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_THAT(result.err, HasSubstr("netbox-state.json: cannot use this lab state"));
 }

@@ -50,8 +50,10 @@ TEST(LabFaults, FaultsMatchPathAndMethod) {
 TEST(LabFaults, StallDelaysTheAnswerPastAClientTimeout) {
   Lab lab(10, 1);
   lab_post(lab, "/lab/faults", {{"kind", "stall"}, {"stall_seconds", 3}});
-  http::HttpClient impatient({std::chrono::milliseconds(1000), std::chrono::milliseconds(1000), true, "", 1 << 20, "t"});
-  const auto timed_out = impatient.send({"GET", lab.url() + "/api/status/", {{"Authorization", "Token " + k_lab_token}}, ""});
+  http::HttpClient impatient(
+      {std::chrono::milliseconds(1000), std::chrono::milliseconds(1000), true, "", 1 << 20, "t"});
+  const auto timed_out =
+      impatient.send({"GET", lab.url() + "/api/status/", {{"Authorization", "Token " + k_lab_token}}, ""});
   EXPECT_EQ(timed_out.status, 0);
   EXPECT_THAT(timed_out.error, HasSubstr("imeout"));
   lab_post(lab, "/lab/faults", {{"kind", "stall"}, {"stall_seconds", 0.5}});
@@ -105,7 +107,8 @@ TEST(LabSlack, RecordsMessagesAndRefusesOnDemand) {
   EXPECT_EQ(limited.response.retry_after(), std::chrono::seconds(2));
   lab_post(lab, "/lab/slack/ops/fail", {{"status", 500}});
   EXPECT_EQ(lab_post(lab, "/lab/slack/ops", {{"text", "again"}}).status, 500);
-  EXPECT_EQ(lab.request({"POST", "/lab/slack/ops", {{"Content-Type", "application/json"}}, "{oops"}).raw, "invalid_payload");
+  EXPECT_EQ(lab.request({"POST", "/lab/slack/ops", {{"Content-Type", "application/json"}}, "{oops"}).raw,
+            "invalid_payload");
   EXPECT_EQ(lab_post(lab, "/lab/slack/ops", {{"text", "third"}}).status, 200);
   const auto seen = lab.request({"GET", "/lab/slack/ops/messages", {}, ""}).body;
   ASSERT_EQ(seen["messages"].size(), 2u);
@@ -117,7 +120,8 @@ TEST(LabSlack, RecordsMessagesAndRefusesOnDemand) {
 
 TEST(LabDevices, AddChangeAndRemoveDevices) {
   Lab lab(10, 1);
-  const auto added = lab_post(lab, "/lab/devices", {{"name", "new-rtr-01"}, {"platform", "cisco-ios"}, {"site", "ams1"}});
+  const auto added =
+      lab_post(lab, "/lab/devices", {{"name", "new-rtr-01"}, {"platform", "cisco-ios"}, {"site", "ams1"}});
   ASSERT_EQ(added.status, 201) << added.raw;
   const std::int64_t id = added.body["id"];
   EXPECT_EQ(id, 11);
@@ -125,12 +129,17 @@ TEST(LabDevices, AddChangeAndRemoveDevices) {
   EXPECT_FALSE(added.body["primary_ip4"].is_null());
   EXPECT_EQ(lab.get("/api/dcim/devices/").body["count"], 11);
 
-  const auto changed = lab.request({"PATCH", "/lab/devices/" + std::to_string(id), {{"Content-Type", "application/json"}},
-                                    json({{"status", "offline"}, {"primary_ip4", nullptr}, {"tags", {"core"}}}).dump()});
+  const auto changed =
+      lab.request({"PATCH",
+                   "/lab/devices/" + std::to_string(id),
+                   {{"Content-Type", "application/json"}},
+                   json({{"status", "offline"}, {"primary_ip4", nullptr}, {"tags", {"core"}}}).dump()});
   ASSERT_EQ(changed.status, 200) << changed.raw;
   EXPECT_EQ(changed.body["status"]["value"], "offline");
   EXPECT_TRUE(changed.body["primary_ip4"].is_null());
-  EXPECT_EQ(lab.request({"PATCH", "/lab/devices/3", {{"Content-Type", "application/json"}}, R"({"colour": "red"})"}).status, 400);
+  EXPECT_EQ(
+      lab.request({"PATCH", "/lab/devices/3", {{"Content-Type", "application/json"}}, R"({"colour": "red"})"}).status,
+      400);
 
   EXPECT_EQ(lab.request({"DELETE", "/lab/devices/3", {}, ""}).status, 204);
   EXPECT_EQ(lab.get("/api/dcim/devices/3/").status, 404);
@@ -143,12 +152,21 @@ TEST(LabState, WritesSurviveARestart) {
   {
     Lab lab(20, 9, {}, state.path());
     ASSERT_EQ(lab.send("POST", "/api/extras/custom-fields/",
-                       {{"object_types", {"dcim.device"}}, {"name", "nbsync_hash"}, {"type", "text"}}).status, 201);
+                       {{"object_types", {"dcim.device"}}, {"name", "nbsync_hash"}, {"type", "text"}})
+                  .status,
+              201);
     ASSERT_EQ(lab.send("PATCH", "/api/dcim/devices/7/", {{"custom_fields", {{"nbsync_hash", "abc123"}}}}).status, 200);
     ASSERT_EQ(lab.send("POST", "/api/extras/journal-entries/",
-                       {{"assigned_object_type", "dcim.device"}, {"assigned_object_id", 7}, {"comments", "changed"}}).status, 201);
+                       {{"assigned_object_type", "dcim.device"}, {"assigned_object_id", 7}, {"comments", "changed"}})
+                  .status,
+              201);
     ASSERT_EQ(lab.send("POST", "/api/extras/custom-links/",
-                       {{"name", "hist"}, {"object_types", {"dcim.device"}}, {"link_text", "h"}, {"link_url", "https://x/{{ object.id }}"}}).status, 201);
+                       {{"name", "hist"},
+                        {"object_types", {"dcim.device"}},
+                        {"link_text", "h"},
+                        {"link_url", "https://x/{{ object.id }}"}})
+                  .status,
+              201);
     ASSERT_EQ(lab_post(lab, "/lab/devices", {{"name", "added-01"}}).status, 201);
     ASSERT_EQ(lab.request({"DELETE", "/lab/devices/2", {}, ""}).status, 204);
     EXPECT_EQ(lab.process().stop(), 0) << "SIGTERM ends the lab cleanly";
@@ -161,8 +179,11 @@ TEST(LabState, WritesSurviveARestart) {
   EXPECT_EQ(again.get("/api/dcim/devices/2/").status, 404);
   EXPECT_EQ(again.get("/api/dcim/devices/").body["count"], 20);
   // New objects continue the id sequences.
-  EXPECT_EQ(again.send("POST", "/api/extras/journal-entries/",
-                       {{"assigned_object_type", "dcim.device"}, {"assigned_object_id", 7}, {"comments", "again"}}).body["id"], 2);
+  EXPECT_EQ(again
+                .send("POST", "/api/extras/journal-entries/",
+                      {{"assigned_object_type", "dcim.device"}, {"assigned_object_id", 7}, {"comments", "again"}})
+                .body["id"],
+            2);
 }
 
 }  // namespace

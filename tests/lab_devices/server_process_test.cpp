@@ -14,9 +14,10 @@ namespace nbsync::test {
 namespace {
 
 TEST(DeviceLabServer, ReadyLineSshAndCleanStop) {
-  ChildProcess lab({std::string(NBSYNC_BINARY_DIR) + "/lab/devices/nbsync-lab-devices-server", "--devices", "40", "--seed", "3",
-                    "--ssh-port", "0", "--keyboard-interactive-share", "0", "--devices-per-worker", "15"},
-                   "ready ");
+  ChildProcess lab(
+      {std::string(NBSYNC_BINARY_DIR) + "/lab/devices/nbsync-lab-devices-server", "--devices", "40", "--seed", "3",
+       "--ssh-port", "0", "--keyboard-interactive-share", "0", "--devices-per-worker", "15"},
+      "ready ");
   const auto api = lab.ready_value("api");
   const auto port = static_cast<std::uint16_t>(std::stoi(lab.ready_value("ssh_port")));
   EXPECT_EQ(api.rfind("http://127.0.0.1:", 0), 0U);
@@ -26,14 +27,17 @@ TEST(DeviceLabServer, ReadyLineSshAndCleanStop) {
   ASSERT_TRUE(stats);
   const auto j = nlohmann::json::parse(stats->body);
   std::vector<pid_t> workers;
-  for (const auto& w : j["workers"]) workers.push_back(w["pid"].get<pid_t>());
+  for (const auto& w : j["workers"])
+    workers.push_back(w["pid"].get<pid_t>());
   EXPECT_GE(workers.size(), 2U);
   int logged_in = 0;
   for (int id = 1; id <= 40 && logged_in < 3; ++id) {
     const auto state = http.Get("/lab/devices/" + std::to_string(id) + "/ssh");
-    if (!state || state->status != 200) continue;
+    if (!state || state->status != 200)
+      continue;
     const auto d = nlohmann::json::parse(state->body);
-    if (!d["served"].get<bool>() || !d["faults"].empty()) continue;
+    if (!d["served"].get<bool>() || !d["faults"].empty())
+      continue;
     SshTestClient c(d["address"].get<std::string>(), port);
     EXPECT_EQ(c.host_key_fingerprint(), d["host_key_fingerprint"]);
     EXPECT_TRUE(c.password(k_user, k_password)) << id;

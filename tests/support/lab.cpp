@@ -5,11 +5,20 @@
 namespace nbsync::test {
 
 Lab::Lab(int devices, int seed, const std::vector<std::string>& extra_args, const std::filesystem::path& state_dir)
-    : m_client(http::HttpClientOptions{std::chrono::milliseconds(2000), std::chrono::milliseconds(20000), true, "", 64 << 20, "nbsync-test"}) {
+    : m_client(http::HttpClientOptions{std::chrono::milliseconds(2000), std::chrono::milliseconds(20000), true, "",
+                                       64 << 20, "nbsync-test"}) {
   const auto token_file = m_dir.write("token", k_lab_token + "\n");
-  std::vector<std::string> argv = {std::string(NBSYNC_BINARY_DIR) + "/nbsync-lab", "--devices", std::to_string(devices),
-                                   "--seed", std::to_string(seed), "--api", "127.0.0.1:0", "--ssh-port", "0",
-                                   "--token-file", token_file.string()};
+  std::vector<std::string> argv = {std::string(NBSYNC_BINARY_DIR) + "/nbsync-lab",
+                                   "--devices",
+                                   std::to_string(devices),
+                                   "--seed",
+                                   std::to_string(seed),
+                                   "--api",
+                                   "127.0.0.1:0",
+                                   "--ssh-port",
+                                   "0",
+                                   "--token-file",
+                                   token_file.string()};
   if (!state_dir.empty()) {
     argv.insert(argv.end(), {"--state", state_dir.string()});
   }
@@ -38,8 +47,11 @@ LabReply Lab::get(const std::string& path) {
 }
 
 LabReply Lab::send(const std::string& method, const std::string& path, const nlohmann::json& body) {
-  return request({method, path,
-                  {{"Authorization", "Token " + k_lab_token}, {"Content-Type", "application/json"}, {"Accept", "application/json"}},
+  return request({method,
+                  path,
+                  {{"Authorization", "Token " + k_lab_token},
+                   {"Content-Type", "application/json"},
+                   {"Accept", "application/json"}},
                   body.dump()});
 }
 
@@ -49,7 +61,8 @@ std::vector<nlohmann::json> Lab::walk(const std::string& first_path) {
   while (!next.empty()) {
     const LabReply page = get(next);
     if (page.status != 200) {
-      throw std::runtime_error("GET " + next + " answered " + std::to_string(page.status) + ": " + page.raw.substr(0, 200));
+      throw std::runtime_error("GET " + next + " answered " + std::to_string(page.status) + ": " +
+                               page.raw.substr(0, 200));
     }
     for (const auto& device : page.body["results"]) {
       out.push_back(device);

@@ -24,7 +24,8 @@ struct LabReply {
 class Lab {
 public:
   // Starts nbsync-lab with `devices` devices and `seed`, plus any extra arguments.
-  Lab(int devices, int seed, const std::vector<std::string>& extra_args = {}, const std::filesystem::path& state_dir = {});
+  Lab(int devices, int seed, const std::vector<std::string>& extra_args = {},
+      const std::filesystem::path& state_dir = {});
 
   const std::string& url() const { return m_url; }
   int ssh_port() const { return std::stoi(m_process->ready_value("ssh_port")); }

@@ -207,6 +207,8 @@ int ChildProcess::stop(std::chrono::seconds grace) {
   return code;
 }
 
-std::string ChildProcess::stderr_text() const { return read_file(m_stderr_path); }
+std::string ChildProcess::stderr_text() const {
+  return read_file(m_stderr_path);
+}
 
 }  // namespace nbsync::test

@@ -2,11 +2,11 @@
 // Runs the real binaries from tests. run_process() runs one to completion and captures
 // its output; ChildProcess starts a server, waits for its "ready" line, and stops it by
 // PID (SIGTERM, then SIGKILL) when it goes out of scope, also when a test fails.
+#include <sys/types.h>
 #include <chrono>
 #include <map>
 #include <string>
 #include <vector>
-#include <sys/types.h>
 
 namespace nbsync::test {
 
