@@ -12,6 +12,9 @@
 #include "daemon/host_key_policy.hpp"
 #include "inventory/device_scope.hpp"
 #include "inventory/netbox_client.hpp"
+#include "notify/netbox_status.hpp"
+#include "notify/outbox_sender.hpp"
+#include "notify/slack_summary.hpp"
 #include "storage/database.hpp"
 #include "storage/host_key_store.hpp"
 #include "storage/storage_writer.hpp"
@@ -89,6 +92,50 @@ backup::PoolOptions pool_options(const Config& config) {
   return options;
 }
 
+storage::StorageWriterOptions writer_options(const Config& config) {
+  storage::StorageWriterOptions options;
+  if (config.notify.netbox) {
+    notify::NetboxStatusOptions status;
+    status.last_backup_refresh = config.notify.last_backup_refresh;
+    status.include_diff = config.storage.mask_secrets;  // an unmasked diff would carry secrets out
+    options.hooks.on_device = [status](const storage::StateChange& change) {
+      return notify::netbox_status_rows(change, status);
+    };
+  }
+  std::vector<std::string> webhooks;
+  for (const auto& hook : config.notify.slack)
+    webhooks.push_back(hook.name);
+  if (!webhooks.empty()) {
+    options.hooks.on_run = [webhooks, url = config.netbox.url](const storage::RunDigest& digest) {
+      return notify::slack_summary_rows(digest, url, webhooks);
+    };
+  }
+  return options;
+}
+
+}  // namespace
+
+notify::DrainReport deliver_outbox(const Config& config, std::chrono::milliseconds budget) {
+  notify::OutboxSenderOptions options;
+  options.netbox_url = config.netbox.url;
+  options.netbox_token = config.netbox.token;
+  options.timeout = std::min(config.netbox.timeout, std::chrono::milliseconds(15000));
+  options.verify_tls = config.netbox.verify_tls;
+  options.ca_file = config.netbox.ca_file;
+  options.max_rows = config.notify.outbox_max_rows;
+  for (const auto& hook : config.notify.slack)
+    options.slack_webhooks[hook.name] = hook.url;
+  notify::OutboxSender sender(config.storage.database, options);
+  const auto report = sender.drain(std::chrono::steady_clock::now() + budget);
+  if (report.requests > 0 || report.left > 0) {
+    spdlog::info("notify: {} message(s) delivered in {} request(s), {} dropped, {} waiting", report.delivered,
+                 report.requests, report.dropped, report.left);
+  }
+  return report;
+}
+
+namespace {
+
 // Redraws the progress line on stderr twice a second until stopped.
 class ProgressLine {
 public:
@@ -144,7 +191,7 @@ void run_backup_cycle(const Config& config, const CycleOptions& options, CycleSu
   } catch (const storage::DatabaseError& e) {
     throw CycleError(e.what());
   }
-  storage::StorageWriter writer(*database);
+  storage::StorageWriter writer(*database, writer_options(config));
   HostKeyPolicy host_key_policy(*host_keys, writer, config.ssh.host_key_policy == "strict");
   const auto run_id = writer.begin_run();
   if (!run_id) {

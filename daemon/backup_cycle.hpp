@@ -9,6 +9,7 @@
 
 #include "daemon/config.hpp"
 #include "daemon/cycle_summary.hpp"
+#include "notify/outbox_sender.hpp"
 
 namespace nbsync::daemon {
 
@@ -22,6 +23,9 @@ struct CycleOptions {
   bool log_each_failure = true;             // one log line per failed device
   const std::atomic<bool>* stop = nullptr;  // set to stop taking new devices
 };
+
+// Delivers what waits in the outbox (NetBox writes, Slack messages) for at most `budget`.
+notify::DrainReport deliver_outbox(const Config& config, std::chrono::milliseconds budget);
 
 // Runs one cycle, counting into `summary`. Throws CycleError for setup/storage failures.
 void run_backup_cycle(const Config& config, const CycleOptions& options, CycleSummary& summary);

@@ -10,6 +10,7 @@
 #include "daemon/config.hpp"
 #include "daemon/host_key_command.hpp"
 #include "daemon/logging.hpp"
+#include "notify/netbox_setup.hpp"
 #include "storage/database.hpp"
 
 #include <unistd.h>
@@ -37,12 +38,38 @@ int run_once(const Options& options) {
   cycle.log_each_failure = !terminal;
   CycleSummary summary;
   run_backup_cycle(config, cycle, summary);
+  summary.set_delivery(deliver_outbox(config, config.notify.drain_timeout));
   if (options.json) {
     std::cout << summary.to_json().dump(2) << "\n";
   } else {
     std::cout << summary.to_text();
   }
   return 0;
+}
+
+int run_netbox_setup(const Config& config) {
+  notify::NetboxSetupOptions setup;
+  setup.url = config.netbox.url;
+  setup.token = config.netbox.token;
+  setup.timeout = config.netbox.timeout;
+  setup.verify_tls = config.netbox.verify_tls;
+  setup.ca_file = config.netbox.ca_file;
+  setup.history_url = config.netbox.history_url;
+  try {
+    const auto report = notify::netbox_setup(setup);
+    for (const auto& name : report.created)
+      std::cout << "created " << name << "\n";
+    for (const auto& name : report.existing)
+      std::cout << "exists  " << name << "\n";
+    if (config.netbox.history_url.empty()) {
+      std::cout << "no Config history link: set netbox.history_url to create one\n";
+    }
+    std::cout << "NetBox " << report.netbox_version << " is ready for nbsync\n";
+    return 0;
+  } catch (const notify::SetupError& e) {
+    std::cerr << "nbsync: error: netbox-setup: " << e.what() << "\n";
+    return 1;
+  }
 }
 
 int not_implemented(const std::string& name, int issue) {
@@ -116,7 +143,9 @@ int run_cli(int argc, char** argv) {
       return accept_host_key(config, options.device);
     }
     if (netbox_setup->parsed()) {
-      return not_implemented("netbox-setup", 7);
+      const Config config = load_config(options.config);
+      setup_logging(config.log);
+      return run_netbox_setup(config);
     }
     if (status->parsed()) {
       return not_implemented("status", 9);

@@ -71,6 +71,7 @@ NetboxConfig read_netbox(ConfigReader& reader) {
   if (auto filters = reader.table("filters")) {
     netbox.filters = read_filters(*filters);
   }
+  assign(netbox.history_url, reader.string("history_url"));
   reader.finish();
   return netbox;
 }
@@ -150,6 +151,35 @@ StorageConfig read_storage(ConfigReader& reader) {
   return storage;
 }
 
+NotifyConfig read_notify(ConfigReader& reader) {
+  NotifyConfig notify;
+  assign(notify.netbox, reader.boolean("netbox"));
+  if (auto refresh = reader.duration("last_backup_refresh")) {
+    notify.last_backup_refresh = std::chrono::duration_cast<std::chrono::seconds>(*refresh);
+  }
+  assign(notify.drain_timeout, reader.duration("drain_timeout"));
+  if (auto rows = reader.integer("outbox_max_rows", 100, 100000000)) {
+    notify.outbox_max_rows = *rows;
+  }
+  for (auto& entry : reader.array_of_tables("slack")) {
+    SlackWebhook hook;
+    hook.name = required(entry, "name", entry.string("name"), "a name for the webhook, e.g. \"ops\"");
+    if (hook.name.empty() ||
+        hook.name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") != std::string::npos) {
+      entry.fail("name", "expected lower-case letters, digits, - and _");
+    }
+    hook.url = required(entry, "url", entry.secret("url"),
+                        "url_file = \"/path\" or url = \"env:VARIABLE\" with the webhook URL");
+    if (!hook.url.reveal().starts_with("http://") && !hook.url.reveal().starts_with("https://")) {
+      entry.fail("url", "the webhook (from " + hook.url.origin() + ") is not an http(s) URL");
+    }
+    entry.finish();
+    notify.slack.push_back(std::move(hook));
+  }
+  reader.finish();
+  return notify;
+}
+
 LogConfig read_log(ConfigReader& reader) {
   LogConfig log;
   if (auto level = reader.string("level")) {
@@ -213,6 +243,9 @@ Config load_config(const std::filesystem::path& path) {
   }
   if (auto storage = reader.table("storage")) {
     config.storage = read_storage(*storage);
+  }
+  if (auto notify = reader.table("notify")) {
+    config.notify = read_notify(*notify);
   }
   if (auto log = reader.table("log")) {
     config.log = read_log(*log);

@@ -35,6 +35,20 @@ struct NetboxConfig {
   std::string ca_file;
   int page_size = 1000;
   DeviceFilters filters;
+  std::string history_url;  // URL template of the "Config history" link netbox-setup creates
+};
+
+struct SlackWebhook {
+  std::string name;
+  Secret url;  // an incoming-webhook URL carries its token: a secret
+};
+
+struct NotifyConfig {
+  bool netbox = true;  // write status custom fields and journal entries to NetBox
+  std::chrono::seconds last_backup_refresh{std::chrono::hours(24)};
+  std::chrono::milliseconds drain_timeout{30000};  // how long `run --once` delivers the outbox
+  std::int64_t outbox_max_rows = 100000;
+  std::vector<SlackWebhook> slack;
 };
 
 struct Credential {
@@ -85,6 +99,7 @@ struct Config {
   std::vector<CredentialOverride> credential_overrides;
   std::map<std::string, std::string> platforms;  // NetBox platform slug -> profile name
   StorageConfig storage;
+  NotifyConfig notify;
   LogConfig log;
 };
 

@@ -93,6 +93,11 @@ nlohmann::json CycleSummary::to_json() const {
           {"failed", failed()},
           {"skipped", count(OutcomeKind::skipped)},
           {"retired", m_retired},
+          {"notify",
+           {{"delivered", m_delivery.delivered},
+            {"dropped", m_delivery.dropped},
+            {"requests", m_delivery.requests},
+            {"waiting", m_delivery.left}}},
           {"first_failures", failures}};
 }
 
@@ -116,6 +121,11 @@ std::string CycleSummary::to_text() const {
     out += "failures by kind: " + kinds + "\n";
   for (const auto& failure : j["first_failures"]) {
     out += "  " + failure["message"].get<std::string>() + "\n";
+  }
+  if (m_delivery.requests > 0 || m_delivery.left > 0) {
+    out += "notifications: " + std::to_string(m_delivery.delivered) + " delivered in " +
+           std::to_string(m_delivery.requests) + " request(s), " + std::to_string(m_delivery.left) +
+           " waiting for the next run\n";
   }
   if (!j["inventory"]["complete"].get<bool>()) {
     out += "inventory incomplete: " + j["inventory"]["error"].get<std::string>() +

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "backup/outcome.hpp"
+#include "notify/outbox_sender.hpp"
 
 namespace nbsync::daemon {
 
@@ -27,6 +28,11 @@ public:
   void set_retired(std::size_t retired);
   // How many ok devices stored a new version (known once the writer has stored them all).
   void set_changed(std::size_t changed) { m_changed = changed; }
+  // What the outbox delivered after the cycle.
+  void set_delivery(const notify::DrainReport& report) {
+    std::lock_guard lock(m_mutex);
+    m_delivery = report;
+  }
   void finish();
 
   std::size_t done() const { return m_done.load(); }
@@ -53,6 +59,7 @@ private:
   std::size_t m_inventory_expected = 0;
   std::string m_inventory_error;
   std::size_t m_retired = 0;
+  notify::DrainReport m_delivery;
   mutable std::mutex m_mutex;                                           // guards the examples and the inventory result
   std::vector<std::pair<std::string, std::string>> m_failure_examples;  // device, message (first few)
 };

@@ -12,7 +12,7 @@ namespace {
 // Migration N takes the schema from version N-1 to N. Append only; never edit a step
 // that has shipped.
 // Timestamps from migration 2 on are INTEGER unix seconds (UTC), columns named *_at/*_seen.
-constexpr std::array<std::string_view, 2> k_migrations = {
+constexpr std::array<std::string_view, 3> k_migrations = {
     // 1: bookkeeping about the database itself.
     R"sql(
       CREATE TABLE nbsync_meta (
@@ -108,6 +108,39 @@ constexpr std::array<std::string_view, 2> k_migrations = {
       ) STRICT;
       CREATE UNIQUE INDEX host_keys_one_trusted ON host_keys (device_id) WHERE state = 'trusted';
       CREATE UNIQUE INDEX host_keys_one_pending ON host_keys (device_id) WHERE state = 'pending_change';
+    )sql",
+    // 3: notifications: each device's latest state (what NetBox should show), and the
+    // outbox: every NetBox write and Slack message, stored with the change it describes
+    // and deleted once delivered.
+    R"sql(
+      CREATE TABLE device_states (
+        device_id       INTEGER PRIMARY KEY REFERENCES devices (id),
+        status          TEXT    NOT NULL,
+        message         TEXT    NOT NULL DEFAULT '',
+        config_sha256   TEXT    NOT NULL DEFAULT '',
+        failing_since   INTEGER,
+        last_success_at INTEGER,
+        last_change_at  INTEGER,
+        notified        TEXT    NOT NULL DEFAULT '',
+        notified_at     INTEGER,
+        updated_at      INTEGER NOT NULL
+      ) STRICT;
+
+      CREATE TABLE outbox (
+        id              INTEGER PRIMARY KEY,
+        created_at      INTEGER NOT NULL,
+        channel         TEXT    NOT NULL,
+        kind            TEXT    NOT NULL,
+        device_id       INTEGER,
+        payload         TEXT    NOT NULL,
+        dedupe_key      TEXT    NOT NULL DEFAULT '',
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL DEFAULT 0,   -- our backoff
+        not_before      INTEGER NOT NULL DEFAULT 0,   -- the peer's Retry-After
+        ambiguous       INTEGER NOT NULL DEFAULT 0,   -- a send may have arrived: check before resending
+        last_error      TEXT    NOT NULL DEFAULT ''
+      ) STRICT;
+      CREATE INDEX outbox_by_channel ON outbox (channel, id);
     )sql",
 };
 

@@ -1,6 +1,7 @@
 #include "storage/snapshot_store.hpp"
 
 #include "storage/detail/host_key_writes.hpp"
+#include "storage/detail/unified_diff.hpp"
 
 #include <sqlite3.h>
 
@@ -74,6 +75,56 @@ constexpr const char* k_run_totals_sql = "SELECT attempts, changed, retired FROM
 
 constexpr const char* k_run_outcomes_sql = "SELECT outcome, count(*) FROM attempts WHERE run_id = ?1 GROUP BY outcome";
 
+constexpr const char* k_select_state_sql = R"sql(
+  SELECT d.name, s.status, s.message, s.config_sha256, s.failing_since, s.last_success_at, s.last_change_at,
+         s.notified, s.notified_at, s.device_id IS NOT NULL
+    FROM devices d LEFT JOIN device_states s ON s.device_id = d.id
+   WHERE d.id = ?1
+)sql";
+
+constexpr const char* k_upsert_state_sql = R"sql(
+  INSERT INTO device_states (device_id, status, message, config_sha256, failing_since, last_success_at,
+                             last_change_at, notified, notified_at, updated_at)
+  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+  ON CONFLICT (device_id) DO UPDATE SET
+    status = excluded.status, message = excluded.message, config_sha256 = excluded.config_sha256,
+    failing_since = excluded.failing_since, last_success_at = excluded.last_success_at,
+    last_change_at = excluded.last_change_at, notified = excluded.notified, notified_at = excluded.notified_at,
+    updated_at = excluded.updated_at
+)sql";
+
+constexpr const char* k_insert_outbox_sql = R"sql(
+  INSERT INTO outbox (created_at, channel, kind, device_id, payload, dedupe_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+)sql";
+
+constexpr std::size_t k_diff_excerpt_lines = 40;
+
+bool is_failure(const std::string& status) {
+  return status != "ok" && status != "skipped";
+}
+
+void bind_optional(SQLite::Statement& statement, int index, const std::optional<std::int64_t>& value) {
+  if (value) {
+    statement.bind(index, *value);
+  } else {
+    statement.bind(index);
+  }
+}
+
+std::optional<std::int64_t> optional_column(const SQLite::Column& column) {
+  if (column.isNull())
+    return std::nullopt;
+  return column.getInt64();
+}
+
+void add_example(RunDigest::Group& group, std::int64_t id, const std::string& name, std::string detail) {
+  ++group.count;
+  if (group.examples.size() < RunDigest::k_examples) {
+    group.examples.emplace_back(id, name);
+    group.details.push_back(std::move(detail));
+  }
+}
+
 std::int64_t unix_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
@@ -96,6 +147,9 @@ SnapshotStore::SnapshotStore(Database& database, std::size_t commit_every)
       m_finish_run(database.sqlite(), k_finish_run_sql),
       m_run_totals(database.sqlite(), k_run_totals_sql),
       m_run_outcomes(database.sqlite(), k_run_outcomes_sql),
+      m_select_state(database.sqlite(), k_select_state_sql),
+      m_upsert_state(database.sqlite(), k_upsert_state_sql),
+      m_insert_outbox(database.sqlite(), k_insert_outbox_sql),
       m_host_keys(std::make_unique<detail::HostKeyWrites>(database.sqlite())) {}
 
 SnapshotStore::~SnapshotStore() {
@@ -144,6 +198,7 @@ void SnapshotStore::fail(std::string_view doing, const std::exception& error) {
 
 std::int64_t SnapshotStore::begin_run() {
   commit();
+  m_digest = RunDigest{};
   try {
     detail::StatementUse insert(m_insert_run);
     insert->bind(1, unix_now());
@@ -213,6 +268,7 @@ RecordedAttempt SnapshotStore::record_attempt(std::int64_t run_id, const Attempt
     }
     insert->bind(10, now);
     insert->exec();
+    update_state(run_id, attempt, result, now);
     ++m_uncommitted_attempts;
     if (m_commit_every > 0 && m_uncommitted_attempts >= m_commit_every) {
       commit();
@@ -228,7 +284,9 @@ RecordedAttempt SnapshotStore::store_config(std::int64_t run_id, std::int64_t de
   const std::string hash = detail::sha256_hex(config);
   const std::optional<SnapshotInfo> previous = latest_snapshot(device_id);
   if (previous && previous->sha256 == hash) {
-    return RecordedAttempt{};
+    RecordedAttempt unchanged;
+    unchanged.sha256 = hash;
+    return unchanged;
   }
 
   bool blob_known = false;
@@ -248,8 +306,13 @@ RecordedAttempt SnapshotStore::store_config(std::int64_t run_id, std::int64_t de
 
   const auto line_count = static_cast<std::int64_t>(detail::split_lines(config).size());
   detail::LineChanges changes{line_count, 0};
+  std::string excerpt;
   if (previous) {
-    changes = detail::count_line_changes(config_by_hash(previous->sha256), config);
+    const std::string before = config_by_hash(previous->sha256);
+    changes = detail::count_line_changes(before, config);
+    if (m_hooks.on_device) {
+      excerpt = detail::unified_diff_excerpt(before, config, k_diff_excerpt_lines);
+    }
   }
 
   detail::StatementUse insert(m_insert_snapshot);
@@ -262,7 +325,103 @@ RecordedAttempt SnapshotStore::store_config(std::int64_t run_id, std::int64_t de
   insert->bind(7, changes.added);
   insert->bind(8, changes.removed);
   insert->exec();
-  return RecordedAttempt{true, m_database.sqlite().getLastInsertRowid(), changes.added, changes.removed};
+  return RecordedAttempt{
+      true, m_database.sqlite().getLastInsertRowid(), changes.added, changes.removed, hash, std::move(excerpt)};
+}
+
+void SnapshotStore::insert_outbox(const OutboxRow& row, std::int64_t now) {
+  detail::StatementUse insert(m_insert_outbox);
+  insert->bind(1, now);
+  insert->bind(2, row.channel);
+  insert->bind(3, row.kind);
+  bind_optional(*insert, 4, row.device_id);
+  insert->bind(5, row.payload);
+  insert->bind(6, row.dedupe_key);
+  insert->exec();
+}
+
+void SnapshotStore::update_state(std::int64_t run_id, const AttemptRecord& attempt, const RecordedAttempt& recorded,
+                                 std::int64_t now) {
+  StateChange change;
+  change.device_id = attempt.device_id;
+  change.run_id = run_id;
+  change.at = now;
+  {
+    detail::StatementUse select(m_select_state);
+    select->bind(1, attempt.device_id);
+    if (select->executeStep()) {
+      change.device_name = select->getColumn(0).getString();
+      if (select->getColumn(9).getInt() != 0) {
+        DeviceState before;
+        before.status = select->getColumn(1).getString();
+        before.message = select->getColumn(2).getString();
+        before.config_sha256 = select->getColumn(3).getString();
+        before.failing_since = optional_column(select->getColumn(4));
+        before.last_success_at = optional_column(select->getColumn(5));
+        before.last_change_at = optional_column(select->getColumn(6));
+        before.notified = select->getColumn(7).getString();
+        before.notified_at = optional_column(select->getColumn(8));
+        change.before = std::move(before);
+      }
+    }
+  }
+  const DeviceState previous = change.before.value_or(DeviceState{});
+  DeviceState& after = change.after;
+  after.status = std::string(to_string(attempt.outcome));
+  after.message = attempt.outcome == AttemptOutcome::ok ? "" : attempt.message;
+  after.config_sha256 = recorded.sha256.empty() ? previous.config_sha256 : recorded.sha256;
+  after.last_success_at =
+      attempt.outcome == AttemptOutcome::ok ? std::optional<std::int64_t>(now) : previous.last_success_at;
+  after.last_change_at = recorded.changed ? std::optional<std::int64_t>(now) : previous.last_change_at;
+  if (is_failure(after.status)) {
+    after.failing_since = is_failure(previous.status) && previous.failing_since ? previous.failing_since
+                                                                                : std::optional<std::int64_t>(now);
+  }
+  after.notified = previous.notified;
+  after.notified_at = previous.notified_at;
+  change.config_changed = recorded.changed;
+  change.lines_added = recorded.lines_added;
+  change.lines_removed = recorded.lines_removed;
+  change.diff_excerpt = recorded.diff_excerpt;
+
+  if (recorded.changed && !previous.config_sha256.empty()) {  // a first backup is not a change
+    add_example(m_digest.changed, change.device_id, change.device_name,
+                std::string("+")
+                    .append(std::to_string(recorded.lines_added))
+                    .append("/-")
+                    .append(std::to_string(recorded.lines_removed)));
+  }
+  const bool was_failing = change.before && is_failure(previous.status);
+  if (is_failure(after.status) && !was_failing) {
+    add_example(m_digest.started_failing, change.device_id, change.device_name, after.status + ": " + after.message);
+  } else if (is_failure(after.status)) {
+    ++m_digest.still_failing;
+  } else if (after.status == "ok" && was_failing) {
+    add_example(m_digest.recovered, change.device_id, change.device_name, "after " + previous.status);
+  }
+
+  if (m_hooks.on_device) {
+    DeviceNotification notification = m_hooks.on_device(change);
+    for (const auto& row : notification.rows)
+      insert_outbox(row, now);
+    if (notification.notified) {
+      after.notified = std::move(*notification.notified);
+      after.notified_at = now;
+    }
+  }
+
+  detail::StatementUse upsert(m_upsert_state);
+  upsert->bind(1, change.device_id);
+  upsert->bind(2, after.status);
+  upsert->bind(3, after.message);
+  upsert->bind(4, after.config_sha256);
+  bind_optional(*upsert, 5, after.failing_since);
+  bind_optional(*upsert, 6, after.last_success_at);
+  bind_optional(*upsert, 7, after.last_change_at);
+  upsert->bind(8, after.notified);
+  bind_optional(*upsert, 9, after.notified_at);
+  upsert->bind(10, now);
+  upsert->exec();
 }
 
 std::int64_t SnapshotStore::retire_missing(std::int64_t run_id) {
@@ -317,6 +476,13 @@ RunSummary SnapshotStore::finish_run(std::int64_t run_id, bool inventory_complet
           summary.by_outcome[*outcome] = outcomes->getColumn(1).getInt64();
         }
       }
+    }
+    if (m_hooks.on_run) {
+      m_digest.run_id = run_id;
+      m_digest.totals = summary;
+      const std::int64_t now = unix_now();
+      for (const auto& row : m_hooks.on_run(m_digest))
+        insert_outbox(row, now);
     }
     commit();
     return summary;

@@ -18,6 +18,7 @@
 #include "storage/database.hpp"
 #include "storage/device_record.hpp"
 #include "storage/host_key_store.hpp"
+#include "storage/notification_hooks.hpp"
 #include "storage/run_summary.hpp"
 
 namespace nbsync::storage {
@@ -41,6 +42,8 @@ struct RecordedAttempt {
   std::optional<std::int64_t> snapshot_id;
   std::int64_t lines_added = 0;
   std::int64_t lines_removed = 0;
+  std::string sha256;        // of the config (ok attempts), changed or not
+  std::string diff_excerpt;  // versus the previous version, when changed and hooks want it
 };
 
 class SnapshotStore {
@@ -64,6 +67,10 @@ public:
   void upsert_devices(std::int64_t run_id, std::span<const DeviceRecord> devices);
   // Records the attempt; for an ok attempt stores a snapshot when the config changed.
   RecordedAttempt record_attempt(std::int64_t run_id, const AttemptRecord& attempt);
+  // From now on every recorded attempt updates the device's state and asks `hooks` which
+  // messages to put in the outbox, in the same transaction; finish_run asks for the run's.
+  void set_notification_hooks(NotificationHooks hooks) { m_hooks = std::move(hooks); }
+
   // Records a host key a worker was shown (see HostKeyStore::verify), in the batch.
   void record_host_key(std::int64_t device_id, const HostKey& presented, bool strict);
   // Marks devices not upserted in `run_id` as retired; returns how many. Call only when the
@@ -103,7 +110,16 @@ private:
   SQLite::Statement m_finish_run;
   SQLite::Statement m_run_totals;
   SQLite::Statement m_run_outcomes;
+  SQLite::Statement m_select_state;
+  SQLite::Statement m_upsert_state;
+  SQLite::Statement m_insert_outbox;
   std::unique_ptr<detail::HostKeyWrites> m_host_keys;
+  NotificationHooks m_hooks;
+  RunDigest m_digest;
+
+  void update_state(std::int64_t run_id, const AttemptRecord& attempt, const RecordedAttempt& recorded,
+                    std::int64_t now);
+  void insert_outbox(const OutboxRow& row, std::int64_t now);
 };
 
 }  // namespace nbsync::storage

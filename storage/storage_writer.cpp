@@ -76,6 +76,7 @@ std::size_t bytes_of(const DeviceRecord& device) {
 StorageWriter::StorageWriter(Database& database, StorageWriterOptions options)
     : m_database(database), m_options(options), m_store(database, 0) {
   m_options.commit_every_items = std::max<std::size_t>(m_options.commit_every_items, 1);
+  m_store.set_notification_hooks(m_options.hooks);
   m_thread = std::thread(&StorageWriter::run, this);
 }
 

@@ -17,6 +17,7 @@
 #include "storage/attempt_record.hpp"
 #include "storage/database.hpp"
 #include "storage/device_record.hpp"
+#include "storage/notification_hooks.hpp"
 #include "storage/run_summary.hpp"
 #include "storage/snapshot_store.hpp"
 
@@ -26,6 +27,7 @@ struct StorageWriterOptions {
   std::size_t queue_budget_bytes = std::size_t{64} << 20;  // an item larger than this waits for an empty queue
   std::size_t commit_every_items = 500;
   std::chrono::milliseconds commit_interval{1000};
+  NotificationHooks hooks;  // outbox messages composed in the same transactions (optional)
 };
 
 class StorageWriter {

@@ -12,94 +12,15 @@
 
 #include "storage/database.hpp"
 #include "storage/snapshot_store.hpp"
-#include "tests/support/lab.hpp"
+#include "tests/e2e/cycle_fixture.hpp"
 
 namespace nbsync::test {
 namespace {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
-using json = nlohmann::json;
 
-const std::string k_nbsync = std::string(NBSYNC_BINARY_DIR) + "/nbsync";
-const std::set<std::string> k_simulated = {"cisco-ios", "cisco-nxos", "arista-eos", "juniper-junos"};
-const std::string k_device_password = "lab-password";
-const std::string k_enable_secret = "lab-enable-secret";
-
-class BackupCycle : public ::testing::Test {
-protected:
-  void start_lab(int devices, int seed, const std::vector<std::string>& extra = {}) {
-    lab = std::make_unique<Lab>(devices, seed, extra);
-    for (const auto& d : lab->walk("/api/dcim/devices/?limit=1000&exclude=config_context")) {
-      const bool in_scope = d["status"]["value"] == "active" && !d["platform"].is_null() &&
-                            k_simulated.count(d["platform"]["slug"]) && !d["primary_ip4"].is_null();
-      if (in_scope)
-        reachable.push_back(d["id"].get<std::int64_t>());
-      names[d["id"].get<std::int64_t>()] = d["name"].is_string() ? d["name"].get<std::string>() : "";
-      platforms[d["id"].get<std::int64_t>()] = d["platform"].is_null() ? "" : d["platform"]["slug"].get<std::string>();
-    }
-  }
-
-  void write_config(const std::string& extra_ssh = "", const std::string& extra_netbox = "") {
-    dir.write("netbox.token", k_lab_token + "\n");
-    dir.write("device.password", k_device_password + "\n");
-    dir.write("enable.secret", k_enable_secret + "\n");
-    dir.write("nbsync.toml",
-              "[netbox]\nurl = \"" + lab->url() + "\"\ntoken_file = \"netbox.token\"\n" + extra_netbox +
-                  "\n[ssh]\nport = " + std::to_string(lab->ssh_port()) +
-                  "\nworkers = 16\nconnect_timeout = \"2s\"\nlogin_timeout = \"4s\"\ncommand_idle_timeout = \"3s\"\n"
-                  "command_timeout = \"60s\"\nmax_config_bytes = \"2MiB\"\nretries = 0\n" +
-                  extra_ssh +
-                  "\n[credentials]\nusername = \"netops\"\npassword_file = \"device.password\"\n"
-                  "enable_secret_file = \"enable.secret\"\n\n[storage]\ndatabase = \"nbsync.db\"\n");
-  }
-
-  ProcessResult run_nbsync() {
-    auto result = run_process({k_nbsync, "run", "--once", "--json", "-c", (dir / "nbsync.toml").string()},
-                              std::chrono::seconds(240));
-    summary = json::parse(result.out, nullptr, false);
-    return result;
-  }
-
-  SQLite::Database db() const { return SQLite::Database((dir / "nbsync.db").string(), SQLite::OPEN_READONLY); }
-
-  int count(const std::string& sql) const { return db().execAndGet(sql).getInt(); }
-
-  std::map<std::int64_t, std::string> outcomes_of_last_run() const {
-    std::map<std::int64_t, std::string> out;
-    auto database = db();
-    SQLite::Statement query(database,
-                            "SELECT device_id, outcome FROM attempts WHERE run_id = (SELECT max(id) FROM runs)");
-    while (query.executeStep())
-      out[query.getColumn(0).getInt64()] = query.getColumn(1).getString();
-    return out;
-  }
-
-  void set_fault(std::int64_t id, const std::string& fault) {
-    const auto reply = lab->request({"POST",
-                                     "/lab/devices/" + std::to_string(id) + "/faults",
-                                     {{"Content-Type", "application/json"}},
-                                     json({{"faults", {fault}}}).dump()});
-    ASSERT_EQ(reply.status, 200) << reply.raw;
-  }
-
-  // In-scope devices of one platform, in id order.
-  std::vector<std::int64_t> reachable_on(const std::string& platform) const {
-    std::vector<std::int64_t> out;
-    for (auto id : reachable) {
-      if (platforms.at(id) == platform)
-        out.push_back(id);
-    }
-    return out;
-  }
-
-  TempDir dir;
-  std::unique_ptr<Lab> lab;
-  std::vector<std::int64_t> reachable;
-  std::map<std::int64_t, std::string> names;
-  std::map<std::int64_t, std::string> platforms;
-  json summary;
-};
+using BackupCycle = CycleFixture;
 
 TEST_F(BackupCycle, FirstRunStoresEveryReachableDeviceAndASecondRunNothingNew) {
   start_lab(80, 11);

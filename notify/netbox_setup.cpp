@@ -1,0 +1,127 @@
+#include "notify/netbox_setup.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "http/http_client.hpp"
+#include "notify/netbox_status.hpp"
+
+namespace nbsync::notify {
+namespace {
+
+using json = nlohmann::json;
+
+struct FieldSpec {
+  const char* name;
+  const char* label;
+  const char* type;
+  const char* description;
+};
+
+constexpr FieldSpec k_fields[] = {
+    {k_field_status, "Backup status", "text", "Outcome of nbsync's latest backup: ok, connect, auth, timeout, ..."},
+    {k_field_last_backup, "Last successful backup", "datetime", "When nbsync last read the whole configuration"},
+    {k_field_last_change, "Last config change", "datetime", "When nbsync last stored a changed configuration"},
+    {k_field_config_hash, "Config hash", "text", "SHA-256 of the latest normalized configuration"},
+    {k_field_last_error, "Last backup error", "longtext", "Why the latest backup failed"},
+    {k_field_compliance, "Compliance", "text", "Result of nbsync's compliance rules"},
+};
+constexpr const char* k_link_name = "nbsync config history";
+
+class Netbox {
+public:
+  explicit Netbox(const NetboxSetupOptions& options) : m_options(options), m_http(client_options(options)) {}
+
+  json call(const std::string& method, const std::string& path, const json& body = nullptr) {
+    const auto response = m_http.send({method,
+                                       m_options.url + path,
+                                       {{"Authorization", "Token " + m_options.token.reveal()},
+                                        {"Content-Type", "application/json"},
+                                        {"Accept", "application/json"}},
+                                       body.is_null() ? "" : body.dump()});
+    if (response.status == 0) {
+      throw SetupError("cannot reach NetBox: " + response.error + " (check netbox.url)");
+    }
+    const json parsed = json::parse(response.body, nullptr, false);
+    if (response.status == 403) {
+      throw SetupError(method + " " + path + ": NetBox refused (" + detail(parsed, response.body) +
+                       "); the token needs permission to view and add custom fields and custom links "
+                       "(extras.add_customfield, extras.add_customlink), or run netbox-setup once with an admin token");
+    }
+    if (!response.ok() || parsed.is_discarded()) {
+      throw SetupError(method + " " + path + ": NetBox answered " + std::to_string(response.status) + ": " +
+                       detail(parsed, response.body));
+    }
+    return parsed;
+  }
+
+private:
+  static http::HttpClientOptions client_options(const NetboxSetupOptions& options) {
+    http::HttpClientOptions out;
+    out.total_timeout = options.timeout;
+    out.verify_tls = options.verify_tls;
+    out.ca_file = options.ca_file;
+    out.user_agent = "nbsync";
+    return out;
+  }
+  static std::string detail(const json& parsed, const std::string& raw) {
+    if (parsed.is_object() && parsed.contains("detail"))
+      return parsed["detail"].get<std::string>();
+    if (!parsed.is_discarded())
+      return parsed.dump().substr(0, 300);
+    return raw.substr(0, 200);
+  }
+
+  const NetboxSetupOptions& m_options;
+  http::HttpClient m_http;
+};
+
+}  // namespace
+
+SetupReport netbox_setup(const NetboxSetupOptions& options) {
+  Netbox netbox(options);
+  SetupReport report;
+  const json status = netbox.call("GET", "/api/status/");
+  report.netbox_version = status.value("netbox-version", "");
+  if (report.netbox_version.empty() || report.netbox_version[0] < '4' || report.netbox_version[1] != '.') {
+    throw SetupError("NetBox " +
+                     (report.netbox_version.empty() ? std::string("(unknown version)") : report.netbox_version) +
+                     " is older than 4.0; nbsync's custom fields need NetBox 4.0 or later (object_types)");
+  }
+  for (const auto& field : k_fields) {
+    const json found = netbox.call("GET", std::string("/api/extras/custom-fields/?name=") + field.name);
+    if (found.value("count", 0) > 0) {
+      report.existing.push_back(field.name);
+      continue;
+    }
+    netbox.call("POST", "/api/extras/custom-fields/",
+                {{"object_types", {"dcim.device"}},
+                 {"name", field.name},
+                 {"label", field.label},
+                 {"type", field.type},
+                 {"group_name", "nbsync"},
+                 {"description", field.description},
+                 {"required", false},
+                 {"ui_visible", "if-set"},
+                 {"ui_editable", "no"},
+                 {"filter_logic", "exact"}});
+    report.created.push_back(field.name);
+  }
+  if (!options.history_url.empty()) {
+    const json found = netbox.call("GET", "/api/extras/custom-links/?name=nbsync%20config%20history");
+    if (found.value("count", 0) > 0) {
+      report.existing.push_back(k_link_name);
+    } else {
+      netbox.call("POST", "/api/extras/custom-links/",
+                  {{"name", k_link_name},
+                   {"object_types", {"dcim.device"}},
+                   {"link_text", "Config history"},
+                   {"link_url", options.history_url},
+                   {"button_class", "blue"},
+                   {"new_window", true}});
+      report.created.push_back(k_link_name);
+    }
+  }
+  return report;
+}
+
+}  // namespace nbsync::notify

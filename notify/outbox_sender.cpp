@@ -1,0 +1,237 @@
+#include "notify/outbox_sender.hpp"
+
+#include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <thread>
+
+#include "http/http_client.hpp"
+#include "http/redact.hpp"
+#include "notify/delivery_verdict.hpp"
+#include "storage/outbox.hpp"
+#include "types/backoff.hpp"
+
+namespace nbsync::notify {
+namespace {
+
+using json = nlohmann::json;
+
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::string reason(const http::HttpResponse& response) {
+  if (response.status == 0)
+    return response.error;
+  const json body = json::parse(response.body, nullptr, false);
+  std::string text = body.is_discarded() ? response.body.substr(0, 200) : body.dump().substr(0, 300);
+  std::replace(text.begin(), text.end(), '\n', ' ');
+  return "HTTP " + std::to_string(response.status) + ": " + text;
+}
+
+class Delivery {
+public:
+  Delivery(storage::Outbox& outbox, const OutboxSenderOptions& options, DrainReport& report)
+      : m_outbox(outbox), m_options(options), m_report(report), m_http(http_options(options)) {}
+
+  // Sends the first due rows of `channel`; false when the channel must wait. NetBox rows
+  // are grouped by kind (device fields in one bulk PATCH, journal entries in one POST),
+  // each kind keeping its order.
+  bool send_batch(const std::string& channel, bool honour_backoff) {
+    if (channel != "netbox") {
+      const auto rows = m_outbox.due(channel, unix_now(), 1, honour_backoff);
+      return !rows.empty() && send_slack(channel.substr(6), rows.front());
+    }
+    const auto rows = m_outbox.due(channel, unix_now(), 2 * m_options.bulk_size, honour_backoff);
+    if (rows.empty())
+      return false;
+    std::vector<storage::OutboxEntry> fields, journal;
+    for (const auto& row : rows) {
+      auto& list = row.kind == "journal" ? journal : fields;
+      if (list.size() < m_options.bulk_size)
+        list.push_back(row);
+    }
+    bool done = true;
+    if (!fields.empty())
+      done = send_device_fields(fields) && done;
+    if (!journal.empty())
+      done = send_journal(journal) && done;
+    return done;
+  }
+
+private:
+  static http::HttpClientOptions http_options(const OutboxSenderOptions& options) {
+    http::HttpClientOptions out;
+    out.total_timeout = options.timeout;
+    out.connect_timeout = std::min(options.timeout, std::chrono::milliseconds(5000));
+    out.verify_tls = options.verify_tls;
+    out.ca_file = options.ca_file;
+    out.user_agent = "nbsync";
+    return out;
+  }
+
+  http::HttpResponse netbox(const std::string& method, const std::string& path, const std::string& body) {
+    ++m_report.requests;
+    return m_http.send({method,
+                        m_options.netbox_url + path,
+                        {{"Authorization", "Token " + m_options.netbox_token.reveal()},
+                         {"Content-Type", "application/json"},
+                         {"Accept", "application/json"}},
+                        body});
+  }
+
+  // Applies the verdict to `rows`; true when they are done (delivered or dropped).
+  bool settle(const std::vector<storage::OutboxEntry>& rows, const http::HttpResponse& response,
+              const std::string& what) {
+    std::vector<std::int64_t> ids;
+    for (const auto& r : rows)
+      ids.push_back(r.id);
+    switch (verdict_for_status(response.status)) {
+      case DeliveryVerdict::delivered:
+        m_outbox.remove(ids);
+        m_report.delivered += static_cast<std::int64_t>(ids.size());
+        return true;
+      case DeliveryVerdict::drop:
+        spdlog::error("notify: {} refused for good, dropping {} message(s): {}", what, ids.size(), reason(response));
+        m_outbox.remove(ids);
+        m_report.dropped += static_cast<std::int64_t>(ids.size());
+        return true;
+      case DeliveryVerdict::retry_later: {
+        const int attempts = rows.front().attempts;
+        auto wait = std::chrono::duration_cast<std::chrono::seconds>(
+            full_jitter_backoff(attempts, std::chrono::duration_cast<std::chrono::milliseconds>(m_options.backoff_base),
+                                std::chrono::duration_cast<std::chrono::milliseconds>(m_options.backoff_cap)));
+        std::int64_t not_before = 0;
+        if (auto after = response.retry_after()) {
+          wait = std::max(wait, *after);
+          not_before = unix_now() + after->count();
+        }
+        const bool ambiguous = response.status == 0 || response.status >= 500;  // it may have been applied
+        m_outbox.defer(ids, unix_now() + std::max<std::int64_t>(1, wait.count()), not_before, reason(response),
+                       ambiguous);
+        spdlog::warn("notify: {} not delivered ({}); {} message(s) kept, retry in {} s", what, reason(response),
+                     ids.size(), std::max<std::int64_t>(1, wait.count()));
+        return false;
+      }
+    }
+    return false;
+  }
+
+  bool send_device_fields(const std::vector<storage::OutboxEntry>& rows) {
+    // The latest row of a device wins: NetBox merges custom fields, so earlier ones are moot.
+    std::map<std::int64_t, json> latest;
+    for (const auto& row : rows)
+      latest[row.device_id.value_or(0)] = json::parse(row.payload);
+    json body = json::array();
+    for (auto& [id, item] : latest)
+      body.push_back(std::move(item));
+    const auto response = netbox("PATCH", "/api/dcim/devices/", body.dump());
+    if (response.status == 400 && rows.size() > 1) {
+      // One bad item fails the whole bulk request: find it by sending them one by one.
+      bool all = true;
+      for (const auto& row : rows)
+        all = send_device_fields({row}) && all;
+      return all;
+    }
+    return settle(rows, response, "NetBox device fields (" + std::to_string(rows.size()) + " devices)");
+  }
+
+  bool send_journal(std::vector<storage::OutboxEntry> rows) {
+    // An entry whose earlier send may have arrived is looked for first.
+    std::vector<storage::OutboxEntry> to_send;
+    for (auto& row : rows) {
+      if (row.ambiguous && already_in_netbox(row)) {
+        m_outbox.remove({row.id});
+        ++m_report.delivered;
+      } else {
+        to_send.push_back(std::move(row));
+      }
+    }
+    if (to_send.empty())
+      return true;
+    json body = json::array();
+    for (const auto& row : to_send)
+      body.push_back(json::parse(row.payload));
+    const auto response = netbox("POST", "/api/extras/journal-entries/", body.dump());
+    if (response.status == 400 && to_send.size() > 1) {
+      bool all = true;
+      for (const auto& row : to_send)
+        all = send_journal({row}) && all;
+      return all;
+    }
+    return settle(to_send, response, "NetBox journal entries (" + std::to_string(to_send.size()) + ")");
+  }
+
+  bool already_in_netbox(const storage::OutboxEntry& row) {
+    const auto response = netbox("GET",
+                                 "/api/extras/journal-entries/?assigned_object_type=dcim.device&assigned_object_id=" +
+                                     std::to_string(row.device_id.value_or(0)) + "&limit=1000",
+                                 "");
+    if (!response.ok())
+      return false;
+    const json page = json::parse(response.body, nullptr, false);
+    if (!page.is_object() || !page.contains("results"))
+      return false;
+    for (const auto& entry : page["results"]) {
+      if (entry.value("comments", "").find(row.dedupe_key) != std::string::npos)
+        return true;
+    }
+    return false;
+  }
+
+  bool send_slack(const std::string& name, const storage::OutboxEntry& row) {
+    const auto hook = m_options.slack_webhooks.find(name);
+    if (hook == m_options.slack_webhooks.end()) {
+      spdlog::error("notify: Slack webhook '{}' is no longer configured; dropping its message", name);
+      m_outbox.remove({row.id});
+      ++m_report.dropped;
+      return true;
+    }
+    ++m_report.requests;
+    const auto response =
+        m_http.send({"POST", hook->second.reveal(), {{"Content-Type", "application/json"}}, row.payload});
+    return settle({row}, response, "Slack webhook '" + name + "'");
+  }
+
+  storage::Outbox& m_outbox;
+  const OutboxSenderOptions& m_options;
+  DrainReport& m_report;
+  http::HttpClient m_http;
+};
+
+}  // namespace
+
+OutboxSender::OutboxSender(std::filesystem::path database_file, OutboxSenderOptions options)
+    : m_database_file(std::move(database_file)), m_options(std::move(options)) {}
+
+DrainReport OutboxSender::drain(std::chrono::steady_clock::time_point deadline) {
+  DrainReport report;
+  storage::Outbox outbox(m_database_file);
+  if (const auto merged = outbox.enforce_cap(m_options.max_rows, unix_now()); merged > 0) {
+    spdlog::warn("notify: the outbox passed {} rows; merged {} old Slack messages", m_options.max_rows, merged);
+  }
+  Delivery delivery(outbox, m_options, report);
+  // A fresh start tries every channel once at once (only a peer's Retry-After is waited
+  // for): the peer may have recovered while nbsync was not running. Then backoff rules.
+  bool honour_backoff = false;
+  while (std::chrono::steady_clock::now() < deadline) {
+    const auto channels = outbox.due_channels(unix_now(), honour_backoff);
+    if (channels.empty()) {
+      // Nothing due now: wait for the earliest retry if it falls before the deadline.
+      if (outbox.depth() == 0)
+        break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      continue;
+    }
+    for (const auto& channel : channels) {
+      while (std::chrono::steady_clock::now() < deadline && delivery.send_batch(channel, honour_backoff)) {
+      }
+    }
+    honour_backoff = true;
+  }
+  report.left = outbox.depth();
+  return report;
+}
+
+}  // namespace nbsync::notify

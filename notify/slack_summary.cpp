@@ -1,0 +1,69 @@
+#include "notify/slack_summary.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace nbsync::notify {
+namespace {
+
+// Slack's mrkdwn needs &, < and > escaped in text it should show as is.
+std::string escape(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '&')
+      out += "&amp;";
+    else if (c == '<')
+      out += "&lt;";
+    else if (c == '>')
+      out += "&gt;";
+    else
+      out += c;
+  }
+  return out;
+}
+
+void add_group(std::string& text, const char* title, const storage::RunDigest::Group& group,
+               const std::string& netbox_url) {
+  if (group.count == 0)
+    return;
+  text.append("\n*").append(title).append("*\n");
+  for (std::size_t i = 0; i < group.examples.size(); ++i) {
+    const auto& [id, name] = group.examples[i];
+    text.append("• <").append(netbox_url).append("/dcim/devices/").append(std::to_string(id)).append("/|");
+    text.append(escape(name.empty() ? "device " + std::to_string(id) : name)).append(">");
+    if (i < group.details.size() && !group.details[i].empty())
+      text.append(" ").append(escape(group.details[i].substr(0, 200)));
+    text.append("\n");
+  }
+  if (group.count > static_cast<std::int64_t>(group.examples.size())) {
+    text.append("and ")
+        .append(std::to_string(group.count - static_cast<std::int64_t>(group.examples.size())))
+        .append(" more\n");
+  }
+}
+
+}  // namespace
+
+std::vector<storage::OutboxRow> slack_summary_rows(const storage::RunDigest& digest, const std::string& netbox_url,
+                                                   const std::vector<std::string>& webhooks) {
+  if (webhooks.empty() || digest.changed.count + digest.started_failing.count + digest.recovered.count == 0) {
+    return {};
+  }
+  std::string text = "*nbsync* run " + std::to_string(digest.run_id) + ": ";
+  text.append(std::to_string(digest.changed.count)).append(" config(s) changed, ");
+  text.append(std::to_string(digest.started_failing.count)).append(" device(s) started failing, ");
+  text.append(std::to_string(digest.recovered.count)).append(" recovered");
+  if (digest.still_failing > 0)
+    text.append(" (").append(std::to_string(digest.still_failing)).append(" still failing)");
+  text.append("\n");
+  add_group(text, "Changed", digest.changed, netbox_url);
+  add_group(text, "Started failing", digest.started_failing, netbox_url);
+  add_group(text, "Recovered", digest.recovered, netbox_url);
+  const std::string payload = nlohmann::json{{"text", text}}.dump();
+  std::vector<storage::OutboxRow> rows;
+  for (const auto& name : webhooks) {
+    rows.push_back({"slack:" + name, "message", std::nullopt, payload, "nbsync-r" + std::to_string(digest.run_id)});
+  }
+  return rows;
+}
+
+}  // namespace nbsync::notify

@@ -1,0 +1,12 @@
+#pragma once
+// A unified diff (dtl) of two texts, cut to at most `max_lines` lines, with "..." when
+// cut. For journal entries and messages, not for applying.
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace nbsync::storage::detail {
+
+std::string unified_diff_excerpt(std::string_view before, std::string_view after, std::size_t max_lines);
+
+}  // namespace nbsync::storage::detail
