@@ -33,7 +33,7 @@ struct NetboxConfig {
   std::chrono::milliseconds timeout{30000};
   bool verify_tls = true;
   std::string ca_file;
-  int page_size = 1000;
+  int page_size = 250;  // smaller pages keep the parsed page small; NetBox allows up to 1000
   DeviceFilters filters;
   std::string history_url;  // URL template of the "Config history" link netbox-setup creates
 };

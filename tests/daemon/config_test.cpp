@@ -125,7 +125,7 @@ TEST_F(ConfigTest, DefaultsApplyWhenSectionsAreAbsent) {
   EXPECT_EQ(config.ssh.port, 22);
   EXPECT_EQ(config.ssh.workers, 32);
   EXPECT_EQ(config.ssh.host_key_policy, "tofu");
-  EXPECT_EQ(config.netbox.page_size, 1000);
+  EXPECT_EQ(config.netbox.page_size, 250);
   EXPECT_EQ(config.netbox.filters.status, (std::vector<std::string>{"active"}));
   EXPECT_TRUE(config.storage.mask_secrets);
 }
