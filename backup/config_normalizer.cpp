@@ -3,6 +3,11 @@
 namespace nbsync::backup {
 
 std::string clean_terminal_line(std::string_view line) {
+  // Most lines hold no terminal control character: trim and be done.
+  if (line.find_first_of(std::string_view("\x1b\b\r\0", 4)) == std::string_view::npos) {
+    const auto end = line.find_last_not_of(" \t");
+    return end == std::string_view::npos ? std::string() : std::string(line.substr(0, end + 1));
+  }
   std::string out;
   out.reserve(line.size());
   for (std::size_t i = 0; i < line.size(); ++i) {
@@ -48,38 +53,33 @@ NormalizedConfig ConfigNormalizer::normalize(std::string_view raw) const {
   result.text.reserve(raw.size());
   std::size_t pending_blank = 0;  // blank lines are written only when text follows them
   std::size_t start = 0;
+  const Pattern& volatile_line = m_profile->any_volatile_line;
   while (start <= raw.size()) {
     const std::size_t end = raw.find('\n', start);
     const std::string_view piece =
         raw.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
     start = end == std::string_view::npos ? raw.size() + 1 : end + 1;
-    std::string line = clean_terminal_line(piece);
+    const std::string line = clean_terminal_line(piece);
     if (line.empty()) {
       if (result.lines > 0)
         ++pending_blank;
       continue;
     }
-    bool dropped = false;
-    for (const auto& pattern : m_profile->volatile_lines) {
-      if (pattern.search(line)) {
-        dropped = true;
-        break;
-      }
-    }
-    if (dropped) {
+    if (!volatile_line.empty() && volatile_line.search(line)) {
       ++result.volatile_dropped;
       continue;
-    }
-    if (m_mask_secrets) {
-      for (const auto& mask : m_profile->masks) {
-        result.secrets_masked += mask.pattern.replace_all(line, mask.replacement);
-      }
     }
     result.text.append(pending_blank, '\n');
     result.lines += static_cast<int>(pending_blank);
     pending_blank = 0;
     result.text.append(line).push_back('\n');
     ++result.lines;
+  }
+  // Masks run once over the whole text (patterns are multi-line: ^ and $ are line ends).
+  if (m_mask_secrets) {
+    for (const auto& mask : m_profile->masks) {
+      result.secrets_masked += mask.pattern.replace_all(result.text, mask.replacement);
+    }
   }
   return result;
 }

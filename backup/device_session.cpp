@@ -513,12 +513,17 @@ private:
       config.erase(0, start);
     }
     if (!m_profile.config_end.empty()) {
+      // The end marker closes the config: look for it from the end.
       bool found = false;
-      std::size_t start = 0;
-      while (!found && start < config.size()) {
-        const auto end = config.find('\n', start);
-        found = m_profile.config_end.search(clean_terminal_line(std::string_view(config).substr(start, end - start)));
-        start = end == std::string::npos ? config.size() : end + 1;
+      std::size_t line_end = config.size();
+      while (!found && line_end > 0) {
+        if (config[line_end - 1] == '\n')
+          --line_end;  // the newline that ends this line
+        const auto newline = line_end == 0 ? std::string::npos : config.rfind('\n', line_end - 1);
+        const std::size_t from = newline == std::string::npos ? 0 : newline + 1;
+        found =
+            m_profile.config_end.search(clean_terminal_line(std::string_view(config).substr(from, line_end - from)));
+        line_end = from;
       }
       if (!found) {
         return failure(OutcomeKind::incomplete, m_label + ": the config has no end marker ('" +

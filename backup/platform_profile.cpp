@@ -168,6 +168,13 @@ std::shared_ptr<const PlatformProfile> parse_profile(const std::string& toml_tex
     profile->exit_command = exit;
   }
   profile->volatile_lines = reader.patterns("volatile");
+  if (!profile->volatile_lines.empty()) {
+    std::string any;
+    for (const auto& pattern : profile->volatile_lines) {
+      any.append(any.empty() ? "" : "|").append("(?:").append(pattern.source()).append(")");
+    }
+    profile->any_volatile_line = Pattern::compile(any);
+  }
   for (const auto* list : {&profile->paging_off, &profile->config_commands}) {
     for (const auto& command : *list) {
       if (!is_read_only(command)) {

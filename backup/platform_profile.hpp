@@ -49,6 +49,7 @@ struct PlatformProfile {
   Pattern config_end;    // the config is complete only when a line matches (empty: prompt after it)
   std::string exit_command = "exit";
   std::vector<Pattern> volatile_lines;
+  Pattern any_volatile_line;  // all of volatile_lines as one alternation: one match per line
   std::vector<SecretMask> masks;
   SshAlgorithms ssh;
 };

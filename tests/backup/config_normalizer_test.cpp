@@ -112,3 +112,23 @@ TEST(ConfigNormalizer, SnmpV3UserKeysAreMasked) {
 
 }  // namespace
 }  // namespace nbsync::backup
+
+namespace nbsync::backup {
+namespace {
+
+TEST(ConfigNormalizer, MasksNeverReachIntoTheNextLine) {
+  const ConfigNormalizer junos(ProfileRegistry::shipped().find("juniper-junos"), true);
+  const std::string text = junos
+                               .normalize(
+                                   "system {\n    host-name \"core\";\n    login {\n        message \"hello\n        "
+                                   "encrypted-password \"$6$x\"; ## SECRET-DATA\n")
+                               .text;
+  EXPECT_NE(text.find("host-name \"core\";"), std::string::npos) << text;
+  EXPECT_NE(text.find("encrypted-password \"<removed>\"; ## SECRET-DATA"), std::string::npos) << text;
+  const ConfigNormalizer panos(ProfileRegistry::shipped().find("paloalto-panos"), true);
+  const std::string pan = panos.normalize("set deviceconfig system password\nset network interface ethernet1/1\n").text;
+  EXPECT_NE(pan.find("set network interface ethernet1/1"), std::string::npos) << pan;
+}
+
+}  // namespace
+}  // namespace nbsync::backup

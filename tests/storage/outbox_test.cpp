@@ -9,7 +9,8 @@ namespace nbsync::storage {
 namespace {
 
 void add_row(Database& db, const std::string& channel, const std::string& kind, const std::string& payload) {
-  SQLite::Statement insert(db.sqlite(), "INSERT INTO outbox (created_at, channel, kind, payload) VALUES (1, ?1, ?2, ?3)");
+  SQLite::Statement insert(db.sqlite(),
+                           "INSERT INTO outbox (created_at, channel, kind, payload) VALUES (1, ?1, ?2, ?3)");
   insert.bind(1, channel);
   insert.bind(2, kind);
   insert.bind(3, payload);
@@ -19,8 +20,10 @@ void add_row(Database& db, const std::string& channel, const std::string& kind, 
 TEST(Outbox, PastTheCapOldSlackMessagesAreMergedNeverNetboxState) {
   test::TempDir dir;
   Database db(dir / "nbsync.db");
-  for (int i = 0; i < 4; ++i) add_row(db, "netbox", "device_fields", R"({"id": 1})");
-  for (int i = 0; i < 6; ++i) add_row(db, "slack:ops", "message", R"({"text": "cycle )" + std::to_string(i) + R"("})");
+  for (int i = 0; i < 4; ++i)
+    add_row(db, "netbox", "device_fields", R"({"id": 1})");
+  for (int i = 0; i < 6; ++i)
+    add_row(db, "slack:ops", "message", R"({"text": "cycle )" + std::to_string(i) + R"("})");
   Outbox outbox(dir / "nbsync.db");
   EXPECT_EQ(outbox.depth(), 10);
   EXPECT_EQ(outbox.enforce_cap(6, 100), 4);
