@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <set>
 #include <thread>
 
 #include "http/http_client.hpp"
@@ -35,17 +36,20 @@ public:
   Delivery(storage::Outbox& outbox, const OutboxSenderOptions& options, DrainReport& report)
       : m_outbox(outbox), m_options(options), m_report(report), m_http(http_options(options)) {}
 
-  // Sends the first due rows of `channel`; false when the channel must wait. NetBox rows
-  // are grouped by kind (device fields in one bulk PATCH, journal entries in one POST),
-  // each kind keeping its order.
-  bool send_batch(const std::string& channel, bool honour_backoff) {
+  enum class Batch { sent, failed, nothing_due };
+
+  // Sends the first due rows of `channel`. NetBox rows are grouped by kind (device fields
+  // in one bulk PATCH, journal entries in one POST), each kind keeping its order.
+  Batch send_batch(const std::string& channel, bool honour_backoff) {
     if (channel != "netbox") {
       const auto rows = m_outbox.due(channel, unix_now(), 1, honour_backoff);
-      return !rows.empty() && send_slack(channel.substr(6), rows.front());
+      if (rows.empty())
+        return Batch::nothing_due;
+      return send_slack(channel.substr(6), rows.front()) ? Batch::sent : Batch::failed;
     }
     const auto rows = m_outbox.due(channel, unix_now(), 2 * m_options.bulk_size, honour_backoff);
     if (rows.empty())
-      return false;
+      return Batch::nothing_due;
     std::vector<storage::OutboxEntry> fields, journal;
     for (const auto& row : rows) {
       auto& list = row.kind == "journal" ? journal : fields;
@@ -57,7 +61,7 @@ public:
       done = send_device_fields(fields) && done;
     if (!journal.empty())
       done = send_journal(journal) && done;
-    return done;
+    return done ? Batch::sent : Batch::failed;
   }
 
 private:
@@ -212,23 +216,27 @@ DrainReport OutboxSender::drain(std::chrono::steady_clock::time_point deadline) 
     spdlog::warn("notify: the outbox passed {} rows; merged {} old Slack messages", m_options.max_rows, merged);
   }
   Delivery delivery(outbox, m_options, report);
-  // A fresh start tries every channel once at once (only a peer's Retry-After is waited
-  // for): the peer may have recovered while nbsync was not running. Then backoff rules.
-  bool honour_backoff = false;
+  // A fresh start sends at once, waiting only for a peer's Retry-After: the peer may have
+  // recovered while nbsync was not running. Once a channel fails here, backoff rules it.
+  std::set<std::string> failed;
   while (std::chrono::steady_clock::now() < deadline) {
-    const auto channels = outbox.due_channels(unix_now(), honour_backoff);
-    if (channels.empty()) {
-      // Nothing due now: wait for the earliest retry if it falls before the deadline.
-      if (outbox.depth() == 0)
+    bool progressed = false;
+    for (const auto& channel : outbox.due_channels(unix_now(), false)) {
+      while (std::chrono::steady_clock::now() < deadline) {
+        const auto result = delivery.send_batch(channel, failed.count(channel) > 0);
+        if (result == Delivery::Batch::sent) {
+          progressed = true;
+          continue;
+        }
+        if (result == Delivery::Batch::failed)
+          failed.insert(channel);
         break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(200));
-      continue;
-    }
-    for (const auto& channel : channels) {
-      while (std::chrono::steady_clock::now() < deadline && delivery.send_batch(channel, honour_backoff)) {
       }
     }
-    honour_backoff = true;
+    if (outbox.depth() == 0)
+      break;
+    if (!progressed)
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
   report.left = outbox.depth();
   return report;
