@@ -2,13 +2,16 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <string>
 
 #include "daemon/backup_cycle.hpp"
 #include "daemon/config.hpp"
+#include "daemon/history_commands.hpp"
 #include "daemon/host_key_command.hpp"
+#include "daemon/input_error.hpp"
 #include "daemon/logging.hpp"
 #include "notify/netbox_setup.hpp"
 #include "storage/database.hpp"
@@ -104,14 +107,51 @@ int run_cli(int argc, char** argv) {
   add_config_option(hostkey_accept, options);
   hostkey_accept->add_option("device", options.device, "Device name as NetBox shows it, or its NetBox id")->required();
 
+  const char* device_help = "Device name as NetBox shows it, or its NetBox id";
+  HistoryOptions history_options;
   auto* history = app.add_subcommand("history", "List the stored versions of a device's config");
-  auto* show = app.add_subcommand("show", "Print a stored config");
-  auto* diff = app.add_subcommand("diff", "Show what changed between two versions of a device's config");
+  add_config_option(history, options);
+  history->add_option("device", history_options.device, device_help)->required();
+  history->add_flag("--json", history_options.json, "Print the versions as JSON");
+
+  ShowOptions show_options;
+  auto* show = app.add_subcommand("show", "Print a stored config (the latest unless --version or --at)");
+  add_config_option(show, options);
+  show->add_option("device", show_options.device, device_help)->required();
+  auto* show_version =
+      show->add_option("--version", show_options.version, "Version number (see nbsync history)")->type_name("N");
+  show->add_option("--at", show_options.at,
+                   "The version current at this time: ISO 8601 (UTC unless it has an offset) or YYYY-MM-DD")
+      ->type_name("TIME")
+      ->excludes(show_version);
+  show->add_flag("--json", show_options.json, "Print the config and its version as JSON");
+
+  DiffOptions diff_options;
+  auto* diff = app.add_subcommand(
+      "diff", "Show what changed between versions A and B of a device's config (default: the latest change)");
+  add_config_option(diff, options);
+  diff->add_option("device", diff_options.device, device_help)->required();
+  diff->add_option("A", diff_options.from, "Older version number (default: the one before the latest)");
+  diff->add_option("B", diff_options.to, "Newer version number (default: the latest)");
+  diff->add_flag("--json", diff_options.json, "Print the diff and both versions as JSON");
+
+  ChangesOptions changes_options;
+  auto* changes = app.add_subcommand(
+      "changes", "List the devices whose config changed in a time window (first backups are not changes)");
+  add_config_option(changes, options);
+  changes->add_option("--since", changes_options.since, "A duration back from now (30m, 24h, 7d) or an ISO 8601 time")
+      ->capture_default_str()
+      ->type_name("WHEN");
+  changes->add_option("--platform", changes_options.platform, "Only devices of this NetBox platform (slug)");
+  changes->add_option("--site", changes_options.site, "Only devices of this NetBox site (slug)");
+  changes->add_option("--role", changes_options.role, "Only devices of this NetBox device role (slug)");
+  changes->add_flag("--json", changes_options.json, "Print the devices as JSON");
+
   auto* search = app.add_subcommand("search", "Search every device's latest config with a regular expression");
   auto* compliance = app.add_subcommand("compliance", "Check the latest configs against rules");
   auto* netbox_setup = app.add_subcommand("netbox-setup", "Create nbsync's custom fields and links in NetBox");
   auto* status = app.add_subcommand("status", "Show the last cycle, failing devices and the outbox");
-  for (auto* command : {history, show, diff, search, compliance, netbox_setup, status}) {
+  for (auto* command : {search, compliance, netbox_setup, status}) {
     add_config_option(command, options);
     command->allow_extras();  // their own arguments arrive with their issues
   }
@@ -150,11 +190,27 @@ int run_cli(int argc, char** argv) {
     if (status->parsed()) {
       return not_implemented("status", 9);
     }
-    for (auto* command : {history, show, diff, search, compliance}) {
+    if (history->parsed()) {
+      return run_history(load_config(options.config), history_options);
+    }
+    if (show->parsed()) {
+      return run_show(load_config(options.config), show_options);
+    }
+    if (diff->parsed()) {
+      diff_options.colour = isatty(STDOUT_FILENO) == 1 && std::getenv("NO_COLOR") == nullptr;
+      return run_diff(load_config(options.config), diff_options);
+    }
+    if (changes->parsed()) {
+      return run_changes(load_config(options.config), changes_options);
+    }
+    for (auto* command : {search, compliance}) {
       if (command->parsed()) {
         return not_implemented(command->get_name(), 8);
       }
     }
+  } catch (const InputError& e) {
+    std::cerr << "nbsync: error: " << e.what() << "\n";
+    return k_exit_usage;
   } catch (const storage::DatabaseError& e) {
     std::cerr << "nbsync: error: " << e.what() << "\n";
     return 1;

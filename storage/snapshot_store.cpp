@@ -1,5 +1,6 @@
 #include "storage/snapshot_store.hpp"
 
+#include "storage/detail/blob_reader.hpp"
 #include "storage/detail/host_key_writes.hpp"
 #include "storage/detail/unified_diff.hpp"
 
@@ -511,23 +512,7 @@ std::optional<SnapshotInfo> SnapshotStore::latest_snapshot(std::int64_t device_i
 }
 
 std::string SnapshotStore::config_by_hash(const std::string& sha256) {
-  detail::StatementUse select(m_select_blob);
-  select->bind(1, sha256);
-  if (!select->executeStep()) {
-    throw DatabaseError(m_database.path().string() + ": no stored config with hash " + sha256 +
-                        " (the database is inconsistent; check it with: sqlite3 " + m_database.path().string() +
-                        " 'PRAGMA foreign_key_check')");
-  }
-  const auto size = static_cast<std::size_t>(select->getColumn(0).getInt64());
-  const std::string codec = select->getColumn(1).getString();
-  if (codec != "zstd") {
-    throw DatabaseError(m_database.path().string() + ": config " + sha256 + " is stored with codec '" + codec +
-                        "', which this nbsync cannot read; upgrade nbsync");
-  }
-  const SQLite::Column content = select->getColumn(2);
-  const std::string_view frame(static_cast<const char*>(content.getBlob()),
-                               static_cast<std::size_t>(content.getBytes()));
-  return detail::zstd_decompress(frame, size);
+  return detail::read_config_blob(m_select_blob, m_database.path(), sha256);
 }
 
 std::optional<std::string> SnapshotStore::latest_config(std::int64_t device_id) {
