@@ -15,6 +15,18 @@ using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
 constexpr std::size_t k_max_login_bytes = 4u << 20;  // banners and MOTDs bigger than this are a fault
+// What nbsync offers when a profile lists no algorithms: nothing weak (no SHA-1 key
+// exchange or host-key signatures, no CBC ciphers). Old gear needs its profile's [ssh] lists.
+constexpr const char* k_default_key_exchange =
+    "curve25519-sha256,curve25519-sha256@libssh.org,ecdh-sha2-nistp256,ecdh-sha2-nistp384,ecdh-sha2-nistp521,"
+    "diffie-hellman-group16-sha512,diffie-hellman-group18-sha512,diffie-hellman-group14-sha256";
+constexpr const char* k_default_host_keys =
+    "ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256";
+constexpr const char* k_default_ciphers =
+    "chacha20-poly1305@openssh.com,aes256-gcm@openssh.com,aes128-gcm@openssh.com,aes256-ctr,aes192-ctr,aes128-ctr";
+constexpr const char* k_default_macs =
+    "hmac-sha2-256-etm@openssh.com,hmac-sha2-512-etm@openssh.com,hmac-sha2-256,hmac-sha2-512";
+
 // How long an unrecognised last line may sit unchanged at login before it counts as a
 // prompt nbsync does not know (a console-server menu, a wrong platform in NetBox).
 constexpr std::chrono::milliseconds k_prompt_settle{3000};
@@ -116,14 +128,15 @@ private:
     ssh_options_set(m_ssh, SSH_OPTIONS_KNOWNHOSTS, "/dev/null");  // host keys are nbsync's business
     ssh_options_set(m_ssh, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, "/dev/null");
     const auto& algorithms = m_profile.ssh;
-    auto set_list = [this](ssh_options_e option, const std::string& list) {
-      return list.empty() || ssh_options_set(m_ssh, option, list.c_str()) == SSH_OK;
+    auto set_list = [this](ssh_options_e option, const std::string& list, const char* fallback) {
+      return ssh_options_set(m_ssh, option, list.empty() ? fallback : list.c_str()) == SSH_OK;
     };
-    if (!set_list(SSH_OPTIONS_KEY_EXCHANGE, algorithms.key_exchange) ||
-        !set_list(SSH_OPTIONS_HOSTKEYS, algorithms.host_keys) ||
-        !set_list(SSH_OPTIONS_CIPHERS_C_S, algorithms.ciphers) ||
-        !set_list(SSH_OPTIONS_CIPHERS_S_C, algorithms.ciphers) || !set_list(SSH_OPTIONS_HMAC_C_S, algorithms.macs) ||
-        !set_list(SSH_OPTIONS_HMAC_S_C, algorithms.macs)) {
+    if (!set_list(SSH_OPTIONS_KEY_EXCHANGE, algorithms.key_exchange, k_default_key_exchange) ||
+        !set_list(SSH_OPTIONS_HOSTKEYS, algorithms.host_keys, k_default_host_keys) ||
+        !set_list(SSH_OPTIONS_CIPHERS_C_S, algorithms.ciphers, k_default_ciphers) ||
+        !set_list(SSH_OPTIONS_CIPHERS_S_C, algorithms.ciphers, k_default_ciphers) ||
+        !set_list(SSH_OPTIONS_HMAC_C_S, algorithms.macs, k_default_macs) ||
+        !set_list(SSH_OPTIONS_HMAC_S_C, algorithms.macs, k_default_macs)) {
       return failure(OutcomeKind::protocol, m_label + ": profile " + m_profile.name +
                                                 " lists SSH algorithms libssh does not know: " + ssh_get_error(m_ssh));
     }
