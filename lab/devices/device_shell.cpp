@@ -62,6 +62,26 @@ std::string strip_pipes(const std::string& line, bool& no_more) {
   return command;
 }
 
+// One typed command: "| filters" split off, words lower-cased with their columns.
+struct CommandLine {
+  std::string text;
+  bool no_more = false;
+  std::vector<std::pair<std::size_t, std::string>> tokens;
+
+  // Word i, or "" past the end.
+  const std::string& arg(std::size_t i) const {
+    static const std::string empty;
+    return i < tokens.size() ? tokens[i].second : empty;
+  }
+};
+
+CommandLine parse_command(const std::string& raw) {
+  CommandLine command;
+  command.text = strip_pipes(raw, command.no_more);
+  command.tokens = tokenize(command.text);
+  return command;
+}
+
 std::string plural(long n, const char* unit) {
   std::string s = std::to_string(n);
   s.append(" ").append(unit);
@@ -296,18 +316,16 @@ void DeviceShell::invalid_at(const std::string& line, std::size_t token, std::st
 }
 
 void DeviceShell::execute_ios(const std::string& raw) {
-  bool no_more = false;
-  const std::string line = strip_pipes(raw, no_more);
-  const auto tokens = tokenize(line);
-  if (tokens.empty()) {
+  const CommandLine command = parse_command(raw);
+  if (command.tokens.empty()) {
     finish_command();
     return;
   }
-  const auto& w0 = tokens[0].second;
-  const auto arg = [&](std::size_t i) -> const std::string& {
-    static const std::string empty;
-    return i < tokens.size() ? tokens[i].second : empty;
-  };
+  const std::string& line = command.text;
+  const bool no_more = command.no_more;
+  const auto& tokens = command.tokens;
+  const std::string& w0 = command.arg(0);
+  const auto arg = [&command](std::size_t i) -> const std::string& { return command.arg(i); };
   if (is(w0, "enable", 2)) {
     if (m_privileged) {
       finish_command();
@@ -371,18 +389,16 @@ void DeviceShell::execute_ios(const std::string& raw) {
 }
 
 void DeviceShell::execute_nxos(const std::string& raw) {
-  bool no_more = false;
-  const std::string line = strip_pipes(raw, no_more);
-  const auto tokens = tokenize(line);
-  if (tokens.empty()) {
+  const CommandLine command = parse_command(raw);
+  if (command.tokens.empty()) {
     finish_command();
     return;
   }
-  const auto& w0 = tokens[0].second;
-  const auto arg = [&](std::size_t i) -> const std::string& {
-    static const std::string empty;
-    return i < tokens.size() ? tokens[i].second : empty;
-  };
+  const std::string& line = command.text;
+  const bool no_more = command.no_more;
+  const auto& tokens = command.tokens;
+  const std::string& w0 = command.arg(0);
+  const auto arg = [&command](std::size_t i) -> const std::string& { return command.arg(i); };
   int n = 0;
   if (is(w0, "exit", 3) || is(w0, "quit", 4)) {
     m_state = State::finished;
@@ -410,18 +426,15 @@ void DeviceShell::execute_nxos(const std::string& raw) {
 }
 
 void DeviceShell::execute_eos(const std::string& raw) {
-  bool no_more = false;
-  const std::string line = strip_pipes(raw, no_more);
-  const auto tokens = tokenize(line);
-  if (tokens.empty()) {
+  const CommandLine command = parse_command(raw);
+  if (command.tokens.empty()) {
     finish_command();
     return;
   }
-  const auto& w0 = tokens[0].second;
-  const auto arg = [&](std::size_t i) -> const std::string& {
-    static const std::string empty;
-    return i < tokens.size() ? tokens[i].second : empty;
-  };
+  const bool no_more = command.no_more;
+  const auto& tokens = command.tokens;
+  const std::string& w0 = command.arg(0);
+  const auto arg = [&command](std::size_t i) -> const std::string& { return command.arg(i); };
   int n = 0;
   if (is(w0, "enable", 2)) {
     m_privileged = true;
@@ -469,19 +482,17 @@ void DeviceShell::execute_eos(const std::string& raw) {
 }
 
 void DeviceShell::execute_junos(const std::string& raw) {
-  bool no_more = false;
-  const std::string line = strip_pipes(raw, no_more);
-  const auto tokens = tokenize(line);
-  if (tokens.empty()) {
+  const CommandLine command = parse_command(raw);
+  if (command.tokens.empty()) {
     finish_command();
     return;
   }
   m_blank_line_before_prompt = true;
-  const auto& w0 = tokens[0].second;
-  const auto arg = [&](std::size_t i) -> const std::string& {
-    static const std::string empty;
-    return i < tokens.size() ? tokens[i].second : empty;
-  };
+  const std::string& line = command.text;
+  const bool no_more = command.no_more;
+  const auto& tokens = command.tokens;
+  const std::string& w0 = command.arg(0);
+  const auto arg = [&command](std::size_t i) -> const std::string& { return command.arg(i); };
   int n = 0;
   if (is(w0, "exit", 3) || is(w0, "quit", 1)) {
     m_state = State::finished;
