@@ -28,7 +28,7 @@ storage::AttemptOutcome to_storage(backup::OutcomeKind kind) {
 }
 
 storage::DeviceRecord to_record(const inventory::Device& d) {
-  return {d.id, d.name, d.site, d.role, d.platform, d.tenant, d.status, d.address};
+  return {d.id, d.name, d.site, d.role, d.platform, d.tenant, d.status, d.address, d.tags};
 }
 
 std::string device_name(const inventory::Device& d) {
@@ -110,6 +110,8 @@ storage::StorageWriterOptions writer_options(const Config& config) {
       return notify::slack_summary_rows(digest, url, webhooks);
     };
   }
+  options.full_copy_every = config.storage.full_copy_every;
+  options.retention = {config.storage.keep_versions, config.storage.keep_days};
   return options;
 }
 

@@ -147,11 +147,20 @@ int run_cli(int argc, char** argv) {
   changes->add_option("--role", changes_options.role, "Only devices of this NetBox device role (slug)");
   changes->add_flag("--json", changes_options.json, "Print the devices as JSON");
 
-  auto* search = app.add_subcommand("search", "Search every device's latest config with a regular expression");
+  SearchOptions search_options;
+  auto* search = app.add_subcommand(
+      "search", "Print every line of every device's latest config that a regular expression matches");
+  add_config_option(search, options);
+  search->add_option("regex", search_options.regex, "PCRE2 regular expression, matched line by line")->required();
+  search->add_option("--platform", search_options.platform, "Only devices of this NetBox platform (slug)");
+  search->add_option("--site", search_options.site, "Only devices of this NetBox site (slug)");
+  search->add_option("--role", search_options.role, "Only devices of this NetBox device role (slug)");
+  search->add_flag("--json", search_options.json, "Print the matches as JSON");
+
   auto* compliance = app.add_subcommand("compliance", "Check the latest configs against rules");
   auto* netbox_setup = app.add_subcommand("netbox-setup", "Create nbsync's custom fields and links in NetBox");
   auto* status = app.add_subcommand("status", "Show the last cycle, failing devices and the outbox");
-  for (auto* command : {search, compliance, netbox_setup, status}) {
+  for (auto* command : {compliance, netbox_setup, status}) {
     add_config_option(command, options);
     command->allow_extras();  // their own arguments arrive with their issues
   }
@@ -203,10 +212,11 @@ int run_cli(int argc, char** argv) {
     if (changes->parsed()) {
       return run_changes(load_config(options.config), changes_options);
     }
-    for (auto* command : {search, compliance}) {
-      if (command->parsed()) {
-        return not_implemented(command->get_name(), 8);
-      }
+    if (search->parsed()) {
+      return run_search(load_config(options.config), search_options);
+    }
+    if (compliance->parsed()) {
+      return not_implemented(compliance->get_name(), 8);
     }
   } catch (const InputError& e) {
     std::cerr << "nbsync: error: " << e.what() << "\n";

@@ -147,8 +147,20 @@ StorageConfig read_storage(ConfigReader& reader) {
   StorageConfig storage;
   assign(storage.database, reader.path("database"));
   assign(storage.mask_secrets, reader.boolean("mask_secrets"));
+  if (auto every = reader.integer("full_copy_every", 1, 1000)) {
+    storage.full_copy_every = static_cast<int>(*every);
+  }
+  assign(storage.keep_versions, reader.integer("keep_versions", 0, 1000000));
+  assign(storage.keep_days, reader.integer("keep_days", 0, 100000));
   reader.finish();
   return storage;
+}
+
+ComplianceConfig read_compliance(ConfigReader& reader) {
+  ComplianceConfig compliance;
+  assign(compliance.rules, reader.path("rules"));
+  reader.finish();
+  return compliance;
 }
 
 NotifyConfig read_notify(ConfigReader& reader) {
@@ -243,6 +255,9 @@ Config load_config(const std::filesystem::path& path) {
   }
   if (auto storage = reader.table("storage")) {
     config.storage = read_storage(*storage);
+  }
+  if (auto compliance = reader.table("compliance")) {
+    config.compliance = read_compliance(*compliance);
   }
   if (auto notify = reader.table("notify")) {
     config.notify = read_notify(*notify);

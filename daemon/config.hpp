@@ -84,6 +84,13 @@ struct SshConfig {
 struct StorageConfig {
   std::filesystem::path database = "/var/lib/nbsync/nbsync.db";
   bool mask_secrets = true;
+  int full_copy_every = 10;        // versions are zstd deltas, with a full copy every N; 1 = no deltas
+  std::int64_t keep_versions = 0;  // per device; 0 = all (the latest is always kept)
+  std::int64_t keep_days = 0;      // versions replaced more than N days ago go; 0 = forever
+};
+
+struct ComplianceConfig {
+  std::filesystem::path rules;  // TOML rules checked on every new version; empty: no checks
 };
 
 struct LogConfig {
@@ -99,6 +106,7 @@ struct Config {
   std::vector<CredentialOverride> credential_overrides;
   std::map<std::string, std::string> platforms;  // NetBox platform slug -> profile name
   StorageConfig storage;
+  ComplianceConfig compliance;
   NotifyConfig notify;
   LogConfig log;
 };

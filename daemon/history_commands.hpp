@@ -1,5 +1,5 @@
 #pragma once
-// The commands that read stored configs: `history`, `show`, `diff` and `changes`. Each
+// The commands that read stored configs: `history`, `show`, `diff`, `changes` and `search`. Each
 // prints plain text (or JSON with `json`) on stdout and returns the exit code; input that
 // does not fit the database throws InputError, a database failure DatabaseError.
 #include <optional>
@@ -40,5 +40,15 @@ struct ChangesOptions {
   bool json = false;
 };
 int run_changes(const Config& config, const ChangesOptions& options);
+
+struct SearchOptions {
+  std::string regex;     // PCRE2, matched against each line of each device's latest config
+  std::string platform;  // NetBox slugs; empty matches all
+  std::string site;
+  std::string role;
+  bool json = false;
+};
+// 0 when something matched, 1 when nothing did (like grep).
+int run_search(const Config& config, const SearchOptions& options);
 
 }  // namespace nbsync::daemon

@@ -26,8 +26,6 @@ constexpr const char* k_version_at_sql = R"sql(
     FROM snapshots s WHERE s.device_id = ?1 AND s.taken_at <= ?2 ORDER BY s.id DESC LIMIT 1
 )sql";
 
-constexpr const char* k_select_blob_sql = "SELECT size, codec, content FROM blobs WHERE sha256 = ?1";
-
 // A device's first snapshot is its first backup, not a change: only snapshots with an
 // earlier one of the same device count.
 constexpr const char* k_changes_since_sql = R"sql(
@@ -67,7 +65,7 @@ ConfigHistory::ConfigHistory(Database& database) try
       m_versions(database.sqlite(), k_versions_sql),
       m_version_by_number(database.sqlite(), k_version_by_number_sql),
       m_version_at(database.sqlite(), k_version_at_sql),
-      m_select_blob(database.sqlite(), k_select_blob_sql),
+      m_select_blob(database.sqlite(), detail::k_select_blob_sql),
       m_changes_since(database.sqlite(), k_changes_since_sql) {
 } catch (const std::exception& e) {
   throw detail::sqlite_failure(database.path(), "preparing the history queries", e);
@@ -144,7 +142,7 @@ ConfigDiff ConfigHistory::diff(const ConfigVersion& from, const ConfigVersion& t
   return result;
 }
 
-std::vector<DeviceChanges> ConfigHistory::changes_since(std::int64_t since, const ChangeFilter& filter) {
+std::vector<DeviceChanges> ConfigHistory::changes_since(std::int64_t since, const DeviceFilter& filter) {
   try {
     detail::StatementUse select(m_changes_since);
     select->bind(1, since);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "storage/database.hpp"
+#include "storage/device_filter.hpp"
 
 namespace nbsync::storage {
 
@@ -33,14 +34,6 @@ struct ConfigDiff {
   std::int64_t lines_added = 0;
   std::int64_t lines_removed = 0;
   std::string text;  // hunks only ("@@ ..." and the lines), without "---"/"+++" headers
-};
-
-// Which devices a change window is about; an empty field matches every device. Values are
-// NetBox slugs, as the inventory stores them.
-struct ChangeFilter {
-  std::string platform;
-  std::string site;
-  std::string role;
 };
 
 // One device that got new versions in a window. A device's first version is its first
@@ -74,7 +67,7 @@ public:
   // The whole unified diff (dtl) from `from` to `to`, three lines of context.
   ConfigDiff diff(const ConfigVersion& from, const ConfigVersion& to);
   // Devices with new versions taken at or after `since` (unix seconds), by name.
-  std::vector<DeviceChanges> changes_since(std::int64_t since, const ChangeFilter& filter = {});
+  std::vector<DeviceChanges> changes_since(std::int64_t since, const DeviceFilter& filter = {});
 
 private:
   Database& m_database;

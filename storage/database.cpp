@@ -12,7 +12,7 @@ namespace {
 // Migration N takes the schema from version N-1 to N. Append only; never edit a step
 // that has shipped.
 // Timestamps from migration 2 on are INTEGER unix seconds (UTC), columns named *_at/*_seen.
-constexpr std::array<std::string_view, 3> k_migrations = {
+constexpr std::array<std::string_view, 4> k_migrations = {
     // 1: bookkeeping about the database itself.
     R"sql(
       CREATE TABLE nbsync_meta (
@@ -141,6 +141,31 @@ constexpr std::array<std::string_view, 3> k_migrations = {
         last_error      TEXT    NOT NULL DEFAULT ''
       ) STRICT;
       CREATE INDEX outbox_by_channel ON outbox (channel, id);
+    )sql",
+    // 4: search, compliance and compact history: device tags (compliance scopes), delta
+    // blobs (depth = deltas since the last full copy), a trigram index of each device's
+    // latest config (contentless: it stores no text), and compliance results per snapshot.
+    R"sql(
+      ALTER TABLE devices ADD COLUMN tags TEXT NOT NULL DEFAULT '';   -- tag slugs, comma-separated
+      ALTER TABLE blobs ADD COLUMN depth INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX blobs_by_base ON blobs (base_sha256) WHERE base_sha256 IS NOT NULL;
+
+      CREATE VIRTUAL TABLE config_search USING fts5 (body, content = '', detail = none, tokenize = 'trigram');
+      -- Existing latest configs are indexed by the next writer that opens the database.
+      INSERT INTO nbsync_meta (key, value)
+        SELECT 'search_index', CASE WHEN EXISTS (SELECT 1 FROM snapshots) THEN 'stale' ELSE 'ready' END;
+
+      CREATE TABLE compliance_results (
+        snapshot_id  INTEGER NOT NULL REFERENCES snapshots (id),
+        rules_digest TEXT    NOT NULL,                -- which rule set produced it
+        rule         TEXT    NOT NULL,
+        severity     TEXT    NOT NULL CHECK (severity IN ('error', 'warning', 'info')),
+        passed       INTEGER NOT NULL CHECK (passed IN (0, 1)),
+        problems     TEXT    NOT NULL DEFAULT '[]',   -- JSON array of short lines
+        checked_at   INTEGER NOT NULL,
+        PRIMARY KEY (snapshot_id, rules_digest, rule)
+      ) STRICT, WITHOUT ROWID;
+      ALTER TABLE device_states ADD COLUMN compliance TEXT NOT NULL DEFAULT '';
     )sql",
 };
 

@@ -4,6 +4,7 @@
 // device id and the key; empty strings stand for fields NetBox left unset.
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace nbsync::storage {
 
@@ -15,7 +16,8 @@ struct DeviceRecord {
   std::string platform;
   std::string tenant;
   std::string status;
-  std::string address;  // the address nbsync connects to, empty when none was usable
+  std::string address;            // the address nbsync connects to, empty when none was usable
+  std::vector<std::string> tags;  // tag slugs
 };
 
 }  // namespace nbsync::storage

@@ -23,6 +23,7 @@ struct DeviceState {
   std::optional<std::int64_t> last_change_at;
   std::string notified;  // the notifier's own record (what NetBox was last told)
   std::optional<std::int64_t> notified_at;
+  std::string compliance;  // compliance_summary() of the latest checked version ("" when none)
 };
 
 struct StateChange {

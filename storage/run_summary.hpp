@@ -13,6 +13,7 @@ struct RunSummary {
   std::int64_t attempts = 0;
   std::int64_t changed = 0;
   std::int64_t retired = 0;
+  std::int64_t pruned_versions = 0;                   // old versions removed by retention after the run
   std::map<AttemptOutcome, std::int64_t> by_outcome;  // outcomes with no attempt are absent
 };
 

@@ -1,7 +1,10 @@
 #include "storage/snapshot_store.hpp"
 
 #include "storage/detail/blob_reader.hpp"
+#include "storage/detail/blob_writes.hpp"
+#include "storage/detail/compliance_writes.hpp"
 #include "storage/detail/host_key_writes.hpp"
+#include "storage/detail/search_index_writes.hpp"
 #include "storage/detail/unified_diff.hpp"
 
 #include <sqlite3.h>
@@ -21,12 +24,12 @@ namespace {
 constexpr const char* k_insert_run_sql = "INSERT INTO runs (started_at) VALUES (?1)";
 
 constexpr const char* k_upsert_device_sql = R"sql(
-  INSERT INTO devices (id, name, site, role, platform, tenant, status, address,
+  INSERT INTO devices (id, name, site, role, platform, tenant, status, address, tags,
                        first_seen, last_seen, last_seen_run, retired_at)
-  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, NULL)
+  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?11, ?9, ?9, ?10, NULL)
   ON CONFLICT (id) DO UPDATE SET
     name = excluded.name, site = excluded.site, role = excluded.role, platform = excluded.platform,
-    tenant = excluded.tenant, status = excluded.status, address = excluded.address,
+    tenant = excluded.tenant, status = excluded.status, address = excluded.address, tags = excluded.tags,
     last_seen = excluded.last_seen, last_seen_run = excluded.last_seen_run, retired_at = NULL
 )sql";
 
@@ -34,13 +37,6 @@ constexpr const char* k_latest_snapshot_sql = R"sql(
   SELECT id, device_id, run_id, taken_at, sha256, size, line_count, lines_added, lines_removed
   FROM snapshots WHERE device_id = ?1 ORDER BY id DESC LIMIT 1
 )sql";
-
-constexpr const char* k_blob_exists_sql = "SELECT 1 FROM blobs WHERE sha256 = ?1";
-
-constexpr const char* k_insert_blob_sql =
-    "INSERT INTO blobs (sha256, size, codec, content) VALUES (?1, ?2, 'zstd', ?3)";
-
-constexpr const char* k_select_blob_sql = "SELECT size, codec, content FROM blobs WHERE sha256 = ?1";
 
 constexpr const char* k_insert_snapshot_sql = R"sql(
   INSERT INTO snapshots (device_id, run_id, taken_at, sha256, size, line_count, lines_added, lines_removed)
@@ -78,20 +74,20 @@ constexpr const char* k_run_outcomes_sql = "SELECT outcome, count(*) FROM attemp
 
 constexpr const char* k_select_state_sql = R"sql(
   SELECT d.name, s.status, s.message, s.config_sha256, s.failing_since, s.last_success_at, s.last_change_at,
-         s.notified, s.notified_at, s.device_id IS NOT NULL
+         s.notified, s.notified_at, s.device_id IS NOT NULL, s.compliance
     FROM devices d LEFT JOIN device_states s ON s.device_id = d.id
    WHERE d.id = ?1
 )sql";
 
 constexpr const char* k_upsert_state_sql = R"sql(
   INSERT INTO device_states (device_id, status, message, config_sha256, failing_since, last_success_at,
-                             last_change_at, notified, notified_at, updated_at)
-  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+                             last_change_at, notified, notified_at, updated_at, compliance)
+  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
   ON CONFLICT (device_id) DO UPDATE SET
     status = excluded.status, message = excluded.message, config_sha256 = excluded.config_sha256,
     failing_since = excluded.failing_since, last_success_at = excluded.last_success_at,
     last_change_at = excluded.last_change_at, notified = excluded.notified, notified_at = excluded.notified_at,
-    updated_at = excluded.updated_at
+    updated_at = excluded.updated_at, compliance = excluded.compliance
 )sql";
 
 constexpr const char* k_insert_outbox_sql = R"sql(
@@ -132,15 +128,13 @@ std::int64_t unix_now() {
 
 }  // namespace
 
-SnapshotStore::SnapshotStore(Database& database, std::size_t commit_every)
+SnapshotStore::SnapshotStore(Database& database, std::size_t commit_every, int full_copy_every)
     : m_database(database),
       m_commit_every(commit_every),
       m_insert_run(database.sqlite(), k_insert_run_sql),
       m_upsert_device(database.sqlite(), k_upsert_device_sql),
       m_latest_snapshot(database.sqlite(), k_latest_snapshot_sql),
-      m_blob_exists(database.sqlite(), k_blob_exists_sql),
-      m_insert_blob(database.sqlite(), k_insert_blob_sql),
-      m_select_blob(database.sqlite(), k_select_blob_sql),
+      m_select_blob(database.sqlite(), detail::k_select_blob_sql),
       m_insert_snapshot(database.sqlite(), k_insert_snapshot_sql),
       m_insert_attempt(database.sqlite(), k_insert_attempt_sql),
       m_retire_missing(database.sqlite(), k_retire_missing_sql),
@@ -151,7 +145,16 @@ SnapshotStore::SnapshotStore(Database& database, std::size_t commit_every)
       m_select_state(database.sqlite(), k_select_state_sql),
       m_upsert_state(database.sqlite(), k_upsert_state_sql),
       m_insert_outbox(database.sqlite(), k_insert_outbox_sql),
-      m_host_keys(std::make_unique<detail::HostKeyWrites>(database.sqlite())) {}
+      m_host_keys(std::make_unique<detail::HostKeyWrites>(database.sqlite())),
+      m_blobs(std::make_unique<detail::BlobWrites>(database.sqlite(), full_copy_every)),
+      m_compliance(std::make_unique<detail::ComplianceWrites>(database.sqlite())) {
+  try {
+    detail::SearchIndexWrites::rebuild_if_stale(database.sqlite(), database.path());
+    m_search = std::make_unique<detail::SearchIndexWrites>(database.sqlite());
+  } catch (const std::exception& e) {
+    throw detail::sqlite_failure(database.path(), "indexing the latest configs for search", e);
+  }
+}
 
 SnapshotStore::~SnapshotStore() {
   try {
@@ -235,6 +238,7 @@ void SnapshotStore::upsert_devices(std::int64_t run_id, std::span<const DeviceRe
       upsert->bind(8, device.address);
       upsert->bind(9, now);
       upsert->bind(10, run_id);
+      upsert->bind(11, detail::join_tags(device.tags));
       upsert->exec();
     }
   } catch (const std::exception& e) {
@@ -252,6 +256,7 @@ RecordedAttempt SnapshotStore::record_attempt(std::int64_t run_id, const Attempt
         throw std::invalid_argument("an ok attempt must carry the config text");
       }
       result = store_config(run_id, attempt.device_id, *attempt.config, now);
+      check_compliance(attempt.device_id, *attempt.config, result, now);
     }
     detail::StatementUse insert(m_insert_attempt);
     insert->bind(1, run_id);
@@ -287,32 +292,22 @@ RecordedAttempt SnapshotStore::store_config(std::int64_t run_id, std::int64_t de
   if (previous && previous->sha256 == hash) {
     RecordedAttempt unchanged;
     unchanged.sha256 = hash;
+    unchanged.current_snapshot_id = previous->id;
     return unchanged;
   }
 
-  bool blob_known = false;
-  {
-    detail::StatementUse exists(m_blob_exists);
-    exists->bind(1, hash);
-    blob_known = exists->executeStep();
-  }
-  if (!blob_known) {
-    const std::string frame = detail::zstd_compress(config);
-    detail::StatementUse insert(m_insert_blob);
-    insert->bind(1, hash);
-    insert->bind(2, static_cast<std::int64_t>(config.size()));
-    insert->bindNoCopy(3, frame.data(), static_cast<int>(frame.size()));
-    insert->exec();
-  }
+  const std::optional<std::string> before =
+      previous ? std::optional<std::string>(config_by_hash(previous->sha256)) : std::nullopt;
+  m_blobs->store(hash, config, before ? std::optional<detail::BlobBase>({previous->sha256, *before}) : std::nullopt);
+  m_search->replace(device_id, before ? std::optional<std::string_view>(*before) : std::nullopt, config);
 
   const auto line_count = static_cast<std::int64_t>(detail::split_lines(config).size());
   detail::LineChanges changes{line_count, 0};
   std::string excerpt;
-  if (previous) {
-    const std::string before = config_by_hash(previous->sha256);
-    changes = detail::count_line_changes(before, config);
+  if (before) {
+    changes = detail::count_line_changes(*before, config);
     if (m_hooks.on_device) {
-      excerpt = detail::unified_diff_excerpt(before, config, k_diff_excerpt_lines);
+      excerpt = detail::unified_diff_excerpt(*before, config, k_diff_excerpt_lines);
     }
   }
 
@@ -326,8 +321,31 @@ RecordedAttempt SnapshotStore::store_config(std::int64_t run_id, std::int64_t de
   insert->bind(7, changes.added);
   insert->bind(8, changes.removed);
   insert->exec();
-  return RecordedAttempt{
-      true, m_database.sqlite().getLastInsertRowid(), changes.added, changes.removed, hash, std::move(excerpt)};
+  const std::int64_t snapshot_id = m_database.sqlite().getLastInsertRowid();
+  RecordedAttempt stored;
+  stored.changed = true;
+  stored.snapshot_id = snapshot_id;
+  stored.lines_added = changes.added;
+  stored.lines_removed = changes.removed;
+  stored.sha256 = hash;
+  stored.diff_excerpt = std::move(excerpt);
+  stored.current_snapshot_id = snapshot_id;
+  return stored;
+}
+
+void SnapshotStore::check_compliance(std::int64_t device_id, const std::string& config, RecordedAttempt& recorded,
+                                     std::int64_t now) {
+  if (!m_compliance_hooks.evaluate || !recorded.current_snapshot_id ||
+      m_compliance->has_results(*recorded.current_snapshot_id, m_compliance_hooks.rules_digest)) {
+    return;  // no rules, or this version was checked against these rules already
+  }
+  const std::optional<DeviceRecord> device = m_compliance->device(device_id);
+  if (!device) {
+    return;
+  }
+  const std::vector<ComplianceCheck> checks = m_compliance_hooks.evaluate(*device, config);
+  m_compliance->insert(*recorded.current_snapshot_id, m_compliance_hooks.rules_digest, checks, now);
+  recorded.compliance = compliance_summary(checks);
 }
 
 void SnapshotStore::insert_outbox(const OutboxRow& row, std::int64_t now) {
@@ -362,6 +380,7 @@ void SnapshotStore::update_state(std::int64_t run_id, const AttemptRecord& attem
         before.last_change_at = optional_column(select->getColumn(6));
         before.notified = select->getColumn(7).getString();
         before.notified_at = optional_column(select->getColumn(8));
+        before.compliance = select->getColumn(10).getString();
         change.before = std::move(before);
       }
     }
@@ -380,6 +399,7 @@ void SnapshotStore::update_state(std::int64_t run_id, const AttemptRecord& attem
   }
   after.notified = previous.notified;
   after.notified_at = previous.notified_at;
+  after.compliance = m_compliance_hooks.evaluate ? recorded.compliance.value_or(previous.compliance) : "";
   change.config_changed = recorded.changed;
   change.lines_added = recorded.lines_added;
   change.lines_removed = recorded.lines_removed;
@@ -422,6 +442,7 @@ void SnapshotStore::update_state(std::int64_t run_id, const AttemptRecord& attem
   upsert->bind(8, after.notified);
   bind_optional(*upsert, 9, after.notified_at);
   upsert->bind(10, now);
+  upsert->bind(11, after.compliance);
   upsert->exec();
 }
 

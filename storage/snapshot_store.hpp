@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "storage/attempt_record.hpp"
+#include "storage/compliance_hooks.hpp"
 #include "storage/database.hpp"
 #include "storage/device_record.hpp"
 #include "storage/host_key_store.hpp"
@@ -22,6 +23,12 @@
 #include "storage/run_summary.hpp"
 
 namespace nbsync::storage {
+
+namespace detail {
+class BlobWrites;
+class ComplianceWrites;
+class SearchIndexWrites;
+}  // namespace detail
 
 // One stored version of a device's config (a row of snapshots).
 struct SnapshotInfo {
@@ -42,16 +49,23 @@ struct RecordedAttempt {
   std::optional<std::int64_t> snapshot_id;
   std::int64_t lines_added = 0;
   std::int64_t lines_removed = 0;
-  std::string sha256;        // of the config (ok attempts), changed or not
-  std::string diff_excerpt;  // versus the previous version, when changed and hooks want it
+  std::string sha256;                               // of the config (ok attempts), changed or not
+  std::string diff_excerpt;                         // versus the previous version, when changed and hooks want it
+  std::optional<std::int64_t> current_snapshot_id;  // the device's latest snapshot (ok attempts)
+  std::optional<std::string> compliance;            // compliance_summary(), when it was evaluated
 };
 
 class SnapshotStore {
 public:
   static constexpr std::size_t k_default_commit_every = 500;
+  static constexpr int k_default_full_copy_every = 10;
 
-  // `commit_every` = 0 commits only when asked. The store keeps `database` by reference.
-  explicit SnapshotStore(Database& database, std::size_t commit_every = k_default_commit_every);
+  // `commit_every` = 0 commits only when asked. `full_copy_every` <= 1 stores every
+  // version as a full copy; N > 1 stores deltas with a full copy every N versions (see
+  // detail/blob_writes.hpp). The store keeps `database` by reference. Indexes the latest
+  // configs for search first when a migrated database has none indexed yet.
+  explicit SnapshotStore(Database& database, std::size_t commit_every = k_default_commit_every,
+                         int full_copy_every = k_default_full_copy_every);
   // Rolls back what was not committed.
   ~SnapshotStore();
   SnapshotStore(const SnapshotStore&) = delete;
@@ -70,6 +84,9 @@ public:
   // From now on every recorded attempt updates the device's state and asks `hooks` which
   // messages to put in the outbox, in the same transaction; finish_run asks for the run's.
   void set_notification_hooks(NotificationHooks hooks) { m_hooks = std::move(hooks); }
+  // From now on every ok attempt whose version has no results for these rules yet is
+  // checked, and the results are stored with the snapshot and in the device's state.
+  void set_compliance_hooks(ComplianceHooks hooks) { m_compliance_hooks = std::move(hooks); }
 
   // Records a host key a worker was shown (see HostKeyStore::verify), in the batch.
   void record_host_key(std::int64_t device_id, const HostKey& presented, bool strict);
@@ -100,8 +117,6 @@ private:
   SQLite::Statement m_insert_run;
   SQLite::Statement m_upsert_device;
   SQLite::Statement m_latest_snapshot;
-  SQLite::Statement m_blob_exists;
-  SQLite::Statement m_insert_blob;
   SQLite::Statement m_select_blob;
   SQLite::Statement m_insert_snapshot;
   SQLite::Statement m_insert_attempt;
@@ -114,12 +129,17 @@ private:
   SQLite::Statement m_upsert_state;
   SQLite::Statement m_insert_outbox;
   std::unique_ptr<detail::HostKeyWrites> m_host_keys;
+  std::unique_ptr<detail::BlobWrites> m_blobs;
+  std::unique_ptr<detail::ComplianceWrites> m_compliance;
+  std::unique_ptr<detail::SearchIndexWrites> m_search;
   NotificationHooks m_hooks;
+  ComplianceHooks m_compliance_hooks;
   RunDigest m_digest;
 
   void update_state(std::int64_t run_id, const AttemptRecord& attempt, const RecordedAttempt& recorded,
                     std::int64_t now);
   void insert_outbox(const OutboxRow& row, std::int64_t now);
+  void check_compliance(std::int64_t device_id, const std::string& config, RecordedAttempt& recorded, std::int64_t now);
 };
 
 }  // namespace nbsync::storage

@@ -1,5 +1,7 @@
 #include "storage/storage_writer.hpp"
 
+#include "storage/history_pruner.hpp"
+
 #include <algorithm>
 #include <exception>
 #include <future>
@@ -68,15 +70,20 @@ Overloaded(Ts...) -> Overloaded<Ts...>;
 
 std::size_t bytes_of(const DeviceRecord& device) {
   return sizeof(DeviceRecord) + device.name.size() + device.site.size() + device.role.size() + device.platform.size() +
-         device.tenant.size() + device.status.size() + device.address.size();
+         device.tenant.size() + device.status.size() + device.address.size() + device.tags.size() * 32;
+}
+
+std::int64_t unix_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 }  // namespace
 
 StorageWriter::StorageWriter(Database& database, StorageWriterOptions options)
-    : m_database(database), m_options(options), m_store(database, 0) {
+    : m_database(database), m_options(options), m_store(database, 0, m_options.full_copy_every) {
   m_options.commit_every_items = std::max<std::size_t>(m_options.commit_every_items, 1);
   m_store.set_notification_hooks(m_options.hooks);
+  m_store.set_compliance_hooks(m_options.compliance);
   m_thread = std::thread(&StorageWriter::run, this);
 }
 
@@ -221,6 +228,7 @@ void StorageWriter::process(QueuedItem& item, std::size_t& batch_items) {
                      m_store.retire_missing(finish.run_id);
                    }
                    RunSummary summary = m_store.finish_run(finish.run_id, finish.inventory_complete, finish.note);
+                   summary.pruned_versions = prune_history(m_database, m_options.retention, unix_seconds()).snapshots;
                    batch_items = 0;
                    finish.summary.set_value(std::move(summary));
                  },

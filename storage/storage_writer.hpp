@@ -17,6 +17,7 @@
 #include "storage/attempt_record.hpp"
 #include "storage/database.hpp"
 #include "storage/device_record.hpp"
+#include "storage/history_pruner.hpp"
 #include "storage/notification_hooks.hpp"
 #include "storage/run_summary.hpp"
 #include "storage/snapshot_store.hpp"
@@ -27,7 +28,10 @@ struct StorageWriterOptions {
   std::size_t queue_budget_bytes = std::size_t{16} << 20;  // an item larger than this waits for an empty queue
   std::size_t commit_every_items = 500;
   std::chrono::milliseconds commit_interval{1000};
-  NotificationHooks hooks;  // outbox messages composed in the same transactions (optional)
+  NotificationHooks hooks;     // outbox messages composed in the same transactions (optional)
+  ComplianceHooks compliance;  // compliance checks of new versions (optional)
+  int full_copy_every = SnapshotStore::k_default_full_copy_every;  // <= 1: no deltas
+  RetentionPolicy retention;                                       // applied after each run
 };
 
 class StorageWriter {

@@ -224,6 +224,24 @@ std::optional<std::filesystem::path> ConfigReader::path(std::string_view key) {
   return p.lexically_normal();
 }
 
+Secret ConfigReader::secret_from_file(std::string_view key, const std::filesystem::path& file,
+                                      const std::string& origin) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    fail(key, "cannot read " + file.string() + ": " + std::strerror(errno));
+  }
+  std::ostringstream content;
+  content << in.rdbuf();
+  std::string value = content.str();
+  while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) {
+    value.pop_back();
+  }
+  if (value.empty()) {
+    fail(key, file.string() + " is empty; it must hold the secret");
+  }
+  return Secret(std::move(value), origin);
+}
+
 std::optional<Secret> ConfigReader::secret(std::string_view key) {
   const std::string file_key = std::string(key) + "_file";
   const auto inline_value = string(key);
@@ -231,11 +249,22 @@ std::optional<Secret> ConfigReader::secret(std::string_view key) {
   if (inline_value && file) {
     fail(key, "set either " + std::string(key) + " = \"env:NAME\" or " + file_key + ", not both");
   }
+  if (inline_value && inline_value->starts_with("credential:") && inline_value->size() > 11) {
+    // systemd's LoadCredential= puts the file in $CREDENTIALS_DIRECTORY.
+    const std::string name = inline_value->substr(11);
+    const char* directory = std::getenv("CREDENTIALS_DIRECTORY");
+    if (directory == nullptr || *directory == '\0') {
+      fail(key, "credential:" + name +
+                    " needs $CREDENTIALS_DIRECTORY, which systemd sets for a unit with LoadCredential=" + name +
+                    ":/path; outside systemd use " + file_key + " = \"/path/to/file\"");
+    }
+    return secret_from_file(key, std::filesystem::path(directory) / name, "credential " + name);
+  }
   if (inline_value) {
     if (!inline_value->starts_with("env:") || inline_value->size() == 4) {
       // Never echo the value: it is probably the secret itself.
-      fail(key, "inline secrets are not accepted; use " + file_key + " = \"/path/to/file\" or " + std::string(key) +
-                    " = \"env:VARIABLE\"");
+      fail(key, "inline secrets are not accepted; use " + file_key + " = \"/path/to/file\", " + std::string(key) +
+                    " = \"env:VARIABLE\" or " + std::string(key) + " = \"credential:NAME\" (systemd LoadCredential)");
     }
     const std::string variable = inline_value->substr(4);
     const char* value = std::getenv(variable.c_str());
@@ -245,20 +274,7 @@ std::optional<Secret> ConfigReader::secret(std::string_view key) {
     return Secret(value, "env " + variable);
   }
   if (file) {
-    std::ifstream in(*file, std::ios::binary);
-    if (!in) {
-      fail(file_key, "cannot read " + file->string() + ": " + std::strerror(errno));
-    }
-    std::ostringstream content;
-    content << in.rdbuf();
-    std::string value = content.str();
-    while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) {
-      value.pop_back();
-    }
-    if (value.empty()) {
-      fail(file_key, file->string() + " is empty; it must hold the secret");
-    }
-    return Secret(std::move(value), "file " + file->string());
+    return secret_from_file(file_key, *file, "file " + file->string());
   }
   return std::nullopt;
 }

@@ -31,7 +31,8 @@ public:
   std::optional<std::vector<std::string>> string_list(std::string_view key);
   // A path, made absolute against the config file's directory.
   std::optional<std::filesystem::path> path(std::string_view key);
-  // `key = "env:NAME"` or `key_file = "path"`; an inline value is refused.
+  // `key = "env:NAME"`, `key = "credential:NAME"` (a systemd credential) or
+  // `key_file = "path"`; any other inline value is refused without being echoed.
   std::optional<Secret> secret(std::string_view key);
   std::optional<ConfigReader> table(std::string_view key);
   std::vector<ConfigReader> array_of_tables(std::string_view key);
@@ -47,6 +48,7 @@ private:
   const toml::node* find(std::string_view key);
   [[noreturn]] void fail_type(std::string_view key, const toml::node& node, std::string_view expected) const;
   std::string where(const toml::node* node) const;
+  Secret secret_from_file(std::string_view key, const std::filesystem::path& file, const std::string& origin);
 
   const toml::table* m_table;
   std::filesystem::path m_file;

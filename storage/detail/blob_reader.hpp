@@ -1,13 +1,21 @@
 #pragma once
-// Reads one stored config by its SHA-256: `select_blob` is the caller's prepared
-// "SELECT size, codec, content FROM blobs WHERE sha256 = ?1". Throws DatabaseError naming
-// the file when the blob is missing or stored with a codec this nbsync cannot read.
+// Reads one stored config by its SHA-256. A blob is a full zstd frame ('zstd') or a delta
+// against its base blob ('zstd-delta', base_sha256): reading a delta reads its chain from
+// the nearest full copy forward. `select_blob` is the caller's statement prepared from
+// k_select_blob_sql. Throws DatabaseError naming the file when a blob of the chain is
+// missing, damaged, or stored with a codec this nbsync cannot read.
 #include <SQLiteCpp/Statement.h>
 
 #include <filesystem>
 #include <string>
 
 namespace nbsync::storage::detail {
+
+inline constexpr const char* k_select_blob_sql =
+    "SELECT size, codec, base_sha256, content FROM blobs WHERE sha256 = ?1";
+
+inline constexpr const char* k_codec_full = "zstd";
+inline constexpr const char* k_codec_delta = "zstd-delta";
 
 std::string read_config_blob(SQLite::Statement& select_blob, const std::filesystem::path& database,
                              const std::string& sha256);

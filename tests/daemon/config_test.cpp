@@ -240,5 +240,47 @@ token_file = "netbox.token"
               HasSubstr("not both"));
 }
 
+TEST_F(ConfigTest, SecretFromSystemdCredential) {
+  dir.write("creds/netbox-token", "token-from-credential-0123456789\n");
+  setenv("CREDENTIALS_DIRECTORY", (dir / "creds").c_str(), 1);
+  const Config config = load_config(dir.write("nbsync.toml", R"(
+[netbox]
+url = "http://127.0.0.1:8000"
+token = "credential:netbox-token"
+[credentials]
+username = "backup"
+password_file = "device.password"
+)"));
+  EXPECT_EQ(config.netbox.token.reveal(), "token-from-credential-0123456789");
+  EXPECT_EQ(config.netbox.token.origin(), "credential netbox-token");
+  unsetenv("CREDENTIALS_DIRECTORY");
+  EXPECT_THAT(load_error(dir, R"(
+[netbox]
+url = "http://127.0.0.1:8000"
+token = "credential:netbox-token"
+)"),
+              HasSubstr("netbox.token: credential:netbox-token needs $CREDENTIALS_DIRECTORY"));
+}
+
+TEST_F(ConfigTest, HistoryStorageAndComplianceKeys) {
+  const Config config = load_config(dir.write("nbsync.toml", k_minimal + R"(
+[storage]
+full_copy_every = 5
+keep_versions = 100
+keep_days = 365
+[compliance]
+rules = "rules/compliance.toml"
+)"));
+  EXPECT_EQ(config.storage.full_copy_every, 5);
+  EXPECT_EQ(config.storage.keep_versions, 100);
+  EXPECT_EQ(config.storage.keep_days, 365);
+  EXPECT_EQ(config.compliance.rules, dir / "rules/compliance.toml");
+  const Config defaults = load_config(dir.write("nbsync.toml", k_minimal));
+  EXPECT_EQ(defaults.storage.full_copy_every, 10);
+  EXPECT_EQ(defaults.storage.keep_versions, 0);
+  EXPECT_TRUE(defaults.compliance.rules.empty());
+  EXPECT_THAT(load_error(dir, k_minimal + "[storage]\nfull_copy_every = 0\n"), HasSubstr("storage.full_copy_every"));
+}
+
 }  // namespace
 }  // namespace nbsync::daemon

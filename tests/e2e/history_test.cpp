@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <regex>
+#include <set>
+#include <sstream>
 
 #include "storage/detail/sha256.hpp"
 #include "tests/e2e/cycle_fixture.hpp"
@@ -182,6 +185,65 @@ TEST_F(History, ANameTwoDevicesShareAsksForTheNetboxId) {
   const auto by_id = nbsync({"history", std::to_string(twin), "--json"});
   ASSERT_EQ(by_id.exit_code, 0) << by_id.err;
   EXPECT_EQ(json::parse(by_id.out, nullptr, false)["device"]["id"], twin);
+}
+
+TEST_F(History, SearchFindsEveryMatchingLineOfTheLatestConfigsAndRejectsBadPatterns) {
+  start_lab(40, 23);
+  write_config();
+  ASSERT_EQ(run_nbsync().exit_code, 0);
+
+  // What a brute-force grep over `show` of every reachable device finds.
+  const std::string pattern = "^snmp-server community .* RO";
+  const auto line_pattern = std::regex(pattern);
+  std::set<std::string> expected;
+  for (const std::int64_t id : reachable) {
+    const auto shown = nbsync({"show", std::to_string(id)});
+    ASSERT_EQ(shown.exit_code, 0) << shown.err;
+    std::istringstream lines(shown.out);
+    std::string line;
+    for (int number = 1; std::getline(lines, line); ++number) {
+      if (std::regex_search(line, line_pattern)) {
+        expected.insert(std::to_string(id) + ":" + std::to_string(number) + ": " + line);
+      }
+    }
+  }
+  ASSERT_FALSE(expected.empty()) << "the lab's configs should have SNMP communities";
+
+  const auto found = nbsync({"search", pattern, "--json"});
+  ASSERT_EQ(found.exit_code, 0) << found.err;
+  const auto parsed = json::parse(found.out, nullptr, false);
+  ASSERT_FALSE(parsed.is_discarded()) << found.out;
+  EXPECT_TRUE(parsed["index_used"].get<bool>());
+  std::set<std::string> got;
+  for (const auto& match : parsed["matches"]) {
+    got.insert(std::to_string(match["device_id"].get<std::int64_t>()) + ":" +
+               std::to_string(match["line"].get<std::int64_t>()) + ": " + match["text"].get<std::string>());
+    EXPECT_THAT(match["text"].get<std::string>(), Not(HasSubstr("lab-")));  // masked, never the secret
+  }
+  EXPECT_EQ(got, expected);
+  EXPECT_LT(parsed["configs_read"].get<std::int64_t>(), static_cast<std::int64_t>(reachable.size()) + 1);
+
+  // Plain output: device:line: text, one line per match; a summary on stderr.
+  const auto plain = nbsync({"search", pattern});
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  EXPECT_EQ(static_cast<std::size_t>(std::count(plain.out.begin(), plain.out.end(), '\n')), expected.size());
+  EXPECT_THAT(plain.err, HasSubstr(std::to_string(expected.size()) + " match"));
+
+  // Filters keep only that platform's devices.
+  const auto ios = nbsync({"search", "hostname", "--platform", "cisco-ios", "--json"});
+  ASSERT_EQ(ios.exit_code, 0) << ios.err;
+  const auto ios_parsed = json::parse(ios.out);
+  ASSERT_FALSE(ios_parsed["matches"].empty());
+  for (const auto& match : ios_parsed["matches"]) {
+    EXPECT_EQ(match["platform"], "cisco-ios");
+  }
+
+  // Nothing matches: exit 1 like grep, nothing on stdout.
+  const auto none = nbsync({"search", "no-such-line-anywhere-[0-9]"});
+  EXPECT_EQ(none.exit_code, 1) << none.err;
+  EXPECT_EQ(none.out, "");
+  expect_one_line_error({"search", "interface (Gig"}, "bad regular expression 'interface (Gig'");
+  expect_one_line_error({"search", ""}, "the search pattern is empty");
 }
 
 }  // namespace

@@ -167,7 +167,7 @@ TEST_F(ConfigHistoryTest, ChangesSinceFiltersByPlatformSiteAndRole) {
     store(record, config_text(record.id, 1), 1000);
     store(record, config_text(record.id, 2), 2000);
   }
-  const auto only = [&](const ChangeFilter& filter) {
+  const auto only = [&](const DeviceFilter& filter) {
     std::vector<std::int64_t> ids;
     for (const auto& c : m_history.changes_since(0, filter)) {
       ids.push_back(c.device_id);

@@ -81,7 +81,9 @@ TEST_F(HostKeyStoreTest, KeysSurviveAReopen) {
 }
 
 TEST_F(HostKeyStoreTest, WorkersCheckKeysConcurrentlyWhileTheWriterStoresResults) {
-  StorageWriter writer(m_db, StorageWriterOptions{1 << 20, 50, std::chrono::milliseconds(20), {}});
+  StorageWriter writer(
+      m_db, StorageWriterOptions{
+                1 << 20, 50, std::chrono::milliseconds(20), {}, {}, SnapshotStore::k_default_full_copy_every, {}});
   const auto run = writer.begin_run();
   ASSERT_TRUE(run.has_value());
   constexpr int k_workers = 4;

@@ -15,7 +15,7 @@ namespace nbsync::storage::test_support {
 
 inline DeviceRecord device(std::int64_t id) {
   const std::string name = "dev" + std::to_string(id);
-  return DeviceRecord{id, name, "site-a", "access", "cisco-ios", "", "active", "127.0.1." + std::to_string(id)};
+  return DeviceRecord{id, name, "site-a", "access", "cisco-ios", "", "active", "127.0.1." + std::to_string(id), {}};
 }
 
 inline std::string join_lines(const std::vector<std::string>& lines) {

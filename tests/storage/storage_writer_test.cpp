@@ -33,7 +33,7 @@ std::vector<DeviceRecord> devices(std::int64_t count) {
 TEST(StorageWriter, StoresEverySubmittedResultAndSummarizesTheRun) {
   test::TempDir dir;
   Database db(dir / "nbsync.db");
-  StorageWriter writer(db, StorageWriterOptions{1 << 20, 7, 10s, {}});
+  StorageWriter writer(db, StorageWriterOptions{1 << 20, 7, 10s, {}, {}, SnapshotStore::k_default_full_copy_every, {}});
   const auto run = writer.begin_run();
   ASSERT_TRUE(run.has_value());
   ASSERT_TRUE(writer.submit_devices(*run, devices(50)));
@@ -54,7 +54,8 @@ TEST(StorageWriter, StoresEverySubmittedResultAndSummarizesTheRun) {
 TEST(StorageWriter, CloseStoresWhatIsStillQueued) {
   test::TempDir dir;
   Database db(dir / "nbsync.db");
-  StorageWriter writer(db, StorageWriterOptions{1 << 20, 1000, 10s, {}});
+  StorageWriter writer(db,
+                       StorageWriterOptions{1 << 20, 1000, 10s, {}, {}, SnapshotStore::k_default_full_copy_every, {}});
   const auto run = writer.begin_run();
   ASSERT_TRUE(run.has_value());
   ASSERT_TRUE(writer.submit_devices(*run, devices(20)));
@@ -69,7 +70,8 @@ TEST(StorageWriter, CloseStoresWhatIsStillQueued) {
 TEST(StorageWriter, CommitsAfterTheIntervalWithoutBeingAsked) {
   test::TempDir dir;
   Database db(dir / "nbsync.db");
-  StorageWriter writer(db, StorageWriterOptions{1 << 20, 1000, 50ms, {}});
+  StorageWriter writer(db,
+                       StorageWriterOptions{1 << 20, 1000, 50ms, {}, {}, SnapshotStore::k_default_full_copy_every, {}});
   const auto run = writer.begin_run();
   ASSERT_TRUE(run.has_value());
   ASSERT_TRUE(writer.submit_devices(*run, devices(1)));
@@ -88,7 +90,8 @@ TEST(StorageWriter, SubmitBlocksWhileTheByteBudgetIsFull) {
   const auto file = dir / "nbsync.db";
   Database db(file);
   constexpr std::size_t k_budget = 8 * 1024;
-  StorageWriter writer(db, StorageWriterOptions{k_budget, 1000, 10s, {}});
+  StorageWriter writer(db,
+                       StorageWriterOptions{k_budget, 1000, 10s, {}, {}, SnapshotStore::k_default_full_copy_every, {}});
   const auto run = writer.begin_run();
   ASSERT_TRUE(run.has_value());
   ASSERT_TRUE(writer.submit_devices(*run, devices(6)));
@@ -136,7 +139,8 @@ TEST(StorageWriter, AFullDiskStopsTheWriterWithAClearErrorAndClaimsNothing) {
   test::TempDir dir;
   const auto file = dir / "nbsync.db";
   Database db(file);
-  StorageWriter writer(db, StorageWriterOptions{1 << 20, 1000, 10s, {}});
+  StorageWriter writer(db,
+                       StorageWriterOptions{1 << 20, 1000, 10s, {}, {}, SnapshotStore::k_default_full_copy_every, {}});
   const auto run = writer.begin_run();
   ASSERT_TRUE(run.has_value());
   ASSERT_TRUE(writer.submit_devices(*run, devices(10)));

@@ -1,0 +1,104 @@
+#include "storage/config_search.hpp"
+
+#include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
+
+#include <set>
+
+#include "storage/detail/blob_reader.hpp"
+#include "storage/detail/compliance_writes.hpp"
+#include "storage/detail/sqlite_failure.hpp"
+
+namespace nbsync::storage {
+namespace {
+
+// ?1: FTS5 match expression or '' (no narrowing); ?2..?4: platform, site, role or ''.
+constexpr const char* k_latest_sql = R"sql(
+  SELECT d.id, d.name, d.site, d.role, d.platform, d.tenant, d.status, d.address, d.tags,
+         s.id, s.taken_at, s.sha256
+    FROM devices d
+    JOIN snapshots s ON s.id = (SELECT max(id) FROM snapshots WHERE device_id = d.id)
+   WHERE d.retired_at IS NULL
+     AND (?1 = '' OR d.id IN (SELECT rowid FROM config_search WHERE config_search MATCH ?1))
+     AND (?2 = '' OR d.platform = ?2)
+     AND (?3 = '' OR d.site = ?3)
+     AND (?4 = '' OR d.role = ?4)
+   ORDER BY d.name, d.id
+)sql";
+
+bool ascii(std::string_view text) {
+  for (const char c : text) {
+    if (static_cast<unsigned char>(c) >= 0x80) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+ConfigSearch::ConfigSearch(Database& database) : m_database(database) {}
+
+std::string ConfigSearch::match_expression(const std::vector<std::string>& required_literals) {
+  // The trigram tokenizer makes every 3 characters one token; a document holds a literal
+  // only if it holds each of its trigrams, so their AND is a safe superset. Multi-byte
+  // characters are skipped rather than split.
+  std::set<std::string> trigrams;
+  for (const auto& literal : required_literals) {
+    for (std::size_t i = 0; i + 3 <= literal.size(); ++i) {
+      const std::string_view trigram = std::string_view(literal).substr(i, 3);
+      if (ascii(trigram)) {
+        trigrams.emplace(trigram);
+      }
+    }
+  }
+  std::string expression;
+  for (const auto& trigram : trigrams) {
+    expression.append(expression.empty() ? "\"" : " AND \"");
+    for (const char c : trigram) {
+      expression.append(c == '"' ? "\"\"" : std::string(1, c));
+    }
+    expression.append("\"");
+  }
+  return expression;
+}
+
+ConfigScan ConfigSearch::scan(const std::vector<std::string>& required_literals, const DeviceFilter& filter,
+                              const std::function<bool(const LatestConfig&)>& visit) {
+  SQLite::Database& db = m_database.sqlite();
+  try {
+    ConfigScan scan;
+    const bool index_ready =
+        db.execAndGet("SELECT coalesce((SELECT value FROM nbsync_meta WHERE key = 'search_index'), 'ready')")
+            .getString() == "ready";
+    const std::string expression = index_ready ? match_expression(required_literals) : "";
+    scan.narrowed = !expression.empty();
+    // One read transaction: a writer committing meanwhile cannot make a device's latest
+    // snapshot and its blob disagree.
+    SQLite::Transaction read(db, SQLite::TransactionBehavior::DEFERRED);
+    SQLite::Statement select(db, k_latest_sql);
+    SQLite::Statement select_blob(db, detail::k_select_blob_sql);
+    select.bind(1, expression);
+    select.bind(2, filter.platform);
+    select.bind(3, filter.site);
+    select.bind(4, filter.role);
+    LatestConfig latest;
+    while (select.executeStep()) {
+      latest.device = detail::device_from_columns(select);
+      latest.snapshot_id = select.getColumn(9).getInt64();
+      latest.taken_at = select.getColumn(10).getInt64();
+      latest.text = detail::read_config_blob(select_blob, m_database.path(), select.getColumn(11).getString());
+      ++scan.devices_read;
+      if (!visit(latest)) {
+        break;
+      }
+    }
+    return scan;
+  } catch (const DatabaseError&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw detail::sqlite_failure(m_database.path(), "searching the latest configs", e);
+  }
+}
+
+}  // namespace nbsync::storage

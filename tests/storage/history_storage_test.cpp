@@ -1,0 +1,256 @@
+// Delta storage, retention, the search index and compliance results, on a real database.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "storage/config_history.hpp"
+#include "storage/config_search.hpp"
+#include "storage/history_pruner.hpp"
+#include "storage/snapshot_store.hpp"
+#include "tests/storage/storage_fixture.hpp"
+#include "tests/support/temp_dir.hpp"
+
+namespace nbsync::storage {
+namespace {
+
+using test_support::device;
+using test_support::ok_attempt;
+
+std::int64_t count(Database& db, const std::string& sql) {
+  return db.sqlite().execAndGet(sql).getInt64();
+}
+
+// A 300-line config whose version `v` differs from v-1 in one line.
+std::string versioned_config(std::int64_t device_id, int version) {
+  std::string text = "hostname dev" + std::to_string(device_id) + "\n";
+  for (int i = 0; i < 300; ++i) {
+    text.append("interface GigabitEthernet1/0/").append(std::to_string(i)).append("\n");
+    text.append(" description uplink ").append(std::to_string(i == version % 300 ? version : 0)).append("\n");
+  }
+  return text;
+}
+
+constexpr const char* k_deltas_without_base = R"sql(
+  SELECT count(*) FROM blobs d
+  WHERE d.base_sha256 IS NOT NULL AND NOT EXISTS (SELECT 1 FROM blobs b WHERE b.sha256 = d.base_sha256)
+)sql";
+
+class HistoryStorageTest : public ::testing::Test {
+protected:
+  test::TempDir m_dir;
+  Database m_db{m_dir / "nbsync.db"};
+
+  // Stores `versions` versions of device 1 (one run each) with `store`.
+  void store_versions(SnapshotStore& store, int versions, std::int64_t device_id = 1, int first = 1) {
+    for (int v = first; v < first + versions; ++v) {
+      const std::int64_t run = store.begin_run();
+      store.upsert_devices(run, std::vector<DeviceRecord>{device(device_id)});
+      ASSERT_TRUE(store.record_attempt(run, ok_attempt(device_id, versioned_config(device_id, v))).changed);
+      store.finish_run(run, false);
+    }
+  }
+
+  void expect_every_version_reads_back(std::int64_t device_id, int first_version) {
+    ConfigHistory history(m_db);
+    const auto versions = history.versions(device_id);
+    for (std::size_t i = 0; i < versions.size(); ++i) {
+      const int v = first_version + static_cast<int>(i);
+      EXPECT_EQ(history.text(versions[i]), versioned_config(device_id, v)) << "version " << v;
+    }
+  }
+};
+
+TEST_F(HistoryStorageTest, VersionsAreDeltasWithAFullCopyEveryN) {
+  SnapshotStore store(m_db, 0, 4);
+  store_versions(store, 9);
+  EXPECT_EQ(count(m_db, "SELECT group_concat(depth, '') FROM (SELECT depth FROM blobs ORDER BY rowid)"), 12301230);
+  EXPECT_EQ(count(m_db, "SELECT count(*) FROM blobs WHERE codec = 'zstd'"), 3);
+  EXPECT_EQ(count(m_db, "SELECT count(*) FROM blobs WHERE codec = 'zstd-delta'"), 6);
+  // A one-line change costs a small fraction of a full copy.
+  const std::int64_t full = count(m_db, "SELECT max(length(content)) FROM blobs WHERE codec = 'zstd'");
+  const std::int64_t delta = count(m_db, "SELECT max(length(content)) FROM blobs WHERE codec = 'zstd-delta'");
+  EXPECT_LT(delta * 5, full) << "delta " << delta << " bytes, full copy " << full;
+  expect_every_version_reads_back(1, 1);
+}
+
+TEST_F(HistoryStorageTest, FullCopyEveryOneStoresNoDeltas) {
+  SnapshotStore store(m_db, 0, 1);
+  store_versions(store, 5);
+  EXPECT_EQ(count(m_db, "SELECT count(*) FROM blobs WHERE codec = 'zstd' AND base_sha256 IS NULL"), 5);
+  expect_every_version_reads_back(1, 1);
+}
+
+TEST_F(HistoryStorageTest, KeepVersionsPrunesOldestAndNeverStrandsADelta) {
+  SnapshotStore store(m_db, 0, 10);
+  store_versions(store, 12);
+  store_versions(store, 2, 2);
+  const std::int64_t blobs_before = count(m_db, "SELECT count(*) FROM blobs");
+
+  const PruneResult pruned = prune_history(m_db, {3, 0}, 0);
+  EXPECT_EQ(pruned.snapshots, 9);
+  EXPECT_EQ(count(m_db, "SELECT count(*) FROM snapshots WHERE device_id = 1"), 3);
+  EXPECT_EQ(count(m_db, "SELECT count(*) FROM snapshots WHERE device_id = 2"), 2);
+  EXPECT_EQ(count(m_db, k_deltas_without_base), 0);
+  // The kept versions 10..12 were deltas of version 9 and older: the oldest kept one was
+  // rewritten as a full copy and everything older went.
+  EXPECT_GE(pruned.rebased, 1);
+  EXPECT_LT(count(m_db, "SELECT count(*) FROM blobs"), blobs_before);
+  EXPECT_EQ(count(m_db, "SELECT count(*) FROM blobs"), 5);
+  expect_every_version_reads_back(1, 10);
+  expect_every_version_reads_back(2, 1);
+  EXPECT_EQ(count(m_db, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+}
+
+TEST_F(HistoryStorageTest, KeepDaysKeepsWhatWasCurrentInTheWindowAndAlwaysTheLatest) {
+  SnapshotStore store(m_db, 0, 10);
+  store_versions(store, 4);
+  // Versions 1..4 taken on days 0, 10, 20, 30; "now" is day 100.
+  m_db.sqlite().exec("UPDATE snapshots SET taken_at = (id - 1) * 10 * 86400");
+  const std::int64_t now = 100 * 86400;
+
+  // Keep 75 days: version 3 was current until day 30 (inside), versions 1 and 2 were
+  // replaced on days 10 and 20 (outside).
+  EXPECT_EQ(prune_history(m_db, {0, 75}, now).snapshots, 2);
+  expect_every_version_reads_back(1, 3);
+  // Keep 1 day: the latest stays although it is 70 days old.
+  EXPECT_EQ(prune_history(m_db, {0, 1}, now).snapshots, 1);
+  EXPECT_EQ(count(m_db, "SELECT count(*) FROM snapshots"), 1);
+  expect_every_version_reads_back(1, 4);
+  EXPECT_EQ(count(m_db, k_deltas_without_base), 0);
+  EXPECT_EQ(count(m_db, "SELECT count(*) FROM blobs"), 1);
+}
+
+TEST_F(HistoryStorageTest, PruningKeepsAttemptsAndDropsTheirSnapshotLink) {
+  SnapshotStore store(m_db, 0, 10);
+  store_versions(store, 3);
+  EXPECT_EQ(prune_history(m_db, {1, 0}, 0).snapshots, 2);
+  EXPECT_EQ(count(m_db, "SELECT count(*) FROM attempts"), 3);
+  EXPECT_EQ(count(m_db, "SELECT count(*) FROM attempts WHERE snapshot_id IS NOT NULL"), 1);
+}
+
+TEST_F(HistoryStorageTest, NoRetentionPrunesNothing) {
+  SnapshotStore store(m_db, 0, 10);
+  store_versions(store, 3);
+  EXPECT_EQ(prune_history(m_db, {}, 1'000'000'000).snapshots, 0);
+  EXPECT_EQ(count(m_db, "SELECT count(*) FROM snapshots"), 3);
+}
+
+std::vector<std::string> scan_names(Database& db, const std::vector<std::string>& literals, ConfigScan* scan = nullptr,
+                                    const DeviceFilter& filter = {}) {
+  std::vector<std::string> names;
+  ConfigSearch search(db);
+  const ConfigScan result = search.scan(literals, filter, [&](const LatestConfig& latest) {
+    names.push_back(latest.device.name);
+    return true;
+  });
+  if (scan != nullptr) {
+    *scan = result;
+  }
+  return names;
+}
+
+TEST_F(HistoryStorageTest, SearchIndexNarrowsToDevicesHoldingTheLiteralsOfTheirLatestConfig) {
+  SnapshotStore store(m_db, 0, 10);
+  const std::int64_t run = store.begin_run();
+  DeviceRecord other = device(3);
+  other.platform = "arista-eos";
+  store.upsert_devices(run, std::vector<DeviceRecord>{device(1), device(2), other});
+  store.record_attempt(run, ok_attempt(1, "hostname a\nsnmp-server community <masked> RO\n"));
+  store.record_attempt(run, ok_attempt(2, "hostname b\nline vty 0 4\n transport input telnet\n"));
+  store.record_attempt(run, ok_attempt(3, "hostname c\nSNMP-Server Community <masked> RO\n"));
+  store.finish_run(run, true);
+
+  ConfigScan scan;
+  EXPECT_THAT(scan_names(m_db, {"snmp-server community"}, &scan), ::testing::ElementsAre("dev1", "dev3"));
+  EXPECT_TRUE(scan.narrowed);
+  EXPECT_EQ(scan.devices_read, 2);
+  EXPECT_THAT(scan_names(m_db, {"snmp-server community"}, nullptr, {"arista-eos", "", ""}),
+              ::testing::ElementsAre("dev3"));
+  EXPECT_THAT(scan_names(m_db, {"telnet", "vty"}), ::testing::ElementsAre("dev2"));
+  EXPECT_THAT(scan_names(m_db, {"no such line"}), ::testing::IsEmpty());
+  // Literals too short to narrow read every config.
+  EXPECT_THAT(scan_names(m_db, {"ab"}, &scan), ::testing::SizeIs(3));
+  EXPECT_FALSE(scan.narrowed);
+
+  // Device 2 drops telnet: the index forgets its old text.
+  const std::int64_t next = store.begin_run();
+  store.upsert_devices(next, std::vector<DeviceRecord>{device(2)});
+  store.record_attempt(next, ok_attempt(2, "hostname b\nline vty 0 4\n transport input ssh\n"));
+  store.finish_run(next, false);
+  EXPECT_THAT(scan_names(m_db, {"telnet"}), ::testing::IsEmpty());
+  EXPECT_THAT(scan_names(m_db, {"input ssh"}), ::testing::ElementsAre("dev2"));
+}
+
+TEST_F(HistoryStorageTest, AStaleIndexIsRebuiltByTheNextWriterAndSearchScansMeanwhile) {
+  {
+    SnapshotStore store(m_db, 0, 10);
+    store_versions(store, 2);
+  }
+  m_db.sqlite().exec("INSERT INTO config_search (config_search) VALUES ('delete-all')");
+  m_db.sqlite().exec("UPDATE nbsync_meta SET value = 'stale' WHERE key = 'search_index'");
+  ConfigScan scan;
+  EXPECT_THAT(scan_names(m_db, {"hostname dev1"}, &scan), ::testing::ElementsAre("dev1"));
+  EXPECT_FALSE(scan.narrowed);
+
+  SnapshotStore reopened(m_db, 0, 10);
+  EXPECT_THAT(scan_names(m_db, {"hostname dev1"}, &scan), ::testing::ElementsAre("dev1"));
+  EXPECT_TRUE(scan.narrowed);
+  EXPECT_THAT(scan_names(m_db, {"hostname dev2"}), ::testing::IsEmpty());
+}
+
+TEST(ConfigSearchExpression, EveryTrigramQuotedOnceAndQuotesDoubled) {
+  EXPECT_EQ(ConfigSearch::match_expression({"abcd"}), R"("abc" AND "bcd")");
+  EXPECT_EQ(ConfigSearch::match_expression({"a\"bc", "abc"}), R"("""bc" AND "a""b" AND "abc")");
+  EXPECT_EQ(ConfigSearch::match_expression({"ab", ""}), "");
+}
+
+TEST_F(HistoryStorageTest, ComplianceIsCheckedOncePerVersionAndRuleSet) {
+  SnapshotStore store(m_db, 0, 10);
+  int evaluations = 0;
+  const auto rules = [&](std::string digest) {
+    ComplianceHooks hooks;
+    hooks.rules_digest = std::move(digest);
+    hooks.evaluate = [&](const DeviceRecord& record, std::string_view config) {
+      ++evaluations;
+      EXPECT_EQ(record.tags, std::vector<std::string>({"core", "lab"}));
+      const bool telnet = config.find("telnet") != std::string_view::npos;
+      ComplianceCheck no_telnet{"no-telnet", "error", !telnet, {}};
+      if (telnet) {
+        no_telnet.problems.push_back("telnet found");
+      }
+      return std::vector<ComplianceCheck>{no_telnet, ComplianceCheck{"hostname", "warning", true, {}}};
+    };
+    return hooks;
+  };
+  store.set_compliance_hooks(rules("digest-1"));
+  DeviceRecord tagged = device(1);
+  tagged.tags = {"core", "lab"};
+  const auto attempt = [&](const std::string& config) {
+    const std::int64_t run = store.begin_run();
+    store.upsert_devices(run, std::vector<DeviceRecord>{tagged});
+    store.record_attempt(run, ok_attempt(1, config));
+    store.finish_run(run, false);
+  };
+  attempt("hostname a\ntransport input telnet\n");
+  EXPECT_EQ(evaluations, 1);
+  EXPECT_EQ(m_db.sqlite().execAndGet("SELECT compliance FROM device_states").getString(), "fail: no-telnet");
+  attempt("hostname a\ntransport input telnet\n");  // unchanged: not checked again
+  EXPECT_EQ(evaluations, 1);
+  store.set_compliance_hooks(rules("digest-2"));  // new rules: the same version is checked
+  attempt("hostname a\ntransport input telnet\n");
+  EXPECT_EQ(evaluations, 2);
+  attempt("hostname a\ntransport input ssh\n");
+  EXPECT_EQ(evaluations, 3);
+  EXPECT_EQ(m_db.sqlite().execAndGet("SELECT compliance FROM device_states").getString(), "pass");
+  EXPECT_EQ(count(m_db, "SELECT count(*) FROM compliance_results"), 6);
+  EXPECT_EQ(count(m_db, "SELECT count(*) FROM compliance_results WHERE passed = 0"), 2);
+  EXPECT_EQ(m_db.sqlite()
+                .execAndGet("SELECT problems FROM compliance_results WHERE passed = 0 AND rules_digest = 'digest-1'")
+                .getString(),
+            R"(["telnet found"])");
+}
+
+}  // namespace
+}  // namespace nbsync::storage
