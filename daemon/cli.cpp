@@ -159,8 +159,11 @@ int run_cli(int argc, char** argv) {
 
   auto* compliance = app.add_subcommand("compliance", "Check the latest configs against rules");
   auto* netbox_setup = app.add_subcommand("netbox-setup", "Create nbsync's custom fields and links in NetBox");
+  StatusOptions status_options;
   auto* status = app.add_subcommand("status", "Show the last cycle, failing devices and the outbox");
-  for (auto* command : {compliance, netbox_setup, status}) {
+  add_config_option(status, options);
+  status->add_flag("--json", status_options.json, "Print the status as JSON");
+  for (auto* command : {compliance, netbox_setup}) {
     add_config_option(command, options);
     command->allow_extras();  // their own arguments arrive with their issues
   }
@@ -197,7 +200,7 @@ int run_cli(int argc, char** argv) {
       return run_netbox_setup(config);
     }
     if (status->parsed()) {
-      return not_implemented("status", 9);
+      return run_status(load_config(options.config), status_options);
     }
     if (history->parsed()) {
       return run_history(load_config(options.config), history_options);

@@ -51,4 +51,9 @@ struct SearchOptions {
 // 0 when something matched, 1 when nothing did (like grep).
 int run_search(const Config& config, const SearchOptions& options);
 
+struct StatusOptions {
+  bool json = false;
+};
+int run_status(const Config& config, const StatusOptions& options);
+
 }  // namespace nbsync::daemon

@@ -44,7 +44,7 @@ TEST(Cli, UnknownOptionIsAUsageError) {
 }
 
 TEST(Cli, UnimplementedSubcommandSaysSoAndExitsTwo) {
-  const auto result = run_process({k_nbsync, "status"});
+  const auto result = run_process({k_nbsync, "compliance"});
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_THAT(result.err, HasSubstr("not implemented yet"));
 }

@@ -1,0 +1,96 @@
+#include "storage/service_status.hpp"
+
+#include <SQLiteCpp/Statement.h>
+
+#include "storage/detail/sqlite_failure.hpp"
+
+namespace nbsync::storage {
+namespace {
+
+constexpr const char* k_run_columns =
+    "SELECT id, started_at, finished_at, inventory_complete, attempts, changed, retired, summary, note FROM runs ";
+
+constexpr const char* k_failing_sql = R"sql(
+  SELECT d.id, d.name, d.site, s.status, s.message, s.failing_since
+    FROM device_states s JOIN devices d ON d.id = s.device_id
+   WHERE d.retired_at IS NULL AND s.status NOT IN ('ok', 'skipped')
+   ORDER BY s.failing_since, d.name
+   LIMIT ?1
+)sql";
+
+constexpr const char* k_counts_sql = R"sql(
+  SELECT count(*),
+         coalesce(sum(s.status IS NOT NULL AND s.status NOT IN ('ok', 'skipped')), 0),
+         coalesce(sum(s.compliance LIKE 'fail%'), 0)
+    FROM devices d LEFT JOIN device_states s ON s.device_id = d.id
+   WHERE d.retired_at IS NULL
+)sql";
+
+constexpr const char* k_outbox_sql =
+    "SELECT channel, count(*), min(created_at) FROM outbox GROUP BY channel ORDER BY channel";
+
+std::optional<RunStatus> read_run(SQLite::Database& db, const std::string& where) {
+  SQLite::Statement select(db, std::string(k_run_columns) + where + " ORDER BY id DESC LIMIT 1");
+  if (!select.executeStep()) {
+    return std::nullopt;
+  }
+  RunStatus run;
+  run.id = select.getColumn(0).getInt64();
+  run.started_at = select.getColumn(1).getInt64();
+  if (!select.getColumn(2).isNull()) {
+    run.finished_at = select.getColumn(2).getInt64();
+  }
+  if (!select.getColumn(3).isNull()) {
+    run.inventory_complete = select.getColumn(3).getInt() != 0;
+  }
+  run.attempts = select.getColumn(4).getInt64();
+  run.changed = select.getColumn(5).getInt64();
+  run.retired = select.getColumn(6).getInt64();
+  run.summary_json = select.getColumn(7).getString();
+  run.note = select.getColumn(8).getString();
+  return run;
+}
+
+}  // namespace
+
+ServiceStatus read_service_status(Database& database, std::size_t failing_limit) {
+  SQLite::Database& db = database.sqlite();
+  try {
+    ServiceStatus status;
+    status.last_run = read_run(db, "");
+    status.last_finished_run = read_run(db, "WHERE finished_at IS NOT NULL");
+    {
+      SQLite::Statement counts(db, k_counts_sql);
+      counts.executeStep();
+      status.devices_known = counts.getColumn(0).getInt64();
+      status.devices_failing = counts.getColumn(1).getInt64();
+      status.devices_noncompliant = counts.getColumn(2).getInt64();
+    }
+    {
+      SQLite::Statement failing(db, k_failing_sql);
+      failing.bind(1, static_cast<std::int64_t>(failing_limit));
+      while (failing.executeStep()) {
+        FailingDevice device;
+        device.device_id = failing.getColumn(0).getInt64();
+        device.name = failing.getColumn(1).getString();
+        device.site = failing.getColumn(2).getString();
+        device.outcome = failing.getColumn(3).getString();
+        device.message = failing.getColumn(4).getString();
+        if (!failing.getColumn(5).isNull()) {
+          device.failing_since = failing.getColumn(5).getInt64();
+        }
+        status.failing.push_back(std::move(device));
+      }
+    }
+    SQLite::Statement outbox(db, k_outbox_sql);
+    while (outbox.executeStep()) {
+      status.outbox.push_back(
+          {outbox.getColumn(0).getString(), outbox.getColumn(1).getInt64(), outbox.getColumn(2).getInt64()});
+    }
+    return status;
+  } catch (const std::exception& e) {
+    throw detail::sqlite_failure(database.path(), "reading the service status", e);
+  }
+}
+
+}  // namespace nbsync::storage

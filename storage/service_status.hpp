@@ -1,0 +1,55 @@
+#pragma once
+// What `nbsync status` and the daemon's metrics report from the database: the last run,
+// the devices failing now (with their outcome and since when), devices out of compliance,
+// and the outbox per channel. Read-only queries; cheap on 100,000 devices (indexed or
+// one pass over device_states).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "storage/database.hpp"
+
+namespace nbsync::storage {
+
+struct RunStatus {
+  std::int64_t id = 0;
+  std::int64_t started_at = 0;
+  std::optional<std::int64_t> finished_at;  // none: running, or the process died
+  std::optional<bool> inventory_complete;
+  std::int64_t attempts = 0;
+  std::int64_t changed = 0;
+  std::int64_t retired = 0;
+  std::string summary_json;  // outcome -> count
+  std::string note;
+};
+
+struct FailingDevice {
+  std::int64_t device_id = 0;
+  std::string name;
+  std::string site;
+  std::string outcome;
+  std::string message;
+  std::optional<std::int64_t> failing_since;
+};
+
+struct OutboxChannelStatus {
+  std::string channel;
+  std::int64_t rows = 0;
+  std::int64_t oldest_created_at = 0;
+};
+
+struct ServiceStatus {
+  std::optional<RunStatus> last_run;
+  std::optional<RunStatus> last_finished_run;
+  std::int64_t devices_known = 0;  // not retired
+  std::int64_t devices_failing = 0;
+  std::vector<FailingDevice> failing;  // longest failing first, at most the limit asked for
+  std::int64_t devices_noncompliant = 0;
+  std::vector<OutboxChannelStatus> outbox;
+};
+
+// `failing_limit` caps the list (the count is always whole). Throws DatabaseError.
+ServiceStatus read_service_status(Database& database, std::size_t failing_limit);
+
+}  // namespace nbsync::storage
