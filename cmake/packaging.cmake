@@ -1,4 +1,5 @@
-# What `cmake --install` puts where: the one place that installs anything.
+# What `cmake --install` puts where (the one place that installs anything), and the Debian
+# package built from it (`cpack -G DEB`; scripts/package does it all).
 # Only nbsync itself and its data, never nbsync-lab, tests or benchmarks. Paths follow the
 # prefix (GNUInstallDirs), except /etc/nbsync, which the unit reads whatever the prefix is.
 include(GNUInstallDirs)
@@ -35,3 +36,37 @@ install(
 else()
   file(INSTALL DESTINATION /etc/nbsync TYPE FILE FILES \"${PROJECT_SOURCE_DIR}/systemd/nbsync.toml\")
 endif()")
+
+# --- Debian package ---
+set(CPACK_PACKAGE_NAME nbsync)
+set(CPACK_PACKAGE_VENDOR "nbsync")
+set(NBSYNC_PACKAGE_MAINTAINER "nbsync maintainers <nbsync@example.com>"
+    CACHE STRING "The .deb's Maintainer: field, 'Name <email>'")
+set(CPACK_PACKAGE_CONTACT "${NBSYNC_PACKAGE_MAINTAINER}")
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${PROJECT_DESCRIPTION}")
+set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
+set(CPACK_PACKAGE_INSTALL_DIRECTORY nbsync)
+set(CPACK_PACKAGING_INSTALL_PREFIX ${CMAKE_INSTALL_PREFIX})
+# Install through DESTDIR so the absolute /etc/nbsync lands in the package, never on this machine.
+set(CPACK_SET_DESTDIR ON)
+set(CPACK_STRIP_FILES ON)
+set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+set(CPACK_DEBIAN_PACKAGE_MAINTAINER "${CPACK_PACKAGE_CONTACT}")
+set(CPACK_DEBIAN_PACKAGE_SECTION net)
+set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
+# The synopsis is CPACK_PACKAGE_DESCRIPTION_SUMMARY; this is the extended text.
+set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
+    "nbsync reads the device inventory from NetBox, logs into each device over SSH,
+stores its running configuration in SQLite only when it changed (volatile lines
+ignored, secrets masked), and reports to NetBox device pages and Slack.
+It runs as one hardened systemd service, nbsync.service.")
+# Library dependencies from dpkg-shlibdeps (package dpkg-dev); systemd for sysusers and the unit.
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "systemd")
+# dpkg keeps an edited /etc/nbsync/nbsync.toml on upgrade and asks before replacing it.
+file(WRITE ${PROJECT_BINARY_DIR}/debian/conffiles "/etc/nbsync/nbsync.toml\n")
+set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
+    ${PROJECT_SOURCE_DIR}/systemd/debian/postinst ${PROJECT_SOURCE_DIR}/systemd/debian/prerm
+    ${PROJECT_SOURCE_DIR}/systemd/debian/postrm ${PROJECT_BINARY_DIR}/debian/conffiles)
+set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
+include(CPack)
