@@ -52,9 +52,12 @@ std::string tail_line(const std::string& buffer) {
   return clean_terminal_line(window.substr(window.size() > 512 ? window.size() - 512 : 0));
 }
 
+// How often a read loop looks at SessionLimits::abandon while it waits.
+constexpr std::chrono::milliseconds k_abandon_check{200};
+
 // What a read loop stopped on.
 struct Stop {
-  enum Kind { prompt, pattern, eof, idle, total, too_large, error } kind;
+  enum Kind { prompt, pattern, eof, idle, total, too_large, error, abandoned } kind;
   std::size_t pattern_index = 0;
   std::string message;
 };
@@ -277,6 +280,7 @@ private:
   Stop read_until(const std::vector<const Pattern*>& patterns, milliseconds idle, milliseconds total, std::size_t limit,
                   bool answer_more, milliseconds settle = milliseconds(0)) {
     const auto deadline = Clock::now() + total;
+    auto quiet_since = Clock::now();  // the last data, or the start
     char chunk[16384];
     while (true) {
       const std::string tail = tail_line(m_buffer);
@@ -303,10 +307,12 @@ private:
       if (now >= deadline) {
         return {Stop::total, 0, {}};
       }
-      auto wait = std::min(idle, std::chrono::duration_cast<milliseconds>(deadline - now));
       const bool settling = settle.count() > 0 && !tail.empty();
-      if (settling)
-        wait = std::min(wait, settle);
+      const auto quiet_limit = settling ? std::min(idle, settle) : idle;
+      auto wait = std::chrono::duration_cast<milliseconds>(std::min(deadline, quiet_since + quiet_limit) - now);
+      if (m_limits.abandon != nullptr) {
+        wait = std::min(wait, k_abandon_check);  // wake up to see whether to give up
+      }
       const int available =
           ssh_channel_poll_timeout(m_channel, static_cast<int>(std::max<long long>(1, wait.count())), 0);
       if (available == SSH_EOF) {
@@ -316,9 +322,15 @@ private:
         return {Stop::error, 0, ssh_get_error(m_ssh)};
       }
       if (available == 0) {
-        if (Clock::now() >= deadline)
+        if (m_limits.abandon != nullptr && m_limits.abandon->load()) {
+          return {Stop::abandoned, 0, {}};
+        }
+        const auto after = Clock::now();
+        if (after >= deadline)
           return {Stop::total, 0, {}};
-        return {Stop::idle, 0, {}};
+        if (after >= quiet_since + quiet_limit)
+          return {Stop::idle, 0, {}};
+        continue;
       }
       const int n = ssh_channel_read_nonblocking(m_channel, chunk, sizeof chunk, 0);
       if (n == SSH_ERROR) {
@@ -329,10 +341,15 @@ private:
       }
       m_bytes_read += static_cast<std::size_t>(n);
       m_buffer.append(chunk, static_cast<std::size_t>(n));
+      quiet_since = Clock::now();
       if (m_buffer.size() > limit) {
         return {Stop::too_large, 0, {}};
       }
     }
+  }
+
+  Outcome abandoned() {
+    return failure(OutcomeKind::timeout, m_label + ": abandoned because nbsync is shutting down; nothing stored");
   }
 
   bool is_prompt(const std::string& tail) const {
@@ -369,6 +386,8 @@ private:
       case Stop::error:
         return failure(OutcomeKind::connect,
                        m_label + ": connection closed " + during + (stop.message.empty() ? "" : ": " + stop.message));
+      case Stop::abandoned:
+        return abandoned();
       case Stop::prompt:
       case Stop::pattern:
         break;
@@ -478,6 +497,8 @@ private:
       case Stop::error:
         return failure(OutcomeKind::incomplete, m_label + ": connection dropped during '" + command + "' after " +
                                                     bytes + " bytes; nothing stored");
+      case Stop::abandoned:
+        return abandoned();
       case Stop::pattern:
         break;
     }

@@ -4,6 +4,7 @@
 // keyboard-interactive), take the enable step, turn paging off, read the config, and say
 // how it ended as an Outcome. A config is returned only when it arrived whole (the
 // profile's end marker, or the prompt after it). Never throws for device behaviour.
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <string>
@@ -22,6 +23,9 @@ struct SessionLimits {
   std::chrono::milliseconds command_idle_timeout{30000};  // silence while a command runs
   std::chrono::milliseconds command_timeout{120000};      // one command, start to prompt
   std::size_t max_config_bytes = 8u << 20;
+  // Set by a shutting-down daemon: reads give up within 200 ms with a timeout outcome that
+  // the caller should not record. Connect and login are bounded by their own timeouts.
+  const std::atomic<bool>* abandon = nullptr;
 };
 
 struct FetchResult {
