@@ -97,13 +97,6 @@ private:
   std::size_t m_more = 0;
 };
 
-// Per-section scratch space, reused by every rule of one evaluate() call.
-struct Scratch {
-  std::vector<Section> sections;
-  std::vector<char> found;
-  std::vector<std::int64_t> counts;
-};
-
 class SectionLabel {
 public:
   SectionLabel(const ConfigLines& lines, const Section* section) : m_lines(lines), m_section(section) {}
@@ -130,49 +123,57 @@ private:
   const Section* m_section;
 };
 
-void check_lines(const Rule& rule, const ConfigLines& lines, std::size_t begin, std::size_t end, const Section* section,
-                 Scratch& scratch, ProblemList& problems) {
+// The required literal of every pattern of a rule: must_not_match, must_match, then counts.
+void rule_literals(const Rule& rule, std::vector<std::string_view>& out) {
+  out.clear();
+  for (const auto& pattern : rule.must_not_match) {
+    out.push_back(detail::required_literal(pattern.source()));
+  }
+  for (const auto& pattern : rule.must_match) {
+    out.push_back(detail::required_literal(pattern.source()));
+  }
+  for (const auto& bound : rule.counts) {
+    out.push_back(detail::required_literal(bound.match.source()));
+  }
+}
+
+void check_lines(const Rule& rule, const std::vector<std::string_view>& literals, const ConfigLines& lines,
+                 std::size_t begin, std::size_t end, const Section* section, ProblemList& problems) {
+  auto literal = literals.begin();
   const SectionLabel label(lines, section);
-  scratch.found.assign(rule.must_match.size(), 0);
-  scratch.counts.assign(rule.counts.size(), 0);
-  std::size_t still_missing = rule.must_match.size();
-  for (std::size_t i = begin; i < end; ++i) {
-    const std::string_view line = lines[i];
-    if (still_missing > 0) {
-      for (std::size_t p = 0; p < rule.must_match.size(); ++p) {
-        if (scratch.found[p] == 0 && rule.must_match[p].search(line)) {
-          scratch.found[p] = 1;
-          --still_missing;
-        }
-      }
-    }
-    for (const auto& pattern : rule.must_not_match) {
-      if (!pattern.search(line)) {
-        continue;
+  for (const auto& pattern : rule.must_not_match) {
+    detail::candidate_lines(lines, begin, end, *literal++, [&](std::size_t i) {
+      if (!pattern.search(lines[i])) {
+        return true;
       }
       if (problems.full()) {
         problems.count_one_more();
-        continue;
+        return true;
       }
       std::string problem = "line ";
-      problem.append(std::to_string(i + 1)).append(": ").append(quote(line)).append(" must not match ");
+      problem.append(std::to_string(i + 1)).append(": ").append(quote(lines[i])).append(" must not match ");
       problems.add(problem.append(quote_pattern(pattern)).append(label.name()));
-    }
-    for (std::size_t c = 0; c < rule.counts.size(); ++c) {
-      if (rule.counts[c].match.search(line)) {
-        ++scratch.counts[c];
-      }
-    }
+      return true;
+    });
   }
-  for (std::size_t p = 0; p < rule.must_match.size(); ++p) {
-    if (scratch.found[p] == 0) {
+  for (const auto& pattern : rule.must_match) {
+    bool found = false;
+    detail::candidate_lines(lines, begin, end, *literal++, [&](std::size_t i) {
+      found = pattern.search(lines[i]);
+      return !found;
+    });
+    if (!found) {
       std::string problem = "missing a line matching ";
-      problems.add(problem.append(quote_pattern(rule.must_match[p])).append(label.name_and_line()));
+      problems.add(problem.append(quote_pattern(pattern)).append(label.name_and_line()));
     }
   }
-  for (std::size_t c = 0; c < rule.counts.size(); ++c) {
-    const CountBound& bound = rule.counts[c];
-    const std::int64_t found = scratch.counts[c];
+  for (const CountBound& bound : rule.counts) {
+    std::int64_t found = 0;
+    detail::candidate_lines(lines, begin, end, *literal++, [&](std::size_t i) {
+      found += bound.match.search(lines[i]) ? 1 : 0;
+      // Past the maximum (or the minimum when there is no maximum) the verdict is known.
+      return !(bound.max ? found > *bound.max : found >= *bound.min);
+    });
     std::string problem;
     if (bound.min && found < *bound.min) {
       problem = found == 0 ? "missing a line matching " : "too few lines matching ";
@@ -189,28 +190,44 @@ void check_lines(const Rule& rule, const ConfigLines& lines, std::size_t begin, 
   }
 }
 
-RuleResult evaluate_rule(const Rule& rule, const ConfigLines& lines, Scratch& scratch) {
+// Scratch space reused by every rule of one evaluate() call, and the sections of the last
+// parent looked up: rules often share one ("^interface ").
+struct SectionCache {
+  std::vector<Section> sections;
+  std::vector<std::string_view> literals;  // of the rule being checked
+  std::string_view parent;
+  bool braces = false;
+  bool valid = false;
+};
+
+RuleResult evaluate_rule(const Rule& rule, const ConfigLines& lines, SectionCache& cache) {
   RuleResult result;
   result.rule = rule.name;
   result.severity = rule.severity;
   ProblemList problems;
+  rule_literals(rule, cache.literals);
   if (rule.parent.empty()) {
-    check_lines(rule, lines, 0, lines.size(), nullptr, scratch, problems);
+    check_lines(rule, cache.literals, lines, 0, lines.size(), nullptr, problems);
   } else {
     const bool braces = rule.section_style == SectionStyle::braces ||
                         (rule.section_style == SectionStyle::automatic && lines.looks_like_braces());
-    if (braces) {
-      lines.brace_sections(rule.parent, scratch.sections);
-    } else {
-      lines.indent_sections(rule.parent, scratch.sections);
+    if (!cache.valid || cache.parent != rule.parent.source() || cache.braces != braces) {
+      if (braces) {
+        lines.brace_sections(rule.parent, cache.sections);
+      } else {
+        lines.indent_sections(rule.parent, cache.sections);
+      }
+      cache.parent = rule.parent.source();
+      cache.braces = braces;
+      cache.valid = true;
     }
-    if (scratch.sections.empty() && rule.require_parent) {
+    const std::vector<Section>& sections = cache.sections;
+    if (sections.empty() && rule.require_parent) {
       std::string problem = "no section matches ";
       problems.add(problem.append(quote_pattern(rule.parent)));
     }
-    // check_lines reuses the other scratch vectors, not the sections.
-    for (const Section& section : scratch.sections) {
-      check_lines(rule, lines, section.begin, section.end, &section, scratch, problems);
+    for (const Section& section : sections) {
+      check_lines(rule, cache.literals, lines, section.begin, section.end, &section, problems);
     }
   }
   result.passed = problems.empty();
@@ -239,11 +256,11 @@ bool in_scope(const Rule& rule, const DeviceFacts& device) {
 
 std::vector<RuleResult> evaluate(const RuleSet& rules, const DeviceFacts& device, std::string_view config) {
   const ConfigLines lines(config);
-  Scratch scratch;
+  SectionCache cache;
   std::vector<RuleResult> results;
   for (const Rule& rule : rules.rules()) {
     if (in_scope(rule, device)) {
-      results.push_back(evaluate_rule(rule, lines, scratch));
+      results.push_back(evaluate_rule(rule, lines, cache));
     }
   }
   return results;

@@ -14,6 +14,50 @@ bool is_blank(char c) {
 
 }  // namespace
 
+std::string_view required_literal(std::string_view source) {
+  if (source.find('|') != std::string_view::npos) {
+    return {};
+  }
+  std::string_view best;
+  std::size_t run_start = 0;
+  const auto end_run = [&](std::size_t run_end) {
+    if (run_end > run_start && run_end - run_start > best.size()) {
+      best = source.substr(run_start, run_end - run_start);
+    }
+  };
+  for (std::size_t i = 0; i < source.size(); ++i) {
+    const char c = source[i];
+    switch (c) {
+      case '\\':
+      case '(':
+      case '[':
+        end_run(i);
+        return best;
+      case '{':
+      case '*':
+      case '?':
+        // The character before is optional (or repeated a counted number of times).
+        end_run(i > run_start ? i - 1 : i);
+        if (c == '{') {
+          return best;
+        }
+        run_start = i + 1;
+        break;
+      case '.':
+      case '+':
+      case '^':
+      case '$':
+        end_run(i);
+        run_start = i + 1;
+        break;
+      default:
+        break;
+    }
+  }
+  end_run(source.size());
+  return best;
+}
+
 std::size_t indentation(std::string_view line) {
   std::size_t n = 0;
   while (n < line.size() && (line[n] == ' ' || line[n] == '\t')) {
@@ -61,9 +105,9 @@ ConfigLines::ConfigLines(std::string_view config) {
 
 void ConfigLines::indent_sections(const backup::Pattern& parent, std::vector<Section>& out) const {
   out.clear();
-  for (std::size_t i = 0; i < m_lines.size(); ++i) {
+  candidate_lines(*this, 0, m_lines.size(), required_literal(parent.source()), [&](std::size_t i) {
     if (!parent.search(m_lines[i])) {
-      continue;
+      return true;
     }
     const std::size_t header_indent = indentation(m_lines[i]);
     std::size_t end = i + 1;
@@ -78,7 +122,8 @@ void ConfigLines::indent_sections(const backup::Pattern& parent, std::vector<Sec
       end = j + 1;
     }
     out.push_back({i, i + 1, end});
-  }
+    return true;
+  });
 }
 
 const std::vector<std::size_t>& ConfigLines::block_ends() const {
@@ -130,6 +175,23 @@ void ConfigLines::brace_sections(const backup::Pattern& parent, std::vector<Sect
       out.push_back({i, i + 1, ends[i]});
     }
   }
+}
+
+std::string_view ConfigLines::span(std::size_t begin, std::size_t end) const {
+  if (begin >= end) {
+    return {};
+  }
+  const char* first = m_lines[begin].data();
+  const char* last = m_lines[end - 1].data() + m_lines[end - 1].size();
+  return {first, static_cast<std::size_t>(last - first)};
+}
+
+std::size_t ConfigLines::line_at(const char* position, std::size_t begin, std::size_t end) const {
+  const auto first = m_lines.begin() + static_cast<std::ptrdiff_t>(begin);
+  const auto last = m_lines.begin() + static_cast<std::ptrdiff_t>(end);
+  const auto after =
+      std::upper_bound(first, last, position, [](const char* p, std::string_view line) { return p < line.data(); });
+  return static_cast<std::size_t>(after - m_lines.begin()) - 1;
 }
 
 std::string_view ConfigLines::header_label(std::size_t index) const {

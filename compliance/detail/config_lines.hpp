@@ -4,6 +4,7 @@
 // lines do not end a section). Brace style: `header {` up to its matching `}`.
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 #include <vector>
 
@@ -31,6 +32,11 @@ public:
   void indent_sections(const backup::Pattern& parent, std::vector<Section>& out) const;
   void brace_sections(const backup::Pattern& parent, std::vector<Section>& out) const;
 
+  // The text lines [begin, end) span in the config, newlines included (empty when begin == end).
+  std::string_view span(std::size_t begin, std::size_t end) const;
+  // The index of the line in [begin, end) that holds `position`, a pointer into span(begin, end).
+  std::size_t line_at(const char* position, std::size_t begin, std::size_t end) const;
+
   // The header line as a label: surrounding blanks and a trailing "{" removed.
   std::string_view header_label(std::size_t index) const;
 
@@ -44,6 +50,42 @@ private:
   mutable std::vector<std::size_t> m_block_ends;
   mutable bool m_block_ends_ready = false;
 };
+
+// The longest run of plain characters every match of `source` must contain, or "" when
+// none is certain. Conservative: any alternation gives "", and the scan stops at escapes,
+// groups, classes and counted repeats, so what it returns is always required.
+std::string_view required_literal(std::string_view source);
+
+// Calls visit(i) for every line i in [begin, end) that can match a pattern whose matches
+// all contain `literal` (every line when it is empty); stops when visit returns false.
+// Finding the literal in the section's text skips most lines without running the regex.
+template <typename Visit>
+void candidate_lines(const ConfigLines& lines, std::size_t begin, std::size_t end, std::string_view literal,
+                     Visit&& visit) {
+  if (literal.size() < 2) {
+    for (std::size_t i = begin; i < end; ++i) {
+      if (!visit(i)) {
+        return;
+      }
+    }
+    return;
+  }
+  const std::string_view text = lines.span(begin, end);
+  std::size_t from = 0;
+  while (from < text.size()) {
+    // glibc's memmem is much faster than string_view::find on text full of the literal's
+    // first character (configs are full of spaces).
+    const void* found = memmem(text.data() + from, text.size() - from, literal.data(), literal.size());
+    if (found == nullptr) {
+      return;
+    }
+    const std::size_t i = lines.line_at(static_cast<const char*>(found), begin, end);
+    if (!visit(i)) {
+      return;
+    }
+    from = static_cast<std::size_t>(lines[i].data() + lines[i].size() - text.data()) + 1;
+  }
+}
 
 // Leading spaces and tabs of a line.
 std::size_t indentation(std::string_view line);

@@ -278,6 +278,35 @@ TEST(Evaluate, EmptyConfig) {
   EXPECT_THAT(result.problems, ElementsAre("missing a line matching \"^hostname\""));
 }
 
+// Lines are skipped by a literal every match must contain; whatever the pattern, the lines
+// counted must be exactly those a plain per-line search finds.
+TEST(Evaluate, SkippingLinesNeverMissesAMatch) {
+  const std::vector<std::string> patterns = {
+      "^ntp server ", "colou?r", "ab*c",           "x{2}yz",         "tel|ssh",         "transport input",
+      "(?i)SSH",      "a\\.b",   "^ *spanning-tr", "[Tt]elnet",      "server$",         "^$",
+      "e+t",          "n.t",     "^line vty",      "(?<!no )shut",   "input [a-z]+$",   "\\Atransport",
+      "ssh\\z",       "zz*z",    "portfast$",      "redirects(?!x)", "ntp server 10.0", "^ no ip"};
+  const std::string config = std::string(k_ios) + "color colour colouur\nabc ac abbbc\nxxyz xyz\nSSH ssh\na.b axb\n" +
+                             "net nt neet\nshutdown\n no shutdown\nntp server 10.0.0.9\n\n";
+  for (const auto& source : patterns) {
+    std::string toml = "[[rule]]\nname = \"p\"\n[[rule.count]]\nmatch = '";
+    toml.append(source).append("'\nmin = 1000000\n");
+    const auto result = check_one(toml, config);
+    const backup::Pattern pattern = backup::Pattern::compile(source);
+    int expected = 0;
+    std::size_t start = 0;
+    while (start < config.size()) {
+      const std::size_t end = config.find('\n', start);
+      expected += pattern.search(std::string_view(config).substr(start, end - start)) ? 1 : 0;
+      start = end + 1;
+    }
+    ASSERT_EQ(result.problems.size(), 1U) << source;
+    EXPECT_NE(result.problems[0].find(std::string("(found ").append(std::to_string(expected)).append(",")),
+              std::string::npos)
+        << source << ": " << result.problems[0];
+  }
+}
+
 // Sanity for the 100,000-device case: a 40 KB config against 40 rules, many times over.
 // No timing assertion (bench/ measures speed); this catches accidental quadratic work and
 // shows the per-device cost in the test log.
