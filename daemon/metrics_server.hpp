@@ -1,0 +1,49 @@
+#pragma once
+// Serves GET /metrics (the registry's text, Prometheus format 0.0.4) on one address on
+// its own thread; every other path is 404. Construction binds or throws naming the
+// address, so a running MetricsServer is always listening; stop() (or the destructor)
+// closes it and joins the thread. An empty metrics.listen means: construct none.
+#include <cstdint>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "daemon/metrics.hpp"
+
+namespace nbsync::daemon {
+
+class MetricsServerError : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
+struct ListenAddress {
+  std::string host;  // "127.0.0.1", "::1", "localhost"
+  std::uint16_t port = 0;
+};
+
+// "127.0.0.1:9810", "[::1]:9810", "localhost:0" (0: any free port). Throws
+// MetricsServerError saying what was expected.
+ListenAddress parse_listen_address(std::string_view text);
+
+class MetricsServer {
+public:
+  // Binds `listen` and starts serving `registry` (which must outlive this).
+  MetricsServer(const MetricsRegistry& registry, std::string_view listen);
+  ~MetricsServer();
+  MetricsServer(const MetricsServer&) = delete;
+  MetricsServer& operator=(const MetricsServer&) = delete;
+
+  // The bound port (the one picked when the address asked for port 0).
+  std::uint16_t port() const;
+  const std::string& host() const;
+  // Stops listening and joins the server thread; safe to call twice.
+  void stop();
+
+private:
+  struct Running;
+  std::unique_ptr<Running> m_running;
+};
+
+}  // namespace nbsync::daemon
