@@ -1,5 +1,8 @@
 #include "daemon/backup_cycle.hpp"
 
+#include "compliance/evaluator.hpp"
+#include "compliance/rule_set.hpp"
+
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -92,6 +95,27 @@ backup::PoolOptions pool_options(const Config& config) {
   return options;
 }
 
+// The rules are read once a cycle, so an edited rules file applies from the next cycle.
+storage::ComplianceHooks compliance_hooks(const std::filesystem::path& rules_file) {
+  std::shared_ptr<const compliance::RuleSet> rules;
+  try {
+    rules = std::make_shared<const compliance::RuleSet>(compliance::RuleSet::load(rules_file));
+  } catch (const compliance::RulesError& e) {
+    throw CycleError(std::string(e.what()) + " (compliance.rules)");
+  }
+  storage::ComplianceHooks hooks;
+  hooks.rules_digest = rules->digest();
+  hooks.evaluate = [rules](const storage::DeviceRecord& device, std::string_view text) {
+    std::vector<storage::ComplianceCheck> checks;
+    for (auto& result : compliance::evaluate(*rules, {device.platform, device.role, device.site, device.tags}, text)) {
+      checks.push_back({std::move(result.rule), std::string(compliance::severity_name(result.severity)), result.passed,
+                        std::move(result.problems)});
+    }
+    return checks;
+  };
+  return hooks;
+}
+
 storage::StorageWriterOptions writer_options(const Config& config) {
   storage::StorageWriterOptions options;
   if (config.notify.netbox) {
@@ -109,6 +133,9 @@ storage::StorageWriterOptions writer_options(const Config& config) {
     options.hooks.on_run = [webhooks, url = config.netbox.url](const storage::RunDigest& digest) {
       return notify::slack_summary_rows(digest, url, webhooks);
     };
+  }
+  if (!config.compliance.rules.empty()) {
+    options.compliance = compliance_hooks(config.compliance.rules);
   }
   options.full_copy_every = config.storage.full_copy_every;
   options.retention = {config.storage.keep_versions, config.storage.keep_days};

@@ -157,16 +157,25 @@ int run_cli(int argc, char** argv) {
   search->add_option("--role", search_options.role, "Only devices of this NetBox device role (slug)");
   search->add_flag("--json", search_options.json, "Print the matches as JSON");
 
-  auto* compliance = app.add_subcommand("compliance", "Check the latest configs against rules");
+  ComplianceOptions compliance_options;
+  auto* compliance = app.add_subcommand(
+      "compliance", "Check every device's latest config against compliance rules (exit 1 when an error rule fails)");
+  add_config_option(compliance, options);
+  compliance->add_option("-r,--rules", compliance_options.rules, "Rules file (default: compliance.rules)")
+      ->type_name("FILE");
+  compliance->add_option("--platform", compliance_options.platform, "Only devices of this NetBox platform (slug)");
+  compliance->add_option("--site", compliance_options.site, "Only devices of this NetBox site (slug)");
+  compliance->add_option("--role", compliance_options.role, "Only devices of this NetBox device role (slug)");
+  compliance->add_flag("--json", compliance_options.json, "Print the results as JSON");
+  compliance->add_flag("-v,--verbose", compliance_options.verbose, "A table for every device, passing ones too");
+  compliance->add_option("--junit", compliance_options.junit, "Also write JUnit XML to FILE (for CI systems)")
+      ->type_name("FILE");
   auto* netbox_setup = app.add_subcommand("netbox-setup", "Create nbsync's custom fields and links in NetBox");
   StatusOptions status_options;
   auto* status = app.add_subcommand("status", "Show the last cycle, failing devices and the outbox");
   add_config_option(status, options);
   status->add_flag("--json", status_options.json, "Print the status as JSON");
-  for (auto* command : {compliance, netbox_setup}) {
-    add_config_option(command, options);
-    command->allow_extras();  // their own arguments arrive with their issues
-  }
+  add_config_option(netbox_setup, options);
 
   try {
     app.parse(argc, argv);
@@ -219,7 +228,7 @@ int run_cli(int argc, char** argv) {
       return run_search(load_config(options.config), search_options);
     }
     if (compliance->parsed()) {
-      return not_implemented(compliance->get_name(), 8);
+      return run_compliance(load_config(options.config), compliance_options);
     }
   } catch (const InputError& e) {
     std::cerr << "nbsync: error: " << e.what() << "\n";

@@ -1,5 +1,7 @@
 #include "daemon/config.hpp"
 
+#include "compliance/rule_set.hpp"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -159,6 +161,13 @@ StorageConfig read_storage(ConfigReader& reader) {
 ComplianceConfig read_compliance(ConfigReader& reader) {
   ComplianceConfig compliance;
   assign(compliance.rules, reader.path("rules"));
+  if (!compliance.rules.empty()) {
+    try {
+      compliance::RuleSet::load(compliance.rules);  // a bad rules file is a bad config
+    } catch (const compliance::RulesError& e) {
+      reader.fail("rules", e.what());
+    }
+  }
   reader.finish();
   return compliance;
 }

@@ -2,6 +2,7 @@
 // The commands that read stored configs: `history`, `show`, `diff`, `changes` and `search`. Each
 // prints plain text (or JSON with `json`) on stdout and returns the exit code; input that
 // does not fit the database throws InputError, a database failure DatabaseError.
+#include <filesystem>
 #include <optional>
 #include <string>
 
@@ -50,6 +51,18 @@ struct SearchOptions {
 };
 // 0 when something matched, 1 when nothing did (like grep).
 int run_search(const Config& config, const SearchOptions& options);
+
+struct ComplianceOptions {
+  std::filesystem::path rules;  // empty: compliance.rules of the config
+  std::string platform;         // NetBox slugs; empty matches all
+  std::string site;
+  std::string role;
+  bool json = false;
+  bool verbose = false;         // a table for every device, passing ones too
+  std::filesystem::path junit;  // also write JUnit XML here
+};
+// 0 when no rule of severity error fails, 1 when one does.
+int run_compliance(const Config& config, const ComplianceOptions& options);
 
 struct StatusOptions {
   bool json = false;

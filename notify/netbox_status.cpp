@@ -56,13 +56,17 @@ storage::DeviceNotification netbox_status_rows(const storage::StateChange& chang
   const auto& after = change.after;
   const storage::DeviceState before = change.before.value_or(storage::DeviceState{});
 
-  // Custom fields: what a user notices (status, hash, error, last change); the time of the
+  // Custom fields: what a user notices (status, hash, error, last change, compliance); the time of the
   // last successful backup only once per refresh period, or along with another change.
   json noticed = {{k_field_status, after.status},
                   {k_field_config_hash, after.config_sha256.empty() ? json(nullptr) : json(after.config_sha256)},
                   {k_field_last_error, after.message.empty() ? json(nullptr) : json(after.message.substr(0, 500))},
                   {k_field_last_change, iso_time(after.last_change_at)}};
   const json previous = json::parse(before.notified.empty() ? "null" : before.notified, nullptr, false);
+  // Compliance only once rules are in use (or were): no rewrite of every device otherwise.
+  if (!after.compliance.empty() || (previous.is_object() && previous.contains(k_field_compliance))) {
+    noticed[k_field_compliance] = after.compliance.empty() ? json(nullptr) : json(after.compliance);
+  }
   const bool noticed_changed = !previous.is_object() || previous != noticed;
   const bool refresh_due =
       after.last_success_at && after.last_success_at != before.last_success_at &&

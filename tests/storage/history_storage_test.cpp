@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "storage/compliance_history.hpp"
 #include "storage/config_history.hpp"
 #include "storage/config_search.hpp"
 #include "storage/history_pruner.hpp"
@@ -250,6 +251,31 @@ TEST_F(HistoryStorageTest, ComplianceIsCheckedOncePerVersionAndRuleSet) {
                 .execAndGet("SELECT problems FROM compliance_results WHERE passed = 0 AND rules_digest = 'digest-1'")
                 .getString(),
             R"(["telnet found"])");
+}
+
+TEST_F(HistoryStorageTest, FailingSinceIsTheStartOfTheCurrentRunOfFailingVersions) {
+  SnapshotStore store(m_db, 0, 10);
+  ComplianceHooks hooks;
+  hooks.rules_digest = "d";
+  hooks.evaluate = [](const DeviceRecord&, std::string_view config) {
+    const bool bad = config.find("bad") != std::string_view::npos;
+    return std::vector<ComplianceCheck>{{"rule", "error", !bad, {}}};
+  };
+  store.set_compliance_hooks(hooks);
+  for (const char* text : {"v1 bad\n", "v2 bad\n", "v3 good\n", "v4 bad\n", "v5 bad\n"}) {
+    const std::int64_t run = store.begin_run();
+    store.upsert_devices(run, std::vector<DeviceRecord>{device(1)});
+    store.record_attempt(run, ok_attempt(1, text));
+    store.finish_run(run, false);
+  }
+  m_db.sqlite().exec("UPDATE snapshots SET taken_at = id * 1000");
+  EXPECT_EQ(compliance_failing_since(m_db, 1, "rule"), 4000);
+  EXPECT_EQ(compliance_failing_since(m_db, 1, "other rule"), std::nullopt);
+  const std::int64_t run = store.begin_run();
+  store.upsert_devices(run, std::vector<DeviceRecord>{device(1)});
+  store.record_attempt(run, ok_attempt(1, "v6 good\n"));
+  store.finish_run(run, false);
+  EXPECT_EQ(compliance_failing_since(m_db, 1, "rule"), std::nullopt);
 }
 
 }  // namespace
