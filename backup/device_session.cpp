@@ -303,6 +303,9 @@ private:
           }
         }
       }
+      if (m_limits.abandon != nullptr && m_limits.abandon->load()) {
+        return {Stop::abandoned, 0, {}};
+      }
       const auto now = Clock::now();
       if (now >= deadline) {
         return {Stop::total, 0, {}};
@@ -322,9 +325,6 @@ private:
         return {Stop::error, 0, ssh_get_error(m_ssh)};
       }
       if (available == 0) {
-        if (m_limits.abandon != nullptr && m_limits.abandon->load()) {
-          return {Stop::abandoned, 0, {}};
-        }
         const auto after = Clock::now();
         if (after >= deadline)
           return {Stop::total, 0, {}};

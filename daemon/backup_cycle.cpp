@@ -144,8 +144,10 @@ storage::StorageWriterOptions writer_options(const Config& config) {
 
 }  // namespace
 
-notify::DrainReport deliver_outbox(const Config& config, std::chrono::milliseconds budget) {
+notify::DrainReport deliver_outbox(const Config& config, std::chrono::milliseconds budget,
+                                   const std::atomic<bool>* stop) {
   notify::OutboxSenderOptions options;
+  options.stop = stop;
   options.netbox_url = config.netbox.url;
   options.netbox_token = config.netbox.token;
   options.timeout = std::min(config.netbox.timeout, std::chrono::milliseconds(15000));
@@ -235,8 +237,19 @@ void run_backup_cycle(const Config& config, const CycleOptions& options, CycleSu
   };
   const bool log_failures = options.log_each_failure;
   ProgressLine progress(summary, options.show_progress);
-  backup::BackupPool pool(pool_options(config), credentials, host_key_policy, [&](backup::BackupResult&& result) {
+  backup::PoolOptions pool_settings = pool_options(config);
+  pool_settings.limits.abandon = options.abandon;
+  backup::BackupPool pool(pool_settings, credentials, host_key_policy, [&](backup::BackupResult&& result) {
     const bool ok = result.outcome.kind == backup::OutcomeKind::ok;
+    if (!ok && options.abandon != nullptr && options.abandon->load()) {
+      // Given up because nbsync is stopping, not because of the device: record nothing,
+      // so its state and NetBox stay as they were; the next cycle backs it up.
+      spdlog::info("{}: not backed up, nbsync is shutting down", device_name(result.device));
+      return;
+    }
+    if (options.on_device) {
+      options.on_device(result.outcome.kind, result.bytes_read);
+    }
     if (!ok && log_failures) {
       spdlog::warn("{}: {} after {} attempt(s): {}", device_name(result.device), backup::to_string(result.outcome.kind),
                    result.outcome.attempts, result.outcome.message);
@@ -254,7 +267,9 @@ void run_backup_cycle(const Config& config, const CycleOptions& options, CycleSu
     store(std::move(record));
   });
 
-  inventory::NetboxClient netbox(netbox_options(config));
+  inventory::NetboxOptions netbox_settings = netbox_options(config);
+  netbox_settings.stop = options.stop;
+  inventory::NetboxClient netbox(netbox_settings);
   const auto walk = netbox.walk_devices(device_query(config), [&](std::vector<inventory::Device>&& page) {
     std::vector<storage::DeviceRecord> records;
     records.reserve(page.size());

@@ -5,6 +5,7 @@
 // the inventory was read whole), and summarise. Device failures are outcomes, not
 // errors; a setup or storage failure throws CycleError with one line for the user.
 #include <atomic>
+#include <functional>
 #include <stdexcept>
 
 #include "daemon/config.hpp"
@@ -21,11 +22,17 @@ public:
 struct CycleOptions {
   bool show_progress = false;               // a progress line on stderr (a terminal)
   bool log_each_failure = true;             // one log line per failed device
-  const std::atomic<bool>* stop = nullptr;  // set to stop taking new devices
+  const std::atomic<bool>* stop = nullptr;  // set: take no new devices, read no more of NetBox
+  // Set after the shutdown grace: SSH reads in flight give up and are not recorded.
+  const std::atomic<bool>* abandon = nullptr;
+  // Called from worker threads as each device ends (metrics): its outcome and bytes read.
+  std::function<void(backup::OutcomeKind, std::size_t bytes_read)> on_device;
 };
 
-// Delivers what waits in the outbox (NetBox writes, Slack messages) for at most `budget`.
-notify::DrainReport deliver_outbox(const Config& config, std::chrono::milliseconds budget);
+// Delivers what waits in the outbox (NetBox writes, Slack messages) for at most `budget`;
+// once `stop` is set, only the request in flight finishes.
+notify::DrainReport deliver_outbox(const Config& config, std::chrono::milliseconds budget,
+                                   const std::atomic<bool>* stop = nullptr);
 
 // Runs one cycle, counting into `summary`. Throws CycleError for setup/storage failures.
 void run_backup_cycle(const Config& config, const CycleOptions& options, CycleSummary& summary);

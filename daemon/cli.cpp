@@ -1,5 +1,8 @@
 #include "daemon/cli.hpp"
 
+#include "daemon/metrics_server.hpp"
+#include "daemon/service_loop.hpp"
+
 #include <CLI/CLI.hpp>
 
 #include <cstdlib>
@@ -73,11 +76,6 @@ int run_netbox_setup(const Config& config) {
     std::cerr << "nbsync: error: netbox-setup: " << e.what() << "\n";
     return 1;
   }
-}
-
-int not_implemented(const std::string& name, int issue) {
-  std::cerr << "nbsync: error: '" << name << "' is not implemented yet (tracked in issue " << issue << ")\n";
-  return k_exit_usage;
 }
 
 void add_config_option(CLI::App* command, Options& options) {
@@ -195,8 +193,7 @@ int run_cli(int argc, char** argv) {
       return run_once(options);
     }
     if (run->parsed() || daemon->parsed()) {
-      load_config(options.config);  // a bad config is reported first
-      return not_implemented(run->parsed() ? "run without --once (cycles on a schedule)" : "daemon", 9);
+      return run_daemon(options.config);  // `run` without --once: the same loop in the foreground
     }
     if (hostkey_accept->parsed()) {
       const Config config = load_config(options.config);
@@ -234,6 +231,9 @@ int run_cli(int argc, char** argv) {
     std::cerr << "nbsync: error: " << e.what() << "\n";
     return k_exit_usage;
   } catch (const storage::DatabaseError& e) {
+    std::cerr << "nbsync: error: " << e.what() << "\n";
+    return 1;
+  } catch (const MetricsServerError& e) {
     std::cerr << "nbsync: error: " << e.what() << "\n";
     return 1;
   } catch (const CycleError& e) {

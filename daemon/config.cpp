@@ -1,6 +1,7 @@
 #include "daemon/config.hpp"
 
 #include "compliance/rule_set.hpp"
+#include "daemon/metrics_server.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -158,6 +159,28 @@ StorageConfig read_storage(ConfigReader& reader) {
   return storage;
 }
 
+DaemonConfig read_daemon(ConfigReader& reader) {
+  DaemonConfig daemon;
+  assign(daemon.interval, reader.duration("interval"));
+  if (daemon.interval < std::chrono::seconds(1)) {
+    reader.fail("interval", "expected at least 1s between cycle starts");
+  }
+  assign(daemon.jitter, reader.duration("jitter"));
+  assign(daemon.shutdown_grace, reader.duration("shutdown_grace"));
+  if (auto listen = reader.string("metrics_listen")) {
+    if (!listen->empty()) {
+      try {
+        parse_listen_address(*listen);
+      } catch (const MetricsServerError& e) {
+        reader.fail("metrics_listen", e.what());
+      }
+    }
+    daemon.metrics_listen = *listen;
+  }
+  reader.finish();
+  return daemon;
+}
+
 ComplianceConfig read_compliance(ConfigReader& reader) {
   ComplianceConfig compliance;
   assign(compliance.rules, reader.path("rules"));
@@ -264,6 +287,9 @@ Config load_config(const std::filesystem::path& path) {
   }
   if (auto storage = reader.table("storage")) {
     config.storage = read_storage(*storage);
+  }
+  if (auto daemon = reader.table("daemon")) {
+    config.daemon = read_daemon(*daemon);
   }
   if (auto compliance = reader.table("compliance")) {
     config.compliance = read_compliance(*compliance);

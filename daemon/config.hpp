@@ -89,6 +89,15 @@ struct StorageConfig {
   std::int64_t keep_days = 0;      // versions replaced more than N days ago go; 0 = forever
 };
 
+// `nbsync daemon`: cycles every `interval` (start to start) plus a random delay up to
+// `jitter`; on SIGTERM devices in flight get `shutdown_grace` to finish.
+struct DaemonConfig {
+  std::chrono::milliseconds interval{std::chrono::hours(1)};
+  std::chrono::milliseconds jitter{std::chrono::minutes(1)};
+  std::chrono::milliseconds shutdown_grace{30000};
+  std::string metrics_listen = "127.0.0.1:9810";  // Prometheus /metrics; "" turns it off
+};
+
 struct ComplianceConfig {
   std::filesystem::path rules;  // TOML rules checked on every new version; empty: no checks
 };
@@ -108,6 +117,7 @@ struct Config {
   StorageConfig storage;
   ComplianceConfig compliance;
   NotifyConfig notify;
+  DaemonConfig daemon;
   LogConfig log;
 };
 

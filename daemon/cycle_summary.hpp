@@ -39,6 +39,10 @@ public:
   std::size_t inventory() const { return m_inventory.load(); }
   std::size_t failed() const;
   std::size_t changed() const { return m_changed.load(); }
+  bool inventory_complete() const {
+    std::lock_guard lock(m_mutex);
+    return m_inventory_complete;
+  }
   std::size_t count(backup::OutcomeKind kind) const;
 
   nlohmann::json to_json() const;

@@ -177,6 +177,10 @@ WalkResult NetboxClient::walk_devices(const DeviceQuery& query, const PageHandle
     if (!page.empty()) {
       on_page(std::move(page));
     }
+    if (m_options.stop != nullptr && m_options.stop->load()) {
+      result.error = "stopped after " + std::to_string(result.received) + " devices (nbsync is shutting down)";
+      return result;
+    }
     // Follow `next`, but on the configured base URL: NetBox behind a proxy often writes
     // its own scheme or host into it.
     url.clear();

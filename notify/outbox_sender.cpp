@@ -87,21 +87,24 @@ private:
 
   // Applies the verdict to `rows`; true when they are done (delivered or dropped).
   bool settle(const std::vector<storage::OutboxEntry>& rows, const http::HttpResponse& response,
-              const std::string& what) {
+              const std::string& what, RequestResults& results) {
     std::vector<std::int64_t> ids;
     for (const auto& r : rows)
       ids.push_back(r.id);
     switch (verdict_for_status(response.status)) {
       case DeliveryVerdict::delivered:
+        ++results.ok;
         m_outbox.remove(ids);
         m_report.delivered += static_cast<std::int64_t>(ids.size());
         return true;
       case DeliveryVerdict::drop:
+        ++results.dropped;
         spdlog::error("notify: {} refused for good, dropping {} message(s): {}", what, ids.size(), reason(response));
         m_outbox.remove(ids);
         m_report.dropped += static_cast<std::int64_t>(ids.size());
         return true;
       case DeliveryVerdict::retry_later: {
+        ++results.retry;
         const int attempts = rows.front().attempts;
         auto wait = std::chrono::duration_cast<std::chrono::seconds>(
             full_jitter_backoff(attempts, std::chrono::duration_cast<std::chrono::milliseconds>(m_options.backoff_base),
@@ -138,7 +141,8 @@ private:
         all = send_device_fields({row}) && all;
       return all;
     }
-    return settle(rows, response, "NetBox device fields (" + std::to_string(rows.size()) + " devices)");
+    return settle(rows, response, "NetBox device fields (" + std::to_string(rows.size()) + " devices)",
+                  m_report.netbox);
   }
 
   bool send_journal(std::vector<storage::OutboxEntry> rows) {
@@ -164,7 +168,8 @@ private:
         all = send_journal({row}) && all;
       return all;
     }
-    return settle(to_send, response, "NetBox journal entries (" + std::to_string(to_send.size()) + ")");
+    return settle(to_send, response, "NetBox journal entries (" + std::to_string(to_send.size()) + ")",
+                  m_report.netbox);
   }
 
   bool already_in_netbox(const storage::OutboxEntry& row) {
@@ -195,7 +200,7 @@ private:
     ++m_report.requests;
     const auto response =
         m_http.send({"POST", hook->second.reveal(), {{"Content-Type", "application/json"}}, row.payload});
-    return settle({row}, response, "Slack webhook '" + name + "'");
+    return settle({row}, response, "Slack webhook '" + name + "'", m_report.slack);
   }
 
   storage::Outbox& m_outbox;
@@ -219,10 +224,13 @@ DrainReport OutboxSender::drain(std::chrono::steady_clock::time_point deadline) 
   // A fresh start sends at once, waiting only for a peer's Retry-After: the peer may have
   // recovered while nbsync was not running. Once a channel fails here, backoff rules it.
   std::set<std::string> failed;
-  while (std::chrono::steady_clock::now() < deadline) {
+  const auto go_on = [&] {
+    return std::chrono::steady_clock::now() < deadline && (m_options.stop == nullptr || !m_options.stop->load());
+  };
+  while (go_on()) {
     bool progressed = false;
     for (const auto& channel : outbox.due_channels(unix_now(), false)) {
-      while (std::chrono::steady_clock::now() < deadline) {
+      while (go_on()) {
         const auto result = delivery.send_batch(channel, failed.count(channel) > 0);
         if (result == Delivery::Batch::sent) {
           progressed = true;

@@ -5,6 +5,7 @@
 // with capped, jittered backoff; any other 4xx drops them with one error line carrying
 // the peer's reason. A journal entry whose earlier send may have arrived is looked up
 // before it is sent again, so a retry never duplicates it.
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -25,7 +26,15 @@ struct OutboxSenderOptions {
   std::size_t bulk_size = 100;
   std::chrono::seconds backoff_base{2};
   std::chrono::seconds backoff_cap{300};
-  std::int64_t max_rows = 100000;  // past it, the oldest Slack messages are merged
+  std::int64_t max_rows = 100000;           // past it, the oldest Slack messages are merged
+  const std::atomic<bool>* stop = nullptr;  // set: finish the request in flight, send no more
+};
+
+// What the requests to one peer ended with (one bulk request counts once).
+struct RequestResults {
+  std::int64_t ok = 0;
+  std::int64_t retry = 0;    // kept for later: no answer, 408, 429, 5xx
+  std::int64_t dropped = 0;  // refused for good
 };
 
 struct DrainReport {
@@ -33,6 +42,7 @@ struct DrainReport {
   std::int64_t dropped = 0;    // rows the peer refused for good
   std::int64_t requests = 0;
   std::int64_t left = 0;  // rows still waiting
+  RequestResults netbox, slack;
 };
 
 class OutboxSender {

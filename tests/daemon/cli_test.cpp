@@ -43,11 +43,5 @@ TEST(Cli, UnknownOptionIsAUsageError) {
   EXPECT_THAT(result.err, HasSubstr("--bogus"));
 }
 
-TEST(Cli, UnimplementedSubcommandSaysSoAndExitsTwo) {
-  const auto result = run_process({k_nbsync, "compliance"});
-  EXPECT_EQ(result.exit_code, 2);
-  EXPECT_THAT(result.err, HasSubstr("not implemented yet"));
-}
-
 }  // namespace
 }  // namespace nbsync::test

@@ -263,6 +263,7 @@ token = "credential:netbox-token"
 }
 
 TEST_F(ConfigTest, HistoryStorageAndComplianceKeys) {
+  dir.write("rules/compliance.toml", "[[rule]]\nname = \"r\"\nmust_match = [\"^hostname \"]\n");
   const Config config = load_config(dir.write("nbsync.toml", k_minimal + R"(
 [storage]
 full_copy_every = 5
@@ -280,6 +281,31 @@ rules = "rules/compliance.toml"
   EXPECT_EQ(defaults.storage.keep_versions, 0);
   EXPECT_TRUE(defaults.compliance.rules.empty());
   EXPECT_THAT(load_error(dir, k_minimal + "[storage]\nfull_copy_every = 0\n"), HasSubstr("storage.full_copy_every"));
+}
+
+TEST_F(ConfigTest, ABadRulesFileIsABadConfig) {
+  dir.write("rules.toml", "[[rule]]\nname = \"r\"\nmust_match = [\"(\"]\n");
+  const std::string error = load_error(dir, k_minimal + "[compliance]\nrules = \"rules.toml\"\n");
+  EXPECT_THAT(error, HasSubstr("compliance.rules"));
+  EXPECT_THAT(error, HasSubstr("rules.toml:3"));
+}
+
+TEST_F(ConfigTest, DaemonKeys) {
+  const Config config = load_config(dir.write("nbsync.toml", k_minimal + R"(
+[daemon]
+interval = "15m"
+jitter = "30s"
+shutdown_grace = "20s"
+metrics_listen = "[::1]:9900"
+)"));
+  EXPECT_EQ(config.daemon.interval, std::chrono::minutes(15));
+  EXPECT_EQ(config.daemon.jitter, std::chrono::seconds(30));
+  EXPECT_EQ(config.daemon.shutdown_grace, std::chrono::seconds(20));
+  EXPECT_EQ(config.daemon.metrics_listen, "[::1]:9900");
+  EXPECT_EQ(load_config(dir.write("nbsync.toml", k_minimal)).daemon.metrics_listen, "127.0.0.1:9810");
+  EXPECT_THAT(load_error(dir, k_minimal + "[daemon]\nmetrics_listen = \"nowhere\"\n"),
+              HasSubstr("daemon.metrics_listen"));
+  EXPECT_THAT(load_error(dir, k_minimal + "[daemon]\ninterval = \"0s\"\n"), HasSubstr("daemon.interval"));
 }
 
 }  // namespace

@@ -1,0 +1,265 @@
+#include "daemon/service_loop.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <thread>
+
+#include "daemon/backup_cycle.hpp"
+#include "daemon/config.hpp"
+#include "daemon/cycle_schedule.hpp"
+#include "daemon/daemon_metrics.hpp"
+#include "daemon/logging.hpp"
+#include "daemon/metrics.hpp"
+#include "daemon/metrics_server.hpp"
+#include "daemon/service_notifier.hpp"
+#include "daemon/signal_watcher.hpp"
+#include "storage/service_status.hpp"
+
+namespace nbsync::daemon {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = CycleClock;
+
+// Longest the main thread sleeps without looking at the watchdog and the cycle.
+constexpr std::chrono::milliseconds k_tick = 1s;
+
+std::string seconds_text(std::chrono::duration<double> d) {
+  return fmt::format("{:.1f} s", d.count());
+}
+
+// The jitter is capped at a tenth of the interval, so cycles stay about `interval` apart.
+CycleSchedule schedule_for(const Config& config) {
+  return CycleSchedule(config.daemon.interval, std::min(config.daemon.jitter, config.daemon.interval / 10));
+}
+
+// The config, the schedule, and everything that follows them on SIGHUP.
+class Service {
+public:
+  Service(std::filesystem::path file, Config config)
+      : m_file(std::move(file)),
+        m_config(std::move(config)),
+        m_schedule(schedule_for(m_config)),
+        m_metrics(m_registry, NBSYNC_VERSION) {}
+
+  int run() {
+    if (!m_config.daemon.metrics_listen.empty()) {
+      m_server = std::make_unique<MetricsServer>(m_registry, m_config.daemon.metrics_listen);
+      spdlog::info("daemon: metrics on http://{}:{}/metrics", m_server->host(), m_server->port());
+    }
+    m_notifier.ready();
+    m_notifier.status("started; first cycle now");
+    spdlog::info("daemon: started (config {}); a cycle every {} s, the first now", m_file.string(),
+                 std::chrono::duration_cast<std::chrono::seconds>(m_config.daemon.interval).count());
+    Clock::time_point next_start = Clock::now();
+    while (true) {
+      if (!wait_until(next_start)) {
+        break;
+      }
+      const Clock::time_point started = Clock::now();
+      run_cycle();
+      if (m_stopping) {
+        break;
+      }
+      const NextCycle next = m_schedule.next(started, Clock::now());
+      if (next.overran()) {
+        spdlog::warn("daemon: the cycle took {} s longer than the interval ({} s); starting the next one now",
+                     std::chrono::duration_cast<std::chrono::seconds>(next.overran_by).count(),
+                     std::chrono::duration_cast<std::chrono::seconds>(m_schedule.interval()).count());
+      }
+      next_start = next.start;
+    }
+    m_notifier.stopping();
+    m_notifier.status("stopped");
+    if (m_server) {
+      m_server->stop();
+    }
+    spdlog::info("daemon: stopped");
+    return 0;
+  }
+
+private:
+  // Sleeps until `when`, handling signals and the watchdog; false when asked to stop.
+  bool wait_until(Clock::time_point when) {
+    while (true) {
+      const auto now = Clock::now();
+      if (now >= when) {
+        return true;
+      }
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(when - now);
+      const SignalEvent event = m_signals.wait(std::min(left, tick()));
+      m_notifier.watchdog();
+      if (event == SignalEvent::stop) {
+        spdlog::info("daemon: stop requested between cycles");
+        m_stopping = true;
+        return false;
+      }
+      if (event == SignalEvent::reload) {
+        reload();
+        when = std::min(when, Clock::now() + m_schedule.interval());
+      }
+    }
+  }
+
+  std::chrono::milliseconds tick() const {
+    if (const auto ping = ServiceNotifier::watchdog_ping_interval()) {
+      return std::clamp(std::chrono::duration_cast<std::chrono::milliseconds>(*ping), 100ms, k_tick);
+    }
+    return k_tick;
+  }
+
+  void reload() {
+    m_notifier.reloading();
+    try {
+      Config fresh = load_config(m_file);
+      CycleSchedule schedule = schedule_for(fresh);
+      if (fresh.daemon.metrics_listen != m_config.daemon.metrics_listen) {
+        spdlog::warn("daemon: reload: daemon.metrics_listen changed; it applies after a restart");
+      }
+      setup_logging(fresh.log);
+      m_config = std::move(fresh);
+      m_schedule = std::move(schedule);
+      spdlog::info("daemon: reloaded {}; the new config applies from the next cycle", m_file.string());
+    } catch (const std::exception& e) {
+      spdlog::error("daemon: reload refused, keeping the running config: {}", e.what());
+    }
+    m_notifier.ready();
+  }
+
+  // One cycle on its own thread; the main thread keeps watching signals and the watchdog.
+  void run_cycle() {
+    const Config config = m_config;  // a reload during the cycle applies to the next one
+    std::atomic<bool> stop = false;
+    std::atomic<bool> abandon = false;
+    std::atomic<bool> done = false;
+    CycleSummary summary;
+    notify::DrainReport delivery;
+    std::optional<std::string> error;
+
+    CycleOptions options;
+    options.stop = &stop;
+    options.abandon = &abandon;
+    options.on_device = [this](backup::OutcomeKind kind, std::size_t bytes) {
+      m_metrics.count_backup(kind);
+      m_metrics.count_config_bytes(bytes);
+    };
+    m_metrics.cycle_started();
+    m_notifier.status("cycle running");
+    const auto started = Clock::now();
+    std::thread cycle([&] {
+      try {
+        run_backup_cycle(config, options, summary);
+        delivery = deliver_outbox(config, config.notify.drain_timeout, &stop);
+        summary.set_delivery(delivery);
+      } catch (const std::exception& e) {
+        error = e.what();
+      }
+      done = true;
+    });
+
+    std::optional<Clock::time_point> grace_ends;
+    while (!done) {
+      const SignalEvent event = m_signals.wait(std::min(tick(), std::chrono::milliseconds(200)));
+      m_notifier.watchdog();
+      if (event == SignalEvent::reload) {
+        reload();
+      } else if (event == SignalEvent::stop && !m_stopping) {
+        m_stopping = true;
+        stop = true;
+        grace_ends = Clock::now() + config.daemon.shutdown_grace;
+        m_notifier.stopping();
+        spdlog::info("daemon: stopping: no new devices; those in flight get up to {} s",
+                     std::chrono::duration_cast<std::chrono::seconds>(config.daemon.shutdown_grace).count());
+      }
+      if (grace_ends && !abandon && Clock::now() >= *grace_ends) {
+        abandon = true;
+        spdlog::warn(
+            "daemon: shutdown_grace passed: giving up on the devices still in flight (nothing of theirs "
+            "is stored; the next start backs them up)");
+      }
+    }
+    cycle.join();
+    const std::chrono::duration<double> took = Clock::now() - started;
+    report(config, summary, delivery, error, took);
+  }
+
+  void report(const Config& config, const CycleSummary& summary, const notify::DrainReport& delivery,
+              const std::optional<std::string>& error, std::chrono::duration<double> took) {
+    CycleResult result = CycleResult::completed;
+    if (error) {
+      result = CycleResult::failed;
+      spdlog::error("daemon: cycle failed after {}: {}", seconds_text(took), *error);
+      m_notifier.status("last cycle failed: " + *error);
+    } else {
+      if (!summary.inventory_complete()) {
+        result = CycleResult::incomplete_inventory;
+      }
+      m_metrics.set_devices(summary);
+      for (std::size_t i = 0; i < summary.changed(); ++i) {
+        m_metrics.count_config_change();
+      }
+      const std::string line =
+          fmt::format("last cycle: {} devices, {} ok, {} changed, {} failed in {}", summary.inventory(),
+                      summary.count(backup::OutcomeKind::ok), summary.changed(), summary.failed(), seconds_text(took));
+      spdlog::info("daemon: {}", line);
+      m_notifier.status(line);
+    }
+    count_requests(NotifyTarget::netbox, delivery.netbox);
+    count_requests(NotifyTarget::slack, delivery.slack);
+    m_metrics.cycle_finished(result, took, std::chrono::system_clock::now());
+    publish_outbox(config);
+  }
+
+  void count_requests(NotifyTarget target, const notify::RequestResults& results) {
+    for (std::int64_t i = 0; i < results.ok; ++i)
+      m_metrics.count_notify_request(target, NotifyResult::ok);
+    for (std::int64_t i = 0; i < results.retry; ++i)
+      m_metrics.count_notify_request(target, NotifyResult::retry);
+    for (std::int64_t i = 0; i < results.dropped; ++i)
+      m_metrics.count_notify_request(target, NotifyResult::dropped);
+  }
+
+  void publish_outbox(const Config& config) {
+    try {
+      if (!std::filesystem::exists(config.storage.database)) {
+        return;
+      }
+      storage::Database database(config.storage.database);
+      const auto status = storage::read_service_status(database, 0);
+      std::vector<OutboxChannelState> channels;
+      const auto now =
+          std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+      for (const auto& channel : status.outbox) {
+        channels.push_back({channel.channel, channel.rows, std::chrono::seconds(now - channel.oldest_created_at)});
+      }
+      m_metrics.set_outbox(channels);
+    } catch (const std::exception& e) {
+      spdlog::warn("daemon: cannot read the outbox for metrics: {}", e.what());
+    }
+  }
+
+  std::filesystem::path m_file;
+  Config m_config;
+  CycleSchedule m_schedule;
+  SignalWatcher m_signals;
+  ServiceNotifier m_notifier;
+  MetricsRegistry m_registry;
+  DaemonMetrics m_metrics;
+  std::unique_ptr<MetricsServer> m_server;
+  bool m_stopping = false;
+};
+
+}  // namespace
+
+int run_daemon(const std::filesystem::path& config_file) {
+  Config config = load_config(config_file);
+  setup_logging(config.log);
+  Service service(config_file, std::move(config));
+  return service.run();
+}
+
+}  // namespace nbsync::daemon
