@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "compliance/detail/rule_reader.hpp"
+#include "types/toml_type_name.hpp"
 
 namespace nbsync::compliance {
 namespace {
@@ -191,7 +192,7 @@ RuleSet RuleSet::parse(std::string_view toml_text, std::string_view origin) {
   const toml::array* array = rules->as_array();
   if (array == nullptr || !array->is_array_of_tables()) {
     std::string message = detail::source_position(origin_name, *rules);
-    message.append(": rule: expected tables written as [[rule]], got ").append(detail::toml_type_name(*rules));
+    message.append(": rule: expected tables written as [[rule]], got ").append(toml_type_name(*rules));
     throw RulesError(message);
   }
   std::map<std::string, int, std::less<>> first_line;

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "compliance/rule_set.hpp"
+#include "types/toml_type_name.hpp"
 
 namespace nbsync::compliance::detail {
 
@@ -13,30 +14,6 @@ std::string source_position(std::string_view origin, const toml::node& node) {
     out.append(1, ':').append(std::to_string(line));
   }
   return out;
-}
-
-std::string_view toml_type_name(const toml::node& node) {
-  switch (node.type()) {
-    case toml::node_type::string:
-      return "a string";
-    case toml::node_type::integer:
-      return "an integer";
-    case toml::node_type::floating_point:
-      return "a number";
-    case toml::node_type::boolean:
-      return "a boolean";
-    case toml::node_type::array:
-      return "an array";
-    case toml::node_type::table:
-      return "a table";
-    case toml::node_type::date:
-    case toml::node_type::time:
-    case toml::node_type::date_time:
-      return "a date/time";
-    case toml::node_type::none:
-      break;
-  }
-  return "nothing";
 }
 
 RuleReader::RuleReader(const toml::table& table, std::string origin, std::string label, std::string key_prefix)

@@ -56,7 +56,5 @@ private:
 
 // "FILE:LINE" for a node (just FILE when toml++ has no position for it).
 std::string source_position(std::string_view origin, const toml::node& node);
-// "a string", "an integer", ... for messages.
-std::string_view toml_type_name(const toml::node& node);
 
 }  // namespace nbsync::compliance::detail

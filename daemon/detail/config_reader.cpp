@@ -8,33 +8,10 @@
 #include <sstream>
 
 #include "daemon/config.hpp"
+#include "types/toml_type_name.hpp"
 
 namespace nbsync::daemon::detail {
 namespace {
-
-std::string_view type_name(const toml::node& node) {
-  switch (node.type()) {
-    case toml::node_type::string:
-      return "a string";
-    case toml::node_type::integer:
-      return "an integer";
-    case toml::node_type::floating_point:
-      return "a number";
-    case toml::node_type::boolean:
-      return "a boolean";
-    case toml::node_type::array:
-      return "an array";
-    case toml::node_type::table:
-      return "a table";
-    case toml::node_type::date:
-    case toml::node_type::time:
-    case toml::node_type::date_time:
-      return "a date/time";
-    case toml::node_type::none:
-      break;
-  }
-  return "nothing";
-}
 
 // Splits "30s" into 30 and "s"; false when there is no leading number.
 bool split_number_unit(std::string_view text, std::uint64_t& number, std::string_view& unit) {
@@ -74,7 +51,7 @@ void ConfigReader::fail_table(const std::string& message) const {
 }
 
 void ConfigReader::fail_type(std::string_view key, const toml::node& node, std::string_view expected) const {
-  fail(key, "expected " + std::string(expected) + ", got " + std::string(type_name(node)));
+  fail(key, "expected " + std::string(expected) + ", got " + std::string(toml_type_name(node)));
 }
 
 const toml::node* ConfigReader::find(std::string_view key) {

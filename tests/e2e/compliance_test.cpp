@@ -33,15 +33,7 @@ platforms = ["arista-eos"]
 must_match = ["^this line is in no config$"]
 )";
 
-class Compliance : public CycleFixture {
-protected:
-  ProcessResult nbsync(std::vector<std::string> args) {
-    args.insert(args.begin(), k_nbsync);
-    args.push_back("-c");
-    args.push_back((dir / "nbsync.toml").string());
-    return run_process(args);
-  }
-};
+using Compliance = CycleFixture;
 
 TEST_F(Compliance, CyclesStoreResultsNetboxShowsThemAndTheCommandReports) {
   start_lab(40, 41);

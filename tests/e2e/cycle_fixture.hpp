@@ -59,6 +59,14 @@ protected:
     return result;
   }
 
+  // `nbsync ARGS -c nbsync.toml`, to the end.
+  ProcessResult nbsync(std::vector<std::string> args) {
+    args.insert(args.begin(), k_nbsync);
+    args.push_back("-c");
+    args.push_back((dir / "nbsync.toml").string());
+    return run_process(args);
+  }
+
   SQLite::Database db() const { return SQLite::Database((dir / "nbsync.db").string(), SQLite::OPEN_READONLY); }
 
   int count(const std::string& sql) const { return db().execAndGet(sql).getInt(); }

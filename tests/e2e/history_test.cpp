@@ -19,13 +19,6 @@ using ::testing::Not;
 
 class History : public CycleFixture {
 protected:
-  ProcessResult nbsync(std::vector<std::string> args) {
-    args.insert(args.begin(), k_nbsync);
-    args.push_back("-c");
-    args.push_back((dir / "nbsync.toml").string());
-    return run_process(args);
-  }
-
   // Exit 2 and exactly one line on stderr containing `says`.
   void expect_one_line_error(const std::vector<std::string>& args, const std::string& says) {
     const auto result = nbsync(args);
