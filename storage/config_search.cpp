@@ -40,9 +40,10 @@ bool ascii(std::string_view text) {
 ConfigSearch::ConfigSearch(Database& database) : m_database(database) {}
 
 std::string ConfigSearch::match_expression(const std::vector<std::string>& required_literals) {
-  // The trigram tokenizer makes every 3 characters one token; a document holds a literal
-  // only if it holds each of its trigrams, so their AND is a safe superset. Multi-byte
-  // characters are skipped rather than split.
+  // The index holds each trigram (3 bytes within a line, ASCII case folded) of a config; a
+  // config holds a literal only if it holds each of the literal's trigrams, so their AND
+  // is a safe superset. Trigrams with non-ASCII bytes are left out (case folding of those
+  // is not byte-wise).
   std::set<std::string> trigrams;
   for (const auto& literal : required_literals) {
     for (std::size_t i = 0; i + 3 <= literal.size(); ++i) {

@@ -2,6 +2,8 @@
 
 #include <SQLiteCpp/Transaction.h>
 
+#include "storage/detail/trigram_tokenizer.hpp"
+
 #include <array>
 #include <string>
 #include <string_view>
@@ -144,13 +146,15 @@ constexpr std::array<std::string_view, 4> k_migrations = {
     )sql",
     // 4: search, compliance and compact history: device tags (compliance scopes), delta
     // blobs (depth = deltas since the last full copy), a trigram index of each device's
-    // latest config (contentless: it stores no text), and compliance results per snapshot.
+    // latest config (contentless: it stores no text; its tokenizer, detail/trigram_tokenizer,
+    // is nbsync's own, so the sqlite3 shell cannot query this one table), and compliance
+    // results per snapshot.
     R"sql(
       ALTER TABLE devices ADD COLUMN tags TEXT NOT NULL DEFAULT '';   -- tag slugs, comma-separated
       ALTER TABLE blobs ADD COLUMN depth INTEGER NOT NULL DEFAULT 0;
       CREATE INDEX blobs_by_base ON blobs (base_sha256) WHERE base_sha256 IS NOT NULL;
 
-      CREATE VIRTUAL TABLE config_search USING fts5 (body, content = '', detail = none, tokenize = 'trigram');
+      CREATE VIRTUAL TABLE config_search USING fts5 (body, content = '', detail = none, tokenize = 'nbsync_trigram');
       -- Existing latest configs are indexed by the next writer that opens the database.
       INSERT INTO nbsync_meta (key, value)
         SELECT 'search_index', CASE WHEN EXISTS (SELECT 1 FROM snapshots) THEN 'stale' ELSE 'ready' END;
@@ -186,6 +190,9 @@ Database::Database(const std::filesystem::path& path) : m_path(path), m_db(open_
     m_db.exec("PRAGMA synchronous = NORMAL");
     m_db.exec("PRAGMA foreign_keys = ON");
     m_db.setBusyTimeout(10000);
+    if (detail::register_trigram_tokenizer(m_db.getHandle()) != SQLITE_OK) {
+      throw DatabaseError(m_path.string() + ": this SQLite has no FTS5, which the search index needs");
+    }
     migrate();
   } catch (const SQLite::Exception& e) {
     throw DatabaseError(m_path.string() + ": " + e.what(), e.getErrorCode());
