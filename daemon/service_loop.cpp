@@ -120,7 +120,11 @@ private:
       if (fresh.daemon.metrics_listen != m_config.daemon.metrics_listen) {
         spdlog::warn("daemon: reload: daemon.metrics_listen changed; it applies after a restart");
       }
-      setup_logging(fresh.log);
+      if (fresh.log.format != m_config.log.format) {
+        spdlog::warn("daemon: reload: log.format changed; it applies after a restart");
+      }
+      // Only the level: replacing the logger while workers log is not safe.
+      spdlog::set_level(spdlog::level::from_str(fresh.log.level));
       m_config = std::move(fresh);
       m_schedule = std::move(schedule);
       spdlog::info("daemon: reloaded {}; the new config applies from the next cycle", m_file.string());

@@ -25,7 +25,7 @@
 namespace nbsync::storage {
 
 struct StorageWriterOptions {
-  std::size_t queue_budget_bytes = std::size_t{16} << 20;  // an item larger than this waits for an empty queue
+  std::size_t queue_budget_bytes = std::size_t{4} << 20;  // an item larger than this waits for an empty queue
   std::size_t commit_every_items = 500;
   std::chrono::milliseconds commit_interval{1000};
   NotificationHooks hooks;     // outbox messages composed in the same transactions (optional)

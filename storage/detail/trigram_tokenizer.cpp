@@ -6,12 +6,63 @@
 namespace nbsync::storage::detail {
 namespace {
 
-// One per table and connection: the set of trigrams a document gave so far, as a bitmap
-// of all 2^24 three-byte values (2 MiB, cleared through the list of bits it set).
-struct TrigramTokenizer {
-  std::vector<std::uint64_t> seen = std::vector<std::uint64_t>(std::size_t{1} << 18);
-  std::vector<std::uint32_t> set_bits;
+// The trigrams a document gave so far: an open-addressing set small enough to stay in
+// the CPU cache (a config has a few thousand distinct trigrams), grown when it fills up
+// to half, and cleared through the list of slots it used. One per thread, however many
+// tokenizer instances FTS5 creates.
+class SeenTrigrams {
+public:
+  // True when `key` (three bytes, never 0xffffffff) was not in the set yet.
+  bool insert(std::uint32_t key) {
+    if ((m_used.size() + 1) * 2 > m_slots.size()) {
+      grow();
+    }
+    std::size_t slot = hash(key) & (m_slots.size() - 1);
+    while (m_slots[slot] != k_empty) {
+      if (m_slots[slot] == key) {
+        return false;
+      }
+      slot = (slot + 1) & (m_slots.size() - 1);
+    }
+    m_slots[slot] = key;
+    m_used.push_back(static_cast<std::uint32_t>(slot));
+    return true;
+  }
+
+  void clear() {
+    for (const std::uint32_t slot : m_used) {
+      m_slots[slot] = k_empty;
+    }
+    m_used.clear();
+  }
+
+private:
+  static constexpr std::uint32_t k_empty = 0xffffffffU;
+  static std::size_t hash(std::uint32_t key) { return (key * 2654435761U) >> 8; }
+
+  void grow() {
+    std::vector<std::uint32_t> keys;
+    keys.reserve(m_used.size());
+    for (const std::uint32_t slot : m_used) {
+      keys.push_back(m_slots[slot]);
+    }
+    m_slots.assign(m_slots.size() * 2, k_empty);
+    m_used.clear();
+    for (const std::uint32_t key : keys) {
+      insert(key);
+    }
+  }
+
+  std::vector<std::uint32_t> m_slots = std::vector<std::uint32_t>(8192, k_empty);
+  std::vector<std::uint32_t> m_used;
 };
+
+SeenTrigrams& seen_trigrams() {
+  thread_local SeenTrigrams seen;
+  return seen;
+}
+
+struct TrigramTokenizer {};
 
 unsigned char fold(char c) {
   const auto u = static_cast<unsigned char>(c);
@@ -29,7 +80,8 @@ void destroy(Fts5Tokenizer* tokenizer) {
 
 int tokenize(Fts5Tokenizer* tokenizer, void* context, int flags, const char* text, int size,
              int (*emit)(void*, int, const char*, int, int, int)) {
-  auto& state = *reinterpret_cast<TrigramTokenizer*>(tokenizer);
+  static_cast<void>(tokenizer);
+  SeenTrigrams& state = seen_trigrams();
   const bool distinct = (flags & FTS5_TOKENIZE_DOCUMENT) != 0;
   int rc = SQLITE_OK;
   char token[3];
@@ -44,20 +96,13 @@ int tokenize(Fts5Tokenizer* tokenizer, void* context, int flags, const char* tex
       const std::uint32_t key = (static_cast<std::uint32_t>(static_cast<unsigned char>(token[0])) << 16) |
                                 (static_cast<std::uint32_t>(static_cast<unsigned char>(token[1])) << 8) |
                                 static_cast<unsigned char>(token[2]);
-      std::uint64_t& word = state.seen[key >> 6];
-      const std::uint64_t bit = std::uint64_t{1} << (key & 63);
-      if ((word & bit) != 0) {
+      if (!state.insert(key)) {
         continue;
       }
-      word |= bit;
-      state.set_bits.push_back(key);
     }
     rc = emit(context, 0, token, 3, i, i + 3);
   }
-  for (const std::uint32_t key : state.set_bits) {
-    state.seen[key >> 6] = 0;
-  }
-  state.set_bits.clear();
+  state.clear();
   return rc;
 }
 
