@@ -202,6 +202,10 @@ NotifyConfig read_notify(ConfigReader& reader) {
     notify.last_backup_refresh = std::chrono::duration_cast<std::chrono::seconds>(*refresh);
   }
   assign(notify.drain_timeout, reader.duration("drain_timeout"));
+  assign(notify.retry_interval, reader.duration("retry_interval"));
+  if (notify.retry_interval < std::chrono::seconds(1)) {
+    reader.fail("retry_interval", "expected at least 1s");
+  }
   if (auto rows = reader.integer("outbox_max_rows", 100, 100000000)) {
     notify.outbox_max_rows = *rows;
   }

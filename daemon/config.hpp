@@ -46,7 +46,8 @@ struct SlackWebhook {
 struct NotifyConfig {
   bool netbox = true;  // write status custom fields and journal entries to NetBox
   std::chrono::seconds last_backup_refresh{std::chrono::hours(24)};
-  std::chrono::milliseconds drain_timeout{30000};  // how long `run --once` delivers the outbox
+  std::chrono::milliseconds drain_timeout{30000};   // how long `run --once` delivers the outbox
+  std::chrono::milliseconds retry_interval{60000};  // the daemon retries undelivered messages this often
   std::int64_t outbox_max_rows = 100000;
   std::vector<SlackWebhook> slack;
 };

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <thread>
@@ -17,6 +18,7 @@
 #include "daemon/metrics_server.hpp"
 #include "daemon/service_notifier.hpp"
 #include "daemon/signal_watcher.hpp"
+#include "storage/outbox.hpp"
 #include "storage/service_status.hpp"
 
 namespace nbsync::daemon {
@@ -27,6 +29,13 @@ using Clock = CycleClock;
 
 // Longest the main thread sleeps without looking at the watchdog and the cycle.
 constexpr std::chrono::milliseconds k_tick = 1s;
+// Between cycles, messages NetBox or Slack could not take are retried every
+// notify.retry_interval (when their backoff allows), each time for at most this long.
+constexpr std::chrono::seconds k_outbox_retry_budget = 10s;
+
+std::int64_t unix_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
 
 std::string seconds_text(std::chrono::duration<double> d) {
   return fmt::format("{:.1f} s", d.count());
@@ -85,13 +94,23 @@ public:
 private:
   // Sleeps until `when`, handling signals and the watchdog; false when asked to stop.
   bool wait_until(Clock::time_point when) {
+    auto next_outbox_retry = Clock::now() + m_config.notify.retry_interval;
     while (true) {
       const auto now = Clock::now();
       if (now >= when) {
         return true;
       }
+      if (now >= next_outbox_retry) {
+        retry_outbox();
+        next_outbox_retry = Clock::now() + m_config.notify.retry_interval;
+        if (m_stopping) {
+          return false;
+        }
+        continue;
+      }
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(when - now);
-      const SignalEvent event = m_signals.wait(std::min(left, tick()));
+      const auto until_retry = std::chrono::duration_cast<std::chrono::milliseconds>(next_outbox_retry - now);
+      const SignalEvent event = m_signals.wait(std::min({left, until_retry, tick()}));
       m_notifier.watchdog();
       if (event == SignalEvent::stop) {
         spdlog::info("daemon: stop requested between cycles");
@@ -134,37 +153,17 @@ private:
     m_notifier.ready();
   }
 
-  // One cycle on its own thread; the main thread keeps watching signals and the watchdog.
-  void run_cycle() {
-    const Config config = m_config;  // a reload during the cycle applies to the next one
-    std::atomic<bool> stop = false;
+  // Runs `job` on its own thread while this one keeps watching signals and the watchdog.
+  // SIGTERM sets `stop` (take no new work) and, after shutdown_grace, `abandon`.
+  void run_watched(const Config& config,
+                   const std::function<void(const std::atomic<bool>& stop, const std::atomic<bool>& abandon)>& job) {
+    std::atomic<bool> stop = m_stopping;
     std::atomic<bool> abandon = false;
     std::atomic<bool> done = false;
-    CycleSummary summary;
-    notify::DrainReport delivery;
-    std::optional<std::string> error;
-
-    CycleOptions options;
-    options.stop = &stop;
-    options.abandon = &abandon;
-    options.on_device = [this](backup::OutcomeKind kind, std::size_t bytes) {
-      m_metrics.count_backup(kind);
-      m_metrics.count_config_bytes(bytes);
-    };
-    m_metrics.cycle_started();
-    m_notifier.status("cycle running");
-    const auto started = Clock::now();
-    std::thread cycle([&] {
-      try {
-        run_backup_cycle(config, options, summary);
-        delivery = deliver_outbox(config, config.notify.drain_timeout, &stop);
-        summary.set_delivery(delivery);
-      } catch (const std::exception& e) {
-        error = e.what();
-      }
+    std::thread worker([&] {
+      job(stop, abandon);
       done = true;
     });
-
     std::optional<Clock::time_point> grace_ends;
     while (!done) {
       const SignalEvent event = m_signals.wait(std::min(tick(), std::chrono::milliseconds(200)));
@@ -186,9 +185,62 @@ private:
             "is stored; the next start backs them up)");
       }
     }
-    cycle.join();
+    worker.join();
+  }
+
+  // One cycle, then the outbox.
+  void run_cycle() {
+    const Config config = m_config;  // a reload during the cycle applies to the next one
+    CycleSummary summary;
+    notify::DrainReport delivery;
+    std::optional<std::string> error;
+    m_metrics.cycle_started();
+    m_notifier.status("cycle running");
+    const auto started = Clock::now();
+    run_watched(config, [&](const std::atomic<bool>& stop, const std::atomic<bool>& abandon) {
+      CycleOptions options;
+      options.stop = &stop;
+      options.abandon = &abandon;
+      options.on_device = [this](backup::OutcomeKind kind, std::size_t bytes) {
+        m_metrics.count_backup(kind);
+        m_metrics.count_config_bytes(bytes);
+      };
+      try {
+        run_backup_cycle(config, options, summary);
+        delivery = deliver_outbox(config, config.notify.drain_timeout, &stop);
+        summary.set_delivery(delivery);
+      } catch (const std::exception& e) {
+        error = e.what();
+      }
+    });
     const std::chrono::duration<double> took = Clock::now() - started;
     report(config, summary, delivery, error, took);
+  }
+
+  // Between cycles: sends what waits in the outbox once its backoff allows, so NetBox and
+  // Slack catch up soon after they come back rather than at the next cycle.
+  void retry_outbox() {
+    const Config config = m_config;
+    try {
+      if (!std::filesystem::exists(config.storage.database) ||
+          storage::Outbox(config.storage.database).due_channels(unix_seconds()).empty()) {
+        return;
+      }
+    } catch (const std::exception& e) {
+      spdlog::warn("daemon: cannot read the outbox: {}", e.what());
+      return;
+    }
+    notify::DrainReport delivery;
+    run_watched(config, [&](const std::atomic<bool>& stop, const std::atomic<bool>&) {
+      try {
+        delivery = deliver_outbox(config, k_outbox_retry_budget, &stop);
+      } catch (const std::exception& e) {
+        spdlog::warn("daemon: delivering the outbox failed: {}", e.what());
+      }
+    });
+    count_requests(NotifyTarget::netbox, delivery.netbox);
+    count_requests(NotifyTarget::slack, delivery.slack);
+    publish_outbox(config);
   }
 
   void report(const Config& config, const CycleSummary& summary, const notify::DrainReport& delivery,
@@ -235,8 +287,7 @@ private:
       storage::Database database(config.storage.database);
       const auto status = storage::read_service_status(database, 0);
       std::vector<OutboxChannelState> channels;
-      const auto now =
-          std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+      const auto now = unix_seconds();
       for (const auto& channel : status.outbox) {
         channels.push_back({channel.channel, channel.rows, std::chrono::seconds(now - channel.oldest_created_at)});
       }

@@ -225,6 +225,30 @@ TEST_F(Daemon, TellsSystemdReadyStatusWatchdogAndStopping) {
   close(listener);
 }
 
+TEST_F(Daemon, RetriesTheOutboxBetweenCyclesSoNetboxCatchesUpBeforeTheNextCycle) {
+  start_lab(10, 56);
+  write_config("", "", daemon_table("1h") + "\n[notify]\ndrain_timeout = \"2s\"\nretry_interval = \"1s\"\n");
+  ASSERT_EQ(nbsync({"netbox-setup"}).exit_code, 0);
+  // NetBox answers 503 to the first custom-field writes: the cycle leaves them in the outbox.
+  ASSERT_EQ(
+      lab->request(
+             {"POST",
+              "/lab/faults",
+              {{"Content-Type", "application/json"}},
+              R"({"kind": "status", "status": 503, "count": 3, "path": "/api/dcim/devices/", "method": "PATCH"})"})
+          .status,
+      201);
+  start_daemon();
+  ASSERT_TRUE(eventually([&] { return finished_runs() >= 1; })) << daemon->stderr_text();
+  // Well before the next cycle (an hour away), the retry delivers them.
+  const auto device = [&] { return lab->get("/api/dcim/devices/" + std::to_string(reachable[0]) + "/").body; };
+  EXPECT_TRUE(eventually([&] { return device()["custom_fields"]["nbsync_backup_status"] == "ok"; }, 40s))
+      << daemon->stderr_text();
+  EXPECT_TRUE(eventually([&] { return count("SELECT count(*) FROM outbox") == 0; }, 20s));
+  EXPECT_EQ(finished_runs(), 1);
+  EXPECT_EQ(daemon->stop(), 0);
+}
+
 TEST_F(Daemon, ABadConfigAtStartIsOneLineAndExitTwo) {
   start_lab(3, 54);
   write_config("", "", "\n[daemon]\ninterval = \"0s\"\n");
