@@ -19,7 +19,8 @@ constexpr const char* k_latest_sql = R"sql(
     FROM devices d
     JOIN snapshots s ON s.id = (SELECT max(id) FROM snapshots WHERE device_id = d.id)
    WHERE d.retired_at IS NULL
-     AND (?1 = '' OR d.id IN (SELECT rowid FROM config_search WHERE config_search MATCH ?1))
+     AND (?1 = '' OR d.id IN (SELECT rowid FROM config_search WHERE config_search MATCH ?1)
+          OR NOT EXISTS (SELECT 1 FROM search_index_state i WHERE i.device_id = d.id AND i.sha256 = s.sha256))
      AND (?2 = '' OR d.platform = ?2)
      AND (?3 = '' OR d.site = ?3)
      AND (?4 = '' OR d.role = ?4)
@@ -69,10 +70,7 @@ ConfigScan ConfigSearch::scan(const std::vector<std::string>& required_literals,
   SQLite::Database& db = m_database.sqlite();
   try {
     ConfigScan scan;
-    const bool index_ready =
-        db.execAndGet("SELECT coalesce((SELECT value FROM nbsync_meta WHERE key = 'search_index'), 'ready')")
-            .getString() == "ready";
-    const std::string expression = index_ready ? match_expression(required_literals) : "";
+    const std::string expression = match_expression(required_literals);
     scan.narrowed = !expression.empty();
     // One read transaction: a writer committing meanwhile cannot make a device's latest
     // snapshot and its blob disagree.

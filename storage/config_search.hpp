@@ -1,9 +1,10 @@
 #pragma once
 // Reads every device's latest config for `nbsync search` and `nbsync compliance`, one at a
 // time (memory stays at one config whatever the fleet). Search narrows first with the
-// config_search trigram index: only devices whose latest config contains every required
-// literal (case-insensitively) are read; the caller's regex confirms line by line. Retired
-// devices are left out.
+// config_search trigram index: of the devices whose latest version is indexed, only those
+// whose config contains every required literal (case-insensitively) are read; devices not
+// indexed yet (see search_index.hpp) are always read. The caller's regex confirms line by
+// line. Retired devices are left out.
 #include <cstdint>
 #include <functional>
 #include <string>

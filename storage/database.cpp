@@ -155,9 +155,12 @@ constexpr std::array<std::string_view, 4> k_migrations = {
       CREATE INDEX blobs_by_base ON blobs (base_sha256) WHERE base_sha256 IS NOT NULL;
 
       CREATE VIRTUAL TABLE config_search USING fts5 (body, content = '', detail = none, tokenize = 'nbsync_trigram');
-      -- Existing latest configs are indexed by the next writer that opens the database.
-      INSERT INTO nbsync_meta (key, value)
-        SELECT 'search_index', CASE WHEN EXISTS (SELECT 1 FROM snapshots) THEN 'stale' ELSE 'ready' END;
+      -- Which version of each device config_search holds (its blob is kept while named here).
+      CREATE TABLE search_index_state (
+        device_id INTEGER PRIMARY KEY,
+        sha256    TEXT    NOT NULL
+      ) STRICT;
+      CREATE INDEX search_index_state_by_blob ON search_index_state (sha256);
 
       CREATE TABLE compliance_results (
         snapshot_id  INTEGER NOT NULL REFERENCES snapshots (id),

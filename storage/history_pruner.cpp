@@ -29,6 +29,7 @@ constexpr const char* k_delete_garbage_sql = R"sql(
   DELETE FROM blobs
   WHERE NOT EXISTS (SELECT 1 FROM snapshots s WHERE s.sha256 = blobs.sha256)
     AND NOT EXISTS (SELECT 1 FROM blobs d WHERE d.base_sha256 = blobs.sha256)
+    AND NOT EXISTS (SELECT 1 FROM search_index_state i WHERE i.sha256 = blobs.sha256)
 )sql";
 
 // Deltas whose base is kept only for them.
@@ -75,7 +76,7 @@ PruneResult prune_history(Database& database, const RetentionPolicy& policy, std
     result.snapshots = db.exec("DELETE FROM snapshots WHERE id IN (SELECT id FROM temp.doomed_snapshots)");
     db.exec("DROP TABLE temp.doomed_snapshots");
 
-    if (result.snapshots > 0) {
+    {  // also when no version went now: a blob the search index held until now may go
       SQLite::Statement select_blob(db, detail::k_select_blob_sql);
       SQLite::Statement rewrite(db, k_rewrite_full_sql);
       while (true) {

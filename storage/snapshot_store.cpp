@@ -4,7 +4,6 @@
 #include "storage/detail/blob_writes.hpp"
 #include "storage/detail/compliance_writes.hpp"
 #include "storage/detail/host_key_writes.hpp"
-#include "storage/detail/search_index_writes.hpp"
 #include "storage/detail/unified_diff.hpp"
 
 #include <sqlite3.h>
@@ -147,14 +146,7 @@ SnapshotStore::SnapshotStore(Database& database, std::size_t commit_every, int f
       m_insert_outbox(database.sqlite(), k_insert_outbox_sql),
       m_host_keys(std::make_unique<detail::HostKeyWrites>(database.sqlite())),
       m_blobs(std::make_unique<detail::BlobWrites>(database.sqlite(), full_copy_every)),
-      m_compliance(std::make_unique<detail::ComplianceWrites>(database.sqlite())) {
-  try {
-    detail::SearchIndexWrites::rebuild_if_stale(database.sqlite(), database.path());
-    m_search = std::make_unique<detail::SearchIndexWrites>(database.sqlite());
-  } catch (const std::exception& e) {
-    throw detail::sqlite_failure(database.path(), "indexing the latest configs for search", e);
-  }
-}
+      m_compliance(std::make_unique<detail::ComplianceWrites>(database.sqlite())) {}
 
 SnapshotStore::~SnapshotStore() {
   try {
@@ -299,7 +291,6 @@ RecordedAttempt SnapshotStore::store_config(std::int64_t run_id, std::int64_t de
   const std::optional<std::string> before =
       previous ? std::optional<std::string>(config_by_hash(previous->sha256)) : std::nullopt;
   m_blobs->store(hash, config, before ? std::optional<detail::BlobBase>({previous->sha256, *before}) : std::nullopt);
-  m_search->replace(device_id, before ? std::optional<std::string_view>(*before) : std::nullopt, config);
 
   const auto line_count = static_cast<std::int64_t>(detail::split_lines(config).size());
   detail::LineChanges changes{line_count, 0};

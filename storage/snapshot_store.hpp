@@ -27,7 +27,6 @@ namespace nbsync::storage {
 namespace detail {
 class BlobWrites;
 class ComplianceWrites;
-class SearchIndexWrites;
 }  // namespace detail
 
 // One stored version of a device's config (a row of snapshots).
@@ -62,8 +61,7 @@ public:
 
   // `commit_every` = 0 commits only when asked. `full_copy_every` <= 1 stores every
   // version as a full copy; N > 1 stores deltas with a full copy every N versions (see
-  // detail/blob_writes.hpp). The store keeps `database` by reference. Indexes the latest
-  // configs for search first when a migrated database has none indexed yet.
+  // detail/blob_writes.hpp). The store keeps `database` by reference.
   explicit SnapshotStore(Database& database, std::size_t commit_every = k_default_commit_every,
                          int full_copy_every = k_default_full_copy_every);
   // Rolls back what was not committed.
@@ -131,7 +129,6 @@ private:
   std::unique_ptr<detail::HostKeyWrites> m_host_keys;
   std::unique_ptr<detail::BlobWrites> m_blobs;
   std::unique_ptr<detail::ComplianceWrites> m_compliance;
-  std::unique_ptr<detail::SearchIndexWrites> m_search;
   NotificationHooks m_hooks;
   ComplianceHooks m_compliance_hooks;
   RunDigest m_digest;

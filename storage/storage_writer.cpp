@@ -1,6 +1,7 @@
 #include "storage/storage_writer.hpp"
 
 #include "storage/history_pruner.hpp"
+#include "storage/search_index.hpp"
 
 #include <algorithm>
 #include <exception>
@@ -229,6 +230,11 @@ void StorageWriter::process(QueuedItem& item, std::size_t& batch_items) {
                    }
                    RunSummary summary = m_store.finish_run(finish.run_id, finish.inventory_complete, finish.note);
                    summary.pruned_versions = prune_history(m_database, m_options.retention, unix_seconds()).snapshots;
+                   const auto index_started = std::chrono::steady_clock::now();
+                   summary.indexed = update_search_index(m_database);  // after the devices, off their path
+                   summary.index_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                          std::chrono::steady_clock::now() - index_started)
+                                          .count();
                    batch_items = 0;
                    finish.summary.set_value(std::move(summary));
                  },

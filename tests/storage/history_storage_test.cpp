@@ -9,6 +9,7 @@
 #include "storage/config_history.hpp"
 #include "storage/config_search.hpp"
 #include "storage/history_pruner.hpp"
+#include "storage/search_index.hpp"
 #include "storage/snapshot_store.hpp"
 #include "tests/storage/storage_fixture.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -162,6 +163,7 @@ TEST_F(HistoryStorageTest, SearchIndexNarrowsToDevicesHoldingTheLiteralsOfTheirL
   store.record_attempt(run, ok_attempt(2, "hostname b\nline vty 0 4\n transport input telnet\n"));
   store.record_attempt(run, ok_attempt(3, "hostname c\nSNMP-Server Community <masked> RO\n"));
   store.finish_run(run, true);
+  EXPECT_EQ(update_search_index(m_db), 3);
 
   ConfigScan scan;
   EXPECT_THAT(scan_names(m_db, {"snmp-server community"}, &scan), ::testing::ElementsAre("dev1", "dev3"));
@@ -180,25 +182,39 @@ TEST_F(HistoryStorageTest, SearchIndexNarrowsToDevicesHoldingTheLiteralsOfTheirL
   store.upsert_devices(next, std::vector<DeviceRecord>{device(2)});
   store.record_attempt(next, ok_attempt(2, "hostname b\nline vty 0 4\n transport input ssh\n"));
   store.finish_run(next, false);
+  // Not indexed yet: device 2 is read anyway, so the search stays complete.
+  EXPECT_THAT(scan_names(m_db, {"input ssh"}), ::testing::ElementsAre("dev2"));
+  EXPECT_EQ(update_search_index(m_db), 1);
   EXPECT_THAT(scan_names(m_db, {"telnet"}), ::testing::IsEmpty());
   EXPECT_THAT(scan_names(m_db, {"input ssh"}), ::testing::ElementsAre("dev2"));
 }
 
-TEST_F(HistoryStorageTest, AStaleIndexIsRebuiltByTheNextWriterAndSearchScansMeanwhile) {
-  {
-    SnapshotStore store(m_db, 0, 10);
-    store_versions(store, 2);
-  }
-  m_db.sqlite().exec("INSERT INTO config_search (config_search) VALUES ('delete-all')");
-  m_db.sqlite().exec("UPDATE nbsync_meta SET value = 'stale' WHERE key = 'search_index'");
+TEST_F(HistoryStorageTest, DevicesNotIndexedYetAreReadAndTheUpdateCatchesUp) {
+  SnapshotStore store(m_db, 0, 10);
+  store_versions(store, 2);
+  store_versions(store, 1, 2);
   ConfigScan scan;
+  // Nothing indexed: every device is read, and the regex (here: the caller) decides.
+  EXPECT_THAT(scan_names(m_db, {"hostname dev1"}, &scan), ::testing::ElementsAre("dev1", "dev2"));
+  EXPECT_EQ(scan.devices_read, 2);
+  EXPECT_EQ(update_search_index(m_db), 2);
+  EXPECT_EQ(update_search_index(m_db), 0);
   EXPECT_THAT(scan_names(m_db, {"hostname dev1"}, &scan), ::testing::ElementsAre("dev1"));
-  EXPECT_FALSE(scan.narrowed);
+  EXPECT_EQ(scan.devices_read, 1);
+}
 
-  SnapshotStore reopened(m_db, 0, 10);
-  EXPECT_THAT(scan_names(m_db, {"hostname dev1"}, &scan), ::testing::ElementsAre("dev1"));
-  EXPECT_TRUE(scan.narrowed);
-  EXPECT_THAT(scan_names(m_db, {"hostname dev2"}), ::testing::IsEmpty());
+TEST_F(HistoryStorageTest, PruningKeepsTheVersionTheIndexStillHolds) {
+  SnapshotStore store(m_db, 0, 10);
+  store_versions(store, 1);
+  EXPECT_EQ(update_search_index(m_db), 1);
+  store_versions(store, 3, 1, 2);  // versions 2..4, not indexed yet
+  prune_history(m_db, {1, 0}, 0);
+  // Version 1's text is still needed to take it out of the index.
+  EXPECT_EQ(count(m_db, "SELECT count(*) FROM blobs WHERE sha256 = (SELECT sha256 FROM search_index_state)"), 1);
+  EXPECT_EQ(update_search_index(m_db), 1);
+  prune_history(m_db, {1, 0}, 0);
+  EXPECT_EQ(count(m_db, "SELECT count(*) FROM blobs"), 1);
+  EXPECT_THAT(scan_names(m_db, {"hostname dev1"}), ::testing::ElementsAre("dev1"));
 }
 
 TEST(ConfigSearchExpression, EveryTrigramQuotedOnceAndQuotesDoubled) {

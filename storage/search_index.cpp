@@ -1,0 +1,85 @@
+#include "storage/search_index.hpp"
+
+#include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
+
+#include <limits>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "storage/detail/blob_reader.hpp"
+#include "storage/detail/search_index_writes.hpp"
+#include "storage/detail/sqlite_failure.hpp"
+
+namespace nbsync::storage {
+namespace {
+
+constexpr int k_batch = 200;
+
+// Devices after ?2 (by id) whose latest version is not the indexed one: (device, latest,
+// indexed or NULL). Paging by device id keeps a whole pass linear in the fleet.
+constexpr const char* k_behind_sql = R"sql(
+  SELECT id, latest, indexed FROM (
+    SELECT d.id AS id,
+           (SELECT s.sha256 FROM snapshots s WHERE s.device_id = d.id ORDER BY s.id DESC LIMIT 1) AS latest,
+           st.sha256 AS indexed
+      FROM devices d LEFT JOIN search_index_state st ON st.device_id = d.id
+     WHERE d.id > ?2
+     ORDER BY d.id)
+   WHERE latest IS NOT NULL AND (indexed IS NULL OR indexed != latest)
+   LIMIT ?1
+)sql";
+
+struct Behind {
+  std::int64_t device_id = 0;
+  std::string latest;
+  std::optional<std::string> indexed;
+};
+
+}  // namespace
+
+std::int64_t update_search_index(Database& database) {
+  SQLite::Database& db = database.sqlite();
+  std::int64_t indexed = 0;
+  try {
+    detail::SearchIndexWrites writes(db);
+    SQLite::Statement select_blob(db, detail::k_select_blob_sql);
+    std::int64_t after_device = std::numeric_limits<std::int64_t>::min();
+    while (true) {
+      std::vector<Behind> batch;
+      {
+        SQLite::Statement behind(db, k_behind_sql);
+        behind.bind(1, k_batch);
+        behind.bind(2, after_device);
+        while (behind.executeStep()) {
+          Behind row{behind.getColumn(0).getInt64(), behind.getColumn(1).getString(), std::nullopt};
+          if (!behind.getColumn(2).isNull()) {
+            row.indexed = behind.getColumn(2).getString();
+          }
+          batch.push_back(std::move(row));
+        }
+      }
+      if (batch.empty()) {
+        return indexed;
+      }
+      after_device = batch.back().device_id;
+      SQLite::Transaction transaction(db);
+      for (const auto& row : batch) {
+        std::optional<std::string> before;
+        if (row.indexed) {
+          before = detail::read_config_blob(select_blob, database.path(), *row.indexed);
+        }
+        const std::string after = detail::read_config_blob(select_blob, database.path(), row.latest);
+        writes.replace(row.device_id, before ? std::optional<std::string_view>(*before) : std::nullopt, after,
+                       row.latest);
+        ++indexed;
+      }
+      transaction.commit();
+    }
+  } catch (const std::exception& e) {
+    throw detail::sqlite_failure(database.path(), "updating the search index", e);
+  }
+}
+
+}  // namespace nbsync::storage
