@@ -40,6 +40,9 @@ int run_search(const Config& config, const SearchOptions& options) {
       search.scan(required_literals(options.regex), {options.platform, options.site, options.role},
                   [&](const storage::LatestConfig& latest) {
                     const std::string_view text = latest.text;
+                    // As NetBox shows it; a device without a name by its id (NetBox allows unnamed devices).
+                    const std::string device =
+                        latest.device.name.empty() ? "device " + std::to_string(latest.device.id) : latest.device.name;
                     bool device_matched = false;
                     std::int64_t line_number = 0;
                     for (std::size_t start = 0; start < text.size();) {
@@ -54,14 +57,14 @@ int run_search(const Config& config, const SearchOptions& options) {
                         ++match_count;
                         device_matched = true;
                         if (options.json) {
-                          matches.push_back({{"device", latest.device.name},
+                          matches.push_back({{"device", device},
                                              {"device_id", latest.device.id},
                                              {"platform", latest.device.platform},
                                              {"site", latest.device.site},
                                              {"line", line_number},
                                              {"text", std::string(line)}});
                         } else {
-                          std::cout << latest.device.name << ':' << line_number << ": " << line << '\n';
+                          std::cout << device << ':' << line_number << ": " << line << '\n';
                         }
                       }
                       start = end + 1;
