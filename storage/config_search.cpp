@@ -6,7 +6,7 @@
 #include <set>
 
 #include "storage/detail/blob_reader.hpp"
-#include "storage/detail/compliance_writes.hpp"
+#include "storage/detail/device_columns.hpp"
 #include "storage/detail/sqlite_failure.hpp"
 
 namespace nbsync::storage {

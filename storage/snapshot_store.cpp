@@ -3,6 +3,7 @@
 #include "storage/detail/blob_reader.hpp"
 #include "storage/detail/blob_writes.hpp"
 #include "storage/detail/compliance_writes.hpp"
+#include "storage/detail/device_columns.hpp"
 #include "storage/detail/host_key_writes.hpp"
 #include "storage/detail/unified_diff.hpp"
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "storage/detail/device_columns.hpp"
 #include "storage/detail/statement_use.hpp"
 
 namespace nbsync::storage {
@@ -75,42 +76,6 @@ std::optional<DeviceRecord> ComplianceWrites::device(std::int64_t device_id) {
     return std::nullopt;
   }
   return device_from_columns(*select);
-}
-
-DeviceRecord device_from_columns(SQLite::Statement& row, int first) {
-  DeviceRecord record;
-  record.id = row.getColumn(first).getInt64();
-  record.name = row.getColumn(first + 1).getString();
-  record.site = row.getColumn(first + 2).getString();
-  record.role = row.getColumn(first + 3).getString();
-  record.platform = row.getColumn(first + 4).getString();
-  record.tenant = row.getColumn(first + 5).getString();
-  record.status = row.getColumn(first + 6).getString();
-  record.address = row.getColumn(first + 7).getString();
-  record.tags = split_tags(row.getColumn(first + 8).getString());
-  return record;
-}
-
-std::string join_tags(const std::vector<std::string>& tags) {
-  std::string joined;
-  for (const auto& tag : tags) {
-    joined.append(joined.empty() ? "" : ",").append(tag);
-  }
-  return joined;
-}
-
-std::vector<std::string> split_tags(const std::string& joined) {
-  std::vector<std::string> tags;
-  std::size_t start = 0;
-  while (start < joined.size()) {
-    const std::size_t comma = joined.find(',', start);
-    const std::size_t end = comma == std::string::npos ? joined.size() : comma;
-    if (end > start) {
-      tags.push_back(joined.substr(start, end - start));
-    }
-    start = end + 1;
-  }
-  return tags;
 }
 
 }  // namespace detail

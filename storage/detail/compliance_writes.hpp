@@ -28,12 +28,4 @@ private:
   SQLite::Statement m_device;
 };
 
-// The device columns "id, name, site, role, platform, tenant, status, address, tags" of a
-// row, starting at column `first`.
-DeviceRecord device_from_columns(SQLite::Statement& row, int first = 0);
-
-// Tags are stored comma-separated (NetBox slugs never hold commas).
-std::string join_tags(const std::vector<std::string>& tags);
-std::vector<std::string> split_tags(const std::string& joined);
-
 }  // namespace nbsync::storage::detail

@@ -216,6 +216,15 @@ TEST_F(History, SearchFindsEveryMatchingLineOfTheLatestConfigsAndRejectsBadPatte
   EXPECT_EQ(got, expected);
   EXPECT_LT(parsed["configs_read"].get<std::int64_t>(), static_cast<std::int64_t>(reachable.size()) + 1);
 
+  // The index was brought up to date by the cycle: a line only one device has reads one config.
+  const std::int64_t one = device_with_unique_name(0);
+  ASSERT_GT(one, 0);
+  const auto unique = nbsync({"search", "^hostname " + names[one] + "$", "--json"});
+  ASSERT_EQ(unique.exit_code, 0) << unique.err;
+  const auto unique_parsed = json::parse(unique.out);
+  EXPECT_EQ(unique_parsed["matches"].size(), 1u) << unique.out;
+  EXPECT_EQ(unique_parsed["configs_read"], 1) << unique.out;
+
   // Plain output: device:line: text, one line per match; a summary on stderr.
   const auto plain = nbsync({"search", pattern});
   ASSERT_EQ(plain.exit_code, 0) << plain.err;
