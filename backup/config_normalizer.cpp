@@ -2,12 +2,21 @@
 
 namespace nbsync::backup {
 
-std::string clean_terminal_line(std::string_view line) {
-  // Most lines hold no terminal control character: trim and be done.
-  if (line.find_first_of(std::string_view("\x1b\b\r\0", 4)) == std::string_view::npos) {
-    const auto end = line.find_last_not_of(" \t");
-    return end == std::string_view::npos ? std::string() : std::string(line.substr(0, end + 1));
-  }
+namespace {
+
+bool is_terminal_control(char c) {
+  return c == '\x1b' || c == '\b' || c == '\r' || c == '\0';
+}
+
+std::string_view trim_trailing_blanks(std::string_view line) {
+  std::size_t end = line.size();
+  while (end > 0 && (line[end - 1] == ' ' || line[end - 1] == '\t'))
+    --end;
+  return line.substr(0, end);
+}
+
+// The slow path of clean_line: the line holds a control character.
+std::string apply_terminal_controls(std::string_view line) {
   std::string out;
   out.reserve(line.size());
   for (std::size_t i = 0; i < line.size(); ++i) {
@@ -40,9 +49,28 @@ std::string clean_terminal_line(std::string_view line) {
       out.push_back(c);
     }
   }
-  while (!out.empty() && (out.back() == ' ' || out.back() == '\t'))
-    out.pop_back();
+  out.resize(trim_trailing_blanks(out).size());
   return out;
+}
+
+// `line` as a terminal shows it; a view of `line` itself when it holds no control
+// character (most lines: no copy), else of `scratch`.
+std::string_view clean_line(std::string_view line, std::string& scratch) {
+  // A plain loop: std::string_view::find_first_of calls memchr once per byte.
+  for (const char c : line) {
+    if (is_terminal_control(c)) {
+      scratch = apply_terminal_controls(line);
+      return scratch;
+    }
+  }
+  return trim_trailing_blanks(line);
+}
+
+}  // namespace
+
+std::string clean_terminal_line(std::string_view line) {
+  std::string scratch;
+  return std::string(clean_line(line, scratch));
 }
 
 ConfigNormalizer::ConfigNormalizer(std::shared_ptr<const PlatformProfile> profile, bool mask_secrets)
@@ -54,12 +82,13 @@ NormalizedConfig ConfigNormalizer::normalize(std::string_view raw) const {
   std::size_t pending_blank = 0;  // blank lines are written only when text follows them
   std::size_t start = 0;
   const Pattern& volatile_line = m_profile->any_volatile_line;
+  std::string scratch;
   while (start <= raw.size()) {
     const std::size_t end = raw.find('\n', start);
     const std::string_view piece =
         raw.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
     start = end == std::string_view::npos ? raw.size() + 1 : end + 1;
-    const std::string line = clean_terminal_line(piece);
+    const std::string_view line = clean_line(piece, scratch);
     if (line.empty()) {
       if (result.lines > 0)
         ++pending_blank;

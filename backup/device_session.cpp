@@ -281,8 +281,22 @@ private:
                   bool answer_more, milliseconds settle = milliseconds(0)) {
     const auto deadline = Clock::now() + total;
     auto quiet_since = Clock::now();  // the last data, or the start
-    char chunk[16384];
     while (true) {
+      // More output already waiting means the device is not waiting for us: its last line
+      // cannot be a prompt or a question yet, so it is only looked at once the data stops.
+      // (This keeps a config that arrives in hundreds of packets from costing a line
+      // cleanup and the prompt patterns per packet.)
+      const int waiting = ssh_channel_poll(m_channel, 0);
+      if (waiting == SSH_ERROR) {
+        return {Stop::error, 0, ssh_get_error(m_ssh)};
+      }
+      if (waiting > 0 && !(m_limits.abandon != nullptr && m_limits.abandon->load()) && Clock::now() < deadline) {
+        if (auto stop = read_chunk(limit)) {
+          return *stop;
+        }
+        quiet_since = Clock::now();
+        continue;
+      }
       const std::string tail = tail_line(m_buffer);
       if (!tail.empty()) {
         if (answer_more && !m_profile.more.empty() && m_profile.more.search(tail)) {
@@ -294,7 +308,7 @@ private:
         }
         // A prompt is the last thing a device sends before it waits: if more is already
         // there, the line only looked like one (a banner line, say).
-        if (is_prompt(tail) && ssh_channel_poll(m_channel, 0) == 0) {
+        if (is_prompt(tail) && waiting == 0) {
           return {Stop::prompt, 0, {}};
         }
         for (std::size_t i = 0; i < patterns.size(); ++i) {
@@ -332,20 +346,30 @@ private:
           return {Stop::idle, 0, {}};
         continue;
       }
-      const int n = ssh_channel_read_nonblocking(m_channel, chunk, sizeof chunk, 0);
-      if (n == SSH_ERROR) {
-        return {Stop::error, 0, ssh_get_error(m_ssh)};
+      if (auto stop = read_chunk(limit)) {
+        return *stop;
       }
-      if (n == SSH_EOF) {
-        return {Stop::eof, 0, {}};
-      }
-      m_bytes_read += static_cast<std::size_t>(n);
-      m_buffer.append(chunk, static_cast<std::size_t>(n));
       quiet_since = Clock::now();
-      if (m_buffer.size() > limit) {
-        return {Stop::too_large, 0, {}};
-      }
     }
+  }
+
+  // Appends what the channel has ready (one read) to m_buffer; a Stop when the read ended
+  // the wait (an error, the end of the stream, more than `limit` bytes in all).
+  std::optional<Stop> read_chunk(std::size_t limit) {
+    char chunk[16384];
+    const int n = ssh_channel_read_nonblocking(m_channel, chunk, sizeof chunk, 0);
+    if (n == SSH_ERROR) {
+      return Stop{Stop::error, 0, ssh_get_error(m_ssh)};
+    }
+    if (n == SSH_EOF) {
+      return Stop{Stop::eof, 0, {}};
+    }
+    m_bytes_read += static_cast<std::size_t>(n);
+    m_buffer.append(chunk, static_cast<std::size_t>(n));
+    if (m_buffer.size() > limit) {
+      return Stop{Stop::too_large, 0, {}};
+    }
+    return std::nullopt;
   }
 
   Outcome abandoned() {
