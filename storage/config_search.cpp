@@ -7,7 +7,9 @@
 
 #include "storage/detail/blob_reader.hpp"
 #include "storage/detail/device_columns.hpp"
+#include "storage/detail/search_index_writes.hpp"
 #include "storage/detail/sqlite_failure.hpp"
+#include "storage/detail/trigrams.hpp"
 
 namespace nbsync::storage {
 namespace {
@@ -40,16 +42,17 @@ bool ascii(std::string_view text) {
 
 ConfigSearch::ConfigSearch(Database& database) : m_database(database) {}
 
-std::string ConfigSearch::match_expression(const std::vector<std::string>& required_literals) {
-  // The index holds each trigram (3 bytes within a line, ASCII case folded) of a config; a
-  // config holds a literal only if it holds each of the literal's trigrams, so their AND
-  // is a safe superset. Trigrams with non-ASCII bytes are left out (case folding of those
-  // is not byte-wise).
+std::string ConfigSearch::match_expression(const std::vector<std::string>& required_literals,
+                                           const detail::CommonTrigrams& common) {
+  // The index holds each trigram (3 bytes within a line, ASCII case folded) of a config,
+  // except the common ones; a config holds a literal only if it holds each of the
+  // literal's trigrams, so the AND of those the index holds is a safe superset. Trigrams
+  // with non-ASCII bytes are left out (case folding of those is not byte-wise).
   std::set<std::string> trigrams;
   for (const auto& literal : required_literals) {
     for (std::size_t i = 0; i + 3 <= literal.size(); ++i) {
       const std::string_view trigram = std::string_view(literal).substr(i, 3);
-      if (ascii(trigram)) {
+      if (ascii(trigram) && !common.contains(detail::trigram_key(trigram.data()))) {
         trigrams.emplace(trigram);
       }
     }
@@ -70,11 +73,12 @@ ConfigScan ConfigSearch::scan(const std::vector<std::string>& required_literals,
   SQLite::Database& db = m_database.sqlite();
   try {
     ConfigScan scan;
-    const std::string expression = match_expression(required_literals);
-    scan.narrowed = !expression.empty();
     // One read transaction: a writer committing meanwhile cannot make a device's latest
-    // snapshot and its blob disagree.
+    // snapshot and its blob disagree, nor the plan and the index.
     SQLite::Transaction read(db, SQLite::TransactionBehavior::DEFERRED);
+    const std::string expression =
+        match_expression(required_literals, detail::read_search_plan(db).value_or(detail::CommonTrigrams{}));
+    scan.narrowed = !expression.empty();
     SQLite::Statement select(db, k_latest_sql);
     SQLite::Statement select_blob(db, detail::k_select_blob_sql);
     select.bind(1, expression);

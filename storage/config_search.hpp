@@ -16,6 +16,9 @@
 #include "storage/device_record.hpp"
 
 namespace nbsync::storage {
+namespace detail {
+class CommonTrigrams;
+}
 
 struct LatestConfig {
   DeviceRecord device;
@@ -39,8 +42,10 @@ public:
   ConfigScan scan(const std::vector<std::string>& required_literals, const DeviceFilter& filter,
                   const std::function<bool(const LatestConfig&)>& visit);
 
-  // The FTS5 query for `required_literals` ("" when they cannot narrow): exposed for tests.
-  static std::string match_expression(const std::vector<std::string>& required_literals);
+  // The FTS5 query for `required_literals` ("" when they cannot narrow), leaving out the
+  // trigrams the index does not hold (`common`): exposed for tests.
+  static std::string match_expression(const std::vector<std::string>& required_literals,
+                                      const detail::CommonTrigrams& common);
 
 private:
   Database& m_database;

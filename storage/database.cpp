@@ -14,7 +14,7 @@ namespace {
 // Migration N takes the schema from version N-1 to N. Append only; never edit a step
 // that has shipped.
 // Timestamps from migration 2 on are INTEGER unix seconds (UTC), columns named *_at/*_seen.
-constexpr std::array<std::string_view, 4> k_migrations = {
+constexpr std::array<std::string_view, 5> k_migrations = {
     // 1: bookkeeping about the database itself.
     R"sql(
       CREATE TABLE nbsync_meta (
@@ -174,6 +174,17 @@ constexpr std::array<std::string_view, 4> k_migrations = {
       ) STRICT, WITHOUT ROWID;
       ALTER TABLE device_states ADD COLUMN compliance TEXT NOT NULL DEFAULT '';
     )sql",
+    // 5: the trigrams config_search leaves out because most configs hold them
+    // (detail/trigrams.hpp), chosen once from a sample of the configs. No row yet: the
+    // index holds every trigram (a fleet too small to choose from).
+    R"sql(
+      CREATE TABLE search_index_plan (
+        id              INTEGER PRIMARY KEY CHECK (id = 1),
+        common_trigrams BLOB    NOT NULL,   -- 3 bytes per trigram, in order
+        sample_configs  INTEGER NOT NULL,   -- how many configs they were counted in
+        chosen_at       INTEGER NOT NULL    -- unix seconds
+      ) STRICT;
+    )sql",
 };
 
 SQLite::Database open_sqlite(const std::filesystem::path& path) {
@@ -187,13 +198,14 @@ SQLite::Database open_sqlite(const std::filesystem::path& path) {
 
 }  // namespace
 
-Database::Database(const std::filesystem::path& path) : m_path(path), m_db(open_sqlite(path)) {
+Database::Database(const std::filesystem::path& path)
+    : m_path(path), m_common_trigrams(std::make_unique<detail::CommonTrigrams>()), m_db(open_sqlite(path)) {
   try {
     m_db.exec("PRAGMA journal_mode = WAL");
     m_db.exec("PRAGMA synchronous = NORMAL");
     m_db.exec("PRAGMA foreign_keys = ON");
     m_db.setBusyTimeout(10000);
-    if (detail::register_trigram_tokenizer(m_db.getHandle()) != SQLITE_OK) {
+    if (detail::register_trigram_tokenizer(m_db.getHandle(), *m_common_trigrams) != SQLITE_OK) {
       throw DatabaseError(m_path.string() + ": this SQLite has no FTS5, which the search index needs");
     }
     migrate();
@@ -201,6 +213,8 @@ Database::Database(const std::filesystem::path& path) : m_path(path), m_db(open_
     throw DatabaseError(m_path.string() + ": " + e.what(), e.getErrorCode());
   }
 }
+
+Database::~Database() = default;
 
 int Database::schema_version() {
   return m_db.execAndGet("PRAGMA user_version").getInt();

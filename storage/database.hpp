@@ -5,10 +5,14 @@
 #include <SQLiteCpp/Database.h>
 
 #include <filesystem>
+#include <memory>
 #include <stdexcept>
 #include <string>
 
 namespace nbsync::storage {
+namespace detail {
+class CommonTrigrams;
+}
 
 class DatabaseError : public std::runtime_error {
 public:
@@ -26,15 +30,23 @@ class Database {
 public:
   // Opens (creating when absent) and migrates. Throws DatabaseError naming the file.
   explicit Database(const std::filesystem::path& path);
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
 
   int schema_version();
   static int latest_schema_version();
   SQLite::Database& sqlite() { return m_db; }
   const std::filesystem::path& path() const { return m_path; }
 
+  // For storage/ only: the trigrams this connection's search tokenizer leaves out of the
+  // configs it indexes (search_index.cpp keeps it equal to search_index_plan).
+  detail::CommonTrigrams& common_trigrams() { return *m_common_trigrams; }
+
 private:
   void migrate();
   std::filesystem::path m_path;
+  std::unique_ptr<detail::CommonTrigrams> m_common_trigrams;  // before m_db: it outlives the connection
   SQLite::Database m_db;
 };
 

@@ -3,6 +3,7 @@
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
 
+#include <algorithm>
 #include <limits>
 #include <optional>
 #include <string>
@@ -11,6 +12,7 @@
 #include "storage/detail/blob_reader.hpp"
 #include "storage/detail/search_index_writes.hpp"
 #include "storage/detail/sqlite_failure.hpp"
+#include "storage/detail/trigrams.hpp"
 
 namespace nbsync::storage {
 namespace {
@@ -37,14 +39,59 @@ struct Behind {
   std::optional<std::string> indexed;
 };
 
+// Below this many configs the common trigrams are not chosen yet (too few to tell common
+// from rare); the index then holds every trigram. The sample is spread over the fleet.
+constexpr std::int64_t k_plan_min_configs = 200;
+constexpr std::int64_t k_plan_sample = 1000;
+
+constexpr const char* k_fleet_configs_sql =
+    "SELECT count(*) FROM devices d WHERE EXISTS (SELECT 1 FROM snapshots s WHERE s.device_id = d.id)";
+constexpr const char* k_latest_blobs_sql = R"sql(
+  SELECT latest FROM (
+    SELECT d.id AS id,
+           (SELECT s.sha256 FROM snapshots s WHERE s.device_id = d.id ORDER BY s.id DESC LIMIT 1) AS latest
+      FROM devices d)
+   WHERE latest IS NOT NULL
+   ORDER BY id
+)sql";
+
+// Once the fleet has enough configs: counts the trigrams of a sample of them, keeps the
+// common ones as the plan, and empties the index so that this pass rebuilds it without
+// them (it held every trigram until now). nullopt while the fleet is too small.
+std::optional<detail::CommonTrigrams> choose_plan(Database& database, SQLite::Statement& select_blob) {
+  SQLite::Database& db = database.sqlite();
+  const std::int64_t configs = db.execAndGet(k_fleet_configs_sql).getInt64();
+  if (configs < k_plan_min_configs) {
+    return std::nullopt;
+  }
+  const std::int64_t step = (configs + k_plan_sample - 1) / k_plan_sample;
+  detail::CommonTrigramCounter counter;
+  {
+    SQLite::Statement latest(db, k_latest_blobs_sql);
+    for (std::int64_t row = 0; latest.executeStep(); ++row) {
+      if (row % step == 0) {
+        counter.add(detail::read_config_blob(select_blob, database.path(), latest.getColumn(0).getString()));
+      }
+    }
+  }
+  detail::CommonTrigrams common = counter.common();
+  detail::write_search_plan(db, common, static_cast<std::int64_t>(counter.configs()));
+  return common;
+}
+
 }  // namespace
 
 std::int64_t update_search_index(Database& database) {
   SQLite::Database& db = database.sqlite();
   std::int64_t indexed = 0;
   try {
-    detail::SearchIndexWrites writes(db);
     SQLite::Statement select_blob(db, detail::k_select_blob_sql);
+    std::optional<detail::CommonTrigrams> plan = detail::read_search_plan(db);
+    if (!plan) {
+      plan = choose_plan(database, select_blob);
+    }
+    database.common_trigrams() = plan.value_or(detail::CommonTrigrams{});
+    detail::SearchIndexWrites writes(db);
     std::int64_t after_device = std::numeric_limits<std::int64_t>::min();
     while (true) {
       std::vector<Behind> batch;

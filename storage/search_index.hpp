@@ -4,7 +4,9 @@
 // indexing every first backup on the writer's critical path slowed the whole pipeline
 // and filled its queue. search_index_state says which version of each device is indexed;
 // ConfigSearch reads every device whose latest version is not indexed yet, so a search
-// is complete at any moment, only less narrowed.
+// is complete at any moment, only less narrowed. Once the fleet has enough configs, the
+// first pass chooses the common trigrams the index leaves out (detail/trigrams.hpp) and
+// rebuilds it without them.
 #include <cstdint>
 
 #include "storage/database.hpp"

@@ -11,7 +11,16 @@
 #include <string>
 #include <string_view>
 
+#include "storage/detail/trigrams.hpp"
+
 namespace nbsync::storage::detail {
+
+// The common trigrams the index leaves out, when they have been chosen.
+std::optional<CommonTrigrams> read_search_plan(SQLite::Database& db);
+
+// Records `common` as the plan and empties the index (and search_index_state), which held
+// every trigram until now, so that it is rebuilt without them. One transaction.
+void write_search_plan(SQLite::Database& db, const CommonTrigrams& common, std::int64_t sample_configs);
 
 class SearchIndexWrites {
 public:

@@ -8,6 +8,8 @@
 #include "storage/compliance_history.hpp"
 #include "storage/config_history.hpp"
 #include "storage/config_search.hpp"
+#include "storage/detail/search_index_writes.hpp"
+#include "storage/detail/trigrams.hpp"
 #include "storage/history_pruner.hpp"
 #include "storage/search_index.hpp"
 #include "storage/snapshot_store.hpp"
@@ -218,9 +220,91 @@ TEST_F(HistoryStorageTest, PruningKeepsTheVersionTheIndexStillHolds) {
 }
 
 TEST(ConfigSearchExpression, EveryTrigramQuotedOnceAndQuotesDoubled) {
-  EXPECT_EQ(ConfigSearch::match_expression({"abcd"}), R"("abc" AND "bcd")");
-  EXPECT_EQ(ConfigSearch::match_expression({"a\"bc", "abc"}), R"("""bc" AND "a""b" AND "abc")");
-  EXPECT_EQ(ConfigSearch::match_expression({"ab", ""}), "");
+  const detail::CommonTrigrams none;
+  EXPECT_EQ(ConfigSearch::match_expression({"abcd"}, none), R"("abc" AND "bcd")");
+  EXPECT_EQ(ConfigSearch::match_expression({"a\"bc", "abc"}, none), R"("""bc" AND "a""b" AND "abc")");
+  EXPECT_EQ(ConfigSearch::match_expression({"ab", ""}, none), "");
+}
+
+TEST(ConfigSearchExpression, CommonTrigramsAreLeftOutWhateverTheirCase) {
+  const auto common = detail::CommonTrigrams::of_keys({detail::trigram_key("abc"), detail::trigram_key("cde")});
+  EXPECT_EQ(ConfigSearch::match_expression({"ABCDE"}, common), R"("BCD")");
+  EXPECT_EQ(ConfigSearch::match_expression({"abc", "cde"}, common), "");
+}
+
+TEST(CommonTrigramCounter, KeepsWhatAtLeastHalfTheConfigsHold) {
+  detail::CommonTrigramCounter counter;
+  counter.add("interface a\ninterface a\n");  // twice in one config counts once
+  counter.add("interface b\n");
+  counter.add("hostname x\n");
+  counter.add("hostname y\nINTERFACE c\n");  // case folded
+  const detail::CommonTrigrams common = counter.common();
+  EXPECT_TRUE(common.contains(detail::trigram_key("int")));
+  EXPECT_TRUE(common.contains(detail::trigram_key("rfa")));
+  EXPECT_TRUE(common.contains(detail::trigram_key("hos")));  // 2 of 4 is half
+  EXPECT_FALSE(common.contains(detail::trigram_key("e a")));
+  EXPECT_FALSE(common.contains(detail::trigram_key("a\ni")));  // never across lines
+  EXPECT_EQ(detail::CommonTrigrams::unpack(common.packed()).packed(), common.packed());
+}
+
+// Configs for a fleet large enough to choose the common trigrams: every one holds the
+// same interface lines; a few hold a rare line.
+std::string fleet_config(std::int64_t device_id, const std::string& extra = "") {
+  return "hostname dev" + std::to_string(device_id) + "\ninterface Loopback0\n description management\n" + extra;
+}
+
+TEST_F(HistoryStorageTest, OnceTheFleetIsLargeEnoughCommonTrigramsAreLeftOutAndSearchStaysComplete) {
+  SnapshotStore store(m_db, 0, 10);
+  const auto store_fleet = [&](std::int64_t from, std::int64_t to) {
+    const std::int64_t run = store.begin_run();
+    for (std::int64_t id = from; id <= to; ++id) {
+      store.upsert_devices(run, std::vector<DeviceRecord>{device(id)});
+      const std::string extra = id == 7     ? " ip ospf authentication-key <masked>\n"
+                                : id == 120 ? "snmp-server location Rack 8\n"
+                                            : "";
+      store.record_attempt(run, ok_attempt(id, fleet_config(id, extra)));
+    }
+    store.finish_run(run, false);
+  };
+  // A small fleet: every trigram is indexed, no plan yet.
+  store_fleet(1, 20);
+  EXPECT_EQ(update_search_index(m_db), 20);
+  EXPECT_EQ(count(m_db, "SELECT count(*) FROM search_index_plan"), 0);
+
+  // Past 200 configs the plan is chosen and the index rebuilt without the common ones.
+  store_fleet(21, 250);
+  EXPECT_EQ(update_search_index(m_db), 250);
+  EXPECT_EQ(count(m_db, "SELECT sample_configs FROM search_index_plan"), 250);
+  const auto common = detail::read_search_plan(m_db.sqlite());
+  ASSERT_TRUE(common.has_value());
+  EXPECT_TRUE(common->contains(detail::trigram_key("loo")));
+  EXPECT_FALSE(common->contains(detail::trigram_key("osp")));
+  EXPECT_EQ(update_search_index(m_db), 0);
+
+  ConfigScan scan;
+  // Only common trigrams: the index cannot narrow, every config is read.
+  EXPECT_THAT(scan_names(m_db, {"interface loopback0"}, &scan), ::testing::SizeIs(250));
+  EXPECT_FALSE(scan.narrowed);
+  // A rare literal next to common ones narrows to the configs holding it.
+  EXPECT_THAT(scan_names(m_db, {"ip ospf authentication"}, &scan), ::testing::ElementsAre("dev7"));
+  EXPECT_TRUE(scan.narrowed);
+  EXPECT_THAT(scan_names(m_db, {"SNMP-SERVER location rack 8"}, &scan), ::testing::ElementsAre("dev120"));
+  // Every config holding the literal is read (a superset: the caller's regex decides).
+  const std::vector<std::string> read = scan_names(m_db, {"hostname dev12"}, &scan);
+  EXPECT_TRUE(scan.narrowed);
+  EXPECT_LT(read.size(), 250U);
+  for (const char* name : {"dev12", "dev120", "dev121", "dev129"}) {
+    EXPECT_THAT(read, ::testing::Contains(name));
+  }
+
+  // A change takes the old text out with the same plan it went in with.
+  const std::int64_t run = store.begin_run();
+  store.upsert_devices(run, std::vector<DeviceRecord>{device(7)});
+  store.record_attempt(run, ok_attempt(7, fleet_config(7, " ip ospf message-digest-key 1 md5 <masked>\n")));
+  store.finish_run(run, false);
+  EXPECT_EQ(update_search_index(m_db), 1);
+  EXPECT_THAT(scan_names(m_db, {"authentication-key"}), ::testing::IsEmpty());
+  EXPECT_THAT(scan_names(m_db, {"message-digest"}), ::testing::ElementsAre("dev7"));
 }
 
 TEST_F(HistoryStorageTest, ComplianceIsCheckedOncePerVersionAndRuleSet) {
