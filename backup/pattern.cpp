@@ -3,6 +3,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include <memory>
 #include <stdexcept>
 
 namespace nbsync::backup {
@@ -75,25 +76,27 @@ bool Pattern::search(std::string_view text) const {
 }
 
 int Pattern::replace_all(std::string& text, std::string_view replacement) const {
-  if (m_code == nullptr || !search(text)) {
+  if (m_code == nullptr) {
     return 0;
   }
-  std::string out(text.size() + 256, '\0');
+  // One pass: pcre2_substitute finds the matches itself (no search first). The output
+  // buffer is not initialised: most masks match nothing and it is thrown away.
+  PCRE2_SIZE capacity = text.size() + 256;
   for (int round = 0; round < 2; ++round) {
-    PCRE2_SIZE out_length = out.size();
+    const std::unique_ptr<PCRE2_UCHAR[]> out(new PCRE2_UCHAR[capacity]);
+    PCRE2_SIZE out_length = capacity;
     const int rc = pcre2_substitute(m_code->code, reinterpret_cast<PCRE2_SPTR>(text.data()), text.size(), 0,
                                     PCRE2_SUBSTITUTE_GLOBAL | PCRE2_SUBSTITUTE_OVERFLOW_LENGTH | PCRE2_NO_UTF_CHECK,
-                                    nullptr, nullptr, reinterpret_cast<PCRE2_SPTR>(replacement.data()),
-                                    replacement.size(), reinterpret_cast<PCRE2_UCHAR*>(out.data()), &out_length);
+                                    thread_match_data(), nullptr, reinterpret_cast<PCRE2_SPTR>(replacement.data()),
+                                    replacement.size(), out.get(), &out_length);
     if (rc == PCRE2_ERROR_NOMEMORY) {
-      out.resize(out_length);  // the length it needs; try once more
+      capacity = out_length;  // the length it needs; try once more
       continue;
     }
-    if (rc < 0) {
-      return 0;
+    if (rc <= 0) {
+      return 0;  // no match (or an error): the text stays as it is
     }
-    out.resize(out_length);
-    text = std::move(out);
+    text.assign(reinterpret_cast<const char*>(out.get()), out_length);
     return rc;
   }
   return 0;

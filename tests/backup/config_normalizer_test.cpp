@@ -88,6 +88,21 @@ TEST(CleanTerminalLine, BehavesLikeATerminal) {
   EXPECT_EQ(clean_terminal_line("\x1b[1mbold\x1b[0m text  "), "bold text");
 }
 
+TEST(CleanTerminalLine, AControlCharacterIsFoundWhereverItIsInTheLine) {
+  // The scan looks at eight bytes at a time: every position of a word, and the tail.
+  for (std::size_t at = 0; at < 37; ++at) {
+    std::string line(37, 'x');
+    line[at] = '\b';
+    EXPECT_EQ(clean_terminal_line(line), std::string(at == 0 ? 36 : 35, 'x')) << "backspace at " << at;
+    line[at] = '\r';
+    // The line starts over after it, unless nothing follows (a terminal keeps the line).
+    EXPECT_EQ(clean_terminal_line(line), std::string(at == 36 ? 36 : 36 - at, 'x')) << "carriage return at " << at;
+  }
+  // Tabs are bytes below 0x20 too, but text: kept, only trailing blanks go.
+  EXPECT_EQ(clean_terminal_line(" description\tuplink to core\t \t"), " description\tuplink to core");
+  EXPECT_EQ(clean_terminal_line("\x7f\xc3\xa9 plain"), "\x7f\xc3\xa9 plain");
+}
+
 }  // namespace
 }  // namespace nbsync::backup
 
