@@ -28,6 +28,12 @@ public:
   void set_retired(std::size_t retired);
   // How many ok devices stored a new version (known once the writer has stored them all).
   void set_changed(std::size_t changed) { m_changed = changed; }
+  // The search index pass after the run: configs added, and how long it took.
+  void set_search_index(std::size_t indexed, double seconds) {
+    std::lock_guard lock(m_mutex);
+    m_indexed = indexed;
+    m_index_seconds = seconds;
+  }
   // What the outbox delivered after the cycle.
   void set_delivery(const notify::DrainReport& report) {
     std::lock_guard lock(m_mutex);
@@ -63,6 +69,8 @@ private:
   std::size_t m_inventory_expected = 0;
   std::string m_inventory_error;
   std::size_t m_retired = 0;
+  std::size_t m_indexed = 0;
+  double m_index_seconds = 0;
   notify::DrainReport m_delivery;
   mutable std::mutex m_mutex;                                           // guards the examples and the inventory result
   std::vector<std::pair<std::string, std::string>> m_failure_examples;  // device, message (first few)

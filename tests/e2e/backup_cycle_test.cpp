@@ -30,6 +30,7 @@ TEST_F(BackupCycle, FirstRunStoresEveryReachableDeviceAndASecondRunNothingNew) {
   ASSERT_FALSE(summary.is_discarded()) << first.out;
   EXPECT_EQ(summary["outcomes"]["ok"], reachable.size()) << first.out;
   EXPECT_EQ(summary["changed"], reachable.size());
+  EXPECT_EQ(summary["search_index"]["indexed"], reachable.size()) << "every first version goes into the index";
   EXPECT_EQ(summary["failed"], 0) << first.out;
   EXPECT_EQ(summary["devices"], 80);
   EXPECT_EQ(summary["skipped"].get<std::size_t>(), 80 - reachable.size())
@@ -45,6 +46,7 @@ TEST_F(BackupCycle, FirstRunStoresEveryReachableDeviceAndASecondRunNothingNew) {
   ASSERT_EQ(second.exit_code, 0) << second.err;
   EXPECT_EQ(summary["outcomes"]["ok"], reachable.size());
   EXPECT_EQ(summary["changed"], 0) << second.out;
+  EXPECT_EQ(summary["search_index"]["indexed"], 0) << "nothing new to index";
   EXPECT_EQ(count("SELECT count(*) FROM snapshots"), static_cast<int>(reachable.size()));
   EXPECT_EQ(count("SELECT count(*) FROM runs"), 2);
 }
