@@ -3,12 +3,13 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <optional>
 #include <set>
 #include <thread>
-#include <unordered_set>
 
 #include "http/http_client.hpp"
 #include "http/redact.hpp"
+#include "inventory/detail/seen_ids.hpp"
 #include "types/backoff.hpp"
 
 namespace nbsync::inventory {
@@ -139,7 +140,8 @@ NetboxClient::Fetch NetboxClient::fetch_json(const std::string& url, WalkResult&
 
 WalkResult NetboxClient::walk_devices(const DeviceQuery& query, const PageHandler& on_page) {
   WalkResult result;
-  std::unordered_set<std::int64_t> seen;
+  detail::SeenIds seen;
+  std::optional<std::size_t> first_count;
   std::set<std::string> visited;
   std::string url = devices_url(query);
   while (!url.empty()) {
@@ -158,13 +160,14 @@ WalkResult NetboxClient::walk_devices(const DeviceQuery& query, const PageHandle
     }
     if (body["count"].is_number_integer()) {
       result.expected = body["count"].get<std::size_t>();
+      first_count = first_count.value_or(result.expected);
     }
     std::vector<Device> page;
     page.reserve(body["results"].size());
     for (const auto& object : body["results"]) {
       try {
         Device device = device_from_netbox(object, m_options.parse);
-        if (seen.insert(device.id).second) {
+        if (seen.insert(device.id)) {
           page.push_back(std::move(device));
         }
       } catch (const std::invalid_argument& e) {
@@ -198,6 +201,14 @@ WalkResult NetboxClient::walk_devices(const DeviceQuery& query, const PageHandle
         return result;
       }
     }
+  }
+  if (first_count && *first_count != result.expected) {
+    // Offset paging over a list that changed: a device may have moved past a page
+    // boundary unseen. What was read is backed up; nothing may be retired on it.
+    result.error = "NetBox's device count changed from " + std::to_string(*first_count) + " to " +
+                   std::to_string(result.expected) +
+                   " during the walk (devices added or removed meanwhile), so a page may have skipped some";
+    return result;
   }
   if (result.received < result.expected) {
     result.error = "NetBox reported " + std::to_string(result.expected) + " devices but the pages held " +

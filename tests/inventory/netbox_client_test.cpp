@@ -6,6 +6,7 @@
 
 #include <set>
 
+#include "inventory/detail/seen_ids.hpp"
 #include "tests/support/lab.hpp"
 
 namespace nbsync::inventory {
@@ -66,6 +67,36 @@ TEST(NetboxClient, WalksEveryPageAndHandsPagesOverAsTheyArrive) {
   const auto first = got.devices.front();
   EXPECT_TRUE(first.address.starts_with("127.")) << first.address;
   EXPECT_EQ(first.address.find('/'), std::string::npos) << "mask stripped";
+}
+
+TEST(SeenIds, EachIdIsNewOnceWhateverItsSize) {
+  detail::SeenIds seen;
+  for (const std::int64_t id : {1LL, 63LL, 64LL, 100'000LL, (1LL << 26) - 1, 1LL << 26, 1LL << 40, 0LL, -7LL}) {
+    EXPECT_TRUE(seen.insert(id)) << id;
+    EXPECT_FALSE(seen.insert(id)) << id;
+  }
+  EXPECT_TRUE(seen.insert(2));
+  EXPECT_TRUE(seen.insert(65));
+}
+
+TEST(NetboxClient, ADeviceDeletedDuringTheWalkMakesItIncomplete) {
+  Lab lab(250, 4);
+  NetboxClient client(options_for(lab));
+  std::vector<std::int64_t> ids;
+  const auto result = client.walk_devices({}, [&](std::vector<Device>&& page) {
+    if (ids.empty()) {
+      // Deleted while the walk is on page 1: every later page starts one device further.
+      ASSERT_EQ(lab.request({"DELETE", "/lab/devices/" + std::to_string(page.front().id), {}, ""}).status, 204);
+    }
+    for (const auto& d : page)
+      ids.push_back(d.id);
+  });
+  // Offset paging skips the device that moved back onto page 1: the walk must not count
+  // as whole, or that device would be retired.
+  EXPECT_FALSE(result.complete);
+  EXPECT_THAT(result.error, HasSubstr("count changed from 250 to 249 during the walk"));
+  EXPECT_EQ(ids.size(), 249u);
+  EXPECT_EQ(std::set<std::int64_t>(ids.begin(), ids.end()).size(), ids.size()) << "no device twice";
 }
 
 TEST(NetboxClient, SendsFiltersToNetbox) {
