@@ -83,6 +83,12 @@ bool has_low_byte(std::string_view line) {
 // `line` as a terminal shows it; a view of `line` itself when it holds no control
 // character (most lines: no copy), else of `scratch`.
 std::string_view clean_line(std::string_view line, std::string& scratch) {
+  // A line that came through a pty ends in "\r": with only spaces or more carriage
+  // returns after it, a carriage return leaves the line as it is, so these go first and
+  // such a line can take the fast path.
+  while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) {
+    line.remove_suffix(1);
+  }
   if (has_low_byte(line) && std::any_of(line.begin(), line.end(), is_terminal_control)) {
     scratch = apply_terminal_controls(line);
     return scratch;

@@ -98,6 +98,11 @@ TEST(CleanTerminalLine, AControlCharacterIsFoundWhereverItIsInTheLine) {
     // The line starts over after it, unless nothing follows (a terminal keeps the line).
     EXPECT_EQ(clean_terminal_line(line), std::string(at == 36 ? 36 : 36 - at, 'x')) << "carriage return at " << at;
   }
+  // Line ends from a pty, with blanks around them: the line stays.
+  EXPECT_EQ(clean_terminal_line("interface Gi0/1\r"), "interface Gi0/1");
+  EXPECT_EQ(clean_terminal_line("interface Gi0/1 \t\r \r"), "interface Gi0/1");
+  EXPECT_EQ(clean_terminal_line("interface Gi0/1\r\b"), "interface Gi0/1");
+  EXPECT_EQ(clean_terminal_line("interface Gi0/1\r\t"), "") << "a tab after it is text: the line starts over";
   // Tabs are bytes below 0x20 too, but text: kept, only trailing blanks go.
   EXPECT_EQ(clean_terminal_line(" description\tuplink to core\t \t"), " description\tuplink to core");
   EXPECT_EQ(clean_terminal_line("\x7f\xc3\xa9 plain"), "\x7f\xc3\xa9 plain");
