@@ -96,14 +96,22 @@ backup::PoolOptions pool_options(const Config& config) {
 }
 
 // The rules are read once a cycle, so an edited rules file applies from the next cycle.
+// The config was checked with its rules when nbsync started (and on SIGHUP); a rules file
+// broken since then must not stop the backups: this cycle checks nothing, says so, and
+// every device keeps its verdict until the file is fixed.
 storage::ComplianceHooks compliance_hooks(const std::filesystem::path& rules_file) {
   std::shared_ptr<const compliance::RuleSet> rules;
+  storage::ComplianceHooks hooks;
   try {
     rules = std::make_shared<const compliance::RuleSet>(compliance::RuleSet::load(rules_file));
   } catch (const compliance::RulesError& e) {
-    throw CycleError(std::string(e.what()) + " (compliance.rules)");
+    spdlog::error(
+        "compliance: {} (compliance.rules); backing up without checking compliance this cycle, each "
+        "device keeps its last verdict; fix the file and the next cycle reads it again",
+        e.what());
+    hooks.paused = true;
+    return hooks;
   }
-  storage::ComplianceHooks hooks;
   hooks.rules_digest = rules->digest();
   hooks.evaluate = [rules](const storage::DeviceRecord& device, std::string_view text) {
     std::vector<storage::ComplianceCheck> checks;

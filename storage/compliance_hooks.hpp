@@ -22,6 +22,9 @@ struct ComplianceCheck {
 struct ComplianceHooks {
   std::string rules_digest;  // identifies the rule set (e.g. SHA-256 of the rules file)
   std::function<std::vector<ComplianceCheck>(const DeviceRecord& device, std::string_view config)> evaluate;
+  // Compliance is on, but its rules could not be read for this run: nothing is checked
+  // and every device keeps the verdict it had (instead of losing it, as when turned off).
+  bool paused = false;
 };
 
 // A device's compliance as NetBox and `nbsync status` show it: "" (no rule applies),

@@ -391,7 +391,8 @@ void SnapshotStore::update_state(std::int64_t run_id, const AttemptRecord& attem
   }
   after.notified = previous.notified;
   after.notified_at = previous.notified_at;
-  after.compliance = m_compliance_hooks.evaluate ? recorded.compliance.value_or(previous.compliance) : "";
+  const bool compliance_on = m_compliance_hooks.evaluate || m_compliance_hooks.paused;
+  after.compliance = compliance_on ? recorded.compliance.value_or(previous.compliance) : "";
   change.config_changed = recorded.changed;
   change.lines_added = recorded.lines_added;
   change.lines_removed = recorded.lines_removed;

@@ -67,7 +67,12 @@ protected:
     return run_process(args);
   }
 
-  SQLite::Database db() const { return SQLite::Database((dir / "nbsync.db").string(), SQLite::OPEN_READONLY); }
+  // Read-only, and willing to wait: a daemon under test may be checkpointing meanwhile.
+  SQLite::Database db() const {
+    SQLite::Database database((dir / "nbsync.db").string(), SQLite::OPEN_READONLY);
+    database.setBusyTimeout(10000);
+    return database;
+  }
 
   int count(const std::string& sql) const { return db().execAndGet(sql).getInt(); }
 

@@ -141,6 +141,41 @@ TEST_F(Daemon, ReloadKeepsTheRunningConfigWhenTheNewOneIsBad) {
   EXPECT_EQ(daemon->stop(), 0);
 }
 
+TEST_F(Daemon, ARulesFileBrokenBetweenCyclesStopsTheChecksNotTheBackups) {
+  start_lab(12, 54);
+  const std::string rules = "[[rule]]\nname = \"has-hostname\"\nmust_match = [\"^ *host-?name \"]\n";
+  // Written whole, then renamed into place, so that a cycle never reads it half written.
+  const auto replace_rules = [&](const std::string& text) {
+    dir.write("rules.toml.new", text);
+    std::filesystem::rename(dir / "rules.toml.new", dir / "rules.toml");
+  };
+  replace_rules(rules);
+  write_config("", "", daemon_table("2s") + "\n[compliance]\nrules = \"rules.toml\"\n");
+  start_daemon();
+  ASSERT_TRUE(eventually([&] { return finished_runs() >= 1; })) << daemon->stderr_text();
+  const int verdicts = count("SELECT count(*) FROM device_states WHERE compliance = 'pass'");
+  EXPECT_EQ(verdicts, static_cast<int>(reachable.size()));
+
+  replace_rules(rules + "must_not_match = [\"(unclosed\"]\n");
+  const int before = finished_runs();
+  ASSERT_TRUE(eventually([&] { return finished_runs() >= before + 2; })) << daemon->stderr_text();
+  const std::string log = daemon->stderr_text();
+  EXPECT_THAT(log, HasSubstr("rules.toml:4"));
+  EXPECT_THAT(log, HasSubstr("backing up without checking compliance this cycle"));
+  // Every device was still backed up, and kept its verdict.
+  EXPECT_EQ(count("SELECT count(*) FROM attempts WHERE outcome = 'ok' AND run_id = (SELECT max(id) FROM runs "
+                  "WHERE finished_at IS NOT NULL)"),
+            static_cast<int>(reachable.size()));
+  EXPECT_EQ(count("SELECT count(*) FROM device_states WHERE compliance = 'pass'"), verdicts);
+  EXPECT_EQ(kill(daemon->pid(), 0), 0) << "the daemon keeps running";
+
+  // Fixed (with one more rule): the next cycle checks again with the new rules.
+  replace_rules(rules + "\n[[rule]]\nname = \"no-telnet\"\nmust_not_match = [\"^ *transport input telnet\"]\n");
+  ASSERT_TRUE(eventually([&] { return count("SELECT count(*) FROM compliance_results WHERE rule = 'no-telnet'") > 0; }))
+      << daemon->stderr_text();
+  EXPECT_EQ(daemon->stop(), 0);
+}
+
 TEST_F(Daemon, TermMidCycleExitsZeroWithinTheGraceAndLosesNothing) {
   start_lab(40, 53);
   // Slow devices (2.5 KB/s) keep the cycle busy well past the grace period.
