@@ -321,7 +321,7 @@ void run_backup_cycle(const Config& config, const CycleOptions& options, CycleSu
   summary.set_changed(static_cast<std::size_t>(totals->changed));
   summary.set_search_index(static_cast<std::size_t>(totals->indexed), static_cast<double>(totals->index_ms) / 1000.0);
   if (totals->indexed > 0) {
-    spdlog::info("cycle: {} new config(s) added to the search index in {:.1f} s", totals->indexed,
+    spdlog::info("cycle: {} new config(s) added to the search index ({:.1f} s of it after the run)", totals->indexed,
                  static_cast<double>(totals->index_ms) / 1000.0);
   }
   if (totals->pruned_versions > 0) {

@@ -93,7 +93,7 @@ nlohmann::json CycleSummary::to_json() const {
           {"failed", failed()},
           {"skipped", count(OutcomeKind::skipped)},
           {"retired", m_retired},
-          {"search_index", {{"indexed", m_indexed}, {"seconds", m_index_seconds}}},
+          {"search_index", {{"indexed", m_indexed}, {"seconds_after_run", m_index_seconds}}},
           {"notify",
            {{"delivered", m_delivery.delivered},
             {"dropped", m_delivery.dropped},

@@ -28,7 +28,7 @@ public:
   void set_retired(std::size_t retired);
   // How many ok devices stored a new version (known once the writer has stored them all).
   void set_changed(std::size_t changed) { m_changed = changed; }
-  // The search index pass after the run: configs added, and how long it took.
+  // The search index: configs added this cycle, and how long the pass after the run took.
   void set_search_index(std::size_t indexed, double seconds) {
     std::lock_guard lock(m_mutex);
     m_indexed = indexed;

@@ -58,10 +58,11 @@ constexpr const char* k_latest_blobs_sql = R"sql(
 // Once the fleet has enough configs: counts the trigrams of a sample of them, keeps the
 // common ones as the plan, and empties the index so that this pass rebuilds it without
 // them (it held every trigram until now). nullopt while the fleet is too small.
-std::optional<detail::CommonTrigrams> choose_plan(Database& database, SQLite::Statement& select_blob) {
+std::optional<detail::CommonTrigrams> choose_plan(Database& database, SQLite::Statement& select_blob,
+                                                  std::int64_t min_configs) {
   SQLite::Database& db = database.sqlite();
   const std::int64_t configs = db.execAndGet(k_fleet_configs_sql).getInt64();
-  if (configs < k_plan_min_configs) {
+  if (configs < min_configs) {
     return std::nullopt;
   }
   const std::int64_t step = (configs + k_plan_sample - 1) / k_plan_sample;
@@ -79,18 +80,78 @@ std::optional<detail::CommonTrigrams> choose_plan(Database& database, SQLite::St
   return common;
 }
 
+// The plan in force (chosen now when there is none and the fleet has `min_configs`
+// configs), also given to the connection's tokenizer; nullopt when there is none yet.
+std::optional<detail::CommonTrigrams> plan_in_force(Database& database, SQLite::Statement& select_blob,
+                                                    std::int64_t min_configs) {
+  std::optional<detail::CommonTrigrams> plan = detail::read_search_plan(database.sqlite());
+  if (!plan) {
+    plan = choose_plan(database, select_blob, min_configs);
+  }
+  database.common_trigrams() = plan.value_or(detail::CommonTrigrams{});
+  return plan;
+}
+
+// Indexes one device's latest version (`latest`), taking out the version it was indexed
+// with (`indexed`) first.
+void index_one(Database& database, SQLite::Statement& select_blob, detail::SearchIndexWrites& writes,
+               const Behind& row) {
+  std::optional<std::string> before;
+  if (row.indexed) {
+    before = detail::read_config_blob(select_blob, database.path(), *row.indexed);
+  }
+  const std::string after = detail::read_config_blob(select_blob, database.path(), row.latest);
+  writes.replace(row.device_id, before ? std::optional<std::string_view>(*before) : std::nullopt, after, row.latest);
+}
+
+constexpr const char* k_device_behind_sql = R"sql(
+  SELECT (SELECT s.sha256 FROM snapshots s WHERE s.device_id = ?1 ORDER BY s.id DESC LIMIT 1),
+         (SELECT sha256 FROM search_index_state WHERE device_id = ?1)
+)sql";
+
 }  // namespace
+
+IdleIndexResult index_devices_now(Database& database, std::span<const std::int64_t> device_ids) {
+  SQLite::Database& db = database.sqlite();
+  IdleIndexResult result;
+  try {
+    SQLite::Statement select_blob(db, detail::k_select_blob_sql);
+    if (!plan_in_force(database, select_blob, k_plan_sample)) {
+      return result;  // indexed now, it would all be redone once the plan is chosen
+    }
+    result.plan_chosen = true;
+    detail::SearchIndexWrites writes(db);
+    SQLite::Statement behind(db, k_device_behind_sql);
+    SQLite::Transaction transaction(db);
+    for (const std::int64_t device_id : device_ids) {
+      behind.reset();
+      behind.bind(1, device_id);
+      if (!behind.executeStep() || behind.getColumn(0).isNull()) {
+        continue;
+      }
+      Behind row{device_id, behind.getColumn(0).getString(), std::nullopt};
+      if (!behind.getColumn(1).isNull()) {
+        row.indexed = behind.getColumn(1).getString();
+        if (*row.indexed == row.latest) {
+          continue;
+        }
+      }
+      index_one(database, select_blob, writes, row);
+      ++result.indexed;
+    }
+    transaction.commit();
+    return result;
+  } catch (const std::exception& e) {
+    throw detail::sqlite_failure(database.path(), "updating the search index", e);
+  }
+}
 
 std::int64_t update_search_index(Database& database) {
   SQLite::Database& db = database.sqlite();
   std::int64_t indexed = 0;
   try {
     SQLite::Statement select_blob(db, detail::k_select_blob_sql);
-    std::optional<detail::CommonTrigrams> plan = detail::read_search_plan(db);
-    if (!plan) {
-      plan = choose_plan(database, select_blob);
-    }
-    database.common_trigrams() = plan.value_or(detail::CommonTrigrams{});
+    plan_in_force(database, select_blob, k_plan_min_configs);
     detail::SearchIndexWrites writes(db);
     std::int64_t after_device = std::numeric_limits<std::int64_t>::min();
     while (true) {
@@ -113,13 +174,7 @@ std::int64_t update_search_index(Database& database) {
       after_device = batch.back().device_id;
       SQLite::Transaction transaction(db);
       for (const auto& row : batch) {
-        std::optional<std::string> before;
-        if (row.indexed) {
-          before = detail::read_config_blob(select_blob, database.path(), *row.indexed);
-        }
-        const std::string after = detail::read_config_blob(select_blob, database.path(), row.latest);
-        writes.replace(row.device_id, before ? std::optional<std::string_view>(*before) : std::nullopt, after,
-                       row.latest);
+        index_one(database, select_blob, writes, row);
         ++indexed;
       }
       transaction.commit();

@@ -1,13 +1,15 @@
 #pragma once
 // The search index (config_search: FTS5, one document per device, its latest config) is
-// brought up to date after a run rather than inside the writer's per-attempt transaction:
-// indexing every first backup on the writer's critical path slowed the whole pipeline
-// and filled its queue. search_index_state says which version of each device is indexed;
-// ConfigSearch reads every device whose latest version is not indexed yet, so a search
-// is complete at any moment, only less narrowed. Once the fleet has enough configs, the
-// first pass chooses the common trigrams the index leaves out (detail/trigrams.hpp) and
-// rebuilds it without them.
+// kept up to date outside the writer's per-attempt transaction: indexing every first
+// backup on the writer's critical path slowed the whole pipeline and filled its queue.
+// Instead the writer indexes new versions a few at a time whenever its queue is empty
+// (index_devices_now), and a pass after the run catches the rest (update_search_index).
+// search_index_state says which version of each device is indexed; ConfigSearch reads
+// every device whose latest version is not indexed yet, so a search is complete at any
+// moment, only less narrowed. Once the fleet has enough configs, the common trigrams the
+// index leaves out are chosen (detail/trigrams.hpp) and the index is rebuilt without them.
 #include <cstdint>
+#include <span>
 
 #include "storage/database.hpp"
 
@@ -17,5 +19,17 @@ namespace nbsync::storage {
 // first), in transactions of a few hundred devices. Returns how many were indexed.
 // Throws DatabaseError naming the file.
 std::int64_t update_search_index(Database& database);
+
+struct IdleIndexResult {
+  std::int64_t indexed = 0;
+  bool plan_chosen = false;  // false: nothing indexed, the fleet is too small yet
+};
+
+// During a run, when the writer has nothing else to do: indexes those of `device_ids`
+// whose latest version is not indexed yet, in one transaction. Only once the common
+// trigrams are chosen (here, if the fleet has 1,000 configs): anything indexed before
+// that would be redone when they are. update_search_index() after the run still catches
+// every device left. Throws DatabaseError naming the file.
+IdleIndexResult index_devices_now(Database& database, std::span<const std::int64_t> device_ids);
 
 }  // namespace nbsync::storage

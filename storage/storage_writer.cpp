@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <exception>
 #include <future>
+#include <span>
 #include <utility>
 #include <variant>
 
@@ -73,6 +74,13 @@ std::size_t bytes_of(const DeviceRecord& device) {
   return sizeof(DeviceRecord) + device.name.size() + device.site.size() + device.role.size() + device.platform.size() +
          device.tenant.size() + device.status.size() + device.address.size() + device.tags.size() * 32;
 }
+
+// Idle-time indexing: devices per step, how many new versions to remember at most (the
+// pass after the run catches the rest), and how many more to wait for before trying to
+// choose the common trigrams again.
+constexpr std::size_t k_idle_index_devices = 32;
+constexpr std::size_t k_max_to_index = 1 << 20;
+constexpr std::size_t k_plan_attempt_every = 1000;
 
 std::int64_t unix_seconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -213,7 +221,10 @@ void StorageWriter::process(QueuedItem& item, std::size_t& batch_items) {
                    ++batch_items;
                  },
                  [&](QueuedItem::Attempt& attempt) {
-                   m_store.record_attempt(attempt.run_id, attempt.attempt);
+                   const RecordedAttempt recorded = m_store.record_attempt(attempt.run_id, attempt.attempt);
+                   if (recorded.changed && m_to_index.size() < k_max_to_index) {
+                     m_to_index.push_back(attempt.attempt.device_id);
+                   }
                    ++batch_items;
                  },
                  [&](QueuedItem::PresentedKey& presented) {
@@ -231,7 +242,11 @@ void StorageWriter::process(QueuedItem& item, std::size_t& batch_items) {
                    RunSummary summary = m_store.finish_run(finish.run_id, finish.inventory_complete, finish.note);
                    summary.pruned_versions = prune_history(m_database, m_options.retention, unix_seconds()).snapshots;
                    const auto index_started = std::chrono::steady_clock::now();
-                   summary.indexed = update_search_index(m_database);  // after the devices, off their path
+                   summary.indexed = m_indexed_while_idle;
+                   m_indexed_while_idle = 0;
+                   m_store.commit();
+                   summary.indexed += update_search_index(m_database);  // whatever idle time left
+                   m_to_index.clear();
                    summary.index_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                           std::chrono::steady_clock::now() - index_started)
                                           .count();
@@ -247,16 +262,39 @@ void StorageWriter::process(QueuedItem& item, std::size_t& batch_items) {
              item.payload);
 }
 
+bool StorageWriter::idle_index_due() const {
+  return !m_to_index.empty() && (m_index_plan_chosen || m_to_index.size() >= m_next_plan_attempt);
+}
+
+// A few devices at a time, so that results arriving meanwhile wait little. The batch of
+// attempts is committed first: the index writes take their own transaction.
+void StorageWriter::index_while_idle() {
+  m_store.commit();
+  const std::size_t take = std::min(m_to_index.size(), k_idle_index_devices);
+  const std::span<const std::int64_t> devices(m_to_index.data() + m_to_index.size() - take, take);
+  const IdleIndexResult result = index_devices_now(m_database, devices);
+  if (!result.plan_chosen) {
+    m_next_plan_attempt = m_to_index.size() + k_plan_attempt_every;  // too few configs yet
+    return;
+  }
+  m_index_plan_chosen = true;
+  m_indexed_while_idle += result.indexed;
+  m_to_index.resize(m_to_index.size() - take);
+}
+
 void StorageWriter::run() {
   using Clock = std::chrono::steady_clock;
   std::size_t batch_items = 0;
   Clock::time_point batch_deadline = Clock::time_point::max();
   for (;;) {
     std::optional<QueuedItem> current;
+    bool index_now = false;
     {
       std::unique_lock lock(m_mutex);
       const auto ready = [this] { return !m_queue.empty() || m_closing; };
-      if (batch_items == 0) {
+      if (m_queue.empty() && !m_closing && idle_index_due()) {
+        index_now = true;  // nothing to store: index instead of waiting
+      } else if (batch_items == 0) {
         m_has_items.wait(lock, ready);
       } else {
         m_has_items.wait_until(lock, batch_deadline, ready);
@@ -264,11 +302,17 @@ void StorageWriter::run() {
       if (!m_queue.empty()) {
         current.emplace(std::move(m_queue.front()));
         m_queue.pop_front();
+        index_now = false;
       } else if (m_closing && batch_items == 0) {
         return;
       }
     }
     try {
+      if (index_now) {
+        index_while_idle();
+        batch_items = 0;
+        continue;
+      }
       if (current) {
         if (batch_items == 0) {
           batch_deadline = Clock::now() + m_options.commit_interval;

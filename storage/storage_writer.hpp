@@ -70,6 +70,8 @@ private:
   bool enqueue(QueuedItem item);
   void run();
   void process(QueuedItem& item, std::size_t& batch_items);
+  bool idle_index_due() const;
+  void index_while_idle();
   void fail_with(const std::exception& error, std::optional<QueuedItem>& current);
 
   Database& m_database;
@@ -85,6 +87,13 @@ private:
   std::size_t m_blocked_submits = 0;
   bool m_closing = false;
   std::optional<std::string> m_error;
+
+  // Search indexing while the queue is empty (writer thread only): devices with a new
+  // version this run, and whether the common trigrams are chosen (see search_index.hpp).
+  std::vector<std::int64_t> m_to_index;
+  bool m_index_plan_chosen = false;
+  std::size_t m_next_plan_attempt = 0;    // m_to_index size at which to try choosing again
+  std::int64_t m_indexed_while_idle = 0;  // this run's, reported by finish_run()
 
   std::thread m_thread;  // last: starts after everything above exists
 };

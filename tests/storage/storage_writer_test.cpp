@@ -51,6 +51,32 @@ TEST(StorageWriter, StoresEverySubmittedResultAndSummarizesTheRun) {
   EXPECT_EQ(committed_int(dir / "nbsync.db", "SELECT count(*) FROM snapshots"), 45);
 }
 
+TEST(StorageWriter, IndexesNewConfigsWhileIdleOnceTheFleetIsLargeEnough) {
+  test::TempDir dir;
+  Database db(dir / "nbsync.db");
+  StorageWriter writer(db,
+                       StorageWriterOptions{1 << 20, 100, 10s, {}, {}, SnapshotStore::k_default_full_copy_every, {}});
+  const auto run = writer.begin_run();
+  ASSERT_TRUE(run.has_value());
+  constexpr std::int64_t k_devices = 1200;  // the common trigrams are chosen from 1,000 configs
+  ASSERT_TRUE(writer.submit_devices(*run, devices(k_devices)));
+  for (std::int64_t id = 1; id <= k_devices; ++id) {
+    ASSERT_TRUE(writer.submit(*run, ok_attempt(id, config_text(id, 1))));
+  }
+  // The run is not finished, and the writer has nothing to store: it indexes meanwhile.
+  const auto indexed = [&] { return committed_int(dir / "nbsync.db", "SELECT count(*) FROM search_index_state"); };
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (indexed() < k_devices && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(20ms);
+  }
+  EXPECT_EQ(indexed(), k_devices);
+  EXPECT_EQ(committed_int(dir / "nbsync.db", "SELECT count(*) FROM search_index_plan"), 1);
+  const auto summary = writer.finish_run(*run, true, "");
+  ASSERT_TRUE(summary.has_value()) << writer.error().value_or("");
+  EXPECT_EQ(summary->indexed, k_devices) << "counted though indexed before the end of the run";
+  EXPECT_TRUE(writer.close());
+}
+
 TEST(StorageWriter, CloseStoresWhatIsStillQueued) {
   test::TempDir dir;
   Database db(dir / "nbsync.db");
