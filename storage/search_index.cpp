@@ -43,6 +43,8 @@ struct Behind {
 // from rare); the index then holds every trigram. The sample is spread over the fleet.
 constexpr std::int64_t k_plan_min_configs = 200;
 constexpr std::int64_t k_plan_sample = 1000;
+// During a run the fleet's size is not known yet: wait for more configs before choosing.
+constexpr std::int64_t k_plan_min_configs_mid_run = 500;
 
 constexpr const char* k_fleet_configs_sql =
     "SELECT count(*) FROM devices d WHERE EXISTS (SELECT 1 FROM snapshots s WHERE s.device_id = d.id)";
@@ -116,7 +118,7 @@ IdleIndexResult index_devices_now(Database& database, std::span<const std::int64
   IdleIndexResult result;
   try {
     SQLite::Statement select_blob(db, detail::k_select_blob_sql);
-    if (!plan_in_force(database, select_blob, k_plan_sample)) {
+    if (!plan_in_force(database, select_blob, k_plan_min_configs_mid_run)) {
       return result;  // indexed now, it would all be redone once the plan is chosen
     }
     result.plan_chosen = true;

@@ -27,7 +27,7 @@ struct IdleIndexResult {
 
 // During a run, when the writer has nothing else to do: indexes those of `device_ids`
 // whose latest version is not indexed yet, in one transaction. Only once the common
-// trigrams are chosen (here, if the fleet has 1,000 configs): anything indexed before
+// trigrams are chosen (here, once the fleet has 500 configs): anything indexed before
 // that would be redone when they are. update_search_index() after the run still catches
 // every device left. Throws DatabaseError naming the file.
 IdleIndexResult index_devices_now(Database& database, std::span<const std::int64_t> device_ids);

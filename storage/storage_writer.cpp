@@ -80,7 +80,7 @@ std::size_t bytes_of(const DeviceRecord& device) {
 // choose the common trigrams again.
 constexpr std::size_t k_idle_index_devices = 32;
 constexpr std::size_t k_max_to_index = 1 << 20;
-constexpr std::size_t k_plan_attempt_every = 1000;
+constexpr std::size_t k_plan_attempt_every = 250;
 
 std::int64_t unix_seconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
