@@ -461,10 +461,14 @@ private:
       stop = read_until({}, m_limits.command_idle_timeout, m_limits.command_timeout, room + 4096, true);
       if (auto problem = command_problem(stop, command))
         return *problem;
-      std::string output = command_output(command);
+      std::string output = take_command_output(command);
       if (auto refused = refused_by_device(output, command))
         return *refused;
-      config += output;
+      if (config.empty()) {
+        config = std::move(output);  // one config command (most platforms): no copy
+      } else {
+        config += output;
+      }
     }
     send_line(m_profile.exit_command);
     return finish_config(std::move(config));
@@ -529,9 +533,13 @@ private:
     return failure(OutcomeKind::protocol, m_label + ": unexpected answer to '" + command + "'");
   }
 
-  // The command's output: without the echoed command line and the prompt after it.
-  std::string command_output(const std::string& command) {
-    std::string output = m_buffer.substr(0, m_buffer.rfind('\n') == std::string::npos ? 0 : m_buffer.rfind('\n') + 1);
+  // The command's output, taken out of m_buffer (a config is not held twice): without the
+  // echoed command line and the prompt after it.
+  std::string take_command_output(const std::string& command) {
+    const auto last_newline = m_buffer.rfind('\n');
+    std::string output = std::move(m_buffer);
+    m_buffer.clear();
+    output.resize(last_newline == std::string::npos ? 0 : last_newline + 1);
     const auto first_end = output.find('\n');
     if (first_end != std::string::npos &&
         clean_terminal_line(std::string_view(output).substr(0, first_end)).find(command) != std::string::npos) {
@@ -631,7 +639,12 @@ private:
           return failure(OutcomeKind::too_large,
                          m_label + ": '" + command + "' printed more than ssh.max_config_bytes");
         }
-        config += m_buffer;
+        if (config.empty()) {
+          config = std::move(m_buffer);
+          m_buffer.clear();
+        } else {
+          config += m_buffer;
+        }
         continue;
       }
       if (stop.kind == Stop::prompt || stop.kind == Stop::pattern) {
