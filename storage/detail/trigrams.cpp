@@ -1,6 +1,7 @@
 #include "storage/detail/trigrams.hpp"
 
 #include <algorithm>
+#include <array>
 #include <unordered_set>
 
 namespace nbsync::storage::detail {
@@ -28,6 +29,13 @@ class SeenTrigrams {
 public:
   // True when `key` was not in the set yet.
   bool insert(std::uint32_t key) {
+    // Most trigrams of a config repeat soon after: a small table of recent keys, in the
+    // first-level cache, answers those before the bit table (256 KiB) is touched.
+    std::uint32_t& recent = m_recent[(key * 2654435761U) >> (32 - k_recent_bits)];
+    if (recent == key) {
+      return false;
+    }
+    recent = key;
     if (!is_ascii(key)) {
       return m_other.insert(key).second;
     }
@@ -45,6 +53,7 @@ public:
   }
 
   void clear() {
+    m_recent.fill(k_no_key);
     for (const std::uint32_t index : m_used_words) {
       m_bits[index] = 0;
     }
@@ -53,6 +62,14 @@ public:
   }
 
 private:
+  static constexpr int k_recent_bits = 12;
+  static constexpr std::uint32_t k_no_key = 0xffffffffU;  // keys have 24 bits
+  std::array<std::uint32_t, std::size_t{1} << k_recent_bits> m_recent = make_empty_recent();
+  static std::array<std::uint32_t, std::size_t{1} << k_recent_bits> make_empty_recent() {
+    std::array<std::uint32_t, std::size_t{1} << k_recent_bits> recent{};
+    recent.fill(k_no_key);
+    return recent;
+  }
   std::vector<std::uint64_t> m_bits = std::vector<std::uint64_t>(k_ascii_words, 0);
   std::vector<std::uint32_t> m_used_words;
   std::unordered_set<std::uint32_t> m_other;
