@@ -210,6 +210,17 @@ private:
 
 }  // namespace
 
+std::string database_directory_problem(const Config& config) {
+  const std::filesystem::path directory = config.storage.database.parent_path();
+  std::error_code ignored;
+  if (directory.empty() || std::filesystem::is_directory(directory, ignored)) {
+    return "";
+  }
+  return directory.string() +
+         ": the database directory does not exist (storage.database); create it, or let "
+         "systemd's StateDirectory= do it";
+}
+
 void run_backup_cycle(const Config& config, const CycleOptions& options, CycleSummary& summary) {
   const backup::ProfileRegistry profiles = load_profiles(config);
   const auto names = profiles.names();
@@ -217,10 +228,8 @@ void run_backup_cycle(const Config& config, const CycleOptions& options, CycleSu
   const backup::CredentialBook credentials = credential_book(config);
 
   const auto& database_file = config.storage.database;
-  std::error_code ignored;
-  if (!database_file.parent_path().empty() && !std::filesystem::is_directory(database_file.parent_path(), ignored)) {
-    throw CycleError(database_file.parent_path().string() +
-                     ": the database directory does not exist (storage.database)");
+  if (const std::string problem = database_directory_problem(config); !problem.empty()) {
+    throw CycleError(problem);
   }
   std::unique_ptr<storage::Database> database;
   std::unique_ptr<storage::HostKeyStore> host_keys;

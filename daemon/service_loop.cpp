@@ -135,6 +135,9 @@ private:
     m_notifier.reloading();
     try {
       Config fresh = load_config(m_file);
+      if (const std::string problem = database_directory_problem(fresh); !problem.empty()) {
+        throw ConfigError(problem);
+      }
       CycleSchedule schedule = schedule_for(fresh);
       if (fresh.daemon.metrics_listen != m_config.daemon.metrics_listen) {
         spdlog::warn("daemon: reload: daemon.metrics_listen changed; it applies after a restart");
@@ -312,6 +315,10 @@ private:
 
 int run_daemon(const std::filesystem::path& config_file) {
   Config config = load_config(config_file);
+  // A service that starts but can never store a backup is worse than one that refuses to.
+  if (const std::string problem = database_directory_problem(config); !problem.empty()) {
+    throw ConfigError(problem);
+  }
   setup_logging(config.log);
   Service service(config_file, std::move(config));
   return service.run();

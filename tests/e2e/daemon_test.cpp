@@ -290,6 +290,21 @@ TEST_F(Daemon, ABadConfigAtStartIsOneLineAndExitTwo) {
   const auto result = run_process({k_nbsync, "daemon", "-c", (dir / "nbsync.toml").string()});
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_THAT(result.err, HasSubstr("daemon.interval"));
+
+  // A database in a directory that does not exist: refused at start, not at every cycle.
+  std::ifstream file(dir / "nbsync.toml");
+  std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  const auto swap = [&text](const std::string& from, const std::string& to) {
+    ASSERT_NE(text.find(from), std::string::npos) << from;
+    text.replace(text.find(from), from.size(), to);
+  };
+  swap("interval = \"0s\"", "interval = \"1h\"");
+  swap("database = \"nbsync.db\"", "database = \"gone/nbsync.db\"");
+  dir.write("nbsync.toml", text);
+  const auto missing = run_process({k_nbsync, "daemon", "-c", (dir / "nbsync.toml").string()});
+  EXPECT_EQ(missing.exit_code, 2) << missing.err;
+  EXPECT_THAT(missing.err, HasSubstr("gone: the database directory does not exist (storage.database)"));
+  EXPECT_EQ(std::count(missing.err.begin(), missing.err.end(), '\n'), 1) << missing.err;
 }
 
 }  // namespace
