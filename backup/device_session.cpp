@@ -291,11 +291,14 @@ private:
         return {Stop::error, 0, ssh_get_error(m_ssh)};
       }
       if (waiting > 0 && !(m_limits.abandon != nullptr && m_limits.abandon->load()) && Clock::now() < deadline) {
+        const std::size_t before = m_buffer.size();
         if (auto stop = read_chunk(limit)) {
           return *stop;
         }
-        quiet_since = Clock::now();
-        continue;
+        if (m_buffer.size() > before) {
+          quiet_since = Clock::now();
+          continue;
+        }  // nothing after all: wait below, as when nothing was waiting
       }
       const std::string tail = tail_line(m_buffer);
       if (!tail.empty()) {

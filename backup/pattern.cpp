@@ -87,7 +87,7 @@ int Pattern::replace_all(std::string& text, std::string_view replacement) const 
     PCRE2_SIZE out_length = capacity;
     const int rc = pcre2_substitute(m_code->code, reinterpret_cast<PCRE2_SPTR>(text.data()), text.size(), 0,
                                     PCRE2_SUBSTITUTE_GLOBAL | PCRE2_SUBSTITUTE_OVERFLOW_LENGTH | PCRE2_NO_UTF_CHECK,
-                                    thread_match_data(), nullptr, reinterpret_cast<PCRE2_SPTR>(replacement.data()),
+                                    nullptr, nullptr, reinterpret_cast<PCRE2_SPTR>(replacement.data()),
                                     replacement.size(), out.get(), &out_length);
     if (rc == PCRE2_ERROR_NOMEMORY) {
       capacity = out_length;  // the length it needs; try once more

@@ -222,7 +222,7 @@ void StorageWriter::process(QueuedItem& item, std::size_t& batch_items) {
                  },
                  [&](QueuedItem::Attempt& attempt) {
                    const RecordedAttempt recorded = m_store.record_attempt(attempt.run_id, attempt.attempt);
-                   if (recorded.changed && m_to_index.size() < k_max_to_index) {
+                   if (recorded.changed && !m_idle_index_failed && m_to_index.size() < k_max_to_index) {
                      m_to_index.push_back(attempt.attempt.device_id);
                    }
                    ++batch_items;
@@ -247,6 +247,7 @@ void StorageWriter::process(QueuedItem& item, std::size_t& batch_items) {
                    m_store.commit();
                    summary.indexed += update_search_index(m_database);  // whatever idle time left
                    m_to_index.clear();
+                   m_idle_index_failed = false;  // the next run tries again
                    summary.index_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                           std::chrono::steady_clock::now() - index_started)
                                           .count();
@@ -263,7 +264,8 @@ void StorageWriter::process(QueuedItem& item, std::size_t& batch_items) {
 }
 
 bool StorageWriter::idle_index_due() const {
-  return !m_to_index.empty() && (m_index_plan_chosen || m_to_index.size() >= m_next_plan_attempt);
+  return !m_idle_index_failed && !m_to_index.empty() &&
+         (m_index_plan_chosen || m_to_index.size() >= m_next_plan_attempt);
 }
 
 // A few devices at a time, so that results arriving meanwhile wait little. The batch of
@@ -272,7 +274,16 @@ void StorageWriter::index_while_idle() {
   m_store.commit();
   const std::size_t take = std::min(m_to_index.size(), k_idle_index_devices);
   const std::span<const std::int64_t> devices(m_to_index.data() + m_to_index.size() - take, take);
-  const IdleIndexResult result = index_devices_now(m_database, devices);
+  IdleIndexResult result;
+  try {
+    result = index_devices_now(m_database, devices);
+  } catch (const DatabaseError&) {
+    // The index is a shortcut for search, not the backups: stop indexing for this run
+    // and leave it to the pass after the run, whose failure finish_run() reports.
+    m_to_index.clear();
+    m_idle_index_failed = true;
+    return;
+  }
   if (!result.plan_chosen) {
     m_next_plan_attempt = m_to_index.size() + k_plan_attempt_every;  // too few configs yet
     return;

@@ -94,6 +94,7 @@ private:
   bool m_index_plan_chosen = false;
   std::size_t m_next_plan_attempt = 0;    // m_to_index size at which to try choosing again
   std::int64_t m_indexed_while_idle = 0;  // this run's, reported by finish_run()
+  bool m_idle_index_failed = false;       // for the rest of this run
 
   std::thread m_thread;  // last: starts after everything above exists
 };

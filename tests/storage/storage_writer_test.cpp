@@ -77,6 +77,29 @@ TEST(StorageWriter, IndexesNewConfigsWhileIdleOnceTheFleetIsLargeEnough) {
   EXPECT_TRUE(writer.close());
 }
 
+TEST(StorageWriter, AFailingIndexDoesNotStopTheBackupsBeingStored) {
+  test::TempDir dir;
+  Database db(dir / "nbsync.db");
+  db.sqlite().exec("DROP TABLE search_index_state");  // every index write fails from now on
+  StorageWriter writer(db,
+                       StorageWriterOptions{1 << 20, 100, 10s, {}, {}, SnapshotStore::k_default_full_copy_every, {}});
+  const auto run = writer.begin_run();
+  ASSERT_TRUE(run.has_value());
+  constexpr std::int64_t k_devices = 700;
+  ASSERT_TRUE(writer.submit_devices(*run, devices(k_devices)));
+  for (std::int64_t id = 1; id <= k_devices; ++id) {
+    ASSERT_TRUE(writer.submit(*run, ok_attempt(id, config_text(id, 1))));
+    if (id % 100 == 0) {
+      std::this_thread::sleep_for(20ms);  // idle moments, in which the writer tries to index
+    }
+  }
+  ASSERT_TRUE(writer.flush()) << writer.error().value_or("");
+  EXPECT_EQ(committed_int(dir / "nbsync.db", "SELECT count(*) FROM snapshots"), k_devices);
+  // The pass after the run fails the same way, and says so.
+  EXPECT_FALSE(writer.finish_run(*run, true, "").has_value());
+  EXPECT_THAT(writer.error().value_or(""), HasSubstr("search index"));
+}
+
 TEST(StorageWriter, CloseStoresWhatIsStillQueued) {
   test::TempDir dir;
   Database db(dir / "nbsync.db");
