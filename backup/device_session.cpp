@@ -40,6 +40,16 @@ Outcome failure(OutcomeKind kind, std::string message) {
   return Outcome{kind, std::move(message), 1};
 }
 
+// Adds a config command's output to the config; the first (for most platforms the only)
+// one is moved in, not copied.
+void append_output(std::string& config, std::string&& output) {
+  if (config.empty()) {
+    config = std::move(output);
+  } else {
+    config += output;
+  }
+}
+
 // The text of the current, unfinished line at the end of `buffer`, as a terminal shows it.
 // Only the last few KB are looked at, so a flood without line breaks stays cheap.
 std::string tail_line(const std::string& buffer) {
@@ -467,11 +477,7 @@ private:
       std::string output = take_command_output(command);
       if (auto refused = refused_by_device(output, command))
         return *refused;
-      if (config.empty()) {
-        config = std::move(output);  // one config command (most platforms): no copy
-      } else {
-        config += output;
-      }
+      append_output(config, std::move(output));
     }
     send_line(m_profile.exit_command);
     return finish_config(std::move(config));
@@ -642,12 +648,8 @@ private:
           return failure(OutcomeKind::too_large,
                          m_label + ": '" + command + "' printed more than ssh.max_config_bytes");
         }
-        if (config.empty()) {
-          config = std::move(m_buffer);
-          m_buffer.clear();
-        } else {
-          config += m_buffer;
-        }
+        append_output(config, std::move(m_buffer));
+        m_buffer.clear();
         continue;
       }
       if (stop.kind == Stop::prompt || stop.kind == Stop::pattern) {

@@ -82,16 +82,20 @@ std::optional<detail::CommonTrigrams> choose_plan(Database& database, SQLite::St
   return common;
 }
 
-// The plan in force (chosen now when there is none and the fleet has `min_configs`
-// configs), also given to the connection's tokenizer; nullopt when there is none yet.
-std::optional<detail::CommonTrigrams> plan_in_force(Database& database, SQLite::Statement& select_blob,
-                                                    std::int64_t min_configs) {
+// Puts the plan in force on the connection's tokenizer (choosing it now when there is
+// none and the fleet has `min_configs` configs); false when there is none yet. A plan
+// never changes once chosen, so a connection that holds one does not read it again (the
+// writer calls this every few devices while it indexes).
+bool plan_in_force(Database& database, SQLite::Statement& select_blob, std::int64_t min_configs) {
+  if (!database.common_trigrams().empty()) {
+    return true;
+  }
   std::optional<detail::CommonTrigrams> plan = detail::read_search_plan(database.sqlite());
   if (!plan) {
     plan = choose_plan(database, select_blob, min_configs);
   }
-  database.common_trigrams() = plan.value_or(detail::CommonTrigrams{});
-  return plan;
+  database.common_trigrams() = std::move(plan).value_or(detail::CommonTrigrams{});
+  return plan.has_value();
 }
 
 // Indexes one device's latest version (`latest`), taking out the version it was indexed

@@ -19,22 +19,22 @@ struct DctxFree {
 
 // One compression and one decompression context per thread, reset before each use:
 // creating them per config cost about a fifth of the time of compressing one.
-ZSTD_CCtx* thread_cctx() {
-  thread_local const std::unique_ptr<ZSTD_CCtx, CctxFree> cctx(ZSTD_createCCtx());
-  if (!cctx) {
-    throw std::runtime_error("zstd compression failed: out of memory");
+template <typename Context, typename Free>
+Context* thread_context(Context* (*create)(), std::size_t (*reset)(Context*, ZSTD_ResetDirective)) {
+  thread_local const std::unique_ptr<Context, Free> context(create());
+  if (!context) {
+    throw std::runtime_error("zstd failed: out of memory");
   }
-  ZSTD_CCtx_reset(cctx.get(), ZSTD_reset_session_and_parameters);
-  return cctx.get();
+  reset(context.get(), ZSTD_reset_session_and_parameters);
+  return context.get();
+}
+
+ZSTD_CCtx* thread_cctx() {
+  return thread_context<ZSTD_CCtx, CctxFree>(ZSTD_createCCtx, ZSTD_CCtx_reset);
 }
 
 ZSTD_DCtx* thread_dctx() {
-  thread_local const std::unique_ptr<ZSTD_DCtx, DctxFree> dctx(ZSTD_createDCtx());
-  if (!dctx) {
-    throw std::runtime_error("zstd decompression failed: out of memory");
-  }
-  ZSTD_DCtx_reset(dctx.get(), ZSTD_reset_session_and_parameters);
-  return dctx.get();
+  return thread_context<ZSTD_DCtx, DctxFree>(ZSTD_createDCtx, ZSTD_DCtx_reset);
 }
 
 void check(std::size_t code, const char* doing) {
