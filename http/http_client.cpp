@@ -84,6 +84,22 @@ std::optional<std::chrono::seconds> HttpResponse::retry_after() const {
   return std::chrono::seconds(std::stoll(*value));
 }
 
+std::string describe(const HttpRequest& request) {
+  std::string out = request.method;
+  if (!request.name.empty()) {
+    out.append(" ").append(request.name);
+  }
+  if (request.url_is_printable) {
+    out.append(request.name.empty() ? " " : " (").append(redact_url(request.url));
+    if (!request.name.empty()) {
+      out.append(")");
+    }
+  } else if (request.name.empty()) {
+    out.append(" (URL not shown)");
+  }
+  return out;
+}
+
 HttpClient::HttpClient(HttpClientOptions options)
     : m_options(std::move(options)), m_handle(std::make_unique<Handle>()) {
   init_curl_once();
@@ -106,7 +122,8 @@ HttpResponse HttpClient::send(const HttpRequest& request) {
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl, CURLOPT_TCP_NODELAY, 1L);
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(m_options.connect_timeout.count()));
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(m_options.total_timeout.count()));
+  const auto timeout = std::min(m_options.total_timeout, request.timeout.value_or(m_options.total_timeout));
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(std::max<std::int64_t>(1, timeout.count())));
   curl_easy_setopt(curl, CURLOPT_USERAGENT, m_options.user_agent.c_str());
   // gzip only: cheap to decode, what NetBox behind nginx sends; brotli at a server's
   // maximum quality can cost seconds per page to produce.
@@ -145,7 +162,7 @@ HttpResponse HttpClient::send(const HttpRequest& request) {
     response.status = status;
     return response;
   }
-  const std::string where = request.method + " " + redact_url(request.url);
+  const std::string where = describe(request);
   if (transfer.over_limit) {
     response.error = where + ": response larger than " + std::to_string(m_options.max_response_bytes) + " bytes";
   } else {

@@ -98,7 +98,10 @@ NetboxClient::Fetch NetboxClient::fetch_json(const std::string& url, WalkResult&
       ++result.retries;
     }
     const http::HttpResponse response = m_http->send(
-        {"GET", url, {{"Authorization", "Token " + m_options.token.reveal()}, {"Accept", "application/json"}}, ""});
+        {.method = "GET",
+         .url = url,
+         .headers = {{"Authorization", "Token " + m_options.token.reveal()}, {"Accept", "application/json"}},
+         .url_is_printable = true});
     std::chrono::milliseconds wait = full_jitter_backoff(attempt, m_options.backoff_base, m_options.backoff_cap);
     if (response.ok()) {
       json body = json::parse(response.body, nullptr, false);

@@ -32,12 +32,13 @@ public:
   explicit Netbox(const NetboxSetupOptions& options) : m_options(options), m_http(client_options(options)) {}
 
   json call(const std::string& method, const std::string& path, const json& body = nullptr) {
-    const auto response = m_http.send({method,
-                                       m_options.url + path,
-                                       {{"Authorization", "Token " + m_options.token.reveal()},
-                                        {"Content-Type", "application/json"},
-                                        {"Accept", "application/json"}},
-                                       body.is_null() ? "" : body.dump()});
+    const auto response = m_http.send({.method = method,
+                                       .url = m_options.url + path,
+                                       .headers = {{"Authorization", "Token " + m_options.token.reveal()},
+                                                   {"Content-Type", "application/json"},
+                                                   {"Accept", "application/json"}},
+                                       .body = body.is_null() ? "" : body.dump(),
+                                       .url_is_printable = true});
     if (response.status == 0) {
       throw SetupError("cannot reach NetBox: " + response.error + " (check netbox.url)");
     }

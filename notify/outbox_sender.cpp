@@ -77,12 +77,13 @@ private:
 
   http::HttpResponse netbox(const std::string& method, const std::string& path, const std::string& body) {
     ++m_report.requests;
-    return m_http.send({method,
-                        m_options.netbox_url + path,
-                        {{"Authorization", "Token " + m_options.netbox_token.reveal()},
-                         {"Content-Type", "application/json"},
-                         {"Accept", "application/json"}},
-                        body});
+    return m_http.send({.method = method,
+                        .url = m_options.netbox_url + path,
+                        .headers = {{"Authorization", "Token " + m_options.netbox_token.reveal()},
+                                    {"Content-Type", "application/json"},
+                                    {"Accept", "application/json"}},
+                        .body = body,
+                        .url_is_printable = true});
   }
 
   // Applies the verdict to `rows`; true when they are done (delivered or dropped).
@@ -198,8 +199,12 @@ private:
       return true;
     }
     ++m_report.requests;
-    const auto response =
-        m_http.send({"POST", hook->second.reveal(), {{"Content-Type", "application/json"}}, row.payload});
+    // The webhook URL is a secret: messages name the webhook, never its URL.
+    const auto response = m_http.send({.method = "POST",
+                                       .url = hook->second.reveal(),
+                                       .headers = {{"Content-Type", "application/json"}},
+                                       .body = row.payload,
+                                       .name = "Slack webhook '" + name + "'"});
     return settle({row}, response, "Slack webhook '" + name + "'", m_report.slack);
   }
 

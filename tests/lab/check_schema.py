@@ -202,9 +202,15 @@ def main():
     parser.add_argument("--openapi", required=True, help="path to shared/netbox/openapi.json")
     args = parser.parse_args()
     if not os.path.exists(args.openapi):
-        print(f"check_schema: {args.openapi} not found; it is shared/netbox/openapi.json beside the repository "
-              "(pass another path with -DNBSYNC_OPENAPI=...)", file=sys.stderr)
-        return 1
+        # A user's clone has no shared/ beside it: skip (ctest's SKIP_RETURN_CODE 77), saying
+        # why. CI always has shared/, so there a missing schema is a failure.
+        where = (f"{args.openapi} not found; it is shared/netbox/openapi.json beside the repository "
+                 "(pass another path with -DNBSYNC_OPENAPI=...)")
+        if os.environ.get("CI"):
+            print(f"check_schema: {where}", file=sys.stderr)
+            return 1
+        print(f"check_schema: skipped: {where}")
+        return 77
     with open(args.openapi) as f:
         checker = Checker(json.load(f))
     with tempfile.TemporaryDirectory() as workdir:
