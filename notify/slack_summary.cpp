@@ -48,7 +48,10 @@ std::vector<storage::OutboxRow> slack_summary_rows(const storage::RunDigest& dig
   if (webhooks.empty() || digest.changed.count + digest.started_failing.count + digest.recovered.count == 0) {
     return {};
   }
-  std::string text = "*nbsync* run " + std::to_string(digest.run_id) + ": ";
+  std::string text = "*nbsync* run " + std::to_string(digest.run_id);
+  if (digest.interrupted)
+    text.append(" (stopped before it finished; what it stored)");
+  text.append(": ");
   text.append(std::to_string(digest.changed.count)).append(" config(s) changed, ");
   text.append(std::to_string(digest.started_failing.count)).append(" device(s) started failing, ");
   text.append(std::to_string(digest.recovered.count)).append(" recovered");

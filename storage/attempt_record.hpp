@@ -19,6 +19,7 @@ struct AttemptRecord {
   std::chrono::milliseconds duration{0};
   std::int64_t bytes = 0;  // bytes read from the device
   std::optional<std::string> config;
+  std::optional<std::string> shown;  // what NetBox shows of nbsync's fields now (StateChange::shown)
 };
 
 }  // namespace nbsync::storage

@@ -14,7 +14,7 @@ namespace {
 // Migration N takes the schema from version N-1 to N. Append only; never edit a step
 // that has shipped.
 // Timestamps from migration 2 on are INTEGER unix seconds (UTC), columns named *_at/*_seen.
-constexpr std::array<std::string_view, 5> k_migrations = {
+constexpr std::array<std::string_view, 6> k_migrations = {
     // 1: bookkeeping about the database itself.
     R"sql(
       CREATE TABLE nbsync_meta (
@@ -184,6 +184,22 @@ constexpr std::array<std::string_view, 5> k_migrations = {
         sample_configs  INTEGER NOT NULL,   -- how many configs they were counted in
         chosen_at       INTEGER NOT NULL    -- unix seconds
       ) STRICT;
+    )sql",
+    // 6: delivery that survives faults. Each attempt says what it meant for notifications
+    // (config_change: a new version of a config stored before, not a first backup; event:
+    // '' | 'failing' | 'recovered', with a short detail), so a run's Slack message is
+    // composed from what was committed, also for a run that died (runs.reported: 0 until
+    // its message is in the outbox; runs before this migration count as reported). A
+    // message a peer refused for good stays in the outbox with refused_at set: never sent
+    // again on its own, shown by `nbsync status` and /metrics.
+    R"sql(
+      ALTER TABLE attempts ADD COLUMN config_change INTEGER NOT NULL DEFAULT 0 CHECK (config_change IN (0, 1));
+      ALTER TABLE attempts ADD COLUMN event TEXT NOT NULL DEFAULT '' CHECK (event IN ('', 'failing', 'recovered'));
+      ALTER TABLE attempts ADD COLUMN event_detail TEXT NOT NULL DEFAULT '';
+      CREATE INDEX attempts_events_by_run ON attempts (run_id, id) WHERE event <> '' OR config_change = 1;
+      ALTER TABLE runs ADD COLUMN reported INTEGER NOT NULL DEFAULT 1 CHECK (reported IN (0, 1));
+      ALTER TABLE outbox ADD COLUMN refused_at INTEGER;
+      CREATE INDEX outbox_fields_by_device ON outbox (device_id) WHERE kind = 'device_fields';
     )sql",
 };
 

@@ -37,6 +37,9 @@ struct StateChange {
   std::int64_t lines_added = 0;
   std::int64_t lines_removed = 0;
   std::string diff_excerpt;  // a unified diff of the change, capped (config_changed only)
+  // What the peer shows for this device right now (the notifier's own text, read from
+  // NetBox during the walk); none when it was not read. The notifier converges it.
+  std::optional<std::string> shown;
 };
 
 struct OutboxRow {
@@ -64,6 +67,7 @@ struct RunDigest {
   RunSummary totals;
   Group changed, started_failing, recovered;
   std::int64_t still_failing = 0;
+  bool interrupted = false;  // the run's process died before it finished; told by the next run
 };
 
 struct NotificationHooks {

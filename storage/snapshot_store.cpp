@@ -13,6 +13,7 @@
 #include <stdexcept>
 
 #include "storage/detail/line_diff.hpp"
+#include "storage/detail/run_digest.hpp"
 #include "storage/detail/sha256.hpp"
 #include "storage/detail/sqlite_failure.hpp"
 #include "storage/detail/statement_use.hpp"
@@ -21,7 +22,7 @@
 namespace nbsync::storage {
 namespace {
 
-constexpr const char* k_insert_run_sql = "INSERT INTO runs (started_at) VALUES (?1)";
+constexpr const char* k_insert_run_sql = "INSERT INTO runs (started_at, reported) VALUES (?1, 0)";
 
 constexpr const char* k_upsert_device_sql = R"sql(
   INSERT INTO devices (id, name, site, role, platform, tenant, status, address, tags,
@@ -45,8 +46,8 @@ constexpr const char* k_insert_snapshot_sql = R"sql(
 
 constexpr const char* k_insert_attempt_sql = R"sql(
   INSERT INTO attempts (run_id, device_id, outcome, message, tries, duration_ms, bytes, changed,
-                        snapshot_id, recorded_at)
-  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+                        snapshot_id, recorded_at, config_change, event, event_detail)
+  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
 )sql";
 
 constexpr const char* k_retire_missing_sql = R"sql(
@@ -94,6 +95,15 @@ constexpr const char* k_insert_outbox_sql = R"sql(
   INSERT INTO outbox (created_at, channel, kind, device_id, payload, dedupe_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
 )sql";
 
+// Device fields are state, not messages: a newer row for a device replaces one still waiting.
+constexpr const char* k_supersede_fields_sql = R"sql(
+  DELETE FROM outbox WHERE kind = 'device_fields' AND device_id = ?1 AND channel = ?2 AND refused_at IS NULL
+)sql";
+
+// Runs whose Slack message was never composed: they died before finish_run.
+constexpr const char* k_unreported_runs_sql = "SELECT id FROM runs WHERE reported = 0 AND id < ?1 ORDER BY id";
+constexpr const char* k_mark_reported_sql = "UPDATE runs SET reported = 1 WHERE id = ?1";
+
 constexpr std::size_t k_diff_excerpt_lines = 40;
 
 bool is_failure(const std::string& status) {
@@ -112,14 +122,6 @@ std::optional<std::int64_t> optional_column(const SQLite::Column& column) {
   if (column.isNull())
     return std::nullopt;
   return column.getInt64();
-}
-
-void add_example(RunDigest::Group& group, std::int64_t id, const std::string& name, std::string detail) {
-  ++group.count;
-  if (group.examples.size() < RunDigest::k_examples) {
-    group.examples.emplace_back(id, name);
-    group.details.push_back(std::move(detail));
-  }
 }
 
 std::int64_t unix_now() {
@@ -145,6 +147,7 @@ SnapshotStore::SnapshotStore(Database& database, std::size_t commit_every, int f
       m_select_state(database.sqlite(), k_select_state_sql),
       m_upsert_state(database.sqlite(), k_upsert_state_sql),
       m_insert_outbox(database.sqlite(), k_insert_outbox_sql),
+      m_supersede_fields(database.sqlite(), k_supersede_fields_sql),
       m_host_keys(std::make_unique<detail::HostKeyWrites>(database.sqlite())),
       m_blobs(std::make_unique<detail::BlobWrites>(database.sqlite(), full_copy_every)),
       m_compliance(std::make_unique<detail::ComplianceWrites>(database.sqlite())) {}
@@ -195,15 +198,48 @@ void SnapshotStore::fail(std::string_view doing, const std::exception& error) {
 
 std::int64_t SnapshotStore::begin_run() {
   commit();
-  m_digest = RunDigest{};
   try {
-    detail::StatementUse insert(m_insert_run);
-    insert->bind(1, unix_now());
-    insert->exec();
-    return m_database.sqlite().getLastInsertRowid();
+    ensure_transaction();
+    std::int64_t id = 0;
+    {
+      detail::StatementUse insert(m_insert_run);
+      insert->bind(1, unix_now());
+      insert->exec();
+      id = m_database.sqlite().getLastInsertRowid();
+    }
+    report_interrupted_runs(id);
+    commit();
+    return id;
   } catch (const std::exception& e) {
     fail("starting a run", e);
   }
+}
+
+void SnapshotStore::report_interrupted_runs(std::int64_t current_run) {
+  std::vector<std::int64_t> runs;
+  {
+    SQLite::Statement unreported(m_database.sqlite(), k_unreported_runs_sql);
+    unreported.bind(1, current_run);
+    while (unreported.executeStep())
+      runs.push_back(unreported.getColumn(0).getInt64());
+  }
+  for (const std::int64_t run : runs) {
+    report_run(run, run_summary(run), true);
+  }
+}
+
+void SnapshotStore::report_run(std::int64_t run_id, const RunSummary& totals, bool interrupted) {
+  if (m_hooks.on_run) {
+    RunDigest digest = detail::read_run_digest(m_database.sqlite(), run_id);
+    digest.totals = totals;
+    digest.interrupted = interrupted;
+    const std::int64_t now = unix_now();
+    for (const auto& row : m_hooks.on_run(digest))
+      insert_outbox(row, now);
+  }
+  SQLite::Statement mark(m_database.sqlite(), k_mark_reported_sql);
+  mark.bind(1, run_id);
+  mark.exec();
 }
 
 void SnapshotStore::record_host_key(std::int64_t device_id, const HostKey& presented, bool strict) {
@@ -251,6 +287,7 @@ RecordedAttempt SnapshotStore::record_attempt(std::int64_t run_id, const Attempt
       result = store_config(run_id, attempt.device_id, *attempt.config, now);
       check_compliance(attempt.device_id, *attempt.config, result, now);
     }
+    const detail::AttemptEvent event = update_state(run_id, attempt, result, now);
     detail::StatementUse insert(m_insert_attempt);
     insert->bind(1, run_id);
     insert->bind(2, attempt.device_id);
@@ -266,8 +303,10 @@ RecordedAttempt SnapshotStore::record_attempt(std::int64_t run_id, const Attempt
       insert->bind(9);
     }
     insert->bind(10, now);
+    insert->bind(11, event.config_change ? 1 : 0);
+    insert->bind(12, event.transition);
+    insert->bind(13, event.detail);
     insert->exec();
-    update_state(run_id, attempt, result, now);
     ++m_uncommitted_attempts;
     if (m_commit_every > 0 && m_uncommitted_attempts >= m_commit_every) {
       commit();
@@ -341,6 +380,12 @@ void SnapshotStore::check_compliance(std::int64_t device_id, const std::string& 
 }
 
 void SnapshotStore::insert_outbox(const OutboxRow& row, std::int64_t now) {
+  if (row.kind == "device_fields" && row.device_id) {
+    detail::StatementUse supersede(m_supersede_fields);
+    supersede->bind(1, *row.device_id);
+    supersede->bind(2, row.channel);
+    supersede->exec();
+  }
   detail::StatementUse insert(m_insert_outbox);
   insert->bind(1, now);
   insert->bind(2, row.channel);
@@ -351,12 +396,13 @@ void SnapshotStore::insert_outbox(const OutboxRow& row, std::int64_t now) {
   insert->exec();
 }
 
-void SnapshotStore::update_state(std::int64_t run_id, const AttemptRecord& attempt, const RecordedAttempt& recorded,
-                                 std::int64_t now) {
+detail::AttemptEvent SnapshotStore::update_state(std::int64_t run_id, const AttemptRecord& attempt,
+                                                 const RecordedAttempt& recorded, std::int64_t now) {
   StateChange change;
   change.device_id = attempt.device_id;
   change.run_id = run_id;
   change.at = now;
+  change.shown = attempt.shown;
   {
     detail::StatementUse select(m_select_state);
     select->bind(1, attempt.device_id);
@@ -398,22 +444,6 @@ void SnapshotStore::update_state(std::int64_t run_id, const AttemptRecord& attem
   change.lines_removed = recorded.lines_removed;
   change.diff_excerpt = recorded.diff_excerpt;
 
-  if (recorded.changed && !previous.config_sha256.empty()) {  // a first backup is not a change
-    add_example(m_digest.changed, change.device_id, change.device_name,
-                std::string("+")
-                    .append(std::to_string(recorded.lines_added))
-                    .append("/-")
-                    .append(std::to_string(recorded.lines_removed)));
-  }
-  const bool was_failing = change.before && is_failure(previous.status);
-  if (is_failure(after.status) && !was_failing) {
-    add_example(m_digest.started_failing, change.device_id, change.device_name, after.status + ": " + after.message);
-  } else if (is_failure(after.status)) {
-    ++m_digest.still_failing;
-  } else if (after.status == "ok" && was_failing) {
-    add_example(m_digest.recovered, change.device_id, change.device_name, "after " + previous.status);
-  }
-
   if (m_hooks.on_device) {
     DeviceNotification notification = m_hooks.on_device(change);
     for (const auto& row : notification.rows)
@@ -437,6 +467,7 @@ void SnapshotStore::update_state(std::int64_t run_id, const AttemptRecord& attem
   upsert->bind(10, now);
   upsert->bind(11, after.compliance);
   upsert->exec();
+  return detail::attempt_event(change);
 }
 
 std::int64_t SnapshotStore::retire_missing(std::int64_t run_id) {
@@ -472,38 +503,35 @@ RunSummary SnapshotStore::finish_run(std::int64_t run_id, bool inventory_complet
         throw std::invalid_argument("no run " + std::to_string(run_id) + " to finish");
       }
     }
-    RunSummary summary;
-    summary.run_id = run_id;
-    {
-      detail::StatementUse totals(m_run_totals);
-      totals->bind(1, run_id);
-      if (totals->executeStep()) {
-        summary.attempts = totals->getColumn(0).getInt64();
-        summary.changed = totals->getColumn(1).getInt64();
-        summary.retired = totals->getColumn(2).getInt64();
-      }
-    }
-    {
-      detail::StatementUse outcomes(m_run_outcomes);
-      outcomes->bind(1, run_id);
-      while (outcomes->executeStep()) {
-        if (const auto outcome = attempt_outcome_from_string(outcomes->getColumn(0).getString())) {
-          summary.by_outcome[*outcome] = outcomes->getColumn(1).getInt64();
-        }
-      }
-    }
-    if (m_hooks.on_run) {
-      m_digest.run_id = run_id;
-      m_digest.totals = summary;
-      const std::int64_t now = unix_now();
-      for (const auto& row : m_hooks.on_run(m_digest))
-        insert_outbox(row, now);
-    }
+    RunSummary summary = run_summary(run_id);
+    report_run(run_id, summary, false);
     commit();
     return summary;
   } catch (const std::exception& e) {
     fail("finishing run " + std::to_string(run_id), e);
   }
+}
+
+RunSummary SnapshotStore::run_summary(std::int64_t run_id) {
+  RunSummary summary;
+  summary.run_id = run_id;
+  {
+    detail::StatementUse totals(m_run_totals);
+    totals->bind(1, run_id);
+    if (totals->executeStep()) {
+      summary.attempts = totals->getColumn(0).getInt64();
+      summary.changed = totals->getColumn(1).getInt64();
+      summary.retired = totals->getColumn(2).getInt64();
+    }
+  }
+  detail::StatementUse outcomes(m_run_outcomes);
+  outcomes->bind(1, run_id);
+  while (outcomes->executeStep()) {
+    if (const auto outcome = attempt_outcome_from_string(outcomes->getColumn(0).getString())) {
+      summary.by_outcome[*outcome] = outcomes->getColumn(1).getInt64();
+    }
+  }
+  return summary;
 }
 
 std::optional<SnapshotInfo> SnapshotStore::latest_snapshot(std::int64_t device_id) {

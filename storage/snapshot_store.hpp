@@ -27,6 +27,7 @@ namespace nbsync::storage {
 namespace detail {
 class BlobWrites;
 class ComplianceWrites;
+struct AttemptEvent;
 }  // namespace detail
 
 // One stored version of a device's config (a row of snapshots).
@@ -72,7 +73,8 @@ public:
   // Every method below throws DatabaseError naming the file on failure, after rolling back
   // the uncommitted batch (uncommitted_attempts() just before says how much that was).
 
-  // Commits pending work, then the new run row; returns its id.
+  // Commits pending work, then the new run row; returns its id. Runs that died before
+  // finish_run get their Slack message now, from what they committed.
   std::int64_t begin_run();
   // Mirrors the inventory: inserts new devices, updates known ones, sets last_seen and
   // un-retires a device that came back.
@@ -126,15 +128,20 @@ private:
   SQLite::Statement m_select_state;
   SQLite::Statement m_upsert_state;
   SQLite::Statement m_insert_outbox;
+  SQLite::Statement m_supersede_fields;
   std::unique_ptr<detail::HostKeyWrites> m_host_keys;
   std::unique_ptr<detail::BlobWrites> m_blobs;
   std::unique_ptr<detail::ComplianceWrites> m_compliance;
   NotificationHooks m_hooks;
   ComplianceHooks m_compliance_hooks;
-  RunDigest m_digest;
 
-  void update_state(std::int64_t run_id, const AttemptRecord& attempt, const RecordedAttempt& recorded,
-                    std::int64_t now);
+  // Updates the device's state and queues its notifications; returns what the attempt meant.
+  detail::AttemptEvent update_state(std::int64_t run_id, const AttemptRecord& attempt, const RecordedAttempt& recorded,
+                                    std::int64_t now);
+  RunSummary run_summary(std::int64_t run_id);
+  // Composes the run's Slack message from its stored attempts and marks it reported.
+  void report_run(std::int64_t run_id, const RunSummary& totals, bool interrupted);
+  void report_interrupted_runs(std::int64_t current_run);
   void insert_outbox(const OutboxRow& row, std::int64_t now);
   void check_compliance(std::int64_t device_id, const std::string& config, RecordedAttempt& recorded, std::int64_t now);
 };

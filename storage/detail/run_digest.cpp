@@ -1,0 +1,75 @@
+#include "storage/detail/run_digest.hpp"
+
+#include <SQLiteCpp/Statement.h>
+
+namespace nbsync::storage::detail {
+namespace {
+
+bool is_failure(const std::string& status) {
+  return status != "ok" && status != "skipped";
+}
+
+void add_example(RunDigest::Group& group, std::int64_t id, std::string name, std::string detail) {
+  ++group.count;
+  if (group.examples.size() < RunDigest::k_examples) {
+    group.examples.emplace_back(id, std::move(name));
+    group.details.push_back(std::move(detail));
+  }
+}
+
+}  // namespace
+
+AttemptEvent attempt_event(const StateChange& change) {
+  const DeviceState previous = change.before.value_or(DeviceState{});
+  const DeviceState& after = change.after;
+  AttemptEvent event;
+  event.config_change = change.config_changed && !previous.config_sha256.empty();
+  const bool was_failing = change.before && is_failure(previous.status);
+  if (is_failure(after.status) && !was_failing) {
+    event.transition = "failing";
+    event.detail = after.status + ": " + after.message;
+  } else if (after.status == "ok" && was_failing) {
+    event.transition = "recovered";
+    event.detail = previous.status;
+  }
+  return event;
+}
+
+RunDigest read_run_digest(SQLite::Database& db, std::int64_t run_id) {
+  RunDigest digest;
+  digest.run_id = run_id;
+  SQLite::Statement events(db, R"sql(
+    SELECT a.config_change, a.event, a.device_id, coalesce(d.name, ''), a.event_detail,
+           coalesce(s.lines_added, 0), coalesce(s.lines_removed, 0)
+      FROM attempts a
+      LEFT JOIN devices d ON d.id = a.device_id
+      LEFT JOIN snapshots s ON s.id = a.snapshot_id
+     WHERE a.run_id = ?1 AND (a.event <> '' OR a.config_change = 1) ORDER BY a.id
+  )sql");
+  events.bind(1, run_id);
+  while (events.executeStep()) {
+    const std::int64_t id = events.getColumn(2).getInt64();
+    const std::string name = events.getColumn(3).getString();
+    if (events.getColumn(0).getInt() != 0) {
+      std::string lines = "+";
+      lines.append(events.getColumn(5).getString()).append("/-").append(events.getColumn(6).getString());
+      add_example(digest.changed, id, name, std::move(lines));
+    }
+    const std::string transition = events.getColumn(1).getString();
+    if (transition == "failing") {
+      add_example(digest.started_failing, id, name, events.getColumn(4).getString());
+    } else if (transition == "recovered") {
+      add_example(digest.recovered, id, name, "after " + events.getColumn(4).getString());
+    }
+  }
+  SQLite::Statement still(db, R"sql(
+    SELECT count(*) FROM attempts
+     WHERE run_id = ?1 AND event = '' AND outcome NOT IN ('ok', 'skipped')
+  )sql");
+  still.bind(1, run_id);
+  if (still.executeStep())
+    digest.still_failing = still.getColumn(0).getInt64();
+  return digest;
+}
+
+}  // namespace nbsync::storage::detail
