@@ -167,8 +167,8 @@ notify::DrainReport deliver_outbox(const Config& config, std::chrono::millisecon
   notify::OutboxSender sender(config.storage.database, options);
   const auto report = sender.drain(std::chrono::steady_clock::now() + budget);
   if (report.requests > 0 || report.left > 0) {
-    spdlog::info("notify: {} message(s) delivered in {} request(s), {} dropped, {} waiting", report.delivered,
-                 report.requests, report.dropped, report.left);
+    spdlog::info("notify: {} message(s) delivered in {} request(s), {} refused, {} waiting", report.delivered,
+                 report.requests, report.refused + report.refused_fields, report.left);
   }
   return report;
 }

@@ -96,7 +96,7 @@ nlohmann::json CycleSummary::to_json() const {
           {"search_index", {{"indexed", m_indexed}, {"seconds_after_run", m_index_seconds}}},
           {"notify",
            {{"delivered", m_delivery.delivered},
-            {"dropped", m_delivery.dropped},
+            {"refused", m_delivery.refused},
             {"requests", m_delivery.requests},
             {"waiting", m_delivery.left}}},
           {"first_failures", failures}};

@@ -7,9 +7,10 @@
 namespace nbsync::lab {
 namespace {
 
-constexpr std::array<std::pair<ApiFaultKind, const char*>, 5> k_kinds = {{
+constexpr std::array<std::pair<ApiFaultKind, const char*>, 6> k_kinds = {{
     {ApiFaultKind::status, "status"},
     {ApiFaultKind::stall, "stall"},
+    {ApiFaultKind::late, "late"},
     {ApiFaultKind::cut_body, "cut_body"},
     {ApiFaultKind::malformed_json, "malformed_json"},
     {ApiFaultKind::broken_next, "broken_next"},
@@ -31,7 +32,8 @@ ApiFault parse_api_fault(const nlohmann::json& body) {
     }
   }
   if (!known) {
-    throw std::invalid_argument("kind: expected status, stall, cut_body, malformed_json or broken_next, got " + kind);
+    throw std::invalid_argument("kind: expected status, stall, late, cut_body, malformed_json or broken_next, got " +
+                                kind);
   }
   fault.status = body.value("status", 500);
   if (fault.kind == ApiFaultKind::status && (fault.status < 400 || fault.status > 599)) {
@@ -39,7 +41,7 @@ ApiFault parse_api_fault(const nlohmann::json& body) {
   }
   fault.retry_after_seconds = body.value("retry_after", fault.status == 429 ? 1 : 0);
   fault.stall_seconds = body.value("stall_seconds", 0.0);
-  if (fault.kind == ApiFaultKind::stall && fault.stall_seconds <= 0) {
+  if ((fault.kind == ApiFaultKind::stall || fault.kind == ApiFaultKind::late) && fault.stall_seconds <= 0) {
     throw std::invalid_argument("stall_seconds: expected a positive number of seconds");
   }
   fault.path_prefix = body.value("path", std::string("/api/"));

@@ -1,8 +1,11 @@
 #pragma once
 // Faults the lab injects into its own NetBox API for tests: the next K requests matching a
-// path prefix (and optionally a method) fail in a chosen way. Thread-safe.
+// path prefix (and optionally a method) fail in a chosen way. Thread-safe. Like nginx, a
+// fault still reads the request's body, so a kept-alive connection stays in step.
 //   status          answer `status` (500 NetBox error body, 502/503 proxy page, 429 with Retry-After)
 //   stall           wait `stall_seconds`, then answer normally
+//   late            apply the request, then wait `stall_seconds` before answering (a NetBox
+//                   that writes after the client gave up waiting)
 //   cut_body        send the headers and half of the real body, then close the connection
 //   malformed_json  200 with a body that is not valid JSON
 //   broken_next     the real page, but its `next` points past the end (a missing offset)
@@ -15,7 +18,7 @@
 
 namespace nbsync::lab {
 
-enum class ApiFaultKind { status, stall, cut_body, malformed_json, broken_next };
+enum class ApiFaultKind { status, stall, late, cut_body, malformed_json, broken_next };
 
 struct ApiFault {
   ApiFaultKind kind = ApiFaultKind::status;

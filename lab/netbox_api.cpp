@@ -308,6 +308,28 @@ json netbox_error_500(const std::string& message) {
           {"python_version", "3.12.3"}};
 }
 
+bool has_body(const httplib::Request& request) {
+  return request.has_header("Content-Length") ? request.get_header_value("Content-Length") != "0"
+                                              : request.has_header("Transfer-Encoding");
+}
+
+// A status fault's answer: NetBox's own 500 body, or the proxy page nginx serves.
+void answer_status_fault(const ApiFault& fault, httplib::Response& response) {
+  response.status = fault.status;
+  if (fault.status == 500) {
+    response.set_content(netbox_error_500("could not connect to server: Connection refused").dump(),
+                         "application/json");
+    return;
+  }
+  if (fault.status == 429 && fault.retry_after_seconds > 0) {
+    response.set_header("Retry-After", std::to_string(fault.retry_after_seconds));
+  }
+  const std::string code = std::to_string(fault.status);
+  response.set_content("<html>\r\n<head><title>" + code + "</title></head>\r\n<body>\r\n<center><h1>" + code +
+                           "</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n",
+                       "text/html");
+}
+
 }  // namespace
 
 NetboxApi::NetboxApi(Fleet& fleet, NetboxApiOptions options)
@@ -338,6 +360,11 @@ void NetboxApi::touch(std::int64_t id) {
 
 void NetboxApi::handle(const httplib::Request& request, httplib::Response& response,
                        const std::function<Reply(const std::string& base)>& route) {
+  if (t_fault && t_fault->kind == ApiFaultKind::status) {
+    answer_status_fault(*t_fault, response);  // the body has been read; nothing is applied
+    t_fault.reset();
+    return;
+  }
   Reply reply;
   {
     std::lock_guard lock(m_mutex);
@@ -894,20 +921,15 @@ void NetboxApi::register_routes(httplib::Server& server) {
     response.set_header("API-Version", k_api_version);
     if (auto fault = m_faults.take(request.method, request.path)) {
       if (fault->kind == ApiFaultKind::status) {
-        response.status = fault->status;
-        if (fault->status == 500) {
-          response.set_content(netbox_error_500("could not connect to server: Connection refused").dump(),
-                               "application/json");
-        } else {
-          if (fault->status == 429 && fault->retry_after_seconds > 0) {
-            response.set_header("Retry-After", std::to_string(fault->retry_after_seconds));
-          }
-          const std::string code = std::to_string(fault->status);
-          response.set_content("<html>\r\n<head><title>" + code + "</title></head>\r\n<body>\r\n<center><h1>" + code +
-                                   "</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n",
-                               "text/html");
+        if (!has_body(request)) {
+          answer_status_fault(*fault, response);
+          return httplib::Server::HandlerResponse::Handled;
         }
-        return httplib::Server::HandlerResponse::Handled;
+        // Answered once httplib has read the body (handle() or the post-routing handler):
+        // answering now would leave the body unread on a kept-alive connection, to be
+        // taken for the next request.
+        t_fault = fault;
+        return httplib::Server::HandlerResponse::Unhandled;
       }
       if (fault->kind == ApiFaultKind::stall) {
         std::this_thread::sleep_for(std::chrono::duration<double>(fault->stall_seconds));
@@ -953,6 +975,17 @@ void NetboxApi::register_routes(httplib::Server& server) {
   // httplib has already compressed the body and set Content-Length by now, so every
   // branch sets them again itself.
   server.set_post_routing_handler([](const httplib::Request&, httplib::Response& response) {
+    if (t_fault && t_fault->kind == ApiFaultKind::status) {  // a route that does not go through handle()
+      answer_status_fault(*t_fault, response);
+      t_fault.reset();
+      return;
+    }
+    if (t_fault && t_fault->kind == ApiFaultKind::late) {
+      const double seconds = t_fault->stall_seconds;
+      t_fault.reset();
+      std::this_thread::sleep_for(std::chrono::duration<double>(seconds));  // applied; the answer comes late
+      return;
+    }
     if (!t_fault || response.status != 200 || t_fault->kind == ApiFaultKind::broken_next) {
       return;
     }

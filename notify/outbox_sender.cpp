@@ -8,7 +8,6 @@
 #include <thread>
 
 #include "http/http_client.hpp"
-#include "http/redact.hpp"
 #include "notify/delivery_verdict.hpp"
 #include "storage/outbox.hpp"
 #include "types/backoff.hpp"
@@ -17,6 +16,7 @@ namespace nbsync::notify {
 namespace {
 
 using json = nlohmann::json;
+using std::chrono::milliseconds;
 
 std::int64_t unix_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -31,6 +31,14 @@ std::string reason(const http::HttpResponse& response) {
   return "HTTP " + std::to_string(response.status) + ": " + text;
 }
 
+std::vector<std::int64_t> ids_of(const std::vector<storage::OutboxEntry>& rows) {
+  std::vector<std::int64_t> ids;
+  ids.reserve(rows.size());
+  for (const auto& r : rows)
+    ids.push_back(r.id);
+  return ids;
+}
+
 class Delivery {
 public:
   Delivery(storage::Outbox& outbox, const OutboxSenderOptions& options, DrainReport& report)
@@ -38,9 +46,11 @@ public:
 
   enum class Batch { sent, failed, nothing_due };
 
-  // Sends the first due rows of `channel`. NetBox rows are grouped by kind (device fields
-  // in one bulk PATCH, journal entries in one POST), each kind keeping its order.
-  Batch send_batch(const std::string& channel, bool honour_backoff) {
+  // Sends the first due rows of `channel`, each request within `timeout`. NetBox rows are
+  // grouped by kind (device fields in one bulk PATCH, journal entries in one POST), each
+  // kind keeping its order; when NetBox does not answer the first, the second waits.
+  Batch send_batch(const std::string& channel, bool honour_backoff, milliseconds timeout) {
+    m_timeout = std::min(timeout, m_options.timeout);
     if (channel != "netbox") {
       const auto rows = m_outbox.due(channel, unix_now(), 1, honour_backoff);
       if (rows.empty())
@@ -56,23 +66,28 @@ public:
       if (list.size() < m_options.bulk_size)
         list.push_back(row);
     }
-    bool done = true;
-    if (!fields.empty())
-      done = send_device_fields(fields) && done;
-    if (!journal.empty())
-      done = send_journal(journal) && done;
-    return done ? Batch::sent : Batch::failed;
+    if (!fields.empty() && !send_device_fields(fields))
+      return Batch::failed;
+    if (!journal.empty() && !send_journal(journal))
+      return Batch::failed;
+    return Batch::sent;
   }
 
 private:
   static http::HttpClientOptions http_options(const OutboxSenderOptions& options) {
     http::HttpClientOptions out;
     out.total_timeout = options.timeout;
-    out.connect_timeout = std::min(options.timeout, std::chrono::milliseconds(5000));
+    out.connect_timeout = std::min(options.timeout, milliseconds(5000));
     out.verify_tls = options.verify_tls;
     out.ca_file = options.ca_file;
     out.user_agent = "nbsync";
     return out;
+  }
+
+  // A send that may have arrived is looked up no sooner than this: by then a NetBox that
+  // was still working on it has finished (a request outlives our timeout at most by its own).
+  std::int64_t settled_at() const {
+    return unix_now() + 1 + std::chrono::duration_cast<std::chrono::seconds>(m_options.timeout).count();
   }
 
   http::HttpResponse netbox(const std::string& method, const std::string& path, const std::string& body) {
@@ -83,47 +98,65 @@ private:
                                     {"Content-Type", "application/json"},
                                     {"Accept", "application/json"}},
                         .body = body,
-                        .url_is_printable = true});
+                        .url_is_printable = true,
+                        .timeout = m_timeout});
   }
 
-  // Applies the verdict to `rows`; true when they are done (delivered or dropped).
+  // Applies the verdict to `rows`; true when they are done (delivered or refused).
   bool settle(const std::vector<storage::OutboxEntry>& rows, const http::HttpResponse& response,
               const std::string& what, RequestResults& results) {
-    std::vector<std::int64_t> ids;
-    for (const auto& r : rows)
-      ids.push_back(r.id);
     switch (verdict_for_status(response.status)) {
       case DeliveryVerdict::delivered:
         ++results.ok;
-        m_outbox.remove(ids);
-        m_report.delivered += static_cast<std::int64_t>(ids.size());
+        m_outbox.remove(ids_of(rows));
+        m_report.delivered += static_cast<std::int64_t>(rows.size());
         return true;
       case DeliveryVerdict::drop:
         ++results.dropped;
-        spdlog::error("notify: {} refused for good, dropping {} message(s): {}", what, ids.size(), reason(response));
-        m_outbox.remove(ids);
-        m_report.dropped += static_cast<std::int64_t>(ids.size());
+        refuse(rows, response, what);
         return true;
-      case DeliveryVerdict::retry_later: {
+      case DeliveryVerdict::retry_later:
         ++results.retry;
-        const int attempts = rows.front().attempts;
-        auto wait = std::chrono::duration_cast<std::chrono::seconds>(
-            full_jitter_backoff(attempts, std::chrono::duration_cast<std::chrono::milliseconds>(m_options.backoff_base),
-                                std::chrono::duration_cast<std::chrono::milliseconds>(m_options.backoff_cap)));
-        std::int64_t not_before = 0;
-        if (auto after = response.retry_after()) {
-          wait = std::max(wait, *after);
-          not_before = unix_now() + after->count();
-        }
-        const bool ambiguous = response.status == 0 || response.status >= 500;  // it may have been applied
-        m_outbox.defer(ids, unix_now() + std::max<std::int64_t>(1, wait.count()), not_before, reason(response),
-                       ambiguous);
-        spdlog::warn("notify: {} not delivered ({}); {} message(s) kept, retry in {} s", what, reason(response),
-                     ids.size(), std::max<std::int64_t>(1, wait.count()));
+        defer(rows, response, what);
         return false;
-      }
     }
     return false;
+  }
+
+  // Device fields are state: the next cycle compares NetBox with the database again and
+  // writes what still differs, so a refused row goes. Messages are kept, refused, visible.
+  void refuse(const std::vector<storage::OutboxEntry>& rows, const http::HttpResponse& response,
+              const std::string& what) {
+    if (rows.front().kind == "device_fields") {
+      spdlog::error("notify: {} refused: {}; the next cycle writes what NetBox still lacks", what, reason(response));
+      m_outbox.remove(ids_of(rows));
+      m_report.refused_fields += static_cast<std::int64_t>(rows.size());
+      return;
+    }
+    spdlog::error("notify: {} refused for good: {}; {} message(s) kept (nbsync status shows them)", what,
+                  reason(response), rows.size());
+    m_outbox.refuse(ids_of(rows), unix_now(), reason(response));
+    m_report.refused += static_cast<std::int64_t>(rows.size());
+  }
+
+  void defer(const std::vector<storage::OutboxEntry>& rows, const http::HttpResponse& response,
+             const std::string& what) {
+    auto wait = std::chrono::duration_cast<std::chrono::seconds>(
+        full_jitter_backoff(rows.front().attempts, std::chrono::duration_cast<milliseconds>(m_options.backoff_base),
+                            std::chrono::duration_cast<milliseconds>(m_options.backoff_cap)));
+    std::int64_t not_before = 0;
+    if (auto after = response.retry_after()) {
+      wait = std::max(wait, *after);
+      not_before = unix_now() + after->count();
+    }
+    const bool ambiguous = response.status == 0 || response.status >= 500;  // it may have been applied
+    if (ambiguous && rows.front().kind == "journal") {
+      not_before = std::max(not_before, settled_at());
+    }
+    const std::int64_t retry_in = std::max<std::int64_t>(1, wait.count());
+    m_outbox.defer(ids_of(rows), unix_now() + retry_in, not_before, reason(response), ambiguous);
+    spdlog::warn("notify: {} not delivered ({}); {} message(s) kept, retry in {} s", what, reason(response),
+                 rows.size(), retry_in);
   }
 
   bool send_device_fields(const std::vector<storage::OutboxEntry>& rows) {
@@ -150,9 +183,14 @@ private:
     // An entry whose earlier send may have arrived is looked for first.
     std::vector<storage::OutboxEntry> to_send;
     for (auto& row : rows) {
-      if (row.ambiguous && already_in_netbox(row)) {
+      const auto found = row.ambiguous ? already_in_netbox(row) : std::optional<bool>(false);
+      if (!found) {
+        return false;  // NetBox cannot say: ask again later, send nothing now
+      }
+      if (*found) {
         m_outbox.remove({row.id});
         ++m_report.delivered;
+        ++m_report.found_already;
       } else {
         to_send.push_back(std::move(row));
       }
@@ -162,8 +200,10 @@ private:
     json body = json::array();
     for (const auto& row : to_send)
       body.push_back(json::parse(row.payload));
+    m_outbox.mark_sending(ids_of(to_send), unix_now(), settled_at());
     const auto response = netbox("POST", "/api/extras/journal-entries/", body.dump());
     if (response.status == 400 && to_send.size() > 1) {
+      m_outbox.defer(ids_of(to_send), 0, 0, reason(response), false);  // not applied: a 400 writes nothing
       bool all = true;
       for (const auto& row : to_send)
         all = send_journal({row}) && all;
@@ -173,18 +213,20 @@ private:
                   m_report.netbox);
   }
 
-  bool already_in_netbox(const storage::OutboxEntry& row) {
+  // Whether NetBox holds the entry (its comments carry the row's `nbsync ref`); nullopt
+  // when NetBox did not answer the look-up.
+  std::optional<bool> already_in_netbox(const storage::OutboxEntry& row) {
     const auto response = netbox("GET",
                                  "/api/extras/journal-entries/?assigned_object_type=dcim.device&assigned_object_id=" +
                                      std::to_string(row.device_id.value_or(0)) + "&limit=1000",
                                  "");
-    if (!response.ok())
-      return false;
     const json page = json::parse(response.body, nullptr, false);
-    if (!page.is_object() || !page.contains("results"))
-      return false;
+    if (!response.ok() || !page.is_object() || !page.contains("results") || !page["results"].is_array()) {
+      defer({row}, response, "NetBox journal look-up");
+      return std::nullopt;
+    }
     for (const auto& entry : page["results"]) {
-      if (entry.value("comments", "").find(row.dedupe_key) != std::string::npos)
+      if (entry.is_object() && entry.value("comments", "").find(row.dedupe_key) != std::string::npos)
         return true;
     }
     return false;
@@ -193,9 +235,9 @@ private:
   bool send_slack(const std::string& name, const storage::OutboxEntry& row) {
     const auto hook = m_options.slack_webhooks.find(name);
     if (hook == m_options.slack_webhooks.end()) {
-      spdlog::error("notify: Slack webhook '{}' is no longer configured; dropping its message", name);
-      m_outbox.remove({row.id});
-      ++m_report.dropped;
+      spdlog::error("notify: Slack webhook '{}' is no longer configured; its message is kept (nbsync status)", name);
+      m_outbox.refuse({row.id}, unix_now(), "webhook '" + name + "' is not configured");
+      ++m_report.refused;
       return true;
     }
     ++m_report.requests;
@@ -204,7 +246,8 @@ private:
                                        .url = hook->second.reveal(),
                                        .headers = {{"Content-Type", "application/json"}},
                                        .body = row.payload,
-                                       .name = "Slack webhook '" + name + "'"});
+                                       .name = "Slack webhook '" + name + "'",
+                                       .timeout = m_timeout});
     return settle({row}, response, "Slack webhook '" + name + "'", m_report.slack);
   }
 
@@ -212,6 +255,7 @@ private:
   const OutboxSenderOptions& m_options;
   DrainReport& m_report;
   http::HttpClient m_http;
+  milliseconds m_timeout{0};
 };
 
 }  // namespace
@@ -229,30 +273,43 @@ DrainReport OutboxSender::drain(std::chrono::steady_clock::time_point deadline) 
   // A fresh start sends at once, waiting only for a peer's Retry-After: the peer may have
   // recovered while nbsync was not running. Once a channel fails here, backoff rules it.
   std::set<std::string> failed;
-  const auto go_on = [&] {
-    return std::chrono::steady_clock::now() < deadline && (m_options.stop == nullptr || !m_options.stop->load());
-  };
-  while (go_on()) {
+  const auto stopping = [&] { return m_options.stop != nullptr && m_options.stop->load(); };
+  while (std::chrono::steady_clock::now() < deadline && !stopping()) {
+    // One batch per channel per round, each with its share of the time left, so a slow
+    // NetBox cannot use up the window before Slack has had its turn (and the reverse).
+    const auto channels = outbox.due_channels(unix_now(), false);
     bool progressed = false;
-    for (const auto& channel : outbox.due_channels(unix_now(), false)) {
-      while (go_on()) {
-        const auto result = delivery.send_batch(channel, failed.count(channel) > 0);
-        if (result == Delivery::Batch::sent) {
-          progressed = true;
-          continue;
-        }
-        if (result == Delivery::Batch::failed)
-          failed.insert(channel);
+    for (std::size_t i = 0; i < channels.size() && !stopping(); ++i) {
+      const auto left = std::chrono::duration_cast<milliseconds>(deadline - std::chrono::steady_clock::now());
+      if (left <= milliseconds(0))
         break;
-      }
+      const auto share = std::max(milliseconds(1000), left / static_cast<long>(channels.size() - i));
+      const auto result = delivery.send_batch(channels[i], failed.count(channels[i]) > 0, share);
+      if (result == Delivery::Batch::sent)
+        progressed = true;
+      else if (result == Delivery::Batch::failed)
+        failed.insert(channels[i]);
     }
-    if (outbox.depth() == 0)
+    if (progressed)
+      continue;
+    if (!due_before(outbox, failed, deadline))
       break;
-    if (!progressed)
-      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    std::this_thread::sleep_for(milliseconds(200));
   }
   report.left = outbox.depth();
   return report;
+}
+
+bool OutboxSender::due_before(storage::Outbox& outbox, const std::set<std::string>& failed,
+                              std::chrono::steady_clock::time_point deadline) {
+  const auto seconds_left =
+      std::chrono::duration_cast<std::chrono::seconds>(deadline - std::chrono::steady_clock::now()).count();
+  const std::int64_t last = unix_now() + seconds_left;
+  for (const auto& [channel, due] : outbox.due_times()) {
+    if ((failed.count(channel) > 0 ? due.with_backoff : due.fresh) <= last)
+      return true;
+  }
+  return false;
 }
 
 }  // namespace nbsync::notify

@@ -1,18 +1,27 @@
 #pragma once
 // Delivers the outbox: NetBox device fields as bulk PATCHes of at most `bulk_size`
 // devices, journal entries as list POSTs, Slack messages one per webhook, each channel in
-// order. 2xx deletes the rows; no answer, 408, 429 (Retry-After honoured) and 5xx keep them
-// with capped, jittered backoff; any other 4xx drops them with one error line carrying
-// the peer's reason. A journal entry whose earlier send may have arrived is looked up
-// before it is sent again, so a retry never duplicates it.
+// order and each channel in turn, so one slow peer cannot starve the others. 2xx deletes
+// the rows; no answer, 408, 429 (Retry-After honoured) and 5xx keep them with capped,
+// jittered backoff; any other 4xx refuses them for good: a message stays in the outbox,
+// marked refused with the peer's reason (nbsync status, /metrics); device fields go, as
+// the next cycle writes again whatever NetBox still lacks. A journal entry whose send may
+// have arrived (no answer, or nbsync died during it) is looked up by its `nbsync ref`
+// before it is sent again, so a retry never duplicates it. Slack has no such look-up: a
+// Slack message whose send was cut off is sent again (at least once).
 #include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <string>
 
 #include "types/secret.hpp"
+
+namespace nbsync::storage {
+class Outbox;
+}
 
 namespace nbsync::notify {
 
@@ -38,8 +47,10 @@ struct RequestResults {
 };
 
 struct DrainReport {
-  std::int64_t delivered = 0;  // rows
-  std::int64_t dropped = 0;    // rows the peer refused for good
+  std::int64_t delivered = 0;       // rows
+  std::int64_t found_already = 0;   // of them: journal entries a look-up found in NetBox
+  std::int64_t refused = 0;         // messages the peer refused for good (kept, marked refused)
+  std::int64_t refused_fields = 0;  // device-field rows refused (the next cycle writes them again)
   std::int64_t requests = 0;
   std::int64_t left = 0;  // rows still waiting
   RequestResults netbox, slack;
@@ -52,6 +63,10 @@ public:
   DrainReport drain(std::chrono::steady_clock::time_point deadline);
 
 private:
+  // Whether a row of some channel becomes due before `deadline`.
+  static bool due_before(storage::Outbox& outbox, const std::set<std::string>& failed,
+                         std::chrono::steady_clock::time_point deadline);
+
   std::filesystem::path m_database_file;
   OutboxSenderOptions m_options;
 };

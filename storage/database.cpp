@@ -199,6 +199,9 @@ constexpr std::array<std::string_view, 6> k_migrations = {
       CREATE INDEX attempts_events_by_run ON attempts (run_id, id) WHERE event <> '' OR config_change = 1;
       ALTER TABLE runs ADD COLUMN reported INTEGER NOT NULL DEFAULT 1 CHECK (reported IN (0, 1));
       ALTER TABLE outbox ADD COLUMN refused_at INTEGER;
+      -- Set just before a send and cleared by its answer: set on a row read back means the
+      -- process died with the send in flight, so it may have arrived (check before resending).
+      ALTER TABLE outbox ADD COLUMN sending_since INTEGER;
       CREATE INDEX outbox_fields_by_device ON outbox (device_id) WHERE kind = 'device_fields';
     )sql",
 };

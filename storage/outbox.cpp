@@ -14,7 +14,7 @@ std::vector<std::string> Outbox::due_channels(std::int64_t now, bool honour_back
   std::vector<std::string> out;
   try {
     SQLite::Statement query(m_database.sqlite(), R"sql(
-      SELECT channel FROM outbox GROUP BY channel
+      SELECT channel FROM outbox WHERE refused_at IS NULL GROUP BY channel
       HAVING min(CASE WHEN ?2 THEN max(next_attempt_at, not_before) ELSE not_before END) <= ?1 ORDER BY min(id)
     )sql");
     query.bind(1, now);
@@ -33,9 +33,10 @@ std::vector<OutboxEntry> Outbox::due(const std::string& channel, std::int64_t no
   try {
     // Messages of a channel go out in order: stop at the first one not yet due.
     SQLite::Statement query(m_database.sqlite(), R"sql(
-      SELECT id, created_at, channel, kind, device_id, payload, dedupe_key, attempts, ambiguous,
+      SELECT id, created_at, channel, kind, device_id, payload, dedupe_key, attempts,
+             ambiguous OR sending_since IS NOT NULL,
              CASE WHEN ?3 THEN max(next_attempt_at, not_before) ELSE not_before END
-        FROM outbox WHERE channel = ?1 ORDER BY id LIMIT ?2
+        FROM outbox WHERE channel = ?1 AND refused_at IS NULL ORDER BY id LIMIT ?2
     )sql");
     query.bind(1, channel);
     query.bind(2, static_cast<std::int64_t>(limit));
@@ -62,6 +63,72 @@ std::vector<OutboxEntry> Outbox::due(const std::string& channel, std::int64_t no
   return out;
 }
 
+std::map<std::string, OutboxDueTimes> Outbox::due_times() {
+  std::map<std::string, OutboxDueTimes> out;
+  try {
+    SQLite::Statement query(m_database.sqlite(), R"sql(
+      SELECT channel, min(not_before), min(max(next_attempt_at, not_before))
+        FROM outbox WHERE refused_at IS NULL GROUP BY channel
+    )sql");
+    while (query.executeStep()) {
+      out[query.getColumn(0).getString()] = {query.getColumn(1).getInt64(), query.getColumn(2).getInt64()};
+    }
+  } catch (const std::exception& e) {
+    throw detail::sqlite_failure(m_database.path(), "reading the outbox", e);
+  }
+  return out;
+}
+
+void Outbox::mark_sending(const std::vector<std::int64_t>& ids, std::int64_t now, std::int64_t settled_at) {
+  try {
+    SQLite::Transaction transaction(m_database.sqlite(), SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement mark(m_database.sqlite(),
+                           "UPDATE outbox SET sending_since = ?2, not_before = max(not_before, ?3) WHERE id = ?1");
+    for (auto id : ids) {
+      mark.bind(1, id);
+      mark.bind(2, now);
+      mark.bind(3, settled_at);
+      mark.exec();
+      mark.reset();
+    }
+    transaction.commit();
+  } catch (const std::exception& e) {
+    throw detail::sqlite_failure(m_database.path(), "marking outbox rows as being sent", e);
+  }
+}
+
+void Outbox::refuse(const std::vector<std::int64_t>& ids, std::int64_t now, const std::string& error) {
+  try {
+    SQLite::Transaction transaction(m_database.sqlite(), SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement update(m_database.sqlite(), R"sql(
+      UPDATE outbox SET refused_at = ?2, last_error = ?3, attempts = attempts + 1, sending_since = NULL WHERE id = ?1
+    )sql");
+    for (auto id : ids) {
+      update.bind(1, id);
+      update.bind(2, now);
+      update.bind(3, error);
+      update.exec();
+      update.reset();
+    }
+    transaction.commit();
+  } catch (const std::exception& e) {
+    throw detail::sqlite_failure(m_database.path(), "keeping refused outbox rows", e);
+  }
+}
+
+std::int64_t Outbox::requeue_refused(const std::string& channel) {
+  try {
+    SQLite::Statement update(m_database.sqlite(), R"sql(
+      UPDATE outbox SET refused_at = NULL, next_attempt_at = 0, not_before = 0
+       WHERE refused_at IS NOT NULL AND (?1 = '' OR channel = ?1)
+    )sql");
+    update.bind(1, channel);
+    return update.exec();
+  } catch (const std::exception& e) {
+    throw detail::sqlite_failure(m_database.path(), "requeueing refused outbox rows", e);
+  }
+}
+
 void Outbox::remove(const std::vector<std::int64_t>& ids) {
   try {
     SQLite::Transaction transaction(m_database.sqlite(), SQLite::TransactionBehavior::IMMEDIATE);
@@ -83,7 +150,9 @@ void Outbox::defer(const std::vector<std::int64_t>& ids, std::int64_t next_attem
     SQLite::Transaction transaction(m_database.sqlite(), SQLite::TransactionBehavior::IMMEDIATE);
     SQLite::Statement update(m_database.sqlite(), R"sql(
       UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?2, last_error = ?3,
-                        ambiguous = max(ambiguous, ?4), not_before = ?5 WHERE id = ?1
+                        ambiguous = max(ambiguous, ?4), not_before = ?5,
+                        sending_since = NULL
+       WHERE id = ?1
     )sql");
     for (auto id : ids) {
       update.bind(1, id);
@@ -101,11 +170,11 @@ void Outbox::defer(const std::vector<std::int64_t>& ids, std::int64_t next_attem
 }
 
 std::int64_t Outbox::depth() {
-  return m_database.sqlite().execAndGet("SELECT count(*) FROM outbox").getInt64();
+  return m_database.sqlite().execAndGet("SELECT count(*) FROM outbox WHERE refused_at IS NULL").getInt64();
 }
 
 std::optional<std::int64_t> Outbox::oldest_created_at() {
-  const auto value = m_database.sqlite().execAndGet("SELECT min(created_at) FROM outbox");
+  const auto value = m_database.sqlite().execAndGet("SELECT min(created_at) FROM outbox WHERE refused_at IS NULL");
   if (value.isNull())
     return std::nullopt;
   return value.getInt64();
@@ -115,12 +184,14 @@ std::int64_t Outbox::enforce_cap(std::int64_t max_rows, std::int64_t now) {
   std::int64_t merged = 0;
   try {
     SQLite::Transaction transaction(m_database.sqlite(), SQLite::TransactionBehavior::IMMEDIATE);
-    std::int64_t excess = m_database.sqlite().execAndGet("SELECT count(*) FROM outbox").getInt64() - max_rows;
+    std::int64_t excess =
+        m_database.sqlite().execAndGet("SELECT count(*) FROM outbox WHERE refused_at IS NULL").getInt64() - max_rows;
     if (excess > 0) {
       // Merge the oldest Slack messages of each channel into its oldest one.
       SQLite::Statement channels(
           m_database.sqlite(),
-          "SELECT channel, count(*) FROM outbox WHERE kind = 'message' GROUP BY channel ORDER BY min(id)");
+          "SELECT channel, count(*) FROM outbox WHERE kind = 'message' AND refused_at IS NULL GROUP BY channel "
+          "ORDER BY min(id)");
       std::vector<std::pair<std::string, std::int64_t>> list;
       while (channels.executeStep())
         list.emplace_back(channels.getColumn(0).getString(), channels.getColumn(1).getInt64());
@@ -130,7 +201,8 @@ std::int64_t Outbox::enforce_cap(std::int64_t max_rows, std::int64_t now) {
         const std::int64_t take = std::min(count, excess + 1);
         SQLite::Statement rows(
             m_database.sqlite(),
-            "SELECT id, payload FROM outbox WHERE channel = ?1 AND kind = 'message' ORDER BY id LIMIT ?2");
+            "SELECT id, payload FROM outbox WHERE channel = ?1 AND kind = 'message' AND refused_at IS NULL "
+            "ORDER BY id LIMIT ?2");
         rows.bind(1, channel);
         rows.bind(2, take);
         std::vector<std::int64_t> ids;

@@ -1,12 +1,14 @@
 #pragma once
 // The sender's side of the outbox: read what is due, delete what was delivered, put off
-// what must be retried (remembering when a send may have arrived anyway), drop what the
-// peer refused. Rows are written by the StorageWriter with the changes they describe.
-// Its own connection; one thread uses an Outbox.
+// what must be retried (remembering when a send may have arrived anyway), keep what the
+// peer refused for good (never sent again on its own; counted for status and metrics).
+// Rows are written by the StorageWriter with the changes they describe. Its own
+// connection; one thread uses an Outbox.
 #include <SQLiteCpp/Statement.h>
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,7 +26,14 @@ struct OutboxEntry {
   std::string payload;
   std::string dedupe_key;
   int attempts = 0;
-  bool ambiguous = false;
+  bool ambiguous = false;  // an earlier send may have arrived (it timed out, or nbsync died during it)
+};
+
+// When a channel's next row is due: at once on a fresh start (only the peer's Retry-After
+// and a send's settling time count), or honouring our backoff too.
+struct OutboxDueTimes {
+  std::int64_t fresh = 0;
+  std::int64_t with_backoff = 0;
 };
 
 class Outbox {
@@ -37,12 +46,21 @@ public:
   // Up to `limit` due rows of one channel, in order (stops at the first row not due).
   std::vector<OutboxEntry> due(const std::string& channel, std::int64_t now, std::size_t limit,
                                bool honour_backoff = true);
+  // Per channel with rows waiting, when its first row is due.
+  std::map<std::string, OutboxDueTimes> due_times();
+  // Just before sending `ids`: if nbsync dies before the answer, the rows read back as
+  // ambiguous and are not due before `settled_at` (when a late write has landed).
+  void mark_sending(const std::vector<std::int64_t>& ids, std::int64_t now, std::int64_t settled_at);
   void remove(const std::vector<std::int64_t>& ids);
   // Retry later: our backoff says `next_attempt_at`, the peer's Retry-After `not_before`
   // (0: none); `ambiguous` when the send may have arrived.
   void defer(const std::vector<std::int64_t>& ids, std::int64_t next_attempt_at, std::int64_t not_before,
              const std::string& error, bool ambiguous);
-  std::int64_t depth();
+  // The peer refused these for good: kept with the reason, never due again.
+  void refuse(const std::vector<std::int64_t>& ids, std::int64_t now, const std::string& error);
+  // Refused rows of every channel (or one) become due again; returns how many.
+  std::int64_t requeue_refused(const std::string& channel = {});
+  std::int64_t depth();  // rows waiting to be sent (refused ones not counted)
   std::optional<std::int64_t> oldest_created_at();
   // Keeps at most `max_rows`: the oldest Slack messages of a channel are merged into one
   // ("N earlier messages ...") until under the cap; NetBox rows are never merged away.

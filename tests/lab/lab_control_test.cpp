@@ -47,6 +47,38 @@ TEST(LabFaults, FaultsMatchPathAndMethod) {
   EXPECT_EQ(lab_post(lab, "/lab/faults", {{"kind", "teleport"}}).status, 400);
 }
 
+TEST(LabFaults, AFaultOnAWriteReadsItsBodySoTheNextRequestOnTheConnectionIsUnharmed) {
+  Lab lab(10, 1);
+  lab_post(lab, "/lab/faults",
+           {{"kind", "status"}, {"status", 503}, {"path", "/api/dcim/devices/"}, {"method", "PATCH"}});
+  // One kept-alive connection, as nbsync's sender uses: a 503 to a PATCH with a body, then
+  // a real PATCH. If the lab left the first body unread, the second would be garbage (400/414).
+  const json body = json::array({{{"id", 1}, {"comments", std::string(20000, 'x')}}});  // more than one read
+  EXPECT_EQ(lab.send("PATCH", "/api/dcim/devices/", body).status, 503);
+  const auto next = lab.send("PATCH", "/api/dcim/devices/", json::array({{{"id", 1}, {"description", "after"}}}));
+  EXPECT_EQ(next.status, 200) << next.raw;
+  EXPECT_EQ(lab.get("/api/dcim/devices/1/").body["description"], "after");
+}
+
+TEST(LabFaults, LateAppliesTheWriteThenAnswersAfterTheClientGaveUp) {
+  Lab lab(10, 1);
+  lab_post(lab, "/lab/faults", {{"kind", "late"}, {"stall_seconds", 3}, {"method", "POST"}});
+  http::HttpClient impatient(
+      {std::chrono::milliseconds(1000), std::chrono::milliseconds(1000), true, "", 1 << 20, "t"});
+  const auto timed_out =
+      impatient.send({"POST",
+                      lab.url() + "/api/extras/journal-entries/",
+                      {{"Authorization", "Token " + k_lab_token}, {"Content-Type", "application/json"}},
+                      json({{"assigned_object_type", "dcim.device"},
+                            {"assigned_object_id", 2},
+                            {"kind", "info"},
+                            {"comments", "late one"}})
+                          .dump()});
+  EXPECT_EQ(timed_out.status, 0) << "the client timed out";
+  const auto entries = lab.get("/api/extras/journal-entries/?assigned_object_id=2");
+  EXPECT_EQ(entries.body["count"], 1) << "yet NetBox wrote it";
+}
+
 TEST(LabFaults, StallDelaysTheAnswerPastAClientTimeout) {
   Lab lab(10, 1);
   lab_post(lab, "/lab/faults", {{"kind", "stall"}, {"stall_seconds", 3}});
