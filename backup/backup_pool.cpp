@@ -88,8 +88,8 @@ BackupResult BackupPool::back_up(const BackupJob& job) {
   while (true) {
     fetched = fetch_config(job.device, *job.profile, credentials, m_options.limits, m_verifier);
     result.bytes_read += fetched.bytes_read;
-    if (fetched.outcome.kind == OutcomeKind::ok || !is_retryable(fetched.outcome.kind) ||
-        attempt >= m_options.retries) {
+    if (fetched.outcome.kind == OutcomeKind::ok || fetched.outcome.local_failure ||
+        !is_retryable(fetched.outcome.kind) || attempt >= m_options.retries) {
       break;
     }
     if (!sleep_unless_cancelled(full_jitter_backoff(attempt, m_options.retry_base, m_options.retry_cap))) {

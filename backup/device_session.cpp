@@ -3,6 +3,7 @@
 #include <libssh/libssh.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <optional>
 #include <vector>
 
@@ -153,10 +154,17 @@ private:
       return failure(OutcomeKind::protocol, m_label + ": profile " + m_profile.name +
                                                 " lists SSH algorithms libssh does not know: " + ssh_get_error(m_ssh));
     }
+    errno = 0;
     if (ssh_connect(m_ssh) == SSH_OK) {
       return std::nullopt;
     }
+    const int saved_errno = errno;
     const std::string error = ssh_get_error(m_ssh);
+    if (saved_errno == EMFILE || saved_errno == ENFILE || error.find("Too many open files") != std::string::npos) {
+      Outcome local = failure(OutcomeKind::connect, m_label + ": nbsync ran out of file descriptors (" + error + ")");
+      local.local_failure = true;
+      return local;
+    }
     if (error.find("imeout") != std::string::npos || error.find("timed out") != std::string::npos) {
       return failure(OutcomeKind::timeout,
                      m_label + ": no SSH session within " + std::to_string(m_limits.connect_timeout.count()) + " ms (" +

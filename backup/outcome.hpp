@@ -30,6 +30,9 @@ struct Outcome {
   OutcomeKind kind = OutcomeKind::ok;
   std::string message;  // names the device and what to do; never holds a secret
   int attempts = 1;
+  // nbsync's own failure, not the device's: it ran out of file descriptors. Never
+  // recorded as the device's outcome; the device is backed up by a later cycle.
+  bool local_failure = false;
 };
 
 }  // namespace nbsync::backup

@@ -12,6 +12,7 @@
 
 #include "backup/backup_pool.hpp"
 #include "backup/platform_profile.hpp"
+#include "daemon/file_limit.hpp"
 #include "daemon/host_key_policy.hpp"
 #include "inventory/device_scope.hpp"
 #include "inventory/netbox_client.hpp"
@@ -84,7 +85,7 @@ inventory::DeviceQuery device_query(const Config& config) {
 
 backup::PoolOptions pool_options(const Config& config) {
   backup::PoolOptions options;
-  options.workers = config.ssh.workers;
+  options.workers = fit_workers_to_file_limit(config.ssh.workers);
   options.retries = config.ssh.retries;
   options.limits.connect_timeout = config.ssh.connect_timeout;
   options.limits.login_timeout = config.ssh.login_timeout;
@@ -210,17 +211,6 @@ private:
 
 }  // namespace
 
-std::string database_directory_problem(const Config& config) {
-  const std::filesystem::path directory = config.storage.database.parent_path();
-  std::error_code ignored;
-  if (directory.empty() || std::filesystem::is_directory(directory, ignored)) {
-    return "";
-  }
-  return directory.string() +
-         ": the database directory does not exist (storage.database); create it, or let "
-         "systemd's StateDirectory= do it";
-}
-
 void run_backup_cycle(const Config& config, const CycleOptions& options, CycleSummary& summary) {
   const backup::ProfileRegistry profiles = load_profiles(config);
   const auto names = profiles.names();
@@ -228,8 +218,8 @@ void run_backup_cycle(const Config& config, const CycleOptions& options, CycleSu
   const backup::CredentialBook credentials = credential_book(config);
 
   const auto& database_file = config.storage.database;
-  if (const std::string problem = database_directory_problem(config); !problem.empty()) {
-    throw CycleError(problem);
+  if (const std::string problem = database_path_problem(config); !problem.empty()) {
+    throw ConfigError(problem);  // the same exit code (2) as every other command gives it
   }
   std::unique_ptr<storage::Database> database;
   std::unique_ptr<storage::HostKeyStore> host_keys;
@@ -258,6 +248,11 @@ void run_backup_cycle(const Config& config, const CycleOptions& options, CycleSu
   pool_settings.limits.abandon = options.abandon;
   backup::BackupPool pool(pool_settings, credentials, host_key_policy, [&](backup::BackupResult&& result) {
     const bool ok = result.outcome.kind == backup::OutcomeKind::ok;
+    if (result.outcome.local_failure) {
+      // nbsync's own shortage, not the device's: its state and NetBox stay as they were.
+      summary.add_local_failure(result.outcome.message);
+      return;
+    }
     if (!ok && options.abandon != nullptr && options.abandon->load()) {
       // Given up because nbsync is stopping, not because of the device: record nothing,
       // so its state and NetBox stay as they were; the next cycle backs it up.
@@ -281,6 +276,8 @@ void run_backup_cycle(const Config& config, const CycleOptions& options, CycleSu
     record.bytes = static_cast<std::int64_t>(result.bytes_read);
     if (ok)
       record.config = std::move(result.config.text);
+    if (!result.device.nbsync_fields.empty())
+      record.shown = std::move(result.device.nbsync_fields);
     store(std::move(record));
   });
 
@@ -307,6 +304,8 @@ void run_backup_cycle(const Config& config, const CycleOptions& options, CycleSu
         record.outcome = storage::AttemptOutcome::skipped;
         record.message = device_name(device) + ": " + decision.skip_reason;
         record.tries = 0;
+        if (!device.nbsync_fields.empty())
+          record.shown = device.nbsync_fields;
         store(std::move(record));
         continue;
       }
@@ -314,6 +313,12 @@ void run_backup_cycle(const Config& config, const CycleOptions& options, CycleSu
     }
   });
   pool.finish();
+  if (summary.local_failures() > 0) {
+    spdlog::error(
+        "cycle: {} device(s) not backed up because nbsync ran out of file descriptors; their state is "
+        "unchanged. Raise LimitNOFILE= (or ulimit -n) or lower ssh.workers",
+        summary.local_failures());
+  }
   summary.set_inventory_result(walk.complete, walk.expected, walk.error);
   if (!walk.complete) {
     spdlog::error("cycle: NetBox inventory incomplete: {}; backed up the {} devices read, retiring none", walk.error,

@@ -34,10 +34,6 @@ struct CycleOptions {
 notify::DrainReport deliver_outbox(const Config& config, std::chrono::milliseconds budget,
                                    const std::atomic<bool>* stop = nullptr);
 
-// Empty when storage.database's directory exists (nbsync creates the file, never the
-// directory); else a one-line problem for the user.
-std::string database_directory_problem(const Config& config);
-
 // Runs one cycle, counting into `summary`. Throws CycleError for setup/storage failures.
 void run_backup_cycle(const Config& config, const CycleOptions& options, CycleSummary& summary);
 

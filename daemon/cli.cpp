@@ -12,19 +12,20 @@
 
 #include "daemon/backup_cycle.hpp"
 #include "daemon/config.hpp"
+#include "daemon/exit_codes.hpp"
 #include "daemon/history_commands.hpp"
 #include "daemon/host_key_command.hpp"
 #include "daemon/input_error.hpp"
 #include "daemon/logging.hpp"
 #include "notify/netbox_setup.hpp"
 #include "storage/database.hpp"
+#include "storage/outbox.hpp"
 
 #include <unistd.h>
 
 namespace nbsync::daemon {
 namespace {
 
-constexpr int k_exit_usage = 2;
 constexpr const char* k_default_config = "/etc/nbsync/nbsync.toml";
 
 struct Options {
@@ -50,7 +51,10 @@ int run_once(const Options& options) {
   } else {
     std::cout << summary.to_text();
   }
-  return 0;
+  if (summary.local_failures() > 0) {
+    return k_exit_failed;
+  }
+  return summary.inventory_complete() ? k_exit_ok : k_exit_inventory_incomplete;
 }
 
 int run_netbox_setup(const Config& config) {
@@ -74,8 +78,19 @@ int run_netbox_setup(const Config& config) {
     return 0;
   } catch (const notify::SetupError& e) {
     std::cerr << "nbsync: error: netbox-setup: " << e.what() << "\n";
-    return 1;
+    return k_exit_failed;
   }
+}
+
+// Sends the messages NetBox or Slack refused for good once more, after their cause is fixed.
+int run_outbox_retry(const Config& config, const std::string& channel) {
+  if (const std::string problem = database_path_problem(config); !problem.empty()) {
+    throw InputError(problem);
+  }
+  storage::Outbox outbox(config.storage.database);
+  const std::int64_t requeued = outbox.requeue_refused(channel);
+  std::cout << requeued << " refused message(s) queued again; the next cycle (or `nbsync run --once`) sends them\n";
+  return 0;
 }
 
 void add_config_option(CLI::App* command, Options& options) {
@@ -104,6 +119,10 @@ int run_cli(int argc, char** argv) {
       "accept", "Trust the changed host key a device presented (after checking why it changed)");
   add_config_option(hostkey_accept, options);
   hostkey_accept->add_option("device", options.device, "Device name as NetBox shows it, or its NetBox id")->required();
+  std::string fingerprint;
+  hostkey_accept->add_option(
+      "--fingerprint", fingerprint,
+      "Accept only if the new key has this fingerprint (SHA256:..., as ssh-keygen -l prints it)");
 
   const char* device_help = "Device name as NetBox shows it, or its NetBox id";
   HistoryOptions history_options;
@@ -174,6 +193,13 @@ int run_cli(int argc, char** argv) {
   add_config_option(status, options);
   status->add_flag("--json", status_options.json, "Print the status as JSON");
   add_config_option(netbox_setup, options);
+  auto* outbox = app.add_subcommand("outbox", "Manage the messages waiting for NetBox and Slack");
+  outbox->require_subcommand(1);
+  std::string outbox_channel;
+  auto* outbox_retry =
+      outbox->add_subcommand("retry", "Queue the messages NetBox or Slack refused for good again (see nbsync status)");
+  add_config_option(outbox_retry, options);
+  outbox_retry->add_option("--channel", outbox_channel, "Only this channel: netbox, or slack:<webhook name>");
 
   try {
     app.parse(argc, argv);
@@ -198,12 +224,15 @@ int run_cli(int argc, char** argv) {
     if (hostkey_accept->parsed()) {
       const Config config = load_config(options.config);
       setup_logging(config.log);
-      return accept_host_key(config, options.device);
+      return accept_host_key(config, options.device, fingerprint);
     }
     if (netbox_setup->parsed()) {
       const Config config = load_config(options.config);
       setup_logging(config.log);
       return run_netbox_setup(config);
+    }
+    if (outbox_retry->parsed()) {
+      return run_outbox_retry(load_config(options.config), outbox_channel);
     }
     if (status->parsed()) {
       return run_status(load_config(options.config), status_options);
@@ -232,13 +261,13 @@ int run_cli(int argc, char** argv) {
     return k_exit_usage;
   } catch (const storage::DatabaseError& e) {
     std::cerr << "nbsync: error: " << e.what() << "\n";
-    return 1;
+    return k_exit_failed;
   } catch (const MetricsServerError& e) {
     std::cerr << "nbsync: error: " << e.what() << "\n";
-    return 1;
+    return k_exit_failed;
   } catch (const CycleError& e) {
     std::cerr << "nbsync: error: " << e.what() << "\n";
-    return 1;
+    return k_exit_failed;
   } catch (const ConfigError& e) {
     std::cerr << "nbsync: error: " << e.what() << "\n";
     return k_exit_usage;

@@ -248,6 +248,11 @@ LogConfig read_log(ConfigReader& reader) {
 }
 
 toml::table parse_file(const std::filesystem::path& path) {
+  std::error_code ignored;
+  if (std::filesystem::is_directory(path, ignored)) {
+    throw ConfigError(path.string() + ": is a directory, not a config file (give the file's path with -c, e.g. " +
+                      (path / "nbsync.toml").string() + ")");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     throw ConfigError(path.string() + ": cannot read the config file: " + std::strerror(errno) +
@@ -263,6 +268,22 @@ toml::table parse_file(const std::filesystem::path& path) {
 }
 
 }  // namespace
+
+std::string database_path_problem(const Config& config) {
+  const std::filesystem::path& file = config.storage.database;
+  const std::filesystem::path directory = file.parent_path();
+  std::error_code ignored;
+  if (std::filesystem::is_directory(file, ignored)) {
+    return file.string() + ": is a directory (storage.database names the database file, e.g. " +
+           (file / "nbsync.db").string() + ")";
+  }
+  if (!directory.empty() && !std::filesystem::is_directory(directory, ignored)) {
+    return directory.string() +
+           ": the database directory does not exist (storage.database); create it, or let systemd's "
+           "StateDirectory= do it";
+  }
+  return "";
+}
 
 Config load_config(const std::filesystem::path& path) {
   const toml::table root = parse_file(path);

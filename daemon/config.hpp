@@ -124,6 +124,11 @@ struct Config {
 
 // Reads and validates `path`. Relative paths inside the file are taken relative to the
 // file's directory. Throws ConfigError on the first problem.
+// Empty when storage.database can be the database file: its directory exists (nbsync
+// creates the file, never the directory) and it is not a directory itself; else a
+// one-line problem for the user. Every command checks it the same way (exit 2).
+std::string database_path_problem(const Config& config);
+
 Config load_config(const std::filesystem::path& path);
 
 }  // namespace nbsync::daemon

@@ -51,6 +51,13 @@ void CycleSummary::add_outcome(OutcomeKind kind, bool changed, const std::string
   }
 }
 
+void CycleSummary::add_local_failure(const std::string& message) {
+  if (m_local_failures++ == 0) {
+    std::lock_guard lock(m_mutex);
+    m_local_failure_example = message;
+  }
+}
+
 void CycleSummary::set_retired(std::size_t retired) {
   std::lock_guard lock(m_mutex);
   m_retired = retired;
@@ -99,7 +106,9 @@ nlohmann::json CycleSummary::to_json() const {
             {"refused", m_delivery.refused},
             {"requests", m_delivery.requests},
             {"waiting", m_delivery.left}}},
-          {"first_failures", failures}};
+          {"first_failures", failures},
+          {"not_backed_up",
+           {{"nbsync_out_of_file_descriptors", m_local_failures.load()}, {"example", m_local_failure_example}}}};
 }
 
 std::string CycleSummary::to_text() const {
@@ -122,6 +131,11 @@ std::string CycleSummary::to_text() const {
     out += "failures by kind: " + kinds + "\n";
   for (const auto& failure : j["first_failures"]) {
     out += "  " + failure["message"].get<std::string>() + "\n";
+  }
+  if (m_local_failures.load() > 0) {
+    out += "not backed up: " + std::to_string(m_local_failures.load()) +
+           " device(s), because nbsync ran out of file descriptors (not the devices' fault; their state is "
+           "unchanged): raise LimitNOFILE= or ulimit -n, or lower ssh.workers\n";
   }
   if (m_delivery.requests > 0 || m_delivery.left > 0) {
     out += "notifications: " + std::to_string(m_delivery.delivered) + " delivered in " +

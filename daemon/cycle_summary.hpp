@@ -26,6 +26,9 @@ public:
   // One device's end; `changed` only for ok outcomes that stored a new version.
   void add_outcome(backup::OutcomeKind kind, bool changed, const std::string& device, const std::string& message);
   void set_retired(std::size_t retired);
+  // A device not backed up because nbsync itself ran short (file descriptors).
+  void add_local_failure(const std::string& message);
+  std::size_t local_failures() const { return m_local_failures.load(); }
   // How many ok devices stored a new version (known once the writer has stored them all).
   void set_changed(std::size_t changed) { m_changed = changed; }
   // The search index: configs added this cycle, and how long the pass after the run took.
@@ -64,6 +67,7 @@ private:
   std::atomic<std::size_t> m_inventory{0};
   std::atomic<std::size_t> m_done{0};
   std::atomic<std::size_t> m_changed{0};
+  std::atomic<std::size_t> m_local_failures{0};
   std::array<std::atomic<std::size_t>, k_kinds> m_by_kind{};
   bool m_inventory_complete = false;
   std::size_t m_inventory_expected = 0;
@@ -74,6 +78,7 @@ private:
   notify::DrainReport m_delivery;
   mutable std::mutex m_mutex;                                           // guards the examples and the inventory result
   std::vector<std::pair<std::string, std::string>> m_failure_examples;  // device, message (first few)
+  std::string m_local_failure_example;
 };
 
 }  // namespace nbsync::daemon

@@ -22,6 +22,8 @@ constexpr std::string_view k_backups_help = "Device backups ended, by outcome";
 constexpr std::string_view k_cycles_help = "Backup cycles ended, by result";
 constexpr std::string_view k_notify_help = "Requests to NetBox and Slack, by target and result";
 constexpr std::string_view k_outbox_rows_help = "Notifications waiting in the outbox, by channel";
+constexpr std::string_view k_outbox_refused_help =
+    "Notifications the peer refused for good, kept in the outbox (nbsync status says why), by channel";
 constexpr std::string_view k_outbox_age_help = "Age of the oldest notification waiting in the outbox, by channel";
 
 std::size_t index_of(backup::OutcomeKind outcome) {
@@ -138,6 +140,7 @@ void DaemonMetrics::set_outbox(const std::vector<OutboxChannelState>& channels) 
     if (!listed) {
       m_registry.set_gauge(metric::outbox_rows, {{"channel", known}}, 0);
       m_registry.set_gauge(metric::outbox_oldest_age, {{"channel", known}}, 0);
+      m_registry.set_gauge(metric::outbox_refused, {{"channel", known}}, 0);
     }
   }
   for (const auto& state : channels) {
@@ -145,6 +148,7 @@ void DaemonMetrics::set_outbox(const std::vector<OutboxChannelState>& channels) 
     m_registry.gauge(metric::outbox_rows, k_outbox_rows_help, labels).set(static_cast<double>(state.rows));
     m_registry.gauge(metric::outbox_oldest_age, k_outbox_age_help, labels)
         .set(static_cast<double>(state.oldest_age.count()));
+    m_registry.gauge(metric::outbox_refused, k_outbox_refused_help, labels).set(static_cast<double>(state.refused));
     if (std::find(m_outbox_channels.begin(), m_outbox_channels.end(), state.channel) == m_outbox_channels.end()) {
       m_outbox_channels.push_back(state.channel);
     }

@@ -31,6 +31,7 @@ struct OutboxChannelState {
   std::string channel;
   std::int64_t rows = 0;
   std::chrono::seconds oldest_age{0};  // age of the oldest waiting row; 0 when empty
+  std::int64_t refused = 0;            // refused for good by the peer, kept
 };
 
 namespace metric {
@@ -46,6 +47,7 @@ inline constexpr std::string_view config_bytes = "nbsync_config_bytes_read_total
 inline constexpr std::string_view config_changes = "nbsync_config_changes_total";
 inline constexpr std::string_view outbox_rows = "nbsync_outbox_rows";
 inline constexpr std::string_view outbox_oldest_age = "nbsync_outbox_oldest_age_seconds";
+inline constexpr std::string_view outbox_refused = "nbsync_outbox_refused_rows";
 inline constexpr std::string_view notify_requests = "nbsync_notify_requests_total";
 }  // namespace metric
 

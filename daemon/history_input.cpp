@@ -8,6 +8,9 @@ namespace nbsync::daemon {
 
 std::unique_ptr<storage::Database> open_existing_database(const Config& config) {
   const auto& file = config.storage.database;
+  if (const std::string problem = database_path_problem(config); !problem.empty()) {
+    throw InputError(problem);
+  }
   if (!std::filesystem::exists(file)) {
     throw InputError(file.string() +
                      " does not exist: no backup has been stored there yet (run a cycle first, or "

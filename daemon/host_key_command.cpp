@@ -8,8 +8,12 @@
 
 namespace nbsync::daemon {
 
-int accept_host_key(const Config& config, const std::string& device) {
+int accept_host_key(const Config& config, const std::string& device, const std::string& fingerprint) {
   const auto& file = config.storage.database;
+  if (const std::string problem = database_path_problem(config); !problem.empty()) {
+    std::cerr << "nbsync: error: " << problem << "\n";
+    return 2;
+  }
   if (!std::filesystem::exists(file)) {
     std::cerr << "nbsync: error: " << file.string() << " does not exist yet: run a cycle first (storage.database)\n";
     return 2;
@@ -37,10 +41,24 @@ int accept_host_key(const Config& config, const std::string& device) {
               << ") has no changed host key waiting; nothing to accept\n";
     return 2;
   }
+  if (!fingerprint.empty() && fingerprint != pending->fingerprint) {
+    std::cerr << "nbsync: error: " << match.name << " (id " << match.id << ") presented " << pending->type << " "
+              << pending->fingerprint << ", not " << fingerprint
+              << "; nothing accepted (check the device's key again, e.g. on its console)\n";
+    return 2;
+  }
   const auto previous = keys.trusted_key(match.id);
-  keys.accept(match.id);
+  // Accept exactly the key just shown: if another one became pending meanwhile, refuse.
+  if (!keys.accept(match.id, pending->fingerprint)) {
+    std::cerr << "nbsync: error: " << match.name << " (id " << match.id
+              << ")'s pending host key changed while accepting; run the command again\n";
+    return 2;
+  }
   std::cout << "accepted " << pending->type << " " << pending->fingerprint << " for " << match.name << " (id "
             << match.id << ")" << (previous ? ", replacing " + previous->fingerprint : std::string()) << "\n";
+  if (fingerprint.empty()) {
+    std::cout << "(to accept only a key you have checked, give it: --fingerprint " << pending->fingerprint << ")\n";
+  }
   return 0;
 }
 

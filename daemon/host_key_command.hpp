@@ -8,6 +8,6 @@
 
 namespace nbsync::daemon {
 
-int accept_host_key(const Config& config, const std::string& device);
+int accept_host_key(const Config& config, const std::string& device, const std::string& fingerprint = {});
 
 }  // namespace nbsync::daemon

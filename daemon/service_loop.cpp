@@ -135,7 +135,7 @@ private:
     m_notifier.reloading();
     try {
       Config fresh = load_config(m_file);
-      if (const std::string problem = database_directory_problem(fresh); !problem.empty()) {
+      if (const std::string problem = database_path_problem(fresh); !problem.empty()) {
         throw ConfigError(problem);
       }
       CycleSchedule schedule = schedule_for(fresh);
@@ -292,7 +292,9 @@ private:
       std::vector<OutboxChannelState> channels;
       const auto now = unix_seconds();
       for (const auto& channel : status.outbox) {
-        channels.push_back({channel.channel, channel.rows, std::chrono::seconds(now - channel.oldest_created_at)});
+        channels.push_back({channel.channel, channel.rows,
+                            std::chrono::seconds(channel.rows > 0 ? now - channel.oldest_created_at : 0),
+                            channel.refused});
       }
       m_metrics.set_outbox(channels);
     } catch (const std::exception& e) {
@@ -316,7 +318,7 @@ private:
 int run_daemon(const std::filesystem::path& config_file) {
   Config config = load_config(config_file);
   // A service that starts but can never store a backup is worse than one that refuses to.
-  if (const std::string problem = database_directory_problem(config); !problem.empty()) {
+  if (const std::string problem = database_path_problem(config); !problem.empty()) {
     throw ConfigError(problem);
   }
   setup_logging(config.log);

@@ -98,7 +98,9 @@ int run_status(const Config& config, const StatusOptions& options) {
     for (const auto& channel : status.outbox) {
       outbox.push_back({{"channel", channel.channel},
                         {"rows", channel.rows},
-                        {"oldest_age_seconds", now - channel.oldest_created_at}});
+                        {"oldest_age_seconds", channel.rows > 0 ? now - channel.oldest_created_at : 0},
+                        {"refused", channel.refused},
+                        {"refused_reason", channel.refused_reason}});
     }
     std::cout << nlohmann::json{{"database", config.storage.database.string()},
                                 {"last_run", run_json(status.last_run)},
@@ -131,10 +133,21 @@ int run_status(const Config& config, const StatusOptions& options) {
   } else {
     for (std::size_t i = 0; i < status.outbox.size(); ++i) {
       const auto& channel = status.outbox[i];
-      std::cout << (i == 0 ? "" : "; ") << channel.channel << " " << channel.rows << " waiting, oldest "
-                << age(now - channel.oldest_created_at) << " old";
+      std::cout << (i == 0 ? "" : "; ") << channel.channel << " " << channel.rows << " waiting";
+      if (channel.rows > 0) {
+        std::cout << ", oldest " << age(now - channel.oldest_created_at) << " old";
+      }
+      if (channel.refused > 0) {
+        std::cout << ", " << channel.refused << " refused for good";
+      }
     }
     std::cout << "\n";
+    for (const auto& channel : status.outbox) {
+      if (channel.refused > 0) {
+        std::cout << "refused by " << channel.channel << ": " << channel.refused_reason
+                  << " (fix the cause, then `nbsync outbox retry` sends them again)\n";
+      }
+    }
   }
   if (!status.failing.empty()) {
     using Align = TextTable::Align;

@@ -22,6 +22,9 @@ struct Device {
   std::string address;            // IP to dial, without mask; a host name when address_from_dns
   bool address_from_dns = false;
   std::uint16_t port = 22;  // SSH port
+  // nbsync's own custom fields (nbsync_*) as NetBox shows them now, as a JSON object text;
+  // empty when NetBox has none (netbox-setup not run). Lets nbsync converge them.
+  std::string nbsync_fields;
 };
 
 // "192.0.2.1/24" -> "192.0.2.1", "2001:db8::1/64" -> "2001:db8::1"; nullopt when the

@@ -92,6 +92,15 @@ Device device_from_netbox(const json& object, const DeviceParseOptions& options)
       device.port = port_of((*context)[options.port_context_key]).value_or(device.port);
     }
   }
+  if (const auto fields = object.find("custom_fields"); fields != object.end() && fields->is_object()) {
+    nlohmann::json own = nlohmann::json::object();
+    for (const auto& [name, value] : fields->items()) {
+      if (name.starts_with("nbsync_"))
+        own[name] = value;
+    }
+    if (!own.empty())
+      device.nbsync_fields = own.dump();
+  }
   if (!options.port_custom_field.empty()) {
     const auto fields = object.find("custom_fields");
     if (fields != object.end() && fields->is_object() && fields->contains(options.port_custom_field)) {

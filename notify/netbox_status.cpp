@@ -2,7 +2,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdio>
+#include <cstdlib>
 #include <ctime>
+#include <optional>
 #include <sstream>
 
 namespace nbsync::notify {
@@ -19,6 +22,60 @@ json iso_time(const std::optional<std::int64_t>& seconds) {
   char buffer[32];
   std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S+00:00", &tm);
   return buffer;
+}
+
+// Seconds since the epoch of an ISO 8601 time as NetBox writes it back
+// ("2026-12-04T18:00:00Z", "+00:00", with or without fractions); nullopt otherwise.
+std::optional<std::int64_t> parse_time(const std::string& text) {
+  std::tm tm{};
+  const char* rest = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
+  if (rest == nullptr)
+    return std::nullopt;
+  if (*rest == '.') {
+    ++rest;
+    while (*rest >= '0' && *rest <= '9')
+      ++rest;
+  }
+  std::int64_t offset = 0;
+  if (*rest == '+' || *rest == '-') {
+    int hours = 0, minutes = 0;
+    if (std::sscanf(rest + 1, "%2d:%2d", &hours, &minutes) != 2)
+      return std::nullopt;
+    offset = (*rest == '+' ? 1 : -1) * (hours * 3600 + minutes * 60);
+  } else if (*rest != 'Z' && *rest != '\0') {
+    return std::nullopt;
+  }
+  return static_cast<std::int64_t>(timegm(&tm)) - offset;
+}
+
+bool same_value(const json& wanted, const json& shown) {
+  if (wanted == shown)
+    return true;
+  if (!wanted.is_string() || !shown.is_string())
+    return false;
+  const auto a = parse_time(wanted.get<std::string>());
+  const auto b = parse_time(shown.get<std::string>());
+  return a && b && *a == *b;
+}
+
+// Whether NetBox shows each of `wanted`'s fields that it has as it is (a field NetBox does
+// not have cannot be converged: netbox-setup creates it).
+bool shows_all(const json& shown, const json& wanted) {
+  for (const auto& [name, value] : wanted.items()) {
+    if (shown.contains(name) && !same_value(value, shown[name]))
+      return false;
+  }
+  return true;
+}
+
+// Whether NetBox's "last backup" is further from ours than the refresh period allows.
+bool last_backup_stale(const json& shown, const std::optional<std::int64_t>& last_success,
+                       std::chrono::seconds refresh) {
+  if (!last_success || !shown.contains(k_field_last_backup))
+    return false;
+  const json& value = shown[k_field_last_backup];
+  const auto at = value.is_string() ? parse_time(value.get<std::string>()) : std::nullopt;
+  return !at || std::llabs(*last_success - *at) >= refresh.count();
 }
 
 bool is_failure(const std::string& status) {
@@ -67,11 +124,20 @@ storage::DeviceNotification netbox_status_rows(const storage::StateChange& chang
   if (!after.compliance.empty() || (previous.is_object() && previous.contains(k_field_compliance))) {
     noticed[k_field_compliance] = after.compliance.empty() ? json(nullptr) : json(after.compliance);
   }
-  const bool noticed_changed = !previous.is_object() || previous != noticed;
-  const bool refresh_due =
-      after.last_success_at && after.last_success_at != before.last_success_at &&
-      (!before.notified_at || change.at - *before.notified_at >= options.last_backup_refresh.count());
-  if (noticed_changed || refresh_due) {
+  bool write = false;
+  const json shown = json::parse(change.shown.value_or("null"), nullptr, false);
+  if (shown.is_object()) {
+    // NetBox's fields are state: whatever they show that differs from the database is
+    // written again, whoever changed them and whatever happened to an earlier write.
+    write = !shows_all(shown, noticed) || last_backup_stale(shown, after.last_success_at, options.last_backup_refresh);
+  } else {
+    const bool noticed_changed = !previous.is_object() || previous != noticed;
+    const bool refresh_due =
+        after.last_success_at && after.last_success_at != before.last_success_at &&
+        (!before.notified_at || change.at - *before.notified_at >= options.last_backup_refresh.count());
+    write = noticed_changed || refresh_due;
+  }
+  if (write) {
     json fields = noticed;
     fields[k_field_last_backup] = iso_time(after.last_success_at);
     const json row = {{"id", change.device_id}, {"custom_fields", fields}};

@@ -1,7 +1,8 @@
 #pragma once
 // What NetBox should learn about one device after an attempt, as outbox rows: its custom
-// fields (only when something a user would notice changed, and "last backup" at most
-// once per refresh period) and journal entries when its config changed, when it starts
+// fields when NetBox shows something else than the database says (read during the walk;
+// without that, when something a user would notice changed), "last backup" at most once
+// per refresh period, and journal entries when its config changed, when it starts
 // failing and when it recovers. Called by the storage writer inside its transaction.
 #include <chrono>
 #include <string>

@@ -74,11 +74,12 @@ std::optional<HostKey> HostKeyStore::pending_key(std::int64_t device_id) {
   }
 }
 
-bool HostKeyStore::accept(std::int64_t device_id) {
+bool HostKeyStore::accept(std::int64_t device_id, const std::string& fingerprint) {
   const std::lock_guard lock(m_mutex);
   try {
     SQLite::Transaction transaction(m_database.sqlite(), SQLite::TransactionBehavior::IMMEDIATE);
-    if (!key_in_state(device_id, detail::HostKeyWrites::k_pending)) {
+    const auto pending = key_in_state(device_id, detail::HostKeyWrites::k_pending);
+    if (!pending || (!fingerprint.empty() && pending->fingerprint != fingerprint)) {
       return false;
     }
     const std::int64_t now = unix_now();

@@ -51,8 +51,9 @@ public:
   std::optional<HostKey> trusted_key(std::int64_t device_id);
   std::optional<HostKey> pending_key(std::int64_t device_id);
   // Makes the pending key the trusted one (`nbsync hostkey accept`); the old one becomes
-  // 'replaced'. Returns false when nothing is pending for the device.
-  bool accept(std::int64_t device_id);
+  // 'replaced'. Returns false when nothing is pending for the device, or when
+  // `fingerprint` is given and the pending key is another one (nothing changes then).
+  bool accept(std::int64_t device_id, const std::string& fingerprint = {});
 
 private:
   std::optional<HostKey> key_in_state(std::int64_t device_id, const char* state);

@@ -26,8 +26,14 @@ constexpr const char* k_counts_sql = R"sql(
    WHERE d.retired_at IS NULL
 )sql";
 
-constexpr const char* k_outbox_sql =
-    "SELECT channel, count(*), min(created_at) FROM outbox GROUP BY channel ORDER BY channel";
+constexpr const char* k_outbox_sql = R"sql(
+  SELECT channel, count(*) FILTER (WHERE refused_at IS NULL),
+         coalesce(min(created_at) FILTER (WHERE refused_at IS NULL), 0),
+         count(*) FILTER (WHERE refused_at IS NOT NULL),
+         coalesce((SELECT last_error FROM outbox r WHERE r.channel = o.channel AND r.refused_at IS NOT NULL
+                    ORDER BY r.id DESC LIMIT 1), '')
+    FROM outbox o GROUP BY channel ORDER BY channel
+)sql";
 
 std::optional<RunStatus> read_run(SQLite::Database& db, const std::string& where) {
   SQLite::Statement select(db, std::string(k_run_columns) + where + " ORDER BY id DESC LIMIT 1");
@@ -84,8 +90,9 @@ ServiceStatus read_service_status(Database& database, std::size_t failing_limit)
     }
     SQLite::Statement outbox(db, k_outbox_sql);
     while (outbox.executeStep()) {
-      status.outbox.push_back(
-          {outbox.getColumn(0).getString(), outbox.getColumn(1).getInt64(), outbox.getColumn(2).getInt64()});
+      status.outbox.push_back({outbox.getColumn(0).getString(), outbox.getColumn(1).getInt64(),
+                               outbox.getColumn(2).getInt64(), outbox.getColumn(3).getInt64(),
+                               outbox.getColumn(4).getString()});
     }
     return status;
   } catch (const std::exception& e) {

@@ -35,8 +35,10 @@ struct FailingDevice {
 
 struct OutboxChannelStatus {
   std::string channel;
-  std::int64_t rows = 0;
-  std::int64_t oldest_created_at = 0;
+  std::int64_t rows = 0;               // waiting to be sent
+  std::int64_t oldest_created_at = 0;  // of those (0 when none waits)
+  std::int64_t refused = 0;            // refused for good by the peer, kept
+  std::string refused_reason;          // the peer's reason for the latest of those
 };
 
 struct ServiceStatus {

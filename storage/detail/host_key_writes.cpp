@@ -60,6 +60,11 @@ HostKeyVerdict HostKeyWrites::record(std::int64_t device_id, const HostKey& pres
     touch->bind(1, device_id);
     touch->bind(2, now);
     touch->exec();
+    // The trusted key is back: the change it was waiting on is over, and a stale pending
+    // key (perhaps an impostor's) must not be there for `hostkey accept` to trust.
+    StatementUse remove(m_delete_pending);
+    remove->bind(1, device_id);
+    remove->exec();
     return verdict;
   }
   const std::optional<HostKey> pending = key_in_state(device_id, k_pending);

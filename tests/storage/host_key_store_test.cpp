@@ -57,6 +57,24 @@ TEST_F(HostKeyStoreTest, AChangedKeyIsRefusedAndKeptPendingUntilAccepted) {
       << "the replaced key is kept for the record";
 }
 
+TEST_F(HostKeyStoreTest, APendingChangeEndsWhenTheTrustedKeyIsSeenAgain) {
+  ASSERT_EQ(m_keys.verify(1, k_first), HostKeyVerdict::trusted_first_use);
+  EXPECT_EQ(m_keys.verify(1, k_second), HostKeyVerdict::mismatch);  // an impostor, or a rotation
+  EXPECT_EQ(m_keys.verify(1, k_first), HostKeyVerdict::trusted);    // the real device again
+  EXPECT_FALSE(m_keys.pending_key(1).has_value()) << "nothing is left for accept to trust";
+  EXPECT_FALSE(m_keys.accept(1));
+  EXPECT_EQ(m_keys.trusted_key(1), k_first);
+}
+
+TEST_F(HostKeyStoreTest, AcceptWithAFingerprintTrustsOnlyThatKey) {
+  ASSERT_EQ(m_keys.verify(1, k_first), HostKeyVerdict::trusted_first_use);
+  EXPECT_EQ(m_keys.verify(1, k_second), HostKeyVerdict::mismatch);
+  EXPECT_FALSE(m_keys.accept(1, "SHA256:third")) << "the pending key is another one";
+  EXPECT_EQ(m_keys.trusted_key(1), k_first);
+  EXPECT_TRUE(m_keys.accept(1, "SHA256:second"));
+  EXPECT_EQ(m_keys.trusted_key(1), k_second);
+}
+
 TEST_F(HostKeyStoreTest, AcceptWithNothingPendingChangesNothing) {
   EXPECT_FALSE(m_keys.accept(1));
   ASSERT_EQ(m_keys.verify(1, k_first), HostKeyVerdict::trusted_first_use);
