@@ -41,15 +41,15 @@ protected:
     dir.write("netbox.token", k_lab_token + "\n");
     dir.write("device.password", k_device_password + "\n");
     dir.write("enable.secret", k_enable_secret + "\n");
-    dir.write("nbsync.toml",
-              "[netbox]\nurl = \"" + lab->url() + "\"\ntoken_file = \"netbox.token\"\n" + extra_netbox +
-                  "\n[ssh]\nport = " + std::to_string(lab->ssh_port()) +
-                  "\nworkers = 16\nconnect_timeout = \"2s\"\nlogin_timeout = \"4s\"\ncommand_idle_timeout = \"3s\"\n"
-                  "command_timeout = \"60s\"\nmax_config_bytes = \"2MiB\"\nretries = 0\n" +
-                  extra_ssh +
-                  "\n[credentials]\nusername = \"netops\"\npassword_file = \"device.password\"\n"
-                  "enable_secret_file = \"enable.secret\"\n\n[storage]\ndatabase = \"nbsync.db\"\n" +
-                  extra);
+    dir.write("nbsync.toml", "[netbox]\nurl = \"" + lab->url() + "\"\ntoken_file = \"netbox.token\"\n" + extra_netbox +
+                                 "\n[ssh]\nport = " + std::to_string(lab->ssh_port()) +
+                                 "\nworkers = " + std::to_string(workers) +
+                                 "\nconnect_timeout = \"2s\"\nlogin_timeout = \"4s\"\ncommand_idle_timeout = \"3s\"\n"
+                                 "command_timeout = \"60s\"\nmax_config_bytes = \"2MiB\"\nretries = 0\n" +
+                                 extra_ssh +
+                                 "\n[credentials]\nusername = \"netops\"\npassword_file = \"device.password\"\n"
+                                 "enable_secret_file = \"enable.secret\"\n\n[storage]\ndatabase = \"nbsync.db\"\n" +
+                                 extra);
   }
 
   ProcessResult run_nbsync() {
@@ -104,6 +104,7 @@ protected:
     return out;
   }
 
+  int workers = 16;  // ssh.workers for write_config()
   TempDir dir;
   std::unique_ptr<Lab> lab;
   std::vector<std::int64_t> reachable;

@@ -4,7 +4,7 @@
 
 #include <thread>
 
-#include "tests/e2e/cycle_fixture.hpp"
+#include "tests/e2e/notify_fixture.hpp"
 
 namespace nbsync::test {
 namespace {
@@ -12,45 +12,9 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-class Notify : public CycleFixture {
+class Notify : public NotifyFixture {
 protected:
-  void SetUp() override {
-    start_lab(60, 21);
-    dir.write("slack.url", lab->url() + "/lab/slack/ops\n");
-    write_config("", "history_url = \"https://nbsync.example/d/{{ object.id }}\"\n",
-                 "\n[notify]\ndrain_timeout = \"3s\"\n\n[[notify.slack]]\nname = \"ops\"\nurl_file = \"slack.url\"\n");
-    const auto setup = run_process({k_nbsync, "netbox-setup", "-c", (dir / "nbsync.toml").string()});
-    ASSERT_EQ(setup.exit_code, 0) << setup.err;
-  }
-
-  json counters() { return lab->request({"GET", "/lab/counters", {}, ""}).body; }
-  void reset_counters() { lab->request({"DELETE", "/lab/counters", {}, ""}); }
-  long writes() {
-    const auto c = counters()["requests"];
-    long n = 0;
-    for (const auto& [key, value] : c.items()) {
-      if (!key.starts_with("GET "))
-        n += value.get<long>();
-    }
-    return n;
-  }
-  json device(std::int64_t id) { return lab->get("/api/dcim/devices/" + std::to_string(id) + "/").body; }
-  json journal(std::int64_t id) {
-    return lab
-        ->get("/api/extras/journal-entries/?assigned_object_type=dcim.device&assigned_object_id=" + std::to_string(id))
-        .body;
-  }
-  json slack() { return lab->request({"GET", "/lab/slack/ops/messages", {}, ""}).body["messages"]; }
-  void fault(const json& body) {
-    ASSERT_EQ(lab->request({"POST", "/lab/faults", {{"Content-Type", "application/json"}}, body.dump()}).status, 201);
-  }
-  void change_config(std::int64_t id) {
-    ASSERT_EQ(
-        lab->request(
-               {"POST", "/lab/devices/" + std::to_string(id) + "/config", {{"Content-Type", "application/json"}}, "{}"})
-            .status,
-        200);
-  }
+  void SetUp() override { start_reporting(60, 21); }
 };
 
 TEST_F(Notify, NetboxSetupIsIdempotent) {
