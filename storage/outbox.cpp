@@ -2,6 +2,8 @@
 
 #include <SQLiteCpp/Transaction.h>
 
+#include <functional>
+
 #include <nlohmann/json.hpp>
 
 #include "storage/detail/sqlite_failure.hpp"
@@ -79,41 +81,42 @@ std::map<std::string, OutboxDueTimes> Outbox::due_times() {
   return out;
 }
 
-void Outbox::mark_sending(const std::vector<std::int64_t>& ids, std::int64_t now, std::int64_t settled_at) {
+void Outbox::update_rows(const char* sql, const std::vector<std::int64_t>& ids,
+                         const std::function<void(SQLite::Statement&)>& bind, const char* doing) {
   try {
     SQLite::Transaction transaction(m_database.sqlite(), SQLite::TransactionBehavior::IMMEDIATE);
-    SQLite::Statement mark(m_database.sqlite(),
-                           "UPDATE outbox SET sending_since = ?2, not_before = max(not_before, ?3) WHERE id = ?1");
-    for (auto id : ids) {
-      mark.bind(1, id);
-      mark.bind(2, now);
-      mark.bind(3, settled_at);
-      mark.exec();
-      mark.reset();
-    }
-    transaction.commit();
-  } catch (const std::exception& e) {
-    throw detail::sqlite_failure(m_database.path(), "marking outbox rows as being sent", e);
-  }
-}
-
-void Outbox::refuse(const std::vector<std::int64_t>& ids, std::int64_t now, const std::string& error) {
-  try {
-    SQLite::Transaction transaction(m_database.sqlite(), SQLite::TransactionBehavior::IMMEDIATE);
-    SQLite::Statement update(m_database.sqlite(), R"sql(
-      UPDATE outbox SET refused_at = ?2, last_error = ?3, attempts = attempts + 1, sending_since = NULL WHERE id = ?1
-    )sql");
+    SQLite::Statement update(m_database.sqlite(), sql);
+    bind(update);  // ?2... stay bound across reset()
     for (auto id : ids) {
       update.bind(1, id);
-      update.bind(2, now);
-      update.bind(3, error);
       update.exec();
       update.reset();
     }
     transaction.commit();
   } catch (const std::exception& e) {
-    throw detail::sqlite_failure(m_database.path(), "keeping refused outbox rows", e);
+    throw detail::sqlite_failure(m_database.path(), doing, e);
   }
+}
+
+void Outbox::mark_sending(const std::vector<std::int64_t>& ids, std::int64_t now, std::int64_t settled_at) {
+  update_rows(
+      "UPDATE outbox SET sending_since = ?2, not_before = max(not_before, ?3) WHERE id = ?1", ids,
+      [&](SQLite::Statement& update) {
+        update.bind(2, now);
+        update.bind(3, settled_at);
+      },
+      "marking outbox rows as being sent");
+}
+
+void Outbox::refuse(const std::vector<std::int64_t>& ids, std::int64_t now, const std::string& error) {
+  update_rows(
+      "UPDATE outbox SET refused_at = ?2, last_error = ?3, attempts = attempts + 1, sending_since = NULL WHERE id = ?1",
+      ids,
+      [&](SQLite::Statement& update) {
+        update.bind(2, now);
+        update.bind(3, error);
+      },
+      "keeping refused outbox rows");
 }
 
 std::int64_t Outbox::requeue_refused(const std::string& channel) {
@@ -130,43 +133,26 @@ std::int64_t Outbox::requeue_refused(const std::string& channel) {
 }
 
 void Outbox::remove(const std::vector<std::int64_t>& ids) {
-  try {
-    SQLite::Transaction transaction(m_database.sqlite(), SQLite::TransactionBehavior::IMMEDIATE);
-    SQLite::Statement remove(m_database.sqlite(), "DELETE FROM outbox WHERE id = ?1");
-    for (auto id : ids) {
-      remove.bind(1, id);
-      remove.exec();
-      remove.reset();
-    }
-    transaction.commit();
-  } catch (const std::exception& e) {
-    throw detail::sqlite_failure(m_database.path(), "removing delivered outbox rows", e);
-  }
+  update_rows(
+      "DELETE FROM outbox WHERE id = ?1", ids, [](SQLite::Statement&) {}, "removing delivered outbox rows");
 }
 
 void Outbox::defer(const std::vector<std::int64_t>& ids, std::int64_t next_attempt_at, std::int64_t not_before,
                    const std::string& error, bool ambiguous) {
-  try {
-    SQLite::Transaction transaction(m_database.sqlite(), SQLite::TransactionBehavior::IMMEDIATE);
-    SQLite::Statement update(m_database.sqlite(), R"sql(
-      UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?2, last_error = ?3,
-                        ambiguous = max(ambiguous, ?4), not_before = ?5,
-                        sending_since = NULL
-       WHERE id = ?1
-    )sql");
-    for (auto id : ids) {
-      update.bind(1, id);
-      update.bind(2, next_attempt_at);
-      update.bind(3, error);
-      update.bind(4, ambiguous ? 1 : 0);
-      update.bind(5, not_before);
-      update.exec();
-      update.reset();
-    }
-    transaction.commit();
-  } catch (const std::exception& e) {
-    throw detail::sqlite_failure(m_database.path(), "deferring outbox rows", e);
-  }
+  update_rows(
+      R"sql(
+        UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?2, last_error = ?3,
+                          ambiguous = max(ambiguous, ?4), not_before = ?5, sending_since = NULL
+         WHERE id = ?1
+      )sql",
+      ids,
+      [&](SQLite::Statement& update) {
+        update.bind(2, next_attempt_at);
+        update.bind(3, error);
+        update.bind(4, ambiguous ? 1 : 0);
+        update.bind(5, not_before);
+      },
+      "deferring outbox rows");
 }
 
 std::int64_t Outbox::depth() {

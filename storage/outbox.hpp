@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -68,6 +69,10 @@ public:
   std::int64_t enforce_cap(std::int64_t max_rows, std::int64_t now);
 
 private:
+  // Runs `sql` (?1: a row id) for each of `ids` in one transaction; `bind` sets ?2... once.
+  void update_rows(const char* sql, const std::vector<std::int64_t>& ids,
+                   const std::function<void(SQLite::Statement&)>& bind, const char* doing);
+
   Database m_database;
 };
 

@@ -127,12 +127,7 @@ TEST_F(BackupCycle, ARotatedHostKeyIsRefusedUntilAccepted) {
   const auto trusted = db().execAndGet("SELECT fingerprint FROM host_keys WHERE device_id = " + std::to_string(victim) +
                                        " AND state = 'trusted'")
                            .getString();
-  ASSERT_EQ(lab->request({"POST",
-                          "/lab/devices/" + std::to_string(victim) + "/host-key/rotate",
-                          {{"Content-Type", "application/json"}},
-                          "{}"})
-                .status,
-            200);
+  rotate_host_key(victim);
   const auto result = run_nbsync();
   ASSERT_EQ(result.exit_code, 0);
   const auto got = outcomes_of_last_run();

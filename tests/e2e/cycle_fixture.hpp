@@ -94,6 +94,15 @@ protected:
     ASSERT_EQ(reply.status, 200) << reply.raw;
   }
 
+  // The device gets a new host key for good (its published key changes too).
+  void rotate_host_key(std::int64_t id) {
+    const auto reply = lab->request({"POST",
+                                     "/lab/devices/" + std::to_string(id) + "/host-key/rotate",
+                                     {{"Content-Type", "application/json"}},
+                                     "{}"});
+    ASSERT_EQ(reply.status, 200) << reply.raw;
+  }
+
   // In-scope devices of one platform, in id order.
   std::vector<std::int64_t> reachable_on(const std::string& platform) const {
     std::vector<std::int64_t> out;

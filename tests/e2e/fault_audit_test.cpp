@@ -303,12 +303,7 @@ TEST_F(FaultAudit, AnImpostorsKeyIsNotLeftForHostkeyAccept) {
   EXPECT_THAT(stale.err, HasSubstr("nothing to accept"));
 
   // A rotation on purpose: accepted only with the fingerprint the operator checked.
-  ASSERT_EQ(lab->request({"POST",
-                          "/lab/devices/" + std::to_string(victim) + "/host-key/rotate",
-                          {{"Content-Type", "application/json"}},
-                          "{}"})
-                .status,
-            200);
+  rotate_host_key(victim);
   ASSERT_EQ(run_nbsync().exit_code, 0);
   const std::string real =
       lab->request({"GET", "/lab/devices/" + std::to_string(victim) + "/ssh", {}, ""}).body["host_key_fingerprint"];
