@@ -65,11 +65,7 @@ backup::CredentialBook credential_book(const Config& config) {
 
 inventory::NetboxOptions netbox_options(const Config& config) {
   inventory::NetboxOptions options;
-  options.url = config.netbox.url;
-  options.token = config.netbox.token;
-  options.timeout = config.netbox.timeout;
-  options.verify_tls = config.netbox.verify_tls;
-  options.ca_file = config.netbox.ca_file;
+  options.netbox = netbox_endpoint(config);
   options.page_size = config.netbox.page_size;
   options.parse.default_port = config.ssh.port;
   options.parse.port_custom_field = config.ssh.port_custom_field;
@@ -157,11 +153,8 @@ notify::DrainReport deliver_outbox(const Config& config, std::chrono::millisecon
                                    const std::atomic<bool>* stop) {
   notify::OutboxSenderOptions options;
   options.stop = stop;
-  options.netbox_url = config.netbox.url;
-  options.netbox_token = config.netbox.token;
+  options.netbox = netbox_endpoint(config);
   options.timeout = std::min(config.netbox.timeout, std::chrono::milliseconds(15000));
-  options.verify_tls = config.netbox.verify_tls;
-  options.ca_file = config.netbox.ca_file;
   options.max_rows = config.notify.outbox_max_rows;
   for (const auto& hook : config.notify.slack)
     options.slack_webhooks[hook.name] = hook.url;

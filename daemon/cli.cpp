@@ -59,11 +59,7 @@ int run_once(const Options& options) {
 
 int run_netbox_setup(const Config& config) {
   notify::NetboxSetupOptions setup;
-  setup.url = config.netbox.url;
-  setup.token = config.netbox.token;
-  setup.timeout = config.netbox.timeout;
-  setup.verify_tls = config.netbox.verify_tls;
-  setup.ca_file = config.netbox.ca_file;
+  setup.netbox = netbox_endpoint(config);
   setup.history_url = config.netbox.history_url;
   try {
     const auto report = notify::netbox_setup(setup);

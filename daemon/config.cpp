@@ -269,6 +269,11 @@ toml::table parse_file(const std::filesystem::path& path) {
 
 }  // namespace
 
+inventory::NetboxEndpoint netbox_endpoint(const Config& config) {
+  return {config.netbox.url, config.netbox.token, config.netbox.timeout, config.netbox.verify_tls,
+          config.netbox.ca_file};
+}
+
 std::string database_path_problem(const Config& config) {
   const std::filesystem::path& file = config.storage.database;
   const std::filesystem::path directory = file.parent_path();

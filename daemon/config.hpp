@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "inventory/netbox_endpoint.hpp"
 #include "types/secret.hpp"
 
 namespace nbsync::daemon {
@@ -128,6 +129,9 @@ struct Config {
 // creates the file, never the directory) and it is not a directory itself; else a
 // one-line problem for the user. Every command checks it the same way (exit 2).
 std::string database_path_problem(const Config& config);
+
+// Where [netbox] says NetBox is, for every module that talks to it.
+inventory::NetboxEndpoint netbox_endpoint(const Config& config);
 
 Config load_config(const std::filesystem::path& path);
 

@@ -32,20 +32,6 @@ std::string url_encode(const std::string& text) {
   return out;
 }
 
-// NetBox's reason from an error body: {"detail": ...}, field errors, or the start of the text.
-std::string netbox_reason(const std::string& body) {
-  const json parsed = json::parse(body, nullptr, false);
-  if (parsed.is_object() && parsed.contains("detail") && parsed["detail"].is_string()) {
-    return parsed["detail"].get<std::string>();
-  }
-  if (!parsed.is_discarded()) {
-    return parsed.dump().substr(0, 300);
-  }
-  std::string text = body.substr(0, 120);
-  std::replace(text.begin(), text.end(), '\n', ' ');
-  return text.empty() ? "no body" : "non-JSON body: " + text;
-}
-
 bool is_transient(long status) {
   return status == 0 || status == 408 || status == 429 || status >= 500;
 }
@@ -57,20 +43,14 @@ struct NetboxClient::Fetch {
   json body;
 };
 
-NetboxClient::NetboxClient(NetboxOptions options) : m_options(std::move(options)) {
-  http::HttpClientOptions http_options;
-  http_options.connect_timeout = std::min(m_options.timeout, std::chrono::milliseconds(10000));
-  http_options.total_timeout = m_options.timeout;
-  http_options.verify_tls = m_options.verify_tls;
-  http_options.ca_file = m_options.ca_file;
-  http_options.user_agent = "nbsync";
-  m_http = std::make_unique<http::HttpClient>(http_options);
-}
+NetboxClient::NetboxClient(NetboxOptions options)
+    : m_options(std::move(options)),
+      m_http(std::make_unique<http::HttpClient>(netbox_client_options(m_options.netbox))) {}
 
 NetboxClient::~NetboxClient() = default;
 
-std::string NetboxClient::devices_url(const DeviceQuery& query) const {
-  std::string url = m_options.url + "/api/dcim/devices/?limit=" + std::to_string(m_options.page_size);
+std::string NetboxClient::devices_path(const DeviceQuery& query) const {
+  std::string url = "/api/dcim/devices/?limit=" + std::to_string(m_options.page_size);
   if (m_options.parse.port_context_key.empty()) {
     url += "&exclude=config_context";  // NetBox computes config context per device: skip the cost
   }
@@ -90,18 +70,18 @@ std::string NetboxClient::devices_url(const DeviceQuery& query) const {
   return url;
 }
 
-NetboxClient::Fetch NetboxClient::fetch_json(const std::string& url, WalkResult& result) {
-  const std::string shown = http::redact_url(url);
+std::string NetboxClient::shown_url(const std::string& path) const {
+  return http::redact_url(m_options.netbox.url + path);
+}
+
+NetboxClient::Fetch NetboxClient::fetch_json(const std::string& path, WalkResult& result) {
+  const std::string shown = shown_url(path);
   std::string last_problem;
   for (int attempt = 0; attempt < m_options.max_attempts; ++attempt) {
     if (attempt > 0) {
       ++result.retries;
     }
-    const http::HttpResponse response = m_http->send(
-        {.method = "GET",
-         .url = url,
-         .headers = {{"Authorization", "Token " + m_options.token.reveal()}, {"Accept", "application/json"}},
-         .url_is_printable = true});
+    const http::HttpResponse response = m_http->send(netbox_request(m_options.netbox, "GET", path));
     std::chrono::milliseconds wait = full_jitter_backoff(attempt, m_options.backoff_base, m_options.backoff_cap);
     if (response.ok()) {
       json body = json::parse(response.body, nullptr, false);
@@ -146,19 +126,19 @@ WalkResult NetboxClient::walk_devices(const DeviceQuery& query, const PageHandle
   detail::SeenIds seen;
   std::optional<std::size_t> first_count;
   std::set<std::string> visited;
-  std::string url = devices_url(query);
-  while (!url.empty()) {
-    if (!visited.insert(url).second) {
-      result.error = "NetBox's next link repeats " + http::redact_url(url) + "; stopping to avoid a loop";
+  std::string path = devices_path(query);
+  while (!path.empty()) {
+    if (!visited.insert(path).second) {
+      result.error = "NetBox's next link repeats " + shown_url(path) + "; stopping to avoid a loop";
       return result;
     }
-    Fetch fetch = fetch_json(url, result);
+    Fetch fetch = fetch_json(path, result);
     if (!fetch.ok) {
       return result;
     }
     const json& body = fetch.body;
     if (!body.contains("results") || !body["results"].is_array() || !body.contains("count")) {
-      result.error = "GET " + http::redact_url(url) + ": the answer has no count/results; is netbox.url a NetBox?";
+      result.error = "GET " + shown_url(path) + ": the answer has no count/results; is netbox.path a NetBox?";
       return result;
     }
     if (body["count"].is_number_integer()) {
@@ -174,7 +154,7 @@ WalkResult NetboxClient::walk_devices(const DeviceQuery& query, const PageHandle
           page.push_back(std::move(device));
         }
       } catch (const std::invalid_argument& e) {
-        result.error = "GET " + http::redact_url(url) + ": " + e.what();
+        result.error = "GET " + shown_url(path) + ": " + e.what();
         return result;
       }
     }
@@ -189,7 +169,7 @@ WalkResult NetboxClient::walk_devices(const DeviceQuery& query, const PageHandle
     }
     // Follow `next`, but on the configured base URL: NetBox behind a proxy often writes
     // its own scheme or host into it.
-    url.clear();
+    path.clear();
     if (body.contains("next") && body["next"].is_string()) {
       const std::string next = body["next"];
       const auto api = next.find("/api/");
@@ -197,7 +177,7 @@ WalkResult NetboxClient::walk_devices(const DeviceQuery& query, const PageHandle
         result.error = "NetBox's next link has no /api/ path: " + http::redact_url(next);
         return result;
       }
-      url = m_options.url + next.substr(api);
+      path = next.substr(api);
       if (empty_page) {
         result.error = "NetBox returned an empty page before the end (" + std::to_string(result.received) + " of " +
                        std::to_string(result.expected) + " devices)";

@@ -15,7 +15,7 @@
 
 #include "inventory/device.hpp"
 #include "inventory/netbox_device.hpp"
-#include "types/secret.hpp"
+#include "inventory/netbox_endpoint.hpp"
 
 namespace nbsync::http {
 class HttpClient;
@@ -24,11 +24,7 @@ class HttpClient;
 namespace nbsync::inventory {
 
 struct NetboxOptions {
-  std::string url;  // base URL without /api: https://netbox.example.com
-  Secret token;
-  std::chrono::milliseconds timeout{30000};
-  bool verify_tls = true;
-  std::string ca_file;
+  NetboxEndpoint netbox;
   int page_size = 1000;
   int max_attempts = 5;  // per request
   std::chrono::milliseconds backoff_base{500};
@@ -60,12 +56,14 @@ public:
   using PageHandler = std::function<void(std::vector<Device>&& page)>;
   WalkResult walk_devices(const DeviceQuery& query, const PageHandler& on_page);
 
-  // The first URL of the walk (for logs and tests).
-  std::string devices_url(const DeviceQuery& query) const;
+  // The first request of the walk, as a path under NetBox's base URL.
+  std::string devices_path(const DeviceQuery& query) const;
 
 private:
   struct Fetch;
-  Fetch fetch_json(const std::string& url, WalkResult& result);
+  // `path` starts with /api/.
+  Fetch fetch_json(const std::string& path, WalkResult& result);
+  std::string shown_url(const std::string& path) const;
 
   NetboxOptions m_options;
   std::unique_ptr<http::HttpClient> m_http;

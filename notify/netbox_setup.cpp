@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "http/http_client.hpp"
+#include "inventory/netbox_endpoint.hpp"
 #include "notify/netbox_status.hpp"
 
 namespace nbsync::notify {
@@ -29,49 +30,29 @@ constexpr const char* k_link_name = "nbsync config history";
 
 class Netbox {
 public:
-  explicit Netbox(const NetboxSetupOptions& options) : m_options(options), m_http(client_options(options)) {}
+  explicit Netbox(const NetboxSetupOptions& options)
+      : m_options(options), m_http(inventory::netbox_client_options(options.netbox)) {}
 
   json call(const std::string& method, const std::string& path, const json& body = nullptr) {
-    const auto response = m_http.send({.method = method,
-                                       .url = m_options.url + path,
-                                       .headers = {{"Authorization", "Token " + m_options.token.reveal()},
-                                                   {"Content-Type", "application/json"},
-                                                   {"Accept", "application/json"}},
-                                       .body = body.is_null() ? "" : body.dump(),
-                                       .url_is_printable = true});
+    const auto response =
+        m_http.send(inventory::netbox_request(m_options.netbox, method, path, body.is_null() ? "" : body.dump()));
     if (response.status == 0) {
       throw SetupError("cannot reach NetBox: " + response.error + " (check netbox.url)");
     }
     const json parsed = json::parse(response.body, nullptr, false);
     if (response.status == 403) {
-      throw SetupError(method + " " + path + ": NetBox refused (" + detail(parsed, response.body) +
+      throw SetupError(method + " " + path + ": NetBox refused (" + inventory::netbox_reason(response.body) +
                        "); the token needs permission to view and add custom fields and custom links "
                        "(extras.add_customfield, extras.add_customlink), or run netbox-setup once with an admin token");
     }
     if (!response.ok() || parsed.is_discarded()) {
       throw SetupError(method + " " + path + ": NetBox answered " + std::to_string(response.status) + ": " +
-                       detail(parsed, response.body));
+                       inventory::netbox_reason(response.body));
     }
     return parsed;
   }
 
 private:
-  static http::HttpClientOptions client_options(const NetboxSetupOptions& options) {
-    http::HttpClientOptions out;
-    out.total_timeout = options.timeout;
-    out.verify_tls = options.verify_tls;
-    out.ca_file = options.ca_file;
-    out.user_agent = "nbsync";
-    return out;
-  }
-  static std::string detail(const json& parsed, const std::string& raw) {
-    if (parsed.is_object() && parsed.contains("detail"))
-      return parsed["detail"].get<std::string>();
-    if (!parsed.is_discarded())
-      return parsed.dump().substr(0, 300);
-    return raw.substr(0, 200);
-  }
-
   const NetboxSetupOptions& m_options;
   http::HttpClient m_http;
 };

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "types/secret.hpp"
+#include "inventory/netbox_endpoint.hpp"
 
 namespace nbsync::notify {
 
@@ -17,11 +17,7 @@ public:
 };
 
 struct NetboxSetupOptions {
-  std::string url;
-  Secret token;
-  std::chrono::milliseconds timeout{30000};
-  bool verify_tls = true;
-  std::string ca_file;
+  inventory::NetboxEndpoint netbox;
   std::string history_url;  // Jinja2 URL template of the custom link; empty: no link
 };
 

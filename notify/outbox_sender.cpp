@@ -75,12 +75,9 @@ public:
 
 private:
   static http::HttpClientOptions http_options(const OutboxSenderOptions& options) {
-    http::HttpClientOptions out;
-    out.total_timeout = options.timeout;
+    auto out = inventory::netbox_client_options(options.netbox, options.timeout);
+    out.total_timeout = options.timeout;  // Slack's too
     out.connect_timeout = std::min(options.timeout, milliseconds(5000));
-    out.verify_tls = options.verify_tls;
-    out.ca_file = options.ca_file;
-    out.user_agent = "nbsync";
     return out;
   }
 
@@ -92,14 +89,9 @@ private:
 
   http::HttpResponse netbox(const std::string& method, const std::string& path, const std::string& body) {
     ++m_report.requests;
-    return m_http.send({.method = method,
-                        .url = m_options.netbox_url + path,
-                        .headers = {{"Authorization", "Token " + m_options.netbox_token.reveal()},
-                                    {"Content-Type", "application/json"},
-                                    {"Accept", "application/json"}},
-                        .body = body,
-                        .url_is_printable = true,
-                        .timeout = m_timeout});
+    auto request = inventory::netbox_request(m_options.netbox, method, path, body);
+    request.timeout = m_timeout;
+    return m_http.send(request);
   }
 
   // Applies the verdict to `rows`; true when they are done (delivered or refused).

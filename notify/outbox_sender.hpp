@@ -17,6 +17,7 @@
 #include <set>
 #include <string>
 
+#include "inventory/netbox_endpoint.hpp"
 #include "types/secret.hpp"
 
 namespace nbsync::storage {
@@ -26,12 +27,9 @@ class Outbox;
 namespace nbsync::notify {
 
 struct OutboxSenderOptions {
-  std::string netbox_url;
-  Secret netbox_token;
+  inventory::NetboxEndpoint netbox;
   std::map<std::string, Secret> slack_webhooks;  // name -> URL (a secret: it carries a token)
-  std::chrono::milliseconds timeout{15000};
-  bool verify_tls = true;
-  std::string ca_file;
+  std::chrono::milliseconds timeout{15000};      // per request, to NetBox (at most its own) and Slack
   std::size_t bulk_size = 100;
   std::chrono::seconds backoff_base{2};
   std::chrono::seconds backoff_cap{300};

@@ -18,10 +18,10 @@ using ::testing::Not;
 
 NetboxOptions options_for(const Lab& lab, int page_size = 100) {
   NetboxOptions options;
-  options.url = lab.url();
-  options.token = Secret(test::k_lab_token, "test");
+  options.netbox.url = lab.url();
+  options.netbox.token = Secret(test::k_lab_token, "test");
   options.page_size = page_size;
-  options.timeout = std::chrono::milliseconds(3000);
+  options.netbox.timeout = std::chrono::milliseconds(3000);
   options.max_attempts = 4;
   options.backoff_base = std::chrono::milliseconds(20);
   options.backoff_cap = std::chrono::milliseconds(200);
@@ -113,7 +113,7 @@ TEST(NetboxClient, SendsFiltersToNetbox) {
     EXPECT_EQ(d.platform, "juniper-junos");
     EXPECT_EQ(d.site, "ams1");
   }
-  EXPECT_THAT(client.devices_url(query), HasSubstr("exclude=config_context"));
+  EXPECT_THAT(client.devices_path(query), HasSubstr("exclude=config_context"));
 }
 
 TEST(NetboxClient, RetriesTransientFailuresAndStillReadsEverything) {
@@ -139,7 +139,7 @@ TEST(NetboxClient, AStallLongerThanTheTimeoutIsRetried) {
   Lab lab(40, 4);
   inject(lab, {{"kind", "stall"}, {"stall_seconds", 4}});
   auto options = options_for(lab);
-  options.timeout = std::chrono::milliseconds(1000);
+  options.netbox.timeout = std::chrono::milliseconds(1000);
   NetboxClient client(options);
   Collected got;
   const auto result = walk(client, got);
@@ -173,7 +173,7 @@ TEST(NetboxClient, PersistentFailureGivesUpWithTheReason) {
 TEST(NetboxClient, AWrongTokenFailsAtOnceWithoutShowingTheToken) {
   Lab lab(20, 4);
   auto options = options_for(lab);
-  options.token = Secret("ffffffffffffffffffffffffffffffffffffffff", "test");
+  options.netbox.token = Secret("ffffffffffffffffffffffffffffffffffffffff", "test");
   NetboxClient client(options);
   Collected got;
   const auto result = walk(client, got);
@@ -198,8 +198,8 @@ TEST(NetboxClient, AnUnknownFilterSlugIsReportedAsNetboxSaidIt) {
 
 TEST(NetboxClient, NetboxUnreachableIsATransportError) {
   NetboxOptions options;
-  options.url = "http://127.0.0.1:1";  // nothing listens on port 1
-  options.token = Secret("t", "test");
+  options.netbox.url = "http://127.0.0.1:1";  // nothing listens on port 1
+  options.netbox.token = Secret("t", "test");
   options.max_attempts = 2;
   options.backoff_base = std::chrono::milliseconds(10);
   options.backoff_cap = std::chrono::milliseconds(20);
