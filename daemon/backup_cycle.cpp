@@ -26,11 +26,6 @@
 namespace nbsync::daemon {
 namespace {
 
-storage::AttemptOutcome to_storage(backup::OutcomeKind kind) {
-  // The two enums list the same kinds; the names are the contract.
-  return storage::attempt_outcome_from_string(backup::to_string(kind)).value_or(storage::AttemptOutcome::protocol);
-}
-
 storage::DeviceRecord to_record(const inventory::Device& d) {
   return {d.id, d.name, d.site, d.role, d.platform, d.tenant, d.status, d.address, d.tags};
 }
@@ -240,7 +235,7 @@ void run_backup_cycle(const Config& config, const CycleOptions& options, CycleSu
   backup::PoolOptions pool_settings = pool_options(config);
   pool_settings.limits.abandon = options.abandon;
   backup::BackupPool pool(pool_settings, credentials, host_key_policy, [&](backup::BackupResult&& result) {
-    const bool ok = result.outcome.kind == backup::OutcomeKind::ok;
+    const bool ok = result.outcome.kind == OutcomeKind::ok;
     if (result.outcome.local_failure) {
       // nbsync's own shortage, not the device's: its state and NetBox stay as they were.
       summary.add_local_failure(result.outcome.message);
@@ -256,13 +251,13 @@ void run_backup_cycle(const Config& config, const CycleOptions& options, CycleSu
       options.on_device(result.outcome.kind, result.bytes_read);
     }
     if (!ok && log_failures) {
-      spdlog::warn("{}: {} after {} attempt(s): {}", device_name(result.device), backup::to_string(result.outcome.kind),
+      spdlog::warn("{}: {} after {} attempt(s): {}", device_name(result.device), to_string(result.outcome.kind),
                    result.outcome.attempts, result.outcome.message);
     }
     summary.add_outcome(result.outcome.kind, false, device_name(result.device), result.outcome.message);
     storage::AttemptRecord record;
     record.device_id = result.device.id;
-    record.outcome = to_storage(result.outcome.kind);
+    record.outcome = result.outcome.kind;
     record.message = result.outcome.message;
     record.tries = result.outcome.attempts;
     record.duration = result.duration;
@@ -291,10 +286,10 @@ void run_backup_cycle(const Config& config, const CycleOptions& options, CycleSu
       }
       const auto decision = scope.decide(device);
       if (!decision.in_scope()) {
-        summary.add_outcome(backup::OutcomeKind::skipped, false, device_name(device), decision.skip_reason);
+        summary.add_outcome(OutcomeKind::skipped, false, device_name(device), decision.skip_reason);
         storage::AttemptRecord record;
         record.device_id = device.id;
-        record.outcome = storage::AttemptOutcome::skipped;
+        record.outcome = OutcomeKind::skipped;
         record.message = device_name(device) + ": " + decision.skip_reason;
         record.tries = 0;
         if (!device.nbsync_fields.empty())

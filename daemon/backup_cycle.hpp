@@ -26,7 +26,7 @@ struct CycleOptions {
   // Set after the shutdown grace: SSH reads in flight give up and are not recorded.
   const std::atomic<bool>* abandon = nullptr;
   // Called from worker threads as each device ends (metrics): its outcome and bytes read.
-  std::function<void(backup::OutcomeKind, std::size_t bytes_read)> on_device;
+  std::function<void(OutcomeKind, std::size_t bytes_read)> on_device;
 };
 
 // Delivers what waits in the outbox (NetBox writes, Slack messages) for at most `budget`;

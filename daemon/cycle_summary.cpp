@@ -6,7 +6,6 @@
 namespace nbsync::daemon {
 namespace {
 
-using backup::OutcomeKind;
 
 constexpr std::array<OutcomeKind, 9> k_all_kinds = {
     OutcomeKind::ok,         OutcomeKind::connect,           OutcomeKind::auth,
@@ -79,7 +78,7 @@ nlohmann::json CycleSummary::to_json() const {
   std::lock_guard lock(m_mutex);
   nlohmann::json outcomes = nlohmann::json::object();
   for (auto kind : k_all_kinds) {
-    outcomes[std::string(backup::to_string(kind))] = count(kind);
+    outcomes[std::string(to_string(kind))] = count(kind);
   }
   nlohmann::json failures = nlohmann::json::array();
   for (const auto& [device, message] : m_failure_examples) {
@@ -125,7 +124,7 @@ std::string CycleSummary::to_text() const {
   for (auto kind : k_all_kinds) {
     if (kind == OutcomeKind::ok || kind == OutcomeKind::skipped || count(kind) == 0)
       continue;
-    kinds += (kinds.empty() ? "" : ", ") + std::string(backup::to_string(kind)) + " " + std::to_string(count(kind));
+    kinds += (kinds.empty() ? "" : ", ") + std::string(to_string(kind)) + " " + std::to_string(count(kind));
   }
   if (!kinds.empty())
     out += "failures by kind: " + kinds + "\n";

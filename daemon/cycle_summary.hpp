@@ -24,7 +24,7 @@ public:
   void add_inventory(std::size_t devices);
   void set_inventory_result(bool complete, std::size_t expected, const std::string& error);
   // One device's end; `changed` only for ok outcomes that stored a new version.
-  void add_outcome(backup::OutcomeKind kind, bool changed, const std::string& device, const std::string& message);
+  void add_outcome(OutcomeKind kind, bool changed, const std::string& device, const std::string& message);
   void set_retired(std::size_t retired);
   // A device not backed up because nbsync itself ran short (file descriptors).
   void add_local_failure(const std::string& message);
@@ -52,7 +52,7 @@ public:
     std::lock_guard lock(m_mutex);
     return m_inventory_complete;
   }
-  std::size_t count(backup::OutcomeKind kind) const;
+  std::size_t count(OutcomeKind kind) const;
 
   nlohmann::json to_json() const;
   std::string to_text() const;

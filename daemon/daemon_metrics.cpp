@@ -8,11 +8,11 @@ namespace nbsync::daemon {
 namespace {
 
 constexpr std::array k_all_outcomes = {
-    backup::OutcomeKind::ok,         backup::OutcomeKind::connect,           backup::OutcomeKind::auth,
-    backup::OutcomeKind::timeout,    backup::OutcomeKind::host_key_mismatch, backup::OutcomeKind::too_large,
-    backup::OutcomeKind::incomplete, backup::OutcomeKind::protocol,          backup::OutcomeKind::skipped,
+    OutcomeKind::ok,         OutcomeKind::connect,           OutcomeKind::auth,
+    OutcomeKind::timeout,    OutcomeKind::host_key_mismatch, OutcomeKind::too_large,
+    OutcomeKind::incomplete, OutcomeKind::protocol,          OutcomeKind::skipped,
 };
-static_assert(k_all_outcomes.size() == 9, "DaemonMetrics::k_outcome_count follows backup::OutcomeKind");
+static_assert(k_all_outcomes.size() == 9, "DaemonMetrics::k_outcome_count follows OutcomeKind");
 constexpr std::array k_cycle_results = {CycleResult::completed, CycleResult::incomplete_inventory, CycleResult::failed};
 constexpr std::array k_targets = {NotifyTarget::netbox, NotifyTarget::slack};
 constexpr std::array k_notify_results = {NotifyResult::ok, NotifyResult::retry, NotifyResult::dropped};
@@ -26,13 +26,13 @@ constexpr std::string_view k_outbox_refused_help =
     "Notifications the peer refused for good, kept in the outbox (nbsync status says why), by channel";
 constexpr std::string_view k_outbox_age_help = "Age of the oldest notification waiting in the outbox, by channel";
 
-std::size_t index_of(backup::OutcomeKind outcome) {
+std::size_t index_of(OutcomeKind outcome) {
   return static_cast<std::size_t>(std::find(k_all_outcomes.begin(), k_all_outcomes.end(), outcome) -
                                   k_all_outcomes.begin());
 }
 
-MetricLabels outcome_label(backup::OutcomeKind outcome) {
-  return {{"outcome", std::string(backup::to_string(outcome))}};
+MetricLabels outcome_label(OutcomeKind outcome) {
+  return {{"outcome", std::string(to_string(outcome))}};
 }
 
 }  // namespace
@@ -112,13 +112,13 @@ void DaemonMetrics::set_devices(const CycleSummary& summary) {
   }
 }
 
-void DaemonMetrics::set_devices(backup::OutcomeKind outcome, std::size_t count) {
+void DaemonMetrics::set_devices(OutcomeKind outcome, std::size_t count) {
   if (const auto i = index_of(outcome); i < k_all_outcomes.size()) {
     m_devices[i]->set(static_cast<double>(count));
   }
 }
 
-void DaemonMetrics::count_backup(backup::OutcomeKind outcome) {
+void DaemonMetrics::count_backup(OutcomeKind outcome) {
   if (const auto i = index_of(outcome); i < k_all_outcomes.size()) {
     m_backups[i]->inc();
   }

@@ -65,10 +65,10 @@ public:
                       std::chrono::system_clock::time_point finished);
   // nbsync_devices{outcome}: how the last cycle's devices ended (every outcome is set).
   void set_devices(const CycleSummary& summary);
-  void set_devices(backup::OutcomeKind outcome, std::size_t count);
+  void set_devices(OutcomeKind outcome, std::size_t count);
 
   // One device's backup ended: nbsync_backups_total{outcome} +1.
-  void count_backup(backup::OutcomeKind outcome);
+  void count_backup(OutcomeKind outcome);
   void count_config_bytes(std::uint64_t bytes);
   // A backup stored a new version.
   void count_config_change();

@@ -204,7 +204,7 @@ private:
       CycleOptions options;
       options.stop = &stop;
       options.abandon = &abandon;
-      options.on_device = [this](backup::OutcomeKind kind, std::size_t bytes) {
+      options.on_device = [this](OutcomeKind kind, std::size_t bytes) {
         m_metrics.count_backup(kind);
         m_metrics.count_config_bytes(bytes);
       };
@@ -263,7 +263,7 @@ private:
       }
       const std::string line =
           fmt::format("last cycle: {} devices, {} ok, {} changed, {} failed in {}", summary.inventory(),
-                      summary.count(backup::OutcomeKind::ok), summary.changed(), summary.failed(), seconds_text(took));
+                      summary.count(OutcomeKind::ok), summary.changed(), summary.failed(), seconds_text(took));
       spdlog::info("daemon: {}", line);
       m_notifier.status(line);
     }

@@ -7,13 +7,13 @@
 #include <optional>
 #include <string>
 
-#include "storage/attempt_outcome.hpp"
+#include "types/outcome_kind.hpp"
 
 namespace nbsync::storage {
 
 struct AttemptRecord {
   std::int64_t device_id = 0;  // NetBox id; the device must have been upserted first
-  AttemptOutcome outcome = AttemptOutcome::ok;
+  OutcomeKind outcome = OutcomeKind::ok;
   std::string message;  // names the device and what to do; never a secret
   int tries = 1;        // connection attempts made, retries included
   std::chrono::milliseconds duration{0};

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <map>
 
-#include "storage/attempt_outcome.hpp"
+#include "types/outcome_kind.hpp"
 
 namespace nbsync::storage {
 
@@ -16,7 +16,7 @@ struct RunSummary {
   std::int64_t pruned_versions = 0;  // old versions removed by retention after the run
   std::int64_t indexed = 0;          // configs added to the search index: while the writer was idle, and after the run
   std::int64_t index_ms = 0;         // how long the pass after the run took
-  std::map<AttemptOutcome, std::int64_t> by_outcome;  // outcomes with no attempt are absent
+  std::map<OutcomeKind, std::int64_t> by_outcome;  // outcomes with no attempt are absent
 };
 
 }  // namespace nbsync::storage

@@ -280,7 +280,7 @@ RecordedAttempt SnapshotStore::record_attempt(std::int64_t run_id, const Attempt
     ensure_transaction();
     const std::int64_t now = unix_now();
     RecordedAttempt result;
-    if (attempt.outcome == AttemptOutcome::ok) {
+    if (attempt.outcome == OutcomeKind::ok) {
       if (!attempt.config) {
         throw std::invalid_argument("an ok attempt must carry the config text");
       }
@@ -426,10 +426,10 @@ detail::AttemptEvent SnapshotStore::update_state(std::int64_t run_id, const Atte
   const DeviceState previous = change.before.value_or(DeviceState{});
   DeviceState& after = change.after;
   after.status = std::string(to_string(attempt.outcome));
-  after.message = attempt.outcome == AttemptOutcome::ok ? "" : attempt.message;
+  after.message = attempt.outcome == OutcomeKind::ok ? "" : attempt.message;
   after.config_sha256 = recorded.sha256.empty() ? previous.config_sha256 : recorded.sha256;
   after.last_success_at =
-      attempt.outcome == AttemptOutcome::ok ? std::optional<std::int64_t>(now) : previous.last_success_at;
+      attempt.outcome == OutcomeKind::ok ? std::optional<std::int64_t>(now) : previous.last_success_at;
   after.last_change_at = recorded.changed ? std::optional<std::int64_t>(now) : previous.last_change_at;
   if (is_failure(after.status)) {
     after.failing_since = is_failure(previous.status) && previous.failing_since ? previous.failing_since
@@ -527,7 +527,7 @@ RunSummary SnapshotStore::run_summary(std::int64_t run_id) {
   detail::StatementUse outcomes(m_run_outcomes);
   outcomes->bind(1, run_id);
   while (outcomes->executeStep()) {
-    if (const auto outcome = attempt_outcome_from_string(outcomes->getColumn(0).getString())) {
+    if (const auto outcome = outcome_kind_from_string(outcomes->getColumn(0).getString())) {
       summary.by_outcome[*outcome] = outcomes->getColumn(1).getInt64();
     }
   }

@@ -11,7 +11,6 @@ namespace nbsync::daemon {
 namespace {
 
 using namespace std::chrono_literals;
-using backup::OutcomeKind;
 using test::parse_prometheus_text;
 
 const std::vector<std::string> k_outcome_names = {"ok",        "connect",    "auth",     "timeout", "host_key_mismatch",

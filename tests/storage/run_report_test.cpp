@@ -50,7 +50,7 @@ TEST_F(RunReportTest, FinishRunTellsWhatTheRunStored) {
   const auto run = store->begin_run();
   store->upsert_devices(run, std::vector<DeviceRecord>{device(1), device(2), device(3)});
   store->record_attempt(run, ok_attempt(1, config_text(1, 2)));
-  store->record_attempt(run, failed_attempt(2, AttemptOutcome::timeout, "dev2: no prompt"));
+  store->record_attempt(run, failed_attempt(2, OutcomeKind::timeout, "dev2: no prompt"));
   store->record_attempt(run, ok_attempt(3, config_text(3, 1)));
   store->finish_run(run, true);
   ASSERT_EQ(m_digests.size(), 2u);
@@ -102,7 +102,7 @@ TEST_F(RunReportTest, ARecoveredDeviceWithANewConfigIsBothChangedAndRecovered) {
   auto store = open_store(db);
   first_run(*store);
   auto run = store->begin_run();
-  store->record_attempt(run, failed_attempt(1, AttemptOutcome::auth, "dev1: refused"));
+  store->record_attempt(run, failed_attempt(1, OutcomeKind::auth, "dev1: refused"));
   store->finish_run(run, false);
   run = store->begin_run();
   store->record_attempt(run, ok_attempt(1, config_text(1, 5)));

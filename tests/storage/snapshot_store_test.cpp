@@ -143,23 +143,23 @@ TEST_F(SnapshotStoreTest, DevicesGoneFromTheInventoryAreRetiredAndComeBack) {
 TEST_F(SnapshotStoreTest, RunsAndAttemptsAreRecordedWithTheirOutcomes) {
   const std::int64_t run = run_with_devices({1, 2, 3, 4});
   m_store.record_attempt(run, ok_attempt(1, config_text(1, 1)));
-  AttemptRecord timeout = failed_attempt(2, AttemptOutcome::timeout, "dev2: no prompt after 30 s; check the device");
+  AttemptRecord timeout = failed_attempt(2, OutcomeKind::timeout, "dev2: no prompt after 30 s; check the device");
   timeout.tries = 3;
   timeout.duration = std::chrono::milliseconds(30500);
   timeout.bytes = 17;
   timeout.config = "partial config that must never be stored\n";
   m_store.record_attempt(run, timeout);
-  m_store.record_attempt(run, failed_attempt(3, AttemptOutcome::skipped, "dev3: no platform profile"));
+  m_store.record_attempt(run, failed_attempt(3, OutcomeKind::skipped, "dev3: no platform profile"));
   m_store.record_attempt(run, ok_attempt(4, config_text(4, 1)));
   const RunSummary summary = m_store.finish_run(run, false, "inventory incomplete: NetBox returned 502");
 
   EXPECT_EQ(summary.run_id, run);
   EXPECT_EQ(summary.attempts, 4);
   EXPECT_EQ(summary.changed, 2);
-  EXPECT_EQ(summary.by_outcome.at(AttemptOutcome::ok), 2);
-  EXPECT_EQ(summary.by_outcome.at(AttemptOutcome::timeout), 1);
-  EXPECT_EQ(summary.by_outcome.at(AttemptOutcome::skipped), 1);
-  EXPECT_EQ(summary.by_outcome.count(AttemptOutcome::auth), 0U);
+  EXPECT_EQ(summary.by_outcome.at(OutcomeKind::ok), 2);
+  EXPECT_EQ(summary.by_outcome.at(OutcomeKind::timeout), 1);
+  EXPECT_EQ(summary.by_outcome.at(OutcomeKind::skipped), 1);
+  EXPECT_EQ(summary.by_outcome.count(OutcomeKind::auth), 0U);
 
   // What another process sees: all committed by finish_run.
   SQLite::Database reader(m_file.string(), SQLite::OPEN_READONLY);
@@ -221,8 +221,7 @@ TEST_F(SnapshotStoreTest, AnOkAttemptWithoutConfigIsRefusedAndNamesTheFile) {
 
 TEST_F(SnapshotStoreTest, AttemptForADeviceNeverUpsertedIsRejected) {
   const std::int64_t run = m_store.begin_run();
-  EXPECT_THROW(m_store.record_attempt(run, failed_attempt(99, AttemptOutcome::connect, "dev99: refused")),
-               DatabaseError);
+  EXPECT_THROW(m_store.record_attempt(run, failed_attempt(99, OutcomeKind::connect, "dev99: refused")), DatabaseError);
 }
 
 }  // namespace

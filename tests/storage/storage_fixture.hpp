@@ -40,14 +40,14 @@ inline std::string config_text(std::int64_t device_id, int version, int lines = 
 inline AttemptRecord ok_attempt(std::int64_t device_id, std::string config) {
   AttemptRecord attempt;
   attempt.device_id = device_id;
-  attempt.outcome = AttemptOutcome::ok;
+  attempt.outcome = OutcomeKind::ok;
   attempt.message = "";
   attempt.bytes = static_cast<std::int64_t>(config.size());
   attempt.config = std::move(config);
   return attempt;
 }
 
-inline AttemptRecord failed_attempt(std::int64_t device_id, AttemptOutcome outcome, std::string message) {
+inline AttemptRecord failed_attempt(std::int64_t device_id, OutcomeKind outcome, std::string message) {
   AttemptRecord attempt;
   attempt.device_id = device_id;
   attempt.outcome = outcome;

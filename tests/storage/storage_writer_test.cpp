@@ -38,14 +38,14 @@ TEST(StorageWriter, StoresEverySubmittedResultAndSummarizesTheRun) {
   ASSERT_TRUE(run.has_value());
   ASSERT_TRUE(writer.submit_devices(*run, devices(50)));
   for (std::int64_t id = 1; id <= 50; ++id) {
-    ASSERT_TRUE(id % 10 == 0 ? writer.submit(*run, failed_attempt(id, AttemptOutcome::auth, "refused"))
+    ASSERT_TRUE(id % 10 == 0 ? writer.submit(*run, failed_attempt(id, OutcomeKind::auth, "refused"))
                              : writer.submit(*run, ok_attempt(id, config_text(id, 1))));
   }
   const auto summary = writer.finish_run(*run, true, "");
   ASSERT_TRUE(summary.has_value()) << writer.error().value_or("");
   EXPECT_EQ(summary->attempts, 50);
   EXPECT_EQ(summary->changed, 45);
-  EXPECT_EQ(summary->by_outcome.at(AttemptOutcome::auth), 5);
+  EXPECT_EQ(summary->by_outcome.at(OutcomeKind::auth), 5);
   EXPECT_TRUE(writer.close());
   EXPECT_FALSE(writer.error().has_value());
   EXPECT_EQ(committed_int(dir / "nbsync.db", "SELECT count(*) FROM snapshots"), 45);
