@@ -6,7 +6,6 @@
 namespace nbsync::daemon {
 namespace {
 
-
 constexpr std::array<OutcomeKind, 9> k_all_kinds = {
     OutcomeKind::ok,         OutcomeKind::connect,           OutcomeKind::auth,
     OutcomeKind::timeout,    OutcomeKind::host_key_mismatch, OutcomeKind::too_large,
