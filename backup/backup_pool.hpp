@@ -33,7 +33,7 @@ struct BackupResult {
   NormalizedConfig config;  // ok only: normalized, masked when masking is on
   std::size_t bytes_read = 0;
   std::chrono::milliseconds duration{0};
-  PresentedHostKey host_key;
+  HostKey host_key;
 };
 
 struct PoolOptions {

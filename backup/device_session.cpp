@@ -187,7 +187,7 @@ private:
     unsigned char* hash = nullptr;
     size_t hash_length = 0;
     char* base64 = nullptr;
-    PresentedHostKey presented;
+    HostKey presented;
     if (ssh_get_publickey_hash(key, SSH_PUBLICKEY_HASH_SHA256, &hash, &hash_length) == SSH_OK) {
       char* fingerprint = ssh_get_fingerprint_hash(SSH_PUBLICKEY_HASH_SHA256, hash, hash_length);
       if (fingerprint != nullptr) {
@@ -207,14 +207,14 @@ private:
     result.host_key_verdict = verifier.verify(m_device, presented);
     switch (result.host_key_verdict) {
       case HostKeyVerdict::trusted:
-      case HostKeyVerdict::trusted_new:
+      case HostKeyVerdict::trusted_first_use:
         return std::nullopt;
       case HostKeyVerdict::mismatch:
         return failure(OutcomeKind::host_key_mismatch,
                        m_label + ": host key changed (now " + presented.type + " " + presented.fingerprint +
                            "); not logging in. If the device was replaced or re-keyed, run: nbsync hostkey accept " +
                            (m_device.name.empty() ? std::to_string(m_device.id) : m_device.name));
-      case HostKeyVerdict::unknown_refused:
+      case HostKeyVerdict::unknown:
         return failure(OutcomeKind::host_key_mismatch,
                        m_label + ": no trusted host key on record and ssh.host_key_policy is strict (presented " +
                            presented.type + " " + presented.fingerprint + "); accept it with nbsync hostkey accept");

@@ -32,7 +32,7 @@ struct FetchResult {
   Outcome outcome;
   std::string config;  // the raw config (ok only): what the device printed, prompt and echo removed
   std::size_t bytes_read = 0;
-  PresentedHostKey host_key;
+  HostKey host_key;
   HostKeyVerdict host_key_verdict = HostKeyVerdict::trusted;
 };
 

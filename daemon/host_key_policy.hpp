@@ -14,21 +14,10 @@ public:
   HostKeyPolicy(storage::HostKeyStore& store, storage::StorageWriter& writer, bool strict)
       : m_store(store), m_writer(writer), m_strict(strict) {}
 
-  backup::HostKeyVerdict verify(const inventory::Device& device, const backup::PresentedHostKey& key) override {
-    const storage::HostKey presented{key.type, key.fingerprint, key.public_key};
-    const auto verdict = m_store.decide(device.id, presented, m_strict);
-    m_writer.submit_host_key(device.id, presented, m_strict);
-    switch (verdict) {
-      case storage::HostKeyVerdict::trusted:
-        return backup::HostKeyVerdict::trusted;
-      case storage::HostKeyVerdict::trusted_first_use:
-        return backup::HostKeyVerdict::trusted_new;
-      case storage::HostKeyVerdict::mismatch:
-        return backup::HostKeyVerdict::mismatch;
-      case storage::HostKeyVerdict::unknown:
-        return backup::HostKeyVerdict::unknown_refused;
-    }
-    return backup::HostKeyVerdict::mismatch;
+  HostKeyVerdict verify(const inventory::Device& device, const HostKey& key) override {
+    const auto verdict = m_store.decide(device.id, key, m_strict);
+    m_writer.submit_host_key(device.id, key, m_strict);
+    return verdict;
   }
 
 private:

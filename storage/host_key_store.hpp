@@ -13,26 +13,13 @@
 #include <string>
 
 #include "storage/database.hpp"
+#include "types/host_key.hpp"
 
 namespace nbsync::storage {
 
 namespace detail {
 class HostKeyWrites;
 }
-
-struct HostKey {
-  std::string type;         // ssh-ed25519, ecdsa-sha2-nistp256, ssh-rsa, ...
-  std::string fingerprint;  // SHA256:<base64>, as ssh-keygen -l prints it
-  std::string public_key;   // base64 of the key blob; with `type`, what identifies the key
-  bool operator==(const HostKey& other) const = default;
-};
-
-enum class HostKeyVerdict {
-  trusted,            // the presented key is the trusted one (last_seen refreshed)
-  trusted_first_use,  // no key was known: the presented key is now trusted
-  mismatch,           // another key is trusted: refuse; the presented key is kept as pending
-  unknown,            // strict mode and no key known: refuse; the presented key is kept as pending
-};
 
 class HostKeyStore {
 public:
