@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "backup/config_normalizer.hpp"
+#include "types/device_label.hpp"
 
 namespace nbsync::backup {
 namespace {
@@ -33,8 +34,7 @@ constexpr const char* k_default_macs =
 constexpr std::chrono::milliseconds k_prompt_settle{3000};
 
 std::string device_label(const inventory::Device& device) {
-  const std::string name = device.name.empty() ? "device " + std::to_string(device.id) : device.name;
-  return name + " (" + device.address + ":" + std::to_string(device.port) + ")";
+  return nbsync::device_label(device.name, device.id) + " (" + device.address + ":" + std::to_string(device.port) + ")";
 }
 
 Outcome failure(OutcomeKind kind, std::string message) {

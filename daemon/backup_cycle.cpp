@@ -22,6 +22,7 @@
 #include "storage/database.hpp"
 #include "storage/host_key_store.hpp"
 #include "storage/storage_writer.hpp"
+#include "types/device_label.hpp"
 
 namespace nbsync::daemon {
 namespace {
@@ -31,7 +32,7 @@ storage::DeviceRecord to_record(const inventory::Device& d) {
 }
 
 std::string device_name(const inventory::Device& d) {
-  return d.name.empty() ? "device " + std::to_string(d.id) : d.name;
+  return device_label(d.name, d.id);
 }
 
 backup::ProfileRegistry load_profiles(const Config& config) {

@@ -11,6 +11,7 @@
 #include "daemon/input_error.hpp"
 #include "storage/compliance_history.hpp"
 #include "storage/config_search.hpp"
+#include "types/device_label.hpp"
 
 namespace nbsync::daemon {
 namespace {
@@ -39,7 +40,7 @@ int run_compliance(const Config& config, const ComplianceOptions& options) {
   bool error_failed = false;
   configs.scan({}, {options.platform, options.site, options.role}, [&](const storage::LatestConfig& latest) {
     const auto& d = latest.device;
-    DeviceCompliance device{d.name.empty() ? "device " + std::to_string(d.id) : d.name,
+    DeviceCompliance device{device_label(d.name, d.id),
                             compliance::evaluate(rules, {d.platform, d.role, d.site, d.tags}, latest.text),
                             std::nullopt};
     for (const auto& result : device.results) {

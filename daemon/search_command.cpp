@@ -11,6 +11,7 @@
 #include "daemon/input_error.hpp"
 #include "daemon/regex_literals.hpp"
 #include "storage/config_search.hpp"
+#include "types/device_label.hpp"
 
 namespace nbsync::daemon {
 namespace {
@@ -40,9 +41,7 @@ int run_search(const Config& config, const SearchOptions& options) {
       search.scan(required_literals(options.regex), {options.platform, options.site, options.role},
                   [&](const storage::LatestConfig& latest) {
                     const std::string_view text = latest.text;
-                    // As NetBox shows it; a device without a name by its id (NetBox allows unnamed devices).
-                    const std::string device =
-                        latest.device.name.empty() ? "device " + std::to_string(latest.device.id) : latest.device.name;
+                    const std::string device = device_label(latest.device.name, latest.device.id);
                     bool device_matched = false;
                     std::int64_t line_number = 0;
                     for (std::size_t start = 0; start < text.size();) {

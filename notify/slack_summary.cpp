@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "types/device_label.hpp"
+
 namespace nbsync::notify {
 namespace {
 
@@ -29,7 +31,7 @@ void add_group(std::string& text, const char* title, const storage::RunDigest::G
   for (std::size_t i = 0; i < group.examples.size(); ++i) {
     const auto& [id, name] = group.examples[i];
     text.append("• <").append(netbox_url).append("/dcim/devices/").append(std::to_string(id)).append("/|");
-    text.append(escape(name.empty() ? "device " + std::to_string(id) : name)).append(">");
+    text.append(escape(device_label(name, id))).append(">");
     if (i < group.details.size() && !group.details[i].empty())
       text.append(" ").append(escape(group.details[i].substr(0, 200)));
     text.append("\n");
