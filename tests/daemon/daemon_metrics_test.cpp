@@ -134,8 +134,14 @@ TEST(MetricsDaemonFamilies, EveryFamilyIsNbsyncPrefixed) {
   MetricsRegistry registry;
   DaemonMetrics metrics(registry, "0.1.0");
   metrics.set_outbox({{"netbox", 1, 1s}});
-  for (const auto& [family, type] : parse_prometheus_text(registry.render()).type) {
+  const auto families = parse_prometheus_text(registry.render()).type;
+  EXPECT_GE(families.size(), 10u) << "every family the daemon exports is there to check";
+  for (const auto& [family, type] : families) {
     EXPECT_EQ(family.rfind("nbsync_", 0), 0u) << family;
+  }
+  for (const char* family : {"nbsync_devices", "nbsync_backups_total", "nbsync_outbox_rows",
+                             "nbsync_outbox_refused_rows", "nbsync_notify_requests_total"}) {
+    EXPECT_TRUE(families.count(family)) << family;
   }
 }
 

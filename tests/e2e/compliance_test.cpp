@@ -46,6 +46,7 @@ TEST_F(Compliance, CyclesStoreResultsNetboxShowsThemAndTheCommandReports) {
   const auto ios = reachable_on("cisco-ios");
   const auto eos = reachable_on("arista-eos");
   ASSERT_FALSE(ios.empty());
+  ASSERT_FALSE(eos.empty()) << "the lab of this seed has EOS devices: the banner rule is checked on one";
 
   // Stored per snapshot, and each device's state names its failed rules.
   EXPECT_EQ(count("SELECT count(DISTINCT snapshot_id) FROM compliance_results"), static_cast<int>(reachable.size()));
@@ -53,10 +54,8 @@ TEST_F(Compliance, CyclesStoreResultsNetboxShowsThemAndTheCommandReports) {
   const auto device = lab->get("/api/dcim/devices/" + std::to_string(ios[0]) + "/");
   const auto fields = device.body["custom_fields"];
   EXPECT_EQ(fields["nbsync_compliance"], "fail: no-snmp-community") << fields.dump();
-  if (!eos.empty()) {
-    const auto eos_device = lab->get("/api/dcim/devices/" + std::to_string(eos[0]) + "/").body;
-    EXPECT_EQ(eos_device["custom_fields"]["nbsync_compliance"], "fail: banner-motd");
-  }
+  const auto eos_device = lab->get("/api/dcim/devices/" + std::to_string(eos[0]) + "/").body;
+  EXPECT_EQ(eos_device["custom_fields"]["nbsync_compliance"], "fail: banner-motd");
 
   // The command: exit 1 (an error rule fails), failing since the first cycle, JUnit for CI.
   const auto report = nbsync({"compliance", "--json", "--junit", (dir / "junit.xml").string()});
