@@ -1,10 +1,16 @@
 #pragma once
 // Columns of plain text lined up for a terminal: a header row, then rows of the same
-// width; each column is as wide as its widest cell, numbers may be right-aligned.
+// width; each column is as wide as its widest cell as a terminal shows it (display
+// width, so "são-paulo" or CJK names line up), numbers may be right-aligned.
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace nbsync::daemon {
+
+// Columns a terminal uses for UTF-8 `text` (wide characters 2, combining marks 0; a byte
+// that is not UTF-8 counts 1).
+std::size_t display_width(std::string_view text);
 
 class TextTable {
 public:
