@@ -1,9 +1,10 @@
 #pragma once
-// One backup cycle, step by step: open the database, walk NetBox's inventory page by
-// page, decide each device's scope, back up the in-scope ones through the worker pool,
-// store results through the single writer, retire devices gone from NetBox (only when
-// the inventory was read whole), and summarise. Device failures are outcomes, not
-// errors; a setup or storage failure throws CycleError with one line for the user.
+// One backup cycle, step by step: open the run, stream NetBox's inventory page by page
+// (each device's scope decided as it arrives), back up the in-scope ones through the
+// worker pool, store each result through the single writer, close the run (retiring
+// devices gone from NetBox only when the inventory was read whole), and deliver what the
+// run put in the outbox to NetBox and Slack. Device failures are outcomes, not errors; a
+// setup or storage failure throws CycleError (a config problem ConfigError) with one line.
 #include <atomic>
 #include <functional>
 #include <stdexcept>
@@ -34,7 +35,9 @@ struct CycleOptions {
 notify::DrainReport deliver_outbox(const Config& config, std::chrono::milliseconds budget,
                                    const std::atomic<bool>* stop = nullptr);
 
-// Runs one cycle, counting into `summary`. Throws CycleError for setup/storage failures.
+// Runs one cycle, counting into `summary` (its delivery too, within notify.drain_timeout;
+// once `stop` is set only the request in flight finishes). Throws CycleError for
+// setup/storage failures.
 void run_backup_cycle(const Config& config, const CycleOptions& options, CycleSummary& summary);
 
 }  // namespace nbsync::daemon

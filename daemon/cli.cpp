@@ -45,7 +45,6 @@ int run_once(const Options& options) {
   cycle.log_each_failure = !terminal;
   CycleSummary summary;
   run_backup_cycle(config, cycle, summary);
-  summary.set_delivery(deliver_outbox(config, config.notify.drain_timeout));
   if (options.json) {
     std::cout << summary.to_json().dump(2) << "\n";
   } else {

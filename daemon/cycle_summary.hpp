@@ -42,6 +42,10 @@ public:
     std::lock_guard lock(m_mutex);
     m_delivery = report;
   }
+  notify::DrainReport delivery() const {
+    std::lock_guard lock(m_mutex);
+    return m_delivery;
+  }
   void finish();
 
   std::size_t done() const { return m_done.load(); }

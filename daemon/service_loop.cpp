@@ -210,8 +210,7 @@ private:
       };
       try {
         run_backup_cycle(config, options, summary);
-        delivery = deliver_outbox(config, config.notify.drain_timeout, &stop);
-        summary.set_delivery(delivery);
+        delivery = summary.delivery();
       } catch (const std::exception& e) {
         error = e.what();
       }

@@ -1,0 +1,137 @@
+#include "daemon/cycle_settings.hpp"
+
+#include "daemon/backup_cycle.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "compliance/evaluator.hpp"
+#include "compliance/rule_set.hpp"
+#include "daemon/file_limit.hpp"
+#include "notify/netbox_status.hpp"
+#include "notify/slack_summary.hpp"
+
+namespace nbsync::daemon {
+namespace {
+
+backup::Credentials to_credentials(const Credential& c) {
+  return {c.username, c.password, c.private_key_file, c.enable_secret};
+}
+
+// The rules are read once a cycle, so an edited rules file applies from the next cycle.
+// The config was checked with its rules when nbsync started (and on SIGHUP); a rules file
+// broken since then must not stop the backups: this cycle checks nothing, says so, and
+// every device keeps its verdict until the file is fixed.
+storage::ComplianceHooks compliance_hooks(const std::filesystem::path& rules_file) {
+  std::shared_ptr<const compliance::RuleSet> rules;
+  storage::ComplianceHooks hooks;
+  try {
+    rules = std::make_shared<const compliance::RuleSet>(compliance::RuleSet::load(rules_file));
+  } catch (const compliance::RulesError& e) {
+    spdlog::error(
+        "compliance: {} (compliance.rules); backing up without checking compliance this cycle, each "
+        "device keeps its last verdict; fix the file and the next cycle reads it again",
+        e.what());
+    hooks.paused = true;
+    return hooks;
+  }
+  hooks.rules_digest = rules->digest();
+  hooks.evaluate = [rules](const storage::DeviceRecord& device, std::string_view text) {
+    std::vector<storage::ComplianceCheck> checks;
+    for (auto& result : compliance::evaluate(*rules, {device.platform, device.role, device.site, device.tags}, text)) {
+      checks.push_back({std::move(result.rule), std::string(compliance::severity_name(result.severity)), result.passed,
+                        std::move(result.problems)});
+    }
+    return checks;
+  };
+  return hooks;
+}
+
+}  // namespace
+
+backup::ProfileRegistry cycle_profiles(const Config& config) {
+  try {
+    auto registry = backup::ProfileRegistry::shipped();
+    if (!config.ssh.profiles_dir.empty()) {
+      registry.load_directory(config.ssh.profiles_dir);
+    }
+    return registry;
+  } catch (const backup::ProfileError& e) {
+    throw CycleError(e.what());
+  }
+}
+
+backup::CredentialBook cycle_credentials(const Config& config) {
+  std::vector<backup::CredentialRule> rules;
+  for (const auto& rule : config.credential_overrides) {
+    rules.push_back({rule.platform, rule.tag, to_credentials(rule.credential)});
+  }
+  return backup::CredentialBook(to_credentials(config.credentials), std::move(rules));
+}
+
+inventory::NetboxOptions cycle_netbox_options(const Config& config) {
+  inventory::NetboxOptions options;
+  options.netbox = netbox_endpoint(config);
+  options.page_size = config.netbox.page_size;
+  options.parse.default_port = config.ssh.port;
+  options.parse.port_custom_field = config.ssh.port_custom_field;
+  options.parse.port_context_key = config.ssh.port_config_context;
+  options.parse.dns_fallback = config.ssh.dns_fallback;
+  return options;
+}
+
+inventory::DeviceQuery cycle_device_query(const Config& config) {
+  const auto& f = config.netbox.filters;
+  return {f.site, f.role, f.tag, f.platform, f.tenant, f.custom_fields};
+}
+
+backup::PoolOptions cycle_pool_options(const Config& config) {
+  backup::PoolOptions options;
+  options.workers = fit_workers_to_file_limit(config.ssh.workers);
+  options.retries = config.ssh.retries;
+  options.limits.connect_timeout = config.ssh.connect_timeout;
+  options.limits.login_timeout = config.ssh.login_timeout;
+  options.limits.command_idle_timeout = config.ssh.command_idle_timeout;
+  options.limits.command_timeout = config.ssh.command_timeout;
+  options.limits.max_config_bytes = config.ssh.max_config_bytes;
+  options.mask_secrets = config.storage.mask_secrets;
+  return options;
+}
+
+storage::StorageWriterOptions cycle_writer_options(const Config& config) {
+  storage::StorageWriterOptions options;
+  if (config.notify.netbox) {
+    notify::NetboxStatusOptions status;
+    status.last_backup_refresh = config.notify.last_backup_refresh;
+    status.include_diff = config.storage.mask_secrets;  // an unmasked diff would carry secrets out
+    options.hooks.on_device = [status](const storage::StateChange& change) {
+      return notify::netbox_status_rows(change, status);
+    };
+  }
+  std::vector<std::string> webhooks;
+  for (const auto& hook : config.notify.slack)
+    webhooks.push_back(hook.name);
+  if (!webhooks.empty()) {
+    options.hooks.on_run = [webhooks, url = config.netbox.url](const storage::RunDigest& digest) {
+      return notify::slack_summary_rows(digest, url, webhooks);
+    };
+  }
+  if (!config.compliance.rules.empty()) {
+    options.compliance = compliance_hooks(config.compliance.rules);
+  }
+  options.full_copy_every = config.storage.full_copy_every;
+  options.retention = {config.storage.keep_versions, config.storage.keep_days};
+  return options;
+}
+
+notify::OutboxSenderOptions cycle_outbox_options(const Config& config, const std::atomic<bool>* stop) {
+  notify::OutboxSenderOptions options;
+  options.stop = stop;
+  options.netbox = netbox_endpoint(config);
+  options.timeout = std::min(config.netbox.timeout, std::chrono::milliseconds(15000));
+  options.max_rows = config.notify.outbox_max_rows;
+  for (const auto& hook : config.notify.slack)
+    options.slack_webhooks[hook.name] = hook.url;
+  return options;
+}
+
+}  // namespace nbsync::daemon

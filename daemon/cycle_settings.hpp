@@ -1,0 +1,28 @@
+#pragma once
+// What the config says each module of a cycle should do: the platform profiles, the
+// credentials, the NetBox walk, the worker pool, the storage writer (with the notifier's
+// and compliance's hooks) and the outbox sender. Built fresh for every cycle, so a reload
+// applies to the next one. Throws CycleError for a broken profile.
+#include <atomic>
+
+#include "backup/backup_pool.hpp"
+#include "backup/credentials.hpp"
+#include "backup/platform_profile.hpp"
+#include "daemon/config.hpp"
+#include "inventory/netbox_client.hpp"
+#include "notify/outbox_sender.hpp"
+#include "storage/storage_writer.hpp"
+
+namespace nbsync::daemon {
+
+backup::ProfileRegistry cycle_profiles(const Config& config);
+backup::CredentialBook cycle_credentials(const Config& config);
+inventory::NetboxOptions cycle_netbox_options(const Config& config);
+inventory::DeviceQuery cycle_device_query(const Config& config);
+// ssh.workers fitted into the file descriptors nbsync may open.
+backup::PoolOptions cycle_pool_options(const Config& config);
+// The rules file is read here, once a cycle: a broken one pauses the checks, not the backups.
+storage::StorageWriterOptions cycle_writer_options(const Config& config);
+notify::OutboxSenderOptions cycle_outbox_options(const Config& config, const std::atomic<bool>* stop);
+
+}  // namespace nbsync::daemon
