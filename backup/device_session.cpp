@@ -308,7 +308,7 @@ private:
       if (waiting == SSH_ERROR) {
         return {Stop::error, 0, ssh_get_error(m_ssh)};
       }
-      if (waiting > 0 && !(m_limits.abandon != nullptr && m_limits.abandon->load()) && Clock::now() < deadline) {
+      if (waiting > 0 && !m_limits.abandon.stop_requested() && Clock::now() < deadline) {
         const std::size_t before = m_buffer.size();
         if (auto stop = read_chunk(limit)) {
           return *stop;
@@ -338,7 +338,7 @@ private:
           }
         }
       }
-      if (m_limits.abandon != nullptr && m_limits.abandon->load()) {
+      if (m_limits.abandon.stop_requested()) {
         return {Stop::abandoned, 0, {}};
       }
       const auto now = Clock::now();
@@ -348,7 +348,7 @@ private:
       const bool settling = settle.count() > 0 && !tail.empty();
       const auto quiet_limit = settling ? std::min(idle, settle) : idle;
       auto wait = std::chrono::duration_cast<milliseconds>(std::min(deadline, quiet_since + quiet_limit) - now);
-      if (m_limits.abandon != nullptr) {
+      if (m_limits.abandon.stop_possible()) {
         wait = std::min(wait, k_abandon_check);  // wake up to see whether to give up
       }
       const int available =

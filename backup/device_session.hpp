@@ -4,9 +4,9 @@
 // keyboard-interactive), take the enable step, turn paging off, read the config, and say
 // how it ended as an Outcome. A config is returned only when it arrived whole (the
 // profile's end marker, or the prompt after it). Never throws for device behaviour.
-#include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <stop_token>
 #include <string>
 
 #include "backup/credentials.hpp"
@@ -25,7 +25,7 @@ struct SessionLimits {
   std::size_t max_config_bytes = 8u << 20;
   // Set by a shutting-down daemon: reads give up within 200 ms with a timeout outcome that
   // the caller should not record. Connect and login are bounded by their own timeouts.
-  const std::atomic<bool>* abandon = nullptr;
+  std::stop_token abandon;
 };
 
 struct FetchResult {

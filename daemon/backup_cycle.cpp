@@ -114,7 +114,7 @@ private:
       m_storage_failed = true;
     m_summary.add_inventory(page.size());
     for (auto& device : page) {
-      if (m_storage_failed || (m_options.stop != nullptr && m_options.stop->load())) {
+      if (m_storage_failed || m_options.stop.stop_requested()) {
         return;  // storing or stopping: take no new devices
       }
       const auto decision = m_scope.decide(device);
@@ -136,7 +136,7 @@ private:
       m_summary.add_local_failure(outcome.message);  // its state and NetBox stay as they were
       return;
     }
-    if (!ok && m_options.abandon != nullptr && m_options.abandon->load()) {
+    if (!ok && m_options.abandon.stop_requested()) {
       // Given up because nbsync is stopping: the next cycle backs it up.
       spdlog::info("{}: not backed up, nbsync is shutting down", device_name(result.device));
       return;
@@ -211,9 +211,8 @@ private:
 
 }  // namespace
 
-notify::DrainReport deliver_outbox(const Config& config, std::chrono::milliseconds budget,
-                                   const std::atomic<bool>* stop) {
-  notify::OutboxSender sender(config.storage.database, cycle_outbox_options(config, stop));
+notify::DrainReport deliver_outbox(const Config& config, std::chrono::milliseconds budget, std::stop_token stop) {
+  notify::OutboxSender sender(config.storage.database, cycle_outbox_options(config, std::move(stop)));
   const auto report = sender.drain(std::chrono::steady_clock::now() + budget);
   if (report.requests > 0 || report.left > 0) {
     spdlog::info("notify: {} message(s) delivered in {} request(s), {} refused, {} waiting", report.delivered,

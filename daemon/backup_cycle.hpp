@@ -5,9 +5,9 @@
 // devices gone from NetBox only when the inventory was read whole), and deliver what the
 // run put in the outbox to NetBox and Slack. Device failures are outcomes, not errors; a
 // setup or storage failure throws CycleError (a config problem ConfigError) with one line.
-#include <atomic>
 #include <functional>
 #include <stdexcept>
+#include <stop_token>
 
 #include "daemon/config.hpp"
 #include "daemon/cycle_summary.hpp"
@@ -21,19 +21,18 @@ public:
 };
 
 struct CycleOptions {
-  bool show_progress = false;               // a progress line on stderr (a terminal)
-  bool log_each_failure = true;             // one log line per failed device
-  const std::atomic<bool>* stop = nullptr;  // set: take no new devices, read no more of NetBox
+  bool show_progress = false;    // a progress line on stderr (a terminal)
+  bool log_each_failure = true;  // one log line per failed device
+  std::stop_token stop;          // requested: take no new devices, read no more of NetBox
   // Set after the shutdown grace: SSH reads in flight give up and are not recorded.
-  const std::atomic<bool>* abandon = nullptr;
+  std::stop_token abandon;
   // Called from worker threads as each device ends (metrics): its outcome and bytes read.
   std::function<void(OutcomeKind, std::size_t bytes_read)> on_device;
 };
 
 // Delivers what waits in the outbox (NetBox writes, Slack messages) for at most `budget`;
 // once `stop` is set, only the request in flight finishes.
-notify::DrainReport deliver_outbox(const Config& config, std::chrono::milliseconds budget,
-                                   const std::atomic<bool>* stop = nullptr);
+notify::DrainReport deliver_outbox(const Config& config, std::chrono::milliseconds budget, std::stop_token stop = {});
 
 // Runs one cycle, counting into `summary` (its delivery too, within notify.drain_timeout;
 // once `stop` is set only the request in flight finishes). Throws CycleError for

@@ -123,9 +123,9 @@ storage::StorageWriterOptions cycle_writer_options(const Config& config) {
   return options;
 }
 
-notify::OutboxSenderOptions cycle_outbox_options(const Config& config, const std::atomic<bool>* stop) {
+notify::OutboxSenderOptions cycle_outbox_options(const Config& config, std::stop_token stop) {
   notify::OutboxSenderOptions options;
-  options.stop = stop;
+  options.stop = std::move(stop);
   options.netbox = netbox_endpoint(config);
   options.timeout = std::min(config.netbox.timeout, std::chrono::milliseconds(15000));
   options.max_rows = config.notify.outbox_max_rows;

@@ -3,7 +3,7 @@
 // credentials, the NetBox walk, the worker pool, the storage writer (with the notifier's
 // and compliance's hooks) and the outbox sender. Built fresh for every cycle, so a reload
 // applies to the next one. Throws CycleError for a broken profile.
-#include <atomic>
+#include <stop_token>
 
 #include "backup/backup_pool.hpp"
 #include "backup/credentials.hpp"
@@ -23,6 +23,6 @@ inventory::DeviceQuery cycle_device_query(const Config& config);
 backup::PoolOptions cycle_pool_options(const Config& config);
 // The rules file is read here, once a cycle: a broken one pauses the checks, not the backups.
 storage::StorageWriterOptions cycle_writer_options(const Config& config);
-notify::OutboxSenderOptions cycle_outbox_options(const Config& config, const std::atomic<bool>* stop);
+notify::OutboxSenderOptions cycle_outbox_options(const Config& config, std::stop_token stop);
 
 }  // namespace nbsync::daemon

@@ -159,12 +159,14 @@ private:
   // Runs `job` on its own thread while this one keeps watching signals and the watchdog.
   // SIGTERM sets `stop` (take no new work) and, after shutdown_grace, `abandon`.
   void run_watched(const Config& config,
-                   const std::function<void(const std::atomic<bool>& stop, const std::atomic<bool>& abandon)>& job) {
-    std::atomic<bool> stop = m_stopping;
-    std::atomic<bool> abandon = false;
+                   const std::function<void(std::stop_token stop, std::stop_token abandon)>& job) {
+    std::stop_source stop;
+    std::stop_source abandon;
+    if (m_stopping)
+      stop.request_stop();
     std::atomic<bool> done = false;
     std::thread worker([&] {
-      job(stop, abandon);
+      job(stop.get_token(), abandon.get_token());
       done = true;
     });
     std::optional<Clock::time_point> grace_ends;
@@ -175,14 +177,14 @@ private:
         reload();
       } else if (event == SignalEvent::stop && !m_stopping) {
         m_stopping = true;
-        stop = true;
+        stop.request_stop();
         grace_ends = Clock::now() + config.daemon.shutdown_grace;
         m_notifier.stopping();
         spdlog::info("daemon: stopping: no new devices; those in flight get up to {} s",
                      std::chrono::duration_cast<std::chrono::seconds>(config.daemon.shutdown_grace).count());
       }
-      if (grace_ends && !abandon && Clock::now() >= *grace_ends) {
-        abandon = true;
+      if (grace_ends && !abandon.stop_requested() && Clock::now() >= *grace_ends) {
+        abandon.request_stop();
         spdlog::warn(
             "daemon: shutdown_grace passed: giving up on the devices still in flight (nothing of theirs "
             "is stored; the next start backs them up)");
@@ -200,10 +202,10 @@ private:
     m_metrics.cycle_started();
     m_notifier.status("cycle running");
     const auto started = Clock::now();
-    run_watched(config, [&](const std::atomic<bool>& stop, const std::atomic<bool>& abandon) {
+    run_watched(config, [&](std::stop_token stop, std::stop_token abandon) {
       CycleOptions options;
-      options.stop = &stop;
-      options.abandon = &abandon;
+      options.stop = std::move(stop);
+      options.abandon = std::move(abandon);
       options.on_device = [this](OutcomeKind kind, std::size_t bytes) {
         m_metrics.count_backup(kind);
         m_metrics.count_config_bytes(bytes);
@@ -233,9 +235,9 @@ private:
       return;
     }
     notify::DrainReport delivery;
-    run_watched(config, [&](const std::atomic<bool>& stop, const std::atomic<bool>&) {
+    run_watched(config, [&](std::stop_token stop, std::stop_token) {
       try {
-        delivery = deliver_outbox(config, k_outbox_retry_budget, &stop);
+        delivery = deliver_outbox(config, k_outbox_retry_budget, std::move(stop));
       } catch (const std::exception& e) {
         spdlog::warn("daemon: delivering the outbox failed: {}", e.what());
       }

@@ -163,7 +163,7 @@ WalkResult NetboxClient::walk_devices(const DeviceQuery& query, const PageHandle
     if (!page.empty()) {
       on_page(std::move(page));
     }
-    if (m_options.stop != nullptr && m_options.stop->load()) {
+    if (m_options.stop.stop_requested()) {
       result.error = "stopped after " + std::to_string(result.received) + " devices (nbsync is shutting down)";
       return result;
     }

@@ -4,12 +4,12 @@
 // the fleet is never held whole. Transient failures (no answer, 408, 429, 5xx, a cut or
 // malformed body) are retried with capped, jittered backoff; a walk that could not read
 // everything says so (complete == false) instead of pretending. Not thread-safe.
-#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -30,7 +30,7 @@ struct NetboxOptions {
   std::chrono::milliseconds backoff_base{500};
   std::chrono::milliseconds backoff_cap{30000};
   DeviceParseOptions parse;
-  const std::atomic<bool>* stop = nullptr;  // set: read no further page (the walk is then incomplete)
+  std::stop_token stop;  // requested: read no further page (the walk is then incomplete)
 };
 
 // Server-side filters (NetBox query parameters). Status is decided client-side (see

@@ -265,7 +265,7 @@ DrainReport OutboxSender::drain(std::chrono::steady_clock::time_point deadline) 
   // A fresh start sends at once, waiting only for a peer's Retry-After: the peer may have
   // recovered while nbsync was not running. Once a channel fails here, backoff rules it.
   std::set<std::string> failed;
-  const auto stopping = [&] { return m_options.stop != nullptr && m_options.stop->load(); };
+  const auto stopping = [&] { return m_options.stop.stop_requested(); };
   while (std::chrono::steady_clock::now() < deadline && !stopping()) {
     // One batch per channel per round, each with its share of the time left, so a slow
     // NetBox cannot use up the window before Slack has had its turn (and the reverse).

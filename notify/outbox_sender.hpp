@@ -9,12 +9,12 @@
 // have arrived (no answer, or nbsync died during it) is looked up by its `nbsync ref`
 // before it is sent again, so a retry never duplicates it. Slack has no such look-up: a
 // Slack message whose send was cut off is sent again (at least once).
-#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <map>
 #include <set>
+#include <stop_token>
 #include <string>
 
 #include "inventory/netbox_endpoint.hpp"
@@ -33,8 +33,8 @@ struct OutboxSenderOptions {
   std::size_t bulk_size = 100;
   std::chrono::seconds backoff_base{2};
   std::chrono::seconds backoff_cap{300};
-  std::int64_t max_rows = 100000;           // past it, the oldest Slack messages are merged
-  const std::atomic<bool>* stop = nullptr;  // set: finish the request in flight, send no more
+  std::int64_t max_rows = 100000;  // past it, the oldest Slack messages are merged
+  std::stop_token stop;            // requested: finish the request in flight, send no more
 };
 
 // What the requests to one peer ended with (one bulk request counts once).
