@@ -338,7 +338,7 @@ RecordedAttempt SnapshotStore::store_config(std::int64_t run_id, std::int64_t de
   if (before) {
     changes = detail::count_line_changes(*before, config);
     if (m_hooks.on_device) {
-      excerpt = detail::unified_diff_excerpt(*before, config, k_diff_excerpt_lines);
+      excerpt = detail::unified_diff_excerpt(*before, config, changes, k_diff_excerpt_lines);
     }
   }
 

@@ -13,7 +13,11 @@ constexpr std::int64_t k_max_changed_lines = 600;
 }  // namespace
 
 std::string unified_diff_excerpt(std::string_view before, std::string_view after, std::size_t max_lines) {
-  const auto changes = count_line_changes(before, after);
+  return unified_diff_excerpt(before, after, count_line_changes(before, after), max_lines);
+}
+
+std::string unified_diff_excerpt(std::string_view before, std::string_view after, const LineChanges& changes,
+                                 std::size_t max_lines) {
   if (changes.added + changes.removed > k_max_changed_lines) {
     return std::string("(")
         .append(std::to_string(changes.added + changes.removed))
