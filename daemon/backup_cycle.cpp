@@ -75,7 +75,7 @@ private:
     }
     m_writer = std::make_unique<storage::StorageWriter>(*m_database, cycle_writer_options(m_config));
     m_host_key_policy =
-        std::make_unique<HostKeyPolicy>(*m_host_keys, *m_writer, m_config.ssh.host_key_policy == "strict");
+        std::make_unique<HostKeyPolicy>(*m_host_keys, *m_writer, m_config.ssh.host_key_policy == HostKeyTrust::strict);
     const auto run_id = m_writer->begin_run();
     if (!run_id) {
       throw CycleError(m_writer->error().value_or(m_config.storage.database.string() + ": cannot start a run"));

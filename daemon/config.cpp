@@ -120,7 +120,7 @@ SshConfig read_ssh(ConfigReader& reader) {
     if (*policy != "tofu" && *policy != "strict") {
       reader.fail("host_key_policy", "expected \"tofu\" or \"strict\", got \"" + *policy + "\"");
     }
-    ssh.host_key_policy = *policy;
+    ssh.host_key_policy = *policy == "strict" ? HostKeyTrust::strict : HostKeyTrust::first_use;
   }
   assign(ssh.profiles_dir, reader.path("profiles_dir"));
   reader.finish();

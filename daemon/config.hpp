@@ -28,6 +28,9 @@ struct DeviceFilters {
   std::map<std::string, std::string> custom_fields;            // cf_<name>=<value>
 };
 
+// ssh.host_key_policy: trust a device's first key ("tofu"), or only keys already accepted ("strict").
+enum class HostKeyTrust { first_use, strict };
+
 struct NetboxConfig {
   std::string url;  // base URL, no trailing slash: https://netbox.example.com
   Secret token;
@@ -79,8 +82,8 @@ struct SshConfig {
   std::chrono::milliseconds command_timeout{120000};
   std::size_t max_config_bytes = 8u << 20;
   int retries = 2;
-  std::string host_key_policy = "tofu";  // "tofu" (trust on first use) or "strict"
-  std::filesystem::path profiles_dir;    // user profiles that add to or override the shipped ones
+  HostKeyTrust host_key_policy = HostKeyTrust::first_use;  // "tofu" or "strict" in the file
+  std::filesystem::path profiles_dir;                      // user profiles that add to or override the shipped ones
 };
 
 struct StorageConfig {

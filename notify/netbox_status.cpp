@@ -78,10 +78,6 @@ bool last_backup_stale(const json& shown, const std::optional<std::int64_t>& las
   return !at || std::llabs(*last_success - *at) >= refresh.count();
 }
 
-bool is_failure(const std::string& status) {
-  return status != "ok" && status != "skipped";
-}
-
 // The first `lines` lines of a diff excerpt.
 std::string first_lines(const std::string& text, std::size_t lines) {
   std::size_t pos = 0;
@@ -115,7 +111,7 @@ storage::DeviceNotification netbox_status_rows(const storage::StateChange& chang
 
   // Custom fields: what a user notices (status, hash, error, last change, compliance); the time of the
   // last successful backup only once per refresh period, or along with another change.
-  json noticed = {{k_field_status, after.status},
+  json noticed = {{k_field_status, std::string(to_string(after.status))},
                   {k_field_config_hash, after.config_sha256.empty() ? json(nullptr) : json(after.config_sha256)},
                   {k_field_last_error, after.message.empty() ? json(nullptr) : json(after.message.substr(0, 500))},
                   {k_field_last_change, iso_time(after.last_change_at)}};
@@ -156,12 +152,14 @@ storage::DeviceNotification netbox_status_rows(const storage::StateChange& chang
   }
   const bool was_failing = change.before && is_failure(before.status);
   if (is_failure(after.status) && !was_failing) {
-    const bool needs_person = after.status == "auth" || after.status == "host_key_mismatch";
-    out.rows.push_back(journal(change, needs_person ? "danger" : "warning", "failing",
-                               "Backup failing: **" + after.status + "**: " + after.message.substr(0, 500)));
-  } else if (after.status == "ok" && was_failing) {
+    const bool needs_person = after.status == OutcomeKind::auth || after.status == OutcomeKind::host_key_mismatch;
     out.rows.push_back(
-        journal(change, "success", "recovered", "Backup recovered (it was failing with " + before.status + ")."));
+        journal(change, needs_person ? "danger" : "warning", "failing",
+                "Backup failing: **" + std::string(to_string(after.status)) + "**: " + after.message.substr(0, 500)));
+  } else if (after.status == OutcomeKind::ok && was_failing) {
+    out.rows.push_back(
+        journal(change, "success", "recovered",
+                "Backup recovered (it was failing with " + std::string(to_string(before.status)) + ")."));
   }
   return out;
 }

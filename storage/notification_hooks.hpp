@@ -11,13 +11,14 @@
 #include <vector>
 
 #include "storage/run_summary.hpp"
+#include "types/outcome_kind.hpp"
 
 namespace nbsync::storage {
 
 struct DeviceState {
-  std::string status;         // outcome of the latest attempt: ok, connect, auth, ..., skipped
-  std::string message;        // its message ("" when ok)
-  std::string config_sha256;  // latest stored version ("" when none)
+  OutcomeKind status = OutcomeKind::ok;  // outcome of the latest attempt
+  std::string message;                   // its message ("" when ok)
+  std::string config_sha256;             // latest stored version ("" when none)
   std::optional<std::int64_t> failing_since;
   std::optional<std::int64_t> last_success_at;
   std::optional<std::int64_t> last_change_at;

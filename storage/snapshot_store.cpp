@@ -106,10 +106,6 @@ constexpr const char* k_mark_reported_sql = "UPDATE runs SET reported = 1 WHERE 
 
 constexpr std::size_t k_diff_excerpt_lines = 40;
 
-bool is_failure(const std::string& status) {
-  return status != "ok" && status != "skipped";
-}
-
 void bind_optional(SQLite::Statement& statement, int index, const std::optional<std::int64_t>& value) {
   if (value) {
     statement.bind(index, *value);
@@ -410,7 +406,7 @@ detail::AttemptEvent SnapshotStore::update_state(std::int64_t run_id, const Atte
       change.device_name = select->getColumn(0).getString();
       if (select->getColumn(9).getInt() != 0) {
         DeviceState before;
-        before.status = select->getColumn(1).getString();
+        before.status = outcome_kind_from_string(select->getColumn(1).getString()).value_or(OutcomeKind::protocol);
         before.message = select->getColumn(2).getString();
         before.config_sha256 = select->getColumn(3).getString();
         before.failing_since = optional_column(select->getColumn(4));
@@ -425,7 +421,7 @@ detail::AttemptEvent SnapshotStore::update_state(std::int64_t run_id, const Atte
   }
   const DeviceState previous = change.before.value_or(DeviceState{});
   DeviceState& after = change.after;
-  after.status = std::string(to_string(attempt.outcome));
+  after.status = attempt.outcome;
   after.message = attempt.outcome == OutcomeKind::ok ? "" : attempt.message;
   after.config_sha256 = recorded.sha256.empty() ? previous.config_sha256 : recorded.sha256;
   after.last_success_at =
@@ -456,7 +452,7 @@ detail::AttemptEvent SnapshotStore::update_state(std::int64_t run_id, const Atte
 
   detail::StatementUse upsert(m_upsert_state);
   upsert->bind(1, change.device_id);
-  upsert->bind(2, after.status);
+  upsert->bind(2, std::string(to_string(after.status)));
   upsert->bind(3, after.message);
   upsert->bind(4, after.config_sha256);
   bind_optional(*upsert, 5, after.failing_since);

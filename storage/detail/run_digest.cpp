@@ -5,10 +5,6 @@
 namespace nbsync::storage::detail {
 namespace {
 
-bool is_failure(const std::string& status) {
-  return status != "ok" && status != "skipped";
-}
-
 void add_example(RunDigest::Group& group, std::int64_t id, std::string name, std::string detail) {
   ++group.count;
   if (group.examples.size() < RunDigest::k_examples) {
@@ -27,10 +23,10 @@ AttemptEvent attempt_event(const StateChange& change) {
   const bool was_failing = change.before && is_failure(previous.status);
   if (is_failure(after.status) && !was_failing) {
     event.transition = "failing";
-    event.detail = after.status + ": " + after.message;
-  } else if (after.status == "ok" && was_failing) {
+    event.detail = std::string(to_string(after.status)) + ": " + after.message;
+  } else if (after.status == OutcomeKind::ok && was_failing) {
     event.transition = "recovered";
-    event.detail = previous.status;
+    event.detail = std::string(to_string(previous.status));
   }
   return event;
 }

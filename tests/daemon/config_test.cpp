@@ -107,7 +107,7 @@ format = "json"
   EXPECT_EQ(config.ssh.command_timeout, std::chrono::minutes(2));
   EXPECT_EQ(config.ssh.max_config_bytes, 4u << 20);
   EXPECT_EQ(config.ssh.retries, 3);
-  EXPECT_EQ(config.ssh.host_key_policy, "strict");
+  EXPECT_EQ(config.ssh.host_key_policy, HostKeyTrust::strict);
   EXPECT_EQ(config.credentials.username, "backup");
   EXPECT_EQ(config.credentials.password.reveal(), "s3cret-pw");
   EXPECT_EQ(config.credentials.enable_secret.reveal(), "s3cret-pw");
@@ -124,7 +124,7 @@ TEST_F(ConfigTest, DefaultsApplyWhenSectionsAreAbsent) {
   const Config config = load_config(dir.write("nbsync.toml", k_minimal));
   EXPECT_EQ(config.ssh.port, 22);
   EXPECT_EQ(config.ssh.workers, 32);
-  EXPECT_EQ(config.ssh.host_key_policy, "tofu");
+  EXPECT_EQ(config.ssh.host_key_policy, HostKeyTrust::first_use);
   EXPECT_EQ(config.netbox.page_size, 250);
   EXPECT_EQ(config.netbox.filters.status, (std::vector<std::string>{"active"}));
   EXPECT_TRUE(config.storage.mask_secrets);

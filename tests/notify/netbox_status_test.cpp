@@ -18,7 +18,7 @@ storage::StateChange unchanged_ok(std::int64_t at) {
   change.run_id = 3;
   change.at = at;
   storage::DeviceState state;
-  state.status = "ok";
+  state.status = OutcomeKind::ok;
   state.config_sha256 = std::string(64, 'a');
   state.last_success_at = at - 3600;
   state.last_change_at = 1764806400;  // 2025-12-04T00:00:00Z
@@ -31,7 +31,7 @@ storage::StateChange unchanged_ok(std::int64_t at) {
 // What NetBox shows when it holds exactly `state` and a backup of an hour ago (NetBox
 // writes datetimes back with a Z, nbsync sends +00:00).
 json shown_for(const storage::DeviceState& state) {
-  return {{k_field_status, state.status},
+  return {{k_field_status, to_string(state.status)},
           {k_field_config_hash, state.config_sha256},
           {k_field_last_error, nullptr},
           {k_field_last_change, "2025-12-04T00:00:00Z"},
