@@ -8,16 +8,18 @@
 #include <functional>
 #include <stdexcept>
 #include <stop_token>
+#include <string>
 
 #include "daemon/config.hpp"
 #include "daemon/cycle_summary.hpp"
 #include "notify/outbox_sender.hpp"
+#include "types/user_error.hpp"
 
 namespace nbsync::daemon {
 
-class CycleError : public std::runtime_error {
+class CycleError : public UserError {
 public:
-  using std::runtime_error::runtime_error;
+  explicit CycleError(const std::string& message) : UserError(message, k_exit_failed) {}
 };
 
 struct CycleOptions {

@@ -12,7 +12,6 @@
 
 #include "daemon/backup_cycle.hpp"
 #include "daemon/config.hpp"
-#include "daemon/exit_codes.hpp"
 #include "daemon/history_commands.hpp"
 #include "daemon/host_key_command.hpp"
 #include "daemon/input_error.hpp"
@@ -251,21 +250,9 @@ int run_cli(int argc, char** argv) {
     if (compliance->parsed()) {
       return run_compliance(load_config(options.config), compliance_options);
     }
-  } catch (const InputError& e) {
+  } catch (const UserError& e) {  // config, input, database, metrics listener, cycle
     std::cerr << "nbsync: error: " << e.what() << "\n";
-    return k_exit_usage;
-  } catch (const storage::DatabaseError& e) {
-    std::cerr << "nbsync: error: " << e.what() << "\n";
-    return k_exit_failed;
-  } catch (const MetricsServerError& e) {
-    std::cerr << "nbsync: error: " << e.what() << "\n";
-    return k_exit_failed;
-  } catch (const CycleError& e) {
-    std::cerr << "nbsync: error: " << e.what() << "\n";
-    return k_exit_failed;
-  } catch (const ConfigError& e) {
-    std::cerr << "nbsync: error: " << e.what() << "\n";
-    return k_exit_usage;
+    return e.exit_code();
   } catch (const std::exception& e) {
     std::cerr << "nbsync: error: " << e.what() << "\n";
     return k_exit_usage;

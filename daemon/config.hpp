@@ -13,13 +13,14 @@
 
 #include "inventory/netbox_endpoint.hpp"
 #include "types/secret.hpp"
+#include "types/user_error.hpp"
 
 namespace nbsync::daemon {
 
 // A configuration problem, already worded for the user: "file:line: key: what was expected".
-class ConfigError : public std::runtime_error {
+class ConfigError : public UserError {
 public:
-  using std::runtime_error::runtime_error;
+  explicit ConfigError(const std::string& message) : UserError(message, k_exit_usage) {}
 };
 
 struct DeviceFilters {

@@ -3,12 +3,14 @@
 // device, version that does not exist, unreadable time). Its message is the whole line
 // the user sees; run_cli prints it and exits 2.
 #include <stdexcept>
+#include <string>
+#include "types/user_error.hpp"
 
 namespace nbsync::daemon {
 
-class InputError : public std::runtime_error {
+class InputError : public UserError {
 public:
-  using std::runtime_error::runtime_error;
+  explicit InputError(const std::string& message) : UserError(message, k_exit_usage) {}
 };
 
 }  // namespace nbsync::daemon

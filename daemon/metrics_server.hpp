@@ -10,12 +10,13 @@
 #include <string_view>
 
 #include "daemon/metrics.hpp"
+#include "types/user_error.hpp"
 
 namespace nbsync::daemon {
 
-class MetricsServerError : public std::runtime_error {
+class MetricsServerError : public UserError {
 public:
-  using std::runtime_error::runtime_error;
+  explicit MetricsServerError(const std::string& message) : UserError(message, k_exit_failed) {}
 };
 
 struct ListenAddress {

@@ -9,17 +9,20 @@
 #include <stdexcept>
 #include <string>
 
+#include "types/user_error.hpp"
+
 namespace nbsync::storage {
 namespace detail {
 class CommonTrigrams;
 }
 
-class DatabaseError : public std::runtime_error {
+// The database could not do what nbsync needed (exit 1): names the file and what to do.
+class DatabaseError : public UserError {
 public:
-  using std::runtime_error::runtime_error;
+  explicit DatabaseError(const std::string& message) : UserError(message, k_exit_failed) {}
   // `sqlite_code` is SQLite's primary result code (SQLITE_FULL, SQLITE_IOERR, ...), 0 if none.
   DatabaseError(const std::string& message, int sqlite_code)
-      : std::runtime_error(message), m_sqlite_code(sqlite_code) {}
+      : UserError(message, k_exit_failed), m_sqlite_code(sqlite_code) {}
   int sqlite_code() const { return m_sqlite_code; }
 
 private:

@@ -1,7 +1,11 @@
 #pragma once
-// nbsync's exit codes, the same for every command (README.md, "Exit codes"). Cron and
-// systemd tell a cycle that ran from one that could not do its work by these alone.
-namespace nbsync::daemon {
+// An error a person must act on, worded for them in one line, and the exit code nbsync
+// ends with for it (README, "Exit codes"). Every error that can reach the command line
+// derives from it, so the command line catches one type. Header-only.
+#include <stdexcept>
+#include <string>
+
+namespace nbsync {
 
 inline constexpr int k_exit_ok = 0;  // done; devices that failed are outcomes, not errors
 // nbsync could not do its own part: results not stored (disk, database), NetBox refused
@@ -12,4 +16,13 @@ inline constexpr int k_exit_usage = 2;  // usage, config or database path error:
 // up and no device was retired. NetBox needs looking at.
 inline constexpr int k_exit_inventory_incomplete = 3;
 
-}  // namespace nbsync::daemon
+class UserError : public std::runtime_error {
+public:
+  UserError(const std::string& message, int exit_code) : std::runtime_error(message), m_exit_code(exit_code) {}
+  int exit_code() const noexcept { return m_exit_code; }
+
+private:
+  int m_exit_code;
+};
+
+}  // namespace nbsync
