@@ -1,7 +1,7 @@
 #pragma once
-// The nbsync command line: parses argv with CLI11, dispatches to a subcommand, and turns
-// setup errors into one line on stderr. Returns the process exit code: 0 success, 1 a
-// check failed (compliance), 2 usage, configuration or setup error.
+// The nbsync command line: one register_* per subcommand declares its options (CLI11) and
+// what running it does; run_cli parses argv, runs the subcommand given, and turns a
+// UserError into one line on stderr and its exit code (types/user_error.hpp, README).
 namespace nbsync::daemon {
 
 int run_cli(int argc, char** argv);
