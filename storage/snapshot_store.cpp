@@ -16,6 +16,7 @@
 #include "storage/detail/run_digest.hpp"
 #include "storage/detail/sha256.hpp"
 #include "storage/detail/sqlite_failure.hpp"
+#include "storage/detail/state_transition.hpp"
 #include "storage/detail/statement_use.hpp"
 #include "storage/detail/zstd_codec.hpp"
 
@@ -419,22 +420,9 @@ detail::AttemptEvent SnapshotStore::update_state(std::int64_t run_id, const Atte
       }
     }
   }
-  const DeviceState previous = change.before.value_or(DeviceState{});
-  DeviceState& after = change.after;
-  after.status = attempt.outcome;
-  after.message = attempt.outcome == OutcomeKind::ok ? "" : attempt.message;
-  after.config_sha256 = recorded.sha256.empty() ? previous.config_sha256 : recorded.sha256;
-  after.last_success_at =
-      attempt.outcome == OutcomeKind::ok ? std::optional<std::int64_t>(now) : previous.last_success_at;
-  after.last_change_at = recorded.changed ? std::optional<std::int64_t>(now) : previous.last_change_at;
-  if (is_failure(after.status)) {
-    after.failing_since = is_failure(previous.status) && previous.failing_since ? previous.failing_since
-                                                                                : std::optional<std::int64_t>(now);
-  }
-  after.notified = previous.notified;
-  after.notified_at = previous.notified_at;
   const bool compliance_on = m_compliance_hooks.evaluate || m_compliance_hooks.paused;
-  after.compliance = compliance_on ? recorded.compliance.value_or(previous.compliance) : "";
+  change.after = detail::next_state(change.before, attempt, recorded, now, compliance_on);
+  DeviceState& after = change.after;
   change.config_changed = recorded.changed;
   change.lines_added = recorded.lines_added;
   change.lines_removed = recorded.lines_removed;
