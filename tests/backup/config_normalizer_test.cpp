@@ -150,5 +150,21 @@ TEST(ConfigNormalizer, MasksNeverReachIntoTheNextLine) {
   EXPECT_NE(pan.find("set network interface ethernet1/1"), std::string::npos) << pan;
 }
 
+// Found by fuzz/platform_profile: a profile's mask that eats the final newline.
+TEST(ConfigNormalizer, AMaskThatMatchesPastTheLineEndStillLeavesWholeLines) {
+  const auto profile = parse_profile(R"(
+name = "greedy"
+prompt = '#$'
+config = ["show running-config"]
+[[mask]]
+pattern = '^(enable secret )\C+'
+replace = '$1<removed>'
+)",
+                                     "greedy.toml");
+  const auto result = ConfigNormalizer(profile, true).normalize("hostname r1\nenable secret 5 abc\nend\n");
+  EXPECT_EQ(result.text, "hostname r1\nenable secret <removed>\n");
+  EXPECT_EQ(result.lines, 2);
+}
+
 }  // namespace
 }  // namespace nbsync::backup
