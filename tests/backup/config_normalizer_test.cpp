@@ -166,5 +166,13 @@ replace = '$1<removed>'
   EXPECT_EQ(result.lines, 2);
 }
 
+// Found by fuzz/normalizer: a byte that is not UTF-8 made the PAN-OS mask garble the line.
+TEST(ConfigNormalizer, ALineThatIsNotUtf8IsMaskedWithoutChangingItsOtherBytes) {
+  const ConfigNormalizer panos(ProfileRegistry::shipped().find("paloalto-panos"), true);
+  const auto once = panos.normalize("key \xffkey 7");
+  EXPECT_EQ(once.text, "key \xffkey <removed>\n");
+  EXPECT_EQ(panos.normalize(once.text).text, once.text);
+}
+
 }  // namespace
 }  // namespace nbsync::backup
