@@ -36,12 +36,14 @@ std::vector<std::string_view> apply(const std::vector<std::string_view>& before,
       long long a = 0, b = 0, c = 0, d = 0;
       const std::string header(line);
       check(std::sscanf(header.c_str(), "@@ -%lld,%lld +%lld,%lld @@", &a, &b, &c, &d) == 4, "a bad hunk header");
-      // Unified diff numbering: a hunk with lines starts at line a (1-based); without, after line a.
-      const auto first = static_cast<std::size_t>(b > 0 ? a - 1 : a);
+      // A hunk starts at line a (1-based). A side without lines is an empty text, which dtl
+      // numbers 1 (GNU diff: 0); nbsync never stores an empty config.
+      const auto first = static_cast<std::size_t>(a > 0 ? a - 1 : 0);
+      check(b > 0 || before.empty(), "a hunk without old lines in a text that has some");
       check(first >= next && first <= before.size(), "a hunk starts before the previous one ended");
       out.insert(out.end(), before.begin() + static_cast<std::ptrdiff_t>(next),
                  before.begin() + static_cast<std::ptrdiff_t>(first));
-      check(static_cast<long long>(out.size()) == (d > 0 ? c - 1 : c), "a hunk's new start is off");
+      check(static_cast<long long>(out.size()) == (c > 0 ? c - 1 : 0), "a hunk's new start is off");
       next = first;
       continue;
     }
