@@ -127,6 +127,12 @@ TEST(ConfigNormalizer, SnmpV3UserKeysAreMasked) {
     EXPECT_EQ(text.find("authpass123"), std::string::npos) << profile;
     EXPECT_EQ(text.find("privpass456"), std::string::npos) << profile;
     EXPECT_NE(text.find("localizedkey"), std::string::npos) << profile;
+    // Found by fuzz/normalizer: masking the masked text took the cipher ("aes") as the key.
+    EXPECT_NE(text.find("priv aes 128 <removed>\n"), std::string::npos) << profile << ": " << text;
+    EXPECT_EQ(normalizer.normalize(text).text, text) << profile;
+    const std::string twice = normalizer.normalize("snmp-server user a priv priv 1\n").text;  // the fuzzer's input
+    EXPECT_EQ(twice, "snmp-server user a priv priv <removed>\n") << profile;
+    EXPECT_EQ(normalizer.normalize(twice).text, twice) << profile;
   }
 }
 
