@@ -3,7 +3,7 @@
 // also holds a `token` file (token_file = "token" resolves there) and NBSYNC_FUZZ_SECRET
 // is set (for "env:NBSYNC_FUZZ_SECRET"). Invariants: it loads or throws ConfigError
 // (nothing else), and a loaded Config is in range: a NetBox URL without trailing '/' or
-// /api, no negative duration, a positive config size limit.
+// /api, durations from 0 to 3650 days, a positive config size limit.
 #include <unistd.h>
 
 #include <chrono>
@@ -44,8 +44,9 @@ const std::filesystem::path& work_dir() {
   return dir;
 }
 
-bool non_negative(std::chrono::milliseconds d) {
-  return d.count() >= 0;
+// What the reader allows: from 0 to 3650 days.
+bool in_range(std::chrono::milliseconds d) {
+  return d.count() >= 0 && d <= std::chrono::hours(24 * 3650);
 }
 
 }  // namespace
@@ -72,8 +73,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
        {config.netbox.timeout, config.ssh.connect_timeout, config.ssh.login_timeout, config.ssh.command_idle_timeout,
         config.ssh.command_timeout, config.notify.drain_timeout, config.notify.retry_interval, config.daemon.interval,
         config.daemon.jitter, config.daemon.shutdown_grace}) {
-    check(non_negative(d), "a negative duration");
+    check(in_range(d), "a duration out of range");
   }
-  check(config.notify.last_backup_refresh.count() >= 0, "a negative notify.last_backup_refresh");
+  check(in_range(config.notify.last_backup_refresh), "notify.last_backup_refresh out of range");
   return 0;
 }
