@@ -139,6 +139,13 @@ NormalizedConfig ConfigNormalizer::normalize(std::string_view raw) const {
     for (const auto& mask : m_profile->masks) {
       result.secrets_masked += mask.pattern.replace_all(result.text, mask.replacement);
     }
+    // A user's mask may match across line ends (`\C+`, `[^;]+`): the text keeps its shape.
+    if (result.secrets_masked > 0) {
+      if (!result.text.empty() && result.text.back() != '\n') {
+        result.text.push_back('\n');
+      }
+      result.lines = static_cast<int>(std::count(result.text.begin(), result.text.end(), '\n'));
+    }
   }
   return result;
 }

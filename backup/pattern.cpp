@@ -51,8 +51,10 @@ Pattern& Pattern::operator=(Pattern&& other) noexcept {
 Pattern Pattern::compile(std::string_view source) {
   int error = 0;
   PCRE2_SIZE offset = 0;
-  pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(source.data()), source.size(),
-                                   PCRE2_UTF | PCRE2_MULTILINE, &error, &offset, nullptr);
+  // Byte mode, not PCRE2_UTF: device output is not always valid UTF-8 (a Latin-1 banner or
+  // description), and UTF matching of invalid text is undefined (it garbled masked lines).
+  pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(source.data()), source.size(), PCRE2_MULTILINE, &error,
+                                   &offset, nullptr);
   if (code == nullptr) {
     PCRE2_UCHAR message[256];
     pcre2_get_error_message(error, message, sizeof message);
@@ -70,8 +72,8 @@ bool Pattern::search(std::string_view text) const {
   if (m_code == nullptr) {
     return false;
   }
-  const int rc = pcre2_match(m_code->code, reinterpret_cast<PCRE2_SPTR>(text.data()), text.size(), 0,
-                             PCRE2_NO_UTF_CHECK, thread_match_data(), nullptr);
+  const int rc = pcre2_match(m_code->code, reinterpret_cast<PCRE2_SPTR>(text.data()), text.size(), 0, 0,
+                             thread_match_data(), nullptr);
   return rc >= 0;
 }
 
@@ -85,10 +87,10 @@ int Pattern::replace_all(std::string& text, std::string_view replacement) const 
   for (int round = 0; round < 2; ++round) {
     const std::unique_ptr<PCRE2_UCHAR[]> out(new PCRE2_UCHAR[capacity]);
     PCRE2_SIZE out_length = capacity;
-    const int rc = pcre2_substitute(m_code->code, reinterpret_cast<PCRE2_SPTR>(text.data()), text.size(), 0,
-                                    PCRE2_SUBSTITUTE_GLOBAL | PCRE2_SUBSTITUTE_OVERFLOW_LENGTH | PCRE2_NO_UTF_CHECK,
-                                    nullptr, nullptr, reinterpret_cast<PCRE2_SPTR>(replacement.data()),
-                                    replacement.size(), out.get(), &out_length);
+    const int rc =
+        pcre2_substitute(m_code->code, reinterpret_cast<PCRE2_SPTR>(text.data()), text.size(), 0,
+                         PCRE2_SUBSTITUTE_GLOBAL | PCRE2_SUBSTITUTE_OVERFLOW_LENGTH, nullptr, nullptr,
+                         reinterpret_cast<PCRE2_SPTR>(replacement.data()), replacement.size(), out.get(), &out_length);
     if (rc == PCRE2_ERROR_NOMEMORY) {
       capacity = out_length;  // the length it needs; try once more
       continue;

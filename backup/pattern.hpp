@@ -1,7 +1,9 @@
 #pragma once
 // A compiled regular expression (PCRE2, JIT-compiled when the CPU allows) for the
 // patterns platform profiles hold: prompts, pagers, end markers, volatile lines, secret
-// masks. Matching is thread-safe; a Pattern is immutable after compile().
+// masks. Matching is thread-safe; a Pattern is immutable after compile(). Patterns match
+// bytes (no UTF-8 mode), so any text is safe to match, valid UTF-8 or not; `\S+` takes
+// every non-ASCII byte, and a non-ASCII character in a pattern matches its bytes.
 #include <memory>
 #include <string>
 #include <string_view>

@@ -15,6 +15,21 @@ if(NBSYNC_SANITIZE)
   add_link_options(-fsanitize=${NBSYNC_SANITIZE})
 endif()
 
+# Fuzzing (fuzz/README.md): every library is instrumented for libFuzzer's coverage and
+# checked by ASan and UBSan (any UB aborts, so the fuzzer keeps it as a crash); only the
+# fuzz targets themselves link libFuzzer (-fsanitize=fuzzer, fuzz/CMakeLists.txt).
+if(NBSYNC_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "NBSYNC_FUZZ needs clang (-DCMAKE_CXX_COMPILER=clang++-14), not ${CMAKE_CXX_COMPILER_ID}")
+  endif()
+  if(NBSYNC_SANITIZE)
+    message(FATAL_ERROR "NBSYNC_FUZZ already builds with address,undefined: leave NBSYNC_SANITIZE empty")
+  endif()
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
+                      -fno-omit-frame-pointer -g)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
 # nbsync_module(<folder> SOURCES ...): the static library nbsync_<folder>, with root-relative includes.
 function(nbsync_module name)
   cmake_parse_arguments(ARG "" "" "SOURCES" ${ARGN})

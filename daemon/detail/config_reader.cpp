@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <charconv>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -103,12 +104,20 @@ std::optional<std::chrono::milliseconds> ConfigReader::duration(std::string_view
     return std::nullopt;
   }
   static constexpr std::string_view k_expected = "a duration such as \"500ms\", \"30s\", \"5m\", \"2h\" or \"1d\"";
+  // Longer is a typo, and would overflow the clock arithmetic of timeouts and schedules.
+  static constexpr std::uint64_t k_max_ms = 3650ULL * 24 * 3600 * 1000;
+  const auto checked = [&](std::uint64_t number, std::uint64_t unit_ms, const std::string& got) {
+    if (number > k_max_ms / unit_ms) {
+      fail(key, "expected " + std::string(k_expected) + " of at most 3650d, got " + got);
+    }
+    return std::chrono::milliseconds(static_cast<std::int64_t>(number * unit_ms));
+  };
   if (node->is_integer()) {
     const std::int64_t seconds = *node->value<std::int64_t>();
     if (seconds < 0) {
       fail(key, "expected " + std::string(k_expected) + ", got a negative number");
     }
-    return std::chrono::seconds(seconds);
+    return checked(static_cast<std::uint64_t>(seconds), 1000, std::to_string(seconds));
   }
   if (!node->is_string()) {
     fail_type(key, *node, k_expected);
@@ -117,17 +126,17 @@ std::optional<std::chrono::milliseconds> ConfigReader::duration(std::string_view
   std::uint64_t number = 0;
   std::string_view unit;
   if (split_number_unit(text, number, unit)) {
-    const auto n = static_cast<std::int64_t>(number);
+    const std::string got = "\"" + text + "\"";
     if (unit == "ms")
-      return std::chrono::milliseconds(n);
+      return checked(number, 1, got);
     if (unit == "s" || unit.empty())
-      return std::chrono::seconds(n);
+      return checked(number, 1000, got);
     if (unit == "m")
-      return std::chrono::minutes(n);
+      return checked(number, 60 * 1000, got);
     if (unit == "h")
-      return std::chrono::hours(n);
+      return checked(number, 3600 * 1000, got);
     if (unit == "d")
-      return std::chrono::hours(24 * n);
+      return checked(number, 24 * 3600 * 1000, got);
   }
   fail(key, "expected " + std::string(k_expected) + ", got \"" + text + "\"");
 }
@@ -152,14 +161,21 @@ std::optional<std::uint64_t> ConfigReader::byte_size(std::string_view key) {
   std::uint64_t number = 0;
   std::string_view unit;
   if (split_number_unit(text, number, unit) && number > 0) {
+    int shift = -1;
     if (unit.empty() || unit == "B")
-      return number;
+      shift = 0;
     if (unit == "KiB" || unit == "K")
-      return number << 10;
+      shift = 10;
     if (unit == "MiB" || unit == "M")
-      return number << 20;
+      shift = 20;
     if (unit == "GiB" || unit == "G")
-      return number << 30;
+      shift = 30;
+    if (shift >= 0 && number > (UINT64_MAX >> shift)) {
+      fail(key,
+           "expected " + std::string(k_expected) + ", got \"" + text + "\", more bytes than a 64-bit number holds");
+    }
+    if (shift >= 0)
+      return number << shift;
   }
   fail(key, "expected " + std::string(k_expected) + ", got \"" + text + "\"");
 }

@@ -127,6 +127,12 @@ TEST(ConfigNormalizer, SnmpV3UserKeysAreMasked) {
     EXPECT_EQ(text.find("authpass123"), std::string::npos) << profile;
     EXPECT_EQ(text.find("privpass456"), std::string::npos) << profile;
     EXPECT_NE(text.find("localizedkey"), std::string::npos) << profile;
+    // Found by fuzz/normalizer: masking the masked text took the cipher ("aes") as the key.
+    EXPECT_NE(text.find("priv aes 128 <removed>\n"), std::string::npos) << profile << ": " << text;
+    EXPECT_EQ(normalizer.normalize(text).text, text) << profile;
+    const std::string twice = normalizer.normalize("snmp-server user a priv priv 1\n").text;  // the fuzzer's input
+    EXPECT_EQ(twice, "snmp-server user a priv priv <removed>\n") << profile;
+    EXPECT_EQ(normalizer.normalize(twice).text, twice) << profile;
   }
 }
 
@@ -148,6 +154,30 @@ TEST(ConfigNormalizer, MasksNeverReachIntoTheNextLine) {
   const ConfigNormalizer panos(ProfileRegistry::shipped().find("paloalto-panos"), true);
   const std::string pan = panos.normalize("set deviceconfig system password\nset network interface ethernet1/1\n").text;
   EXPECT_NE(pan.find("set network interface ethernet1/1"), std::string::npos) << pan;
+}
+
+// Found by fuzz/platform_profile: a profile's mask that eats the final newline.
+TEST(ConfigNormalizer, AMaskThatMatchesPastTheLineEndStillLeavesWholeLines) {
+  const auto profile = parse_profile(R"(
+name = "greedy"
+prompt = '#$'
+config = ["show running-config"]
+[[mask]]
+pattern = '^(enable secret )\C+'
+replace = '$1<removed>'
+)",
+                                     "greedy.toml");
+  const auto result = ConfigNormalizer(profile, true).normalize("hostname r1\nenable secret 5 abc\nend\n");
+  EXPECT_EQ(result.text, "hostname r1\nenable secret <removed>\n");
+  EXPECT_EQ(result.lines, 2);
+}
+
+// Found by fuzz/normalizer: a byte that is not UTF-8 made the PAN-OS mask garble the line.
+TEST(ConfigNormalizer, ALineThatIsNotUtf8IsMaskedWithoutChangingItsOtherBytes) {
+  const ConfigNormalizer panos(ProfileRegistry::shipped().find("paloalto-panos"), true);
+  const auto once = panos.normalize("key \xffkey 7");
+  EXPECT_EQ(once.text, "key \xffkey <removed>\n");
+  EXPECT_EQ(panos.normalize(once.text).text, once.text);
 }
 
 }  // namespace

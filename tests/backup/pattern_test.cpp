@@ -44,5 +44,16 @@ TEST(Pattern, SharedByThreads) {
   EXPECT_EQ(hits, 2000);
 }
 
+// Device output is not always UTF-8 (found by fuzz/normalizer: masking garbled such a line).
+TEST(Pattern, TextThatIsNotUtf8IsMatchedAsBytes) {
+  const Pattern p = Pattern::compile(R"(^(\s*password )\S+)");
+  std::string text = "password caf\xe9\xff-1\nbanner \xc3\n";
+  EXPECT_EQ(p.replace_all(text, "$1<removed>"), 1);
+  EXPECT_EQ(text, "password <removed>\nbanner \xc3\n");
+  EXPECT_TRUE(Pattern::compile("^banner \xc3$").search("x\nbanner \xc3"));
+  EXPECT_TRUE(Pattern::compile("caf\xc3\xa9").search("le caf\xc3\xa9 du coin"))
+      << "UTF-8 in a pattern matches its bytes";
+}
+
 }  // namespace
 }  // namespace nbsync::backup

@@ -155,6 +155,20 @@ TEST_F(ConfigTest, OutOfRangeAndBadDurationAreRejected) {
               HasSubstr("ssh.host_key_policy: expected \"tofu\" or \"strict\""));
 }
 
+// Found with fuzz/config: these overflowed (undefined behaviour) or wrapped to 0 bytes.
+TEST_F(ConfigTest, DurationsAndSizesTooLargeToHoldAreRejected) {
+  for (const char* value : {"\"9999999999999999999s\"", "\"9223372036854775807d\"", "9223372036854775807",
+                            "\"200000000000000000ms\"", "\"3651d\""}) {
+    EXPECT_THAT(load_error(dir, k_minimal + "\n[ssh]\ncommand_timeout = " + value + "\n"),
+                HasSubstr("ssh.command_timeout: expected a duration such as \"500ms\", \"30s\", \"5m\", \"2h\" or "
+                          "\"1d\" of at most 3650d"))
+        << value;
+  }
+  EXPECT_EQ(load_error(dir, k_minimal + "\n[daemon]\ninterval = \"3650d\"\n"), "");
+  EXPECT_THAT(load_error(dir, k_minimal + "\n[ssh]\nmax_config_bytes = \"17179869184GiB\"\n"),
+              HasSubstr("ssh.max_config_bytes: expected a size"));
+}
+
 TEST_F(ConfigTest, MissingFileNamesTheFile) {
   try {
     load_config(dir / "missing.toml");

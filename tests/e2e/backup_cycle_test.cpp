@@ -234,7 +234,7 @@ TEST_F(BackupCycle, AKilledCycleLeavesADatabaseTheNextCycleCompletes) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     while (std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      if (std::filesystem::exists(dir / "nbsync.db") && count("SELECT count(*) FROM snapshots") > 10)
+      if (has_table("snapshots") && count("SELECT count(*) FROM snapshots") > 10)
         break;
     }
     ASSERT_GT(count("SELECT count(*) FROM snapshots"), 10) << "the cycle stored some configs before the kill";

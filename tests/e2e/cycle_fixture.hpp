@@ -76,6 +76,13 @@ protected:
 
   int count(const std::string& sql) const { return db().execAndGet(sql).getInt(); }
 
+  // For polls while nbsync runs: the database file exists a moment before its tables do (a
+  // slow, sanitized nbsync makes the moment long enough to see).
+  bool has_table(const std::string& table) const {
+    return std::filesystem::exists(dir / "nbsync.db") &&
+           count("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '" + table + "'") == 1;
+  }
+
   std::map<std::int64_t, std::string> outcomes_of_last_run() const {
     std::map<std::int64_t, std::string> out;
     auto database = db();

@@ -49,7 +49,7 @@ protected:
   }
 
   int finished_runs() const {
-    if (!std::filesystem::exists(dir / "nbsync.db"))
+    if (!has_table("runs"))
       return 0;
     return count("SELECT count(*) FROM runs WHERE finished_at IS NOT NULL");
   }
