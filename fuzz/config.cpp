@@ -1,9 +1,11 @@
 // nbsync's config file (TOML, edited by people) through load_config. load_config reads
 // a path, so each input is written to nbsync.toml in a private temporary directory that
-// also holds a `token` file (token_file = "token" resolves there) and NBSYNC_FUZZ_SECRET
-// is set (for "env:NBSYNC_FUZZ_SECRET"). Invariants: it loads or throws ConfigError
-// (nothing else), and a loaded Config is in range: a NetBox URL without trailing '/' or
-// /api, durations from 0 to 3650 days, a positive config size limit.
+// also holds a `token` file (token_file = "token" resolves there), and NBSYNC_FUZZ_SECRET
+// is set (for "env:NBSYNC_FUZZ_SECRET"). libFuzzer exits without atexit handlers, so the
+// directory stays: scripts/fuzz gives the targets a TMPDIR of their own and removes it.
+// Invariants: it loads or throws ConfigError (nothing else), and a loaded Config is in
+// range: a NetBox URL without trailing '/' or /api, durations from 0 to 3650 days, a
+// positive config size limit.
 #include <unistd.h>
 
 #include <chrono>
@@ -35,10 +37,6 @@ const std::filesystem::path& work_dir() {
     }
     std::ofstream(std::filesystem::path(name) / "token") << "0123456789abcdef0123456789abcdef01234567\n";
     setenv("NBSYNC_FUZZ_SECRET", "fuzz-secret", 1);
-    std::atexit([] {
-      std::error_code ignored;
-      std::filesystem::remove_all(work_dir(), ignored);
-    });
     return std::filesystem::path(name);
   }();
   return dir;
