@@ -8,7 +8,7 @@ Lab::Lab(int devices, int seed, const std::vector<std::string>& extra_args, cons
     : m_client(http::HttpClientOptions{std::chrono::milliseconds(2000), std::chrono::milliseconds(20000), true, "",
                                        64 << 20, "nbsync-test"}) {
   const auto token_file = m_dir.write("token", k_lab_token + "\n");
-  std::vector<std::string> argv = {std::string(NBSYNC_BINARY_DIR) + "/nbsync-lab",
+  std::vector<std::string> argv = {NBSYNC_TEST_LAB,
                                    "--devices",
                                    std::to_string(devices),
                                    "--seed",
