@@ -8,17 +8,10 @@ Lab::Lab(int devices, int seed, const std::vector<std::string>& extra_args, cons
     : m_client(http::HttpClientOptions{std::chrono::milliseconds(2000), std::chrono::milliseconds(20000), true, "",
                                        64 << 20, "nbsync-test"}) {
   const auto token_file = m_dir.write("token", k_lab_token + "\n");
-  std::vector<std::string> argv = {NBSYNC_TEST_LAB,
-                                   "--devices",
-                                   std::to_string(devices),
-                                   "--seed",
-                                   std::to_string(seed),
-                                   "--api",
-                                   "127.0.0.1:0",
-                                   "--ssh-port",
-                                   "0",
-                                   "--token-file",
-                                   token_file.string()};
+  std::vector<std::string> argv = {NBSYNC_TEST_LAB, "--devices",          std::to_string(devices),
+                                   "--seed",        std::to_string(seed), "--api",
+                                   "127.0.0.1:0",   "--ssh-port",         "0",
+                                   "--token-file",  token_file.string()};
   if (!state_dir.empty()) {
     argv.insert(argv.end(), {"--state", state_dir.string()});
   }
