@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "backup/pattern.hpp"
+#include "types/pattern.hpp"
 
 namespace nbsync::backup {
 

@@ -67,7 +67,7 @@ std::string quote(std::string_view line) {
   return out.append("\"");
 }
 
-std::string quote_pattern(const backup::Pattern& pattern) {
+std::string quote_pattern(const Pattern& pattern) {
   std::string out = "\"";
   return out.append(pattern.source()).append("\"");
 }

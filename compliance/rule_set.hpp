@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "backup/pattern.hpp"
+#include "types/pattern.hpp"
 
 namespace nbsync::compliance {
 
@@ -34,7 +34,7 @@ enum class SectionStyle {
 
 // `[[rule.count]]`: lines matching `match` must number from `min` to `max` (either optional).
 struct CountBound {
-  backup::Pattern match;
+  Pattern match;
   std::optional<std::int64_t> min;
   std::optional<std::int64_t> max;
 };
@@ -48,11 +48,11 @@ struct Rule {
   std::vector<std::string> roles;
   std::vector<std::string> sites;
   std::vector<std::string> tags;
-  backup::Pattern parent;  // empty(): the checks see the whole config
+  Pattern parent;  // empty(): the checks see the whole config
   SectionStyle section_style = SectionStyle::automatic;
   bool require_parent = false;
-  std::vector<backup::Pattern> must_match;
-  std::vector<backup::Pattern> must_not_match;
+  std::vector<Pattern> must_match;
+  std::vector<Pattern> must_not_match;
   std::vector<CountBound> counts;
   int source_line = 0;  // where `[[rule]]` starts in the rules file
 };

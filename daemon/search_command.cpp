@@ -5,7 +5,7 @@
 
 #include <iostream>
 
-#include "backup/pattern.hpp"
+#include "types/pattern.hpp"
 #include "daemon/history_commands.hpp"
 #include "daemon/history_input.hpp"
 #include "daemon/input_error.hpp"
@@ -16,12 +16,12 @@
 namespace nbsync::daemon {
 namespace {
 
-backup::Pattern compile_search_pattern(const std::string& regex) {
+Pattern compile_search_pattern(const std::string& regex) {
   if (regex.empty()) {
     throw InputError("the search pattern is empty; give a regular expression, e.g. 'snmp-server community'");
   }
   try {
-    return backup::Pattern::compile(regex);
+    return Pattern::compile(regex);
   } catch (const std::invalid_argument& e) {
     throw InputError("bad regular expression '" + regex + "': " + e.what() + " (PCRE2 syntax)");
   }
@@ -30,7 +30,7 @@ backup::Pattern compile_search_pattern(const std::string& regex) {
 }  // namespace
 
 int run_search(const Config& config, const SearchOptions& options) {
-  const backup::Pattern pattern = compile_search_pattern(options.regex);
+  const Pattern pattern = compile_search_pattern(options.regex);
   const auto database = open_existing_database(config);
   storage::ConfigSearch search(*database);
 

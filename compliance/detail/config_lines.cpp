@@ -103,7 +103,7 @@ ConfigLines::ConfigLines(std::string_view config) {
   }
 }
 
-void ConfigLines::indent_sections(const backup::Pattern& parent, std::vector<Section>& out) const {
+void ConfigLines::indent_sections(const Pattern& parent, std::vector<Section>& out) const {
   out.clear();
   candidate_lines(*this, 0, m_lines.size(), required_literal(parent.source()), [&](std::size_t i) {
     if (!parent.search(m_lines[i])) {
@@ -167,7 +167,7 @@ const std::vector<std::size_t>& ConfigLines::block_ends() const {
   return m_block_ends;
 }
 
-void ConfigLines::brace_sections(const backup::Pattern& parent, std::vector<Section>& out) const {
+void ConfigLines::brace_sections(const Pattern& parent, std::vector<Section>& out) const {
   out.clear();
   const auto& ends = block_ends();
   for (std::size_t i = 0; i < m_lines.size(); ++i) {

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "backup/pattern.hpp"
+#include "types/pattern.hpp"
 
 namespace nbsync::compliance::detail {
 
@@ -29,8 +29,8 @@ public:
   bool looks_like_braces() const { return m_braces; }
 
   // Every section whose header line matches `parent`, in config order (nested ones too).
-  void indent_sections(const backup::Pattern& parent, std::vector<Section>& out) const;
-  void brace_sections(const backup::Pattern& parent, std::vector<Section>& out) const;
+  void indent_sections(const Pattern& parent, std::vector<Section>& out) const;
+  void brace_sections(const Pattern& parent, std::vector<Section>& out) const;
 
   // The text lines [begin, end) span in the config, newlines included (empty when begin == end).
   std::string_view span(std::size_t begin, std::size_t end) const;

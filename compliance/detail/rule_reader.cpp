@@ -108,7 +108,7 @@ std::vector<std::string> RuleReader::string_list(std::string_view key) {
   return out;
 }
 
-backup::Pattern RuleReader::compile(const toml::node& node, const std::string& where) const {
+Pattern RuleReader::compile(const toml::node& node, const std::string& where) const {
   const std::string source = *node.value<std::string>();
   if (source.empty()) {
     std::string message = m_key_prefix;
@@ -116,7 +116,7 @@ backup::Pattern RuleReader::compile(const toml::node& node, const std::string& w
     fail_at(&node, message);
   }
   try {
-    return backup::Pattern::compile(source);
+    return Pattern::compile(source);
   } catch (const std::invalid_argument& e) {
     std::string message = m_key_prefix;
     message.append(where).append(": ").append(e.what()).append(": fix the regular expression (PCRE2 syntax)");
@@ -124,7 +124,7 @@ backup::Pattern RuleReader::compile(const toml::node& node, const std::string& w
   }
 }
 
-backup::Pattern RuleReader::pattern(std::string_view key) {
+Pattern RuleReader::pattern(std::string_view key) {
   const toml::node* node = find(key);
   if (node == nullptr) {
     return {};
@@ -135,9 +135,9 @@ backup::Pattern RuleReader::pattern(std::string_view key) {
   return compile(*node, std::string(key));
 }
 
-std::vector<backup::Pattern> RuleReader::pattern_list(std::string_view key) {
+std::vector<Pattern> RuleReader::pattern_list(std::string_view key) {
   const toml::node* node = find(key);
-  std::vector<backup::Pattern> out;
+  std::vector<Pattern> out;
   if (node == nullptr) {
     return out;
   }

@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "backup/pattern.hpp"
+#include "types/pattern.hpp"
 
 namespace nbsync::compliance::detail {
 
@@ -30,9 +30,9 @@ public:
   // An array of strings (an empty array is allowed).
   std::vector<std::string> string_list(std::string_view key);
   // A regular expression, compiled; an empty Pattern when the key is missing.
-  backup::Pattern pattern(std::string_view key);
+  Pattern pattern(std::string_view key);
   // An array of regular expressions, each compiled.
-  std::vector<backup::Pattern> pattern_list(std::string_view key);
+  std::vector<Pattern> pattern_list(std::string_view key);
   // An array of tables (`[[rule.count]]`), each as a node of the table.
   std::vector<const toml::table*> array_of_tables(std::string_view key);
 
@@ -44,7 +44,7 @@ public:
 private:
   const toml::node* find(std::string_view key);
   [[noreturn]] void fail_type(std::string_view key, const toml::node& node, std::string_view expected) const;
-  backup::Pattern compile(const toml::node& node, const std::string& where) const;
+  Pattern compile(const toml::node& node, const std::string& where) const;
 
   const toml::table* m_table;
   std::string m_origin;

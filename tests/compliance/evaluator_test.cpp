@@ -292,7 +292,7 @@ TEST(Evaluate, SkippingLinesNeverMissesAMatch) {
     std::string toml = "[[rule]]\nname = \"p\"\n[[rule.count]]\nmatch = '";
     toml.append(source).append("'\nmin = 1000000\n");
     const auto result = check_one(toml, config);
-    const backup::Pattern pattern = backup::Pattern::compile(source);
+    const Pattern pattern = Pattern::compile(source);
     int expected = 0;
     std::size_t start = 0;
     while (start < config.size()) {

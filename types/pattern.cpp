@@ -1,4 +1,4 @@
-#include "backup/pattern.hpp"
+#include "types/pattern.hpp"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -6,7 +6,7 @@
 #include <memory>
 #include <stdexcept>
 
-namespace nbsync::backup {
+namespace nbsync {
 namespace {
 
 // Match data is per thread and reused: patterns are shared by all workers.
@@ -104,4 +104,4 @@ int Pattern::replace_all(std::string& text, std::string_view replacement) const 
   return 0;
 }
 
-}  // namespace nbsync::backup
+}  // namespace nbsync

@@ -1,11 +1,11 @@
-#include "backup/pattern.hpp"
+#include "types/pattern.hpp"
 
 #include <gtest/gtest.h>
 
 #include <thread>
 #include <vector>
 
-namespace nbsync::backup {
+namespace nbsync {
 namespace {
 
 TEST(Pattern, SearchesAndReplaces) {
@@ -56,4 +56,4 @@ TEST(Pattern, TextThatIsNotUtf8IsMatchedAsBytes) {
 }
 
 }  // namespace
-}  // namespace nbsync::backup
+}  // namespace nbsync

@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-namespace nbsync::backup {
+namespace nbsync {
 
 class Pattern {
 public:
@@ -35,4 +35,4 @@ private:
   Code* m_code = nullptr;
 };
 
-}  // namespace nbsync::backup
+}  // namespace nbsync
