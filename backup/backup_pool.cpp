@@ -16,16 +16,18 @@ BackupPool::BackupPool(PoolOptions options, const CredentialBook& credentials, H
 BackupPool::~BackupPool() {
   cancel();
   for (auto& thread : m_threads) {
-    if (thread.joinable())
+    if (thread.joinable()) {
       thread.join();
+    }
   }
 }
 
 void BackupPool::submit(BackupJob job) {
   std::unique_lock lock(m_mutex);
   m_room.wait(lock, [this] { return m_cancelled || m_queue.size() < 2 * m_threads.size(); });
-  if (m_cancelled)
+  if (m_cancelled) {
     return;
+  }
   m_queue.push_back(std::move(job));
   m_job_ready.notify_one();
 }
@@ -37,8 +39,9 @@ void BackupPool::finish() {
   }
   m_job_ready.notify_all();
   for (auto& thread : m_threads) {
-    if (thread.joinable())
+    if (thread.joinable()) {
       thread.join();
+    }
   }
 }
 
@@ -67,8 +70,9 @@ void BackupPool::work() {
     {
       std::unique_lock lock(m_mutex);
       m_job_ready.wait(lock, [this] { return !m_queue.empty() || m_closed; });
-      if (m_queue.empty())
+      if (m_queue.empty()) {
         return;
+      }
       job = std::move(m_queue.front());
       m_queue.pop_front();
     }

@@ -14,8 +14,9 @@ bool is_terminal_control(char c) {
 
 std::string_view trim_trailing_blanks(std::string_view line) {
   std::size_t end = line.size();
-  while (end > 0 && (line[end - 1] == ' ' || line[end - 1] == '\t'))
+  while (end > 0 && (line[end - 1] == ' ' || line[end - 1] == '\t')) {
     --end;
+  }
   return line.substr(0, end);
 }
 
@@ -29,20 +30,23 @@ std::string apply_terminal_controls(std::string_view line) {
       // CSI: ESC [ parameters final-byte; other escapes: ESC + one char.
       if (i + 1 < line.size() && line[i + 1] == '[') {
         i += 2;
-        while (i < line.size() && !(line[i] >= '@' && line[i] <= '~'))
+        while (i < line.size() && !(line[i] >= '@' && line[i] <= '~')) {
           ++i;
+        }
       } else {
         ++i;
       }
     } else if (c == '\b') {
-      if (!out.empty())
+      if (!out.empty()) {
         out.pop_back();
+      }
     } else if (c == '\r') {
       // A carriage return starts the line over, unless only blanks follow it (up to the
       // next one): then what is already on the line stays, as on a terminal.
       std::size_t next = line.find('\r', i + 1);
-      if (next == std::string_view::npos)
+      if (next == std::string_view::npos) {
         next = line.size();
+      }
       const std::string_view after = line.substr(i + 1, next - i - 1);
       if (after.find_first_not_of(" \b") == std::string_view::npos) {
         i = next - 1;
@@ -120,8 +124,9 @@ NormalizedConfig ConfigNormalizer::normalize(std::string_view raw) const {
     start = end == std::string_view::npos ? raw.size() + 1 : end + 1;
     const std::string_view line = clean_line(piece, scratch);
     if (line.empty()) {
-      if (result.lines > 0)
+      if (result.lines > 0) {
         ++pending_blank;
+      }
       continue;
     }
     if (!volatile_line.empty() && volatile_line.search(line)) {

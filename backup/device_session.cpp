@@ -114,12 +114,15 @@ private:
     if (m_ssh == nullptr) {
       return failure(OutcomeKind::protocol, m_label + ": libssh could not create a session");
     }
-    if (auto problem = connect())
+    if (auto problem = connect()) {
       return *problem;
-    if (auto problem = check_host_key(verifier, result))
+    }
+    if (auto problem = check_host_key(verifier, result)) {
       return *problem;
-    if (auto problem = authenticate())
+    }
+    if (auto problem = authenticate()) {
       return *problem;
+    }
     if (m_profile.transport == PlatformProfile::Transport::exec) {
       return read_by_exec();
     }
@@ -226,10 +229,12 @@ private:
     const long timeout_s = static_cast<long>(std::max<long long>(1, m_limits.login_timeout.count() / 1000));
     ssh_options_set(m_ssh, SSH_OPTIONS_TIMEOUT, &timeout_s);
     int rc = ssh_userauth_none(m_ssh, nullptr);
-    if (rc == SSH_AUTH_SUCCESS)
+    if (rc == SSH_AUTH_SUCCESS) {
       return std::nullopt;
-    if (rc == SSH_AUTH_ERROR)
+    }
+    if (rc == SSH_AUTH_ERROR) {
       return auth_transport_failure();
+    }
     const int methods = ssh_userauth_list(m_ssh, nullptr);
     std::vector<std::string> tried;
     if (!m_credentials.private_key_file.empty() && (methods & SSH_AUTH_METHOD_PUBLICKEY)) {
@@ -240,18 +245,22 @@ private:
       }
       rc = ssh_userauth_publickey(m_ssh, nullptr, key);
       ssh_key_free(key);
-      if (rc == SSH_AUTH_SUCCESS)
+      if (rc == SSH_AUTH_SUCCESS) {
         return std::nullopt;
-      if (rc == SSH_AUTH_ERROR)
+      }
+      if (rc == SSH_AUTH_ERROR) {
         return auth_transport_failure();
+      }
       tried.push_back("publickey");
     }
     if (!m_credentials.password.empty() && (methods & SSH_AUTH_METHOD_PASSWORD)) {
       rc = ssh_userauth_password(m_ssh, nullptr, m_credentials.password.reveal().c_str());
-      if (rc == SSH_AUTH_SUCCESS)
+      if (rc == SSH_AUTH_SUCCESS) {
         return std::nullopt;
-      if (rc == SSH_AUTH_ERROR)
+      }
+      if (rc == SSH_AUTH_ERROR) {
         return auth_transport_failure();
+      }
       tried.push_back("password");
     }
     if (!m_credentials.password.empty() && (methods & SSH_AUTH_METHOD_INTERACTIVE)) {
@@ -267,15 +276,18 @@ private:
         }
         rc = ssh_userauth_kbdint(m_ssh, nullptr, nullptr);
       }
-      if (rc == SSH_AUTH_SUCCESS)
+      if (rc == SSH_AUTH_SUCCESS) {
         return std::nullopt;
-      if (rc == SSH_AUTH_ERROR)
+      }
+      if (rc == SSH_AUTH_ERROR) {
         return auth_transport_failure();
+      }
       tried.push_back("keyboard-interactive");
     }
     std::string list;
-    for (const auto& t : tried)
+    for (const auto& t : tried) {
       list += (list.empty() ? "" : ", ") + t;
+    }
     if (tried.empty()) {
       return failure(OutcomeKind::auth, m_label + ": the device offers no login method nbsync has credentials for " +
                                             "(set a password or private_key_file for user " + m_credentials.username +
@@ -361,10 +373,12 @@ private:
       }
       if (available == 0) {
         const auto after = Clock::now();
-        if (after >= deadline)
+        if (after >= deadline) {
           return {Stop::total, 0, {}};
-        if (after >= quiet_since + quiet_limit)
+        }
+        if (after >= quiet_since + quiet_limit) {
           return {Stop::idle, 0, {}};
+        }
         continue;
       }
       if (auto stop = read_chunk(limit)) {
@@ -461,8 +475,9 @@ private:
     }
     learn_prompt();
     if (!m_profile.enable_command.empty() && m_profile.unprivileged_prompt.search(m_prompt)) {
-      if (auto problem = enable())
+      if (auto problem = enable()) {
         return *problem;
+      }
     }
     for (const auto& command : m_profile.paging_off) {
       m_buffer.clear();
@@ -480,11 +495,13 @@ private:
       }
       const std::size_t room = m_limits.max_config_bytes - std::min(config.size(), m_limits.max_config_bytes);
       stop = read_until({}, m_limits.command_idle_timeout, m_limits.command_timeout, room + 4096, true);
-      if (auto problem = command_problem(stop, command))
+      if (auto problem = command_problem(stop, command)) {
         return *problem;
+      }
       std::string output = take_command_output(command);
-      if (auto refused = refused_by_device(output, command))
+      if (auto refused = refused_by_device(output, command)) {
         return *refused;
+      }
       append_output(config, std::move(output));
     }
     send_line(m_profile.exit_command);
@@ -566,8 +583,9 @@ private:
   }
 
   std::optional<Outcome> refused_by_device(const std::string& output, const std::string& command) const {
-    if (m_profile.error.empty())
+    if (m_profile.error.empty()) {
       return std::nullopt;
+    }
     std::size_t start = 0;
     for (int line = 0; line < 5 && start < output.size(); ++line) {
       const auto end = output.find('\n', start);
@@ -577,8 +595,9 @@ private:
         return failure(OutcomeKind::protocol,
                        m_label + ": the device refused '" + command + "': " + text.substr(0, 120));
       }
-      if (end == std::string::npos)
+      if (end == std::string::npos) {
         break;
+      }
       start = end + 1;
     }
     return std::nullopt;
@@ -589,8 +608,9 @@ private:
       std::size_t start = 0;
       while (start < config.size()) {
         const auto end = config.find('\n', start);
-        if (m_profile.config_start.search(clean_terminal_line(std::string_view(config).substr(start, end - start))))
+        if (m_profile.config_start.search(clean_terminal_line(std::string_view(config).substr(start, end - start)))) {
           break;
+        }
         start = end == std::string::npos ? config.size() : end + 1;
       }
       config.erase(0, start);
@@ -600,8 +620,9 @@ private:
       bool found = false;
       std::size_t line_end = config.size();
       while (!found && line_end > 0) {
-        if (config[line_end - 1] == '\n')
+        if (config[line_end - 1] == '\n') {
           --line_end;  // the newline that ends this line
+        }
         const auto newline = line_end == 0 ? std::string::npos : config.rfind('\n', line_end - 1);
         const std::size_t from = newline == std::string::npos ? 0 : newline + 1;
         found =
@@ -663,8 +684,9 @@ private:
       if (stop.kind == Stop::prompt || stop.kind == Stop::pattern) {
         continue;  // exec has no prompt; cannot happen without patterns
       }
-      if (auto problem = command_problem(stop, command))
+      if (auto problem = command_problem(stop, command)) {
         return *problem;
+      }
     }
     return finish_config(std::move(config));
   }

@@ -45,19 +45,22 @@ public:
     m_known.emplace(key);
     const toml::node* node = m_table.get(key);
     if (node == nullptr) {
-      if (required)
+      if (required) {
         fail(key, "missing (expected a string)");
+      }
       return "";
     }
-    if (!node->is_string())
+    if (!node->is_string()) {
       fail(key, "expected a string");
+    }
     return *node->value<std::string>();
   }
 
   Pattern pattern(std::string_view key, bool required = false) {
     const std::string source = string(key, required);
-    if (source.empty())
+    if (source.empty()) {
       return {};
+    }
     try {
       return Pattern::compile(source);
     } catch (const std::invalid_argument& e) {
@@ -69,14 +72,17 @@ public:
     m_known.emplace(key);
     std::vector<std::string> out;
     const toml::node* node = m_table.get(key);
-    if (node == nullptr)
+    if (node == nullptr) {
       return out;
+    }
     const toml::array* array = node->as_array();
-    if (array == nullptr)
+    if (array == nullptr) {
       fail(key, "expected an array of strings");
+    }
     for (const auto& item : *array) {
-      if (!item.is_string())
+      if (!item.is_string()) {
         fail(key, "expected an array of strings");
+      }
       out.push_back(*item.value<std::string>());
     }
     return out;
@@ -97,20 +103,24 @@ public:
   const toml::table* table(std::string_view key) {
     m_known.emplace(key);
     const toml::node* node = m_table.get(key);
-    if (node == nullptr)
+    if (node == nullptr) {
       return nullptr;
-    if (!node->is_table())
+    }
+    if (!node->is_table()) {
       fail(key, "expected a table");
+    }
     return node->as_table();
   }
 
   const toml::array* tables(std::string_view key) {
     m_known.emplace(key);
     const toml::node* node = m_table.get(key);
-    if (node == nullptr)
+    if (node == nullptr) {
       return nullptr;
-    if (!node->is_array() || !node->as_array()->is_array_of_tables())
+    }
+    if (!node->is_array() || !node->as_array()->is_array_of_tables()) {
       fail(key, "expected [[" + std::string(key) + "]] tables");
+    }
     return node->as_array();
   }
 
@@ -118,8 +128,9 @@ public:
     for (const auto& [key, value] : m_table) {
       if (!m_known.count(std::string(key.str()))) {
         std::string known;
-        for (const auto& k : m_known)
+        for (const auto& k : m_known) {
           known += (known.empty() ? "" : ", ") + k;
+        }
         fail(key.str(), "unknown key (expected one of: " + known + ")");
       }
     }
@@ -227,8 +238,9 @@ void ProfileRegistry::load_directory(const std::filesystem::path& directory) {
   }
   std::vector<std::filesystem::path> files;
   for (const auto& entry : std::filesystem::directory_iterator(directory)) {
-    if (entry.path().extension() == ".toml")
+    if (entry.path().extension() == ".toml") {
       files.push_back(entry.path());
+    }
   }
   std::sort(files.begin(), files.end());
   for (const auto& file : files) {
@@ -250,8 +262,9 @@ std::shared_ptr<const PlatformProfile> ProfileRegistry::find(const std::string& 
 
 std::vector<std::string> ProfileRegistry::names() const {
   std::vector<std::string> out;
-  for (const auto& [name, profile] : m_profiles)
+  for (const auto& [name, profile] : m_profiles) {
     out.push_back(name);
+  }
   return out;
 }
 

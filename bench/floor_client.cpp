@@ -66,17 +66,20 @@ bool takes_exec(const std::string& platform) {
 }
 
 std::string typed_ahead(const std::string& platform) {
-  if (platform == "juniper-junos")
+  if (platform == "juniper-junos") {
     return "set cli screen-length 0\nshow configuration\nexit\n";
+  }
   return "terminal length 0\nshow running-config\nexit\n";
 }
 
 bool authenticate(ssh_session session, const Options& options) {
   int rc = ssh_userauth_password(session, nullptr, options.password.c_str());
-  if (rc == SSH_AUTH_SUCCESS)
+  if (rc == SSH_AUTH_SUCCESS) {
     return true;
-  if (rc == SSH_AUTH_ERROR)
+  }
+  if (rc == SSH_AUTH_ERROR) {
     return false;
+  }
   rc = ssh_userauth_kbdint(session, nullptr, nullptr);
   for (int round = 0; rc == SSH_AUTH_INFO && round < 3; ++round) {
     const int prompts = ssh_userauth_kbdint_getnprompts(session);
@@ -247,8 +250,9 @@ int main(int argc, char** argv) {
         }
       });
     }
-    for (auto& t : threads)
+    for (auto& t : threads) {
       t.join();
+    }
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     ssh_finalize();
     rusage usage{};
@@ -258,8 +262,9 @@ int main(int argc, char** argv) {
     };
     std::string failures = "[";
     for (std::size_t i = 0; i < totals.first_failures.size(); ++i) {
-      if (i > 0)
+      if (i > 0) {
         failures += ',';
+      }
       failures += json_string(totals.first_failures[i]);
     }
     failures += "]";

@@ -180,7 +180,7 @@ RuleSet RuleSet::parse(std::string_view toml_text, std::string_view origin) {
   set.m_digest = sha256_hex(toml_text);
   for (const auto& [key, node] : root) {
     if (key.str() != "rule") {
-      std::string message = detail::source_position(origin_name, node);
+      std::string message = toml_position(origin_name, node);
       message.append(": unknown key \"").append(key.str()).append("\": a rules file holds only [[rule]] tables");
       throw RulesError(message);
     }
@@ -191,7 +191,7 @@ RuleSet RuleSet::parse(std::string_view toml_text, std::string_view origin) {
   }
   const toml::array* array = rules->as_array();
   if (array == nullptr || !array->is_array_of_tables()) {
-    std::string message = detail::source_position(origin_name, *rules);
+    std::string message = toml_position(origin_name, *rules);
     message.append(": rule: expected tables written as [[rule]], got ").append(toml_type_name(*rules));
     throw RulesError(message);
   }

@@ -30,8 +30,9 @@ storage::AttemptRecord attempt_of(inventory::Device& device, OutcomeKind kind, s
   record.outcome = kind;
   record.message = std::move(message);
   record.tries = tries;
-  if (!device.nbsync_fields.empty())
+  if (!device.nbsync_fields.empty()) {
     record.shown = std::move(device.nbsync_fields);  // what NetBox shows now, to converge
+  }
   return record;
 }
 
@@ -108,10 +109,12 @@ private:
   void take_page(std::vector<inventory::Device>& page) {
     std::vector<storage::DeviceRecord> records;
     records.reserve(page.size());
-    for (const auto& device : page)
+    for (const auto& device : page) {
       records.push_back(to_record(device));
-    if (!m_writer->submit_devices(m_run_id, std::move(records)))
+    }
+    if (!m_writer->submit_devices(m_run_id, std::move(records))) {
       m_storage_failed = true;
+    }
     m_summary.add_inventory(page.size());
     for (auto& device : page) {
       if (m_storage_failed || m_options.stop.stop_requested()) {
@@ -141,8 +144,9 @@ private:
       spdlog::info("{}: not backed up, nbsync is shutting down", device_name(result.device));
       return;
     }
-    if (m_options.on_device)
+    if (m_options.on_device) {
       m_options.on_device(outcome.kind, result.bytes_read);
+    }
     if (!ok && m_options.log_each_failure) {
       spdlog::warn("{}: {} after {} attempt(s): {}", device_name(result.device), to_string(outcome.kind),
                    outcome.attempts, outcome.message);
@@ -151,14 +155,16 @@ private:
     storage::AttemptRecord attempt = attempt_of(result.device, outcome.kind, outcome.message, outcome.attempts);
     attempt.duration = result.duration;
     attempt.bytes = static_cast<std::int64_t>(result.bytes_read);
-    if (ok)
+    if (ok) {
       attempt.config = std::move(result.config.text);
+    }
     record(std::move(attempt));
   }
 
   void record(storage::AttemptRecord&& attempt) {
-    if (!m_writer->submit(m_run_id, std::move(attempt)))
+    if (!m_writer->submit(m_run_id, std::move(attempt))) {
       m_storage_failed = true;
+    }
   }
 
   void close_run(const inventory::WalkResult& walk) {

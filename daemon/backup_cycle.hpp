@@ -10,7 +10,7 @@
 #include <stop_token>
 #include <string>
 
-#include "daemon/config.hpp"
+#include "config/config.hpp"
 #include "daemon/cycle_summary.hpp"
 #include "notify/outbox_sender.hpp"
 #include "types/user_error.hpp"

@@ -108,8 +108,9 @@ storage::StorageWriterOptions cycle_writer_options(const Config& config) {
     };
   }
   std::vector<std::string> webhooks;
-  for (const auto& hook : config.notify.slack)
+  for (const auto& hook : config.notify.slack) {
     webhooks.push_back(hook.name);
+  }
   if (!webhooks.empty()) {
     options.hooks.on_run = [webhooks, url = config.netbox.url](const storage::RunDigest& digest) {
       return notify::slack_summary_rows(digest, url, webhooks);
@@ -129,8 +130,9 @@ notify::OutboxSenderOptions cycle_outbox_options(const Config& config, std::stop
   options.netbox = netbox_endpoint(config);
   options.timeout = std::min(config.netbox.timeout, std::chrono::milliseconds(15000));
   options.max_rows = config.notify.outbox_max_rows;
-  for (const auto& hook : config.notify.slack)
+  for (const auto& hook : config.notify.slack) {
     options.slack_webhooks[hook.name] = hook.url;
+  }
   return options;
 }
 

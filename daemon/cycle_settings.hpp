@@ -8,7 +8,7 @@
 #include "backup/backup_pool.hpp"
 #include "backup/credentials.hpp"
 #include "backup/platform_profile.hpp"
-#include "daemon/config.hpp"
+#include "config/config.hpp"
 #include "inventory/netbox_client.hpp"
 #include "notify/outbox_sender.hpp"
 #include "storage/storage_writer.hpp"

@@ -40,12 +40,14 @@ void CycleSummary::set_inventory_result(bool complete, std::size_t expected, con
 void CycleSummary::add_outcome(OutcomeKind kind, bool changed, const std::string& device, const std::string& message) {
   ++m_by_kind[static_cast<std::size_t>(kind)];
   ++m_done;
-  if (changed)
+  if (changed) {
     ++m_changed;
+  }
   if (kind != OutcomeKind::ok && kind != OutcomeKind::skipped) {
     std::lock_guard lock(m_mutex);
-    if (m_failure_examples.size() < k_max_examples)
+    if (m_failure_examples.size() < k_max_examples) {
       m_failure_examples.emplace_back(device, message);
+    }
   }
 }
 
@@ -121,12 +123,14 @@ std::string CycleSummary::to_text() const {
   out += line;
   std::string kinds;
   for (auto kind : k_all_kinds) {
-    if (kind == OutcomeKind::ok || kind == OutcomeKind::skipped || count(kind) == 0)
+    if (kind == OutcomeKind::ok || kind == OutcomeKind::skipped || count(kind) == 0) {
       continue;
+    }
     kinds += (kinds.empty() ? "" : ", ") + std::string(to_string(kind)) + " " + std::to_string(count(kind));
   }
-  if (!kinds.empty())
+  if (!kinds.empty()) {
     out += "failures by kind: " + kinds + "\n";
+  }
   for (const auto& failure : j["first_failures"]) {
     out += "  " + failure["message"].get<std::string>() + "\n";
   }

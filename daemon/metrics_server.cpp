@@ -5,7 +5,6 @@
 
 #include <atomic>
 #include <cerrno>
-#include <charconv>
 #include <chrono>
 #include <cstring>
 #include <thread>
@@ -16,41 +15,7 @@ namespace {
 constexpr const char* k_content_type = "text/plain; version=0.0.4; charset=utf-8";
 constexpr std::size_t k_server_threads = 2;  // scrapes are rare and cheap
 
-[[noreturn]] void bad_listen(std::string_view text, std::string_view why) {
-  throw MetricsServerError(std::string("metrics.listen: '")
-                               .append(text)
-                               .append("': ")
-                               .append(why)
-                               .append(" (expected HOST:PORT such as 127.0.0.1:9810 or [::1]:9810; empty disables)"));
-}
-
 }  // namespace
-
-ListenAddress parse_listen_address(std::string_view text) {
-  const auto colon = text.rfind(':');
-  if (colon == std::string_view::npos) {
-    bad_listen(text, "no port");
-  }
-  std::string_view host = text.substr(0, colon);
-  const std::string_view port_text = text.substr(colon + 1);
-  if (host.starts_with('[')) {
-    if (!host.ends_with(']') || host.size() < 3) {
-      bad_listen(text, "an IPv6 address needs its closing ]");
-    }
-    host = host.substr(1, host.size() - 2);
-  } else if (host.find(':') != std::string_view::npos) {
-    bad_listen(text, "write an IPv6 address in brackets");
-  }
-  if (host.empty()) {
-    bad_listen(text, "no host");
-  }
-  unsigned port = 0;
-  const auto [end, error] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-  if (port_text.empty() || error != std::errc() || end != port_text.data() + port_text.size() || port > 65535) {
-    bad_listen(text, "the port is not a number from 0 to 65535");
-  }
-  return {std::string(host), static_cast<std::uint16_t>(port)};
-}
 
 struct MetricsServer::Running {
   ListenAddress address;
@@ -61,7 +26,11 @@ struct MetricsServer::Running {
 
 MetricsServer::MetricsServer(const MetricsRegistry& registry, std::string_view listen)
     : m_running(std::make_unique<Running>()) {
-  m_running->address = parse_listen_address(listen);
+  try {
+    m_running->address = parse_listen_address(listen);
+  } catch (const std::invalid_argument& e) {
+    throw MetricsServerError(std::string("metrics.listen: ") + e.what());
+  }
   auto& server = m_running->server;
   server.new_task_queue = [] { return new httplib::ThreadPool(k_server_threads); };
   // httplib's default sets SO_REUSEPORT, which lets a second nbsync bind the same port

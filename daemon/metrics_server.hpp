@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "daemon/metrics.hpp"
+#include "types/listen_address.hpp"
 #include "types/user_error.hpp"
 
 namespace nbsync::daemon {
@@ -18,15 +19,6 @@ class MetricsServerError : public UserError {
 public:
   explicit MetricsServerError(const std::string& message) : UserError(message, k_exit_failed) {}
 };
-
-struct ListenAddress {
-  std::string host;  // "127.0.0.1", "::1", "localhost"
-  std::uint16_t port = 0;
-};
-
-// "127.0.0.1:9810", "[::1]:9810", "localhost:0" (0: any free port). Throws
-// MetricsServerError saying what was expected.
-ListenAddress parse_listen_address(std::string_view text);
 
 class MetricsServer {
 public:

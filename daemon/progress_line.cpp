@@ -23,8 +23,9 @@ ProgressLine::~ProgressLine() {
     m_stopped = true;
   }
   m_wake.notify_all();
-  if (m_thread.joinable())
+  if (m_thread.joinable()) {
     m_thread.join();
+  }
 }
 
 }  // namespace nbsync::daemon

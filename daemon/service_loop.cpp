@@ -9,11 +9,11 @@
 #include <optional>
 #include <thread>
 
+#include "config/config.hpp"
+#include "config/logging.hpp"
 #include "daemon/backup_cycle.hpp"
-#include "daemon/config.hpp"
 #include "daemon/cycle_schedule.hpp"
 #include "daemon/daemon_metrics.hpp"
-#include "daemon/logging.hpp"
 #include "daemon/metrics.hpp"
 #include "daemon/metrics_server.hpp"
 #include "daemon/service_notifier.hpp"
@@ -162,8 +162,9 @@ private:
                    const std::function<void(std::stop_token stop, std::stop_token abandon)>& job) {
     std::stop_source stop;
     std::stop_source abandon;
-    if (m_stopping)
+    if (m_stopping) {
       stop.request_stop();
+    }
     std::atomic<bool> done = false;
     std::thread worker([&] {
       job(stop.get_token(), abandon.get_token());
@@ -275,12 +276,15 @@ private:
   }
 
   void count_requests(NotifyTarget target, const notify::RequestResults& results) {
-    for (std::int64_t i = 0; i < results.ok; ++i)
+    for (std::int64_t i = 0; i < results.ok; ++i) {
       m_metrics.count_notify_request(target, NotifyResult::ok);
-    for (std::int64_t i = 0; i < results.retry; ++i)
+    }
+    for (std::int64_t i = 0; i < results.retry; ++i) {
       m_metrics.count_notify_request(target, NotifyResult::retry);
-    for (std::int64_t i = 0; i < results.dropped; ++i)
+    }
+    for (std::int64_t i = 0; i < results.dropped; ++i) {
       m_metrics.count_notify_request(target, NotifyResult::dropped);
+    }
   }
 
   void publish_outbox(const Config& config) {

@@ -17,7 +17,7 @@
 #include <fstream>
 #include <string>
 
-#include "daemon/config.hpp"
+#include "config/config.hpp"
 
 namespace {
 
@@ -55,10 +55,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::ofstream out(file, std::ios::binary | std::ios::trunc);
     out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
   }
-  nbsync::daemon::Config config;
+  nbsync::Config config;
   try {
-    config = nbsync::daemon::load_config(file);
-  } catch (const nbsync::daemon::ConfigError&) {
+    config = nbsync::load_config(file);
+  } catch (const nbsync::ConfigError&) {
     return 0;
   }
   const std::string& url = config.netbox.url;

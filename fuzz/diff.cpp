@@ -54,8 +54,9 @@ std::vector<std::string_view> apply(const std::vector<std::string_view>& before,
     } else {
       check(line[0] == ' ' || line[0] == '-', "a diff line without ' ', '+' or '-'");
       check(next < before.size() && before[next] == text, "a context or removed line is not in the old text");
-      if (line[0] == ' ')
+      if (line[0] == ' ') {
         out.push_back(text);
+      }
       ++next;
     }
   }

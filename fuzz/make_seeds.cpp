@@ -36,8 +36,9 @@ void write(const fs::path& dir, const std::string& name, const std::string& byte
 
 // The first `limit` bytes of `text`, cut at a line end.
 std::string head(const std::string& text, std::size_t limit) {
-  if (text.size() <= limit)
+  if (text.size() <= limit) {
     return text;
+  }
   const auto end = text.rfind('\n', limit);
   return text.substr(0, end == std::string::npos ? limit : end + 1);
 }
@@ -45,8 +46,9 @@ std::string head(const std::string& text, std::size_t limit) {
 std::string with_crlf(const std::string& text) {
   std::string out;
   for (const char c : text) {
-    if (c == '\n')
+    if (c == '\n') {
       out += '\r';
+    }
     out += c;
   }
   return out;

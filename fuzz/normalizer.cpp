@@ -33,8 +33,9 @@ const std::vector<std::shared_ptr<const PlatformProfile>>& profiles() {
   static const auto list = [] {
     const auto registry = nbsync::backup::ProfileRegistry::shipped();
     std::vector<std::shared_ptr<const PlatformProfile>> out;
-    for (const auto& name : registry.names())
+    for (const auto& name : registry.names()) {
       out.push_back(registry.find(name));
+    }
     return out;
   }();
   return list;
@@ -43,8 +44,9 @@ const std::vector<std::shared_ptr<const PlatformProfile>>& profiles() {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  if (size == 0)
+  if (size == 0) {
     return 0;
+  }
   const auto& profile = profiles()[(data[0] & 0x7f) % profiles().size()];
   const bool mask = (data[0] & 0x80) == 0;
   const std::string_view raw(reinterpret_cast<const char*>(data) + 1, size - 1);

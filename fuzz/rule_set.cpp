@@ -35,8 +35,9 @@ void evaluate_checked(const RuleSet& rules, const DeviceFacts& device, std::stri
   const auto results = evaluate(rules, device, config);
   std::size_t next = 0;
   for (const auto& rule : rules.rules()) {
-    if (!in_scope(rule, device))
+    if (!in_scope(rule, device)) {
       continue;
+    }
     check(next < results.size() && results[next].rule == rule.name, "results out of step with the rules in scope");
     const auto& result = results[next++];
     check(result.passed == result.problems.empty(), "a rule's verdict disagrees with its problems");

@@ -35,8 +35,9 @@ const std::vector<std::shared_ptr<const PlatformProfile>>& profiles() {
   static const auto list = [] {
     const auto registry = nbsync::backup::ProfileRegistry::shipped();
     std::vector<std::shared_ptr<const PlatformProfile>> out;
-    for (const auto& name : registry.names())
+    for (const auto& name : registry.names()) {
       out.push_back(registry.find(name));
+    }
     return out;
   }();
   return list;
@@ -67,8 +68,9 @@ std::string tail_line(const std::string& buffer) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  if (size == 0)
+  if (size == 0) {
     return 0;
+  }
   const PlatformProfile& profile = *profiles()[data[0] % profiles().size()];
   std::string buffer(reinterpret_cast<const char*>(data) + 1, size - 1);
 
@@ -92,8 +94,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)profile.error.search(line);
     (void)profile.config_start.search(line);
     (void)profile.config_end.search(line);
-    if (end == std::string::npos)
+    if (end == std::string::npos) {
       break;
+    }
     start = end + 1;
   }
   return 0;

@@ -102,12 +102,15 @@ NetboxClient::Fetch NetboxClient::fetch_json(const std::string& path, WalkResult
     } else {
       // 4xx: retrying will not help. Say what NetBox said and what to check.
       std::string hint;
-      if (response.status == 403)
+      if (response.status == 403) {
         hint = " (check netbox.token_file: the token is wrong, expired or lacks read permission on dcim.device)";
-      if (response.status == 400)
+      }
+      if (response.status == 400) {
         hint = " (check [netbox.filters]: NetBox rejected a filter value)";
-      if (response.status == 404)
+      }
+      if (response.status == 404) {
         hint = " (check netbox.url: it should be NetBox's base URL, without /api)";
+      }
       result.error = "GET " + shown + ": NetBox answered " + std::to_string(response.status) + ": " +
                      netbox_reason(response.body) + hint;
       return {};

@@ -39,8 +39,9 @@ std::optional<std::uint16_t> port_of(const json& value) {
     try {
       std::size_t used = 0;
       port = std::stol(value.get<std::string>(), &used);
-      if (used != value.get<std::string>().size())
+      if (used != value.get<std::string>().size()) {
         port = -1;
+      }
     } catch (const std::exception&) {
       port = -1;
     }
@@ -95,11 +96,13 @@ Device device_from_netbox(const json& object, const DeviceParseOptions& options)
   if (const auto fields = object.find("custom_fields"); fields != object.end() && fields->is_object()) {
     nlohmann::json own = nlohmann::json::object();
     for (const auto& [name, value] : fields->items()) {
-      if (name.starts_with("nbsync_"))
+      if (name.starts_with("nbsync_")) {
         own[name] = value;
+      }
     }
-    if (!own.empty())
+    if (!own.empty()) {
       device.nbsync_fields = own.dump();
+    }
   }
   if (!options.port_custom_field.empty()) {
     const auto fields = object.find("custom_fields");

@@ -175,16 +175,17 @@ LabDevice Fleet::generate(std::int64_t index) const {
   // Platform mix: IOS 40 %, NX-OS 14 %, EOS 16 %, Junos 20 %, unknown platforms 6 %, none 4 %.
   const auto draw = random.below(1000);
   int platform_index = -1;
-  if (draw < 400)
+  if (draw < 400) {
     platform_index = 0;
-  else if (draw < 540)
+  } else if (draw < 540) {
     platform_index = 1;
-  else if (draw < 700)
+  } else if (draw < 700) {
     platform_index = 2;
-  else if (draw < 900)
+  } else if (draw < 900) {
     platform_index = 3;
-  else if (draw < 960)
+  } else if (draw < 960) {
     platform_index = 4 + static_cast<int>(random.below(3));
+  }
   std::vector<int> types;
   for (std::size_t t = 0; t < k_types.size(); ++t) {
     if (platform_index < 0 || m_type_platform[t] == platform_index) {
@@ -207,18 +208,19 @@ LabDevice Fleet::generate(std::int64_t index) const {
   }
 
   const auto status_draw = random.below(1000);
-  if (status_draw < 40)
+  if (status_draw < 40) {
     d.status = "offline";
-  else if (status_draw < 70)
+  } else if (status_draw < 70) {
     d.status = "planned";
-  else if (status_draw < 80)
+  } else if (status_draw < 80) {
     d.status = "staged";
-  else if (status_draw < 90)
+  } else if (status_draw < 90) {
     d.status = "failed";
-  else if (status_draw < 95)
+  } else if (status_draw < 95) {
     d.status = "decommissioning";
-  else
+  } else {
     d.status = "active";
+  }
 
   if (!random.chance(20)) {  // ~2 % have no primary IP
     d.ipv4 = lab_address(index);

@@ -144,53 +144,71 @@ struct DeviceQuery {
   std::optional<std::int64_t> last_updated_gte;
 
   bool matches(const LabDevice& d) const {
-    if (!any)
+    if (!any) {
       return true;
-    if (!ids.empty() && !ids.count(d.id))
-      return false;
-    if (id_gt && !(d.id > *id_gt))
-      return false;
-    if (id_gte && !(d.id >= *id_gte))
-      return false;
-    if (id_lt && !(d.id < *id_lt))
-      return false;
-    if (id_lte && !(d.id <= *id_lte))
-      return false;
-    if (!names.empty() && (!d.name || !names.count(*d.name)))
-      return false;
-    if (!statuses.empty() && !statuses.count(d.status))
-      return false;
-    if (!sites.empty() && !sites.count(d.site))
-      return false;
-    if (!roles.empty() && !roles.count(d.role))
-      return false;
-    if (!platforms.empty() && (!d.platform || !platforms.count(*d.platform)))
-      return false;
-    if (!tenants.empty() && (!d.tenant || !tenants.count(*d.tenant)))
-      return false;
-    for (int tag : tags) {
-      if (std::find(d.tags.begin(), d.tags.end(), tag) == d.tags.end())
-        return false;
     }
-    if (has_primary_ip && (d.ipv4 != 0) != *has_primary_ip)
+    if (!ids.empty() && !ids.count(d.id)) {
       return false;
+    }
+    if (id_gt && !(d.id > *id_gt)) {
+      return false;
+    }
+    if (id_gte && !(d.id >= *id_gte)) {
+      return false;
+    }
+    if (id_lt && !(d.id < *id_lt)) {
+      return false;
+    }
+    if (id_lte && !(d.id <= *id_lte)) {
+      return false;
+    }
+    if (!names.empty() && (!d.name || !names.count(*d.name))) {
+      return false;
+    }
+    if (!statuses.empty() && !statuses.count(d.status)) {
+      return false;
+    }
+    if (!sites.empty() && !sites.count(d.site)) {
+      return false;
+    }
+    if (!roles.empty() && !roles.count(d.role)) {
+      return false;
+    }
+    if (!platforms.empty() && (!d.platform || !platforms.count(*d.platform))) {
+      return false;
+    }
+    if (!tenants.empty() && (!d.tenant || !tenants.count(*d.tenant))) {
+      return false;
+    }
+    for (int tag : tags) {
+      if (std::find(d.tags.begin(), d.tags.end(), tag) == d.tags.end()) {
+        return false;
+      }
+    }
+    if (has_primary_ip && (d.ipv4 != 0) != *has_primary_ip) {
+      return false;
+    }
     if (!q.empty()) {
       const bool hit = (d.name && icontains(*d.name, q)) || icontains(d.serial, q) || icontains(d.description, q) ||
                        icontains(d.comments, q) || (d.ipv4 != 0 && format_ipv4(d.ipv4).find(q) != std::string::npos);
-      if (!hit)
+      if (!hit) {
         return false;
+      }
     }
     for (const auto& match : custom) {
-      if (!d.custom_fields.contains(match.name) || d.custom_fields[match.name].is_null())
+      if (!d.custom_fields.contains(match.name) || d.custom_fields[match.name].is_null()) {
         return false;
+      }
       const std::string value = scalar_text(d.custom_fields[match.name]);
-      if (match.exact ? value != match.value : lower(value).find(lower(match.value)) == std::string::npos)
+      if (match.exact ? value != match.value : lower(value).find(lower(match.value)) == std::string::npos) {
         return false;
+      }
     }
     if (last_updated_gte) {
       const auto updated = parse_iso8601_micros(d.last_updated);
-      if (!updated || *updated < *last_updated_gte)
+      if (!updated || *updated < *last_updated_gte) {
         return false;
+      }
     }
     return true;
   }
@@ -224,20 +242,23 @@ json build_device_query(const httplib::Request& request, const Fleet& fleet, con
                         DeviceQuery& query) {
   json errors = json::object();
   auto number = [&](const std::string& key) -> std::optional<std::int64_t> {
-    if (!request.has_param(key))
+    if (!request.has_param(key)) {
       return std::nullopt;
+    }
     query.any = true;
     auto value = to_int(request.get_param_value(key));
-    if (!value)
+    if (!value) {
       errors[key] = json::array({"Enter a number."});
+    }
     return value;
   };
   for (const auto& id : param_values(request, "id")) {
     query.any = true;
-    if (auto value = to_int(id))
+    if (auto value = to_int(id)) {
       query.ids.insert(*value);
-    else
+    } else {
       errors["id"] = json::array({"Enter a number."});
+    }
   }
   query.id_gt = number("id__gt");
   query.id_gte = number("id__gte");
@@ -249,8 +270,9 @@ json build_device_query(const httplib::Request& request, const Fleet& fleet, con
   }
   for (const auto& status : param_values(request, "status")) {
     query.any = true;
-    if (!contains(k_statuses, status))
+    if (!contains(k_statuses, status)) {
       errors["status"] = json::array({invalid_choice(status)});
+    }
     query.statuses.insert(status);
   }
   resolve_choices(request, "site", fleet.sites(), query.sites, errors, query.any);
@@ -272,16 +294,19 @@ json build_device_query(const httplib::Request& request, const Fleet& fleet, con
     query.q = lower(request.get_param_value("q"));
   }
   for (const auto& [key, value] : request.params) {
-    if (!key.starts_with("cf_"))
+    if (!key.starts_with("cf_")) {
       continue;
+    }
     const std::string name = key.substr(3);
     auto def =
         std::find_if(device_fields.begin(), device_fields.end(), [&](const json& f) { return f["name"] == name; });
-    if (def == device_fields.end())
+    if (def == device_fields.end()) {
       continue;  // unknown parameters are ignored, as in NetBox
+    }
     const std::string logic = def->value("filter_logic", "loose");
-    if (logic == "disabled")
+    if (logic == "disabled") {
       continue;
+    }
     const std::string type = (*def)["type"];
     const bool loose_text = logic == "loose" && (type == "text" || type == "longtext" || type == "url");
     query.any = true;
@@ -290,8 +315,9 @@ json build_device_query(const httplib::Request& request, const Fleet& fleet, con
   if (request.has_param("last_updated__gte")) {
     query.any = true;
     query.last_updated_gte = parse_iso8601_micros(request.get_param_value("last_updated__gte"));
-    if (!query.last_updated_gte)
+    if (!query.last_updated_gte) {
       errors["last_updated__gte"] = json::array({"Enter a valid date/time."});
+    }
   }
   return errors;
 }
@@ -394,8 +420,9 @@ NetboxApi::Reply NetboxApi::list_devices(const httplib::Request& request, const 
   DeviceRenderOptions options;
   options.brief = request.has_param("brief") && !request.get_param_value("brief").empty();
   for (const auto& exclude : param_values(request, "exclude")) {
-    if (exclude == "config_context")
+    if (exclude == "config_context") {
       options.include_config_context = false;
+    }
   }
   const PageRequest page = page_request(request);
   const auto& devices = m_fleet.devices();
@@ -408,8 +435,9 @@ NetboxApi::Reply NetboxApi::list_devices(const httplib::Request& request, const 
     }
   } else {
     for (const auto& device : devices) {
-      if (!query.matches(device))
+      if (!query.matches(device)) {
         continue;
+      }
       if (total >= page.offset && total < page.offset + page.limit) {
         results.push_back(device_json(m_fleet, device, base, fields, options));
       }
@@ -426,8 +454,9 @@ json NetboxApi::validate_device_patch(const LabDevice& device, const json& patch
     errors["status"] = json::array({"\"" + scalar_text(patch["status"]) + "\" is not a valid choice."});
   }
   for (const char* key : {"description", "comments", "serial"}) {
-    if (patch.contains(key) && !patch[key].is_string())
+    if (patch.contains(key) && !patch[key].is_string()) {
       errors[key] = json::array({"Not a valid string."});
+    }
   }
   if (patch.contains("name") && !patch["name"].is_string() && !patch["name"].is_null()) {
     errors["name"] = json::array({"Not a valid string."});
@@ -436,8 +465,9 @@ json NetboxApi::validate_device_patch(const LabDevice& device, const json& patch
     const auto& p = patch["platform"];
     const bool ok = p.is_number_integer() && p.get<std::int64_t>() >= 1 &&
                     p.get<std::int64_t>() <= static_cast<std::int64_t>(m_fleet.platforms().size());
-    if (!ok)
+    if (!ok) {
       errors["platform"] = json::array({"Invalid pk \"" + scalar_text(p) + "\" - object does not exist."});
+    }
   }
   if (patch.contains("custom_fields")) {
     const auto& values = patch["custom_fields"];
@@ -464,14 +494,18 @@ json NetboxApi::validate_device_patch(const LabDevice& device, const json& patch
 }
 
 void NetboxApi::apply_device_patch(LabDevice& device, const json& patch) {
-  if (patch.contains("status"))
+  if (patch.contains("status")) {
     device.status = patch["status"];
-  if (patch.contains("description"))
+  }
+  if (patch.contains("description")) {
     device.description = patch["description"];
-  if (patch.contains("comments"))
+  }
+  if (patch.contains("comments")) {
     device.comments = patch["comments"];
-  if (patch.contains("serial"))
+  }
+  if (patch.contains("serial")) {
     device.serial = patch["serial"];
+  }
   if (patch.contains("name")) {
     device.name = patch["name"].is_null() ? std::nullopt : std::optional<std::string>(patch["name"].get<std::string>());
   }
@@ -533,8 +567,9 @@ NetboxApi::Reply NetboxApi::bulk_patch_devices(const json& body, const std::stri
   std::vector<std::pair<LabDevice*, const json*>> updates;
   for (const auto& item : body) {
     LabDevice* device = m_fleet.find(item["id"].get<std::int64_t>());
-    if (device == nullptr)
+    if (device == nullptr) {
       continue;
+    }
     if (json errors = validate_device_patch(*device, item); !errors.empty()) {
       return {400, errors};
     }
@@ -556,10 +591,12 @@ NetboxApi::Reply NetboxApi::list_custom_fields(const httplib::Request& request, 
   const auto types = param_values(request, "object_type");
   std::vector<const json*> matching;
   for (const auto& def : m_custom_fields) {
-    if (!names.empty() && !contains(names, def["name"]))
+    if (!names.empty() && !contains(names, def["name"])) {
       continue;
-    if (!types.empty() && !contains(def["object_types"].get<std::vector<std::string>>(), types.front()))
+    }
+    if (!types.empty() && !contains(def["object_types"].get<std::vector<std::string>>(), types.front())) {
       continue;
+    }
     matching.push_back(&def);
   }
   const PageRequest page = page_request(request);
@@ -626,8 +663,9 @@ NetboxApi::Reply NetboxApi::list_custom_links(const httplib::Request& request, c
   const auto names = param_values(request, "name");
   std::vector<const json*> matching;
   for (const auto& def : m_custom_links) {
-    if (names.empty() || contains(names, def["name"]))
+    if (names.empty() || contains(names, def["name"])) {
       matching.push_back(&def);
+    }
   }
   const PageRequest page = page_request(request);
   json results = json::array();
@@ -645,8 +683,9 @@ NetboxApi::Reply NetboxApi::create_custom_link(const json& body, const std::stri
   }
   json errors = json::object();
   for (const char* key : {"name", "object_types", "link_text", "link_url"}) {
-    if (!body.contains(key))
+    if (!body.contains(key)) {
       errors[key] = json::array({"This field is required."});
+    }
   }
   if (body.contains("name") && std::any_of(m_custom_links.begin(), m_custom_links.end(),
                                            [&](const json& l) { return l["name"] == body["name"]; })) {
@@ -672,29 +711,33 @@ NetboxApi::Reply NetboxApi::list_journal(const httplib::Request& request, const 
   const auto types = param_values(request, "assigned_object_type");
   std::set<std::int64_t> object_ids, ids;
   for (const auto& text : param_values(request, "assigned_object_id")) {
-    if (auto id = to_int(text))
+    if (auto id = to_int(text)) {
       object_ids.insert(*id);
-    else
+    } else {
       errors["assigned_object_id"] = json::array({"Enter a number."});
+    }
   }
   for (const auto& text : param_values(request, "id")) {
-    if (auto id = to_int(text))
+    if (auto id = to_int(text)) {
       ids.insert(*id);
-    else
+    } else {
       errors["id"] = json::array({"Enter a number."});
+    }
   }
   const auto kinds = param_values(request, "kind");
   for (const auto& kind : kinds) {
-    if (!contains(k_journal_kinds, kind))
+    if (!contains(k_journal_kinds, kind)) {
       errors["kind"] = json::array({invalid_choice(kind)});
+    }
   }
   std::optional<std::int64_t> after, before;
   for (const auto& [key, target] :
        {std::pair<const char*, std::optional<std::int64_t>*>{"created_after", &after}, {"created_before", &before}}) {
     if (request.has_param(key)) {
       *target = parse_iso8601_micros(request.get_param_value(key));
-      if (!*target)
+      if (!*target) {
         errors[key] = json::array({"Enter a valid date/time."});
+      }
     }
   }
   if (!errors.empty()) {
@@ -703,19 +746,25 @@ NetboxApi::Reply NetboxApi::list_journal(const httplib::Request& request, const 
   std::vector<const json*> matching;
   for (auto it = m_journal.rbegin(); it != m_journal.rend(); ++it) {  // newest first
     const json& entry = *it;
-    if (!types.empty() && !contains(types, entry["assigned_object_type"]))
+    if (!types.empty() && !contains(types, entry["assigned_object_type"])) {
       continue;
-    if (!object_ids.empty() && !object_ids.count(entry["assigned_object_id"].get<std::int64_t>()))
+    }
+    if (!object_ids.empty() && !object_ids.count(entry["assigned_object_id"].get<std::int64_t>())) {
       continue;
-    if (!ids.empty() && !ids.count(entry["id"].get<std::int64_t>()))
+    }
+    if (!ids.empty() && !ids.count(entry["id"].get<std::int64_t>())) {
       continue;
-    if (!kinds.empty() && !contains(kinds, entry["kind"]))
+    }
+    if (!kinds.empty() && !contains(kinds, entry["kind"])) {
       continue;
+    }
     const auto created = parse_iso8601_micros(entry["created"].get<std::string>());
-    if (after && created < after)
+    if (after && created < after) {
       continue;
-    if (before && created > before)
+    }
+    if (before && created > before) {
       continue;
+    }
     matching.push_back(&entry);
   }
   const PageRequest page = page_request(request);
@@ -738,8 +787,9 @@ NetboxApi::Reply NetboxApi::create_journal(const json& body, const std::string& 
           json::array({"Invalid data. Expected a dictionary, but got " + std::string(item.type_name()) + "."});
     } else {
       for (const char* key : {"assigned_object_type", "assigned_object_id", "comments"}) {
-        if (!item.contains(key))
+        if (!item.contains(key)) {
           errors[key] = json::array({"This field is required."});
+        }
       }
       if (item.contains("comments") && (!item["comments"].is_string() || item["comments"].get<std::string>().empty())) {
         errors["comments"] = json::array({"This field may not be blank."});
@@ -784,13 +834,15 @@ NetboxApi::Reply NetboxApi::list_platforms(const httplib::Request& request, cons
   const auto slugs = param_values(request, "slug");
   std::vector<long> counts(m_fleet.platforms().size(), 0);
   for (const auto& device : m_fleet.devices()) {
-    if (device.platform)
+    if (device.platform) {
       ++counts[static_cast<std::size_t>(*device.platform)];
+    }
   }
   std::vector<int> matching;
   for (std::size_t i = 0; i < m_fleet.platforms().size(); ++i) {
-    if (slugs.empty() || contains(slugs, m_fleet.platforms()[i].slug))
+    if (slugs.empty() || contains(slugs, m_fleet.platforms()[i].slug)) {
       matching.push_back(static_cast<int>(i));
+    }
   }
   const PageRequest page = page_request(request);
   json results = json::array();
@@ -810,8 +862,9 @@ NetboxApi::Reply NetboxApi::lab_change_device(std::int64_t id, const json& body,
   }
   auto index_of = [&](const std::vector<Choice>& choices, const json& slug) -> std::optional<int> {
     for (std::size_t i = 0; i < choices.size(); ++i) {
-      if (slug.is_string() && choices[i].slug == slug.get<std::string>())
+      if (slug.is_string() && choices[i].slug == slug.get<std::string>()) {
         return static_cast<int>(i);
+      }
     }
     return std::nullopt;
   };
@@ -820,8 +873,9 @@ NetboxApi::Reply NetboxApi::lab_change_device(std::int64_t id, const json& body,
     if (key == "name") {
       changed.name = value.is_null() ? std::nullopt : std::optional<std::string>(value.get<std::string>());
     } else if (key == "status") {
-      if (!value.is_string() || !contains(k_statuses, value))
+      if (!value.is_string() || !contains(k_statuses, value)) {
         return {400, {{"detail", "status: unknown value"}}};
+      }
       changed.status = value;
     } else if (key == "site" || key == "role" || key == "platform" || key == "tenant") {
       const auto& choices = key == "site"       ? m_fleet.sites()
@@ -832,20 +886,25 @@ NetboxApi::Reply NetboxApi::lab_change_device(std::int64_t id, const json& body,
       if (!index && !(value.is_null() && (key == "platform" || key == "tenant"))) {
         return {400, {{"detail", key + ": unknown slug " + scalar_text(value)}}};
       }
-      if (key == "site")
+      if (key == "site") {
         changed.site = *index;
-      if (key == "role")
+      }
+      if (key == "role") {
         changed.role = *index;
-      if (key == "platform")
+      }
+      if (key == "platform") {
         changed.platform = index;
-      if (key == "tenant")
+      }
+      if (key == "tenant") {
         changed.tenant = index;
+      }
     } else if (key == "tags") {
       changed.tags.clear();
       for (const auto& slug : value) {
         const auto index = index_of(m_fleet.tags(), slug);
-        if (!index)
+        if (!index) {
           return {400, {{"detail", "tags: unknown slug " + scalar_text(slug)}}};
+        }
         changed.tags.push_back(*index);
       }
     } else if (key == "primary_ip4") {
@@ -1075,8 +1134,9 @@ void NetboxApi::register_routes(httplib::Server& server) {
   server.Get(R"(/api/dcim/devices/(\d+)/)", [this](const httplib::Request& request, httplib::Response& response) {
     handle(request, response, [&](const std::string& base) -> Reply {
       const LabDevice* device = m_fleet.find(std::stoll(request.matches[1]));
-      if (device == nullptr)
+      if (device == nullptr) {
         return {404, {{"detail", "No Device matches the given query."}}};
+      }
       DeviceRenderOptions options;
       options.brief = request.has_param("brief") && !request.get_param_value("brief").empty();
       options.include_config_context = !contains(param_values(request, "exclude"), "config_context");
@@ -1115,8 +1175,9 @@ void NetboxApi::register_routes(httplib::Server& server) {
                            "/api/extras/journal-entries/", "/api/dcim/platforms/", "/api/status/", "/api/"}) {
     server.Put(path, not_allowed);
     server.Delete(path, not_allowed);
-    if (std::string(path) != "/api/dcim/devices/")
+    if (std::string(path) != "/api/dcim/devices/") {
       server.Patch(path, not_allowed);
+    }
     if (std::string(path) == "/api/dcim/devices/" || std::string(path) == "/api/dcim/platforms/" ||
         std::string(path) == "/api/status/" || std::string(path) == "/api/") {
       server.Post(path, not_allowed);
@@ -1134,13 +1195,15 @@ void NetboxApi::register_routes(httplib::Server& server) {
   server.Delete(R"(/lab/devices/(\d+))", [this](const httplib::Request& request, httplib::Response& response) {
     handle(request, response, [&](const std::string&) -> Reply {
       const std::int64_t id = std::stoll(request.matches[1]);
-      if (!m_fleet.remove(id))
+      if (!m_fleet.remove(id)) {
         return {404, {{"detail", "no device " + std::to_string(id)}}};
+      }
       m_touched.erase(id);
       m_removed.insert(id);
       m_dirty = true;
-      if (on_device_removed)
+      if (on_device_removed) {
         on_device_removed(id);
+      }
       return {204, nullptr};
     });
   });

@@ -171,18 +171,19 @@ json custom_field_json(const json& def, const std::string& base) {
   const std::int64_t id = def["id"];
   const std::string type = def["type"];
   std::string data_type = "string";
-  if (type == "integer")
+  if (type == "integer") {
     data_type = "integer";
-  else if (type == "decimal")
+  } else if (type == "decimal") {
     data_type = "decimal";
-  else if (type == "boolean")
+  } else if (type == "boolean") {
     data_type = "boolean";
-  else if (type == "json")
+  } else if (type == "json") {
     data_type = "object";
-  else if (type == "multiselect" || type == "multiobject")
+  } else if (type == "multiselect" || type == "multiobject") {
     data_type = "array";
-  else if (type == "object")
+  } else if (type == "object") {
     data_type = "object";
+  }
   const std::string label = def.value("label", "");
   return {{"id", id},
           {"url", id_url(base, "extras/custom-fields/", id)},

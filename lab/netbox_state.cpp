@@ -40,15 +40,18 @@ json device_record(const LabDevice& d) {
 LabDevice device_from_record(const json& r) {
   LabDevice d;
   d.id = r.at("id");
-  if (!r.at("name").is_null())
+  if (!r.at("name").is_null()) {
     d.name = r["name"].get<std::string>();
+  }
   d.site = r.at("site");
   d.role = r.at("role");
   d.device_type = r.at("device_type");
-  if (!r.at("tenant").is_null())
+  if (!r.at("tenant").is_null()) {
     d.tenant = r["tenant"].get<int>();
-  if (!r.at("platform").is_null())
+  }
+  if (!r.at("platform").is_null()) {
     d.platform = r["platform"].get<int>();
+  }
   d.tags = r.at("tags").get<std::vector<int>>();
   d.status = r.at("status");
   d.ipv4 = r.at("ipv4");

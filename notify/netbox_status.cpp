@@ -14,8 +14,9 @@ namespace {
 using json = nlohmann::json;
 
 json iso_time(const std::optional<std::int64_t>& seconds) {
-  if (!seconds)
+  if (!seconds) {
     return nullptr;
+  }
   const std::time_t t = static_cast<std::time_t>(*seconds);
   std::tm tm{};
   gmtime_r(&t, &tm);
@@ -29,18 +30,21 @@ json iso_time(const std::optional<std::int64_t>& seconds) {
 std::optional<std::int64_t> parse_time(const std::string& text) {
   std::tm tm{};
   const char* rest = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
-  if (rest == nullptr)
+  if (rest == nullptr) {
     return std::nullopt;
+  }
   if (*rest == '.') {
     ++rest;
-    while (*rest >= '0' && *rest <= '9')
+    while (*rest >= '0' && *rest <= '9') {
       ++rest;
+    }
   }
   std::int64_t offset = 0;
   if (*rest == '+' || *rest == '-') {
     int hours = 0, minutes = 0;
-    if (std::sscanf(rest + 1, "%2d:%2d", &hours, &minutes) != 2)
+    if (std::sscanf(rest + 1, "%2d:%2d", &hours, &minutes) != 2) {
       return std::nullopt;
+    }
     offset = (*rest == '+' ? 1 : -1) * (hours * 3600 + minutes * 60);
   } else if (*rest != 'Z' && *rest != '\0') {
     return std::nullopt;
@@ -49,10 +53,12 @@ std::optional<std::int64_t> parse_time(const std::string& text) {
 }
 
 bool same_value(const json& wanted, const json& shown) {
-  if (wanted == shown)
+  if (wanted == shown) {
     return true;
-  if (!wanted.is_string() || !shown.is_string())
+  }
+  if (!wanted.is_string() || !shown.is_string()) {
     return false;
+  }
   const auto a = parse_time(wanted.get<std::string>());
   const auto b = parse_time(shown.get<std::string>());
   return a && b && *a == *b;
@@ -62,8 +68,9 @@ bool same_value(const json& wanted, const json& shown) {
 // not have cannot be converged: netbox-setup creates it).
 bool shows_all(const json& shown, const json& wanted) {
   for (const auto& [name, value] : wanted.items()) {
-    if (shown.contains(name) && !same_value(value, shown[name]))
+    if (shown.contains(name) && !same_value(value, shown[name])) {
       return false;
+    }
   }
   return true;
 }
@@ -71,8 +78,9 @@ bool shows_all(const json& shown, const json& wanted) {
 // Whether NetBox's "last backup" is further from ours than the refresh period allows.
 bool last_backup_stale(const json& shown, const std::optional<std::int64_t>& last_success,
                        std::chrono::seconds refresh) {
-  if (!last_success || !shown.contains(k_field_last_backup))
+  if (!last_success || !shown.contains(k_field_last_backup)) {
     return false;
+  }
   const json& value = shown[k_field_last_backup];
   const auto at = value.is_string() ? parse_time(value.get<std::string>()) : std::nullopt;
   return !at || std::llabs(*last_success - *at) >= refresh.count();
@@ -83,8 +91,9 @@ std::string first_lines(const std::string& text, std::size_t lines) {
   std::size_t pos = 0;
   for (std::size_t i = 0; i < lines; ++i) {
     pos = text.find('\n', pos);
-    if (pos == std::string::npos)
+    if (pos == std::string::npos) {
       return text;
+    }
     ++pos;
   }
   return pos >= text.size() ? text : text.substr(0, pos) + "...\n";

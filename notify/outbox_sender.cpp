@@ -23,8 +23,9 @@ std::int64_t unix_now() {
 }
 
 std::string reason(const http::HttpResponse& response) {
-  if (response.status == 0)
+  if (response.status == 0) {
     return response.error;
+  }
   const json body = json::parse(response.body, nullptr, false);
   std::string text = body.is_discarded() ? response.body.substr(0, 200) : body.dump().substr(0, 300);
   std::replace(text.begin(), text.end(), '\n', ' ');
@@ -34,8 +35,9 @@ std::string reason(const http::HttpResponse& response) {
 std::vector<std::int64_t> ids_of(const std::vector<storage::OutboxEntry>& rows) {
   std::vector<std::int64_t> ids;
   ids.reserve(rows.size());
-  for (const auto& r : rows)
+  for (const auto& r : rows) {
     ids.push_back(r.id);
+  }
   return ids;
 }
 
@@ -53,23 +55,28 @@ public:
     m_timeout = std::min(timeout, m_options.timeout);
     if (channel != "netbox") {
       const auto rows = m_outbox.due(channel, unix_now(), 1, honour_backoff);
-      if (rows.empty())
+      if (rows.empty()) {
         return Batch::nothing_due;
+      }
       return send_slack(channel.substr(6), rows.front()) ? Batch::sent : Batch::failed;
     }
     const auto rows = m_outbox.due(channel, unix_now(), 2 * m_options.bulk_size, honour_backoff);
-    if (rows.empty())
+    if (rows.empty()) {
       return Batch::nothing_due;
+    }
     std::vector<storage::OutboxEntry> fields, journal;
     for (const auto& row : rows) {
       auto& list = row.kind == "journal" ? journal : fields;
-      if (list.size() < m_options.bulk_size)
+      if (list.size() < m_options.bulk_size) {
         list.push_back(row);
+      }
     }
-    if (!fields.empty() && !send_device_fields(fields))
+    if (!fields.empty() && !send_device_fields(fields)) {
       return Batch::failed;
-    if (!journal.empty() && !send_journal(journal))
+    }
+    if (!journal.empty() && !send_journal(journal)) {
       return Batch::failed;
+    }
     return Batch::sent;
   }
 
@@ -154,17 +161,20 @@ private:
   bool send_device_fields(const std::vector<storage::OutboxEntry>& rows) {
     // The latest row of a device wins: NetBox merges custom fields, so earlier ones are moot.
     std::map<std::int64_t, json> latest;
-    for (const auto& row : rows)
+    for (const auto& row : rows) {
       latest[row.device_id.value_or(0)] = json::parse(row.payload);
+    }
     json body = json::array();
-    for (auto& [id, item] : latest)
+    for (auto& [id, item] : latest) {
       body.push_back(std::move(item));
+    }
     const auto response = netbox("PATCH", "/api/dcim/devices/", body.dump());
     if (response.status == 400 && rows.size() > 1) {
       // One bad item fails the whole bulk request: find it by sending them one by one.
       bool all = true;
-      for (const auto& row : rows)
+      for (const auto& row : rows) {
         all = send_device_fields({row}) && all;
+      }
       return all;
     }
     return settle(rows, response, "NetBox device fields (" + std::to_string(rows.size()) + " devices)",
@@ -187,18 +197,21 @@ private:
         to_send.push_back(std::move(row));
       }
     }
-    if (to_send.empty())
+    if (to_send.empty()) {
       return true;
+    }
     json body = json::array();
-    for (const auto& row : to_send)
+    for (const auto& row : to_send) {
       body.push_back(json::parse(row.payload));
+    }
     m_outbox.mark_sending(ids_of(to_send), unix_now(), settled_at());
     const auto response = netbox("POST", "/api/extras/journal-entries/", body.dump());
     if (response.status == 400 && to_send.size() > 1) {
       m_outbox.defer(ids_of(to_send), 0, 0, reason(response), false);  // not applied: a 400 writes nothing
       bool all = true;
-      for (const auto& row : to_send)
+      for (const auto& row : to_send) {
         all = send_journal({row}) && all;
+      }
       return all;
     }
     return settle(to_send, response, "NetBox journal entries (" + std::to_string(to_send.size()) + ")",
@@ -218,8 +231,9 @@ private:
       return std::nullopt;
     }
     for (const auto& entry : page["results"]) {
-      if (entry.is_object() && entry.value("comments", "").find(row.dedupe_key) != std::string::npos)
+      if (entry.is_object() && entry.value("comments", "").find(row.dedupe_key) != std::string::npos) {
         return true;
+      }
     }
     return false;
   }
@@ -273,19 +287,23 @@ DrainReport OutboxSender::drain(std::chrono::steady_clock::time_point deadline) 
     bool progressed = false;
     for (std::size_t i = 0; i < channels.size() && !stopping(); ++i) {
       const auto left = std::chrono::duration_cast<milliseconds>(deadline - std::chrono::steady_clock::now());
-      if (left <= milliseconds(0))
+      if (left <= milliseconds(0)) {
         break;
+      }
       const auto share = std::max(milliseconds(1000), left / static_cast<long>(channels.size() - i));
       const auto result = delivery.send_batch(channels[i], failed.count(channels[i]) > 0, share);
-      if (result == Delivery::Batch::sent)
+      if (result == Delivery::Batch::sent) {
         progressed = true;
-      else if (result == Delivery::Batch::failed)
+      } else if (result == Delivery::Batch::failed) {
         failed.insert(channels[i]);
+      }
     }
-    if (progressed)
+    if (progressed) {
       continue;
-    if (!due_before(outbox, failed, deadline))
+    }
+    if (!due_before(outbox, failed, deadline)) {
       break;
+    }
     std::this_thread::sleep_for(milliseconds(200));
   }
   report.left = outbox.depth();
@@ -298,8 +316,9 @@ bool OutboxSender::due_before(storage::Outbox& outbox, const std::set<std::strin
       std::chrono::duration_cast<std::chrono::seconds>(deadline - std::chrono::steady_clock::now()).count();
   const std::int64_t last = unix_now() + seconds_left;
   for (const auto& [channel, due] : outbox.due_times()) {
-    if ((failed.count(channel) > 0 ? due.with_backoff : due.fresh) <= last)
+    if ((failed.count(channel) > 0 ? due.with_backoff : due.fresh) <= last) {
       return true;
+    }
   }
   return false;
 }

@@ -11,29 +11,32 @@ namespace {
 std::string escape(const std::string& text) {
   std::string out;
   for (char c : text) {
-    if (c == '&')
+    if (c == '&') {
       out += "&amp;";
-    else if (c == '<')
+    } else if (c == '<') {
       out += "&lt;";
-    else if (c == '>')
+    } else if (c == '>') {
       out += "&gt;";
-    else
+    } else {
       out += c;
+    }
   }
   return out;
 }
 
 void add_group(std::string& text, const char* title, const storage::RunDigest::Group& group,
                const std::string& netbox_url) {
-  if (group.count == 0)
+  if (group.count == 0) {
     return;
+  }
   text.append("\n*").append(title).append("*\n");
   for (std::size_t i = 0; i < group.examples.size(); ++i) {
     const auto& [id, name] = group.examples[i];
     text.append("• <").append(netbox_url).append("/dcim/devices/").append(std::to_string(id)).append("/|");
     text.append(escape(device_label(name, id))).append(">");
-    if (i < group.details.size() && !group.details[i].empty())
+    if (i < group.details.size() && !group.details[i].empty()) {
       text.append(" ").append(escape(group.details[i].substr(0, 200)));
+    }
     text.append("\n");
   }
   if (group.count > static_cast<std::int64_t>(group.examples.size())) {
@@ -51,14 +54,16 @@ std::vector<storage::OutboxRow> slack_summary_rows(const storage::RunDigest& dig
     return {};
   }
   std::string text = "*nbsync* run " + std::to_string(digest.run_id);
-  if (digest.interrupted)
+  if (digest.interrupted) {
     text.append(" (stopped before it finished; what it stored)");
+  }
   text.append(": ");
   text.append(std::to_string(digest.changed.count)).append(" config(s) changed, ");
   text.append(std::to_string(digest.started_failing.count)).append(" device(s) started failing, ");
   text.append(std::to_string(digest.recovered.count)).append(" recovered");
-  if (digest.still_failing > 0)
+  if (digest.still_failing > 0) {
     text.append(" (").append(std::to_string(digest.still_failing)).append(" still failing)");
+  }
   text.append("\n");
   add_group(text, "Changed", digest.changed, netbox_url);
   add_group(text, "Started failing", digest.started_failing, netbox_url);

@@ -21,8 +21,9 @@ std::vector<std::string> Outbox::due_channels(std::int64_t now, bool honour_back
     )sql");
     query.bind(1, now);
     query.bind(2, honour_backoff ? 1 : 0);
-    while (query.executeStep())
+    while (query.executeStep()) {
       out.push_back(query.getColumn(0).getString());
+    }
   } catch (const std::exception& e) {
     throw detail::sqlite_failure(m_database.path(), "reading the outbox", e);
   }
@@ -44,15 +45,17 @@ std::vector<OutboxEntry> Outbox::due(const std::string& channel, std::int64_t no
     query.bind(2, static_cast<std::int64_t>(limit));
     query.bind(3, honour_backoff ? 1 : 0);
     while (query.executeStep()) {
-      if (query.getColumn(9).getInt64() > now)
+      if (query.getColumn(9).getInt64() > now) {
         break;
+      }
       OutboxEntry entry;
       entry.id = query.getColumn(0).getInt64();
       entry.created_at = query.getColumn(1).getInt64();
       entry.channel = query.getColumn(2).getString();
       entry.kind = query.getColumn(3).getString();
-      if (!query.getColumn(4).isNull())
+      if (!query.getColumn(4).isNull()) {
         entry.device_id = query.getColumn(4).getInt64();
+      }
       entry.payload = query.getColumn(5).getString();
       entry.dedupe_key = query.getColumn(6).getString();
       entry.attempts = query.getColumn(7).getInt();
@@ -161,8 +164,9 @@ std::int64_t Outbox::depth() {
 
 std::optional<std::int64_t> Outbox::oldest_created_at() {
   const auto value = m_database.sqlite().execAndGet("SELECT min(created_at) FROM outbox WHERE refused_at IS NULL");
-  if (value.isNull())
+  if (value.isNull()) {
     return std::nullopt;
+  }
   return value.getInt64();
 }
 
@@ -179,11 +183,13 @@ std::int64_t Outbox::enforce_cap(std::int64_t max_rows, std::int64_t now) {
           "SELECT channel, count(*) FROM outbox WHERE kind = 'message' AND refused_at IS NULL GROUP BY channel "
           "ORDER BY min(id)");
       std::vector<std::pair<std::string, std::int64_t>> list;
-      while (channels.executeStep())
+      while (channels.executeStep()) {
         list.emplace_back(channels.getColumn(0).getString(), channels.getColumn(1).getInt64());
+      }
       for (const auto& [channel, count] : list) {
-        if (excess <= 0 || count < 2)
+        if (excess <= 0 || count < 2) {
           continue;
+        }
         const std::int64_t take = std::min(count, excess + 1);
         SQLite::Statement rows(
             m_database.sqlite(),

@@ -116,8 +116,9 @@ void bind_optional(SQLite::Statement& statement, int index, const std::optional<
 }
 
 std::optional<std::int64_t> optional_column(const SQLite::Column& column) {
-  if (column.isNull())
+  if (column.isNull()) {
     return std::nullopt;
+  }
   return column.getInt64();
 }
 
@@ -217,8 +218,9 @@ void SnapshotStore::report_interrupted_runs(std::int64_t current_run) {
   {
     SQLite::Statement unreported(m_database.sqlite(), k_unreported_runs_sql);
     unreported.bind(1, current_run);
-    while (unreported.executeStep())
+    while (unreported.executeStep()) {
       runs.push_back(unreported.getColumn(0).getInt64());
+    }
   }
   for (const std::int64_t run : runs) {
     report_run(run, run_summary(run), true);
@@ -231,8 +233,9 @@ void SnapshotStore::report_run(std::int64_t run_id, const RunSummary& totals, bo
     digest.totals = totals;
     digest.interrupted = interrupted;
     const std::int64_t now = unix_now();
-    for (const auto& row : m_hooks.on_run(digest))
+    for (const auto& row : m_hooks.on_run(digest)) {
       insert_outbox(row, now);
+    }
   }
   SQLite::Statement mark(m_database.sqlite(), k_mark_reported_sql);
   mark.bind(1, run_id);
@@ -430,8 +433,9 @@ detail::AttemptEvent SnapshotStore::update_state(std::int64_t run_id, const Atte
 
   if (m_hooks.on_device) {
     DeviceNotification notification = m_hooks.on_device(change);
-    for (const auto& row : notification.rows)
+    for (const auto& row : notification.rows) {
       insert_outbox(row, now);
+    }
     if (notification.notified) {
       after.notified = std::move(*notification.notified);
       after.notified_at = now;

@@ -3,87 +3,43 @@
 #include <stdexcept>
 
 #include "compliance/rule_set.hpp"
+#include "types/toml_table_reader.hpp"
 #include "types/toml_type_name.hpp"
 
 namespace nbsync::compliance::detail {
 
-std::string source_position(std::string_view origin, const toml::node& node) {
-  std::string out(origin);
-  const auto line = node.source().begin.line;
-  if (line > 0) {
-    out.append(1, ':').append(std::to_string(line));
-  }
-  return out;
-}
-
 RuleReader::RuleReader(const toml::table& table, std::string origin, std::string label, std::string key_prefix)
-    : m_table(&table), m_origin(std::move(origin)), m_label(std::move(label)), m_key_prefix(std::move(key_prefix)) {}
+    : m_origin(std::move(origin)),
+      m_label(std::move(label)),
+      m_key_prefix(std::move(key_prefix)),
+      m_values(table, [this](const toml::node* at, std::string_view key, const std::string& message) {
+        fail_at(at, key.empty() ? message : m_key_prefix + std::string(key) + ": " + message);
+      }) {}
 
 int RuleReader::line() const {
-  return static_cast<int>(m_table->source().begin.line);
+  return static_cast<int>(m_values.table().source().begin.line);
 }
 
 void RuleReader::fail_at(const toml::node* node, const std::string& message) const {
-  std::string out = source_position(m_origin, node != nullptr ? *node : *m_table);
+  std::string out = toml_position(m_origin, node != nullptr ? *node : m_values.table());
   out.append(": ").append(m_label).append(": ").append(message);
   throw RulesError(out);
 }
 
 void RuleReader::fail(std::string_view key, const std::string& message) const {
-  std::string text = m_key_prefix;
-  text.append(key).append(": ").append(message);
-  fail_at(m_table->get(key), text);
-}
-
-void RuleReader::fail_type(std::string_view key, const toml::node& node, std::string_view expected) const {
-  std::string message = "expected ";
-  message.append(expected).append(", got ").append(toml_type_name(node));
-  fail(key, message);
-}
-
-const toml::node* RuleReader::find(std::string_view key) {
-  if (m_known.emplace(key).second) {
-    m_known_in_order.emplace_back(key);
-  }
-  return m_table->get(key);
+  m_values.fail(key, message);
 }
 
 std::optional<std::string> RuleReader::string(std::string_view key) {
-  const toml::node* node = find(key);
-  if (node == nullptr) {
-    return std::nullopt;
-  }
-  if (!node->is_string()) {
-    fail_type(key, *node, "a string");
-  }
-  return node->value<std::string>();
+  return m_values.string(key);
 }
 
 std::optional<bool> RuleReader::boolean(std::string_view key) {
-  const toml::node* node = find(key);
-  if (node == nullptr) {
-    return std::nullopt;
-  }
-  if (!node->is_boolean()) {
-    fail_type(key, *node, "true or false");
-  }
-  return node->value<bool>();
+  return m_values.boolean(key);
 }
 
 std::optional<std::int64_t> RuleReader::integer(std::string_view key, std::int64_t min) {
-  const toml::node* node = find(key);
-  if (node == nullptr) {
-    return std::nullopt;
-  }
-  const std::string expected = std::string("an integer of at least ").append(std::to_string(min));
-  if (!node->is_integer()) {
-    fail_type(key, *node, expected);
-  }
-  const std::int64_t value = *node->value<std::int64_t>();
-  if (value < min) {
-    fail(key, std::string("expected ").append(expected).append(", got ").append(std::to_string(value)));
-  }
-  return value;
+  return m_values.integer(key, min);
 }
 
 std::vector<std::string> RuleReader::string_list(std::string_view key) {
@@ -94,7 +50,7 @@ std::vector<std::string> RuleReader::string_list(std::string_view key) {
   }
   const toml::array* array = node->as_array();
   if (array == nullptr) {
-    fail_type(key, *node, "an array of strings such as [\"a\", \"b\"]");
+    m_values.fail_type(key, *node, "an array of strings such as [\"a\", \"b\"]");
   }
   for (const toml::node& item : *array) {
     if (!item.is_string()) {
@@ -130,7 +86,7 @@ Pattern RuleReader::pattern(std::string_view key) {
     return {};
   }
   if (!node->is_string()) {
-    fail_type(key, *node, "a regular expression in a string");
+    m_values.fail_type(key, *node, "a regular expression in a string");
   }
   return compile(*node, std::string(key));
 }
@@ -143,7 +99,7 @@ std::vector<Pattern> RuleReader::pattern_list(std::string_view key) {
   }
   const toml::array* array = node->as_array();
   if (array == nullptr) {
-    fail_type(key, *node, "an array of regular expressions such as [\"^ntp server \"]");
+    m_values.fail_type(key, *node, "an array of regular expressions such as [\"^ntp server \"]");
   }
   std::size_t index = 0;
   for (const toml::node& item : *array) {
@@ -167,7 +123,7 @@ std::vector<const toml::table*> RuleReader::array_of_tables(std::string_view key
   const toml::array* array = node->as_array();
   if (array == nullptr) {
     std::string expected = "tables written as [[rule.";
-    fail_type(key, *node, expected.append(key).append("]]"));
+    m_values.fail_type(key, *node, expected.append(key).append("]]"));
   }
   for (const toml::node& item : *array) {
     const toml::table* table = item.as_table();
@@ -183,16 +139,17 @@ std::vector<const toml::table*> RuleReader::array_of_tables(std::string_view key
 }
 
 void RuleReader::finish() const {
-  for (const auto& [key, node] : *m_table) {
-    if (m_known.count(key.str()) == 0) {
-      std::string message = "unknown key \"";
-      message.append(m_key_prefix).append(key.str()).append("\": use one of ");
-      for (std::size_t i = 0; i < m_known_in_order.size(); ++i) {
-        message.append(i == 0 ? "" : ", ").append(m_known_in_order[i]);
-      }
-      fail_at(&node, message);
-    }
+  const auto unknown = m_values.unknown_key();
+  if (!unknown) {
+    return;
   }
+  std::string message = "unknown key \"";
+  message.append(m_key_prefix).append(unknown->key).append("\": use one of ");
+  const auto& known = m_values.known_keys();
+  for (std::size_t i = 0; i < known.size(); ++i) {
+    message.append(i == 0 ? "" : ", ").append(known[i]);
+  }
+  fail_at(unknown->node, message);
 }
 
 }  // namespace nbsync::compliance::detail

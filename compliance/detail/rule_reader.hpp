@@ -1,17 +1,17 @@
 #pragma once
-// Typed, checked access to one TOML table of a rules file. Every getter records its key as
-// known; finish() rejects any other key. Errors throw RulesError as
-// `FILE:LINE: LABEL: KEY: what is wrong and what to do`, LINE being the offending value's.
+// Typed, checked access to one TOML table of a rules file: the shared TomlTableReader plus
+// regular expressions and [[rule.count]] tables. finish() rejects any key no getter asked for. Errors throw RulesError
+// as `FILE:LINE: LABEL: KEY: what is wrong and what to do`, LINE being the offending value's.
 #include <toml++/toml.h>
 
 #include <cstdint>
 #include <optional>
-#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "types/pattern.hpp"
+#include "types/toml_table_reader.hpp"
 
 namespace nbsync::compliance::detail {
 
@@ -20,6 +20,8 @@ public:
   // `label` names the table in messages (`rule "vty-ssh-only"`); `key_prefix` goes before
   // each key (`count.` for the tables of [[rule.count]]).
   RuleReader(const toml::table& table, std::string origin, std::string label, std::string key_prefix = {});
+  RuleReader(const RuleReader&) = delete;  // its TomlTableReader reports through `this`
+  RuleReader& operator=(const RuleReader&) = delete;
 
   void set_label(std::string label) { m_label = std::move(label); }
   int line() const;
@@ -42,19 +44,13 @@ public:
   [[noreturn]] void fail_at(const toml::node* node, const std::string& message) const;
 
 private:
-  const toml::node* find(std::string_view key);
-  [[noreturn]] void fail_type(std::string_view key, const toml::node& node, std::string_view expected) const;
+  const toml::node* find(std::string_view key) { return m_values.find(key); }
   Pattern compile(const toml::node& node, const std::string& where) const;
 
-  const toml::table* m_table;
   std::string m_origin;
   std::string m_label;
   std::string m_key_prefix;
-  std::set<std::string, std::less<>> m_known;
-  std::vector<std::string> m_known_in_order;
+  TomlTableReader m_values;
 };
-
-// "FILE:LINE" for a node (just FILE when toml++ has no position for it).
-std::string source_position(std::string_view origin, const toml::node& node);
 
 }  // namespace nbsync::compliance::detail

@@ -34,8 +34,10 @@ private:
   void put(const char* s) { m_s.append(s); }
   void put(char c) { m_s.push_back(c); }
   template <typename N>
-  requires std::is_integral_v<N>
-  void put(N n) { m_s.append(std::to_string(n)); }
+    requires std::is_integral_v<N>
+  void put(N n) {
+    m_s.append(std::to_string(n));
+  }
   std::string m_s;
 };
 
@@ -62,8 +64,9 @@ std::tm utc(std::time_t t) {
 
 std::string two(int n) {
   std::string s;
-  if (n < 10)
+  if (n < 10) {
     s.push_back('0');
+  }
   s.append(std::to_string(n));
   return s;
 }
@@ -169,15 +172,17 @@ std::string description(const Facts& f, int port) {
   Rng rng(mix({f.slot[0], static_cast<std::uint64_t>(port)}));
   std::string d = k_peers[rng.below(k_peers.size())];
   d.append("-").append(std::to_string(rng.range(1, 40))).append(" port ").append(std::to_string(rng.range(1, 48)));
-  if (port == 1)
+  if (port == 1) {
     d.append(" ticket CHG").append(std::to_string(f.slot[0] % 1000000));
+  }
   return d;
 }
 
 std::string vlan_name(const Facts& f, std::size_t index) {
   std::string n = k_vlan_names[(index + f.slot[1]) % k_vlan_names.size()];
-  if (index == 0)
+  if (index == 0) {
     n.append("-").append(std::to_string(f.slot[1] % 1000));
+  }
   return n;
 }
 
@@ -194,8 +199,9 @@ std::string slot_host(const Facts& f, std::size_t slot, int net) {
 
 // Number of filler entries (ACL lines) left to reach the target size.
 std::size_t filler_entries(std::size_t current, std::size_t target, std::size_t tail, std::size_t per_entry) {
-  if (current + tail >= target)
+  if (current + tail >= target) {
     return 0;
+  }
   return (target - current - tail) / per_entry;
 }
 
@@ -401,8 +407,9 @@ GeneratedConfig render_nxos(const ConfigRequest& r, const Facts& f) {
   t.line("logging server ", slot_host(f, 5, 30), " 6 use-vrf management");
   t.line("");
   t.add("vlan 1");
-  for (const int v : f.vlans)
+  for (const int v : f.vlans) {
     t.add(",", v);
+  }
   t.line("");
   for (std::size_t i = 0; i < f.vlans.size(); ++i) {
     t.line("vlan ", f.vlans[i]);
@@ -812,10 +819,12 @@ GeneratedConfig render_generic(const ConfigRequest& r, const Facts& f) {
 std::size_t target_config_size(std::uint64_t seed, std::int64_t id) {
   Rng rng(mix({seed, static_cast<std::uint64_t>(id), 0x517eULL}));
   const double u = rng.uniform();
-  if (u < 0.05)
+  if (u < 0.05) {
     return static_cast<std::size_t>(rng.range(3000, 10000));
-  if (u < 0.90)
+  }
+  if (u < 0.90) {
     return static_cast<std::size_t>(rng.range(20000, 60000));
+  }
   return static_cast<std::size_t>(rng.range(100000, 400000));
 }
 

@@ -43,25 +43,29 @@ std::string ipv4_text(std::uint32_t a) {
 }
 
 std::string hostname_for(const SimulatedDevice& d) {
-  if (d.name.empty())
+  if (d.name.empty()) {
     return "device-" + std::to_string(d.id);
+  }
   std::string h = d.name;
   for (auto& c : h) {
-    if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
       c = '-';
+    }
   }
   return h;
 }
 
 std::string read_public_key(const std::string& path) {
   std::ifstream in(path);
-  if (!in)
+  if (!in) {
     throw std::runtime_error("cannot read the authorized public key file " + path +
                              "; pass an OpenSSH public key (.pub) file");
+  }
   std::string line;
   while (std::getline(in, line)) {
-    if (!line.empty() && line[0] != '#')
+    if (!line.empty() && line[0] != '#') {
       break;
+    }
   }
   std::istringstream words(line);
   std::string type, b64;
@@ -75,8 +79,9 @@ std::string read_public_key(const std::string& path) {
 
 // Values from the lab config file, for the options the command line did not set.
 void apply_lab_config(DeviceLabOptions& o) {
-  if (o.lab_config_file.empty())
+  if (o.lab_config_file.empty()) {
     return;
+  }
   toml::table file;
   try {
     file = toml::parse_file(o.lab_config_file);
@@ -87,8 +92,9 @@ void apply_lab_config(DeviceLabOptions& o) {
                              std::string(e.description()));
   }
   const toml::table* ssh = file["ssh"].as_table();
-  if (ssh == nullptr)
+  if (ssh == nullptr) {
     return;
+  }
   for (const auto& [key, value] : *ssh) {
     const std::string k(key.str());
     static const std::set<std::string> known = {"user",   "password",    "enable_secret", "authorized_key",
@@ -101,16 +107,20 @@ void apply_lab_config(DeviceLabOptions& o) {
     (void)value;
   }
   const auto text = [&](const char* key, const char* flag, std::string& out) {
-    if (o.set_on_command_line.count(flag) != 0)
+    if (o.set_on_command_line.count(flag) != 0) {
       return;
-    if (const auto v = (*ssh)[key].value<std::string>())
+    }
+    if (const auto v = (*ssh)[key].value<std::string>()) {
       out = *v;
+    }
   };
   const auto number = [&](const char* key, const char* flag, double& out) {
-    if (o.set_on_command_line.count(flag) != 0)
+    if (o.set_on_command_line.count(flag) != 0) {
       return;
-    if (const auto v = (*ssh)[key].value<double>())
+    }
+    if (const auto v = (*ssh)[key].value<double>()) {
       out = *v;
+    }
   };
   text("user", "--user", o.user);
   text("password", "--password", o.password);
@@ -132,8 +142,9 @@ std::uint16_t pick_free_port(std::uint32_t address) {
   if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
       ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &length) != 0) {
     const std::string error = std::strerror(errno);
-    if (fd >= 0)
+    if (fd >= 0) {
       ::close(fd);
+    }
     throw std::runtime_error("cannot find a free SSH port on " + ipv4_text(address) + ": " + error);
   }
   ::close(fd);
@@ -167,8 +178,9 @@ void add_device_lab_options(CLI::App& app, DeviceLabOptions& o) {
                  "TOML file with an [ssh] table: user, password, enable_secret, authorized_key, faults, change_rate, "
                  "change_every, keyboard_interactive_share (the command line wins)");
   std::string names;
-  for (const auto f : all_faults())
+  for (const auto f : all_faults()) {
     names.append(names.empty() ? "" : ", ").append(fault_name(f));
+  }
   app.add_option("--faults", o.faults,
                  "seeded fault mix NAME=SHARE,... (shares in [0,1], sum <= 1; each device gets at most one fault; "
                  "e.g. refuse=0.01,no_banner=0.01,trickle=0.005); names: " +
@@ -234,14 +246,16 @@ struct DeviceLab::Impl {
 
   Record& find(std::int64_t id) {
     const auto it = records.find(id);
-    if (it == records.end())
+    if (it == records.end()) {
       throw std::out_of_range("device " + std::to_string(id) + " is not in the SSH lab");
+    }
     return it->second;
   }
   const Record& find(std::int64_t id) const {
     const auto it = records.find(id);
-    if (it == records.end())
+    if (it == records.end()) {
       throw std::out_of_range("device " + std::to_string(id) + " is not in the SSH lab");
+    }
     return it->second;
   }
 
@@ -258,13 +272,15 @@ struct DeviceLab::Impl {
   static nlohmann::json receive(const WorkerProcess& w, std::chrono::milliseconds timeout) {
     pollfd p{w.fd, POLLIN, 0};
     const int rc = ::poll(&p, 1, static_cast<int>(timeout.count()));
-    if (rc <= 0)
+    if (rc <= 0) {
       throw std::runtime_error("device lab worker " + std::to_string(w.pid) + " did not answer within " +
                                std::to_string(timeout.count()) + " ms");
+    }
     std::string buffer(1 << 20, '\0');
     const ssize_t n = ::recv(w.fd, buffer.data(), buffer.size(), 0);
-    if (n <= 0)
+    if (n <= 0) {
       throw std::runtime_error("device lab worker " + std::to_string(w.pid) + " exited unexpectedly");
+    }
     buffer.resize(static_cast<std::size_t>(n));
     return nlohmann::json::parse(buffer);
   }
@@ -272,17 +288,20 @@ struct DeviceLab::Impl {
   void send_devices(int worker, const std::vector<const Record*>& batch) {
     for (std::size_t i = 0; i < batch.size(); i += k_batch) {
       nlohmann::json devices = nlohmann::json::array();
-      for (std::size_t j = i; j < std::min(batch.size(), i + k_batch); ++j)
+      for (std::size_t j = i; j < std::min(batch.size(), i + k_batch); ++j) {
         devices.push_back(detail::to_json(worker_device(*batch[j])));
+      }
       const auto reply = request(worker, {{"op", "upsert"}, {"devices", devices}});
-      if (!reply.value("ok", false))
+      if (!reply.value("ok", false)) {
         throw std::runtime_error(reply.value("error", std::string("device lab worker refused the update")));
+      }
     }
   }
 
   void push(const Record& r) {
-    if (r.worker >= 0)
+    if (r.worker >= 0) {
       send_devices(r.worker, {&r});
+    }
   }
 
   void stop_workers() {
@@ -305,8 +324,9 @@ struct DeviceLab::Impl {
           std::this_thread::sleep_for(std::chrono::milliseconds(2));
         }
       }
-      if (w.fd >= 0)
+      if (w.fd >= 0) {
         ::close(w.fd);
+      }
       w.pid = -1;
       w.fd = -1;
     }
@@ -317,8 +337,9 @@ struct DeviceLab::Impl {
   std::string start_workers(int& failed_errno) {
     std::vector<const Record*> served;
     for (const auto& [id, r] : records) {
-      if (r.device.ipv4 != 0)
+      if (r.device.ipv4 != 0) {
         served.push_back(&r);
+      }
     }
     const std::size_t per = std::max<std::size_t>(1, std::min(options.devices_per_worker, k_worker_capacity));
     const std::size_t count = std::max<std::size_t>(1, (served.size() + per - 1) / per);
@@ -345,8 +366,9 @@ struct DeviceLab::Impl {
         return std::string("fork failed: ") + std::strerror(errno);
       }
       if (pid == 0) {
-        for (const auto& other : workers)
+        for (const auto& other : workers) {
           ::close(other.fd);
+        }
         ::close(pair[0]);
         detail::run_worker(settings, std::move(slice), pair[1], parent);
       }
@@ -362,16 +384,18 @@ struct DeviceLab::Impl {
           failed_errno = reply.value("errno", 0);
         }
       } catch (const std::exception& e) {
-        if (first_error.empty())
+        if (first_error.empty()) {
           first_error = e.what();
+        }
       }
     }
     return first_error;
   }
 
   void save_state() const {
-    if (options.state_dir.empty())
+    if (options.state_dir.empty()) {
       return;
+    }
     nlohmann::json state = nlohmann::json::object();
     for (const auto& [id, r] : records) {
       if (r.version != 0 || r.key_generation != 0) {
@@ -383,8 +407,9 @@ struct DeviceLab::Impl {
     {
       std::ofstream out(tmp, std::ios::trunc);
       out << state.dump() << "\n";
-      if (!out)
+      if (!out) {
         return;  // the lab keeps running; state is best effort after startup
+      }
     }
     std::error_code ec;
     std::filesystem::rename(tmp, path, ec);
@@ -392,12 +417,14 @@ struct DeviceLab::Impl {
 
   std::map<std::int64_t, std::pair<std::uint32_t, std::uint32_t>> load_state() const {
     std::map<std::int64_t, std::pair<std::uint32_t, std::uint32_t>> state;
-    if (options.state_dir.empty())
+    if (options.state_dir.empty()) {
       return state;
+    }
     const auto path = options.state_dir / "ssh-devices.json";
     std::ifstream in(path);
-    if (!in)
+    if (!in) {
       return state;
+    }
     try {
       const auto j = nlohmann::json::parse(in);
       for (const auto& [key, value] : j.items()) {
@@ -415,8 +442,9 @@ struct DeviceLab::Impl {
       throw std::invalid_argument("device " + std::to_string(d.id) + " address " + ipv4_text(d.ipv4) +
                                   " is not in 127.0.0.0/8");
     }
-    if (d.ipv4 == 0x7f000001U)
+    if (d.ipv4 == 0x7f000001U) {
       throw std::invalid_argument("device " + std::to_string(d.id) + " must not use 127.0.0.1");
+    }
     Record r;
     r.device = d;
     r.hostname = hostname_for(d);
@@ -432,21 +460,24 @@ struct DeviceLab::Impl {
     std::unique_lock lock(mutex);
     while (!stopping) {
       change_cv.wait_for(lock, std::chrono::duration<double>(options.change_every));
-      if (stopping)
+      if (stopping) {
         break;
+      }
       ++change_round;
       std::map<int, std::vector<const Record*>> changed;
       for (auto& [id, r] : records) {
         if (detail::unit(detail::mix({options.seed, static_cast<std::uint64_t>(id), 0xc4a9eULL, change_round})) <
             options.change_rate) {
           ++r.version;
-          if (r.worker >= 0)
+          if (r.worker >= 0) {
             changed[r.worker].push_back(&r);
+          }
         }
       }
       try {
-        for (const auto& [worker, batch] : changed)
+        for (const auto& [worker, batch] : changed) {
           send_devices(worker, batch);
+        }
       } catch (const std::exception&) {
         // a worker is gone; requests from HTTP handlers will report it
       }
@@ -464,22 +495,26 @@ DeviceLab::DeviceLab(DeviceLabOptions options, const std::vector<SimulatedDevice
   } catch (const std::invalid_argument& e) {
     throw std::runtime_error(std::string("--faults: ") + e.what());
   }
-  if (options.change_rate < 0 || options.change_rate > 1)
+  if (options.change_rate < 0 || options.change_rate > 1) {
     throw std::runtime_error("--change-rate must be in [0,1]");
-  if (!(options.change_every > 0))
+  }
+  if (!(options.change_every > 0)) {
     throw std::runtime_error("--change-every must be a positive number of seconds");
+  }
   auto& s = m->settings;
   s.seed = options.seed;
   s.user = options.user;
   s.password = options.password;
   s.enable_secret = options.enable_secret;
-  if (!options.authorized_key_file.empty())
+  if (!options.authorized_key_file.empty()) {
     s.authorized_key = read_public_key(options.authorized_key_file);
+  }
   if (!options.state_dir.empty()) {
     std::error_code ec;
     std::filesystem::create_directories(options.state_dir, ec);
-    if (ec)
+    if (ec) {
       throw std::runtime_error("cannot create state directory " + options.state_dir.string() + ": " + ec.message());
+    }
     s.host_key_secret = load_or_create_host_key_secret(options.state_dir / "ssh-host-key-secret");
   } else {
     s.host_key_secret = host_key_secret_from_seed(options.seed);
@@ -493,8 +528,9 @@ DeviceLab::DeviceLab(DeviceLabOptions options, const std::vector<SimulatedDevice
     } catch (const std::invalid_argument& e) {
       throw std::runtime_error(e.what());
     }
-    if (m->records.count(d.id) != 0)
+    if (m->records.count(d.id) != 0) {
       throw std::runtime_error("device id " + std::to_string(d.id) + " appears twice in the SSH lab inventory");
+    }
     if (d.ipv4 != 0) {
       const auto [it, inserted] = m->by_address.emplace(d.ipv4, d.id);
       if (!inserted) {
@@ -513,20 +549,25 @@ DeviceLab::DeviceLab(DeviceLabOptions options, const std::vector<SimulatedDevice
     s.port = options.ssh_port != 0 ? options.ssh_port : pick_free_port(probe_address);
     int failed_errno = 0;
     const auto error = m->start_workers(failed_errno);
-    if (error.empty())
+    if (error.empty()) {
       break;
+    }
     m->stop_workers();
-    if (options.ssh_port == 0 && failed_errno == EADDRINUSE && attempt < 8)
+    if (options.ssh_port == 0 && failed_errno == EADDRINUSE && attempt < 8) {
       continue;
+    }
     std::string hint;
-    if (failed_errno == EADDRINUSE)
+    if (failed_errno == EADDRINUSE) {
       hint = "; another process uses this port on some device address: pick another --ssh-port or 0";
-    if (failed_errno == EMFILE)
+    }
+    if (failed_errno == EMFILE) {
       hint = "; too many open files: lower devices_per_worker";
+    }
     throw std::runtime_error("SSH device lab: " + error + hint);
   }
-  if (options.change_rate > 0)
+  if (options.change_rate > 0) {
     m->change_thread = std::thread([this] { m->change_loop(); });
+  }
 }
 
 DeviceLab::~DeviceLab() {
@@ -535,8 +576,9 @@ DeviceLab::~DeviceLab() {
     m->stopping = true;
   }
   m->change_cv.notify_all();
-  if (m->change_thread.joinable())
+  if (m->change_thread.joinable()) {
     m->change_thread.join();
+  }
   std::lock_guard lock(m->mutex);
   m->stop_workers();
 }
@@ -568,8 +610,9 @@ void DeviceLab::add_device(const SimulatedDevice& device) {
     r.faults = old.faults;
     r.keyboard_interactive_only = old.keyboard_interactive_only;
     r.worker = old.worker;
-    if (old.device.ipv4 != 0)
+    if (old.device.ipv4 != 0) {
       m->by_address.erase(old.device.ipv4);
+    }
   }
   if (r.worker < 0 && device.ipv4 != 0) {
     std::size_t best = k_worker_capacity;
@@ -579,13 +622,15 @@ void DeviceLab::add_device(const SimulatedDevice& device) {
         r.worker = static_cast<int>(i);
       }
     }
-    if (r.worker < 0)
+    if (r.worker < 0) {
       throw std::runtime_error("the SSH device lab is full: every worker holds " + std::to_string(k_worker_capacity) +
                                " devices");
+    }
     ++m->workers[static_cast<std::size_t>(r.worker)].devices;
   }
-  if (device.ipv4 != 0)
+  if (device.ipv4 != 0) {
     m->by_address[device.ipv4] = device.id;
+  }
   const bool is_new = existing == m->records.end();
   auto& stored = m->records[device.id] = std::move(r);
   try {
@@ -593,8 +638,9 @@ void DeviceLab::add_device(const SimulatedDevice& device) {
   } catch (const std::exception& e) {
     if (is_new) {  // leave no half-added device behind
       const int worker = stored.worker;
-      if (device.ipv4 != 0)
+      if (device.ipv4 != 0) {
         m->by_address.erase(device.ipv4);
+      }
       m->records.erase(device.id);
       if (worker >= 0) {
         --m->workers[static_cast<std::size_t>(worker)].devices;
@@ -611,11 +657,13 @@ void DeviceLab::add_device(const SimulatedDevice& device) {
 void DeviceLab::remove_device(std::int64_t id) {
   std::lock_guard lock(m->mutex);
   const auto it = m->records.find(id);
-  if (it == m->records.end())
+  if (it == m->records.end()) {
     return;
+  }
   const int worker = it->second.worker;
-  if (it->second.device.ipv4 != 0)
+  if (it->second.device.ipv4 != 0) {
     m->by_address.erase(it->second.device.ipv4);
+  }
   m->records.erase(it);
   if (worker >= 0) {
     --m->workers[static_cast<std::size_t>(worker)].devices;
@@ -718,8 +766,9 @@ nlohmann::json DeviceLab::stats() const {
     }
   }
   std::size_t served = 0;
-  for (const auto& [id, r] : m->records)
+  for (const auto& [id, r] : m->records) {
     served += r.device.ipv4 != 0 ? 1 : 0;
+  }
   return {{"ssh_port", m->settings.port}, {"devices", m->records.size()}, {"served", served}, {"workers", workers}};
 }
 
@@ -754,13 +803,16 @@ void DeviceLab::register_routes(httplib::Server& server) {
              guarded([this](std::int64_t id, const Request&) { return device_state(id); }));
   server.Post(R"(/lab/devices/(\d+)/ssh)", guarded([this, body_json](std::int64_t id, const Request& req) {
                 const auto body = body_json(req);
-                if (!body.is_object())
+                if (!body.is_object()) {
                   throw std::invalid_argument("body must be a JSON object");
+                }
                 for (const auto& [key, value] : body.items()) {
-                  if (key != "keyboard_interactive_only")
+                  if (key != "keyboard_interactive_only") {
                     throw std::invalid_argument("unknown field '" + key + "'; known: keyboard_interactive_only");
-                  if (!value.is_boolean())
+                  }
+                  if (!value.is_boolean()) {
                     throw std::invalid_argument("keyboard_interactive_only must be true or false");
+                  }
                   set_keyboard_interactive_only(id, value.get<bool>());
                 }
                 return device_state(id);
@@ -795,8 +847,9 @@ void DeviceLab::register_routes(httplib::Server& server) {
           const auto fault = name.is_string() ? parse_fault(name.get<std::string>()) : std::nullopt;
           if (!fault) {
             std::string known;
-            for (const auto f : all_faults())
+            for (const auto f : all_faults()) {
               known.append(known.empty() ? "" : ", ").append(fault_name(f));
+            }
             throw std::invalid_argument("unknown fault " + name.dump() + "; known: " + known);
           }
           mask |= fault_bit(*fault);

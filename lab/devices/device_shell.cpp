@@ -15,13 +15,16 @@ std::vector<std::pair<std::size_t, std::string>> tokenize(const std::string& lin
   std::vector<std::pair<std::size_t, std::string>> tokens;
   std::size_t i = 0;
   while (i < line.size()) {
-    while (i < line.size() && line[i] == ' ')
+    while (i < line.size() && line[i] == ' ') {
       ++i;
-    if (i >= line.size())
+    }
+    if (i >= line.size()) {
       break;
+    }
     const std::size_t start = i;
-    while (i < line.size() && line[i] != ' ')
+    while (i < line.size() && line[i] != ' ') {
       ++i;
+    }
     std::string token = line.substr(start, i - start);
     std::transform(token.begin(), token.end(), token.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -36,12 +39,14 @@ bool is(const std::string& token, std::string_view word, std::size_t min) {
 }
 
 bool parse_count(const std::string& s, int& out) {
-  if (s.empty() || s.size() > 6)
+  if (s.empty() || s.size() > 6) {
     return false;
+  }
   int v = 0;
   for (const char c : s) {
-    if (c < '0' || c > '9')
+    if (c < '0' || c > '9') {
       return false;
+    }
     v = v * 10 + (c - '0');
   }
   out = v;
@@ -52,13 +57,16 @@ bool parse_count(const std::string& s, int& out) {
 std::string strip_pipes(const std::string& line, bool& no_more) {
   no_more = false;
   const auto bar = line.find('|');
-  if (bar == std::string::npos)
+  if (bar == std::string::npos) {
     return line;
-  if (line.find("no-more", bar) != std::string::npos)
+  }
+  if (line.find("no-more", bar) != std::string::npos) {
     no_more = true;
+  }
   std::string command = line.substr(0, bar);
-  while (!command.empty() && command.back() == ' ')
+  while (!command.empty() && command.back() == ' ') {
     command.pop_back();
+  }
   return command;
 }
 
@@ -85,8 +93,9 @@ CommandLine parse_command(const std::string& raw) {
 std::string plural(long n, const char* unit) {
   std::string s = std::to_string(n);
   s.append(" ").append(unit);
-  if (n != 1)
+  if (n != 1) {
     s.append("s");
+  }
   return s;
 }
 
@@ -142,8 +151,9 @@ void DeviceShell::emit(std::string_view text) {
     return;
   }
   for (const char c : text) {
-    if (c == '\n')
+    if (c == '\n') {
       m_out.push_back('\r');
+    }
     m_out.push_back(c);
   }
 }
@@ -159,8 +169,9 @@ void DeviceShell::start_shell() {
     m_end = End::hang;
     return;
   }
-  if (has(Fault::huge_banner))
+  if (has(Fault::huge_banner)) {
     emit(huge_banner(m_options.hostname));
+  }
   if (has(Fault::unexpected_prompt)) {
     emit(
         "\n  Console server menu\n  ===================\n  1) Connect to port 1\n  2) Show port status\n  3) Exit\n\n");
@@ -210,13 +221,15 @@ void DeviceShell::start_exec(std::string_view command) {
     return;
   }
   execute(std::string(command));
-  if (m_state == State::idle)
+  if (m_state == State::idle) {
     finish_command();
+  }
 }
 
 void DeviceShell::feed(std::string_view input) {
-  if (m_state == State::finished || m_end != End::none)
+  if (m_state == State::finished || m_end != End::none) {
     return;
+  }
   m_in.append(input);
   process_input();
 }
@@ -224,8 +237,9 @@ void DeviceShell::feed(std::string_view input) {
 void DeviceShell::process_input() {
   std::size_t i = 0;
   while (i < m_in.size()) {
-    if (m_state == State::streaming || m_state == State::finished || m_end != End::none)
+    if (m_state == State::streaming || m_state == State::finished || m_end != End::none) {
       break;
+    }
     const char c = m_in[i++];
     if (c == '\n' && m_last_cr) {
       m_last_cr = false;
@@ -239,8 +253,9 @@ void DeviceShell::process_input() {
     if (c == '\r' || c == '\n') {
       std::string line = std::move(m_line);
       m_line.clear();
-      if (m_options.pty)
+      if (m_options.pty) {
         emit("\n");
+      }
       if (m_state == State::password) {
         m_state = State::idle;
         if (line == m_options.enable_secret && !has(Fault::wrong_enable_secret)) {
@@ -263,16 +278,19 @@ void DeviceShell::process_input() {
     if (c == 0x7f || c == 0x08) {
       if (!m_line.empty()) {
         m_line.pop_back();
-        if (m_options.pty && m_state != State::password)
+        if (m_options.pty && m_state != State::password) {
           emit_raw("\b \b");
+        }
       }
       continue;
     }
-    if (static_cast<unsigned char>(c) < 0x20 && c != '\t')
+    if (static_cast<unsigned char>(c) < 0x20 && c != '\t') {
       continue;
+    }
     m_line.push_back(c);
-    if (m_options.pty && m_state != State::password)
+    if (m_options.pty && m_state != State::password) {
       m_out.push_back(c);
+    }
   }
   m_in.erase(0, i);
 }
@@ -304,8 +322,9 @@ void DeviceShell::execute(const std::string& line) {
 void DeviceShell::invalid_at(const std::string& line, std::size_t token, std::string_view message) {
   const auto tokens = tokenize(line);
   std::size_t column = token < tokens.size() ? tokens[token].first : line.size();
-  if (!m_exec)
+  if (!m_exec) {
     column += m_prompt.size();
+  }
   std::string caret(column, ' ');
   caret.append("^\n");
   emit(caret);
@@ -351,8 +370,9 @@ void DeviceShell::execute_ios(const std::string& raw) {
       } else if (!parse_count(arg(2), n) || n > 512) {
         invalid_at(line, 2, "% Invalid input detected at '^' marker.");
       } else {
-        if (is(arg(1), "length", 3))
+        if (is(arg(1), "length", 3)) {
           m_terminal_length = n;
+        }
         finish_command();
       }
     } else if (is(arg(1), "monitor", 3) || is(arg(1), "no", 2)) {
@@ -410,8 +430,9 @@ void DeviceShell::execute_nxos(const std::string& raw) {
     } else if (!parse_count(arg(2), n) || n > 511) {
       invalid_at(line, 2, "% Invalid command at '^' marker.");
     } else {
-      if (is(arg(1), "length", 3))
+      if (is(arg(1), "length", 3)) {
         m_terminal_length = n;
+      }
       finish_command();
     }
   } else if (is(w0, "show", 2) && is(arg(1), "running-config", 3)) {
@@ -620,13 +641,15 @@ void DeviceShell::show_config(bool no_more) {
   request.now = std::time(nullptr);
   request.read_nonce = m_options.read_nonce + static_cast<std::uint64_t>(m_config_reads) * 7919;
   std::string body = generate_config(request).output;
-  if (m_options.platform == Platform::cisco_ios)
+  if (m_options.platform == Platform::cisco_ios) {
     body.append("\n");
+  }
   if (has(Fault::hang_mid_config) || has(Fault::close_mid_config) || has(Fault::flood)) {
     const std::size_t fraction = has(Fault::flood) ? body.size() * 3 / 4 : body.size() * 2 / 5;
     const auto cut = body.find('\n', fraction);
-    if (cut != std::string::npos)
+    if (cut != std::string::npos) {
       body.resize(cut + 1);
+    }
     if (has(Fault::flood)) {
       m_body_flood = true;
     } else {
@@ -637,10 +660,12 @@ void DeviceShell::show_config(bool no_more) {
 }
 
 bool DeviceShell::paging_on() const {
-  if (m_exec)
+  if (m_exec) {
     return false;
-  if (m_terminal_length == 0)
+  }
+  if (m_terminal_length == 0) {
     return has(Fault::ignore_paging_off);
+  }
   return true;
 }
 
@@ -668,8 +693,9 @@ void DeviceShell::output_body(std::string body, bool paged_allowed) {
   m_body_pos = 0;
   if (paged_allowed && paging_on()) {
     int rows = m_terminal_length > 0 ? m_terminal_length : m_options.terminal_rows;
-    if (rows <= 1)
+    if (rows <= 1) {
       rows = 24;
+    }
     emit_page(rows - 1);
   } else {
     m_state = State::streaming;
@@ -677,8 +703,9 @@ void DeviceShell::output_body(std::string body, bool paged_allowed) {
 }
 
 void DeviceShell::refill_flood() {
-  if (!m_body_flood || m_body.size() - m_body_pos > 64 * 1024)
+  if (!m_body_flood || m_body.size() - m_body_pos > 64 * 1024) {
     return;
+  }
   m_body.erase(0, m_body_pos);
   m_body_pos = 0;
   while (m_body.size() < 192 * 1024) {
@@ -733,14 +760,16 @@ void DeviceShell::pager_key(char c) {
     m_body_pos = 0;
     m_body_flood = false;
     m_body_end = End::none;
-    if (m_options.platform != Platform::cisco_ios)
+    if (m_options.platform != Platform::cisco_ios) {
       emit("\n");
+    }
     finish_command();
     return;
   }
   int rows = m_terminal_length > 0 ? m_terminal_length : m_options.terminal_rows;
-  if (rows <= 1)
+  if (rows <= 1) {
     rows = 24;
+  }
   emit_page(c == '\r' || c == '\n' ? 1 : rows - 1);
 }
 
@@ -751,8 +780,9 @@ void DeviceShell::finish_command() {
     return;
   }
   m_state = State::idle;
-  if (m_blank_line_before_prompt)
+  if (m_blank_line_before_prompt) {
     emit("\n");
+  }
   m_blank_line_before_prompt = false;
   m_body.clear();
   m_body_pos = 0;
@@ -764,17 +794,20 @@ bool DeviceShell::has_output() const {
 }
 
 std::string DeviceShell::take_output(std::size_t max) {
-  if (max == 0)
+  if (max == 0) {
     return {};
+  }
   if (!m_out.empty()) {
-    if (m_out.size() <= max)
+    if (m_out.size() <= max) {
       return std::exchange(m_out, {});
+    }
     std::string chunk = m_out.substr(0, max);
     m_out.erase(0, max);
     return chunk;
   }
-  if (m_state != State::streaming)
+  if (m_state != State::streaming) {
     return {};
+  }
   refill_flood();
   const std::size_t n = std::min(max, m_body.size() - m_body_pos);
   const std::string_view raw = std::string_view(m_body).substr(m_body_pos, n);
@@ -782,8 +815,9 @@ std::string DeviceShell::take_output(std::size_t max) {
   if (m_options.pty) {
     chunk.reserve(n + n / 16);
     for (const char c : raw) {
-      if (c == '\n')
+      if (c == '\n') {
         chunk.push_back('\r');
+      }
       chunk.push_back(c);
     }
   } else {

@@ -29,10 +29,12 @@ constexpr FaultInfo k_faults[] = {
 };
 
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
     s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+  }
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) {
     s.remove_suffix(1);
+  }
   return s;
 }
 
@@ -41,8 +43,9 @@ std::string_view trim(std::string_view s) {
 const std::vector<Fault>& all_faults() {
   static const std::vector<Fault> faults = [] {
     std::vector<Fault> v;
-    for (const auto& f : k_faults)
+    for (const auto& f : k_faults) {
       v.push_back(f.fault);
+    }
     return v;
   }();
   return faults;
@@ -50,16 +53,18 @@ const std::vector<Fault>& all_faults() {
 
 std::string_view fault_name(Fault f) {
   for (const auto& info : k_faults) {
-    if (info.fault == f)
+    if (info.fault == f) {
       return info.name;
+    }
   }
   return "unknown";
 }
 
 std::optional<Fault> parse_fault(std::string_view name) {
   for (const auto& info : k_faults) {
-    if (info.name == name)
+    if (info.name == name) {
       return info.fault;
+    }
   }
   return std::nullopt;
 }
@@ -67,8 +72,9 @@ std::optional<Fault> parse_fault(std::string_view name) {
 std::vector<std::string> fault_names(std::uint32_t mask) {
   std::vector<std::string> names;
   for (const auto& info : k_faults) {
-    if ((mask & fault_bit(info.fault)) != 0)
+    if ((mask & fault_bit(info.fault)) != 0) {
       names.emplace_back(info.name);
+    }
   }
   return names;
 }
@@ -81,8 +87,9 @@ FaultMix parse_fault_mix(std::string_view text) {
     const auto comma = text.find(',');
     const auto part = trim(text.substr(0, comma));
     text = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
-    if (part.empty())
+    if (part.empty()) {
       continue;
+    }
     const auto eq = part.find('=');
     if (eq == std::string_view::npos) {
       throw std::invalid_argument("fault mix part '" + std::string(part) + "' must be NAME=SHARE, e.g. refuse=0.01");
@@ -93,8 +100,9 @@ FaultMix parse_fault_mix(std::string_view text) {
     if (!fault) {
       std::string known;
       for (const auto& info : k_faults) {
-        if (!known.empty())
+        if (!known.empty()) {
           known += ", ";
+        }
         known += info.name;
       }
       throw std::invalid_argument("unknown fault '" + std::string(name) + "' in fault mix; known faults: " + known);
@@ -103,8 +111,9 @@ FaultMix parse_fault_mix(std::string_view text) {
     try {
       std::size_t used = 0;
       share = std::stod(value, &used);
-      if (used != value.size())
+      if (used != value.size()) {
         share = -1;
+      }
     } catch (const std::exception&) {
       share = -1;
     }
@@ -126,21 +135,26 @@ std::uint32_t FaultMix::pick(std::uint64_t seed, std::int64_t id) const {
   double cumulative = 0;
   for (const auto& [fault, share] : shares) {
     cumulative += share;
-    if (u < cumulative)
+    if (u < cumulative) {
       return fault_bit(fault);
+    }
   }
   return 0;
 }
 
 Platform platform_from_slug(std::string_view slug) {
-  if (slug == "cisco-ios" || slug == "cisco-ios-xe" || slug == "ios")
+  if (slug == "cisco-ios" || slug == "cisco-ios-xe" || slug == "ios") {
     return Platform::cisco_ios;
-  if (slug == "cisco-nxos" || slug == "nxos")
+  }
+  if (slug == "cisco-nxos" || slug == "nxos") {
     return Platform::cisco_nxos;
-  if (slug == "arista-eos" || slug == "eos")
+  }
+  if (slug == "arista-eos" || slug == "eos") {
     return Platform::arista_eos;
-  if (slug == "juniper-junos" || slug == "junos")
+  }
+  if (slug == "juniper-junos" || slug == "junos") {
     return Platform::juniper_junos;
+  }
   return Platform::generic;
 }
 

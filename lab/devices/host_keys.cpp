@@ -81,8 +81,9 @@ std::string host_key_public_line(const HostKey& key) {
 
 std::string host_key_fingerprint(const HostKey& key) {
   std::string b64 = base64(sha256(public_blob(key)));
-  while (!b64.empty() && b64.back() == '=')
+  while (!b64.empty() && b64.back() == '=') {
     b64.pop_back();
+  }
   return "SHA256:" + b64;
 }
 
@@ -104,8 +105,9 @@ std::string host_key_openssh_private(const HostKey& key) {
   secret.append(reinterpret_cast<const char*>(key.public_key.data()), key.public_key.size());
   put_string(priv, secret);
   put_string(priv, std::string("nbsync-lab"));
-  for (char pad = 1; priv.size() % 8 != 0; ++pad)
+  for (char pad = 1; priv.size() % 8 != 0; ++pad) {
     priv.push_back(pad);
+  }
   put_string(blob, priv);
   const std::string b64 = base64(blob);
   std::string pem = "-----BEGIN OPENSSH PRIVATE KEY-----\n";
@@ -145,15 +147,17 @@ KeyBytes load_or_create_host_key_secret(const std::filesystem::path& path) {
     const std::string tmp = path.string() + ".tmp";
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0 || ::write(fd, text.data(), text.size()) != static_cast<ssize_t>(text.size()) || ::fsync(fd) != 0) {
-      if (fd >= 0)
+      if (fd >= 0) {
         ::close(fd);
+      }
       throw std::runtime_error("cannot write the host key secret " + tmp + ": " + std::strerror(errno) +
                                "; check that the state directory is writable");
     }
     ::close(fd);
     std::filesystem::rename(tmp, path, ec);
-    if (ec)
+    if (ec) {
       throw std::runtime_error("cannot create the host key secret " + path.string() + ": " + ec.message());
+    }
     return secret;
   }
   std::ifstream in(path);
@@ -165,12 +169,15 @@ KeyBytes load_or_create_host_key_secret(const std::filesystem::path& path) {
   }
   for (std::size_t i = 0; i < secret.size(); ++i) {
     const auto nibble = [&](char c) -> int {
-      if (c >= '0' && c <= '9')
+      if (c >= '0' && c <= '9') {
         return c - '0';
-      if (c >= 'a' && c <= 'f')
+      }
+      if (c >= 'a' && c <= 'f') {
         return c - 'a' + 10;
-      if (c >= 'A' && c <= 'F')
+      }
+      if (c >= 'A' && c <= 'F') {
         return c - 'A' + 10;
+      }
       throw std::runtime_error("host key secret " + path.string() +
                                " must hold 64 hex digits; delete it to make a new one");
     };

@@ -53,8 +53,9 @@ long login_once(const std::string& host, unsigned port, const std::string& user,
   long bytes = -1;
   const auto fail = [&](const char* stage) {
     static std::atomic<int> reported{0};
-    if (!quiet && reported++ < 5)
+    if (!quiet && reported++ < 5) {
       std::cerr << "probe: " << host << ": " << stage << ": " << ssh_get_error(s) << "\n";
+    }
   };
   if (ssh_connect(s) != SSH_OK) {
     fail("connect");
@@ -69,8 +70,9 @@ long login_once(const std::string& host, unsigned port, const std::string& user,
       int n = 0;
       while ((n = ssh_channel_read_timeout(c, buffer, sizeof buffer, 0, timeout_s * 1000)) > 0) {
         bytes += n;
-        if (bytes > 4 * 1024 * 1024)
+        if (bytes > 4 * 1024 * 1024) {
           break;  // flood
+        }
       }
       if (n < 0) {
         bytes = -1;
@@ -80,8 +82,9 @@ long login_once(const std::string& host, unsigned port, const std::string& user,
     } else {
       fail("exec");
     }
-    if (c != nullptr)
+    if (c != nullptr) {
       ssh_channel_free(c);
+    }
   }
   ssh_disconnect(s);
   ssh_free(s);
@@ -95,16 +98,20 @@ bool read_until_suffix(ssh_channel c, const std::string& suffix, int timeout_s, 
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
   while (std::chrono::steady_clock::now() < deadline) {
     const int n = ssh_channel_read_timeout(c, buffer, sizeof buffer, 0, 1000);
-    if (n < 0 || (n == 0 && ssh_channel_is_eof(c)))
+    if (n < 0 || (n == 0 && ssh_channel_is_eof(c))) {
       return false;
+    }
     bytes += n;
     tail.append(buffer, static_cast<std::size_t>(n));
-    if (tail.size() > 4096)
+    if (tail.size() > 4096) {
       tail.erase(0, tail.size() - 4096);
-    if (tail.size() >= suffix.size() && tail.compare(tail.size() - suffix.size(), suffix.size(), suffix) == 0)
+    }
+    if (tail.size() >= suffix.size() && tail.compare(tail.size() - suffix.size(), suffix.size(), suffix) == 0) {
       return true;
-    if (static_cast<std::size_t>(bytes) > limit)
+    }
+    if (static_cast<std::size_t>(bytes) > limit) {
       return false;
+    }
   }
   return false;
 }
@@ -134,17 +141,21 @@ long shell_login_once(const std::string& host, const std::string& hostname, unsi
         ssh_channel_write(c, line.data(), static_cast<uint32_t>(line.size()));
       };
       bool ok = read_until_suffix(c, hostname + ">", timeout_s, n, 1 << 20);
-      if (ok)
+      if (ok) {
         send("enable\n");
+      }
       ok = ok && read_until_suffix(c, "Password: ", timeout_s, n, 1 << 20);
-      if (ok)
+      if (ok) {
         send(secret + "\n");
+      }
       ok = ok && read_until_suffix(c, hostname + "#", timeout_s, n, 1 << 20);
-      if (ok)
+      if (ok) {
         send("terminal length 0\n");
+      }
       ok = ok && read_until_suffix(c, hostname + "#", timeout_s, n, 1 << 20);
-      if (ok)
+      if (ok) {
         send("show running-config\n");
+      }
       ok = ok && read_until_suffix(c, "\nend\r\n\r\n" + hostname + "#", timeout_s, n, 8 << 20);
       if (ok) {
         send("exit\n");
@@ -152,8 +163,9 @@ long shell_login_once(const std::string& host, const std::string& hostname, unsi
       }
       ssh_channel_close(c);
     }
-    if (c != nullptr)
+    if (c != nullptr) {
       ssh_channel_free(c);
+    }
   }
   ssh_disconnect(s);
   ssh_free(s);
@@ -196,8 +208,9 @@ int main(int argc, char** argv) {
   std::vector<std::string> hostnames;
   for (int id = 1; id <= scan; ++id) {
     auto r = http.Get("/lab/devices/" + std::to_string(id) + "/ssh");
-    if (!r || r->status != 200)
+    if (!r || r->status != 200) {
       continue;
+    }
     const auto d = nlohmann::json::parse(r->body);
     const auto platform = d["simulated_platform"].get<std::string>();
     if ((platform == "cisco-ios" || (!shell && platform == "arista-eos")) && (with_faults || d["faults"].empty()) &&
@@ -223,15 +236,17 @@ int main(int argc, char** argv) {
         const auto h = static_cast<std::size_t>(i) % hosts.size();
         const long n = shell ? shell_login_once(hosts[h], hostnames[h], port, user, password, secret, timeout_s)
                              : login_once(hosts[h], port, user, password, command, timeout_s, with_faults);
-        if (n < 0)
+        if (n < 0) {
           ++failures;
-        else
+        } else {
           bytes += n;
+        }
       }
     });
   }
-  for (auto& t : pool)
+  for (auto& t : pool) {
     t.join();
+  }
   const double wall_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   const double client_ms = own_cpu_ms() - client_before;
   const auto after = nlohmann::json::parse(http.Get("/lab/ssh")->body);

@@ -53,8 +53,9 @@ int main(int argc, char** argv) {
     httplib::Server server;
     lab.register_routes(server);
     const int port = server.bind_to_any_port("127.0.0.1");
-    if (port <= 0)
+    if (port <= 0) {
       throw std::runtime_error("cannot bind the control API on 127.0.0.1");
+    }
     std::thread waiter([&] {
       int signal = 0;
       sigwait(&signals, &signal);

@@ -63,8 +63,9 @@ RunDigest read_run_digest(SQLite::Database& db, std::int64_t run_id) {
      WHERE run_id = ?1 AND event = '' AND outcome NOT IN ('ok', 'skipped')
   )sql");
   still.bind(1, run_id);
-  if (still.executeStep())
+  if (still.executeStep()) {
     digest.still_failing = still.getColumn(0).getInt64();
+  }
   return digest;
 }
 

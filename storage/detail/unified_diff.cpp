@@ -27,8 +27,9 @@ std::string unified_diff_excerpt(std::string_view before, std::string_view after
   std::size_t end = 0;
   for (std::size_t line = 0; line < max_lines; ++line) {
     end = text.find('\n', end);
-    if (end == std::string::npos)
+    if (end == std::string::npos) {
       return text;
+    }
     ++end;
   }
   return end >= text.size() ? text : text.substr(0, end) + "...\n";

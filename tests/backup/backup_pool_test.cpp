@@ -41,8 +41,9 @@ TEST(BackupPool, EveryDeviceIsReportedOnceFromManyWorkers) {
     const auto device = inventory::device_from_netbox(object, parse);
     const bool simulated = device.platform == "cisco-ios" || device.platform == "cisco-nxos" ||
                            device.platform == "arista-eos" || device.platform == "juniper-junos";
-    if (simulated && !device.address.empty() && device.status == "active")
+    if (simulated && !device.address.empty() && device.status == "active") {
       jobs.push_back({device, profiles.find(device.platform)});
+    }
   }
   ASSERT_GE(jobs.size(), 10u);
   const std::int64_t refused = jobs.front().device.id;
@@ -63,13 +64,15 @@ TEST(BackupPool, EveryDeviceIsReportedOnceFromManyWorkers) {
       ++reported[result.device.id];
       outcomes[result.device.id] = result.outcome.kind;
     });
-    for (const auto& job : jobs)
+    for (const auto& job : jobs) {
       pool.submit(job);
+    }
     pool.finish();
   }
   EXPECT_EQ(reported.size(), jobs.size());
-  for (const auto& [id, times] : reported)
+  for (const auto& [id, times] : reported) {
     EXPECT_EQ(times, 1) << "device " << id;
+  }
   EXPECT_EQ(outcomes[refused], OutcomeKind::host_key_mismatch);
   for (const auto& job : jobs) {
     if (job.device.id != refused) {

@@ -68,8 +68,9 @@ TEST_F(BackupCycle, ExactlyTheChangedConfigsGetNewVersions) {
   auto database = db();
   SQLite::Statement query(database, "SELECT device_id FROM snapshots WHERE run_id = 2 ORDER BY device_id");
   std::vector<std::int64_t> got;
-  while (query.executeStep())
+  while (query.executeStep()) {
     got.push_back(query.getColumn(0).getInt64());
+  }
   EXPECT_EQ(got, changed);
 }
 
@@ -192,8 +193,9 @@ TEST_F(BackupCycle, NoSecretReachesTheDatabaseOrTheLogs) {
   for (auto id : reachable) {
     const auto config = lab->request({"GET", "/lab/devices/" + std::to_string(id) + "/config", {}, ""});
     ASSERT_EQ(config.status, 200);
-    for (const auto& secret : config.body["secrets"])
+    for (const auto& secret : config.body["secrets"]) {
       secrets.insert(secret.get<std::string>());
+    }
   }
   ASSERT_GT(secrets.size(), 10u);
   const auto result = run_nbsync();
@@ -227,15 +229,17 @@ TEST_F(BackupCycle, AKilledCycleLeavesADatabaseTheNextCycleCompletes) {
   write_config();
   // Slow devices keep the cycle busy long enough to be killed in the middle of it.
   std::vector<std::int64_t> slow(reachable.begin(), reachable.begin() + 20);
-  for (auto id : slow)
+  for (auto id : slow) {
     set_fault(id, "trickle");
+  }
   {
     ChildProcess running({k_nbsync, "run", "--once", "-c", (dir / "nbsync.toml").string()}, "");
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     while (std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      if (has_table("snapshots") && count("SELECT count(*) FROM snapshots") > 10)
+      if (has_table("snapshots") && count("SELECT count(*) FROM snapshots") > 10) {
         break;
+      }
     }
     ASSERT_GT(count("SELECT count(*) FROM snapshots"), 10) << "the cycle stored some configs before the kill";
     ASSERT_LT(count("SELECT count(*) FROM runs WHERE finished_at IS NOT NULL"), 1) << "and had not finished";

@@ -28,8 +28,9 @@ protected:
     for (const auto& d : lab->walk("/api/dcim/devices/?limit=1000&exclude=config_context")) {
       const bool in_scope = d["status"]["value"] == "active" && !d["platform"].is_null() &&
                             k_simulated.count(d["platform"]["slug"]) && !d["primary_ip4"].is_null();
-      if (in_scope)
+      if (in_scope) {
         reachable.push_back(d["id"].get<std::int64_t>());
+      }
       names[d["id"].get<std::int64_t>()] = d["name"].is_string() ? d["name"].get<std::string>() : "";
       platforms[d["id"].get<std::int64_t>()] = d["platform"].is_null() ? "" : d["platform"]["slug"].get<std::string>();
     }
@@ -88,8 +89,9 @@ protected:
     auto database = db();
     SQLite::Statement query(database,
                             "SELECT device_id, outcome FROM attempts WHERE run_id = (SELECT max(id) FROM runs)");
-    while (query.executeStep())
+    while (query.executeStep()) {
       out[query.getColumn(0).getInt64()] = query.getColumn(1).getString();
+    }
     return out;
   }
 
@@ -114,8 +116,9 @@ protected:
   std::vector<std::int64_t> reachable_on(const std::string& platform) const {
     std::vector<std::int64_t> out;
     for (auto id : reachable) {
-      if (platforms.at(id) == platform)
+      if (platforms.at(id) == platform) {
         out.push_back(id);
+      }
     }
     return out;
   }

@@ -41,16 +41,18 @@ protected:
   bool eventually(Pred pred, std::chrono::seconds timeout = 60s) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (std::chrono::steady_clock::now() < deadline) {
-      if (pred())
+      if (pred()) {
         return true;
+      }
       std::this_thread::sleep_for(100ms);
     }
     return pred();
   }
 
   int finished_runs() const {
-    if (!has_table("runs"))
+    if (!has_table("runs")) {
       return 0;
+    }
     return count("SELECT count(*) FROM runs WHERE finished_at IS NOT NULL");
   }
 
@@ -240,8 +242,9 @@ TEST_F(Daemon, TellsSystemdReadyStatusWatchdogAndStopping) {
     pollfd ready{listener, POLLIN, 0};
     while (poll(&ready, 1, 100) > 0) {
       const auto n = recv(listener, buffer, sizeof buffer, 0);
-      if (n <= 0)
+      if (n <= 0) {
         break;
+      }
       received.append(buffer, static_cast<std::size_t>(n)).append("\n");
     }
   };

@@ -36,11 +36,13 @@ protected:
     const json entries = journal(id);
     for (const auto& entry : entries["results"]) {
       const std::string text = entry["comments"];
-      if (text.starts_with("Configuration changed"))
+      if (text.starts_with("Configuration changed")) {
         ++changed;
+      }
       std::smatch match;
-      if (std::regex_search(text, match, ref))
+      if (std::regex_search(text, match, ref)) {
         refs.insert(match[1]);
+      }
     }
     return changed;
   }
@@ -50,8 +52,9 @@ protected:
     std::map<std::int64_t, int> out;
     auto database = db();
     SQLite::Statement query(database, "SELECT device_id, count(*) - 1 FROM snapshots GROUP BY device_id");
-    while (query.executeStep())
+    while (query.executeStep()) {
       out[query.getColumn(0).getInt64()] = query.getColumn(1).getInt();
+    }
     return out;
   }
 
@@ -61,8 +64,9 @@ protected:
     for (const auto& [id, changes] : stored_changes()) {
       EXPECT_EQ(changed_entries(id, refs), changes) << "device " << id << ": one journal entry per stored change";
     }
-    for (const auto& ref : refs)
+    for (const auto& ref : refs) {
       EXPECT_EQ(refs.count(ref), 1u) << "journal entry " << ref << " twice";
+    }
   }
 
   // Every stored change is named in the Slack message of its run (or counted in it, for a
@@ -74,8 +78,9 @@ protected:
     for (const auto& message : messages) {
       const std::string text = message["body"]["text"];
       std::smatch match;
-      if (std::regex_search(text, match, run_id))
+      if (std::regex_search(text, match, run_id)) {
         text_of_run[std::stoll(match[1])] += text;
+      }
     }
     auto database = db();
     SQLite::Statement changes(database, R"sql(
@@ -111,8 +116,9 @@ TEST_F(FaultAudit, ACrashStormLosesNothingAndDuplicatesNothing) {
   std::mt19937 random(20261204);
   int killed_mid_run = 0;
   for (int round = 0; round < 60 && killed_mid_run < 20; ++round) {
-    for (int i = 0; i < 2; ++i)
+    for (int i = 0; i < 2; ++i) {
       change_config(reachable[random() % reachable.size()]);
+    }
     {
       ChildProcess running({k_nbsync, "run", "--once", "-c", (dir / "nbsync.toml").string()}, "");
       std::this_thread::sleep_for(std::chrono::milliseconds(20 + random() % window));
@@ -138,8 +144,9 @@ TEST_F(FaultAudit, NetboxRefusingWritesAfterA503LosesNoStateAndKeepsTheMessages)
   start_reporting(40, 32);
   ASSERT_EQ(run_nbsync().exit_code, 0);
   const std::vector<std::int64_t> changed = {reachable[0], reachable[3], reachable[6]};
-  for (auto id : changed)
+  for (auto id : changed) {
     change_config(id);
+  }
   fault({{"kind", "status"}, {"status", 503}, {"path", "/api/dcim/devices/"}, {"method", "PATCH"}});
   fault({{"kind", "status"}, {"status", 400}, {"count", 100}, {"path", "/api/dcim/devices/"}, {"method", "PATCH"}});
   fault({{"kind", "status"}, {"status", 400}, {"count", 100}, {"path", "/api/extras/journal-entries/"}});
@@ -154,14 +161,16 @@ TEST_F(FaultAudit, NetboxRefusingWritesAfterA503LosesNoStateAndKeepsTheMessages)
   clear_faults();
   ASSERT_EQ(run_nbsync().exit_code, 0);
   expect_fields_match_database();  // state converges without being told again
-  for (auto id : changed)
+  for (auto id : changed) {
     EXPECT_EQ(journal(id)["count"], 0) << "a refused message waits for an operator";
+  }
   const auto retry = nbsync({"outbox", "retry"});
   ASSERT_EQ(retry.exit_code, 0) << retry.err;
   EXPECT_THAT(retry.out, HasSubstr("3 refused message(s) queued again"));
   ASSERT_EQ(run_nbsync().exit_code, 0);
-  for (auto id : changed)
+  for (auto id : changed) {
     EXPECT_EQ(journal(id)["count"], 1) << "device " << id;
+  }
   EXPECT_EQ(count("SELECT count(*) FROM outbox"), 0);
 }
 
@@ -183,36 +192,41 @@ TEST_F(FaultAudit, NetboxApplyingAJournalEntryAfterTheTimeoutGetsItOnce) {
   start_reporting(30, 34, "timeout = \"2s\"\n", "drain_timeout = \"15s\"\n");
   ASSERT_EQ(run_nbsync().exit_code, 0);
   const std::vector<std::int64_t> changed = {reachable[1], reachable[4]};
-  for (auto id : changed)
+  for (auto id : changed) {
     change_config(id);
+  }
   fault({{"kind", "late"}, {"stall_seconds", 5}, {"path", "/api/extras/journal-entries/"}, {"method", "POST"}});
   const auto result = run_nbsync();
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_EQ(summary["notify"]["waiting"], 0) << "looked up once the write had landed: " << result.err;
-  for (auto id : changed)
+  for (auto id : changed) {
     EXPECT_EQ(journal(id)["count"], 1) << "device " << id;
+  }
 }
 
 TEST_F(FaultAudit, KilledWhileAJournalPostIsInFlightTheNextRunLooksItUp) {
   start_reporting(30, 35, "timeout = \"2s\"\n", "drain_timeout = \"15s\"\n");
   ASSERT_EQ(run_nbsync().exit_code, 0);
   const std::vector<std::int64_t> changed = {reachable[0], reachable[5]};
-  for (auto id : changed)
+  for (auto id : changed) {
     change_config(id);
+  }
   fault({{"kind", "late"}, {"stall_seconds", 30}, {"path", "/api/extras/journal-entries/"}, {"method", "POST"}});
   reset_counters();
   {
     ChildProcess running({k_nbsync, "run", "--once", "-c", (dir / "nbsync.toml").string()}, "");
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    while (std::chrono::steady_clock::now() < deadline && requests("POST /api/extras/journal-entries/") == 0)
+    while (std::chrono::steady_clock::now() < deadline && requests("POST /api/extras/journal-entries/") == 0) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the lab has written it, the answer is pending
     ASSERT_EQ(kill(running.pid(), SIGKILL), 0);
   }
   clear_faults();
   ASSERT_EQ(run_nbsync().exit_code, 0);
-  for (auto id : changed)
+  for (auto id : changed) {
     EXPECT_EQ(journal(id)["count"], 1) << "device " << id;
+  }
   EXPECT_EQ(count("SELECT count(*) FROM outbox"), 0);
 }
 
@@ -239,8 +253,9 @@ TEST_F(FaultAudit, NoSecretLeavesNbsyncAnywhere) {
                                    dead_hook,   "deadHookSecret4f9a", lab->url() + "/lab/slack/ops"};
   for (auto id : reachable) {
     const json config = lab->request({"GET", "/lab/devices/" + std::to_string(id) + "/config", {}, ""}).body;
-    for (const auto& secret : config["secrets"])
+    for (const auto& secret : config["secrets"]) {
       secrets.insert(secret.get<std::string>());
+    }
   }
   ASSERT_GT(secrets.size(), 20u);
   std::string seen;
@@ -251,8 +266,9 @@ TEST_F(FaultAudit, NoSecretLeavesNbsyncAnywhere) {
   };
   ASSERT_EQ(run(), 0);
   set_fault(reachable[1], "wrong_password");
-  for (auto id : {reachable[2], reachable[3]})
+  for (auto id : {reachable[2], reachable[3]}) {
     change_config(id);
+  }
   ASSERT_EQ(run(), 0);
   ASSERT_EQ(run(), 0);
   EXPECT_THAT(seen, HasSubstr("Slack webhook 'dead'")) << "the failing webhook is named";
@@ -274,8 +290,9 @@ TEST_F(FaultAudit, NoSecretLeavesNbsyncAnywhere) {
   while (tables.executeStep()) {
     SQLite::Statement rows(database, "SELECT * FROM \"" + tables.getColumn(0).getString() + "\"");
     while (rows.executeStep()) {
-      for (int c = 0; c < rows.getColumnCount(); ++c)
+      for (int c = 0; c < rows.getColumnCount(); ++c) {
         seen += rows.getColumn(c).getString() + "\n";
+      }
     }
   }
   EXPECT_THAT(seen, HasSubstr("<removed>")) << "the sweep read the configs";

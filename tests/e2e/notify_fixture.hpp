@@ -29,8 +29,9 @@ protected:
     const auto c = counters()["requests"];
     long n = 0;
     for (const auto& [key, value] : c.items()) {
-      if (!key.starts_with("GET "))
+      if (!key.starts_with("GET ")) {
         n += value.get<long>();
+      }
     }
     return n;
   }

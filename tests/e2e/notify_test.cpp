@@ -86,8 +86,9 @@ TEST_F(Notify, AChangeGetsAJournalEntryWithAMaskedDiff) {
   EXPECT_THAT(text, HasSubstr("Configuration changed: +"));
   EXPECT_THAT(text, HasSubstr("```diff"));
   const auto secrets = lab->request({"GET", "/lab/devices/" + std::to_string(id) + "/config", {}, ""}).body["secrets"];
-  for (const auto& secret : secrets)
+  for (const auto& secret : secrets) {
     EXPECT_THAT(text, Not(HasSubstr(secret.get<std::string>())));
+  }
   EXPECT_THAT(slack().back()["body"]["text"].get<std::string>(),
               HasSubstr("/dcim/devices/" + std::to_string(id) + "/|"));
 }
@@ -95,8 +96,9 @@ TEST_F(Notify, AChangeGetsAJournalEntryWithAMaskedDiff) {
 TEST_F(Notify, NetboxDownAndSlackLimitedThenBackEverythingArrivesOnce) {
   ASSERT_EQ(run_nbsync().exit_code, 0);
   const std::vector<std::int64_t> changed = {reachable[0], reachable[2], reachable[4]};
-  for (auto id : changed)
+  for (auto id : changed) {
     change_config(id);
+  }
   // NetBox fails every write for the whole cycle; Slack rate-limits.
   fault({{"kind", "status"}, {"status", 500}, {"count", 1000}, {"path", "/api/extras/"}, {"method", "POST"}});
   fault({{"kind", "status"}, {"status", 502}, {"count", 1000}, {"path", "/api/dcim/devices/"}, {"method", "PATCH"}});
@@ -107,8 +109,9 @@ TEST_F(Notify, NetboxDownAndSlackLimitedThenBackEverythingArrivesOnce) {
   const auto down = run_nbsync();
   ASSERT_EQ(down.exit_code, 0) << down.err;
   EXPECT_GT(summary["notify"]["waiting"].get<int>(), 0);
-  for (auto id : changed)
+  for (auto id : changed) {
     EXPECT_EQ(journal(id)["count"], 0);
+  }
   EXPECT_EQ(slack().size(), 0u) << "Slack refused it (the first cycle had nothing to say)";
 
   lab->request({"DELETE", "/lab/faults", {}, ""});
@@ -139,8 +142,9 @@ TEST_F(Notify, AResendAfterAnAmbiguousFailureDoesNotDuplicateAJournalEntry) {
 
 TEST_F(Notify, KilledWithAFullOutboxDeliversAfterRestart) {
   ASSERT_EQ(run_nbsync().exit_code, 0);
-  for (auto id : {reachable[1], reachable[3]})
+  for (auto id : {reachable[1], reachable[3]}) {
     change_config(id);
+  }
   fault({{"kind", "stall"}, {"stall_seconds", 20}, {"count", 5}, {"path", "/api/dcim/devices/"}, {"method", "PATCH"}});
   reset_counters();
   {
@@ -157,8 +161,9 @@ TEST_F(Notify, KilledWithAFullOutboxDeliversAfterRestart) {
   const auto again = run_nbsync();
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_EQ(count("SELECT count(*) FROM outbox"), 0);
-  for (auto id : {reachable[1], reachable[3]})
+  for (auto id : {reachable[1], reachable[3]}) {
     EXPECT_EQ(journal(id)["count"], 1) << id;
+  }
   EXPECT_EQ(slack().size(), 1u);
 }
 

@@ -36,8 +36,9 @@ struct Collected {
 WalkResult walk(NetboxClient& client, Collected& out, const DeviceQuery& query = {}) {
   return client.walk_devices(query, [&out](std::vector<Device>&& page) {
     ++out.pages;
-    for (auto& d : page)
+    for (auto& d : page) {
       out.devices.push_back(std::move(d));
+    }
   });
 }
 
@@ -88,8 +89,9 @@ TEST(NetboxClient, ADeviceDeletedDuringTheWalkMakesItIncomplete) {
       // Deleted while the walk is on page 1: every later page starts one device further.
       ASSERT_EQ(lab.request({"DELETE", "/lab/devices/" + std::to_string(page.front().id), {}, ""}).status, 204);
     }
-    for (const auto& d : page)
+    for (const auto& d : page) {
       ids.push_back(d.id);
+    }
   });
   // Offset paging skips the device that moved back onto page 1: the walk must not count
   // as whole, or that device would be retired.

@@ -68,8 +68,9 @@ TEST(NetboxApi, PagesLikeNetbox) {
             lab.url() + "/api/dcim/devices/?limit=5&offset=5&status=active");
   const auto all = lab.walk("/api/dcim/devices/?limit=7");
   std::set<std::int64_t> ids;
-  for (const auto& d : all)
+  for (const auto& d : all) {
     ids.insert(d["id"].get<std::int64_t>());
+  }
   EXPECT_EQ(ids.size(), 120u);
 }
 
@@ -105,10 +106,11 @@ TEST(NetboxApi, FleetIsDeterministicAndMessyLikeARealInventory) {
       EXPECT_NE(address, "127.0.0.1/32");
       addresses.insert(address);
     }
-    if (d["platform"].is_null())
+    if (d["platform"].is_null()) {
       ++no_platform;
-    else
+    } else {
       platforms.insert(d["platform"]["slug"]);
+    }
     offline += d["status"]["value"] == "offline";
     planned += d["status"]["value"] == "planned";
     if (d["name"].is_string()) {
@@ -124,8 +126,9 @@ TEST(NetboxApi, FleetIsDeterministicAndMessyLikeARealInventory) {
   EXPECT_GT(offline, 0);
   EXPECT_GT(planned, 0);
   EXPECT_GE(non_ascii, 1);
-  for (const char* slug : {"cisco-ios", "cisco-nxos", "arista-eos", "juniper-junos"})
+  for (const char* slug : {"cisco-ios", "cisco-nxos", "arista-eos", "juniper-junos"}) {
     EXPECT_TRUE(platforms.count(slug)) << slug;
+  }
   EXPECT_GT(platforms.size(), 4u) << "some platforms nbsync has no profile for";
   EXPECT_TRUE(std::any_of(sites_by_name.begin(), sites_by_name.end(), [](const auto& e) {
     return e.second.size() > 1;
@@ -181,8 +184,9 @@ TEST(NetboxApi, BriefAndExcludeTrimDevices) {
   const auto brief = lab.get("/api/dcim/devices/?brief=true&limit=1");
   const auto& d = brief.body["results"][0];
   EXPECT_EQ(d.size(), 5u);
-  for (const char* key : {"id", "url", "display", "name", "description"})
+  for (const char* key : {"id", "url", "display", "name", "description"}) {
     EXPECT_TRUE(d.contains(key)) << key;
+  }
   EXPECT_FALSE(
       lab.get("/api/dcim/devices/?exclude=config_context&limit=1").body["results"][0].contains("config_context"));
   EXPECT_TRUE(lab.get("/api/dcim/devices/?limit=1").body["results"][0].contains("config_context"));
@@ -320,8 +324,9 @@ TEST(NetboxApi, CustomLinksAndPlatforms) {
   ASSERT_EQ(platforms.status, 200);
   EXPECT_GE(platforms.body["count"].get<int>(), 4);
   int devices = 0;
-  for (const auto& p : platforms.body["results"])
+  for (const auto& p : platforms.body["results"]) {
     devices += p["device_count"].get<int>();
+  }
   EXPECT_LE(devices, 50);
   EXPECT_EQ(lab.get("/api/dcim/platforms/?slug=arista-eos").body["count"], 1);
 }

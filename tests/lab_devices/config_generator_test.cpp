@@ -71,8 +71,9 @@ TEST(ConfigGenerator, HasWhatRealConfigsHaveIncludingSecrets) {
   for (const auto platform : k_platforms) {
     const auto g = generate_config(request(platform, 11, 0, 1790000000, 1));
     ASSERT_GE(g.secrets.size(), 4U);
-    for (const auto& secret : g.secrets)
+    for (const auto& secret : g.secrets) {
       EXPECT_NE(g.output.find(secret), std::string::npos) << platform_slug(platform);
+    }
   }
 }
 
@@ -80,12 +81,13 @@ TEST(ConfigGenerator, SizesAreRealistic) {
   int small = 0, typical = 0, large = 0;
   for (std::int64_t id = 1; id <= 2000; ++id) {
     const auto size = target_config_size(9, id);
-    if (size < 20000)
+    if (size < 20000) {
       ++small;
-    else if (size <= 60000)
+    } else if (size <= 60000) {
       ++typical;
-    else
+    } else {
       ++large;
+    }
   }
   EXPECT_GT(typical, 1600);  // "most around 20-60 KB"
   EXPECT_GT(small, 40);

@@ -63,12 +63,14 @@ TEST(DeviceLabAuth, SeededShareOfKeyboardInteractiveDevices) {
   auto options = test_options();
   options.keyboard_interactive_share = 0.25;
   std::vector<lab::SimulatedDevice> devices;
-  for (std::int64_t id = 1; id <= 200; ++id)
+  for (std::int64_t id = 1; id <= 200; ++id) {
     devices.push_back({id, "", "cisco-ios", test_address(id)});
+  }
   lab::DeviceLab lab(options, devices);
   int only = 0;
-  for (std::int64_t id = 1; id <= 200; ++id)
+  for (std::int64_t id = 1; id <= 200; ++id) {
     only += lab.device_state(id)["keyboard_interactive_only"].get<bool>() ? 1 : 0;
+  }
   EXPECT_GT(only, 25);
   EXPECT_LT(only, 80);
   EXPECT_EQ(lab.device_state(7)["hostname"], "device-7");
@@ -192,8 +194,9 @@ TEST(DeviceLabWorkers, SpreadsDevicesOverWorkerProcessesAndAddsAndRemoves) {
   EXPECT_THROW(lab.add_device({501, "dup", "cisco-ios", test_address(1)}), std::invalid_argument);
   std::uint64_t logins = 0;
   const auto after = lab.stats();
-  for (const auto& w : after["workers"])
+  for (const auto& w : after["workers"]) {
     logins += w["logins"].get<std::uint64_t>();
+  }
   EXPECT_EQ(logins, 6U);
 }
 
@@ -275,8 +278,9 @@ protected:
   }
   void TearDown() override {
     m_server.stop();
-    if (m_thread.joinable())
+    if (m_thread.joinable()) {
       m_thread.join();
+    }
     m_lab.reset();
   }
   httplib::Client client() { return httplib::Client("127.0.0.1", m_port); }
@@ -317,8 +321,9 @@ TEST_F(DeviceLabRoutes, StateFaultsConfigAndKeys) {
   const auto cj = nlohmann::json::parse(config->body);
   EXPECT_EQ(cj["version"], 1);
   EXPECT_EQ(cj["text"].get<std::string>().rfind("Building configuration...", 0), 0U);
-  for (const auto& secret : cj["secrets"])
+  for (const auto& secret : cj["secrets"]) {
     EXPECT_NE(cj["text"].get<std::string>().find(secret.get<std::string>()), std::string::npos);
+  }
 
   auto rotated = http.Post("/lab/devices/1/host-key/rotate", "", "application/json");
   ASSERT_EQ(rotated->status, 200);
@@ -354,8 +359,9 @@ TEST(DeviceLabScale, TenThousandDevicesOnTenThousandAddresses) {
   EXPECT_LT(startup, 20s);
   std::size_t listeners = 0;
   const auto stats = lab.stats();
-  for (const auto& w : stats["workers"])
+  for (const auto& w : stats["workers"]) {
     listeners += w["listeners"].get<std::size_t>();
+  }
   EXPECT_EQ(listeners, 10000U);
   for (const std::int64_t id : {1, 2, 4999, 6001, 7777, 10000}) {
     SshTestClient c(address_text(test_address(id + 1000)), lab.ssh_port());

@@ -25,8 +25,9 @@ ShellOptions options(Platform platform, std::uint32_t faults = 0, bool pty = fal
 std::string run(DeviceShell& shell, const std::string& input) {
   shell.feed(input);
   std::string out;
-  while (shell.has_output())
+  while (shell.has_output()) {
     out += shell.take_output(1 << 20);
+  }
   return out;
 }
 
@@ -130,8 +131,9 @@ TEST(DeviceShell, FaultsInTheCli) {
     run(shell, "enable\ns3cret\nterminal length 0\n");
     shell.feed("show running-config\n");
     std::size_t total = 0;
-    for (int i = 0; i < 100 && shell.has_output(); ++i)
+    for (int i = 0; i < 100 && shell.has_output(); ++i) {
       total += shell.take_output(65536).size();
+    }
     EXPECT_GT(total, 99U * 65536U);
     EXPECT_TRUE(shell.has_output());
   }

@@ -26,8 +26,9 @@ struct FaultLab {
 std::unique_ptr<SshTestClient> ios_show_run(lab::DeviceLab& lab) {
   auto c = connect(lab, 1);
   open_shell(*c, "rtr-ios-01>");
-  if (c->timed_out())
+  if (c->timed_out()) {
     throw std::runtime_error("no prompt");
+  }
   ios_enable(*c, "rtr-ios-01");
   c->write("terminal length 0\n");
   c->read_until_suffix("rtr-ios-01#", 5s);
@@ -56,8 +57,9 @@ TEST(FaultOverSsh, RefuseMeansConnectionRefused) {
   f.lab.set_faults(1, 0);
   const int fd = raw_connect(test_address(1), f.lab.ssh_port());
   EXPECT_GE(fd, 0) << "clearing the fault listens again";
-  if (fd >= 0)
+  if (fd >= 0) {
     ::close(fd);
+  }
 }
 
 TEST(FaultOverSsh, NoBannerAcceptsTcpButNeverSpeaks) {
@@ -191,8 +193,9 @@ TEST(FaultOverSsh, FaultMixFromOptionsIsSeeded) {
   auto options = test_options();
   options.faults = "refuse=0.5";
   std::vector<lab::SimulatedDevice> devices;
-  for (std::int64_t id = 1; id <= 40; ++id)
+  for (std::int64_t id = 1; id <= 40; ++id) {
     devices.push_back({id, numbered("d", id), "cisco-ios", test_address(id)});
+  }
   lab::DeviceLab a(options, devices);
   int refused = 0;
   for (std::int64_t id = 1; id <= 40; ++id) {
@@ -200,8 +203,9 @@ TEST(FaultOverSsh, FaultMixFromOptionsIsSeeded) {
     refused += faulty ? 1 : 0;
     const int fd = raw_connect(test_address(id), a.ssh_port());
     EXPECT_EQ(fd == -ECONNREFUSED, faulty) << id;
-    if (fd >= 0)
+    if (fd >= 0) {
       ::close(fd);
+    }
   }
   EXPECT_GT(refused, 8);
   EXPECT_LT(refused, 32);

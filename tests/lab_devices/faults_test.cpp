@@ -35,14 +35,15 @@ TEST(FaultMix, PicksAtMostOneFaultPerDeviceInProportion) {
   for (std::int64_t id = 1; id <= 20000; ++id) {
     const auto picked = mix.pick(5, id);
     EXPECT_EQ(picked, mix.pick(5, id));
-    if (picked == fault_bit(Fault::refuse))
+    if (picked == fault_bit(Fault::refuse)) {
       ++refuse;
-    else if (picked == fault_bit(Fault::trickle))
+    } else if (picked == fault_bit(Fault::trickle)) {
       ++trickle;
-    else if (picked == 0)
+    } else if (picked == 0) {
       ++none;
-    else
+    } else {
       ADD_FAILURE() << "unexpected mask " << picked;
+    }
   }
   EXPECT_NEAR(refuse, 2000, 300);
   EXPECT_NEAR(trickle, 4000, 400);
@@ -50,8 +51,9 @@ TEST(FaultMix, PicksAtMostOneFaultPerDeviceInProportion) {
 }
 
 TEST(Faults, NamesRoundTrip) {
-  for (const auto f : all_faults())
+  for (const auto f : all_faults()) {
     EXPECT_EQ(parse_fault(fault_name(f)), f);
+  }
   EXPECT_EQ(all_faults().size(), 13U);
   EXPECT_EQ(fault_names(fault_bit(Fault::flood) | fault_bit(Fault::refuse)),
             (std::vector<std::string>{"refuse", "flood"}));

@@ -66,8 +66,9 @@ inline std::unique_ptr<SshTestClient> connect(const lab::DeviceLab& lab, std::in
 
 // Password login plus shell; reads up to the first prompt. Returns the text read.
 inline std::string open_shell(SshTestClient& c, const std::string& prompt, bool pty = true) {
-  if (!c.password(k_user, k_password))
+  if (!c.password(k_user, k_password)) {
     throw std::runtime_error("password login refused");
+  }
   c.open_shell(pty);
   return c.read_until_suffix(prompt, 5s);
 }
@@ -86,14 +87,17 @@ inline std::string without_volatile(const std::string& text, const std::vector<s
   std::size_t start = 0;
   while (start < text.size()) {
     auto end = text.find('\n', start);
-    if (end == std::string::npos)
+    if (end == std::string::npos) {
       end = text.size() - 1;
+    }
     const std::string line = text.substr(start, end - start + 1);
     bool skip = line.rfind("Current configuration : ", 0) == 0;
-    for (const auto& p : prefixes)
+    for (const auto& p : prefixes) {
       skip = skip || line.rfind(p, 0) == 0;
-    if (!skip)
+    }
+    if (!skip) {
       out += line;
+    }
     start = end + 1;
   }
   return out;

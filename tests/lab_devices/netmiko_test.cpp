@@ -16,12 +16,14 @@ TEST(Netmiko, CiscoIosDriverGetsTheCompleteRunningConfig) {
                   std::chrono::seconds(90));
   ASSERT_EQ(result.exit_code, 0) << result.err;
   auto out = unix_lines(result.out);
-  while (out.ends_with("\n\n"))
+  while (out.ends_with("\n\n")) {
     out.pop_back();
+  }
   EXPECT_EQ(out.rfind("Building configuration...\n\nCurrent configuration : ", 0), 0U) << out.substr(0, 200);
   auto expected = lab.current_config(1);
-  while (expected.output.ends_with("\n\n"))
+  while (expected.output.ends_with("\n\n")) {
     expected.output.pop_back();
+  }
   // Netmiko strips the trailing prompt and blank line; the config must be all there.
   EXPECT_EQ(without_volatile(out, expected.volatile_prefixes),
             without_volatile(expected.output, expected.volatile_prefixes));

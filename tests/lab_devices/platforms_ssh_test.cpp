@@ -42,24 +42,27 @@ class PlatformOverSsh : public ::testing::TestWithParam<PlatformCase> {};
 std::string login(lab::DeviceLab& lab, SshTestClient& c, const PlatformCase& p) {
   (void)lab;
   std::string out = open_shell(c, p.login_prompt);
-  if (c.timed_out())
+  if (c.timed_out()) {
     throw std::runtime_error("no login prompt '" + p.login_prompt + "' in: " + out);
+  }
   if (p.enable == "secret") {
     out += ios_enable(c, p.login_prompt.substr(0, p.login_prompt.size() - 1));
   } else if (p.enable == "plain") {
     c.write("enable\n");
     out += c.read_until_suffix(p.privileged_prompt, 5s);
   }
-  if (c.timed_out())
+  if (c.timed_out()) {
     throw std::runtime_error("no privileged prompt '" + p.privileged_prompt + "'");
+  }
   return out;
 }
 
 // The config as the device printed it: after the echoed command line, before the prompt.
 std::string between_echo_and_prompt(const std::string& text, const std::string& command, const std::string& prompt) {
   const auto echo = text.find(command + "\n");
-  if (echo == std::string::npos || text.size() < prompt.size())
+  if (echo == std::string::npos || text.size() < prompt.size()) {
     return {};
+  }
   const auto start = echo + command.size() + 1;
   return text.substr(start, text.size() - prompt.size() - start);
 }
@@ -86,8 +89,9 @@ TEST_P(PlatformOverSsh, ReadsTheWholeConfigWithPagingOff) {
   EXPECT_GT(config.size(), 3000U);
   // The last line of the config proper.
   std::string trimmed = config;
-  while (!trimmed.empty() && trimmed.back() == '\n')
+  while (!trimmed.empty() && trimmed.back() == '\n') {
     trimmed.pop_back();
+  }
   const auto last = trimmed.substr(trimmed.rfind('\n') + 1);
   EXPECT_EQ(last.rfind(p.last_line, 0), 0U) << last;
   if (p.id == 1) {
@@ -123,8 +127,9 @@ TEST_P(PlatformOverSsh, PagesWithItsMorePromptUntilPagingIsOff) {
     ASSERT_FALSE(c->timed_out()) << "page " << pages << ": "
                                  << chunk.substr(chunk.size() > 200 ? chunk.size() - 200 : 0);
     text += chunk;
-    if (!(chunk.ends_with(p.more) || chunk.ends_with(")---") || chunk.ends_with("--More--")))
+    if (!(chunk.ends_with(p.more) || chunk.ends_with(")---") || chunk.ends_with("--More--"))) {
       break;
+    }
     c->write(" ");
   }
   EXPECT_GT(pages, 2);
@@ -140,8 +145,9 @@ TEST_P(PlatformOverSsh, PagesWithItsMorePromptUntilPagingIsOff) {
     }
     clean.append(u, i, at - i);
     auto end = at + p.more.size();
-    if (p.more == "---(more")
+    if (p.more == "---(more") {
       end = u.find(")---", at) + 4;
+    }
     const auto length = end - at;
     std::string erase = p.more.find("--More-- ") != std::string::npos
                             ? std::string(length, '\b') + std::string(length, ' ') + std::string(length, '\b')

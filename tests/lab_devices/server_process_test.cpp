@@ -27,17 +27,20 @@ TEST(DeviceLabServer, ReadyLineSshAndCleanStop) {
   ASSERT_TRUE(stats);
   const auto j = nlohmann::json::parse(stats->body);
   std::vector<pid_t> workers;
-  for (const auto& w : j["workers"])
+  for (const auto& w : j["workers"]) {
     workers.push_back(w["pid"].get<pid_t>());
+  }
   EXPECT_GE(workers.size(), 2U);
   int logged_in = 0;
   for (int id = 1; id <= 40 && logged_in < 3; ++id) {
     const auto state = http.Get("/lab/devices/" + std::to_string(id) + "/ssh");
-    if (!state || state->status != 200)
+    if (!state || state->status != 200) {
       continue;
+    }
     const auto d = nlohmann::json::parse(state->body);
-    if (!d["served"].get<bool>() || !d["faults"].empty())
+    if (!d["served"].get<bool>() || !d["faults"].empty()) {
       continue;
+    }
     SshTestClient c(d["address"].get<std::string>(), port);
     EXPECT_EQ(c.host_key_fingerprint(), d["host_key_fingerprint"]);
     EXPECT_TRUE(c.password(k_user, k_password)) << id;

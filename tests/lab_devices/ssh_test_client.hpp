@@ -40,8 +40,9 @@ public:
     }
   }
   ~SshTestClient() {
-    if (m_channel != nullptr)
+    if (m_channel != nullptr) {
       ssh_channel_free(m_channel);
+    }
     if (m_session != nullptr) {
       ssh_disconnect(m_session);
       ssh_free(m_session);
@@ -54,8 +55,9 @@ public:
 
   std::string host_key_fingerprint() {
     ssh_key key = nullptr;
-    if (ssh_get_server_publickey(m_session, &key) != SSH_OK)
+    if (ssh_get_server_publickey(m_session, &key) != SSH_OK) {
       return {};
+    }
     unsigned char* hash = nullptr;
     size_t length = 0;
     ssh_get_publickey_hash(key, SSH_PUBLICKEY_HASH_SHA256, &hash, &length);
@@ -77,8 +79,9 @@ public:
     int rc = ssh_userauth_kbdint(m_session, user.c_str(), nullptr);
     for (int round = 0; rc == SSH_AUTH_INFO && round < 4; ++round) {
       const int prompts = ssh_userauth_kbdint_getnprompts(m_session);
-      for (int i = 0; i < prompts; ++i)
+      for (int i = 0; i < prompts; ++i) {
         ssh_userauth_kbdint_setanswer(m_session, static_cast<unsigned>(i), password.c_str());
+      }
       rc = ssh_userauth_kbdint(m_session, user.c_str(), nullptr);
     }
     return rc == SSH_AUTH_SUCCESS;
@@ -88,10 +91,12 @@ public:
 
   void open_shell(bool pty = true, int rows = 24) {
     open_channel();
-    if (pty && ssh_channel_request_pty_size(m_channel, "vt100", 200, rows) != SSH_OK)
+    if (pty && ssh_channel_request_pty_size(m_channel, "vt100", 200, rows) != SSH_OK) {
       throw std::runtime_error("pty request refused");
-    if (ssh_channel_request_shell(m_channel) != SSH_OK)
+    }
+    if (ssh_channel_request_shell(m_channel) != SSH_OK) {
       throw std::runtime_error("shell request refused");
+    }
   }
 
   // Returns false when the server refused the exec request.
@@ -121,8 +126,9 @@ public:
         m_timed_out = true;
         break;
       }
-      if (out.size() >= limit)
+      if (out.size() >= limit) {
         break;
+      }
       const int n = ssh_channel_read_timeout(m_channel, buffer, sizeof buffer, 0,
                                              static_cast<int>(std::min<long long>(left, 200)));
       if (n > 0) {
@@ -155,8 +161,9 @@ public:
 private:
   void open_channel() {
     m_channel = ssh_channel_new(m_session);
-    if (m_channel == nullptr || ssh_channel_open_session(m_channel) != SSH_OK)
+    if (m_channel == nullptr || ssh_channel_open_session(m_channel) != SSH_OK) {
       throw std::runtime_error("cannot open a session channel");
+    }
   }
 
   ssh_session m_session = nullptr;
@@ -171,8 +178,9 @@ inline std::string unix_lines(const std::string& s) {
   std::string out;
   out.reserve(s.size());
   for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '\r' && i + 1 < s.size() && s[i + 1] == '\n')
+    if (s[i] == '\r' && i + 1 < s.size() && s[i + 1] == '\n') {
       continue;
+    }
     out.push_back(s[i]);
   }
   return out;

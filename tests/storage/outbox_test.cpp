@@ -20,10 +20,12 @@ void add_row(Database& db, const std::string& channel, const std::string& kind, 
 TEST(Outbox, PastTheCapOldSlackMessagesAreMergedNeverNetboxState) {
   test::TempDir dir;
   Database db(dir / "nbsync.db");
-  for (int i = 0; i < 4; ++i)
+  for (int i = 0; i < 4; ++i) {
     add_row(db, "netbox", "device_fields", R"({"id": 1})");
-  for (int i = 0; i < 6; ++i)
+  }
+  for (int i = 0; i < 6; ++i) {
     add_row(db, "slack:ops", "message", R"({"text": "cycle )" + std::to_string(i) + R"("})");
+  }
   Outbox outbox(dir / "nbsync.db");
   EXPECT_EQ(outbox.depth(), 10);
   EXPECT_EQ(outbox.enforce_cap(6, 100), 4);

@@ -37,8 +37,9 @@ protected:
   void first_run(SnapshotStore& store) {
     const auto run = store.begin_run();
     store.upsert_devices(run, std::vector<DeviceRecord>{device(1), device(2), device(3)});
-    for (std::int64_t id = 1; id <= 3; ++id)
+    for (std::int64_t id = 1; id <= 3; ++id) {
       store.record_attempt(run, ok_attempt(id, config_text(id, 1)));
+    }
     store.finish_run(run, true);
   }
 };

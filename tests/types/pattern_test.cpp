@@ -35,12 +35,14 @@ TEST(Pattern, SharedByThreads) {
   std::atomic<int> hits = 0;
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&] {
-      for (int i = 0; i < 1000; ++i)
+      for (int i = 0; i < 1000; ++i) {
         hits += p.search(i % 2 ? "end" : "endless");
+      }
     });
   }
-  for (auto& t : threads)
+  for (auto& t : threads) {
     t.join();
+  }
   EXPECT_EQ(hits, 2000);
 }
 

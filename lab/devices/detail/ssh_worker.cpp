@@ -162,8 +162,9 @@ Session* session_of(void* userdata) {
 }
 
 std::string Worker::open_listener(WorkerDevice& device) {
-  if ((device.faults & fault_bit(Fault::refuse)) != 0 || device.ipv4 == 0)
+  if ((device.faults & fault_bit(Fault::refuse)) != 0 || device.ipv4 == 0) {
     return {};
+  }
   const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) {
     m_bind_errno = errno;
@@ -194,8 +195,9 @@ std::string Worker::open_listener(WorkerDevice& device) {
 
 void Worker::close_listener(std::int64_t id) {
   const auto it = m_listeners.find(id);
-  if (it == m_listeners.end())
+  if (it == m_listeners.end()) {
     return;
+  }
   ::epoll_ctl(m_epoll, EPOLL_CTL_DEL, it->second, nullptr);
   ::close(it->second);
   m_listeners.erase(it);
@@ -210,26 +212,31 @@ std::string Worker::upsert(const WorkerDevice& device) {
     it->second = device;
     if (old.ipv4 != device.ipv4) {
       m_by_address.erase(old.ipv4);
-      if (device.ipv4 != 0)
+      if (device.ipv4 != 0) {
         m_by_address[device.ipv4] = device.id;
+      }
     }
-    if (old_listens && (!new_listens || old.ipv4 != device.ipv4))
+    if (old_listens && (!new_listens || old.ipv4 != device.ipv4)) {
       close_listener(device.id);
-    if (new_listens && m_listeners.count(device.id) == 0)
+    }
+    if (new_listens && m_listeners.count(device.id) == 0) {
       return open_listener(it->second);
+    }
     return {};
   }
   auto& stored = m_devices[device.id] = device;
-  if (device.ipv4 != 0)
+  if (device.ipv4 != 0) {
     m_by_address[device.ipv4] = device.id;
+  }
   return open_listener(stored);
 }
 
 void Worker::remove(std::int64_t id) {
   close_listener(id);
   const auto it = m_devices.find(id);
-  if (it == m_devices.end())
+  if (it == m_devices.end()) {
     return;
+  }
   m_by_address.erase(it->second.ipv4);
   m_devices.erase(it);
 }
@@ -237,8 +244,9 @@ void Worker::remove(std::int64_t id) {
 std::string Worker::start(std::vector<WorkerDevice> devices) {
   m_reserve_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
   m_epoll = ::epoll_create1(EPOLL_CLOEXEC);
-  if (m_epoll < 0)
+  if (m_epoll < 0) {
     return std::string("epoll_create1 failed: ") + std::strerror(errno);
+  }
   ssh_init();
   m_bind = ssh_bind_new();
   const int verbosity = SSH_LOG_NOLOG;
@@ -260,8 +268,9 @@ std::string Worker::start(std::vector<WorkerDevice> devices) {
   m_listeners.reserve(devices.size() * 2);
   for (const auto& d : devices) {
     auto error = upsert(d);
-    if (!error.empty())
+    if (!error.empty()) {
       return error;
+    }
   }
   return {};
 }
@@ -278,8 +287,9 @@ nlohmann::json Worker::stats() const {
   long rss_kb = 0;
   std::ifstream status("/proc/self/status");
   for (std::string line; std::getline(status, line);) {
-    if (line.rfind("VmRSS:", 0) == 0)
+    if (line.rfind("VmRSS:", 0) == 0) {
       rss_kb = std::stol(line.substr(6));
+    }
   }
   const auto ms = [](const timeval& tv) {
     return static_cast<double>(tv.tv_sec) * 1000.0 + static_cast<double>(tv.tv_usec) / 1000.0;
@@ -314,8 +324,9 @@ void Worker::handle_control_message(const std::string& text) {
     std::string first_error;
     for (const auto& j : request.at("devices")) {
       auto error = upsert(worker_device_from_json(j));
-      if (!error.empty() && first_error.empty())
+      if (!error.empty() && first_error.empty()) {
         first_error = std::move(error);
+      }
     }
     if (first_error.empty()) {
       reply({{"ok", true}});
@@ -323,8 +334,9 @@ void Worker::handle_control_message(const std::string& text) {
       reply({{"ok", false}, {"error", first_error}});
     }
   } else if (op == "remove") {
-    for (const auto& id : request.at("ids"))
+    for (const auto& id : request.at("ids")) {
       remove(id.get<std::int64_t>());
+    }
     reply({{"ok", true}});
   } else if (op == "stats") {
     auto s = stats();
@@ -390,8 +402,9 @@ void Worker::accept_from(int listen_fd) {
       // not stay readable and spin the loop.
       ::close(m_reserve_fd);
       const int dropped = ::accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
-      if (dropped >= 0)
+      if (dropped >= 0) {
         ::close(dropped);
+      }
       m_reserve_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
       ++m_refused_for_fds;
     }
@@ -401,16 +414,19 @@ void Worker::accept_from(int listen_fd) {
 
 ssh_key Worker::host_key(const WorkerDevice& device) {
   std::uint32_t generation = device.key_generation;
-  if ((device.faults & fault_bit(Fault::host_key_rotated)) != 0)
+  if ((device.faults & fault_bit(Fault::host_key_rotated)) != 0) {
     generation |= k_rotated_generation_flag;
+  }
   const auto cache_key = std::make_pair(device.id, generation);
   const auto it = m_keys.find(cache_key);
-  if (it != m_keys.end())
+  if (it != m_keys.end()) {
     return it->second;
+  }
   const auto pem = host_key_openssh_private(derive_host_key(m_settings.host_key_secret, device.id, generation));
   ssh_key key = nullptr;
-  if (ssh_pki_import_privkey_base64(pem.c_str(), nullptr, nullptr, nullptr, &key) != SSH_OK)
+  if (ssh_pki_import_privkey_base64(pem.c_str(), nullptr, nullptr, nullptr, &key) != SSH_OK) {
     return nullptr;
+  }
   m_keys.emplace(cache_key, key);
   return key;
 }
@@ -449,8 +465,9 @@ void Worker::accept_one(int fd) {
   s->created = s->last_activity = now;
   s->ssh = ssh_new();
   if (ssh_bind_accept_fd(m_bind, s->ssh, fd) != SSH_OK) {
-    if (ssh_get_fd(s->ssh) != fd)
+    if (ssh_get_fd(s->ssh) != fd) {
       ::close(fd);
+    }
     ssh_free(s->ssh);
     return;
   }
@@ -498,12 +515,14 @@ int Worker::on_auth_pubkey(ssh_session, const char* user, ssh_key_struct* pubkey
   Worker& w = *s.worker;
   if (s.device.keyboard_interactive_only || w.m_authorized == nullptr || !w.credentials_ok(s, user) ||
       ssh_key_cmp(pubkey, w.m_authorized, SSH_KEY_CMP_PUBLIC) != 0) {
-    if (signature_state != SSH_PUBLICKEY_STATE_NONE)
+    if (signature_state != SSH_PUBLICKEY_STATE_NONE) {
       ++w.m_auth_failures;
+    }
     return SSH_AUTH_DENIED;
   }
-  if (signature_state == SSH_PUBLICKEY_STATE_NONE)
+  if (signature_state == SSH_PUBLICKEY_STATE_NONE) {
     return SSH_AUTH_SUCCESS;
+  }
   if (signature_state == SSH_PUBLICKEY_STATE_VALID) {
     s.authenticated = true;
     ++w.m_logins;
@@ -541,11 +560,13 @@ int Worker::on_message(ssh_session session, ssh_message message, void* userdata)
 
 ssh_channel Worker::on_channel_open(ssh_session session, void* userdata) {
   Session& s = *session_of(userdata);
-  if (!s.authenticated || s.channel != nullptr)
+  if (!s.authenticated || s.channel != nullptr) {
     return nullptr;
+  }
   s.channel = ssh_channel_new(session);
-  if (s.channel == nullptr)
+  if (s.channel == nullptr) {
     return nullptr;
+  }
   ssh_callbacks_init(&s.channel_callbacks);
   s.channel_callbacks.userdata = &s;
   s.channel_callbacks.channel_pty_request_function = &Worker::on_pty;
@@ -568,8 +589,9 @@ int Worker::on_pty(ssh_session, ssh_channel, const char*, int, int height, int, 
 
 int Worker::on_window_change(ssh_session, ssh_channel, int, int height, int, int, void* userdata) {
   Session& s = *session_of(userdata);
-  if (height > 1)
+  if (height > 1) {
     s.rows = height;
+  }
   return 0;
 }
 
@@ -595,8 +617,9 @@ void Worker::start_shell_object(Session& s) {
 
 int Worker::on_shell(ssh_session, ssh_channel, void* userdata) {
   Session& s = *session_of(userdata);
-  if (s.shell)
+  if (s.shell) {
     return 1;
+  }
   s.worker->start_shell_object(s);
   s.shell->start_shell();
   return 0;
@@ -616,8 +639,9 @@ int Worker::on_exec(ssh_session, ssh_channel, const char* command, void* userdat
 
 int Worker::on_data(ssh_session, ssh_channel, void* data, uint32_t len, int is_stderr, void* userdata) {
   Session& s = *session_of(userdata);
-  if (is_stderr == 0 && s.shell)
+  if (is_stderr == 0 && s.shell) {
     s.shell->feed(std::string_view(static_cast<const char*>(data), len));
+  }
   s.last_activity = Clock::now();
   return static_cast<int>(len);
 }
@@ -631,19 +655,24 @@ void Worker::on_channel_close(ssh_session, ssh_channel, void* userdata) {
 }
 
 void Worker::pump(Session& s, Clock::time_point now) {
-  if (s.channel == nullptr || !s.shell || s.closing || s.drop_scheduled || ssh_channel_is_closed(s.channel))
+  if (s.channel == nullptr || !s.shell || s.closing || s.drop_scheduled || ssh_channel_is_closed(s.channel)) {
     return;
+  }
   const bool trickle = (s.device.faults & fault_bit(Fault::trickle)) != 0;
   std::size_t budget = ssh_channel_window_size(s.channel);
-  if (trickle)
+  if (trickle) {
     budget = now >= s.next_trickle ? std::min(budget, m_settings.trickle_bytes) : 0;
+  }
   const bool pending = !s.unsent.empty() || s.shell->has_output();
-  if (pending && budget == 0)
+  if (pending && budget == 0) {
     return;
-  if (!pending && s.shell->end() == DeviceShell::End::none)
+  }
+  if (!pending && s.shell->end() == DeviceShell::End::none) {
     return;
-  if (!pending && s.shell->end() == DeviceShell::End::hang)
+  }
+  if (!pending && s.shell->end() == DeviceShell::End::hang) {
     return;
+  }
   // ssh_channel_write and ssh_channel_send_eof end with a flush that polls the session's
   // poll context once. Inside the shared ssh_event that would also run the other sessions'
   // callbacks, and a client of another session hanging up would be blamed on this one
@@ -653,23 +682,28 @@ void Worker::pump(Session& s, Clock::time_point now) {
   while (budget > 0) {
     if (s.unsent.empty()) {
       s.unsent = s.shell->take_output(std::min<std::size_t>(budget, 64 * 1024));
-      if (s.unsent.empty())
+      if (s.unsent.empty()) {
         break;
+      }
     }
     const std::size_t n = std::min(budget, s.unsent.size());
     const int written = ssh_channel_write(s.channel, s.unsent.data(), static_cast<uint32_t>(n));
-    if (written <= 0)
+    if (written <= 0) {
       break;
+    }
     wrote = true;
     s.unsent.erase(0, static_cast<std::size_t>(written));
     budget -= static_cast<std::size_t>(written);
-    if (static_cast<std::size_t>(written) < n)
+    if (static_cast<std::size_t>(written) < n) {
       break;
+    }
   }
-  if (wrote)
+  if (wrote) {
     s.last_activity = now;
-  if (trickle && wrote)
+  }
+  if (trickle && wrote) {
     s.next_trickle = now + std::chrono::milliseconds(m_settings.trickle_interval_ms);
+  }
   if (s.unsent.empty() && !s.shell->has_output()) {
     switch (s.shell->end()) {
       case DeviceShell::End::close:
@@ -724,12 +758,15 @@ void Worker::service(Clock::time_point now) {
       ::shutdown(ssh_get_fd(s.ssh), SHUT_RDWR);
       dead = true;
     }
-    if (!dead && !s.authenticated && now - s.created > k_login_grace)
+    if (!dead && !s.authenticated && now - s.created > k_login_grace) {
       dead = true;
-    if (!dead && s.closing && now >= s.close_deadline)
+    }
+    if (!dead && s.closing && now >= s.close_deadline) {
       dead = true;
-    if (!dead && now - s.last_activity > k_idle_limit)
+    }
+    if (!dead && now - s.last_activity > k_idle_limit) {
       dead = true;
+    }
     if (dead) {
       destroy(i);
       continue;
@@ -754,8 +791,9 @@ int Worker::poll_timeout_ms(Clock::time_point now) const {
   int timeout = 500;
   for (const auto& s : m_sessions) {
     Clock::time_point due = Clock::time_point::max();
-    if (s->drop_scheduled)
+    if (s->drop_scheduled) {
       due = s->drop_at;
+    }
     if (s->shell && (s->device.faults & fault_bit(Fault::trickle)) != 0 &&
         (!s->unsent.empty() || s->shell->has_output())) {
       due = std::min(due, s->next_trickle);
@@ -771,8 +809,9 @@ int Worker::poll_timeout_ms(Clock::time_point now) const {
 void Worker::run() {
   while (!m_stop) {
     ssh_event_dopoll(m_event, poll_timeout_ms(Clock::now()));
-    for (const int fd : m_accepted_fds)
+    for (const int fd : m_accepted_fds) {
       accept_one(fd);
+    }
     m_accepted_fds.clear();
     service(Clock::now());
   }
@@ -782,8 +821,9 @@ void Worker::run() {
 
 void run_worker(const WorkerSettings& settings, std::vector<WorkerDevice> devices, int control_fd, pid_t parent) {
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (::getppid() != parent)
+  if (::getppid() != parent) {
     ::_exit(3);  // the parent died before prctl took effect
+  }
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);

@@ -1,0 +1,326 @@
+#include "config/config.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include "tests/support/temp_dir.hpp"
+
+namespace nbsync {
+namespace {
+
+using test::TempDir;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+// Loads `text` as nbsync.toml in `dir` and returns the ConfigError message ("" if none).
+std::string load_error(const TempDir& dir, const std::string& text) {
+  const auto file = dir.write("nbsync.toml", text);
+  try {
+    load_config(file);
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+const std::string k_minimal = R"(
+[netbox]
+url = "http://127.0.0.1:8000"
+token_file = "netbox.token"
+
+[credentials]
+username = "backup"
+password_file = "device.password"
+)";
+
+class ConfigTest : public ::testing::Test {
+protected:
+  void SetUp() override {
+    dir.write("netbox.token", "0123456789abcdef0123456789abcdef01234567\n");
+    dir.write("device.password", "s3cret-pw\n");
+  }
+  TempDir dir;
+};
+
+TEST_F(ConfigTest, GoodFileLoadsEveryKeyAndResolvesRelativePaths) {
+  const auto file = dir.write("nbsync.toml", R"(
+[netbox]
+url = "https://netbox.example.com/api/"
+token_file = "netbox.token"
+timeout = "45s"
+verify_tls = false
+page_size = 500
+[netbox.filters]
+site = ["dc1", "dc2"]
+status = "active"
+tag = "backup"
+custom_fields = { backup_enabled = "true" }
+
+[ssh]
+port = 2222
+port_custom_field = "ssh_port"
+address_fallback = "dns"
+workers = 64
+connect_timeout = "1500ms"
+command_timeout = "2m"
+max_config_bytes = "4MiB"
+retries = 3
+host_key_policy = "strict"
+
+[credentials]
+username = "backup"
+password_file = "device.password"
+enable_secret_file = "device.password"
+[[credentials.override]]
+platform = "juniper-junos"
+username = "netconf"
+password_file = "device.password"
+
+[platforms]
+ios = "cisco-ios"
+
+[storage]
+database = "state/nbsync.db"
+mask_secrets = true
+
+[log]
+level = "debug"
+format = "json"
+)");
+  const Config config = load_config(file);
+  EXPECT_EQ(config.netbox.url, "https://netbox.example.com");
+  EXPECT_EQ(config.netbox.token.reveal(), "0123456789abcdef0123456789abcdef01234567");
+  EXPECT_EQ(config.netbox.token.origin(), "file " + (dir / "netbox.token").string());
+  EXPECT_EQ(config.netbox.timeout, std::chrono::seconds(45));
+  EXPECT_FALSE(config.netbox.verify_tls);
+  EXPECT_EQ(config.netbox.page_size, 500);
+  EXPECT_EQ(config.netbox.filters.site, (std::vector<std::string>{"dc1", "dc2"}));
+  EXPECT_EQ(config.netbox.filters.status, (std::vector<std::string>{"active"}));
+  EXPECT_EQ(config.netbox.filters.tag, (std::vector<std::string>{"backup"}));
+  EXPECT_EQ(config.netbox.filters.custom_fields.at("backup_enabled"), "true");
+  EXPECT_EQ(config.ssh.port, 2222);
+  EXPECT_EQ(config.ssh.workers, 64);
+  EXPECT_EQ(config.ssh.port_custom_field, "ssh_port");
+  EXPECT_TRUE(config.ssh.dns_fallback);
+  EXPECT_EQ(config.ssh.connect_timeout, std::chrono::milliseconds(1500));
+  EXPECT_EQ(config.ssh.command_timeout, std::chrono::minutes(2));
+  EXPECT_EQ(config.ssh.max_config_bytes, 4u << 20);
+  EXPECT_EQ(config.ssh.retries, 3);
+  EXPECT_EQ(config.ssh.host_key_policy, HostKeyTrust::strict);
+  EXPECT_EQ(config.credentials.username, "backup");
+  EXPECT_EQ(config.credentials.password.reveal(), "s3cret-pw");
+  EXPECT_EQ(config.credentials.enable_secret.reveal(), "s3cret-pw");
+  ASSERT_EQ(config.credential_overrides.size(), 1u);
+  EXPECT_EQ(config.credential_overrides[0].platform, "juniper-junos");
+  EXPECT_EQ(config.credential_overrides[0].credential.username, "netconf");
+  EXPECT_EQ(config.platforms.at("ios"), "cisco-ios");
+  EXPECT_EQ(config.storage.database, dir / "state/nbsync.db");
+  EXPECT_EQ(config.log.level, "debug");
+  EXPECT_EQ(config.log.format, "json");
+}
+
+TEST_F(ConfigTest, DefaultsApplyWhenSectionsAreAbsent) {
+  const Config config = load_config(dir.write("nbsync.toml", k_minimal));
+  EXPECT_EQ(config.ssh.port, 22);
+  EXPECT_EQ(config.ssh.workers, 32);
+  EXPECT_EQ(config.ssh.host_key_policy, HostKeyTrust::first_use);
+  EXPECT_EQ(config.netbox.page_size, 250);
+  EXPECT_EQ(config.netbox.filters.status, (std::vector<std::string>{"active"}));
+  EXPECT_TRUE(config.storage.mask_secrets);
+}
+
+TEST_F(ConfigTest, UnknownKeyNamesFileLineAndKey) {
+  const std::string error = load_error(dir, k_minimal + "\n[ssh]\nport = 22\nworkerz = 4\n");
+  EXPECT_THAT(error, HasSubstr((dir / "nbsync.toml").string() + ":12: ssh.workerz: unknown key"));
+  EXPECT_THAT(error, HasSubstr("workers"));  // says what was expected
+}
+
+TEST_F(ConfigTest, UnknownTopLevelTableIsRejected) {
+  const std::string error = load_error(dir, k_minimal + "\n[netbocks]\nurl = \"x\"\n");
+  EXPECT_THAT(error, HasSubstr("nbsync.toml:10: netbocks: unknown key"));
+}
+
+TEST_F(ConfigTest, WrongTypeNamesKeyAndExpectedType) {
+  const std::string error = load_error(dir, k_minimal + "\n[ssh]\nworkers = \"many\"\n");
+  EXPECT_THAT(error, HasSubstr("nbsync.toml:11: ssh.workers: expected an integer from 1 to 4096, got a string"));
+}
+
+TEST_F(ConfigTest, OutOfRangeAndBadDurationAreRejected) {
+  EXPECT_THAT(load_error(dir, k_minimal + "\n[ssh]\nworkers = 0\n"),
+              HasSubstr("ssh.workers: expected an integer from 1 to 4096, got 0"));
+  EXPECT_THAT(load_error(dir, k_minimal + "\n[ssh]\nconnect_timeout = \"soon\"\n"),
+              HasSubstr("ssh.connect_timeout: expected a duration"));
+  EXPECT_THAT(load_error(dir, k_minimal + "\n[ssh]\nhost_key_policy = \"yolo\"\n"),
+              HasSubstr("ssh.host_key_policy: expected \"tofu\" or \"strict\""));
+}
+
+// Found with fuzz/config: these overflowed (undefined behaviour) or wrapped to 0 bytes.
+TEST_F(ConfigTest, DurationsAndSizesTooLargeToHoldAreRejected) {
+  for (const char* value : {"\"9999999999999999999s\"", "\"9223372036854775807d\"", "9223372036854775807",
+                            "\"200000000000000000ms\"", "\"3651d\""}) {
+    EXPECT_THAT(load_error(dir, k_minimal + "\n[ssh]\ncommand_timeout = " + value + "\n"),
+                HasSubstr("ssh.command_timeout: expected a duration such as \"500ms\", \"30s\", \"5m\", \"2h\" or "
+                          "\"1d\" of at most 3650d"))
+        << value;
+  }
+  EXPECT_EQ(load_error(dir, k_minimal + "\n[daemon]\ninterval = \"3650d\"\n"), "");
+  EXPECT_THAT(load_error(dir, k_minimal + "\n[ssh]\nmax_config_bytes = \"17179869184GiB\"\n"),
+              HasSubstr("ssh.max_config_bytes: expected a size"));
+}
+
+TEST_F(ConfigTest, MissingFileNamesTheFile) {
+  try {
+    load_config(dir / "missing.toml");
+    FAIL() << "expected ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_THAT(std::string(e.what()),
+                HasSubstr("missing.toml: cannot read the config file: No such file or directory"));
+  }
+}
+
+TEST_F(ConfigTest, SyntaxErrorNamesTheLine) {
+  EXPECT_THAT(load_error(dir, "[netbox]\nurl = \"http://x\n"), HasSubstr("nbsync.toml:2: TOML syntax error"));
+}
+
+TEST_F(ConfigTest, MissingRequiredKeysAreNamed) {
+  EXPECT_THAT(load_error(dir, "[credentials]\nusername = \"u\"\n"), HasSubstr("missing table [netbox]"));
+  EXPECT_THAT(load_error(dir, "[netbox]\ntoken_file = \"netbox.token\"\n[credentials]\nusername = \"u\"\n"),
+              HasSubstr("netbox: missing key url"));
+  EXPECT_THAT(load_error(dir, "[netbox]\nurl = \"http://x\"\n[credentials]\nusername = \"u\"\n"),
+              HasSubstr("netbox: missing key token"));
+  EXPECT_THAT(load_error(dir, "[netbox]\nurl = \"ftp://x\"\ntoken_file = \"netbox.token\"\n"),
+              HasSubstr("netbox.url: expected an http:// or https:// URL"));
+}
+
+TEST_F(ConfigTest, SecretFromEnvironment) {
+  setenv("NBSYNC_TEST_TOKEN", "token-from-env-0123456789", 1);
+  const Config config = load_config(dir.write("nbsync.toml", R"(
+[netbox]
+url = "http://127.0.0.1:8000"
+token = "env:NBSYNC_TEST_TOKEN"
+[credentials]
+username = "backup"
+password = "env:NBSYNC_TEST_TOKEN"
+)"));
+  unsetenv("NBSYNC_TEST_TOKEN");
+  EXPECT_EQ(config.netbox.token.reveal(), "token-from-env-0123456789");
+  EXPECT_EQ(config.netbox.token.origin(), "env NBSYNC_TEST_TOKEN");
+  EXPECT_EQ(config.credentials.password.reveal(), "token-from-env-0123456789");
+}
+
+TEST_F(ConfigTest, UnsetEnvironmentVariableIsNamed) {
+  unsetenv("NBSYNC_TEST_UNSET");
+  const std::string error = load_error(dir, R"(
+[netbox]
+url = "http://127.0.0.1:8000"
+token = "env:NBSYNC_TEST_UNSET"
+)");
+  EXPECT_THAT(error,
+              HasSubstr("nbsync.toml:4: netbox.token: environment variable NBSYNC_TEST_UNSET is not set or empty"));
+}
+
+TEST_F(ConfigTest, InlineSecretIsRefusedWithoutEchoingIt) {
+  const std::string error = load_error(dir, R"(
+[netbox]
+url = "http://127.0.0.1:8000"
+token = "abcdef0123456789-inline-secret"
+)");
+  EXPECT_THAT(error, HasSubstr("netbox.token: inline secrets are not accepted"));
+  EXPECT_THAT(error, HasSubstr("token_file"));
+  EXPECT_THAT(error, Not(HasSubstr("inline-secret")));
+}
+
+TEST_F(ConfigTest, SecretFileProblemsNameTheFile) {
+  EXPECT_THAT(load_error(dir, R"(
+[netbox]
+url = "http://127.0.0.1:8000"
+token_file = "nope.token"
+)"),
+              HasSubstr("netbox.token_file: cannot read " + (dir / "nope.token").string()));
+  dir.write("empty.token", "\n");
+  EXPECT_THAT(load_error(dir, R"(
+[netbox]
+url = "http://127.0.0.1:8000"
+token_file = "empty.token"
+)"),
+              HasSubstr("empty.token is empty"));
+  EXPECT_THAT(load_error(dir, R"(
+[netbox]
+url = "http://127.0.0.1:8000"
+token = "env:X"
+token_file = "netbox.token"
+)"),
+              HasSubstr("not both"));
+}
+
+TEST_F(ConfigTest, SecretFromSystemdCredential) {
+  dir.write("creds/netbox-token", "token-from-credential-0123456789\n");
+  setenv("CREDENTIALS_DIRECTORY", (dir / "creds").c_str(), 1);
+  const Config config = load_config(dir.write("nbsync.toml", R"(
+[netbox]
+url = "http://127.0.0.1:8000"
+token = "credential:netbox-token"
+[credentials]
+username = "backup"
+password_file = "device.password"
+)"));
+  EXPECT_EQ(config.netbox.token.reveal(), "token-from-credential-0123456789");
+  EXPECT_EQ(config.netbox.token.origin(), "credential netbox-token");
+  unsetenv("CREDENTIALS_DIRECTORY");
+  EXPECT_THAT(load_error(dir, R"(
+[netbox]
+url = "http://127.0.0.1:8000"
+token = "credential:netbox-token"
+)"),
+              HasSubstr("netbox.token: credential:netbox-token needs $CREDENTIALS_DIRECTORY"));
+}
+
+TEST_F(ConfigTest, HistoryStorageAndComplianceKeys) {
+  dir.write("rules/compliance.toml", "[[rule]]\nname = \"r\"\nmust_match = [\"^hostname \"]\n");
+  const Config config = load_config(dir.write("nbsync.toml", k_minimal + R"(
+[storage]
+full_copy_every = 5
+keep_versions = 100
+keep_days = 365
+[compliance]
+rules = "rules/compliance.toml"
+)"));
+  EXPECT_EQ(config.storage.full_copy_every, 5);
+  EXPECT_EQ(config.storage.keep_versions, 100);
+  EXPECT_EQ(config.storage.keep_days, 365);
+  EXPECT_EQ(config.compliance.rules, dir / "rules/compliance.toml");
+  const Config defaults = load_config(dir.write("nbsync.toml", k_minimal));
+  EXPECT_EQ(defaults.storage.full_copy_every, 10);
+  EXPECT_EQ(defaults.storage.keep_versions, 0);
+  EXPECT_TRUE(defaults.compliance.rules.empty());
+  EXPECT_THAT(load_error(dir, k_minimal + "[storage]\nfull_copy_every = 0\n"), HasSubstr("storage.full_copy_every"));
+}
+
+TEST_F(ConfigTest, ABadRulesFileIsABadConfig) {
+  dir.write("rules.toml", "[[rule]]\nname = \"r\"\nmust_match = [\"(\"]\n");
+  const std::string error = load_error(dir, k_minimal + "[compliance]\nrules = \"rules.toml\"\n");
+  EXPECT_THAT(error, HasSubstr("compliance.rules"));
+  EXPECT_THAT(error, HasSubstr("rules.toml:3"));
+}
+
+TEST_F(ConfigTest, DaemonKeys) {
+  const Config config = load_config(dir.write("nbsync.toml", k_minimal + R"(
+[daemon]
+interval = "15m"
+jitter = "30s"
+shutdown_grace = "20s"
+metrics_listen = "[::1]:9900"
+)"));
+  EXPECT_EQ(config.daemon.interval, std::chrono::minutes(15));
+  EXPECT_EQ(config.daemon.jitter, std::chrono::seconds(30));
+  EXPECT_EQ(config.daemon.shutdown_grace, std::chrono::seconds(20));
+  EXPECT_EQ(config.daemon.metrics_listen, "[::1]:9900");
+  EXPECT_EQ(load_config(dir.write("nbsync.toml", k_minimal)).daemon.metrics_listen, "127.0.0.1:9810");
+  EXPECT_THAT(load_error(dir, k_minimal + "[daemon]\nmetrics_listen = \"nowhere\"\n"),
+              HasSubstr("daemon.metrics_listen"));
+  EXPECT_THAT(load_error(dir, k_minimal + "[daemon]\ninterval = \"0s\"\n"), HasSubstr("daemon.interval"));
+}
+
+}  // namespace
+}  // namespace nbsync

@@ -1,0 +1,101 @@
+#include "types/toml_table_reader.hpp"
+
+#include <stdexcept>
+
+#include "types/toml_type_name.hpp"
+
+namespace nbsync {
+
+std::string toml_position(std::string_view file, const toml::node& node) {
+  std::string out(file);
+  const auto line = node.source().begin.line;
+  if (line > 0) {
+    out.append(1, ':').append(std::to_string(line));
+  }
+  return out;
+}
+
+TomlTableReader::TomlTableReader(const toml::table& table, Raise raise) : m_table(&table), m_raise(std::move(raise)) {}
+
+const toml::node* TomlTableReader::find(std::string_view key) {
+  if (m_known.emplace(key).second) {
+    m_known_in_order.emplace_back(key);
+  }
+  return m_table->get(key);
+}
+
+void TomlTableReader::fail_at(const toml::node* at, std::string_view key, const std::string& message) const {
+  m_raise(at, key, message);
+  throw std::logic_error("TomlTableReader: the owner's Raise returned");
+}
+
+void TomlTableReader::fail(std::string_view key, const std::string& message) const {
+  fail_at(m_table->get(key), key, message);
+}
+
+void TomlTableReader::fail_type(std::string_view key, const toml::node& found, std::string_view expected) const {
+  std::string message = "expected ";
+  message.append(expected).append(", got ").append(toml_type_name(found));
+  fail(key, message);
+}
+
+std::optional<std::string> TomlTableReader::string(std::string_view key) {
+  const toml::node* node = find(key);
+  if (node == nullptr) {
+    return std::nullopt;
+  }
+  if (!node->is_string()) {
+    fail_type(key, *node, "a string");
+  }
+  return node->value<std::string>();
+}
+
+std::optional<bool> TomlTableReader::boolean(std::string_view key) {
+  const toml::node* node = find(key);
+  if (node == nullptr) {
+    return std::nullopt;
+  }
+  if (!node->is_boolean()) {
+    fail_type(key, *node, "true or false");
+  }
+  return node->value<bool>();
+}
+
+std::optional<std::int64_t> TomlTableReader::integer(std::string_view key, std::int64_t min, std::int64_t max) {
+  const toml::node* node = find(key);
+  if (node == nullptr) {
+    return std::nullopt;
+  }
+  const std::string expected = max == std::numeric_limits<std::int64_t>::max()
+                                   ? "an integer of at least " + std::to_string(min)
+                                   : "an integer from " + std::to_string(min) + " to " + std::to_string(max);
+  if (!node->is_integer()) {
+    fail_type(key, *node, expected);
+  }
+  const std::int64_t value = *node->value<std::int64_t>();
+  if (value < min || value > max) {
+    fail(key, "expected " + expected + ", got " + std::to_string(value));
+  }
+  return value;
+}
+
+std::vector<std::string> TomlTableReader::keys() {
+  std::vector<std::string> out;
+  for (const auto& [key, value] : *m_table) {
+    find(key.str());
+    out.emplace_back(key.str());
+  }
+  return out;
+}
+
+std::optional<TomlTableReader::UnknownKey> TomlTableReader::unknown_key() const {
+  for (const auto& [key, node] : *m_table) {
+    if (m_known.find(key.str()) == m_known.end()) {
+      const auto line = key.source().begin.line != 0 ? key.source().begin.line : node.source().begin.line;
+      return UnknownKey{std::string(key.str()), &node, static_cast<std::size_t>(line)};
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace nbsync
