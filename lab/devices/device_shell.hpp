@@ -1,9 +1,11 @@
 #pragma once
 // The command line of one simulated device, without any networking: bytes typed by the
-// client go in (feed), bytes the device prints come out (take_output). Each platform has
-// its real prompts, mode changes, paging prompt and error lines; faults that live in the
-// CLI (hangs, floods, paging that cannot be turned off, failing enable, huge banner,
-// unexpected prompt, truncated output) are applied here. Single-threaded; one per channel.
+// client go in (feed), bytes the device prints come out (take_output). What each platform
+// says and does (prompts, mode changes, pager prompt, error lines) lives in its file under
+// platforms/; this class keeps what they share (line editing, paging, the enable password
+// dialogue, exec) and the faults that live in the CLI (hangs, floods, paging that cannot be
+// turned off, failing enable, huge banner, unexpected prompt, truncated output).
+// Single-threaded; one per channel.
 #include <cstdint>
 #include <ctime>
 #include <string>
@@ -12,6 +14,9 @@
 #include "lab/devices/faults.hpp"
 
 namespace nbsync::lab {
+
+class PlatformSim;
+struct CommandLine;
 
 struct ShellOptions {
   Platform platform = Platform::cisco_ios;
@@ -56,6 +61,26 @@ public:
   // Number of config reads served (show running-config and the like).
   int config_reads() const { return m_config_reads; }
 
+  // For the platform files: how a command ends. Each command ends with exactly one of
+  // done, fail, invalid_at, close_session, ask_enable_password, show_config, show_version.
+  const ShellOptions& options() const { return m_options; }
+  bool exec() const { return m_exec; }
+  bool privileged() const { return m_privileged; }
+  void set_privileged(bool privileged) { m_privileged = privileged; }
+  void set_terminal_length(int lines) { m_terminal_length = lines; }
+  void blank_line_before_prompt() { m_blank_line_before_prompt = true; }
+  void print(std::string_view text) { emit(text); }
+  void done() { finish_command(); }
+  // Prints `message` (whole lines) and ends the command with `status`.
+  void fail(std::string_view message, int status = 1);
+  // A caret under word `token` of the command (or its end), then `message`.
+  void invalid_at(const CommandLine& command, std::size_t token, std::string_view message);
+  void close_session();
+  // "Password: " and the enable secret dialogue (3 tries, then "% Bad secrets").
+  void ask_enable_password();
+  void show_config(bool no_more);
+  void show_version();
+
 private:
   enum class State { idle, password, more, streaming, finished };
 
@@ -66,15 +91,7 @@ private:
   void show_prompt();
   void process_input();
   void execute(const std::string& line);
-  void execute_ios(const std::string& line);
-  void execute_nxos(const std::string& line);
-  void execute_eos(const std::string& line);
-  void execute_junos(const std::string& line);
-  void execute_generic(const std::string& line);
   void execute_menu(const std::string& line);
-  void invalid_at(const std::string& line, std::size_t token, std::string_view message);
-  void show_config(bool no_more);
-  void show_version();
   void output_body(std::string body, bool paged_allowed);
   void emit_page(int lines);
   void pager_key(char c);
@@ -85,6 +102,7 @@ private:
   std::string uptime() const;
 
   ShellOptions m_options;
+  const PlatformSim& m_platform;
   std::string m_prompt;
   std::string m_out;
   std::string m_in;

@@ -27,6 +27,7 @@
 
 #include "lab/devices/detail/random.hpp"
 #include "lab/devices/device_shell.hpp"
+#include "lab/devices/platforms/platform.hpp"
 
 namespace nbsync::lab::detail {
 
@@ -627,9 +628,8 @@ int Worker::on_shell(ssh_session, ssh_channel, void* userdata) {
 
 int Worker::on_exec(ssh_session, ssh_channel, const char* command, void* userdata) {
   Session& s = *session_of(userdata);
-  // Cisco IOS and Arista EOS run a command given as an SSH exec request; the others refuse.
-  if (s.shell || command == nullptr ||
-      (s.device.platform != Platform::cisco_ios && s.device.platform != Platform::arista_eos)) {
+  // Some platforms run a command given as an SSH exec request (IOS, EOS); the others refuse.
+  if (s.shell || command == nullptr || !platform_sim(s.device.platform).runs_exec()) {
     return 1;
   }
   s.worker->start_shell_object(s);
