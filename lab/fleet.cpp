@@ -63,8 +63,10 @@ constexpr std::array<std::pair<const char*, const char*>, 6> k_manufacturers = {
                                                                                  {"HPE", "hpe"},
                                                                                  {"Opengear", "opengear"},
                                                                                  {"Generic", "generic"}}};
-// The first four platforms are the ones the lab simulates; the rest nbsync has no profile for.
-constexpr std::array<std::pair<const char*, const char*>, 7> k_platforms = {{
+// The first four platforms and those from the eighth on are the ones the lab simulates and
+// nbsync has a profile for; the fifth to the seventh nbsync has no profile for. New ones are
+// appended, so that a platform keeps its NetBox id.
+constexpr std::array<std::pair<const char*, const char*>, 8> k_platforms = {{
     {"Cisco IOS", "cisco-ios"},
     {"Cisco NX-OS", "cisco-nxos"},
     {"Arista EOS", "arista-eos"},
@@ -72,8 +74,9 @@ constexpr std::array<std::pair<const char*, const char*>, 7> k_platforms = {{
     {"Cisco WLC", "cisco-wlc"},
     {"Opengear", "opengear"},
     {"HPE ProCurve", "hpe-procurve"},
+    {"Cisco ASA", "cisco-asa"},
 }};
-constexpr std::array<TypeSpec, 10> k_types = {{
+constexpr std::array<TypeSpec, 11> k_types = {{
     {"ISR4451-X", "isr4451-x", 0, 0},
     {"C9300-48P", "c9300-48p", 0, 0},
     {"N9K-C93180YC-EX", "n9k-c93180yc-ex", 0, 1},
@@ -84,7 +87,11 @@ constexpr std::array<TypeSpec, 10> k_types = {{
     {"AIR-CT5520-K9", "air-ct5520-k9", 0, 4},
     {"CM7148", "cm7148", 4, 5},
     {"Aruba 2930F", "aruba-2930f", 3, 6},
+    {"ASA5516-X", "asa5516-x", 0, 7},
 }};
+// Devices without a platform draw their type from the first ten, as before the types of the
+// later platforms were added: the same seed keeps giving the same inventory.
+constexpr std::size_t k_types_without_platform = 10;
 
 constexpr std::array<std::pair<const char*, const char*>, 5> k_tenants = {{{"Retail", "retail"},
                                                                            {"Corporate IT", "corporate-it"},
@@ -188,7 +195,7 @@ LabDevice Fleet::generate(std::int64_t index) const {
   }
   std::vector<int> types;
   for (std::size_t t = 0; t < k_types.size(); ++t) {
-    if (platform_index < 0 || m_type_platform[t] == platform_index) {
+    if ((platform_index < 0 && t < k_types_without_platform) || m_type_platform[t] == platform_index) {
       types.push_back(static_cast<int>(t));
     }
   }

@@ -155,6 +155,9 @@ Platform platform_from_slug(std::string_view slug) {
   if (slug == "juniper-junos" || slug == "junos") {
     return Platform::juniper_junos;
   }
+  if (slug == "cisco-asa" || slug == "asa") {
+    return Platform::cisco_asa;
+  }
   return Platform::generic;
 }
 
@@ -168,6 +171,8 @@ std::string_view platform_slug(Platform p) {
       return "arista-eos";
     case Platform::juniper_junos:
       return "juniper-junos";
+    case Platform::cisco_asa:
+      return "cisco-asa";
     case Platform::generic:
       break;
   }

@@ -20,7 +20,7 @@ ConfigRequest request(Platform platform, std::int64_t id, std::uint32_t version,
 }
 
 constexpr Platform k_platforms[] = {Platform::cisco_ios, Platform::cisco_nxos, Platform::arista_eos,
-                                    Platform::juniper_junos};
+                                    Platform::juniper_junos, Platform::cisco_asa};
 
 TEST(ConfigGenerator, SameVersionDiffersOnlyInVolatileLines) {
   for (const auto platform : k_platforms) {

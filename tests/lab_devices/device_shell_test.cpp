@@ -65,6 +65,34 @@ TEST(DeviceShell, IosPagesUntilTerminalLengthZero) {
   EXPECT_TRUE(full.ends_with("\nend\n\nr1#"));
 }
 
+TEST(DeviceShell, AsaEnablesWithTheSecretAndPagesUntilTerminalPagerZero) {
+  DeviceShell shell(options(Platform::cisco_asa));
+  EXPECT_EQ(start(shell), "Type help or '?' for a list of available commands.\nr1>");
+  // The config needs enable; "terminal length" is IOS, not ASA.
+  EXPECT_EQ(run(shell, "show running-config\n"),
+            std::string(3 + 5, ' ') + "^\nERROR: % Invalid input detected at '^' marker.\nr1>");
+  EXPECT_EQ(run(shell, "terminal length 0\n"),
+            std::string(3 + 9, ' ') + "^\nERROR: % Invalid input detected at '^' marker.\nr1>");
+  EXPECT_EQ(run(shell, "frobnicate\n"), "   ^\nERROR: % Invalid input detected at '^' marker.\nr1>");
+  EXPECT_EQ(run(shell, "enable\n"), "Password: ");
+  EXPECT_EQ(run(shell, "s3cret\n"), "r1#");
+  const auto page = run(shell, "show running-config\n");
+  EXPECT_EQ(page.rfind(": Saved\n: Written by enable_15 at ", 0), 0U) << page.substr(0, 100);
+  EXPECT_TRUE(page.ends_with("<--- More --->"));
+  EXPECT_EQ(std::count(page.begin(), page.end(), '\n'), 23);
+  const auto next = run(shell, " ");
+  EXPECT_EQ(next.rfind("\r" + std::string(14, ' ') + "\r", 0), 0U);
+  EXPECT_TRUE(run(shell, "q").ends_with("\nr1#"));
+  EXPECT_EQ(run(shell, "terminal pager 0\n"), "r1#");
+  const auto full = run(shell, "show running-config\n");
+  EXPECT_EQ(full.find("<--- More --->"), std::string::npos);
+  EXPECT_NE(full.find("\nCryptochecksum:"), std::string::npos);
+  EXPECT_TRUE(full.ends_with("\n: end\nr1#"));
+  EXPECT_NE(full.find("\n key *****\n"), std::string::npos) << "show running-config hides keys";
+  EXPECT_EQ(run(shell, "exit\n"), "\nLogoff\n\n");
+  EXPECT_EQ(shell.end(), DeviceShell::End::close);
+}
+
 TEST(DeviceShell, TypeAheadWaitsForTheCurrentCommand) {
   DeviceShell shell(options(Platform::cisco_nxos));
   start(shell);

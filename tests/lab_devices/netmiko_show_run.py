@@ -1,7 +1,9 @@
 #!/usr/bin/python3
-"""Logs into a lab device with Debian's Netmiko (driver cisco_ios) and prints what
-send_command("show running-config") returns. Used by lab_devices tests:
-  netmiko_show_run.py HOST PORT USER PASSWORD SECRET
+"""Logs into a lab device with Debian's Netmiko and prints what send_command(COMMAND)
+returns, after the driver's own session preparation (prompt, enable when a secret is
+given, paging off). Used by lab_devices tests:
+  netmiko_show_run.py HOST PORT USER PASSWORD SECRET [DEVICE_TYPE [COMMAND]]
+DEVICE_TYPE defaults to cisco_ios, COMMAND to "show running-config".
 Exit code 0 on success; any exception is printed and exits non-zero."""
 import sys
 
@@ -10,8 +12,10 @@ from netmiko import ConnectHandler
 
 def main():
     host, port, user, password, secret = sys.argv[1:6]
+    device_type = sys.argv[6] if len(sys.argv) > 6 else "cisco_ios"
+    command = sys.argv[7] if len(sys.argv) > 7 else "show running-config"
     connection = ConnectHandler(
-        device_type="cisco_ios",
+        device_type=device_type,
         host=host,
         port=int(port),
         username=user,
@@ -25,7 +29,7 @@ def main():
     )
     try:
         connection.enable()
-        output = connection.send_command("show running-config")
+        output = connection.send_command(command)
     finally:
         connection.disconnect()
     sys.stdout.write(output)

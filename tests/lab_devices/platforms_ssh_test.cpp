@@ -30,6 +30,8 @@ std::vector<PlatformCase> cases() {
        "! Command: show running-config", "end", " --More-- ", ""},
       {4, "netops@fw-junos-01> ", "netops@fw-junos-01> ", "", "set cli screen-length 0", "show configuration",
        "## Last commit: ", "}", "---(more", "\n"},
+      {6, "fw-asa-01>", "fw-asa-01#", "secret", "terminal pager 0", "show running-config", ": Saved", ": end",
+       "<--- More --->", ""},
   };
 }
 
@@ -162,7 +164,8 @@ TEST_P(PlatformOverSsh, PagesWithItsMorePromptUntilPagingIsOff) {
 }
 
 std::string case_name(const ::testing::TestParamInfo<PlatformCase>& param_info) {
-  static const std::vector<std::string> k_names = {"", "CiscoIos", "CiscoNxos", "AristaEos", "JuniperJunos"};
+  static const std::vector<std::string> k_names = {"", "CiscoIos", "CiscoNxos", "AristaEos", "JuniperJunos",
+                                                   "", "CiscoAsa"};
   return k_names[static_cast<std::size_t>(param_info.param.id)];
 }
 

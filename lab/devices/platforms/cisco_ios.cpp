@@ -214,15 +214,8 @@ public:
   void execute(DeviceShell& shell, const CommandLine& command) const override {
     const std::string& w0 = command.arg(0);
     const auto& arg = [&command](std::size_t i) -> const std::string& { return command.arg(i); };
-    if (is(w0, "enable", 2)) {
-      if (shell.privileged()) {
-        shell.done();
-      } else {
-        shell.ask_enable_password();
-      }
-    } else if (is(w0, "disable", 4)) {
-      shell.set_privileged(false);
-      shell.done();
+    if (enable_with_secret(shell, w0)) {
+      return;
     } else if (is(w0, "exit", 3) || is(w0, "logout", 4) || is(w0, "quit", 4)) {
       shell.close_session();
     } else if (is(w0, "terminal", 3)) {

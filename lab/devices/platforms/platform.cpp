@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "lab/devices/device_shell.hpp"
+
 namespace nbsync::lab {
 namespace {
 
@@ -81,6 +83,23 @@ std::string PlatformSim::erase_more(const std::string& prompt) const {
   return erase;
 }
 
+bool enable_with_secret(DeviceShell& shell, const std::string& w0) {
+  if (is(w0, "enable", 2)) {
+    if (shell.privileged()) {
+      shell.done();
+    } else {
+      shell.ask_enable_password();
+    }
+    return true;
+  }
+  if (is(w0, "disable", 4)) {
+    shell.set_privileged(false);
+    shell.done();
+    return true;
+  }
+  return false;
+}
+
 std::string erase_by_backspaces(const std::string& prompt) {
   std::string erase(prompt.size(), '\b');
   erase.append(prompt.size(), ' ');
@@ -98,6 +117,8 @@ const PlatformSim& platform_sim(Platform platform) {
       return platforms::arista_eos();
     case Platform::juniper_junos:
       return platforms::juniper_junos();
+    case Platform::cisco_asa:
+      return platforms::cisco_asa();
     case Platform::generic:
       break;
   }

@@ -67,6 +67,9 @@ public:
   virtual std::string_view after_config() const { return ""; }
 };
 
+// "enable" asking for the enable secret (IOS, ASA) and "disable"; false when `w0` is neither.
+bool enable_with_secret(DeviceShell& shell, const std::string& w0);
+
 // The erase of IOS-like pagers: backspaces over the prompt, blanks, backspaces again.
 std::string erase_by_backspaces(const std::string& prompt);
 
@@ -79,6 +82,7 @@ const PlatformSim& cisco_ios();
 const PlatformSim& cisco_nxos();
 const PlatformSim& arista_eos();
 const PlatformSim& juniper_junos();
+const PlatformSim& cisco_asa();
 const PlatformSim& generic();
 }  // namespace platforms
 

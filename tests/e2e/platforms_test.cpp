@@ -1,0 +1,96 @@
+// nbsync's shipped profile for each platform the lab simulates, end to end: the real nbsync
+// binary backs up one device of that platform in the real lab over SSH, twice, and the
+// real database must hold one version (the lines that change on every read are ignored)
+// with every secret the device printed masked.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include "storage/database.hpp"
+#include "storage/snapshot_store.hpp"
+#include "tests/e2e/cycle_fixture.hpp"
+
+namespace nbsync::test {
+namespace {
+
+using ::testing::HasSubstr;
+
+struct PlatformCase {
+  std::string slug;       // NetBox platform slug = nbsync profile name
+  std::string last_line;  // the stored config's last line
+};
+
+void PrintTo(const PlatformCase& c, std::ostream* os) {
+  *os << c.slug;
+}
+
+class PlatformBackup : public CycleFixture, public ::testing::WithParamInterface<PlatformCase> {};
+
+TEST_P(PlatformBackup, TwoReadsOfAnUnchangedDeviceStoreOneVersionWithNoSecret) {
+  const auto& p = GetParam();
+  start_lab(2, 31);
+  const auto added =
+      lab->request({"POST",
+                    "/lab/devices",
+                    {{"Content-Type", "application/json"}},
+                    json({{"name", "dut-" + p.slug}, {"platform", p.slug}, {"status", "active"}}).dump()});
+  ASSERT_EQ(added.status, 201) << added.raw;
+  const std::int64_t id = added.body["id"];
+  write_config();
+
+  const auto first = run_nbsync();
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_EQ(outcomes_of_last_run().at(id), "ok") << first.out;
+  const auto second = run_nbsync();
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_EQ(outcomes_of_last_run().at(id), "ok") << second.out;
+  EXPECT_EQ(count("SELECT count(*) FROM snapshots WHERE device_id = " + std::to_string(id)), 1)
+      << "the lines that change on every read made a second version";
+
+  const auto config = lab->request({"GET", "/lab/devices/" + std::to_string(id) + "/config", {}, ""});
+  ASSERT_EQ(config.status, 200);
+  ASSERT_FALSE(config.body["secrets"].empty());
+  storage::Database database(dir / "nbsync.db");
+  storage::SnapshotStore store(database);
+  const auto stored = store.latest_config(id);
+  ASSERT_TRUE(stored);
+  EXPECT_THAT(*stored, HasSubstr("<removed>"));
+  for (const auto& secret : config.body["secrets"]) {
+    const auto at = stored->find(secret.get<std::string>());
+    if (at != std::string::npos) {
+      const auto start = stored->rfind('\n', at) == std::string::npos ? 0 : stored->rfind('\n', at) + 1;
+      ADD_FAILURE() << p.slug << " stored a secret in: " << stored->substr(start, stored->find('\n', at) - start);
+    }
+  }
+  for (const auto& prefix : config.body["volatile_prefixes"]) {
+    const std::string line_start = prefix.get<std::string>();
+    EXPECT_FALSE(stored->starts_with(line_start) || stored->find("\n" + line_start) != std::string::npos)
+        << "volatile line stored: " << line_start;
+  }
+  // Whole: the config proper is there up to its last line, and none of the device's chatter.
+  std::string trimmed = *stored;
+  while (!trimmed.empty() && trimmed.back() == '\n') {
+    trimmed.pop_back();
+  }
+  EXPECT_EQ(trimmed.substr(trimmed.rfind('\n') + 1), p.last_line);
+  EXPECT_THAT(*stored, HasSubstr("dut-" + p.slug));
+  for (const auto& secret : {k_device_password, k_enable_secret}) {
+    EXPECT_THAT(first.out + first.err + second.out + second.err, ::testing::Not(HasSubstr(secret)));
+  }
+}
+
+std::string case_name(const ::testing::TestParamInfo<PlatformCase>& info) {
+  std::string name;
+  for (const char c : info.param.slug) {
+    if (c != '-') {
+      name.push_back(c);
+    }
+  }
+  return name;
+}
+
+INSTANTIATE_TEST_SUITE_P(Shipped, PlatformBackup, ::testing::Values(PlatformCase{"cisco-asa", ": end"}), case_name);
+
+}  // namespace
+}  // namespace nbsync::test
