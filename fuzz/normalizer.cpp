@@ -16,11 +16,11 @@
 
 #include "backup/config_normalizer.hpp"
 #include "backup/platform_profile.hpp"
+#include "fuzz/shipped_profiles.hpp"
 
 namespace {
 
 using nbsync::backup::ConfigNormalizer;
-using nbsync::backup::PlatformProfile;
 
 void check(bool ok, const char* what) {
   if (!ok) {
@@ -29,25 +29,13 @@ void check(bool ok, const char* what) {
   }
 }
 
-const std::vector<std::shared_ptr<const PlatformProfile>>& profiles() {
-  static const auto list = [] {
-    const auto registry = nbsync::backup::ProfileRegistry::shipped();
-    std::vector<std::shared_ptr<const PlatformProfile>> out;
-    for (const auto& name : registry.names()) {
-      out.push_back(registry.find(name));
-    }
-    return out;
-  }();
-  return list;
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) {
     return 0;
   }
-  const auto& profile = profiles()[(data[0] & 0x7f) % profiles().size()];
+  const auto& profile = nbsync::fuzz::shipped_profile(data[0] & 0x7f);
   const bool mask = (data[0] & 0x80) == 0;
   const std::string_view raw(reinterpret_cast<const char*>(data) + 1, size - 1);
   const ConfigNormalizer normalizer(profile, mask);
