@@ -92,7 +92,7 @@ BackupResult BackupPool::back_up(const BackupJob& job) {
   while (true) {
     fetched = fetch_config(job.device, *job.profile, credentials, m_options.limits, m_verifier);
     result.bytes_read += fetched.bytes_read;
-    if (fetched.outcome.kind == OutcomeKind::ok || fetched.outcome.local_failure ||
+    if (fetched.outcome.kind == OutcomeKind::ok || fetched.outcome.local_failure || fetched.outcome.abandoned ||
         !is_retryable(fetched.outcome.kind) || attempt >= m_options.retries) {
       break;
     }

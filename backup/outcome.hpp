@@ -19,6 +19,9 @@ struct Outcome {
   // nbsync's own failure, not the device's: it ran out of file descriptors. Never
   // recorded as the device's outcome; the device is backed up by a later cycle.
   bool local_failure = false;
+  // Given up because nbsync is shutting down (SessionLimits::abandon): not the device's
+  // doing, never recorded; the next cycle backs the device up.
+  bool abandoned = false;
 };
 
 }  // namespace nbsync::backup

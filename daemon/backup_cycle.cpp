@@ -131,7 +131,7 @@ private:
   }
 
   // A worker's result (called on worker threads): counted, logged and recorded, unless
-  // the device is not to blame (nbsync out of file descriptors, or stopping).
+  // the device is not to blame (nbsync out of file descriptors, or abandoned as it stops).
   void store(backup::BackupResult&& result) {
     const auto& outcome = result.outcome;
     const bool ok = outcome.kind == OutcomeKind::ok;
@@ -139,7 +139,7 @@ private:
       m_summary.add_local_failure(outcome.message);  // its state and NetBox stay as they were
       return;
     }
-    if (!ok && m_options.abandon.stop_requested()) {
+    if (outcome.abandoned) {
       // Given up because nbsync is stopping: the next cycle backs it up.
       spdlog::info("{}: not backed up, nbsync is shutting down", device_name(result.device));
       return;

@@ -3,7 +3,9 @@
 namespace nbsync::backup::detail {
 
 Outcome abandoned(const std::string& label) {
-  return Outcome{OutcomeKind::timeout, label + ": abandoned because nbsync is shutting down; nothing stored"};
+  Outcome outcome{OutcomeKind::timeout, label + ": abandoned because nbsync is shutting down; nothing stored"};
+  outcome.abandoned = true;
+  return outcome;
 }
 
 std::optional<Outcome> command_failure(const ReadStop& stop, const std::string& command, std::size_t bytes,
