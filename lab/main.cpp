@@ -13,6 +13,7 @@
 #include <iostream>
 #include <thread>
 
+#include "lab/devices/bastion_server.hpp"
 #include "lab/devices/device_lab.hpp"
 #include "lab/fleet.hpp"
 #include "lab/netbox_api.hpp"
@@ -97,6 +98,8 @@ int main(int argc, char** argv) {
                  "Directory that keeps API writes, host keys and config versions across restarts");
   DeviceLabOptions device_options;
   add_device_lab_options(app, device_options);
+  BastionOptions bastion_options;
+  add_bastion_options(app, bastion_options);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -124,11 +127,20 @@ int main(int argc, char** argv) {
     Fleet fleet(options.devices, options.seed);
     NetboxApi api(fleet, api_options);
     SlackSink slack;
+    std::vector<std::string> site_slugs;
+    for (const auto& site : fleet.sites()) {
+      site_slugs.push_back(site.slug);
+    }
+    const BastionPlan plan = plan_bastions(options.seed, site_slugs, bastion_options.site_share);
+    if (!plan.empty()) {
+      api.set_site_custom_field(jump_host_field_definition(), plan.jump_host_per_site());
+    }
 
     // The SSH side forks its worker processes: before any thread of this process starts.
-    auto simulated = [&fleet](const LabDevice& d) {
+    auto simulated = [&fleet, &plan](const LabDevice& d) {
       return SimulatedDevice{d.id, d.name.value_or(""),
-                             d.platform ? fleet.platforms()[static_cast<std::size_t>(*d.platform)].slug : "", d.ipv4};
+                             d.platform ? fleet.platforms()[static_cast<std::size_t>(*d.platform)].slug : "", d.ipv4,
+                             plan.only_from(d.site)};
     };
     std::vector<SimulatedDevice> devices;
     devices.reserve(fleet.devices().size());
@@ -136,21 +148,27 @@ int main(int argc, char** argv) {
       devices.push_back(simulated(d));
     }
     auto device_lab = std::make_unique<DeviceLab>(device_options, devices);
+    bastion_options.use_device_lab(device_options, device_lab->ssh_port());
+    auto bastions = std::make_unique<BastionServer>(bastion_options, plan, devices);
     devices.clear();
     devices.shrink_to_fit();
-    api.on_device_changed = [&device_lab, simulated](const LabDevice& d) -> std::string {
+    api.on_device_changed = [&device_lab, &bastions, simulated](const LabDevice& d) -> std::string {
       try {
         if (d.ipv4 == 0) {
           device_lab->remove_device(d.id);
         } else {
           device_lab->add_device(simulated(d));
         }
+        bastions->device_changed(d.id, d.ipv4);
         return "";
       } catch (const std::exception& e) {
         return e.what();
       }
     };
-    api.on_device_removed = [&device_lab](std::int64_t id) { device_lab->remove_device(id); };
+    api.on_device_removed = [&device_lab, &bastions](std::int64_t id) {
+      device_lab->remove_device(id);
+      bastions->device_removed(id);
+    };
 
     // Signals are taken by sigwait() below; every thread started from here inherits the mask.
     sigset_t signals;
@@ -166,6 +184,7 @@ int main(int argc, char** argv) {
     api.register_routes(server);
     slack.register_routes(server);
     device_lab->register_routes(server);
+    bastions->register_routes(server);
 
     const int bound = port == 0 ? server.bind_to_any_port(host) : (server.bind_to_port(host, port) ? port : -1);
     if (bound <= 0) {
@@ -206,6 +225,7 @@ int main(int argc, char** argv) {
     // state is saved, so leave now instead of waiting for clients to hang up.
     listener.detach();
     device_lab.reset();  // stops and reaps the SSH worker processes
+    bastions.reset();
     std::cout.flush();
     std::_Exit(0);
   } catch (const std::exception& e) {

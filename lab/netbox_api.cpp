@@ -379,6 +379,32 @@ json NetboxApi::render_device(const LabDevice& device, const std::string& base) 
   return device_json(m_fleet, device, base, device_fields(), {});
 }
 
+void NetboxApi::set_site_custom_field(json definition, std::vector<std::string> value_per_site) {
+  std::lock_guard lock(m_mutex);
+  const std::string name = definition.at("name");
+  if (std::none_of(m_custom_fields.begin(), m_custom_fields.end(), [&](const json& f) { return f["name"] == name; })) {
+    definition["id"] = m_next_custom_field_id++;
+    definition["created"] = definition["last_updated"] = "2025-01-01T00:00:00.000000Z";
+    m_custom_fields.push_back(std::move(definition));
+    m_dirty = true;
+  }
+  m_site_fields.emplace_back(name, std::move(value_per_site));
+  for (const auto& generated : m_fleet.devices()) {
+    apply_site_fields(*m_fleet.find(generated.id));
+  }
+}
+
+void NetboxApi::apply_site_fields(LabDevice& device) const {
+  for (const auto& [name, values] : m_site_fields) {
+    const auto site = static_cast<std::size_t>(device.site);
+    if (site < values.size() && !values[site].empty()) {
+      device.custom_fields[name] = values[site];
+    } else {
+      device.custom_fields.erase(name);
+    }
+  }
+}
+
 void NetboxApi::touch(std::int64_t id) {
   m_touched.insert(id);
   m_dirty = true;
@@ -930,6 +956,9 @@ NetboxApi::Reply NetboxApi::lab_change_device(std::int64_t id, const json& body,
                               "comments, serial)"}}};
     }
   }
+  if (changed.site != device->site) {
+    apply_site_fields(changed);
+  }
   changed.last_updated = utc_now_iso();
   if (on_device_changed) {
     if (const std::string problem = on_device_changed(changed); !problem.empty()) {
@@ -947,6 +976,7 @@ NetboxApi::Reply NetboxApi::lab_add_device(const json& body, const std::string& 
   }
   LabDevice& device = m_fleet.add();
   device.ipv4 = lab_address(device.id - 1);  // a new device is always reachable unless told otherwise
+  apply_site_fields(device);
   device.ip_id = device.id;
   const std::int64_t id = device.id;
   touch(id);

@@ -37,6 +37,10 @@ public:
   void register_routes(httplib::Server& server);
   // Writes the state file when something changed since the last flush (atomic rename).
   void flush();
+  // A device custom field whose value follows the device's site (the bastion a site sits
+  // behind): defines it unless a field of that name exists, sets it on every device at a
+  // site with a value (null elsewhere), and again when /lab/devices adds or moves a device.
+  void set_site_custom_field(nlohmann::json definition, std::vector<std::string> value_per_site);
 
   // Told when the inventory changes through /lab/devices, so the SSH side follows it.
   // on_device_changed (new or changed device) returns "" or why the device cannot be
@@ -71,6 +75,7 @@ private:
   std::vector<json> device_fields() const;
   json render_device(const LabDevice& device, const std::string& base) const;
   void touch(std::int64_t id);
+  void apply_site_fields(LabDevice& device) const;
 
   void load_state();
   json state_json() const;
@@ -89,6 +94,7 @@ private:
   std::int64_t m_next_journal_id = 1;
   std::set<std::int64_t> m_touched;  // devices that differ from the generated fleet
   std::set<std::int64_t> m_removed;
+  std::vector<std::pair<std::string, std::vector<std::string>>> m_site_fields;  // name, value per site
   std::int64_t m_generated_count;
   bool m_dirty = false;
   std::mutex m_flush_mutex;

@@ -237,6 +237,7 @@ struct DeviceLab::Impl {
     w.hostname = r.hostname;
     w.platform = r.platform;
     w.ipv4 = r.device.ipv4;
+    w.only_from = r.device.only_from;
     w.version = r.version;
     w.key_generation = r.key_generation;
     w.faults = r.faults;
@@ -684,6 +685,7 @@ nlohmann::json DeviceLab::device_state(std::int64_t id) const {
       {"address", r.device.ipv4 == 0 ? nlohmann::json(nullptr) : nlohmann::json(ipv4_text(r.device.ipv4))},
       {"ssh_port", m->settings.port},
       {"served", r.device.ipv4 != 0},
+      {"only_from", r.device.only_from == 0 ? nlohmann::json(nullptr) : nlohmann::json(ipv4_text(r.device.only_from))},
       {"config_version", r.version},
       {"config_command", show_config_command(r.platform)},
       {"faults", fault_names(r.faults)},

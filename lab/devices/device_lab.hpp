@@ -27,10 +27,11 @@ class Server;
 namespace nbsync::lab {
 
 struct SimulatedDevice {
-  std::int64_t id = 0;     // NetBox id
-  std::string name;        // may be empty: the device's hostname is then "device-<id>"
-  std::string platform;    // NetBox platform slug; unknown slugs get a Linux-like shell
-  std::uint32_t ipv4 = 0;  // host byte order, 127.0.0.0/8, distinct; 0 = not served
+  std::int64_t id = 0;          // NetBox id
+  std::string name;             // may be empty: the device's hostname is then "device-<id>"
+  std::string platform;         // NetBox platform slug; unknown slugs get a Linux-like shell
+  std::uint32_t ipv4 = 0;       // host byte order, 127.0.0.0/8, distinct; 0 = not served
+  std::uint32_t only_from = 0;  // nonzero: a firewall drops connections from any other address (its bastion)
 };
 
 struct DeviceLabOptions {

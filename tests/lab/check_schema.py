@@ -74,7 +74,10 @@ class Lab:
         with open(token_file, "w") as f:
             f.write(TOKEN + "\n")
         self.process = subprocess.Popen(
-            [binary, "--devices", "60", "--seed", "3", "--api", "127.0.0.1:0", "--ssh-port", "0", "--token-file", token_file],
+            # --bastion-sites: the lab defines the nbsync_jump_host custom field and sets it on
+            # the devices behind a bastion, so both shapes are checked too.
+            [binary, "--devices", "60", "--seed", "3", "--api", "127.0.0.1:0", "--ssh-port", "0", "--token-file", token_file,
+             "--bastion-sites", "0.5"],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         line = self.process.stdout.readline()
         if not line.startswith("ready "):
@@ -124,6 +127,8 @@ def run(lab, checker):
     lab.call("POST", "/api/extras/custom-fields/", {"object_types": ["dcim.device"], "name": "nbsync_status", "type": "text"})
     status, body = lab.call("GET", "/api/extras/custom-fields/")
     checker.check("GET /api/extras/custom-fields/", body, "PaginatedCustomFieldList")
+    if not any(field.get("name") == "nbsync_jump_host" for field in body.get("results", [])):
+        checker.failures.append("GET /api/extras/custom-fields/: the bastion field nbsync_jump_host is missing")
 
     status, body = lab.call("PATCH", "/api/dcim/devices/1/",
                             {"custom_fields": {"nbsync_last_backup": "2025-06-01T02:00:00+00:00", "nbsync_status": "ok"}})
@@ -138,6 +143,8 @@ def run(lab, checker):
         checker.check("GET /api/dcim/devices/" + query, body, "PaginatedDeviceWithConfigContextList")
         if not body["results"]:
             checker.failures.append("GET /api/dcim/devices/" + query + ": no results to check")
+        if not any(d["custom_fields"].get("nbsync_jump_host") for d in body["results"]):
+            checker.failures.append("GET /api/dcim/devices/" + query + ": no device behind a bastion to check")
     status, body = lab.call("GET", "/api/dcim/devices/?brief=true")
     checker.check("GET /api/dcim/devices/?brief=true",
                   body, {"type": "object", "required": ["count", "results"],

@@ -26,6 +26,7 @@
 #include <libssh/server.h>
 
 #include "lab/devices/detail/random.hpp"
+#include "lab/devices/detail/source_filter.hpp"
 #include "lab/devices/device_shell.hpp"
 #include "lab/devices/platforms/platform.hpp"
 
@@ -39,7 +40,8 @@ nlohmann::json to_json(const WorkerDevice& d) {
           {"version", d.version},
           {"key_generation", d.key_generation},
           {"faults", d.faults},
-          {"kbd", d.keyboard_interactive_only}};
+          {"kbd", d.keyboard_interactive_only},
+          {"only_from", d.only_from}};
 }
 
 WorkerDevice worker_device_from_json(const nlohmann::json& j) {
@@ -48,6 +50,7 @@ WorkerDevice worker_device_from_json(const nlohmann::json& j) {
   d.hostname = j.at("hostname").get<std::string>();
   d.platform = static_cast<Platform>(j.at("platform").get<int>());
   d.ipv4 = j.at("ipv4").get<std::uint32_t>();
+  d.only_from = j.at("only_from").get<std::uint32_t>();
   d.version = j.at("version").get<std::uint32_t>();
   d.key_generation = j.at("key_generation").get<std::uint32_t>();
   d.faults = j.at("faults").get<std::uint32_t>();
@@ -186,6 +189,7 @@ std::string Worker::open_listener(WorkerDevice& device) {
     ::close(fd);
     return message;
   }
+  set_source_filter(fd, device.only_from);
   epoll_event ev{};
   ev.events = EPOLLIN;
   ev.data.u64 = (k_kind_listener << 32) | static_cast<std::uint32_t>(fd);
@@ -219,6 +223,9 @@ std::string Worker::upsert(const WorkerDevice& device) {
     }
     if (old_listens && (!new_listens || old.ipv4 != device.ipv4)) {
       close_listener(device.id);
+    }
+    if (const auto listener = m_listeners.find(device.id); listener != m_listeners.end()) {
+      set_source_filter(listener->second, device.only_from);
     }
     if (new_listens && m_listeners.count(device.id) == 0) {
       return open_listener(it->second);

@@ -24,6 +24,7 @@ struct WorkerDevice {
   std::string hostname;
   Platform platform = Platform::generic;
   std::uint32_t ipv4 = 0;
+  std::uint32_t only_from = 0;  // nonzero: the listener drops packets from other sources
   std::uint32_t version = 0;
   std::uint32_t key_generation = 0;
   std::uint32_t faults = 0;
