@@ -22,8 +22,23 @@ detail::ConfigRead read_config(detail::SshTransport& transport, const PlatformPr
 
 }  // namespace
 
+SessionLimits limits_for(const SessionLimits& limits, const PlatformProfile& profile) {
+  SessionLimits out = limits;
+  const auto raise = [](std::chrono::milliseconds& configured, const std::optional<std::chrono::milliseconds>& least) {
+    if (least && *least > configured) {
+      configured = *least;
+    }
+  };
+  raise(out.connect_timeout, profile.timeouts.connect);
+  raise(out.login_timeout, profile.timeouts.login);
+  raise(out.command_idle_timeout, profile.timeouts.command_idle);
+  raise(out.command_timeout, profile.timeouts.command);
+  return out;
+}
+
 FetchResult fetch_config(const inventory::Device& device, const PlatformProfile& profile,
-                         const Credentials& credentials, const SessionLimits& limits, HostKeyVerifier& verifier) {
+                         const Credentials& credentials, const SessionLimits& configured, HostKeyVerifier& verifier) {
+  const SessionLimits limits = limits_for(configured, profile);
   const std::string label = session_label(device);
   detail::SshTransport transport(device, profile, credentials, limits, label);
   FetchResult result;

@@ -28,6 +28,10 @@ struct SessionLimits {
   std::stop_token abandon;
 };
 
+// `limits` for a device of `profile`: each timeout the profile sets raises the configured
+// one (ProfileTimeouts).
+SessionLimits limits_for(const SessionLimits& limits, const PlatformProfile& profile);
+
 struct FetchResult {
   Outcome outcome;
   std::string config;  // the raw config (ok only): what the device printed, prompt and echo removed

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "backup/detail/shipped_profiles.hpp"
+#include "types/toml_table_reader.hpp"
 
 namespace nbsync::backup {
 namespace {
@@ -145,14 +146,100 @@ private:
 
 }  // namespace
 
-std::shared_ptr<const PlatformProfile> parse_profile(const std::string& toml_text, const std::string& origin) {
-  toml::table root;
+namespace {
+
+void read_commands(ProfileReader& reader, PlatformProfile& profile) {
+  profile.paging_off = reader.strings("paging_off");
+  profile.config_commands = reader.strings("config");
+  if (profile.config_commands.empty()) {
+    reader.fail("config", "missing (expected the command(s) that print the configuration)");
+  }
+  for (const auto* list : {&profile.paging_off, &profile.config_commands}) {
+    for (const auto& command : *list) {
+      if (!is_read_only(command)) {
+        reader.fail(
+            list == &profile.paging_off ? "paging_off" : "config",
+            "'" + command + "' is not a read-only command; nbsync only sends show/display/get and terminal settings");
+      }
+    }
+  }
+  if (const auto exit = reader.string("exit"); !exit.empty()) {
+    profile.exit_command = exit;
+  }
+}
+
+void read_volatile_lines(ProfileReader& reader, PlatformProfile& profile) {
+  profile.volatile_lines = reader.patterns("volatile");
+  if (!profile.volatile_lines.empty()) {
+    std::string any;
+    for (const auto& pattern : profile.volatile_lines) {
+      any.append(any.empty() ? "" : "|").append("(?:").append(pattern.source()).append(")");
+    }
+    profile.any_volatile_line = Pattern::compile(any);
+  }
+}
+
+void read_enable(ProfileReader& reader, const std::string& origin, PlatformProfile& profile) {
+  if (const toml::table* enable = reader.table("enable")) {
+    ProfileReader sub(*enable, origin, "enable.");
+    profile.enable_command = sub.string("command", true);
+    profile.enable_password_prompt = sub.pattern("password_prompt", true);
+    sub.finish();
+    if (profile.unprivileged_prompt.empty()) {
+      reader.fail("enable", "needs unprivileged_prompt to know when to enable");
+    }
+  }
+}
+
+void read_masks(ProfileReader& reader, const std::string& origin, PlatformProfile& profile) {
+  if (const toml::array* masks = reader.tables("mask")) {
+    int index = 0;
+    for (const auto& item : *masks) {
+      ProfileReader sub(*item.as_table(), origin, "mask[" + std::to_string(index++) + "].");
+      SecretMask mask{sub.pattern("pattern", true), sub.string("replace", true)};
+      sub.finish();
+      profile.masks.push_back(std::move(mask));
+    }
+  }
+}
+
+void read_ssh(ProfileReader& reader, const std::string& origin, PlatformProfile& profile) {
+  if (const toml::table* ssh = reader.table("ssh")) {
+    ProfileReader sub(*ssh, origin, "ssh.");
+    profile.ssh = {sub.string("key_exchange"), sub.string("host_keys"), sub.string("ciphers"), sub.string("macs")};
+    sub.finish();
+  }
+}
+
+void read_timeouts(ProfileReader& reader, const std::string& origin, PlatformProfile& profile) {
+  const toml::table* table = reader.table("timeouts");
+  if (table == nullptr) {
+    return;
+  }
+  TomlTableReader sub(*table, [&origin, table](const toml::node* at, std::string_view key, const std::string& message) {
+    throw ProfileError(toml_position(origin, at != nullptr ? *at : *table) + ": timeouts." + std::string(key) + ": " +
+                       message);
+  });
+  profile.timeouts = {sub.duration("connect"), sub.duration("login"), sub.duration("command_idle"),
+                      sub.duration("command")};
+  if (const auto unknown = sub.unknown_key()) {
+    sub.fail_at(unknown->node, unknown->key, "unknown key (expected one of: connect, login, command_idle, command)");
+  }
+}
+
+toml::table parse_toml(const std::string& toml_text, const std::string& origin) {
   try {
-    root = toml::parse(toml_text, origin);
+    return toml::parse(toml_text, origin);
   } catch (const toml::parse_error& e) {
     throw ProfileError(origin + ":" + std::to_string(e.source().begin.line) +
                        ": TOML syntax error: " + std::string(e.description()));
   }
+}
+
+}  // namespace
+
+std::shared_ptr<const PlatformProfile> parse_profile(const std::string& toml_text, const std::string& origin) {
+  const toml::table root = parse_toml(toml_text, origin);
   auto profile = std::make_shared<PlatformProfile>();
   ProfileReader reader(root, origin, "");
   profile->source = origin;
@@ -168,56 +255,14 @@ std::shared_ptr<const PlatformProfile> parse_profile(const std::string& toml_tex
   profile->unprivileged_prompt = reader.pattern("unprivileged_prompt");
   profile->more = reader.pattern("more");
   profile->error = reader.pattern("error");
-  profile->paging_off = reader.strings("paging_off");
-  profile->config_commands = reader.strings("config");
-  if (profile->config_commands.empty()) {
-    reader.fail("config", "missing (expected the command(s) that print the configuration)");
-  }
+  read_commands(reader, *profile);
   profile->config_start = reader.pattern("config_start");
   profile->config_end = reader.pattern("config_end");
-  if (const auto exit = reader.string("exit"); !exit.empty()) {
-    profile->exit_command = exit;
-  }
-  profile->volatile_lines = reader.patterns("volatile");
-  if (!profile->volatile_lines.empty()) {
-    std::string any;
-    for (const auto& pattern : profile->volatile_lines) {
-      any.append(any.empty() ? "" : "|").append("(?:").append(pattern.source()).append(")");
-    }
-    profile->any_volatile_line = Pattern::compile(any);
-  }
-  for (const auto* list : {&profile->paging_off, &profile->config_commands}) {
-    for (const auto& command : *list) {
-      if (!is_read_only(command)) {
-        reader.fail(
-            list == &profile->paging_off ? "paging_off" : "config",
-            "'" + command + "' is not a read-only command; nbsync only sends show/display/get and terminal settings");
-      }
-    }
-  }
-  if (const toml::table* enable = reader.table("enable")) {
-    ProfileReader sub(*enable, origin, "enable.");
-    profile->enable_command = sub.string("command", true);
-    profile->enable_password_prompt = sub.pattern("password_prompt", true);
-    sub.finish();
-    if (profile->unprivileged_prompt.empty()) {
-      reader.fail("enable", "needs unprivileged_prompt to know when to enable");
-    }
-  }
-  if (const toml::array* masks = reader.tables("mask")) {
-    int index = 0;
-    for (const auto& item : *masks) {
-      ProfileReader sub(*item.as_table(), origin, "mask[" + std::to_string(index++) + "].");
-      SecretMask mask{sub.pattern("pattern", true), sub.string("replace", true)};
-      sub.finish();
-      profile->masks.push_back(std::move(mask));
-    }
-  }
-  if (const toml::table* ssh = reader.table("ssh")) {
-    ProfileReader sub(*ssh, origin, "ssh.");
-    profile->ssh = {sub.string("key_exchange"), sub.string("host_keys"), sub.string("ciphers"), sub.string("macs")};
-    sub.finish();
-  }
+  read_volatile_lines(reader, *profile);
+  read_enable(reader, origin, *profile);
+  read_masks(reader, origin, *profile);
+  read_ssh(reader, origin, *profile);
+  read_timeouts(reader, origin, *profile);
   reader.finish();
   return profile;
 }

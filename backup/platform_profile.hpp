@@ -5,9 +5,11 @@
 // gear. Profiles are TOML files (backup/profiles/*.toml, built into the binary; a user
 // directory may add or override them). nbsync only reads from devices: every command a
 // profile sends must be a show/display/get or a terminal setting, checked at load.
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -28,6 +30,17 @@ struct SecretMask {
 
 struct SshAlgorithms {
   std::string key_exchange, host_keys, ciphers, macs;  // comma lists; empty: libssh's safe defaults
+};
+
+// How long this platform's devices may take, at least (an ASA can think for a minute
+// before its config starts). Each value set raises the [ssh] timeout of the same name for
+// these devices and never lowers it: the profile knows the platform, the config knows the
+// network, and the longer of the two applies.
+struct ProfileTimeouts {
+  std::optional<std::chrono::milliseconds> connect;       // ssh.connect_timeout
+  std::optional<std::chrono::milliseconds> login;         // ssh.login_timeout
+  std::optional<std::chrono::milliseconds> command_idle;  // ssh.command_idle_timeout
+  std::optional<std::chrono::milliseconds> command;       // ssh.command_timeout
 };
 
 struct PlatformProfile {
@@ -52,6 +65,7 @@ struct PlatformProfile {
   Pattern any_volatile_line;  // all of volatile_lines as one alternation: one match per line
   std::vector<SecretMask> masks;
   SshAlgorithms ssh;
+  ProfileTimeouts timeouts;
 };
 
 // Parses one profile; `origin` names it in errors ("backup/profiles/cisco-ios.toml").

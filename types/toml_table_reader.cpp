@@ -1,10 +1,23 @@
 #include "types/toml_table_reader.hpp"
 
+#include <charconv>
 #include <stdexcept>
 
 #include "types/toml_type_name.hpp"
 
 namespace nbsync {
+
+bool split_number_unit(std::string_view text, std::uint64_t& number, std::string_view& unit) {
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
+  if (error != std::errc{} || end == text.data()) {
+    return false;
+  }
+  unit = text.substr(static_cast<std::size_t>(end - text.data()));
+  while (!unit.empty() && unit.front() == ' ') {
+    unit.remove_prefix(1);
+  }
+  return true;
+}
 
 std::string toml_position(std::string_view file, const toml::node& node) {
   std::string out(file);
@@ -77,6 +90,54 @@ std::optional<std::int64_t> TomlTableReader::integer(std::string_view key, std::
     fail(key, "expected " + expected + ", got " + std::to_string(value));
   }
   return value;
+}
+
+std::optional<std::chrono::milliseconds> TomlTableReader::duration(std::string_view key) {
+  const toml::node* node = find(key);
+  if (node == nullptr) {
+    return std::nullopt;
+  }
+  static constexpr std::string_view k_expected = "a duration such as \"500ms\", \"30s\", \"5m\", \"2h\" or \"1d\"";
+  // Longer is a typo, and would overflow the clock arithmetic of timeouts and schedules.
+  static constexpr std::uint64_t k_max_ms = 3650ULL * 24 * 3600 * 1000;
+  const auto checked = [&](std::uint64_t number, std::uint64_t unit_ms, const std::string& got) {
+    if (number > k_max_ms / unit_ms) {
+      fail(key, "expected " + std::string(k_expected) + " of at most 3650d, got " + got);
+    }
+    return std::chrono::milliseconds(static_cast<std::int64_t>(number * unit_ms));
+  };
+  if (node->is_integer()) {
+    const std::int64_t seconds = *node->value<std::int64_t>();
+    if (seconds < 0) {
+      fail(key, "expected " + std::string(k_expected) + ", got a negative number");
+    }
+    return checked(static_cast<std::uint64_t>(seconds), 1000, std::to_string(seconds));
+  }
+  if (!node->is_string()) {
+    fail_type(key, *node, k_expected);
+  }
+  const std::string text = *node->value<std::string>();
+  std::uint64_t number = 0;
+  std::string_view unit;
+  if (split_number_unit(text, number, unit)) {
+    const std::string got = "\"" + text + "\"";
+    if (unit == "ms") {
+      return checked(number, 1, got);
+    }
+    if (unit == "s" || unit.empty()) {
+      return checked(number, 1000, got);
+    }
+    if (unit == "m") {
+      return checked(number, 60 * 1000, got);
+    }
+    if (unit == "h") {
+      return checked(number, 3600 * 1000, got);
+    }
+    if (unit == "d") {
+      return checked(number, 24 * 3600 * 1000, got);
+    }
+  }
+  fail(key, "expected " + std::string(k_expected) + ", got \"" + text + "\"");
 }
 
 std::vector<std::string> TomlTableReader::keys() {

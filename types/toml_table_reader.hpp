@@ -5,6 +5,7 @@
 // error with its file, line and key: a wrong type says what was expected and what was found.
 #include <toml++/toml.h>
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -33,6 +34,8 @@ public:
   std::optional<bool> boolean(std::string_view key);
   std::optional<std::int64_t> integer(std::string_view key, std::int64_t min,
                                       std::int64_t max = std::numeric_limits<std::int64_t>::max());
+  // "500ms", "30s", "5m", "2h", "1d", or an integer of seconds; at most 3650 days.
+  std::optional<std::chrono::milliseconds> duration(std::string_view key);
   // Every key of the table, each known from now on (free-form maps).
   std::vector<std::string> keys();
 
@@ -56,6 +59,10 @@ private:
   std::set<std::string, std::less<>> m_known;
   std::vector<std::string> m_known_in_order;
 };
+
+// Splits "30s" or "8 MiB" into its number and unit (blanks between them skipped); false when
+// the text does not start with a number.
+bool split_number_unit(std::string_view text, std::uint64_t& number, std::string_view& unit);
 
 // "FILE:LINE" for a node (just FILE when toml++ has no position for it).
 std::string toml_position(std::string_view file, const toml::node& node);

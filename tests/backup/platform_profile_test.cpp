@@ -68,6 +68,25 @@ TEST(PlatformProfile, MistakesAreNamedWithFileAndLine) {
       HasSubstr("mask[0].replace: missing"));
 }
 
+TEST(PlatformProfile, TimeoutsAreDurationsLikeTheConfigs) {
+  const auto profile = parse_profile(
+      "name = \"slow-fw\"\nprompt = '#$'\nconfig = [\"show run\"]\n[timeouts]\ncommand_idle = \"90s\"\n"
+      "command = \"5m\"\nlogin = 45\n",
+      "my.toml");
+  EXPECT_EQ(profile->timeouts.command_idle, std::chrono::milliseconds(90'000));
+  EXPECT_EQ(profile->timeouts.command, std::chrono::milliseconds(300'000));
+  EXPECT_EQ(profile->timeouts.login, std::chrono::milliseconds(45'000));
+  EXPECT_EQ(profile->timeouts.connect, std::nullopt);
+  const std::string head = "name = \"x\"\nprompt = '#$'\nconfig = [\"show run\"]\n[timeouts]\n";
+  EXPECT_THAT(profile_error(head + "command = \"90 seconds\"\n"),
+              HasSubstr("my.toml:5: timeouts.command: expected a duration such as \"500ms\""));
+  EXPECT_THAT(
+      profile_error(head + "idle = \"90s\"\n"),
+      HasSubstr("my.toml:5: timeouts.idle: unknown key (expected one of: connect, login, command_idle, command)"));
+  EXPECT_THAT(profile_error("name = \"x\"\nprompt = '#$'\nconfig = [\"show run\"]\ntimeouts = \"90s\"\n"),
+              HasSubstr("my.toml:4: timeouts: expected a table"));
+}
+
 TEST(PlatformProfile, AUserDirectoryAddsAndOverrides) {
   test::TempDir dir;
   dir.write("cisco-ios.toml", "name = \"cisco-ios\"\nprompt = '#$'\nconfig = [\"show startup-config\"]\n");
