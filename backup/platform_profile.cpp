@@ -171,11 +171,19 @@ void read_commands(ProfileReader& reader, PlatformProfile& profile) {
 void read_volatile_lines(ProfileReader& reader, PlatformProfile& profile) {
   profile.volatile_lines = reader.patterns("volatile");
   if (!profile.volatile_lines.empty()) {
+    // Each alternative ends its own \Q quoting (a lone \E is ignored), so a pattern
+    // such as '\Q+$' does not quote the ones after it.
     std::string any;
     for (const auto& pattern : profile.volatile_lines) {
-      any.append(any.empty() ? "" : "|").append("(?:").append(pattern.source()).append(")");
+      any.append(any.empty() ? "" : "|").append("(?:").append(pattern.source()).append("\\E)");
     }
-    profile.any_volatile_line = Pattern::compile(any);
+    try {
+      profile.any_volatile_line = Pattern::compile(any);
+    } catch (const std::invalid_argument&) {
+      reader.fail("volatile",
+                  "each pattern compiles alone but not next to the others (an extended-mode '#' comment "
+                  "runs past its pattern's end?); end the comment or move it into its own pattern");
+    }
   }
 }
 

@@ -87,6 +87,21 @@ TEST(PlatformProfile, TimeoutsAreDurationsLikeTheConfigs) {
               HasSubstr("my.toml:4: timeouts: expected a table"));
 }
 
+// Found by fuzz/platform_profile: '\Q' quoted the patterns after it once they were
+// joined into one alternation, which then failed to compile and aborted nbsync.
+TEST(PlatformProfile, VolatilePatternsStayApartWhenCombined) {
+  const auto profile = parse_profile(
+      "name = \"x\"\nprompt = '#$'\nconfig = [\"show run\"]\n"
+      "volatile = ['^ntp clock-period \\Q+$', '^Building configuration']\n",
+      "my.toml");
+  EXPECT_TRUE(profile->any_volatile_line.search("ntp clock-period +$"));
+  EXPECT_TRUE(profile->any_volatile_line.search("Building configuration..."));
+  EXPECT_FALSE(profile->any_volatile_line.search("hostname r1"));
+  EXPECT_THAT(profile_error("name = \"x\"\nprompt = '#$'\nconfig = [\"show run\"]\n"
+                            "volatile = ['(?x)^uptime # a comment', '^Building']\n"),
+              HasSubstr("my.toml:4: volatile: each pattern compiles alone but not next to the others"));
+}
+
 TEST(PlatformProfile, AUserDirectoryAddsAndOverrides) {
   test::TempDir dir;
   dir.write("cisco-ios.toml", "name = \"cisco-ios\"\nprompt = '#$'\nconfig = [\"show startup-config\"]\n");
