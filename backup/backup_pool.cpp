@@ -1,12 +1,25 @@
 #include "backup/backup_pool.hpp"
 
+#include <string>
+
 #include "types/backoff.hpp"
 
 namespace nbsync::backup {
+namespace {
+
+std::string session_key(const inventory::Device& device) {
+  return device.address + ":" + std::to_string(device.port);
+}
+
+}  // namespace
 
 BackupPool::BackupPool(PoolOptions options, const CredentialBook& credentials, HostKeyVerifier& verifier,
                        ResultSink sink)
-    : m_options(std::move(options)), m_credentials(credentials), m_verifier(verifier), m_sink(std::move(sink)) {
+    : m_options(std::move(options)),
+      m_credentials(credentials),
+      m_verifier(verifier),
+      m_sink(std::move(sink)),
+      m_limiter(m_options.scope_limits) {
   m_threads.reserve(static_cast<std::size_t>(m_options.workers));
   for (int i = 0; i < m_options.workers; ++i) {
     m_threads.emplace_back([this] { work(); });
@@ -23,12 +36,16 @@ BackupPool::~BackupPool() {
 }
 
 void BackupPool::submit(BackupJob job) {
+  LimitSet limits = m_limiter.limits_for(job.device);
   std::unique_lock lock(m_mutex);
-  m_room.wait(lock, [this] { return m_cancelled || m_queue.size() < 2 * m_threads.size(); });
+  m_room.wait(lock, [this, &limits] {
+    return m_cancelled || (limits.empty() ? m_pending.unlimited_size() < 2 * m_threads.size()
+                                          : m_pending.limited_size() < m_options.limited_queue);
+  });
   if (m_cancelled) {
     return;
   }
-  m_queue.push_back(std::move(job));
+  m_pending.push(std::move(job), std::move(limits));
   m_job_ready.notify_one();
 }
 
@@ -51,12 +68,16 @@ std::vector<BackupJob> BackupPool::cancel() {
     std::lock_guard lock(m_mutex);
     m_cancelled = true;
     m_closed = true;
-    dropped.assign(std::make_move_iterator(m_queue.begin()), std::make_move_iterator(m_queue.end()));
-    m_queue.clear();
+    dropped = m_pending.drain();
   }
   m_job_ready.notify_all();
   m_room.notify_all();
   return dropped;
+}
+
+std::vector<ScopeLimitState> BackupPool::scope_states() const {
+  std::lock_guard lock(m_mutex);
+  return m_limiter.states();
 }
 
 bool BackupPool::sleep_unless_cancelled(std::chrono::milliseconds duration) {
@@ -64,24 +85,64 @@ bool BackupPool::sleep_unless_cancelled(std::chrono::milliseconds duration) {
   return !m_job_ready.wait_for(lock, duration, [this] { return m_cancelled; });
 }
 
-void BackupPool::work() {
-  while (true) {
-    BackupJob job;
-    {
-      std::unique_lock lock(m_mutex);
-      m_job_ready.wait(lock, [this] { return !m_queue.empty() || m_closed; });
-      if (m_queue.empty()) {
-        return;
-      }
-      job = std::move(m_queue.front());
-      m_queue.pop_front();
+bool BackupPool::wait_for_login(const LimitSet& limits) {
+  std::unique_lock lock(m_mutex);
+  while (!m_cancelled) {
+    const auto now = ScopeLimiter::Clock::now();
+    const auto free_at = m_limiter.login_free_at(limits, now);
+    if (free_at <= now) {
+      m_limiter.count_login(limits, now);
+      return true;
     }
-    m_room.notify_one();
-    m_sink(back_up(job));
+    m_job_ready.wait_until(lock, free_at);
+  }
+  return false;
+}
+
+std::optional<detail::StartableJob> BackupPool::take_job() {
+  const auto busy = [this](const inventory::Device& device) { return m_busy.count(session_key(device)) != 0; };
+  std::unique_lock lock(m_mutex);
+  while (!m_cancelled) {
+    const auto now = ScopeLimiter::Clock::now();
+    auto wake_at = ScopeLimiter::Clock::time_point::max();
+    if (auto taken = m_pending.take(now, m_limiter, busy, wake_at)) {
+      m_busy.insert(session_key(taken->job.device));
+      m_limiter.open_session(taken->limits, now);
+      lock.unlock();
+      m_room.notify_all();
+      return taken;
+    }
+    if (m_closed && m_pending.empty()) {
+      break;
+    }
+    if (wake_at == ScopeLimiter::Clock::time_point::max()) {
+      m_job_ready.wait(lock);
+    } else {
+      m_job_ready.wait_until(lock, wake_at);
+    }
+  }
+  return std::nullopt;
+}
+
+void BackupPool::end_session(const detail::StartableJob& job) {
+  {
+    std::lock_guard lock(m_mutex);
+    m_busy.erase(session_key(job.job.device));
+    m_limiter.close_session(job.limits);
+  }
+  m_job_ready.notify_all();  // a job waiting for this device or this scope may start now
+}
+
+void BackupPool::work() {
+  while (auto job = take_job()) {
+    BackupResult result = back_up(*job);
+    end_session(*job);
+    m_sink(std::move(result));
   }
 }
 
-BackupResult BackupPool::back_up(const BackupJob& job) {
+BackupResult BackupPool::back_up(const detail::StartableJob& startable) {
+  const BackupJob& job = startable.job;
   const auto started = std::chrono::steady_clock::now();
   BackupResult result;
   result.device = job.device;
@@ -96,7 +157,8 @@ BackupResult BackupPool::back_up(const BackupJob& job) {
         !is_retryable(fetched.outcome.kind) || attempt >= m_options.retries) {
       break;
     }
-    if (!sleep_unless_cancelled(full_jitter_backoff(attempt, m_options.retry_base, m_options.retry_cap))) {
+    if (!sleep_unless_cancelled(full_jitter_backoff(attempt, m_options.retry_base, m_options.retry_cap)) ||
+        !wait_for_login(startable.limits)) {
       break;
     }
     ++attempt;

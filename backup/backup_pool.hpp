@@ -3,28 +3,33 @@
 // at a time, never shared. Jobs wait in a short queue (submit() blocks when it is full, so
 // the caller streams the inventory in); each finished device goes to the result sink, which
 // may block too (the storage writer's byte budget). Retryable outcomes are tried again
-// with capped, jittered backoff; the rest are reported at once.
+// with capped, jittered backoff; the rest are reported at once. Never two sessions to one
+// device: a job whose address and port a worker is already talking to waits (the other
+// jobs pass it), so two NetBox records of one box (stack members, a VDC, a duplicate)
+// never take two of its few vty lines at once. [[ssh.limit]] scopes (ScopeLimiter) cap the
+// sessions and the login rate of the devices they match; their jobs wait apart, in a longer
+// queue, so a throttled site lets the rest of the fleet pass.
 #include <chrono>
 #include <condition_variable>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <set>
+#include <string>
 #include <thread>
 #include <vector>
 
+#include "backup/backup_job.hpp"
 #include "backup/config_normalizer.hpp"
 #include "backup/credentials.hpp"
+#include "backup/detail/pending_jobs.hpp"
 #include "backup/device_session.hpp"
 #include "backup/host_key_verifier.hpp"
 #include "backup/platform_profile.hpp"
+#include "backup/scope_limiter.hpp"
 
 namespace nbsync::backup {
-
-struct BackupJob {
-  inventory::Device device;
-  std::shared_ptr<const PlatformProfile> profile;
-};
 
 struct BackupResult {
   inventory::Device device;
@@ -43,6 +48,9 @@ struct PoolOptions {
   std::chrono::milliseconds retry_cap{15000};
   SessionLimits limits;
   bool mask_secrets = true;
+  std::vector<ScopeLimit> scope_limits;  // [[ssh.limit]]
+  // Jobs that may wait inside limited scopes at once; past it, submit() blocks.
+  std::size_t limited_queue = 10000;
 };
 
 class BackupPool {
@@ -54,27 +62,38 @@ public:
   BackupPool(const BackupPool&) = delete;
   BackupPool& operator=(const BackupPool&) = delete;
 
-  // Queues a device; blocks while 2 x workers jobs are waiting.
+  // Queues a device; blocks while 2 x workers jobs are waiting (limited_queue jobs, for a
+  // device inside a [[ssh.limit]] scope).
   void submit(BackupJob job);
   // No more jobs: returns when every queued device has been reported.
   void finish();
   // Shutdown: queued devices that have not started are dropped (returned), devices in
   // flight finish, no retry is started.
   std::vector<BackupJob> cancel();
+  // Each [[ssh.limit]] scope: its caps, sessions open now, peak, logins so far.
+  std::vector<ScopeLimitState> scope_states() const;
 
 private:
   void work();
-  BackupResult back_up(const BackupJob& job);
+  // The next job a worker may start, its session counted; nullopt once the pool is closed
+  // and empty, or cancelled.
+  std::optional<detail::StartableJob> take_job();
+  void end_session(const detail::StartableJob& job);
+  BackupResult back_up(const detail::StartableJob& job);
   bool sleep_unless_cancelled(std::chrono::milliseconds duration);
+  // Waits until the job's scopes allow one more login (a retry's); false if cancelled.
+  bool wait_for_login(const LimitSet& limits);
 
   PoolOptions m_options;
   const CredentialBook& m_credentials;
   HostKeyVerifier& m_verifier;
   ResultSink m_sink;
-  std::mutex m_mutex;
+  mutable std::mutex m_mutex;
   std::condition_variable m_job_ready;
   std::condition_variable m_room;
-  std::deque<BackupJob> m_queue;
+  detail::PendingJobs m_pending;
+  ScopeLimiter m_limiter;
+  std::set<std::string, std::less<>> m_busy;  // "address:port" of every device in a session
   bool m_closed = false;
   bool m_cancelled = false;
   std::vector<std::thread> m_threads;

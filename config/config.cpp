@@ -90,6 +90,29 @@ Credential read_credential(ConfigReader& reader) {
   return credential;
 }
 
+SshLimit read_limit(ConfigReader& entry) {
+  SshLimit limit;
+  assign(limit.scope.site, entry.string("site"));
+  assign(limit.scope.tenant, entry.string("tenant"));
+  assign(limit.scope.role, entry.string("role"));
+  assign(limit.scope.tag, entry.string("tag"));
+  assign(limit.scope.platform, entry.string("platform"));
+  if (entry.string("region")) {
+    entry.fail("region",
+               "not supported yet (nbsync does not read NetBox's sites): list the region's sites, "
+               "one [[ssh.limit]] each, or tag its devices and use tag =");
+  }
+  if (auto sessions = entry.integer("sessions", 1, 100000)) {
+    limit.sessions = static_cast<int>(*sessions);
+  }
+  assign(limit.logins_per_second, entry.number("logins_per_second", 0.001, 100000));
+  entry.finish();
+  if (limit.sessions == 0 && limit.logins_per_second == 0) {
+    entry.fail_table("a limit needs sessions = N (at once) and/or logins_per_second = R");
+  }
+  return limit;
+}
+
 SshConfig read_ssh(ConfigReader& reader) {
   SshConfig ssh;
   if (auto port = reader.integer("port", 1, 65535)) {
@@ -123,6 +146,9 @@ SshConfig read_ssh(ConfigReader& reader) {
     ssh.host_key_policy = *policy == "strict" ? HostKeyTrust::strict : HostKeyTrust::first_use;
   }
   assign(ssh.profiles_dir, reader.path("profiles_dir"));
+  for (auto& entry : reader.array_of_tables("limit")) {
+    ssh.limits.push_back(read_limit(entry));
+  }
   reader.finish();
   return ssh;
 }

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "inventory/device_selector.hpp"
 #include "inventory/netbox_endpoint.hpp"
 #include "types/secret.hpp"
 #include "types/user_error.hpp"
@@ -71,6 +72,14 @@ struct CredentialOverride {
   Credential credential;
 };
 
+// [[ssh.limit]]: at most `sessions` SSH sessions at once and `logins_per_second` new logins
+// a second among the devices `scope` matches (no scope key: every device).
+struct SshLimit {
+  inventory::DeviceSelector scope;
+  int sessions = 0;              // 0: no cap
+  double logins_per_second = 0;  // 0: no cap
+};
+
 struct SshConfig {
   std::uint16_t port = 22;
   std::string port_custom_field;    // NetBox custom field that overrides the port per device
@@ -85,6 +94,7 @@ struct SshConfig {
   int retries = 2;
   HostKeyTrust host_key_policy = HostKeyTrust::first_use;  // "tofu" or "strict" in the file
   std::filesystem::path profiles_dir;                      // user profiles that add to or override the shipped ones
+  std::vector<SshLimit> limits;
 };
 
 struct StorageConfig {

@@ -36,6 +36,21 @@ storage::AttemptRecord attempt_of(inventory::Device& device, OutcomeKind kind, s
   return record;
 }
 
+// One line per [[ssh.limit]]: its caps, and how close the cycle came to them.
+void log_scope_limits(const std::vector<backup::ScopeLimitState>& states) {
+  for (const auto& state : states) {
+    std::string caps;
+    if (state.sessions_cap > 0) {
+      caps = fmt::format("{} sessions", state.sessions_cap);
+    }
+    if (state.logins_per_second_cap > 0) {
+      caps += fmt::format("{}{} logins/s", caps.empty() ? "" : ", ", state.logins_per_second_cap);
+    }
+    spdlog::info("cycle: limit {} ({}): peak {} sessions at once, {} logins", state.scope, caps, state.peak_sessions,
+                 state.logins);
+  }
+}
+
 // One cycle as its steps, in order: open the run, stream the inventory (each page's
 // in-scope devices go to the pool as the page arrives), back up, store (each result, as
 // it ends, through the single writer), close the run, deliver the outbox. Owns what the
@@ -54,6 +69,7 @@ public:
     open_run();
     const inventory::WalkResult walk = stream_inventory();
     m_pool->finish();  // every device handed to the pool is backed up and stored
+    log_scope_limits(m_pool->scope_states());
     close_run(walk);
     deliver();
   }

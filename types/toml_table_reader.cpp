@@ -6,6 +6,20 @@
 #include "types/toml_type_name.hpp"
 
 namespace nbsync {
+namespace {
+
+// 2.5 as "2.5", 100000 as "100000": the shortest text that reads back the same, without an
+// exponent unless the number needs one.
+std::string format_number(double value) {
+  char text[64];
+  std::to_chars_result written = std::to_chars(text, text + sizeof text, value, std::chars_format::fixed);
+  if (written.ec != std::errc{}) {
+    written = std::to_chars(text, text + sizeof text, value);
+  }
+  return written.ec == std::errc{} ? std::string(text, written.ptr) : "?";
+}
+
+}  // namespace
 
 bool split_number_unit(std::string_view text, std::uint64_t& number, std::string_view& unit) {
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
@@ -88,6 +102,22 @@ std::optional<std::int64_t> TomlTableReader::integer(std::string_view key, std::
   const std::int64_t value = *node->value<std::int64_t>();
   if (value < min || value > max) {
     fail(key, "expected " + expected + ", got " + std::to_string(value));
+  }
+  return value;
+}
+
+std::optional<double> TomlTableReader::number(std::string_view key, double min, double max) {
+  const toml::node* node = find(key);
+  if (node == nullptr) {
+    return std::nullopt;
+  }
+  const std::string expected = "a number from " + format_number(min) + " to " + format_number(max);
+  if (!node->is_integer() && !node->is_floating_point()) {
+    fail_type(key, *node, expected);
+  }
+  const double value = *node->value<double>();
+  if (!(value >= min && value <= max)) {  // also refuses nan
+    fail(key, "expected " + expected + ", got " + format_number(value));
   }
   return value;
 }

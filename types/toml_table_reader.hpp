@@ -34,6 +34,8 @@ public:
   std::optional<bool> boolean(std::string_view key);
   std::optional<std::int64_t> integer(std::string_view key, std::int64_t min,
                                       std::int64_t max = std::numeric_limits<std::int64_t>::max());
+  // An integer or a float, from `min` to `max` (a rate such as 2.5 logins a second).
+  std::optional<double> number(std::string_view key, double min, double max);
   // "500ms", "30s", "5m", "2h", "1d", or an integer of seconds; at most 3650 days.
   std::optional<std::chrono::milliseconds> duration(std::string_view key);
   // Every key of the table, each known from now on (free-form maps).

@@ -53,6 +53,10 @@ std::optional<bool> ConfigReader::boolean(std::string_view key) {
   return m_values.boolean(key);
 }
 
+std::optional<double> ConfigReader::number(std::string_view key, double min, double max) {
+  return m_values.number(key, min, max);
+}
+
 std::optional<std::chrono::milliseconds> ConfigReader::duration(std::string_view key) {
   return m_values.duration(key);
 }

@@ -24,6 +24,8 @@ public:
   std::optional<std::string> string(std::string_view key);
   std::optional<std::int64_t> integer(std::string_view key, std::int64_t min, std::int64_t max);
   std::optional<bool> boolean(std::string_view key);
+  // An integer or a float, from `min` to `max`.
+  std::optional<double> number(std::string_view key, double min, double max);
   // "500ms", "30s", "5m", "2h", "1d", or an integer number of seconds.
   std::optional<std::chrono::milliseconds> duration(std::string_view key);
   // "10MiB", "512KiB", "1GiB", or an integer number of bytes.

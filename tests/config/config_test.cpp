@@ -297,6 +297,38 @@ rules = "rules/compliance.toml"
   EXPECT_THAT(load_error(dir, k_minimal + "[storage]\nfull_copy_every = 0\n"), HasSubstr("storage.full_copy_every"));
 }
 
+TEST_F(ConfigTest, SshLimitsNameTheirScopeAndCaps) {
+  const Config config = load_config(dir.write("nbsync.toml", k_minimal + R"(
+[ssh]
+[[ssh.limit]]
+site = "ams1"
+sessions = 20
+logins_per_second = 2.5
+[[ssh.limit]]
+tag = "old-tacacs"
+platform = "cisco-asa"
+logins_per_second = 1
+)"));
+  ASSERT_EQ(config.ssh.limits.size(), 2u);
+  EXPECT_EQ(config.ssh.limits[0].scope.site, "ams1");
+  EXPECT_EQ(config.ssh.limits[0].sessions, 20);
+  EXPECT_EQ(config.ssh.limits[0].logins_per_second, 2.5);
+  EXPECT_EQ(config.ssh.limits[1].scope.describe(), "tag=old-tacacs platform=cisco-asa");
+  EXPECT_EQ(config.ssh.limits[1].sessions, 0);
+  EXPECT_EQ(config.ssh.limits[1].logins_per_second, 1.0);
+  EXPECT_TRUE(load_config(dir.write("nbsync.toml", k_minimal)).ssh.limits.empty());
+
+  const std::string head = k_minimal + "[ssh]\n[[ssh.limit]]\nsite = \"ams1\"\n";
+  EXPECT_THAT(load_error(dir, head), HasSubstr("a limit needs sessions = N (at once) and/or logins_per_second = R"));
+  EXPECT_THAT(load_error(dir, head + "sessions = 0\n"), HasSubstr("sessions: expected an integer from 1 to 100000"));
+  EXPECT_THAT(load_error(dir, head + "logins_per_second = -1\n"),
+              HasSubstr("logins_per_second: expected a number from 0.001 to 100000, got -1"));
+  EXPECT_THAT(load_error(dir, head + "logins_per_second = \"fast\"\n"), HasSubstr("logins_per_second"));
+  EXPECT_THAT(load_error(dir, head + "sesions = 4\n"), HasSubstr("sesions: unknown key"));
+  EXPECT_THAT(load_error(dir, k_minimal + "[ssh]\n[[ssh.limit]]\nregion = \"europe\"\nsessions = 4\n"),
+              HasSubstr("region: not supported yet"));
+}
+
 TEST_F(ConfigTest, ABadRulesFileIsABadConfig) {
   dir.write("rules.toml", "[[rule]]\nname = \"r\"\nmust_match = [\"(\"]\n");
   const std::string error = load_error(dir, k_minimal + "[compliance]\nrules = \"rules.toml\"\n");

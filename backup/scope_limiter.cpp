@@ -1,0 +1,82 @@
+#include "backup/scope_limiter.hpp"
+
+#include <algorithm>
+
+namespace nbsync::backup {
+
+ScopeLimiter::ScopeLimiter(std::vector<ScopeLimit> limits) {
+  m_limits.reserve(limits.size());
+  for (auto& limit : limits) {
+    Scope scope;
+    if (limit.logins_per_second > 0) {
+      scope.login_spacing =
+          std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1.0 / limit.logins_per_second));
+    }
+    scope.state.scope = limit.scope.describe();
+    scope.state.sessions_cap = limit.sessions;
+    scope.state.logins_per_second_cap = limit.logins_per_second;
+    scope.limit = std::move(limit);
+    m_limits.push_back(std::move(scope));
+  }
+}
+
+LimitSet ScopeLimiter::limits_for(const inventory::Device& device) const {
+  LimitSet set;
+  for (std::size_t i = 0; i < m_limits.size(); ++i) {
+    if (m_limits[i].limit.scope.matches(device)) {
+      set.push_back(static_cast<std::uint16_t>(i));
+    }
+  }
+  return set;
+}
+
+ScopeLimiter::Clock::time_point ScopeLimiter::login_free_at(const LimitSet& set, Clock::time_point now) const {
+  Clock::time_point free_at = now;
+  for (const auto index : set) {
+    free_at = std::max(free_at, m_limits[index].next_login);
+  }
+  return free_at;
+}
+
+ScopeLimiter::Clock::time_point ScopeLimiter::session_free_at(const LimitSet& set, Clock::time_point now) const {
+  for (const auto index : set) {
+    const auto& scope = m_limits[index];
+    if (scope.limit.sessions > 0 && scope.state.sessions >= scope.limit.sessions) {
+      return Clock::time_point::max();
+    }
+  }
+  return login_free_at(set, now);
+}
+
+void ScopeLimiter::open_session(const LimitSet& set, Clock::time_point now) {
+  for (const auto index : set) {
+    auto& state = m_limits[index].state;
+    state.peak_sessions = std::max(state.peak_sessions, ++state.sessions);
+  }
+  count_login(set, now);
+}
+
+void ScopeLimiter::count_login(const LimitSet& set, Clock::time_point now) {
+  for (const auto index : set) {
+    auto& scope = m_limits[index];
+    scope.next_login = std::max(scope.next_login, now) + scope.login_spacing;
+    ++scope.state.logins;
+  }
+}
+
+void ScopeLimiter::close_session(const LimitSet& set) {
+  for (const auto index : set) {
+    --m_limits[index].state.sessions;
+  }
+}
+
+std::vector<ScopeLimitState> ScopeLimiter::states() const {
+  std::vector<ScopeLimitState> states;
+  states.reserve(m_limits.size());
+  for (const auto& scope : m_limits) {
+    states.push_back(scope.state);
+  }
+  return states;
+}
+
+}  // namespace nbsync::backup

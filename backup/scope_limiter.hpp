@@ -1,0 +1,67 @@
+#pragma once
+// [[ssh.limit]]: at most `sessions` SSH sessions at once, and at most `logins_per_second`
+// new logins a second, among the devices a selector matches (a site's vty-poor switches,
+// the devices behind one TACACS server). Every limit that matches a device holds, so the
+// strictest one decides. Not thread-safe: the pool calls it under its own mutex.
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "inventory/device_selector.hpp"
+
+namespace nbsync::backup {
+
+struct ScopeLimit {
+  inventory::DeviceSelector scope;
+  int sessions = 0;              // 0: no cap on sessions at once
+  double logins_per_second = 0;  // 0: no cap on the login rate
+};
+
+// The indexes of the limits one device falls under, ascending; empty when none does.
+using LimitSet = std::vector<std::uint16_t>;
+
+// What one limit saw in a cycle, for the summary and /metrics.
+struct ScopeLimitState {
+  std::string scope;  // DeviceSelector::describe()
+  int sessions_cap = 0;
+  double logins_per_second_cap = 0;
+  int sessions = 0;  // open now
+  int peak_sessions = 0;
+  std::uint64_t logins = 0;
+};
+
+class ScopeLimiter {
+public:
+  using Clock = std::chrono::steady_clock;
+
+  explicit ScopeLimiter(std::vector<ScopeLimit> limits = {});
+
+  bool empty() const { return m_limits.empty(); }
+  LimitSet limits_for(const inventory::Device& device) const;
+
+  // When a new session under `set` may open: at or before `now` when it may now, later when
+  // a login rate holds it back, Clock::time_point::max() while a session cap is full.
+  Clock::time_point session_free_at(const LimitSet& set, Clock::time_point now) const;
+  // When a session already open under `set` may log in again (a retry): only the rates count.
+  Clock::time_point login_free_at(const LimitSet& set, Clock::time_point now) const;
+
+  void open_session(const LimitSet& set, Clock::time_point now);  // one session and its login
+  void count_login(const LimitSet& set, Clock::time_point now);   // a retry's login
+  void close_session(const LimitSet& set);
+
+  std::vector<ScopeLimitState> states() const;
+
+private:
+  struct Scope {
+    ScopeLimit limit;
+    Clock::duration login_spacing{0};  // 1 / logins_per_second
+    Clock::time_point next_login{};    // no login under this limit before then
+    ScopeLimitState state;
+  };
+
+  std::vector<Scope> m_limits;
+};
+
+}  // namespace nbsync::backup
