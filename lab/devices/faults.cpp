@@ -161,6 +161,9 @@ Platform platform_from_slug(std::string_view slug) {
   if (slug == "cisco-iosxr" || slug == "iosxr") {
     return Platform::cisco_iosxr;
   }
+  if (slug == "paloalto-panos" || slug == "panos") {
+    return Platform::paloalto_panos;
+  }
   return Platform::generic;
 }
 
@@ -178,6 +181,8 @@ std::string_view platform_slug(Platform p) {
       return "cisco-asa";
     case Platform::cisco_iosxr:
       return "cisco-iosxr";
+    case Platform::paloalto_panos:
+      return "paloalto-panos";
     case Platform::generic:
       break;
   }

@@ -97,6 +97,23 @@ TEST(ConfigNormalizer, IosXrDropsTheTimeAndHeaderAndMasksEncryptedKeys) {
   EXPECT_EQ(stored.secrets_masked, 5);
 }
 
+TEST(ConfigNormalizer, PanosSecretsAreMaskedInTheBraceSetAndXmlFormats) {
+  const ConfigNormalizer panos(ProfileRegistry::shipped().find("paloalto-panos"), true);
+  const auto brace = panos.normalize(
+      "config {\n  mgt-config {\n    users {\n      admin {\n        phash $5$salt$hash;\n      }\n    }\n  }\n"
+      "        pre-shared-key {\n          key -AQ==c2VjcmV0=;\n        }\n"
+      "              secret \"-AQ==dGFjYWNz=\";\n        snmp-community-string public-ro;\n}\n");
+  EXPECT_EQ(brace.text,
+            "config {\n  mgt-config {\n    users {\n      admin {\n        phash <removed>;\n      }\n    }\n  }\n"
+            "        pre-shared-key {\n          key <removed>;\n        }\n"
+            "              secret <removed>;\n        snmp-community-string <removed>;\n}\n");
+  EXPECT_EQ(brace.secrets_masked, 4);
+  const auto set = panos.normalize("set mgt-config users admin phash $5$salt$hash\n").text;
+  EXPECT_EQ(set, "set mgt-config users admin phash <removed>\n");
+  const auto xml = panos.normalize("<phash>$5$salt$hash</phash>\n<key>-AQ==c2VjcmV0=</key>\n<hostname>fw</hostname>\n");
+  EXPECT_EQ(xml.text, "<phash><removed></phash>\n<key><removed></key>\n<hostname>fw</hostname>\n");
+}
+
 TEST(CleanTerminalLine, BehavesLikeATerminal) {
   EXPECT_EQ(clean_terminal_line("abc\r"), "abc");
   EXPECT_EQ(clean_terminal_line(" --More-- \r          \r interface x"), " interface x");

@@ -91,7 +91,8 @@ std::string case_name(const ::testing::TestParamInfo<PlatformCase>& info) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Shipped, PlatformBackup,
-                         ::testing::Values(PlatformCase{"cisco-asa", ": end"}, PlatformCase{"cisco-iosxr", "end"}),
+                         ::testing::Values(PlatformCase{"cisco-asa", ": end"}, PlatformCase{"cisco-iosxr", "end"},
+                                           PlatformCase{"paloalto-panos", "}"}),
                          case_name);
 
 }  // namespace

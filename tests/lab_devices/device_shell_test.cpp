@@ -125,6 +125,32 @@ TEST(DeviceShell, IosXrStampsEachShowWithTheTimeAndPagesUntilTerminalLengthZero)
   EXPECT_EQ(shell.end(), DeviceShell::End::close);
 }
 
+TEST(DeviceShell, PanosPrintsTheBraceFormatAndPagesUntilSetCliPagerOff) {
+  DeviceShell shell(options(Platform::paloalto_panos));
+  const std::string prompt = "netops@r1> ";
+  EXPECT_TRUE(start(shell).ends_with("login: 0\n\n\n" + prompt));
+  EXPECT_EQ(run(shell, "Frobnicate now\n"), "Unknown command: Frobnicate\n" + prompt);
+  EXPECT_EQ(run(shell, "enable\n"), "Unknown command: enable\n" + prompt) << "PAN-OS has no enable";
+  EXPECT_EQ(run(shell, "show frob\n"), "Invalid syntax.\n" + prompt);
+  EXPECT_EQ(run(shell, "set cli pager maybe\n"), "Invalid syntax.\n" + prompt);
+  EXPECT_EQ(run(shell, "set cli scripting-mode on\n"), prompt);
+  EXPECT_EQ(run(shell, "set cli config-output-format set\n"), prompt);
+  const auto page = run(shell, "show config running\n");
+  EXPECT_EQ(page.rfind("\nconfig {\n  mgt-config {\n    users {\n      admin {\n        phash $5$", 0), 0U)
+      << "the default format, whatever config-output-format says: " << page.substr(0, 80);
+  EXPECT_TRUE(page.ends_with("--more--"));
+  EXPECT_EQ(std::count(page.begin(), page.end(), '\n'), 24) << "a blank line, then 23 lines of config";
+  EXPECT_EQ(run(shell, " ").rfind("\r" + std::string(8, ' ') + "\r", 0), 0U);
+  EXPECT_TRUE(run(shell, "q").ends_with(prompt));
+  EXPECT_EQ(run(shell, "set cli pager off\n"), prompt);
+  const auto full = run(shell, "show config running\n");
+  EXPECT_EQ(full.find("--more--"), std::string::npos);
+  EXPECT_NE(full.find("\n                  key -AQ=="), std::string::npos);
+  EXPECT_TRUE(full.ends_with("\n      }\n    }\n  }\n}\n\n" + prompt));
+  run(shell, "exit\n");
+  EXPECT_EQ(shell.end(), DeviceShell::End::close);
+}
+
 TEST(DeviceShell, TypeAheadWaitsForTheCurrentCommand) {
   DeviceShell shell(options(Platform::cisco_nxos));
   start(shell);

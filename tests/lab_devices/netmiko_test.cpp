@@ -36,6 +36,7 @@ TEST_P(Netmiko, DriverGetsTheCompleteConfig) {
                   std::chrono::seconds(120));
   ASSERT_EQ(result.exit_code, 0) << result.err;
   auto out = unix_lines(result.out);
+  out.erase(0, out.find_first_not_of('\n'));  // PAN-OS: blank lines between the echo and the config
   while (out.ends_with("\n\n")) {
     out.pop_back();
   }
@@ -75,7 +76,9 @@ INSTANTIATE_TEST_SUITE_P(Drivers, Netmiko,
                                                        "<--- More --->", ""},
                                            NetmikoCase{7, "cisco_xr", "show running-config",
                                                        "Building configuration...\n!! IOS XR Configuration ",
-                                                       "--More--", R"(\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d\.\d{3} UTC)"}),
+                                                       "--More--", R"(\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d\.\d{3} UTC)"},
+                                           NetmikoCase{9, "paloalto_panos", "show config running",
+                                                       "config {\n  mgt-config {\n", "--more--", ""}),
                          case_name);
 
 }  // namespace

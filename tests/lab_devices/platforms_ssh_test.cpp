@@ -20,7 +20,8 @@ struct PlatformCase {
   std::string last_line;   // the config's last non-empty line
   std::string more;        // start of the paging prompt
   std::string trailer;     // what the device prints between the config and the prompt
-  std::string leader;      // pattern of a line the device prints before the config (IOS XR: the time)
+  std::string leader;      // pattern of a line the device prints before the config (IOS XR: the
+                           // time; PAN-OS: a blank line)
 };
 
 std::vector<PlatformCase> cases() {
@@ -37,6 +38,8 @@ std::vector<PlatformCase> cases() {
        "<--- More --->", "", ""},
       {7, "RP/0/RSP0/CPU0:xr-core-01#", "RP/0/RSP0/CPU0:xr-core-01#", "", "terminal length 0", "show running-config",
        "Building configuration...", "end", " --More-- ", "\n", R"(\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d\.\d{3} UTC)"},
+      {9, "netops@fw-pa-01> ", "netops@fw-pa-01> ", "", "set cli pager off", "show config running", "config {", "}",
+       "--more--", "\n", R"(\s*)"},
   };
 }
 
@@ -175,8 +178,8 @@ TEST_P(PlatformOverSsh, PagesWithItsMorePromptUntilPagingIsOff) {
 }
 
 std::string case_name(const ::testing::TestParamInfo<PlatformCase>& param_info) {
-  static const std::vector<std::string> k_names = {"", "CiscoIos", "CiscoNxos", "AristaEos", "JuniperJunos",
-                                                   "", "CiscoAsa", "CiscoIosXr"};
+  static const std::vector<std::string> k_names = {"", "CiscoIos", "CiscoNxos",  "AristaEos", "JuniperJunos",
+                                                   "", "CiscoAsa", "CiscoIosXr", "",          "PaloaltoPanos"};
   return k_names[static_cast<std::size_t>(param_info.param.id)];
 }
 

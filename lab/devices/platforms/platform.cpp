@@ -121,6 +121,8 @@ const PlatformSim& platform_sim(Platform platform) {
       return platforms::cisco_asa();
     case Platform::cisco_iosxr:
       return platforms::cisco_iosxr();
+    case Platform::paloalto_panos:
+      return platforms::paloalto_panos();
     case Platform::generic:
       break;
   }
