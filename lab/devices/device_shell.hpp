@@ -69,6 +69,10 @@ public:
   void set_privileged(bool privileged) { m_privileged = privileged; }
   void set_terminal_length(int lines) { m_terminal_length = lines; }
   void blank_line_before_prompt() { m_blank_line_before_prompt = true; }
+  // IOS XR prints the time before each show command's output until "terminal exec prompt
+  // no-timestamp"; a session setting, on at login.
+  bool exec_timestamps() const { return m_exec_timestamps; }
+  void set_exec_timestamps(bool on) { m_exec_timestamps = on; }
   void print(std::string_view text) { emit(text); }
   void done() { finish_command(); }
   // Prints `message` (whole lines) and ends the command with `status`.
@@ -118,7 +122,8 @@ private:
   bool m_privileged = false;
   bool m_last_cr = false;
   bool m_blank_line_before_prompt = false;  // Junos separates output from the next prompt
-  int m_terminal_length = -1;               // -1: from the pty
+  bool m_exec_timestamps = true;
+  int m_terminal_length = -1;  // -1: from the pty
   int m_enable_failures = 0;
   int m_exit_status = 0;
   int m_config_reads = 0;

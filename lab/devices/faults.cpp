@@ -158,6 +158,12 @@ Platform platform_from_slug(std::string_view slug) {
   if (slug == "cisco-asa" || slug == "asa") {
     return Platform::cisco_asa;
   }
+  if (slug == "cisco-iosxr" || slug == "iosxr") {
+    return Platform::cisco_iosxr;
+  }
+  if (slug == "paloalto-panos" || slug == "panos") {
+    return Platform::paloalto_panos;
+  }
   return Platform::generic;
 }
 
@@ -173,6 +179,10 @@ std::string_view platform_slug(Platform p) {
       return "juniper-junos";
     case Platform::cisco_asa:
       return "cisco-asa";
+    case Platform::cisco_iosxr:
+      return "cisco-iosxr";
+    case Platform::paloalto_panos:
+      return "paloalto-panos";
     case Platform::generic:
       break;
   }

@@ -81,6 +81,39 @@ TEST(ConfigNormalizer, JunosSecretDataIsMasked) {
   EXPECT_THAT(result.text, Not(HasSubstr("Last commit")));
 }
 
+TEST(ConfigNormalizer, IosXrDropsTheTimeAndHeaderAndMasksEncryptedKeys) {
+  const ConfigNormalizer xr(ProfileRegistry::shipped().find("cisco-iosxr"), true);
+  const auto stored = xr.normalize(
+      "Sun Dec  6 19:40:12.345 UTC\nBuilding configuration...\n!! IOS XR Configuration 7.5.2\n"
+      "!! Last configuration change at Sun Dec  6 18:00:01 2026 by admin\n!\nhostname xr1\nusername admin\n"
+      " secret 10 $6$saltsalt$hashhash\n!\ntacacs-server host 10.0.0.49 port 49\n key 7 0822455D0A16\n"
+      "snmp-server community encrypted 13061E010803 RO SystemOwner\n neighbor 10.0.0.1\n"
+      "  password encrypted 121A0C041104\n   message-digest-key 1 md5 encrypted 0A1B2C3D4E\nend\n");
+  EXPECT_EQ(stored.text,
+            "!\nhostname xr1\nusername admin\n secret 10 <removed>\n!\ntacacs-server host 10.0.0.49 port 49\n"
+            " key 7 <removed>\nsnmp-server community encrypted <removed> RO SystemOwner\n neighbor 10.0.0.1\n"
+            "  password encrypted <removed>\n   message-digest-key 1 md5 encrypted <removed>\nend\n");
+  EXPECT_EQ(stored.volatile_dropped, 4);
+  EXPECT_EQ(stored.secrets_masked, 5);
+}
+
+TEST(ConfigNormalizer, PanosSecretsAreMaskedInTheBraceSetAndXmlFormats) {
+  const ConfigNormalizer panos(ProfileRegistry::shipped().find("paloalto-panos"), true);
+  const auto brace = panos.normalize(
+      "config {\n  mgt-config {\n    users {\n      admin {\n        phash $5$salt$hash;\n      }\n    }\n  }\n"
+      "        pre-shared-key {\n          key -AQ==c2VjcmV0=;\n        }\n"
+      "              secret \"-AQ==dGFjYWNz=\";\n        snmp-community-string public-ro;\n}\n");
+  EXPECT_EQ(brace.text,
+            "config {\n  mgt-config {\n    users {\n      admin {\n        phash <removed>;\n      }\n    }\n  }\n"
+            "        pre-shared-key {\n          key <removed>;\n        }\n"
+            "              secret <removed>;\n        snmp-community-string <removed>;\n}\n");
+  EXPECT_EQ(brace.secrets_masked, 4);
+  const auto set = panos.normalize("set mgt-config users admin phash $5$salt$hash\n").text;
+  EXPECT_EQ(set, "set mgt-config users admin phash <removed>\n");
+  const auto xml = panos.normalize("<phash>$5$salt$hash</phash>\n<key>-AQ==c2VjcmV0=</key>\n<hostname>fw</hostname>\n");
+  EXPECT_EQ(xml.text, "<phash><removed></phash>\n<key><removed></key>\n<hostname>fw</hostname>\n");
+}
+
 TEST(CleanTerminalLine, BehavesLikeATerminal) {
   EXPECT_EQ(clean_terminal_line("abc\r"), "abc");
   EXPECT_EQ(clean_terminal_line(" --More-- \r          \r interface x"), " interface x");

@@ -90,7 +90,10 @@ std::string case_name(const ::testing::TestParamInfo<PlatformCase>& info) {
   return name;
 }
 
-INSTANTIATE_TEST_SUITE_P(Shipped, PlatformBackup, ::testing::Values(PlatformCase{"cisco-asa", ": end"}), case_name);
+INSTANTIATE_TEST_SUITE_P(Shipped, PlatformBackup,
+                         ::testing::Values(PlatformCase{"cisco-asa", ": end"}, PlatformCase{"cisco-iosxr", "end"},
+                                           PlatformCase{"paloalto-panos", "}"}),
+                         case_name);
 
 }  // namespace
 }  // namespace nbsync::test

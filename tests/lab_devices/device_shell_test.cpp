@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <regex>
 
 namespace nbsync::lab {
 namespace {
@@ -90,6 +91,63 @@ TEST(DeviceShell, AsaEnablesWithTheSecretAndPagesUntilTerminalPagerZero) {
   EXPECT_TRUE(full.ends_with("\n: end\nr1#"));
   EXPECT_NE(full.find("\n key *****\n"), std::string::npos) << "show running-config hides keys";
   EXPECT_EQ(run(shell, "exit\n"), "\nLogoff\n\n");
+  EXPECT_EQ(shell.end(), DeviceShell::End::close);
+}
+
+TEST(DeviceShell, IosXrStampsEachShowWithTheTimeAndPagesUntilTerminalLengthZero) {
+  DeviceShell shell(options(Platform::cisco_iosxr));
+  const std::string prompt = "RP/0/RSP0/CPU0:r1#";
+  EXPECT_EQ(start(shell), "\n" + prompt);
+  EXPECT_EQ(run(shell, "frobnicate\n"),
+            std::string(prompt.size(), ' ') + "^\n% Invalid input detected at '^' marker.\n" + prompt);
+  EXPECT_EQ(run(shell, "show frob\n"),
+            std::string(prompt.size() + 5, ' ') + "^\n% Invalid input detected at '^' marker.\n" + prompt);
+  EXPECT_EQ(run(shell, "enable\n").find("% Invalid input"), prompt.size() + 2) << "IOS XR has no enable";
+  const std::regex stamp(R"(\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d\.\d{3} UTC\n)");
+  const auto page = run(shell, "show running-config\n");
+  EXPECT_TRUE(std::regex_search(page.substr(0, page.find('\n') + 1), stamp)) << page.substr(0, 60);
+  EXPECT_NE(page.find("\nBuilding configuration...\n!! IOS XR Configuration 7.5.2\n!! Last configuration change at "),
+            std::string::npos);
+  EXPECT_TRUE(page.ends_with(" --More-- "));
+  EXPECT_EQ(std::count(page.begin(), page.end(), '\n'), 24) << "the time, then 23 lines of config";
+  EXPECT_EQ(run(shell, " ").rfind(std::string(10, '\b') + std::string(10, ' ') + std::string(10, '\b'), 0), 0U);
+  EXPECT_TRUE(run(shell, "q").ends_with(prompt));
+  EXPECT_EQ(run(shell, "terminal width 513\n").find("% Invalid input"), prompt.size() + 17);
+  EXPECT_EQ(run(shell, "terminal width 0\n"), prompt);
+  EXPECT_EQ(run(shell, "terminal length 0\n"), prompt);
+  EXPECT_EQ(run(shell, "terminal exec prompt no-timestamp\n"), prompt);
+  const auto full = run(shell, "show running-config\n");
+  EXPECT_EQ(full.rfind("Building configuration...\n", 0), 0U) << full.substr(0, 60);
+  EXPECT_EQ(full.find("--More--"), std::string::npos);
+  EXPECT_NE(full.find("\nusername admin\n group root-lr\n group cisco-support\n secret 10 $6$"), std::string::npos);
+  EXPECT_TRUE(full.ends_with("\nend\n\n" + prompt));
+  run(shell, "exit\n");
+  EXPECT_EQ(shell.end(), DeviceShell::End::close);
+}
+
+TEST(DeviceShell, PanosPrintsTheBraceFormatAndPagesUntilSetCliPagerOff) {
+  DeviceShell shell(options(Platform::paloalto_panos));
+  const std::string prompt = "netops@r1> ";
+  EXPECT_TRUE(start(shell).ends_with("login: 0\n\n\n" + prompt));
+  EXPECT_EQ(run(shell, "Frobnicate now\n"), "Unknown command: Frobnicate\n" + prompt);
+  EXPECT_EQ(run(shell, "enable\n"), "Unknown command: enable\n" + prompt) << "PAN-OS has no enable";
+  EXPECT_EQ(run(shell, "show frob\n"), "Invalid syntax.\n" + prompt);
+  EXPECT_EQ(run(shell, "set cli pager maybe\n"), "Invalid syntax.\n" + prompt);
+  EXPECT_EQ(run(shell, "set cli scripting-mode on\n"), prompt);
+  EXPECT_EQ(run(shell, "set cli config-output-format set\n"), prompt);
+  const auto page = run(shell, "show config running\n");
+  EXPECT_EQ(page.rfind("\nconfig {\n  mgt-config {\n    users {\n      admin {\n        phash $5$", 0), 0U)
+      << "the default format, whatever config-output-format says: " << page.substr(0, 80);
+  EXPECT_TRUE(page.ends_with("--more--"));
+  EXPECT_EQ(std::count(page.begin(), page.end(), '\n'), 24) << "a blank line, then 23 lines of config";
+  EXPECT_EQ(run(shell, " ").rfind("\r" + std::string(8, ' ') + "\r", 0), 0U);
+  EXPECT_TRUE(run(shell, "q").ends_with(prompt));
+  EXPECT_EQ(run(shell, "set cli pager off\n"), prompt);
+  const auto full = run(shell, "show config running\n");
+  EXPECT_EQ(full.find("--more--"), std::string::npos);
+  EXPECT_NE(full.find("\n                  key -AQ=="), std::string::npos);
+  EXPECT_TRUE(full.ends_with("\n      }\n    }\n  }\n}\n\n" + prompt));
+  run(shell, "exit\n");
   EXPECT_EQ(shell.end(), DeviceShell::End::close);
 }
 

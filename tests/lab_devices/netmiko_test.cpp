@@ -3,6 +3,8 @@
 // gets the complete config.
 #include <gtest/gtest.h>
 
+#include <regex>
+
 #include "tests/lab_devices/lab_fixture.hpp"
 #include "tests/support/process.hpp"
 
@@ -15,6 +17,7 @@ struct NetmikoCase {
   std::string command;      // that prints the config
   std::string first_line;   // what the config output starts with
   std::string more;         // the pager prompt, which must not be in the output
+  std::string leader;       // pattern of a line before the config (IOS XR: the time), checked and dropped
 };
 
 void PrintTo(const NetmikoCase& c, std::ostream* os) {
@@ -33,8 +36,14 @@ TEST_P(Netmiko, DriverGetsTheCompleteConfig) {
                   std::chrono::seconds(120));
   ASSERT_EQ(result.exit_code, 0) << result.err;
   auto out = unix_lines(result.out);
+  out.erase(0, out.find_first_not_of('\n'));  // PAN-OS: blank lines between the echo and the config
   while (out.ends_with("\n\n")) {
     out.pop_back();
+  }
+  if (!p.leader.empty()) {
+    const auto end = out.find('\n');
+    EXPECT_TRUE(std::regex_match(out.substr(0, end), std::regex(p.leader))) << out.substr(0, 80);
+    out.erase(0, end + 1);
   }
   EXPECT_EQ(out.rfind(p.first_line, 0), 0U) << out.substr(0, 200);
   auto expected = lab.current_config(p.id);
@@ -62,9 +71,14 @@ INSTANTIATE_TEST_SUITE_P(Drivers, Netmiko,
                          ::testing::Values(NetmikoCase{1, "cisco_ios", "show running-config",
                                                        "Building configuration...\n\nCurrent "
                                                        "configuration : ",
-                                                       "--More--"},
+                                                       "--More--", ""},
                                            NetmikoCase{6, "cisco_asa", "show running-config", ": Saved\n",
-                                                       "<--- More --->"}),
+                                                       "<--- More --->", ""},
+                                           NetmikoCase{7, "cisco_xr", "show running-config",
+                                                       "Building configuration...\n!! IOS XR Configuration ",
+                                                       "--More--", R"(\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d\.\d{3} UTC)"},
+                                           NetmikoCase{9, "paloalto_panos", "show config running",
+                                                       "config {\n  mgt-config {\n", "--more--", ""}),
                          case_name);
 
 }  // namespace

@@ -2,6 +2,8 @@
 // whole config: header and end markers, the IOS byte count, paging off and on.
 #include <gtest/gtest.h>
 
+#include <regex>
+
 #include "tests/lab_devices/lab_fixture.hpp"
 
 namespace nbsync::test {
@@ -18,20 +20,26 @@ struct PlatformCase {
   std::string last_line;   // the config's last non-empty line
   std::string more;        // start of the paging prompt
   std::string trailer;     // what the device prints between the config and the prompt
+  std::string leader;      // pattern of a line the device prints before the config (IOS XR: the
+                           // time; PAN-OS: a blank line)
 };
 
 std::vector<PlatformCase> cases() {
   return {
       {1, "rtr-ios-01>", "rtr-ios-01#", "secret", "terminal length 0", "show running-config",
-       "Building configuration...", "end", " --More-- ", "\n"},
+       "Building configuration...", "end", " --More-- ", "\n", ""},
       {2, "sw-nxos-01# ", "sw-nxos-01# ", "", "terminal length 0", "show running-config", "", "    remote-as ",
-       "--More--", ""},
+       "--More--", "", ""},
       {3, "sw-eos-01>", "sw-eos-01#", "plain", "terminal length 0", "show running-config",
-       "! Command: show running-config", "end", " --More-- ", ""},
+       "! Command: show running-config", "end", " --More-- ", "", ""},
       {4, "netops@fw-junos-01> ", "netops@fw-junos-01> ", "", "set cli screen-length 0", "show configuration",
-       "## Last commit: ", "}", "---(more", "\n"},
+       "## Last commit: ", "}", "---(more", "\n", ""},
       {6, "fw-asa-01>", "fw-asa-01#", "secret", "terminal pager 0", "show running-config", ": Saved", ": end",
-       "<--- More --->", ""},
+       "<--- More --->", "", ""},
+      {7, "RP/0/RSP0/CPU0:xr-core-01#", "RP/0/RSP0/CPU0:xr-core-01#", "", "terminal length 0", "show running-config",
+       "Building configuration...", "end", " --More-- ", "\n", R"(\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d\.\d{3} UTC)"},
+      {9, "netops@fw-pa-01> ", "netops@fw-pa-01> ", "", "set cli pager off", "show config running", "config {", "}",
+       "--more--", "\n", R"(\s*)"},
   };
 }
 
@@ -59,14 +67,20 @@ std::string login(lab::DeviceLab& lab, SshTestClient& c, const PlatformCase& p) 
   return out;
 }
 
-// The config as the device printed it: after the echoed command line, before the prompt.
-std::string between_echo_and_prompt(const std::string& text, const std::string& command, const std::string& prompt) {
-  const auto echo = text.find(command + "\n");
-  if (echo == std::string::npos || text.size() < prompt.size()) {
+// The config as the device printed it: after the echoed command line (and the leader line,
+// which must be there), before the prompt.
+std::string between_echo_and_prompt(const std::string& text, const PlatformCase& p) {
+  const auto echo = text.find(p.show + "\n");
+  if (echo == std::string::npos || text.size() < p.privileged_prompt.size()) {
     return {};
   }
-  const auto start = echo + command.size() + 1;
-  return text.substr(start, text.size() - prompt.size() - start);
+  auto start = echo + p.show.size() + 1;
+  if (!p.leader.empty()) {
+    const auto end = text.find('\n', start);
+    EXPECT_TRUE(std::regex_match(text.substr(start, end - start), std::regex(p.leader))) << text.substr(start, 80);
+    start = end + 1;
+  }
+  return text.substr(start, text.size() - p.privileged_prompt.size() - start);
 }
 
 TEST_P(PlatformOverSsh, ReadsTheWholeConfigWithPagingOff) {
@@ -81,7 +95,7 @@ TEST_P(PlatformOverSsh, ReadsTheWholeConfigWithPagingOff) {
   const auto text = unix_lines(c->read_until_suffix("\n" + p.privileged_prompt, 15s));
   ASSERT_FALSE(c->timed_out()) << text.substr(text.size() > 300 ? text.size() - 300 : 0);
   EXPECT_EQ(text.find(p.more), std::string::npos);
-  const auto config = between_echo_and_prompt(text, p.show, p.privileged_prompt);
+  const auto config = between_echo_and_prompt(text, p);
   if (!p.first_line.empty()) {
     EXPECT_EQ(config.rfind(p.first_line, 0), 0U) << config.substr(0, 200);
   }
@@ -157,15 +171,15 @@ TEST_P(PlatformOverSsh, PagesWithItsMorePromptUntilPagingIsOff) {
     ASSERT_EQ(u.compare(end, erase.size(), erase), 0) << "pager prompt not erased the platform's way";
     i = end + erase.size();
   }
-  const auto config = between_echo_and_prompt(clean, p.show, p.privileged_prompt);
+  const auto config = between_echo_and_prompt(clean, p);
   const auto expected = lab.current_config(p.id);
   EXPECT_EQ(without_volatile(config, expected.volatile_prefixes),
             without_volatile(expected.output + p.trailer, expected.volatile_prefixes));
 }
 
 std::string case_name(const ::testing::TestParamInfo<PlatformCase>& param_info) {
-  static const std::vector<std::string> k_names = {"", "CiscoIos", "CiscoNxos", "AristaEos", "JuniperJunos",
-                                                   "", "CiscoAsa"};
+  static const std::vector<std::string> k_names = {"", "CiscoIos", "CiscoNxos",  "AristaEos", "JuniperJunos",
+                                                   "", "CiscoAsa", "CiscoIosXr", "",          "PaloaltoPanos"};
   return k_names[static_cast<std::size_t>(param_info.param.id)];
 }
 

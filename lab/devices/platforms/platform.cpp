@@ -119,6 +119,10 @@ const PlatformSim& platform_sim(Platform platform) {
       return platforms::juniper_junos();
     case Platform::cisco_asa:
       return platforms::cisco_asa();
+    case Platform::cisco_iosxr:
+      return platforms::cisco_iosxr();
+    case Platform::paloalto_panos:
+      return platforms::paloalto_panos();
     case Platform::generic:
       break;
   }

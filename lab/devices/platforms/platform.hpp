@@ -83,6 +83,8 @@ const PlatformSim& cisco_nxos();
 const PlatformSim& arista_eos();
 const PlatformSim& juniper_junos();
 const PlatformSim& cisco_asa();
+const PlatformSim& cisco_iosxr();
+const PlatformSim& paloalto_panos();
 const PlatformSim& generic();
 }  // namespace platforms
 
