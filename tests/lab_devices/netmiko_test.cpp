@@ -64,7 +64,9 @@ INSTANTIATE_TEST_SUITE_P(Drivers, Netmiko,
                                                        "configuration : ",
                                                        "--More--"},
                                            NetmikoCase{6, "cisco_asa", "show running-config", ": Saved\n",
-                                                       "<--- More --->"}),
+                                                       "<--- More --->"},
+                                           NetmikoCase{8, "huawei", "display current-configuration",
+                                                       "!Software Version ", "---- More ----"}),
                          case_name);
 
 }  // namespace

@@ -18,6 +18,7 @@ struct PlatformCase {
   std::string last_line;   // the config's last non-empty line
   std::string more;        // start of the paging prompt
   std::string trailer;     // what the device prints between the config and the prompt
+  std::string logout = "exit";
 };
 
 std::vector<PlatformCase> cases() {
@@ -32,6 +33,8 @@ std::vector<PlatformCase> cases() {
        "## Last commit: ", "}", "---(more", "\n"},
       {6, "fw-asa-01>", "fw-asa-01#", "secret", "terminal pager 0", "show running-config", ": Saved", ": end",
        "<--- More --->", ""},
+      {8, "<sw-vrp-01>", "<sw-vrp-01>", "", "screen-length 0 temporary", "display current-configuration",
+       "!Software Version ", "return", "  ---- More ----", "", "quit"},
   };
 }
 
@@ -106,9 +109,20 @@ TEST_P(PlatformOverSsh, ReadsTheWholeConfigWithPagingOff) {
     EXPECT_EQ(bytes, body.size());
     EXPECT_TRUE(body.ends_with("\nend\n"));
   }
-  c->write("exit\n");
+  c->write(p.logout + "\n");
   c->read_for(300ms);
   EXPECT_TRUE(c->closed());
+}
+
+// How each platform erases its pager prompt of `length` characters once a key is pressed.
+std::string pager_erase(const std::string& more, std::size_t length) {
+  if (more.find("--More-- ") != std::string::npos) {
+    return std::string(length, '\b') + std::string(length, ' ') + std::string(length, '\b');
+  }
+  if (more == "  ---- More ----") {  // VRP: the cursor 42 columns left, blanks, left again
+    return "\x1b[42D" + std::string(42, ' ') + "\x1b[42D";
+  }
+  return "\r" + std::string(length, ' ') + "\r";
 }
 
 TEST_P(PlatformOverSsh, PagesWithItsMorePromptUntilPagingIsOff) {
@@ -150,10 +164,7 @@ TEST_P(PlatformOverSsh, PagesWithItsMorePromptUntilPagingIsOff) {
     if (p.more == "---(more") {
       end = u.find(")---", at) + 4;
     }
-    const auto length = end - at;
-    std::string erase = p.more.find("--More-- ") != std::string::npos
-                            ? std::string(length, '\b') + std::string(length, ' ') + std::string(length, '\b')
-                            : "\r" + std::string(length, ' ') + "\r";
+    const std::string erase = pager_erase(p.more, end - at);
     ASSERT_EQ(u.compare(end, erase.size(), erase), 0) << "pager prompt not erased the platform's way";
     i = end + erase.size();
   }
@@ -165,7 +176,7 @@ TEST_P(PlatformOverSsh, PagesWithItsMorePromptUntilPagingIsOff) {
 
 std::string case_name(const ::testing::TestParamInfo<PlatformCase>& param_info) {
   static const std::vector<std::string> k_names = {"", "CiscoIos", "CiscoNxos", "AristaEos", "JuniperJunos",
-                                                   "", "CiscoAsa"};
+                                                   "", "CiscoAsa", "",          "HuaweiVrp"};
   return k_names[static_cast<std::size_t>(param_info.param.id)];
 }
 

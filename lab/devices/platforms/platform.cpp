@@ -119,6 +119,8 @@ const PlatformSim& platform_sim(Platform platform) {
       return platforms::juniper_junos();
     case Platform::cisco_asa:
       return platforms::cisco_asa();
+    case Platform::huawei_vrp:
+      return platforms::huawei_vrp();
     case Platform::generic:
       break;
   }
