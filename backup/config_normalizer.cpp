@@ -20,6 +20,27 @@ std::string_view trim_trailing_blanks(std::string_view line) {
   return line.substr(0, end);
 }
 
+// The escape sequence at `line[at]` (ESC): CSI "ESC [ parameters final-byte", else ESC and
+// one character. Only "ESC [ n D" (cursor n columns left, default 1) changes the line: it takes
+// back what it passes over, as n backspaces do (Huawei's pager erases "  ---- More ----" with
+// ESC[42D, blanks, ESC[42D). Returns the index of the sequence's last byte.
+std::size_t apply_escape(std::string_view line, std::size_t at, std::string& out) {
+  if (at + 1 >= line.size() || line[at + 1] != '[') {
+    return at + 1;
+  }
+  std::size_t i = at + 2;
+  std::size_t columns = 0;
+  while (i < line.size() && !(line[i] >= '@' && line[i] <= '~')) {
+    const bool digit = line[i] >= '0' && line[i] <= '9';
+    columns = digit ? std::min<std::size_t>(columns * 10 + static_cast<std::size_t>(line[i] - '0'), 4096) : 0;
+    ++i;
+  }
+  if (i < line.size() && line[i] == 'D') {
+    out.erase(out.size() - std::min(out.size(), std::max<std::size_t>(columns, 1)));
+  }
+  return i;
+}
+
 // The slow path of clean_line: the line holds a control character.
 std::string apply_terminal_controls(std::string_view line) {
   std::string out;
@@ -27,15 +48,7 @@ std::string apply_terminal_controls(std::string_view line) {
   for (std::size_t i = 0; i < line.size(); ++i) {
     const char c = line[i];
     if (c == '\x1b') {
-      // CSI: ESC [ parameters final-byte; other escapes: ESC + one char.
-      if (i + 1 < line.size() && line[i + 1] == '[') {
-        i += 2;
-        while (i < line.size() && !(line[i] >= '@' && line[i] <= '~')) {
-          ++i;
-        }
-      } else {
-        ++i;
-      }
+      i = apply_escape(line, i, out);
     } else if (c == '\b') {
       if (!out.empty()) {
         out.pop_back();

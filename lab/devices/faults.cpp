@@ -164,6 +164,9 @@ Platform platform_from_slug(std::string_view slug) {
   if (slug == "paloalto-panos" || slug == "panos") {
     return Platform::paloalto_panos;
   }
+  if (slug == "huawei-vrp" || slug == "huawei" || slug == "vrp") {
+    return Platform::huawei_vrp;
+  }
   return Platform::generic;
 }
 
@@ -183,6 +186,8 @@ std::string_view platform_slug(Platform p) {
       return "cisco-iosxr";
     case Platform::paloalto_panos:
       return "paloalto-panos";
+    case Platform::huawei_vrp:
+      return "huawei-vrp";
     case Platform::generic:
       break;
   }

@@ -55,6 +55,7 @@ enum class Platform {
   cisco_asa,
   cisco_iosxr,
   paloalto_panos,
+  huawei_vrp,
   generic
 };
 

@@ -121,6 +121,16 @@ TEST(CleanTerminalLine, BehavesLikeATerminal) {
   EXPECT_EQ(clean_terminal_line("\x1b[1mbold\x1b[0m text  "), "bold text");
 }
 
+TEST(CleanTerminalLine, TheCursorMovingLeftTakesBackWhatItPasses) {
+  // Huawei VRP's pager: "  ---- More ----", then ESC[42D, 42 blanks, ESC[42D before the next line.
+  const std::string erase = "\x1b[42D" + std::string(42, ' ') + "\x1b[42D";
+  EXPECT_EQ(clean_terminal_line("  ---- More ----" + erase + "vlan batch 10 20"), "vlan batch 10 20");
+  EXPECT_EQ(clean_terminal_line(erase + " port link-type access"), " port link-type access")
+      << "the pager line already dropped by the reader";
+  EXPECT_EQ(clean_terminal_line("abc\x1b[Dd"), "abd") << "no count: one column";
+  EXPECT_EQ(clean_terminal_line("abc\x1b[1;31mred"), "abcred") << "other sequences change nothing";
+}
+
 TEST(CleanTerminalLine, AControlCharacterIsFoundWhereverItIsInTheLine) {
   // The scan looks at eight bytes at a time: every position of a word, and the tail.
   for (std::size_t at = 0; at < 37; ++at) {

@@ -25,19 +25,25 @@ void PrintTo(const PlatformCase& c, std::ostream* os) {
   *os << c.slug;
 }
 
-class PlatformBackup : public CycleFixture, public ::testing::WithParamInterface<PlatformCase> {};
+class PlatformBackup : public CycleFixture, public ::testing::WithParamInterface<PlatformCase> {
+protected:
+  // A lab with one device of the platform ("dut-<slug>") and nbsync's config; its id.
+  std::int64_t start_lab_with_the_platform() {
+    start_lab(2, 31);
+    const auto added = lab->request(
+        {"POST",
+         "/lab/devices",
+         {{"Content-Type", "application/json"}},
+         json({{"name", "dut-" + GetParam().slug}, {"platform", GetParam().slug}, {"status", "active"}}).dump()});
+    EXPECT_EQ(added.status, 201) << added.raw;
+    write_config();
+    return added.body["id"];
+  }
+};
 
 TEST_P(PlatformBackup, TwoReadsOfAnUnchangedDeviceStoreOneVersionWithNoSecret) {
   const auto& p = GetParam();
-  start_lab(2, 31);
-  const auto added =
-      lab->request({"POST",
-                    "/lab/devices",
-                    {{"Content-Type", "application/json"}},
-                    json({{"name", "dut-" + p.slug}, {"platform", p.slug}, {"status", "active"}}).dump()});
-  ASSERT_EQ(added.status, 201) << added.raw;
-  const std::int64_t id = added.body["id"];
-  write_config();
+  const std::int64_t id = start_lab_with_the_platform();
 
   const auto first = run_nbsync();
   ASSERT_EQ(first.exit_code, 0) << first.err;
@@ -80,6 +86,22 @@ TEST_P(PlatformBackup, TwoReadsOfAnUnchangedDeviceStoreOneVersionWithNoSecret) {
   }
 }
 
+TEST_P(PlatformBackup, AReadThroughThePagerStoresWhatAnUnpagedReadStores) {
+  const std::int64_t id = start_lab_with_the_platform();
+  // Paging stays on: nbsync answers every more prompt and must take out the prompts and
+  // the platform's way of erasing them.
+  set_fault(id, "ignore_paging_off");
+  const auto paged = run_nbsync();
+  ASSERT_EQ(paged.exit_code, 0) << paged.err;
+  EXPECT_EQ(outcomes_of_last_run().at(id), "ok") << paged.out;
+  ASSERT_EQ(lab->request({"DELETE", "/lab/devices/" + std::to_string(id) + "/faults", {}, ""}).status, 200);
+  const auto unpaged = run_nbsync();
+  ASSERT_EQ(unpaged.exit_code, 0) << unpaged.err;
+  EXPECT_EQ(outcomes_of_last_run().at(id), "ok") << unpaged.out;
+  EXPECT_EQ(count("SELECT count(*) FROM snapshots WHERE device_id = " + std::to_string(id)), 1)
+      << "the read through the pager stored another text than the unpaged read";
+}
+
 std::string case_name(const ::testing::TestParamInfo<PlatformCase>& info) {
   std::string name;
   for (const char c : info.param.slug) {
@@ -92,7 +114,7 @@ std::string case_name(const ::testing::TestParamInfo<PlatformCase>& info) {
 
 INSTANTIATE_TEST_SUITE_P(Shipped, PlatformBackup,
                          ::testing::Values(PlatformCase{"cisco-asa", ": end"}, PlatformCase{"cisco-iosxr", "end"},
-                                           PlatformCase{"paloalto-panos", "}"}),
+                                           PlatformCase{"paloalto-panos", "}"}, PlatformCase{"huawei-vrp", "return"}),
                          case_name);
 
 }  // namespace

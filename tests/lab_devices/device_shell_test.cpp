@@ -151,6 +151,40 @@ TEST(DeviceShell, PanosPrintsTheBraceFormatAndPagesUntilSetCliPagerOff) {
   EXPECT_EQ(shell.end(), DeviceShell::End::close);
 }
 
+TEST(DeviceShell, HuaweiVrpHasNoEnableTurnsPagingOffForTheSessionAndNamesTheBadPosition) {
+  DeviceShell shell(options(Platform::huawei_vrp));
+  const auto login = start(shell);
+  EXPECT_EQ(login.rfind("\nInfo: The max number of VTY users is 10, and the number\n", 0), 0U) << login;
+  EXPECT_TRUE(login.ends_with(".\n<r1>")) << login;
+  const std::string unrecognized = "^\nError: Unrecognized command found at '^' position.\n<r1>";
+  EXPECT_EQ(run(shell, "frobnicate\n"), std::string(4, ' ') + unrecognized);
+  EXPECT_EQ(run(shell, "terminal length 0\n"), std::string(4, ' ') + unrecognized) << "a Cisco command";
+  EXPECT_EQ(run(shell, "display\n"),
+            std::string(4 + 7, ' ') + "^\nError: Incomplete command found at '^' position.\n<r1>");
+  EXPECT_EQ(run(shell, "screen-length x temporary\n"),
+            std::string(4 + 14, ' ') + "^\nError: Wrong parameter found at '^' position.\n<r1>");
+  const auto page = run(shell, "display current-configuration\n");
+  EXPECT_EQ(page.rfind("!Software Version V200R019C10SPC500\n!Last configuration was updated at ", 0), 0U);
+  EXPECT_TRUE(page.ends_with("\n  ---- More ----"));
+  EXPECT_EQ(std::count(page.begin(), page.end(), '\n'), 23);
+  const std::string left = "\x1b[42D";
+  const auto next = run(shell, " ");
+  EXPECT_EQ(next.rfind(left + std::string(42, ' ') + left, 0), 0U);
+  EXPECT_TRUE(run(shell, "q").ends_with("\n<r1>"));
+  EXPECT_EQ(run(shell, "screen-length 0 temporary\n"),
+            "Info: The configuration takes effect on the current user terminal interface only.\n<r1>");
+  const auto full = run(shell, "dis cur\n");
+  EXPECT_EQ(full.find("---- More ----"), std::string::npos);
+  EXPECT_TRUE(full.ends_with("\n#\nreturn\n<r1>"));
+  EXPECT_NE(full.find("\n local-user netops password irreversible-cipher $1a$"), std::string::npos);
+  EXPECT_NE(full.find("\nsnmp-agent community read cipher %^%#"), std::string::npos);
+  // A user below level 3 does not have the keyword at all.
+  shell.set_privileged(false);
+  EXPECT_EQ(run(shell, "display current-configuration\n"), std::string(4 + 8, ' ') + unrecognized);
+  EXPECT_EQ(run(shell, "quit\n"), "");
+  EXPECT_EQ(shell.end(), DeviceShell::End::close);
+}
+
 TEST(DeviceShell, TypeAheadWaitsForTheCurrentCommand) {
   DeviceShell shell(options(Platform::cisco_nxos));
   start(shell);

@@ -55,10 +55,11 @@ inline lab::DeviceLabOptions test_options() {
 // platforms added later (ASA, IOS XR, PAN-OS, ...).
 inline std::vector<lab::SimulatedDevice> platform_devices() {
   return {
-      {1, "rtr-ios-01", "cisco-ios", test_address(1)},   {2, "sw-nxos-01", "cisco-nxos", test_address(2)},
-      {3, "sw-eos-01", "arista-eos", test_address(3)},   {4, "fw-junos-01", "juniper-junos", test_address(4)},
-      {5, "console-01", "opengear", test_address(5)},    {6, "fw-asa-01", "cisco-asa", test_address(6)},
-      {7, "xr-core-01", "cisco-iosxr", test_address(7)}, {9, "fw-pa-01", "paloalto-panos", test_address(9)},
+      {1, "rtr-ios-01", "cisco-ios", test_address(1)},    {2, "sw-nxos-01", "cisco-nxos", test_address(2)},
+      {3, "sw-eos-01", "arista-eos", test_address(3)},    {4, "fw-junos-01", "juniper-junos", test_address(4)},
+      {5, "console-01", "opengear", test_address(5)},     {6, "fw-asa-01", "cisco-asa", test_address(6)},
+      {7, "xr-core-01", "cisco-iosxr", test_address(7)},  {8, "sw-vrp-01", "huawei-vrp", test_address(8)},
+      {9, "fw-pa-01", "paloalto-panos", test_address(9)},
   };
 }
 

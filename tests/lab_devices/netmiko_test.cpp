@@ -67,19 +67,19 @@ std::string case_name(const ::testing::TestParamInfo<NetmikoCase>& info) {
   return name;
 }
 
-INSTANTIATE_TEST_SUITE_P(Drivers, Netmiko,
-                         ::testing::Values(NetmikoCase{1, "cisco_ios", "show running-config",
-                                                       "Building configuration...\n\nCurrent "
-                                                       "configuration : ",
-                                                       "--More--", ""},
-                                           NetmikoCase{6, "cisco_asa", "show running-config", ": Saved\n",
-                                                       "<--- More --->", ""},
-                                           NetmikoCase{7, "cisco_xr", "show running-config",
-                                                       "Building configuration...\n!! IOS XR Configuration ",
-                                                       "--More--", R"(\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d\.\d{3} UTC)"},
-                                           NetmikoCase{9, "paloalto_panos", "show config running",
-                                                       "config {\n  mgt-config {\n", "--more--", ""}),
-                         case_name);
+INSTANTIATE_TEST_SUITE_P(
+    Drivers, Netmiko,
+    ::testing::Values(
+        NetmikoCase{1, "cisco_ios", "show running-config",
+                    "Building configuration...\n\nCurrent "
+                    "configuration : ",
+                    "--More--", ""},
+        NetmikoCase{6, "cisco_asa", "show running-config", ": Saved\n", "<--- More --->", ""},
+        NetmikoCase{7, "cisco_xr", "show running-config", "Building configuration...\n!! IOS XR Configuration ",
+                    "--More--", R"(\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d\.\d{3} UTC)"},
+        NetmikoCase{9, "paloalto_panos", "show config running", "config {\n  mgt-config {\n", "--more--", ""},
+        NetmikoCase{8, "huawei", "display current-configuration", "!Software Version ", "---- More ----", ""}),
+    case_name);
 
 }  // namespace
 }  // namespace nbsync::test

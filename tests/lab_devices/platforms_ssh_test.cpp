@@ -22,6 +22,7 @@ struct PlatformCase {
   std::string trailer;     // what the device prints between the config and the prompt
   std::string leader;      // pattern of a line the device prints before the config (IOS XR: the
                            // time; PAN-OS: a blank line)
+  std::string logout = "exit";
 };
 
 std::vector<PlatformCase> cases() {
@@ -40,6 +41,8 @@ std::vector<PlatformCase> cases() {
        "Building configuration...", "end", " --More-- ", "\n", R"(\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d\.\d{3} UTC)"},
       {9, "netops@fw-pa-01> ", "netops@fw-pa-01> ", "", "set cli pager off", "show config running", "config {", "}",
        "--more--", "\n", R"(\s*)"},
+      {8, "<sw-vrp-01>", "<sw-vrp-01>", "", "screen-length 0 temporary", "display current-configuration",
+       "!Software Version ", "return", "  ---- More ----", "", "", "quit"},
   };
 }
 
@@ -120,9 +123,20 @@ TEST_P(PlatformOverSsh, ReadsTheWholeConfigWithPagingOff) {
     EXPECT_EQ(bytes, body.size());
     EXPECT_TRUE(body.ends_with("\nend\n"));
   }
-  c->write("exit\n");
+  c->write(p.logout + "\n");
   c->read_for(300ms);
   EXPECT_TRUE(c->closed());
+}
+
+// How each platform erases its pager prompt of `length` characters once a key is pressed.
+std::string pager_erase(const std::string& more, std::size_t length) {
+  if (more.find("--More-- ") != std::string::npos) {
+    return std::string(length, '\b') + std::string(length, ' ') + std::string(length, '\b');
+  }
+  if (more == "  ---- More ----") {  // VRP: the cursor 42 columns left, blanks, left again
+    return "\x1b[42D" + std::string(42, ' ') + "\x1b[42D";
+  }
+  return "\r" + std::string(length, ' ') + "\r";
 }
 
 TEST_P(PlatformOverSsh, PagesWithItsMorePromptUntilPagingIsOff) {
@@ -164,10 +178,7 @@ TEST_P(PlatformOverSsh, PagesWithItsMorePromptUntilPagingIsOff) {
     if (p.more == "---(more") {
       end = u.find(")---", at) + 4;
     }
-    const auto length = end - at;
-    std::string erase = p.more.find("--More-- ") != std::string::npos
-                            ? std::string(length, '\b') + std::string(length, ' ') + std::string(length, '\b')
-                            : "\r" + std::string(length, ' ') + "\r";
+    const std::string erase = pager_erase(p.more, end - at);
     ASSERT_EQ(u.compare(end, erase.size(), erase), 0) << "pager prompt not erased the platform's way";
     i = end + erase.size();
   }
@@ -179,7 +190,7 @@ TEST_P(PlatformOverSsh, PagesWithItsMorePromptUntilPagingIsOff) {
 
 std::string case_name(const ::testing::TestParamInfo<PlatformCase>& param_info) {
   static const std::vector<std::string> k_names = {"", "CiscoIos", "CiscoNxos",  "AristaEos", "JuniperJunos",
-                                                   "", "CiscoAsa", "CiscoIosXr", "",          "PaloaltoPanos"};
+                                                   "", "CiscoAsa", "CiscoIosXr", "HuaweiVrp", "PaloaltoPanos"};
   return k_names[static_cast<std::size_t>(param_info.param.id)];
 }
 

@@ -123,6 +123,8 @@ const PlatformSim& platform_sim(Platform platform) {
       return platforms::cisco_iosxr();
     case Platform::paloalto_panos:
       return platforms::paloalto_panos();
+    case Platform::huawei_vrp:
+      return platforms::huawei_vrp();
     case Platform::generic:
       break;
   }

@@ -85,6 +85,7 @@ const PlatformSim& juniper_junos();
 const PlatformSim& cisco_asa();
 const PlatformSim& cisco_iosxr();
 const PlatformSim& paloalto_panos();
+const PlatformSim& huawei_vrp();
 const PlatformSim& generic();
 }  // namespace platforms
 
