@@ -66,7 +66,7 @@ constexpr std::array<std::pair<const char*, const char*>, 6> k_manufacturers = {
 // The first four platforms and those from the eighth on are the ones the lab simulates and
 // nbsync has a profile for; the fifth to the seventh nbsync has no profile for. New ones are
 // appended, so that a platform keeps its NetBox id.
-constexpr std::array<std::pair<const char*, const char*>, 8> k_platforms = {{
+constexpr std::array<std::pair<const char*, const char*>, 9> k_platforms = {{
     {"Cisco IOS", "cisco-ios"},
     {"Cisco NX-OS", "cisco-nxos"},
     {"Arista EOS", "arista-eos"},
@@ -75,8 +75,9 @@ constexpr std::array<std::pair<const char*, const char*>, 8> k_platforms = {{
     {"Opengear", "opengear"},
     {"HPE ProCurve", "hpe-procurve"},
     {"Cisco ASA", "cisco-asa"},
+    {"Linux (FRR)", "linux"},
 }};
-constexpr std::array<TypeSpec, 11> k_types = {{
+constexpr std::array<TypeSpec, 12> k_types = {{
     {"ISR4451-X", "isr4451-x", 0, 0},
     {"C9300-48P", "c9300-48p", 0, 0},
     {"N9K-C93180YC-EX", "n9k-c93180yc-ex", 0, 1},
@@ -88,6 +89,7 @@ constexpr std::array<TypeSpec, 11> k_types = {{
     {"CM7148", "cm7148", 4, 5},
     {"Aruba 2930F", "aruba-2930f", 3, 6},
     {"ASA5516-X", "asa5516-x", 0, 7},
+    {"Whitebox x86 router", "whitebox-x86-router", 5, 8},
 }};
 // Devices without a platform draw their type from the first ten, as before the types of the
 // later platforms were added: the same seed keeps giving the same inventory.

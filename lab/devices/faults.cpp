@@ -158,6 +158,9 @@ Platform platform_from_slug(std::string_view slug) {
   if (slug == "cisco-asa" || slug == "asa") {
     return Platform::cisco_asa;
   }
+  if (slug == "linux") {
+    return Platform::linux_frr;
+  }
   return Platform::generic;
 }
 
@@ -173,6 +176,8 @@ std::string_view platform_slug(Platform p) {
       return "juniper-junos";
     case Platform::cisco_asa:
       return "cisco-asa";
+    case Platform::linux_frr:
+      return "linux";
     case Platform::generic:
       break;
   }

@@ -93,6 +93,29 @@ TEST(DeviceShell, AsaEnablesWithTheSecretAndPagesUntilTerminalPagerZero) {
   EXPECT_EQ(shell.end(), DeviceShell::End::close);
 }
 
+TEST(DeviceShell, LinuxReadsTheRunningConfigThroughVtyshAndCannotReadFrrConf) {
+  DeviceShell shell(options(Platform::linux_frr));
+  const auto motd = start(shell);
+  EXPECT_EQ(motd.rfind("Linux r1 6.1.0-26-amd64 #1 SMP PREEMPT_DYNAMIC Debian ", 0), 0U) << motd;
+  EXPECT_TRUE(motd.ends_with("\nLast login: Mon Nov 23 21:14:02 2026 from 10.0.0.10\nnetops@r1:~$ "));
+  // No pager: the whole config at once, whatever the terminal's height.
+  const auto config = run(shell, "vtysh -c 'show running-config'\n");
+  EXPECT_EQ(config.rfind("Building configuration...\n\nCurrent configuration:\n!\nfrr version 8.4.4\n", 0), 0U);
+  EXPECT_TRUE(config.ends_with("\n!\nend\nnetops@r1:~$ "));
+  EXPECT_NE(config.find("\n neighbor 203.0.113.1 password "), std::string::npos) << "FRR keys are clear text";
+  EXPECT_EQ(run(shell, "vtysh -c \"show run\"\n"), config);
+  EXPECT_EQ(run(shell, "cat /etc/frr/frr.conf\n"), "cat: /etc/frr/frr.conf: Permission denied\nnetops@r1:~$ ");
+  EXPECT_EQ(run(shell, "vtysh -c 'show frobnicate'\n"), "% Unknown command: show frobnicate\nnetops@r1:~$ ");
+  EXPECT_EQ(run(shell, "show running-config\n"), "-bash: show: command not found\nnetops@r1:~$ ");
+  EXPECT_EQ(run(shell, "exit\n"), "logout\n");
+  EXPECT_EQ(shell.end(), DeviceShell::End::close);
+
+  DeviceShell exec(options(Platform::linux_frr));
+  exec.start_exec("terminal length 0");
+  EXPECT_EQ(run(exec, ""), "bash: line 1: terminal: command not found\n");
+  EXPECT_EQ(exec.exit_status(), 127);
+}
+
 TEST(DeviceShell, TypeAheadWaitsForTheCurrentCommand) {
   DeviceShell shell(options(Platform::cisco_nxos));
   start(shell);

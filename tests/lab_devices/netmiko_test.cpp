@@ -14,7 +14,8 @@ struct NetmikoCase {
   std::string device_type;  // Netmiko's driver
   std::string command;      // that prints the config
   std::string first_line;   // what the config output starts with
-  std::string more;         // the pager prompt, which must not be in the output
+  std::string more;         // the pager prompt (or the prompt), which must not be in the output
+  bool enable = true;       // false: the driver's enable() would become root (Linux: "sudo su")
 };
 
 void PrintTo(const NetmikoCase& c, std::ostream* os) {
@@ -28,8 +29,8 @@ TEST_P(Netmiko, DriverGetsTheCompleteConfig) {
   lab::DeviceLab lab(test_options(), platform_devices());
   const auto result =
       run_process({"/usr/bin/python3", std::string(NBSYNC_SOURCE_DIR) + "/tests/lab_devices/netmiko_show_run.py",
-                   address_text(test_address(p.id)), std::to_string(lab.ssh_port()), k_user, k_password, k_enable,
-                   p.device_type, p.command},
+                   address_text(test_address(p.id)), std::to_string(lab.ssh_port()), k_user, k_password,
+                   p.enable ? k_enable : "", p.device_type, p.command},
                   std::chrono::seconds(120));
   ASSERT_EQ(result.exit_code, 0) << result.err;
   auto out = unix_lines(result.out);
@@ -64,7 +65,10 @@ INSTANTIATE_TEST_SUITE_P(Drivers, Netmiko,
                                                        "configuration : ",
                                                        "--More--"},
                                            NetmikoCase{6, "cisco_asa", "show running-config", ": Saved\n",
-                                                       "<--- More --->"}),
+                                                       "<--- More --->"},
+                                           NetmikoCase{11, "linux", "vtysh -c 'show running-config'",
+                                                       "Building configuration...\n\nCurrent configuration:\n!\n",
+                                                       "netops@rtr-frr-01", false}),
                          case_name);
 
 }  // namespace

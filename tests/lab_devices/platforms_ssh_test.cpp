@@ -201,6 +201,51 @@ TEST(ExecOverSsh, EosRunsExecAndNxosRefusesIt) {
   }
 }
 
+TEST(ExecOverSsh, LinuxRunsVtyshAsAnExecRequestButRefusesToCatFrrConf) {
+  lab::DeviceLab lab(test_options(), platform_devices());
+  {
+    auto c = connect(lab, 11);
+    ASSERT_TRUE(c->password(k_user, k_password));
+    ASSERT_TRUE(c->start_exec("vtysh -c 'show running-config'"));
+    const auto out = c->read_until([](const std::string&) { return false; }, 10s);
+    EXPECT_TRUE(c->closed());
+    EXPECT_EQ(out.rfind("Building configuration...\n\nCurrent configuration:\n!\nfrr version ", 0), 0U)
+        << out.substr(0, 200);
+    EXPECT_TRUE(out.ends_with("\nline vty\n!\nend\n"));
+    EXPECT_EQ(out, lab.current_config(11).output);  // FRR has no line that moves between reads
+    EXPECT_EQ(c->exit_status(), 0);
+  }
+  {
+    // /etc/frr/frr.conf is frr:frr 0640 and the backup user is only in frrvty.
+    auto c = connect(lab, 11);
+    ASSERT_TRUE(c->password(k_user, k_password));
+    ASSERT_TRUE(c->start_exec("cat /etc/frr/frr.conf"));
+    const auto out = c->read_until([](const std::string&) { return false; }, 10s);
+    EXPECT_EQ(out, "cat: /etc/frr/frr.conf: Permission denied\n");
+    EXPECT_EQ(c->exit_status(), 1);
+  }
+}
+
+TEST(LinuxShell, ReadsTheRunningConfigThroughVtyshWithoutPaging) {
+  lab::DeviceLab lab(test_options(), platform_devices());
+  auto c = connect(lab, 11);
+  const auto motd = unix_lines(open_shell(*c, "netops@rtr-frr-01:~$ "));
+  ASSERT_FALSE(c->timed_out()) << motd;
+  EXPECT_NE(motd.find("Debian GNU/Linux comes with ABSOLUTELY NO WARRANTY"), std::string::npos);
+  c->write("vtysh -c 'show running-config'\n");
+  const auto text = unix_lines(c->read_until_suffix("\nnetops@rtr-frr-01:~$ ", 15s));
+  ASSERT_FALSE(c->timed_out());
+  const auto config = between_echo_and_prompt(text, "vtysh -c 'show running-config'", "netops@rtr-frr-01:~$ ");
+  EXPECT_GT(config.size(), 3000U);
+  EXPECT_EQ(config, lab.current_config(11).output);
+  c->write("show running-config\n");
+  EXPECT_NE(unix_lines(c->read_until_suffix("netops@rtr-frr-01:~$ ", 5s)).find("-bash: show: command not found\n"),
+            std::string::npos);
+  c->write("exit\n");
+  EXPECT_NE(unix_lines(c->read_for(300ms)).find("logout\n"), std::string::npos);
+  EXPECT_TRUE(c->closed());
+}
+
 TEST(GenericShell, UnknownPlatformsGetALinuxLikeShell) {
   lab::DeviceLab lab(test_options(), platform_devices());
   auto c = connect(lab, 5);

@@ -119,6 +119,8 @@ const PlatformSim& platform_sim(Platform platform) {
       return platforms::juniper_junos();
     case Platform::cisco_asa:
       return platforms::cisco_asa();
+    case Platform::linux_frr:
+      return platforms::linux_frr();
     case Platform::generic:
       break;
   }

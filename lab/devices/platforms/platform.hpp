@@ -83,6 +83,7 @@ const PlatformSim& cisco_nxos();
 const PlatformSim& arista_eos();
 const PlatformSim& juniper_junos();
 const PlatformSim& cisco_asa();
+const PlatformSim& linux_frr();
 const PlatformSim& generic();
 }  // namespace platforms
 
