@@ -161,6 +161,9 @@ Platform platform_from_slug(std::string_view slug) {
   if (slug == "linux") {
     return Platform::linux_frr;
   }
+  if (slug == "mikrotik-routeros" || slug == "routeros") {
+    return Platform::mikrotik_routeros;
+  }
   return Platform::generic;
 }
 
@@ -178,6 +181,8 @@ std::string_view platform_slug(Platform p) {
       return "cisco-asa";
     case Platform::linux_frr:
       return "linux";
+    case Platform::mikrotik_routeros:
+      return "mikrotik-routeros";
     case Platform::generic:
       break;
   }

@@ -92,7 +92,8 @@ std::string case_name(const ::testing::TestParamInfo<PlatformCase>& info) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Shipped, PlatformBackup,
-                         ::testing::Values(PlatformCase{"cisco-asa", ": end"}, PlatformCase{"linux", "end"}),
+                         ::testing::Values(PlatformCase{"cisco-asa", ": end"}, PlatformCase{"linux", "end"},
+                                           PlatformCase{"mikrotik-routeros", "set enabled=yes primary-ntp=10.0."}),
                          case_name);
 
 }  // namespace

@@ -68,7 +68,8 @@ INSTANTIATE_TEST_SUITE_P(Drivers, Netmiko,
                                                        "<--- More --->"},
                                            NetmikoCase{11, "linux", "vtysh -c 'show running-config'",
                                                        "Building configuration...\n\nCurrent configuration:\n!\n",
-                                                       "netops@rtr-frr-01", false}),
+                                                       "netops@rtr-frr-01", false},
+                                           NetmikoCase{12, "mikrotik_routeros", "/export", "# ", "[netops@rtr-mt-01]"}),
                          case_name);
 
 }  // namespace

@@ -246,6 +246,51 @@ TEST(LinuxShell, ReadsTheRunningConfigThroughVtyshWithoutPaging) {
   EXPECT_TRUE(c->closed());
 }
 
+TEST(ExecOverSsh, RouterosExportsAsAnExecRequest) {
+  lab::DeviceLab lab(test_options(), platform_devices());
+  auto c = connect(lab, 12);
+  ASSERT_TRUE(c->password(k_user, k_password));
+  ASSERT_TRUE(c->start_exec("/export"));
+  const auto out = c->read_until([](const std::string&) { return false; }, 10s);
+  EXPECT_TRUE(c->closed());
+  const auto expected = lab.current_config(12);
+  EXPECT_EQ(without_volatile(out, expected.volatile_prefixes),
+            without_volatile(expected.output, expected.volatile_prefixes));
+  EXPECT_NE(out, expected.output) << "the header's date is the time of the read";
+  EXPECT_NE(out.find("\n/system identity\nset name=rtr-mt-01\n"), std::string::npos);
+  EXPECT_EQ(c->exit_status(), 0);
+}
+
+TEST(RouterosShell, AcceptsConsoleOptionsAfterThePlusInTheUserName) {
+  lab::DeviceLab lab(test_options(), platform_devices());
+  {
+    auto c = connect(lab, 12);
+    ASSERT_TRUE(c->password(std::string(k_user) + "+cetw511h4098", k_password));  // Netmiko 2.4.2's
+    c->open_shell(true);
+    const auto logo = c->read_until_suffix("[netops@rtr-mt-01] > \r[netops@rtr-mt-01] > ", 5s);
+    ASSERT_FALSE(c->timed_out()) << logo;
+    c->write("/export\r\n");
+    const auto text = unix_lines(c->read_until_suffix("\n[netops@rtr-mt-01] > \r[netops@rtr-mt-01] > ", 15s));
+    ASSERT_FALSE(c->timed_out());
+    const std::string echo = "/export\r[netops@rtr-mt-01] > /export\n\n";
+    ASSERT_EQ(text.rfind(echo, 0), 0U) << text.substr(0, 200);
+    const auto config = text.substr(echo.size(), text.rfind('\n') + 1 - echo.size());
+    const auto expected = lab.current_config(12);
+    EXPECT_EQ(without_volatile(config, expected.volatile_prefixes),
+              without_volatile(expected.output, expected.volatile_prefixes));
+  }
+  {
+    // Only the options are free: the user before the "+" must be the right one.
+    auto c = connect(lab, 12);
+    EXPECT_FALSE(c->password("admin+ct", k_password));
+  }
+  {
+    // Other platforms take a "+" as part of the name.
+    auto c = connect(lab, 11);
+    EXPECT_FALSE(c->password(std::string(k_user) + "+ct", k_password));
+  }
+}
+
 TEST(GenericShell, UnknownPlatformsGetALinuxLikeShell) {
   lab::DeviceLab lab(test_options(), platform_devices());
   auto c = connect(lab, 5);
