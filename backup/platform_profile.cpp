@@ -20,7 +20,23 @@ constexpr std::array<std::string_view, 11> k_read_only_prefixes = {"show ", "dis
                                                                    "term ", "set cli ", "screen-length ", "no page",
                                                                    "cat ",  "/export",  "export"};
 
+// FRR's shell running one show command: "vtysh -c 'show ...'" (or with double quotes), and
+// nothing else: no second -c, no shell syntax that could start another command.
+bool is_vtysh_show(const std::string& command) {
+  for (const std::string_view quote : {"'", "\""}) {
+    const std::string start = "vtysh -c " + std::string(quote) + "show ";
+    if (command.starts_with(start) && command.ends_with(quote) && command.size() > start.size() + 1 &&
+        command.find_first_of("'\"\n;&|`$<>\\", start.size()) == command.size() - 1) {
+      return true;
+    }
+  }
+  return false;
+}
+
 bool is_read_only(const std::string& command) {
+  if (is_vtysh_show(command)) {
+    return true;
+  }
   std::string lower = command;
   std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
   return std::any_of(k_read_only_prefixes.begin(), k_read_only_prefixes.end(), [&](std::string_view prefix) {

@@ -67,7 +67,7 @@ void DeviceShell::emit(std::string_view text) {
 
 void DeviceShell::show_prompt() {
   update_prompt();
-  emit(m_prompt);
+  emit(m_options.pty ? m_platform.draw_prompt(m_prompt) : m_prompt);
 }
 
 void DeviceShell::start_shell() {
@@ -132,7 +132,7 @@ void DeviceShell::process_input() {
       std::string line = std::move(m_line);
       m_line.clear();
       if (m_options.pty) {
-        emit("\n");
+        emit(m_state == State::password ? "\n" : m_platform.echo_enter(m_prompt, line));
       }
       if (m_state == State::password) {
         m_state = State::idle;

@@ -167,6 +167,12 @@ Platform platform_from_slug(std::string_view slug) {
   if (slug == "huawei-vrp" || slug == "huawei" || slug == "vrp") {
     return Platform::huawei_vrp;
   }
+  if (slug == "linux") {
+    return Platform::linux_frr;
+  }
+  if (slug == "mikrotik-routeros" || slug == "routeros") {
+    return Platform::mikrotik_routeros;
+  }
   return Platform::generic;
 }
 
@@ -188,6 +194,10 @@ std::string_view platform_slug(Platform p) {
       return "paloalto-panos";
     case Platform::huawei_vrp:
       return "huawei-vrp";
+    case Platform::linux_frr:
+      return "linux";
+    case Platform::mikrotik_routeros:
+      return "mikrotik-routeros";
     case Platform::generic:
       break;
   }

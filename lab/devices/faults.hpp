@@ -56,6 +56,8 @@ enum class Platform {
   cisco_iosxr,
   paloalto_panos,
   huawei_vrp,
+  linux_frr,
+  mikrotik_routeros,
   generic
 };
 

@@ -52,6 +52,19 @@ config = ["show running-config", "write erase"]
       HasSubstr("'configure terminal' is not a read-only command"));
 }
 
+TEST(PlatformProfile, VtyshMayRunOneShowCommandAndNothingElse) {
+  const auto with_config = [](const std::string& command) {
+    return profile_error("name = \"x\"\ntransport = \"exec\"\nconfig = [\"\"\"" + command + "\"\"\"]\n");
+  };
+  EXPECT_EQ(with_config("vtysh -c 'show running-config'"), "");
+  EXPECT_EQ(with_config("vtysh -c \"show running-config\""), "");
+  for (const char* evil :
+       {"vtysh -c 'configure terminal'", "vtysh -c 'show run' -c 'write memory'", "vtysh -c 'show run'; reboot",
+        "vtysh -c 'show run' && reboot", "vtysh -c 'show $(reboot)'", "vtysh -c 'show run", "vtysh -c 'show '"}) {
+    EXPECT_THAT(with_config(evil), HasSubstr("is not a read-only command")) << evil;
+  }
+}
+
 TEST(PlatformProfile, MistakesAreNamedWithFileAndLine) {
   EXPECT_THAT(profile_error("name = \"x\"\nprompt = '#$'\nconfig = [\"show run\"]\npromt = '>'\n"),
               HasSubstr("my.toml:4: promt: unknown key"));

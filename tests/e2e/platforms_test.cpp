@@ -18,7 +18,7 @@ using ::testing::HasSubstr;
 
 struct PlatformCase {
   std::string slug;       // NetBox platform slug = nbsync profile name
-  std::string last_line;  // the stored config's last line
+  std::string last_line;  // how the stored config's last line starts
 };
 
 void PrintTo(const PlatformCase& c, std::ostream* os) {
@@ -79,7 +79,8 @@ TEST_P(PlatformBackup, TwoReadsOfAnUnchangedDeviceStoreOneVersionWithNoSecret) {
   while (!trimmed.empty() && trimmed.back() == '\n') {
     trimmed.pop_back();
   }
-  EXPECT_EQ(trimmed.substr(trimmed.rfind('\n') + 1), p.last_line);
+  const auto last = trimmed.substr(trimmed.rfind('\n') + 1);
+  EXPECT_EQ(last.rfind(p.last_line, 0), 0U) << last;
   EXPECT_THAT(*stored, HasSubstr("dut-" + p.slug));
   for (const auto& secret : {k_device_password, k_enable_secret}) {
     EXPECT_THAT(first.out + first.err + second.out + second.err, ::testing::Not(HasSubstr(secret)));
@@ -114,7 +115,9 @@ std::string case_name(const ::testing::TestParamInfo<PlatformCase>& info) {
 
 INSTANTIATE_TEST_SUITE_P(Shipped, PlatformBackup,
                          ::testing::Values(PlatformCase{"cisco-asa", ": end"}, PlatformCase{"cisco-iosxr", "end"},
-                                           PlatformCase{"paloalto-panos", "}"}, PlatformCase{"huawei-vrp", "return"}),
+                                           PlatformCase{"paloalto-panos", "}"}, PlatformCase{"huawei-vrp", "return"},
+                                           PlatformCase{"linux", "end"},
+                                           PlatformCase{"mikrotik-routeros", "set enabled=yes primary-ntp=10.0."}),
                          case_name);
 
 }  // namespace

@@ -185,6 +185,70 @@ TEST(DeviceShell, HuaweiVrpHasNoEnableTurnsPagingOffForTheSessionAndNamesTheBadP
   EXPECT_EQ(shell.end(), DeviceShell::End::close);
 }
 
+TEST(DeviceShell, LinuxReadsTheRunningConfigThroughVtyshAndCannotReadFrrConf) {
+  DeviceShell shell(options(Platform::linux_frr));
+  const auto motd = start(shell);
+  EXPECT_EQ(motd.rfind("Linux r1 6.1.0-26-amd64 #1 SMP PREEMPT_DYNAMIC Debian ", 0), 0U) << motd;
+  EXPECT_TRUE(motd.ends_with("\nLast login: Mon Nov 23 21:14:02 2026 from 10.0.0.10\nnetops@r1:~$ "));
+  // No pager: the whole config at once, whatever the terminal's height.
+  const auto config = run(shell, "vtysh -c 'show running-config'\n");
+  EXPECT_EQ(config.rfind("Building configuration...\n\nCurrent configuration:\n!\nfrr version 8.4.4\n", 0), 0U);
+  EXPECT_TRUE(config.ends_with("\n!\nend\nnetops@r1:~$ "));
+  EXPECT_NE(config.find("\n neighbor 203.0.113.1 password "), std::string::npos) << "FRR keys are clear text";
+  EXPECT_EQ(run(shell, "vtysh -c \"show run\"\n"), config);
+  EXPECT_EQ(run(shell, "cat /etc/frr/frr.conf\n"), "cat: /etc/frr/frr.conf: Permission denied\nnetops@r1:~$ ");
+  EXPECT_EQ(run(shell, "vtysh -c 'show frobnicate'\n"), "% Unknown command: show frobnicate\nnetops@r1:~$ ");
+  EXPECT_EQ(run(shell, "show running-config\n"), "-bash: show: command not found\nnetops@r1:~$ ");
+  EXPECT_EQ(run(shell, "exit\n"), "logout\n");
+  EXPECT_EQ(shell.end(), DeviceShell::End::close);
+
+  DeviceShell exec(options(Platform::linux_frr));
+  exec.start_exec("terminal length 0");
+  EXPECT_EQ(run(exec, ""), "bash: line 1: terminal: command not found\n");
+  EXPECT_EQ(exec.exit_status(), 127);
+}
+
+TEST(DeviceShell, RouterosRepaintsTheLineOnEnterAndExportsWithoutPaging) {
+  DeviceShell shell(options(Platform::mikrotik_routeros, 0, true));
+  const std::string prompt = "[netops@r1] > ";
+  const auto logo = start(shell);
+  EXPECT_NE(logo.find("MikroTik RouterOS 6.49.10 (c) 1999-2023"), std::string::npos);
+  EXPECT_TRUE(logo.ends_with("/command        Use command at the base level\r\n" + prompt + "\r" + prompt));
+  // The typed echo, then Enter: "\r", the prompt and the line again, a blank line.
+  const auto config = run(shell, "/export\r\n");
+  const std::string echo = "/export\r" + prompt + "/export\r\n\r\n";
+  ASSERT_EQ(config.rfind(echo, 0), 0U) << config.substr(0, 100);
+  // "# dec/06/2026 10:00:00 by RouterOS 6.49.10", the date of the read.
+  const auto header = config.substr(echo.size(), config.find('\r', echo.size()) - echo.size());
+  EXPECT_EQ(header.size(), 42U) << header;
+  EXPECT_EQ(header.substr(0, 2) + header.substr(5, 1) + header.substr(8, 1), "# //") << header;
+  EXPECT_TRUE(header.ends_with(" by RouterOS 6.49.10")) << header;
+  EXPECT_NE(config.find("\r\n# software id = "), std::string::npos);
+  EXPECT_NE(config.find("\r\n/routing bgp peer\r\nadd name=upstream "), std::string::npos);
+  EXPECT_NE(config.find(" tcp-md5-key="), std::string::npos) << "v6 shows sensitive values";
+  EXPECT_TRUE(config.ends_with("\r\n" + prompt + "\r" + prompt));
+  EXPECT_EQ(config.find("-- [Q quit"), std::string::npos);
+  for (std::size_t at = 0, end = 0; (end = config.find("\r\n", at)) != std::string::npos; at = end + 2) {
+    EXPECT_LE(end - at, 80U) << config.substr(at, end - at);
+  }
+  EXPECT_EQ(run(shell, "show running-config\r"), "show running-config\r" + prompt + "show running-config\r\n\r\n" +
+                                                     "bad command name show (line 1 column 1)\r\n" + prompt + "\r" +
+                                                     prompt);
+  EXPECT_TRUE(run(shell, "/export verbatim\r")
+                  .ends_with("\r\n\r\nexpected end of command (line 1 column 9)\r\n" + prompt + "\r" + prompt));
+  EXPECT_TRUE(run(shell, "/quit\r").ends_with("\r\n\r\ninterrupted\r\n"));
+  EXPECT_EQ(shell.end(), DeviceShell::End::close);
+
+  DeviceShell exec(options(Platform::mikrotik_routeros));
+  exec.start_exec("/export");
+  const auto exported = run(exec, "");
+  EXPECT_EQ(exported.find('\r'), std::string::npos);
+  EXPECT_EQ(exported.find("[netops@r1]"), std::string::npos);
+  EXPECT_TRUE(exported.ends_with("\n/system ntp client\nset enabled=yes primary-ntp=10.0." +
+                                 exported.substr(exported.rfind("10.0.") + 5)));
+  EXPECT_EQ(exec.exit_status(), 0);
+}
+
 TEST(DeviceShell, TypeAheadWaitsForTheCurrentCommand) {
   DeviceShell shell(options(Platform::cisco_nxos));
   start(shell);

@@ -16,8 +16,9 @@ struct NetmikoCase {
   std::string device_type;  // Netmiko's driver
   std::string command;      // that prints the config
   std::string first_line;   // what the config output starts with
-  std::string more;         // the pager prompt, which must not be in the output
+  std::string more;         // the pager prompt (or the prompt), which must not be in the output
   std::string leader;       // pattern of a line before the config (IOS XR: the time), checked and dropped
+  bool enable = true;       // false: the driver's enable() would become root (Linux: "sudo su")
 };
 
 void PrintTo(const NetmikoCase& c, std::ostream* os) {
@@ -31,8 +32,8 @@ TEST_P(Netmiko, DriverGetsTheCompleteConfig) {
   lab::DeviceLab lab(test_options(), platform_devices());
   const auto result =
       run_process({"/usr/bin/python3", std::string(NBSYNC_SOURCE_DIR) + "/tests/lab_devices/netmiko_show_run.py",
-                   address_text(test_address(p.id)), std::to_string(lab.ssh_port()), k_user, k_password, k_enable,
-                   p.device_type, p.command},
+                   address_text(test_address(p.id)), std::to_string(lab.ssh_port()), k_user, k_password,
+                   p.enable ? k_enable : "", p.device_type, p.command},
                   std::chrono::seconds(120));
   ASSERT_EQ(result.exit_code, 0) << result.err;
   auto out = unix_lines(result.out);
@@ -78,7 +79,10 @@ INSTANTIATE_TEST_SUITE_P(
         NetmikoCase{7, "cisco_xr", "show running-config", "Building configuration...\n!! IOS XR Configuration ",
                     "--More--", R"(\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d\.\d{3} UTC)"},
         NetmikoCase{9, "paloalto_panos", "show config running", "config {\n  mgt-config {\n", "--more--", ""},
-        NetmikoCase{8, "huawei", "display current-configuration", "!Software Version ", "---- More ----", ""}),
+        NetmikoCase{8, "huawei", "display current-configuration", "!Software Version ", "---- More ----", ""},
+        NetmikoCase{11, "linux", "vtysh -c 'show running-config'",
+                    "Building configuration...\n\nCurrent configuration:\n!\n", "netops@rtr-frr-01", "", false},
+        NetmikoCase{12, "mikrotik_routeros", "/export", "# ", "[netops@rtr-mt-01]", ""}),
     case_name);
 
 }  // namespace

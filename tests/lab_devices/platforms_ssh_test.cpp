@@ -226,6 +226,99 @@ TEST(ExecOverSsh, EosRunsExecAndNxosRefusesIt) {
   }
 }
 
+TEST(ExecOverSsh, LinuxRunsVtyshAsAnExecRequestButRefusesToCatFrrConf) {
+  lab::DeviceLab lab(test_options(), platform_devices());
+  {
+    auto c = connect(lab, 11);
+    ASSERT_TRUE(c->password(k_user, k_password));
+    ASSERT_TRUE(c->start_exec("vtysh -c 'show running-config'"));
+    const auto out = c->read_until([](const std::string&) { return false; }, 10s);
+    EXPECT_TRUE(c->closed());
+    EXPECT_EQ(out.rfind("Building configuration...\n\nCurrent configuration:\n!\nfrr version ", 0), 0U)
+        << out.substr(0, 200);
+    EXPECT_TRUE(out.ends_with("\nline vty\n!\nend\n"));
+    EXPECT_EQ(out, lab.current_config(11).output);  // FRR has no line that moves between reads
+    EXPECT_EQ(c->exit_status(), 0);
+  }
+  {
+    // /etc/frr/frr.conf is frr:frr 0640 and the backup user is only in frrvty.
+    auto c = connect(lab, 11);
+    ASSERT_TRUE(c->password(k_user, k_password));
+    ASSERT_TRUE(c->start_exec("cat /etc/frr/frr.conf"));
+    const auto out = c->read_until([](const std::string&) { return false; }, 10s);
+    EXPECT_EQ(out, "cat: /etc/frr/frr.conf: Permission denied\n");
+    EXPECT_EQ(c->exit_status(), 1);
+  }
+}
+
+TEST(LinuxShell, ReadsTheRunningConfigThroughVtyshWithoutPaging) {
+  lab::DeviceLab lab(test_options(), platform_devices());
+  auto c = connect(lab, 11);
+  const auto motd = unix_lines(open_shell(*c, "netops@rtr-frr-01:~$ "));
+  ASSERT_FALSE(c->timed_out()) << motd;
+  EXPECT_NE(motd.find("Debian GNU/Linux comes with ABSOLUTELY NO WARRANTY"), std::string::npos);
+  c->write("vtysh -c 'show running-config'\n");
+  const auto text = unix_lines(c->read_until_suffix("\nnetops@rtr-frr-01:~$ ", 15s));
+  ASSERT_FALSE(c->timed_out());
+  PlatformCase linux_shell{};
+  linux_shell.show = "vtysh -c 'show running-config'";
+  linux_shell.privileged_prompt = "netops@rtr-frr-01:~$ ";
+  const auto config = between_echo_and_prompt(text, linux_shell);
+  EXPECT_GT(config.size(), 3000U);
+  EXPECT_EQ(config, lab.current_config(11).output);
+  c->write("show running-config\n");
+  EXPECT_NE(unix_lines(c->read_until_suffix("netops@rtr-frr-01:~$ ", 5s)).find("-bash: show: command not found\n"),
+            std::string::npos);
+  c->write("exit\n");
+  EXPECT_NE(unix_lines(c->read_for(300ms)).find("logout\n"), std::string::npos);
+  EXPECT_TRUE(c->closed());
+}
+
+TEST(ExecOverSsh, RouterosExportsAsAnExecRequest) {
+  lab::DeviceLab lab(test_options(), platform_devices());
+  auto c = connect(lab, 12);
+  ASSERT_TRUE(c->password(k_user, k_password));
+  ASSERT_TRUE(c->start_exec("/export"));
+  const auto out = c->read_until([](const std::string&) { return false; }, 10s);
+  EXPECT_TRUE(c->closed());
+  const auto expected = lab.current_config(12);
+  EXPECT_EQ(without_volatile(out, expected.volatile_prefixes),
+            without_volatile(expected.output, expected.volatile_prefixes));
+  EXPECT_NE(out, expected.output) << "the header's date is the time of the read";
+  EXPECT_NE(out.find("\n/system identity\nset name=rtr-mt-01\n"), std::string::npos);
+  EXPECT_EQ(c->exit_status(), 0);
+}
+
+TEST(RouterosShell, AcceptsConsoleOptionsAfterThePlusInTheUserName) {
+  lab::DeviceLab lab(test_options(), platform_devices());
+  {
+    auto c = connect(lab, 12);
+    ASSERT_TRUE(c->password(std::string(k_user) + "+cetw511h4098", k_password));  // Netmiko 2.4.2's
+    c->open_shell(true);
+    const auto logo = c->read_until_suffix("[netops@rtr-mt-01] > \r[netops@rtr-mt-01] > ", 5s);
+    ASSERT_FALSE(c->timed_out()) << logo;
+    c->write("/export\r\n");
+    const auto text = unix_lines(c->read_until_suffix("\n[netops@rtr-mt-01] > \r[netops@rtr-mt-01] > ", 15s));
+    ASSERT_FALSE(c->timed_out());
+    const std::string echo = "/export\r[netops@rtr-mt-01] > /export\n\n";
+    ASSERT_EQ(text.rfind(echo, 0), 0U) << text.substr(0, 200);
+    const auto config = text.substr(echo.size(), text.rfind('\n') + 1 - echo.size());
+    const auto expected = lab.current_config(12);
+    EXPECT_EQ(without_volatile(config, expected.volatile_prefixes),
+              without_volatile(expected.output, expected.volatile_prefixes));
+  }
+  {
+    // Only the options are free: the user before the "+" must be the right one.
+    auto c = connect(lab, 12);
+    EXPECT_FALSE(c->password("admin+ct", k_password));
+  }
+  {
+    // Other platforms take a "+" as part of the name.
+    auto c = connect(lab, 11);
+    EXPECT_FALSE(c->password(std::string(k_user) + "+ct", k_password));
+  }
+}
+
 TEST(GenericShell, UnknownPlatformsGetALinuxLikeShell) {
   lab::DeviceLab lab(test_options(), platform_devices());
   auto c = connect(lab, 5);

@@ -19,6 +19,7 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <string_view>
 #include <unordered_map>
 
 #include <libssh/callbacks.h>
@@ -501,7 +502,14 @@ void Worker::accept_one(int fd) {
 }
 
 bool Worker::credentials_ok(const Session& s, const char* user) const {
-  return (s.device.faults & fault_bit(Fault::wrong_password)) == 0 && user != nullptr && m_settings.user == user;
+  if ((s.device.faults & fault_bit(Fault::wrong_password)) != 0 || user == nullptr) {
+    return false;
+  }
+  std::string_view name = user;
+  if (platform_sim(s.device.platform).login_options_in_user_name()) {
+    name = name.substr(0, name.find('+'));
+  }
+  return m_settings.user == name;
 }
 
 int Worker::on_auth_password(ssh_session, const char* user, const char* password, void* userdata) {

@@ -72,6 +72,10 @@ bool parse_count(const std::string& s, int& out) {
   return true;
 }
 
+std::string PlatformSim::echo_enter(const std::string&, const std::string&) const {
+  return "\n";
+}
+
 std::string PlatformSim::more_prompt(std::size_t) const {
   return "--More--";
 }
@@ -125,6 +129,10 @@ const PlatformSim& platform_sim(Platform platform) {
       return platforms::paloalto_panos();
     case Platform::huawei_vrp:
       return platforms::huawei_vrp();
+    case Platform::linux_frr:
+      return platforms::linux_frr();
+    case Platform::mikrotik_routeros:
+      return platforms::mikrotik_routeros();
     case Platform::generic:
       break;
   }

@@ -51,6 +51,13 @@ public:
   virtual void execute(DeviceShell& shell, const CommandLine& command) const = 0;
   // Whether the platform runs a command given as an SSH exec request (the others refuse it).
   virtual bool runs_exec() const { return false; }
+  // Whether a user name may carry console options after "+" (RouterOS: "admin+ct").
+  virtual bool login_options_in_user_name() const { return false; }
+
+  // With a pty: what Enter on a typed `line` prints (most: a newline), and what drawing
+  // the prompt prints (most: the prompt).
+  virtual std::string echo_enter(const std::string& prompt, const std::string& line) const;
+  virtual std::string draw_prompt(const std::string& prompt) const { return prompt; }
 
   // Paging: the pager prompt (`percent` of the output shown so far) and what the device
   // prints to erase it once a key is pressed; whether 'q' leaves a newline behind.
@@ -86,6 +93,8 @@ const PlatformSim& cisco_asa();
 const PlatformSim& cisco_iosxr();
 const PlatformSim& paloalto_panos();
 const PlatformSim& huawei_vrp();
+const PlatformSim& linux_frr();
+const PlatformSim& mikrotik_routeros();
 const PlatformSim& generic();
 }  // namespace platforms
 
