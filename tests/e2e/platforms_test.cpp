@@ -25,19 +25,27 @@ void PrintTo(const PlatformCase& c, std::ostream* os) {
   *os << c.slug;
 }
 
-class PlatformBackup : public CycleFixture, public ::testing::WithParamInterface<PlatformCase> {};
+class PlatformBackup : public CycleFixture, public ::testing::WithParamInterface<PlatformCase> {
+protected:
+  // Starts the lab with one device of the platform under test ("dut-<slug>") and writes
+  // nbsync's config; the device's id.
+  std::int64_t start_with_device_under_test() {
+    start_lab(2, 31);
+    const auto& slug = GetParam().slug;
+    const auto added = lab->request({"POST",
+                                     "/lab/devices",
+                                     {{"Content-Type", "application/json"}},
+                                     json({{"name", "dut-" + slug}, {"platform", slug}, {"status", "active"}}).dump()});
+    EXPECT_EQ(added.status, 201) << added.raw;
+    write_config();
+    return added.body.value("id", std::int64_t{0});
+  }
+};
 
 TEST_P(PlatformBackup, TwoReadsOfAnUnchangedDeviceStoreOneVersionWithNoSecret) {
   const auto& p = GetParam();
-  start_lab(2, 31);
-  const auto added =
-      lab->request({"POST",
-                    "/lab/devices",
-                    {{"Content-Type", "application/json"}},
-                    json({{"name", "dut-" + p.slug}, {"platform", p.slug}, {"status", "active"}}).dump()});
-  ASSERT_EQ(added.status, 201) << added.raw;
-  const std::int64_t id = added.body["id"];
-  write_config();
+  const std::int64_t id = start_with_device_under_test();
+  ASSERT_NE(id, 0);
 
   const auto first = run_nbsync();
   ASSERT_EQ(first.exit_code, 0) << first.err;
@@ -78,6 +86,26 @@ TEST_P(PlatformBackup, TwoReadsOfAnUnchangedDeviceStoreOneVersionWithNoSecret) {
   for (const auto& secret : {k_device_password, k_enable_secret}) {
     EXPECT_THAT(first.out + first.err + second.out + second.err, ::testing::Not(HasSubstr(secret)));
   }
+}
+
+// ignore_paging_off (FAULTS.md): the device keeps paging after the profile's paging_off; the
+// profile's `more` pattern answers each pager prompt, and what is stored is what an unpaged
+// read stored: no new version.
+TEST_P(PlatformBackup, APagedReadStoresTheSameVersionAsAnUnpagedOne) {
+  const std::int64_t id = start_with_device_under_test();
+  ASSERT_NE(id, 0);
+  ASSERT_EQ(run_nbsync().exit_code, 0);
+  ASSERT_EQ(outcomes_of_last_run().at(id), "ok");
+  const auto fault = lab->request({"POST",
+                                   "/lab/devices/" + std::to_string(id) + "/faults",
+                                   {{"Content-Type", "application/json"}},
+                                   json({{"faults", {"ignore_paging_off"}}}).dump()});
+  ASSERT_LT(fault.status, 300) << fault.raw;
+  const auto paged = run_nbsync();
+  ASSERT_EQ(paged.exit_code, 0) << paged.err;
+  EXPECT_EQ(outcomes_of_last_run().at(id), "ok") << paged.out;
+  EXPECT_EQ(count("SELECT count(*) FROM snapshots WHERE device_id = " + std::to_string(id)), 1)
+      << "pager prompts or their erase sequences were stored";
 }
 
 std::string case_name(const ::testing::TestParamInfo<PlatformCase>& info) {
