@@ -4,7 +4,8 @@
 // lines, which depend on the read time and a per-read nonce and change on every read
 // without a new version (IOS "! Last configuration change at", "! NVRAM config last
 // updated at", "ntp clock-period"; NX-OS "!Time:", "!Running configuration last done at";
-// EOS "! Startup-config last modified at"). Junos configs have no volatile lines.
+// EOS "! Startup-config last modified at"; IOS XR "!! Last configuration change at"). Junos
+// and PAN-OS configs have no volatile lines.
 // Sizes: ~5 % 3-10 KB, ~85 % 20-60 KB, ~10 % 100-400 KB, fixed per device.
 #include <cstdint>
 #include <ctime>

@@ -38,6 +38,13 @@ TEST(PlatformProfile, AllShippedProfilesLoad) {
   EXPECT_EQ(registry.find("linux")->transport, PlatformProfile::Transport::exec);
   EXPECT_TRUE(registry.find("juniper-junos")->prompt.search("admin@core-01> "));
   EXPECT_TRUE(registry.find("huawei-vrp")->prompt.search("<HUAWEI>"));
+  EXPECT_TRUE(registry.find("cisco-iosxr")->prompt.search("RP/0/RSP0/CPU0:xr-core-01#"));
+  const auto panos = registry.find("paloalto-panos");
+  EXPECT_TRUE(panos->prompt.search("netops@fw-pa-01> "));
+  EXPECT_TRUE(panos->prompt.search("admin@fw-pa-01(active)> ")) << "a high-availability pair's prompt";
+  EXPECT_TRUE(panos->config_end.search("}"));
+  EXPECT_FALSE(panos->config_end.search("  }"));
+  EXPECT_TRUE(panos->config_end.search("</config>"));
 }
 
 TEST(PlatformProfile, ACommandThatCouldChangeADeviceIsRefused) {
