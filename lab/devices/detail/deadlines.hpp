@@ -14,8 +14,14 @@ namespace nbsync::lab::detail {
 class Deadlines {
 public:
   using Clock = std::chrono::steady_clock;
+  static constexpr Clock::duration k_tick = std::chrono::milliseconds(10);
 
-  void add(Clock::time_point due) { m_heap.push(due); }
+  // Wake-ups are rounded up to a grid of k_tick, so that the timers of many sessions due
+  // about together share one loop turn (a turn costs a poll over every live session).
+  void add(Clock::time_point due) {
+    const auto since_epoch = due.time_since_epoch();
+    m_heap.push(Clock::time_point(since_epoch + (k_tick - since_epoch % k_tick) % k_tick));
+  }
   // Forgets every deadline at or before `now` (the loop turn that follows serves them).
   void pass(Clock::time_point now) {
     while (!m_heap.empty() && m_heap.top() <= now) {

@@ -198,6 +198,7 @@ private:
   std::uint64_t m_config_reads = 0;
   std::uint64_t m_dropped_by_client = 0;  // sessions that ended before the device finished
   std::uint64_t m_nonce = 0;
+  std::uint64_t m_loop_turns = 0;
 };
 
 Session* session_of(void* userdata) {
@@ -355,6 +356,7 @@ nlohmann::json Worker::stats() const {
           {"dropped_out_of_fds", m_refused_for_fds},
           {"refused_vty_busy", m_refused_vty_busy},
           {"vty_lines_full", m_vty_lines_full},
+          {"loop_turns", m_loop_turns},
           {"held_before_banner", m_held.size()},
           {"peak_sessions_per_device", m_peak_per_device},
           {"cpu_user_ms", ms(usage.ru_utime)},
@@ -987,6 +989,7 @@ int Worker::poll_timeout_ms(Clock::time_point now) const {
 void Worker::run() {
   while (!m_stop) {
     ssh_event_dopoll(m_event, poll_timeout_ms(Clock::now()));
+    ++m_loop_turns;
     for (const int fd : m_accepted_fds) {
       accept_one(fd);
     }
