@@ -25,7 +25,9 @@
 
 #include "lab/devices/detail/random.hpp"
 #include "lab/devices/detail/ssh_worker.hpp"
+#include "lab/devices/detail/timing_report.hpp"
 #include "lab/devices/host_keys.hpp"
+#include "lab/devices/timing.hpp"
 
 namespace nbsync::lab {
 namespace {
@@ -97,11 +99,12 @@ void apply_lab_config(DeviceLabOptions& o) {
   }
   for (const auto& [key, value] : *ssh) {
     const std::string k(key.str());
-    static const std::set<std::string> known = {"user",   "password",    "enable_secret", "authorized_key",
-                                                "faults", "change_rate", "change_every",  "keyboard_interactive_share"};
+    static const std::set<std::string> known = {"user",           "password",     "enable_secret",
+                                                "authorized_key", "faults",       "timing",
+                                                "change_rate",    "change_every", "keyboard_interactive_share"};
     if (known.count(k) == 0) {
       throw std::runtime_error("lab config " + o.lab_config_file + ": unknown key [ssh]." + k +
-                               "; known: user, password, enable_secret, authorized_key, faults, change_rate, "
+                               "; known: user, password, enable_secret, authorized_key, faults, timing, change_rate, "
                                "change_every, keyboard_interactive_share");
     }
     (void)value;
@@ -127,6 +130,7 @@ void apply_lab_config(DeviceLabOptions& o) {
   text("enable_secret", "--enable-secret", o.enable_secret);
   text("authorized_key", "--authorized-key", o.authorized_key_file);
   text("faults", "--faults", o.faults);
+  text("timing", "--timing", o.timing);
   number("change_rate", "--change-rate", o.change_rate);
   number("change_every", "--change-every", o.change_every);
   number("keyboard_interactive_share", "--keyboard-interactive-share", o.keyboard_interactive_share);
@@ -174,9 +178,10 @@ void add_device_lab_options(CLI::App& app, DeviceLabOptions& o) {
   app.add_option("--authorized-key", o.authorized_key_file,
                  "OpenSSH public key file whose key the devices accept (default: none, public-key auth refused)")
       ->each(mark("--authorized-key"));
-  app.add_option("--lab-config", o.lab_config_file,
-                 "TOML file with an [ssh] table: user, password, enable_secret, authorized_key, faults, change_rate, "
-                 "change_every, keyboard_interactive_share (the command line wins)");
+  app.add_option(
+      "--lab-config", o.lab_config_file,
+      "TOML file with an [ssh] table: user, password, enable_secret, authorized_key, faults, timing, change_rate, "
+      "change_every, keyboard_interactive_share (the command line wins)");
   std::string names;
   for (const auto f : all_faults()) {
     names.append(names.empty() ? "" : ", ").append(fault_name(f));
@@ -186,6 +191,12 @@ void add_device_lab_options(CLI::App& app, DeviceLabOptions& o) {
                  "e.g. refuse=0.01,no_banner=0.01,trickle=0.005); names: " +
                      names + "; see lab/devices/FAULTS.md")
       ->each(mark("--faults"));
+  app.add_option("--timing", o.timing,
+                 "how long devices make clients wait: none (instant, for tests), realistic (the shipped "
+                 "lab/devices/timing_realistic.toml, for benchmarks) or the path of a TOML file like it; see "
+                 "lab/devices/README.md")
+      ->capture_default_str()
+      ->each(mark("--timing"));
   app.add_option("--keyboard-interactive-share", o.keyboard_interactive_share,
                  "share of devices (chosen by the seed) that accept only keyboard-interactive authentication")
       ->capture_default_str()
@@ -211,6 +222,7 @@ struct DeviceLab::Impl {
     std::uint32_t key_generation = 0;
     std::uint32_t faults = 0;
     bool keyboard_interactive_only = false;
+    DeviceTiming timing;
     int worker = -1;
   };
   struct WorkerProcess {
@@ -222,6 +234,7 @@ struct DeviceLab::Impl {
   DeviceLabOptions options;
   detail::WorkerSettings settings;
   FaultMix mix;
+  TimingModel timing;
   mutable std::mutex mutex;
   std::map<std::int64_t, Record> records;
   std::unordered_map<std::uint32_t, std::int64_t> by_address;
@@ -242,6 +255,7 @@ struct DeviceLab::Impl {
     w.key_generation = r.key_generation;
     w.faults = r.faults;
     w.keyboard_interactive_only = r.keyboard_interactive_only;
+    w.timing = r.timing;
     return w;
   }
 
@@ -451,6 +465,7 @@ struct DeviceLab::Impl {
     r.hostname = hostname_for(d);
     r.platform = platform_from_slug(d.platform);
     r.faults = mix.pick(options.seed, d.id);
+    r.timing = timing.for_device(options.seed, d.id, r.platform);
     r.keyboard_interactive_only =
         detail::unit(detail::mix({options.seed, static_cast<std::uint64_t>(d.id), 0x6b6264ULL})) <
         options.keyboard_interactive_share;
@@ -495,6 +510,11 @@ DeviceLab::DeviceLab(DeviceLabOptions options, const std::vector<SimulatedDevice
     m->mix = parse_fault_mix(options.faults);
   } catch (const std::invalid_argument& e) {
     throw std::runtime_error(std::string("--faults: ") + e.what());
+  }
+  try {
+    m->timing = TimingModel::load(options.timing);
+  } catch (const std::invalid_argument& e) {
+    throw std::runtime_error(e.what());
   }
   if (options.change_rate < 0 || options.change_rate > 1) {
     throw std::runtime_error("--change-rate must be in [0,1]");
@@ -725,6 +745,15 @@ std::uint32_t DeviceLab::faults(std::int64_t id) const {
   return m->find(id).faults;
 }
 
+nlohmann::json DeviceLab::timing(std::int64_t id) const {
+  std::lock_guard lock(m->mutex);
+  const auto& r = m->find(id);
+  auto j = to_json(r.timing);
+  j["id"] = id;
+  j["model"] = m->timing.name();
+  return j;
+}
+
 std::string DeviceLab::rotate_host_key(std::int64_t id) {
   std::lock_guard lock(m->mutex);
   auto& r = m->find(id);
@@ -772,6 +801,36 @@ nlohmann::json DeviceLab::stats() const {
     served += r.device.ipv4 != 0 ? 1 : 0;
   }
   return {{"ssh_port", m->settings.port}, {"devices", m->records.size()}, {"served", served}, {"workers", workers}};
+}
+
+nlohmann::json DeviceLab::timing_report() const {
+  std::lock_guard lock(m->mutex);
+  nlohmann::json total;
+  std::uint64_t refused = 0;
+  std::uint64_t full = 0;
+  std::uint64_t peak = 0;
+  for (std::size_t i = 0; i < m->workers.size(); ++i) {
+    detail::TimingReport::merge(total, m->request(static_cast<int>(i), {{"op", "timing"}}));
+    const auto counters = m->request(static_cast<int>(i), {{"op", "stats"}});
+    refused += counters.value("refused_vty_busy", std::uint64_t{0});
+    full += counters.value("vty_lines_full", std::uint64_t{0});
+    peak = std::max(peak, counters.value("peak_sessions_per_device", std::uint64_t{0}));
+  }
+  if (total.is_null()) {
+    detail::TimingReport::merge(total, detail::TimingReport().to_json());
+  }
+  total["model"] = m->timing.name();
+  total["refused_vty_busy"] = refused;
+  total["vty_lines_full"] = full;
+  total["peak_sessions_per_device"] = peak;
+  return total;
+}
+
+void DeviceLab::reset_timing() {
+  std::lock_guard lock(m->mutex);
+  for (std::size_t i = 0; i < m->workers.size(); ++i) {
+    m->request(static_cast<int>(i), {{"op", "timing_reset"}});
+  }
 }
 
 void DeviceLab::register_routes(httplib::Server& server) {
@@ -863,11 +922,17 @@ void DeviceLab::register_routes(httplib::Server& server) {
                   set_faults(id, 0);
                   return nlohmann::json{{"faults", nlohmann::json::array()}};
                 }));
+  server.Get(R"(/lab/devices/(\d+)/timing)", guarded([this](std::int64_t id, const Request&) { return timing(id); }));
   server.Post(R"(/lab/devices/(\d+)/host-key/rotate)", guarded([this](std::int64_t id, const Request&) {
                 rotate_host_key(id);
                 return device_state(id);
               }));
   server.Get("/lab/ssh", [this, send](const Request&, Response& res) { send(res, 200, stats()); });
+  server.Get("/lab/timing", [this, send](const Request&, Response& res) { send(res, 200, timing_report()); });
+  server.Delete("/lab/timing", [this, send](const Request&, Response& res) {
+    reset_timing();
+    send(res, 200, timing_report());
+  });
 }
 
 }  // namespace nbsync::lab

@@ -44,6 +44,7 @@ struct DeviceLabOptions {
   std::string authorized_key_file;           // an OpenSSH public key file; empty: no public-key auth
   std::string lab_config_file;               // TOML, [ssh] table; the command line wins over it
   std::string faults;                        // fault mix, e.g. "refuse=0.01,trickle=0.005"
+  std::string timing = "none";               // none, realistic or a TOML file (timing.hpp)
   double keyboard_interactive_share = 0.03;  // devices that accept only keyboard-interactive
   double change_rate = 0.0;                  // share of devices given a new config version ...
   double change_every = 60.0;                // ... every this many seconds
@@ -53,7 +54,7 @@ struct DeviceLabOptions {
 };
 
 // Registers --ssh-port, --user, --password, --enable-secret, --authorized-key, --lab-config,
-// --faults, --keyboard-interactive-share, --change-rate, --change-every (defaults shown in
+// --faults, --timing, --keyboard-interactive-share, --change-rate, --change-every (defaults shown in
 // --help). The caller sets options.seed and options.state_dir itself.
 void add_device_lab_options(CLI::App& app, DeviceLabOptions& options);
 
@@ -79,16 +80,23 @@ public:
   std::uint32_t new_config_version(std::int64_t id);  // returns the new version
   void set_faults(std::int64_t id, std::uint32_t mask);
   std::uint32_t faults(std::int64_t id) const;
+  // The waits the device's timing model gave it (all zero under --timing none).
+  nlohmann::json timing(std::int64_t id) const;
   std::string rotate_host_key(std::int64_t id);  // returns the new fingerprint
   void set_keyboard_interactive_only(std::int64_t id, bool only);
   // The config the device prints right now (volatile lines as of this call).
   GeneratedConfig current_config(std::int64_t id) const;
   // Per-worker counters: logins, sessions, CPU, RSS.
   nlohmann::json stats() const;
+  // What the lab made the sessions that read a config wait since the last reset_timing
+  // (sum, slowest, by platform), plus the model's name and the vty counters.
+  nlohmann::json timing_report() const;
+  void reset_timing();
 
   // GET/POST /lab/devices/{id}/ssh, GET/POST /lab/devices/{id}/config,
   // GET/POST/DELETE /lab/devices/{id}/faults, POST /lab/devices/{id}/host-key/rotate,
-  // GET /lab/ssh. JSON in and out; errors are 400/404 with {"detail": "..."}.
+  // GET /lab/devices/{id}/timing, GET/DELETE /lab/timing, GET /lab/ssh. JSON in and out; errors are 400/404 with
+  // {"detail": "..."}.
   void register_routes(httplib::Server& server);
 
 private:

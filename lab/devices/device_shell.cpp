@@ -257,6 +257,7 @@ void DeviceShell::show_config(bool no_more) {
   request.read_nonce = m_options.read_nonce + static_cast<std::uint64_t>(m_config_reads) * 7919;
   std::string body = generate_config(request).output;
   body.append(m_platform.after_config());
+  m_last_config_bytes = body.size();
   if (has(Fault::hang_mid_config) || has(Fault::close_mid_config) || has(Fault::flood)) {
     const std::size_t fraction = has(Fault::flood) ? body.size() * 3 / 4 : body.size() * 2 / 5;
     const auto cut = body.find('\n', fraction);

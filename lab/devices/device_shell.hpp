@@ -60,6 +60,8 @@ public:
   const std::string& prompt() const { return m_prompt; }
   // Number of config reads served (show running-config and the like).
   int config_reads() const { return m_config_reads; }
+  // Size of the config the last config read printed (for the think time, issue 17).
+  std::size_t last_config_bytes() const { return m_last_config_bytes; }
 
   // For the platform files: how a command ends. Each command ends with exactly one of
   // done, fail, invalid_at, close_session, ask_enable_password, show_config, show_version.
@@ -127,6 +129,7 @@ private:
   int m_enable_failures = 0;
   int m_exit_status = 0;
   int m_config_reads = 0;
+  std::size_t m_last_config_bytes = 0;
 };
 
 }  // namespace nbsync::lab

@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -20,14 +21,19 @@
 #include <map>
 #include <memory>
 #include <string_view>
+#include <queue>
 #include <unordered_map>
 
 #include <libssh/callbacks.h>
 #include <libssh/libssh.h>
 #include <libssh/server.h>
 
+#include "lab/devices/detail/deadlines.hpp"
+#include "lab/devices/detail/late_auth_reply.hpp"
+#include "lab/devices/detail/output_pace.hpp"
 #include "lab/devices/detail/random.hpp"
 #include "lab/devices/detail/source_filter.hpp"
+#include "lab/devices/detail/timing_report.hpp"
 #include "lab/devices/device_shell.hpp"
 #include "lab/devices/platforms/platform.hpp"
 
@@ -42,7 +48,8 @@ nlohmann::json to_json(const WorkerDevice& d) {
           {"key_generation", d.key_generation},
           {"faults", d.faults},
           {"kbd", d.keyboard_interactive_only},
-          {"only_from", d.only_from}};
+          {"only_from", d.only_from},
+          {"timing", to_json(d.timing)}};
 }
 
 WorkerDevice worker_device_from_json(const nlohmann::json& j) {
@@ -56,6 +63,7 @@ WorkerDevice worker_device_from_json(const nlohmann::json& j) {
   d.key_generation = j.at("key_generation").get<std::uint32_t>();
   d.faults = j.at("faults").get<std::uint32_t>();
   d.keyboard_interactive_only = j.at("kbd").get<bool>();
+  d.timing = device_timing_from_json(j.at("timing"));
   return d;
 }
 
@@ -67,6 +75,7 @@ constexpr std::uint64_t k_kind_silent = 2;
 constexpr auto k_login_grace = std::chrono::seconds(60);
 constexpr auto k_silent_limit = std::chrono::minutes(10);
 constexpr auto k_idle_limit = std::chrono::minutes(15);
+constexpr std::size_t k_paced_write = 16 * 1024;  // the smallest write of a paced device (issue 17)
 
 class Worker;
 
@@ -87,9 +96,26 @@ struct Session {
   bool drop_scheduled = false;
   Clock::time_point created;
   Clock::time_point last_activity;
-  Clock::time_point next_trickle;
   Clock::time_point drop_at;
   Clock::time_point close_deadline;
+  OutputPace pace;  // the trickle fault, or the timing's output rate
+  // Timing (issue 17): a login answered at auth_due; no output before hold_until (think time).
+  bool auth_pending = false;
+  bool auth_accept = false;
+  Clock::time_point auth_due;
+  Clock::time_point hold_until;
+  bool parked = false;  // out of the ssh_event while it thinks (see park)
+  int config_reads_seen = 0;
+  double waited_ms = 0;        // banner, login and think waits so far
+  std::size_t rate_bytes = 0;  // bytes sent at the timing's output rate
+};
+
+// A connection held before its SSH banner (the timing's banner delay).
+struct HeldConnection {
+  Clock::time_point due;
+  int fd = -1;
+  std::int64_t device = 0;
+  bool operator>(const HeldConnection& o) const { return due > o.due; }
 };
 
 class Worker {
@@ -127,6 +153,15 @@ private:
   void handle_control_message(const std::string& text);
   void accept_from(int listen_fd);
   void accept_one(int fd);
+  void start_session(int fd, const WorkerDevice& device, double waited_ms);
+  void start_held_connections(Clock::time_point now);
+  void release_line(std::int64_t id);
+  void answer_login_later(Session& s, bool accept);
+  void answer_login(Session& s, bool accept);
+  void note_config_reads(Session& s);
+  void park(Session& s);
+  void unpark(Session& s);
+  void end_session_accounting(const Session& s);
   ssh_key host_key(const WorkerDevice& device);
   bool credentials_ok(const Session& s, const char* user) const;
   void start_shell_object(Session& s);
@@ -151,6 +186,13 @@ private:
   std::unordered_map<int, Clock::time_point> m_silent;  // no_banner connections -> give-up time
   std::vector<std::unique_ptr<Session>> m_sessions;
   std::vector<int> m_accepted_fds;
+  Deadlines m_deadlines;
+  std::priority_queue<HeldConnection, std::vector<HeldConnection>, std::greater<>> m_held;
+  std::unordered_map<std::int64_t, std::uint32_t> m_open_per_device;  // sessions and held connections
+  std::uint32_t m_peak_per_device = 0;
+  std::uint64_t m_refused_vty_busy = 0;
+  std::uint64_t m_vty_lines_full = 0;
+  TimingReport m_timing;
   bool m_debug = std::getenv("NBSYNC_LAB_DEBUG") != nullptr;
   int m_reserve_fd = -1;  // kept free for shedding connections when out of fds
   std::uint64_t m_refused_for_fds = 0;
@@ -160,6 +202,7 @@ private:
   std::uint64_t m_config_reads = 0;
   std::uint64_t m_dropped_by_client = 0;  // sessions that ended before the device finished
   std::uint64_t m_nonce = 0;
+  std::uint64_t m_loop_turns = 0;
 };
 
 Session* session_of(void* userdata) {
@@ -315,6 +358,11 @@ nlohmann::json Worker::stats() const {
           {"config_reads", m_config_reads},
           {"ended_early", m_dropped_by_client},
           {"dropped_out_of_fds", m_refused_for_fds},
+          {"refused_vty_busy", m_refused_vty_busy},
+          {"vty_lines_full", m_vty_lines_full},
+          {"loop_turns", m_loop_turns},
+          {"held_before_banner", m_held.size()},
+          {"peak_sessions_per_device", m_peak_per_device},
           {"cpu_user_ms", ms(usage.ru_utime)},
           {"cpu_system_ms", ms(usage.ru_stime)},
           {"rss_kb", rss_kb}};
@@ -351,6 +399,14 @@ void Worker::handle_control_message(const std::string& text) {
     auto s = stats();
     s["ok"] = true;
     reply(s);
+  } else if (op == "timing") {
+    auto report = m_timing.to_json();
+    report["ok"] = true;
+    reply(report);
+  } else if (op == "timing_reset") {
+    m_timing.reset();
+    m_peak_per_device = 0;
+    reply({{"ok", true}});
   } else if (op == "stop") {
     reply({{"ok", true}});
     m_stop = true;
@@ -462,9 +518,58 @@ void Worker::accept_one(int fd) {
     m_silent[fd] = now + k_silent_limit;
     return;
   }
+  // All vty lines busy: IOS refuses the TCP connection, so the listener closes until a line
+  // is free again (release_line); connections accepted before that close before the banner.
+  std::uint32_t& open_here = m_open_per_device[device.id];
+  if (device.timing.vty_lines != 0 && open_here >= device.timing.vty_lines) {
+    ::close(fd);
+    ++m_refused_vty_busy;
+    return;
+  }
+  m_peak_per_device = std::max(m_peak_per_device, ++open_here);
+  if (device.timing.vty_lines != 0 && open_here == device.timing.vty_lines) {
+    close_listener(device.id);
+    ++m_vty_lines_full;
+  }
+  if (device.timing.banner_ms != 0) {
+    const auto due = now + std::chrono::milliseconds(device.timing.banner_ms);
+    m_held.push({due, fd, device.id});
+    m_deadlines.add(due);
+    return;
+  }
+  start_session(fd, device, 0);
+}
+
+void Worker::release_line(std::int64_t id) {
+  const std::uint32_t open_here = --m_open_per_device[id];
+  const auto device = m_devices.find(id);
+  if (device != m_devices.end() && device->second.timing.vty_lines != 0 &&
+      open_here < device->second.timing.vty_lines && m_listeners.count(id) == 0) {
+    open_listener(device->second);  // a failure leaves the device refusing, as under `refuse`
+  }
+}
+
+void Worker::start_held_connections(Clock::time_point now) {
+  while (!m_held.empty() && m_held.top().due <= now) {
+    const HeldConnection held = m_held.top();
+    m_held.pop();
+    const auto device = m_devices.find(held.device);
+    if (device == m_devices.end()) {
+      ::close(held.fd);
+      release_line(held.device);
+      continue;
+    }
+    start_session(held.fd, device->second, device->second.timing.banner_ms);
+  }
+}
+
+// Key exchange and the session's callbacks; `waited_ms`: the banner delay it had.
+void Worker::start_session(int fd, const WorkerDevice& device, double waited_ms) {
+  const auto now = Clock::now();
   ssh_key key = host_key(device);
   if (key == nullptr) {
     ::close(fd);
+    release_line(device.id);
     return;
   }
   ssh_bind_options_set(m_bind, SSH_BIND_OPTIONS_IMPORT_KEY, ssh_key_dup(key));
@@ -472,18 +577,22 @@ void Worker::accept_one(int fd) {
   s->worker = this;
   s->device = device;
   s->created = s->last_activity = now;
+  s->waited_ms = waited_ms;
   s->ssh = ssh_new();
   if (ssh_bind_accept_fd(m_bind, s->ssh, fd) != SSH_OK) {
     if (ssh_get_fd(s->ssh) != fd) {
       ::close(fd);
     }
     ssh_free(s->ssh);
+    release_line(device.id);
     return;
   }
   ssh_set_blocking(s->ssh, 0);
   ssh_callbacks_init(&s->server_callbacks);
   s->server_callbacks.userdata = s.get();
-  s->server_callbacks.auth_password_function = &Worker::on_auth_password;
+  if (device.timing.auth_ms == 0) {  // otherwise on_message takes the password and answers later
+    s->server_callbacks.auth_password_function = &Worker::on_auth_password;
+  }
   s->server_callbacks.auth_pubkey_function = &Worker::on_auth_pubkey;
   s->server_callbacks.channel_open_request_session_function = &Worker::on_channel_open;
   ssh_set_server_callbacks(s->ssh, &s->server_callbacks);
@@ -495,6 +604,7 @@ void Worker::accept_one(int fd) {
   }
   if (ssh_handle_key_exchange(s->ssh) == SSH_ERROR) {
     ssh_free(s->ssh);
+    release_line(device.id);
     return;
   }
   ssh_event_add_session(m_event, s->ssh);
@@ -551,6 +661,14 @@ int Worker::on_auth_pubkey(ssh_session, const char* user, ssh_key_struct* pubkey
 int Worker::on_message(ssh_session session, ssh_message message, void* userdata) {
   Session& s = *session_of(userdata);
   Worker& w = *s.worker;
+  if (ssh_message_type(message) == SSH_REQUEST_AUTH && ssh_message_subtype(message) == SSH_AUTH_METHOD_PASSWORD) {
+    // Only devices with a login delay get here (their auth_password_function is unset).
+    const char* password = login_password(message);
+    w.answer_login_later(s, !s.device.keyboard_interactive_only &&
+                                w.credentials_ok(s, ssh_message_auth_user(message)) && password != nullptr &&
+                                w.m_settings.password == password);
+    return 0;
+  }
   if (ssh_message_type(message) != SSH_REQUEST_AUTH || ssh_message_subtype(message) != SSH_AUTH_METHOD_INTERACTIVE) {
     return 1;  // default reply (refusal)
   }
@@ -564,7 +682,13 @@ int Worker::on_message(ssh_session session, ssh_message message, void* userdata)
   }
   const char* answer =
       ssh_userauth_kbdint_getnanswers(session) == 1 ? ssh_userauth_kbdint_getanswer(session, 0) : nullptr;
-  if (w.credentials_ok(s, s.kbdint_user.c_str()) && answer != nullptr && w.m_settings.password == answer) {
+  const bool accept =
+      w.credentials_ok(s, s.kbdint_user.c_str()) && answer != nullptr && w.m_settings.password == answer;
+  if (s.device.timing.auth_ms != 0) {
+    w.answer_login_later(s, accept);
+    return 0;
+  }
+  if (accept) {
     s.authenticated = true;
     ++w.m_logins;
     ssh_message_auth_reply_success(message, 0);
@@ -628,7 +752,79 @@ void Worker::start_shell_object(Session& s) {
       static_cast<std::time_t>(mix({m_settings.seed, static_cast<std::uint64_t>(s.device.id), 0xb007ULL}) % 7776000);
   o.read_nonce = mix({m_settings.seed, static_cast<std::uint64_t>(::getpid()), ++m_nonce});
   s.shell = std::make_unique<DeviceShell>(std::move(o));
-  s.next_trickle = Clock::now();
+  const auto now = Clock::now();
+  if ((s.device.faults & fault_bit(Fault::trickle)) != 0) {
+    const auto bytes = static_cast<double>(m_settings.trickle_bytes);
+    s.pace = OutputPace(bytes * 1000.0 / m_settings.trickle_interval_ms, bytes, now);
+  } else if (s.device.timing.output_bytes_per_s != 0) {
+    // Writes of at least k_paced_write bytes (few loop turns), at the device's average rate.
+    const double rate = s.device.timing.output_bytes_per_s;
+    s.pace = OutputPace(rate, std::max<double>(k_paced_write, rate / 10), now);
+  }
+}
+
+// A config read that just started holds the output for the device's think time.
+void Worker::note_config_reads(Session& s) {
+  if (s.shell->config_reads() == s.config_reads_seen) {
+    return;
+  }
+  s.config_reads_seen = s.shell->config_reads();
+  const std::uint32_t think = s.device.timing.think_ms_for(s.shell->last_config_bytes());
+  if (think != 0) {
+    s.hold_until = Clock::now() + std::chrono::milliseconds(think);
+    s.waited_ms += think;
+    m_deadlines.add(s.hold_until);
+  }
+}
+
+// The AAA server's delay: the answer, decided now, goes out from service() at auth_due.
+void Worker::answer_login_later(Session& s, bool accept) {
+  s.auth_pending = true;
+  s.auth_accept = accept;
+  s.auth_due = Clock::now() + std::chrono::milliseconds(s.device.timing.auth_ms);
+  m_deadlines.add(s.auth_due);
+}
+
+// A session that thinks leaves the ssh_event until its think time ends: every loop turn polls
+// every session in the event, and thinking is most of a timed session's life (measured: lab
+// CPU per backup, bench/results.md). Its client's packets wait in the socket meanwhile.
+// Leaving and joining cost a scan of the event each, as every write in pump does already.
+void Worker::park(Session& s) {
+  if (!s.parked) {
+    ssh_event_remove_session(m_event, s.ssh);
+    s.parked = true;
+  }
+}
+
+void Worker::unpark(Session& s) {
+  if (s.parked) {
+    ssh_event_add_session(m_event, s.ssh);
+    s.parked = false;
+  }
+}
+
+void Worker::answer_login(Session& s, bool accept) {
+  s.auth_pending = false;
+  s.waited_ms += s.device.timing.auth_ms;
+  reply_to_login_later(s.ssh, accept);
+  if (accept) {
+    s.authenticated = true;
+    ++m_logins;
+  } else {
+    ++m_auth_failures;
+  }
+}
+
+void Worker::end_session_accounting(const Session& s) {
+  release_line(s.device.id);
+  if (s.config_reads_seen == 0 || s.device.timing.instant()) {
+    return;
+  }
+  double waited = s.waited_ms;
+  if (s.device.timing.output_bytes_per_s != 0) {
+    waited += 1000.0 * static_cast<double>(s.rate_bytes) / s.device.timing.output_bytes_per_s;
+  }
+  m_timing.add(s.device.platform, s.device.id, waited);
 }
 
 int Worker::on_shell(ssh_session, ssh_channel, void* userdata) {
@@ -638,6 +834,7 @@ int Worker::on_shell(ssh_session, ssh_channel, void* userdata) {
   }
   s.worker->start_shell_object(s);
   s.shell->start_shell();
+  s.worker->note_config_reads(s);
   return 0;
 }
 
@@ -649,6 +846,7 @@ int Worker::on_exec(ssh_session, ssh_channel, const char* command, void* userdat
   }
   s.worker->start_shell_object(s);
   s.shell->start_exec(command);
+  s.worker->note_config_reads(s);
   return 0;
 }
 
@@ -656,6 +854,7 @@ int Worker::on_data(ssh_session, ssh_channel, void* data, uint32_t len, int is_s
   Session& s = *session_of(userdata);
   if (is_stderr == 0 && s.shell) {
     s.shell->feed(std::string_view(static_cast<const char*>(data), len));
+    s.worker->note_config_reads(s);
   }
   s.last_activity = Clock::now();
   return static_cast<int>(len);
@@ -673,11 +872,12 @@ void Worker::pump(Session& s, Clock::time_point now) {
   if (s.channel == nullptr || !s.shell || s.closing || s.drop_scheduled || ssh_channel_is_closed(s.channel)) {
     return;
   }
-  const bool trickle = (s.device.faults & fault_bit(Fault::trickle)) != 0;
-  std::size_t budget = ssh_channel_window_size(s.channel);
-  if (trickle) {
-    budget = now >= s.next_trickle ? std::min(budget, m_settings.trickle_bytes) : 0;
+  if (now < s.hold_until) {
+    park(s);
+    return;
   }
+  unpark(s);
+  std::size_t budget = s.pace.allowance(now, ssh_channel_window_size(s.channel));
   const bool pending = !s.unsent.empty() || s.shell->has_output();
   if (pending && budget == 0) {
     return;
@@ -694,6 +894,7 @@ void Worker::pump(Session& s, Clock::time_point now) {
   // (libssh marks the session that polled as failed). So write while detached from it.
   ssh_event_remove_session(m_event, s.ssh);
   bool wrote = false;
+  std::size_t sent = 0;
   while (budget > 0) {
     if (s.unsent.empty()) {
       s.unsent = s.shell->take_output(std::min<std::size_t>(budget, 64 * 1024));
@@ -707,6 +908,7 @@ void Worker::pump(Session& s, Clock::time_point now) {
       break;
     }
     wrote = true;
+    sent += static_cast<std::size_t>(written);
     s.unsent.erase(0, static_cast<std::size_t>(written));
     budget -= static_cast<std::size_t>(written);
     if (static_cast<std::size_t>(written) < n) {
@@ -716,8 +918,12 @@ void Worker::pump(Session& s, Clock::time_point now) {
   if (wrote) {
     s.last_activity = now;
   }
-  if (trickle && wrote) {
-    s.next_trickle = now + std::chrono::milliseconds(m_settings.trickle_interval_ms);
+  if (s.pace.paced() && wrote) {
+    s.rate_bytes += sent;
+    const auto next = s.pace.spent(sent, !s.unsent.empty() || s.shell->has_output(), now);
+    if (next != Clock::time_point{}) {
+      m_deadlines.add(next);
+    }
   }
   if (s.unsent.empty() && !s.shell->has_output()) {
     switch (s.shell->end()) {
@@ -734,6 +940,7 @@ void Worker::pump(Session& s, Clock::time_point now) {
       case DeviceShell::End::drop:
         s.drop_scheduled = true;
         s.drop_at = now + std::chrono::milliseconds(200);
+        m_deadlines.add(s.drop_at);
         break;
       case DeviceShell::End::hang:
       case DeviceShell::End::none:
@@ -748,6 +955,7 @@ void Worker::destroy(std::size_t index) {
   if (s->shell && s->shell->end() != DeviceShell::End::close && s->shell->end() != DeviceShell::End::exec_done) {
     m_config_reads += static_cast<std::uint64_t>(s->shell->config_reads());
   }
+  end_session_accounting(*s);
   ssh_event_remove_session(m_event, s->ssh);
   ssh_free(s->ssh);
   m_sessions[index] = std::move(m_sessions.back());
@@ -786,6 +994,9 @@ void Worker::service(Clock::time_point now) {
       destroy(i);
       continue;
     }
+    if (s.auth_pending && now >= s.auth_due) {
+      answer_login(s, s.auth_accept);
+    }
     pump(s, now);
     ++i;
   }
@@ -803,32 +1014,21 @@ void Worker::service(Clock::time_point now) {
 }
 
 int Worker::poll_timeout_ms(Clock::time_point now) const {
-  int timeout = 500;
-  for (const auto& s : m_sessions) {
-    Clock::time_point due = Clock::time_point::max();
-    if (s->drop_scheduled) {
-      due = s->drop_at;
-    }
-    if (s->shell && (s->device.faults & fault_bit(Fault::trickle)) != 0 &&
-        (!s->unsent.empty() || s->shell->has_output())) {
-      due = std::min(due, s->next_trickle);
-    }
-    if (due != Clock::time_point::max()) {
-      const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(due - now).count();
-      timeout = std::min(timeout, static_cast<int>(std::max<long long>(ms, 0)));
-    }
-  }
-  return timeout;
+  return m_deadlines.timeout_ms(now, 500);
 }
 
 void Worker::run() {
   while (!m_stop) {
     ssh_event_dopoll(m_event, poll_timeout_ms(Clock::now()));
+    ++m_loop_turns;
     for (const int fd : m_accepted_fds) {
       accept_one(fd);
     }
     m_accepted_fds.clear();
-    service(Clock::now());
+    const auto now = Clock::now();
+    m_deadlines.pass(now);
+    start_held_connections(now);
+    service(now);
   }
 }
 

@@ -16,6 +16,7 @@
 
 #include "lab/devices/faults.hpp"
 #include "lab/devices/host_keys.hpp"
+#include "lab/devices/timing.hpp"
 
 namespace nbsync::lab::detail {
 
@@ -29,6 +30,7 @@ struct WorkerDevice {
   std::uint32_t key_generation = 0;
   std::uint32_t faults = 0;
   bool keyboard_interactive_only = false;
+  DeviceTiming timing;
 };
 
 nlohmann::json to_json(const WorkerDevice& device);

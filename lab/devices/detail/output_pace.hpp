@@ -1,0 +1,56 @@
+#pragma once
+// How fast a session's output may leave (the trickle fault, the timing's output rate): a
+// token bucket of `burst` bytes refilled at `rate` bytes per second. A short answer after a
+// pause goes out at once; a long config comes out in writes of `burst` bytes at the rate's
+// average. Unpaced (rate 0) sessions are never held back.
+#include <algorithm>
+#include <chrono>
+#include <cstddef>
+
+namespace nbsync::lab::detail {
+
+class OutputPace {
+public:
+  using Clock = std::chrono::steady_clock;
+
+  OutputPace() = default;
+  OutputPace(double bytes_per_second, double burst, Clock::time_point now)
+      : m_rate(bytes_per_second), m_burst(burst), m_tokens(burst), m_filled_at(now), m_next(now) {}
+
+  bool paced() const { return m_rate > 0; }
+  // Bytes that may be written now (`limit` when unpaced).
+  std::size_t allowance(Clock::time_point now, std::size_t limit) {
+    if (!paced()) {
+      return limit;
+    }
+    if (now < m_next) {
+      return 0;
+    }
+    m_tokens = std::min(m_burst, m_tokens + m_rate * std::chrono::duration<double>(now - m_filled_at).count());
+    m_filled_at = now;
+    return std::min(limit, static_cast<std::size_t>(m_tokens));
+  }
+  // After writing `bytes`; with output still waiting, returns when the bucket is full again
+  // (the next write), else Clock::time_point{}.
+  Clock::time_point spent(std::size_t bytes, bool more_waiting, Clock::time_point now) {
+    if (!paced()) {
+      return {};
+    }
+    m_tokens -= static_cast<double>(bytes);
+    if (!more_waiting || m_tokens >= m_burst) {
+      return {};
+    }
+    m_next =
+        now + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>((m_burst - m_tokens) / m_rate));
+    return m_next;
+  }
+
+private:
+  double m_rate = 0;
+  double m_burst = 0;
+  double m_tokens = 0;
+  Clock::time_point m_filled_at;
+  Clock::time_point m_next;
+};
+
+}  // namespace nbsync::lab::detail
