@@ -67,7 +67,7 @@ constexpr std::array<std::pair<const char*, const char*>, 7> k_manufacturers = {
 // The first four platforms and those from the eighth on are the ones the lab simulates and
 // nbsync has a profile for; the fifth to the seventh nbsync has no profile for. New ones are
 // appended, so that a platform keeps its NetBox id.
-constexpr std::array<std::pair<const char*, const char*>, 9> k_platforms = {{
+constexpr std::array<std::pair<const char*, const char*>, 10> k_platforms = {{
     {"Cisco IOS", "cisco-ios"},
     {"Cisco NX-OS", "cisco-nxos"},
     {"Arista EOS", "arista-eos"},
@@ -77,8 +77,9 @@ constexpr std::array<std::pair<const char*, const char*>, 9> k_platforms = {{
     {"HPE ProCurve", "hpe-procurve"},
     {"Cisco ASA", "cisco-asa"},
     {"Huawei VRP", "huawei-vrp"},
+    {"Aruba AOS-CX", "aruba-aoscx"},
 }};
-constexpr std::array<TypeSpec, 12> k_types = {{
+constexpr std::array<TypeSpec, 13> k_types = {{
     {"ISR4451-X", "isr4451-x", 0, 0},
     {"C9300-48P", "c9300-48p", 0, 0},
     {"N9K-C93180YC-EX", "n9k-c93180yc-ex", 0, 1},
@@ -91,6 +92,7 @@ constexpr std::array<TypeSpec, 12> k_types = {{
     {"Aruba 2930F", "aruba-2930f", 3, 6},
     {"ASA5516-X", "asa5516-x", 0, 7},
     {"S5720-52X-SI-AC", "s5720-52x-si-ac", 6, 8},
+    {"Aruba 6300M", "aruba-6300m", 3, 9},
 }};
 // Devices without a platform draw their type from the first ten, as before the types of the
 // later platforms were added: the same seed keeps giving the same inventory.

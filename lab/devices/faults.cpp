@@ -161,6 +161,9 @@ Platform platform_from_slug(std::string_view slug) {
   if (slug == "huawei-vrp" || slug == "huawei" || slug == "vrp") {
     return Platform::huawei_vrp;
   }
+  if (slug == "aruba-aoscx" || slug == "aoscx") {
+    return Platform::aruba_aoscx;
+  }
   return Platform::generic;
 }
 
@@ -178,6 +181,8 @@ std::string_view platform_slug(Platform p) {
       return "cisco-asa";
     case Platform::huawei_vrp:
       return "huawei-vrp";
+    case Platform::aruba_aoscx:
+      return "aruba-aoscx";
     case Platform::generic:
       break;
   }

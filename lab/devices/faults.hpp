@@ -47,7 +47,7 @@ struct FaultMix {
 };
 FaultMix parse_fault_mix(std::string_view text);
 
-enum class Platform { cisco_ios, cisco_nxos, arista_eos, juniper_junos, cisco_asa, huawei_vrp, generic };
+enum class Platform { cisco_ios, cisco_nxos, arista_eos, juniper_junos, cisco_asa, huawei_vrp, aruba_aoscx, generic };
 
 // NetBox platform slug -> simulated platform; anything unknown (cisco-wlc, opengear, "") is
 // `generic`, a Linux-like shell.

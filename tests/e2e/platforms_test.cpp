@@ -113,7 +113,8 @@ std::string case_name(const ::testing::TestParamInfo<PlatformCase>& info) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Shipped, PlatformBackup,
-                         ::testing::Values(PlatformCase{"cisco-asa", ": end"}, PlatformCase{"huawei-vrp", "return"}),
+                         ::testing::Values(PlatformCase{"cisco-asa", ": end"}, PlatformCase{"huawei-vrp", "return"},
+                                           PlatformCase{"aruba-aoscx", "https-server vrf mgmt"}),
                          case_name);
 
 }  // namespace

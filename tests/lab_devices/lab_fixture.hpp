@@ -52,13 +52,13 @@ inline lab::DeviceLabOptions test_options() {
 }
 
 // Devices 1..5: one per simulated platform (IOS, NX-OS, EOS, Junos, generic); 6 on: the
-// platforms added later, at fixed ids (6 ASA, 8 Huawei VRP, ...).
+// platforms added later, at fixed ids (6 ASA, 8 Huawei VRP, 10 AOS-CX, ...).
 inline std::vector<lab::SimulatedDevice> platform_devices() {
   return {
       {1, "rtr-ios-01", "cisco-ios", test_address(1)}, {2, "sw-nxos-01", "cisco-nxos", test_address(2)},
       {3, "sw-eos-01", "arista-eos", test_address(3)}, {4, "fw-junos-01", "juniper-junos", test_address(4)},
       {5, "console-01", "opengear", test_address(5)},  {6, "fw-asa-01", "cisco-asa", test_address(6)},
-      {8, "sw-vrp-01", "huawei-vrp", test_address(8)},
+      {8, "sw-vrp-01", "huawei-vrp", test_address(8)}, {10, "sw-cx-01", "aruba-aoscx", test_address(10)},
   };
 }
 

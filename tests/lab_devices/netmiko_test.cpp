@@ -58,16 +58,19 @@ std::string case_name(const ::testing::TestParamInfo<NetmikoCase>& info) {
   return name;
 }
 
-INSTANTIATE_TEST_SUITE_P(Drivers, Netmiko,
-                         ::testing::Values(NetmikoCase{1, "cisco_ios", "show running-config",
-                                                       "Building configuration...\n\nCurrent "
-                                                       "configuration : ",
-                                                       "--More--"},
-                                           NetmikoCase{6, "cisco_asa", "show running-config", ": Saved\n",
-                                                       "<--- More --->"},
-                                           NetmikoCase{8, "huawei", "display current-configuration",
-                                                       "!Software Version ", "---- More ----"}),
-                         case_name);
+INSTANTIATE_TEST_SUITE_P(
+    Drivers, Netmiko,
+    ::testing::Values(NetmikoCase{1, "cisco_ios", "show running-config",
+                                  "Building configuration...\n\nCurrent "
+                                  "configuration : ",
+                                  "--More--"},
+                      NetmikoCase{6, "cisco_asa", "show running-config", ": Saved\n", "<--- More --->"},
+                      NetmikoCase{8, "huawei", "display current-configuration", "!Software Version ", "---- More ----"},
+                      // AOS-CX has no driver in Netmiko 2.4.2: hp_procurve sends
+                      // AOS-CX's "no page" (README: why this one).
+                      NetmikoCase{10, "hp_procurve", "show running-config",
+                                  "Current configuration:\n!\n!Version ArubaOS-CX ", "-- MORE --"}),
+    case_name);
 
 }  // namespace
 }  // namespace nbsync::test

@@ -121,6 +121,8 @@ const PlatformSim& platform_sim(Platform platform) {
       return platforms::cisco_asa();
     case Platform::huawei_vrp:
       return platforms::huawei_vrp();
+    case Platform::aruba_aoscx:
+      return platforms::aruba_aoscx();
     case Platform::generic:
       break;
   }

@@ -84,6 +84,7 @@ const PlatformSim& arista_eos();
 const PlatformSim& juniper_junos();
 const PlatformSim& cisco_asa();
 const PlatformSim& huawei_vrp();
+const PlatformSim& aruba_aoscx();
 const PlatformSim& generic();
 }  // namespace platforms
 
