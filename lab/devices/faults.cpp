@@ -173,6 +173,9 @@ Platform platform_from_slug(std::string_view slug) {
   if (slug == "mikrotik-routeros" || slug == "routeros") {
     return Platform::mikrotik_routeros;
   }
+  if (slug == "aruba-aoscx" || slug == "aoscx") {
+    return Platform::aruba_aoscx;
+  }
   return Platform::generic;
 }
 
@@ -198,6 +201,8 @@ std::string_view platform_slug(Platform p) {
       return "linux";
     case Platform::mikrotik_routeros:
       return "mikrotik-routeros";
+    case Platform::aruba_aoscx:
+      return "aruba-aoscx";
     case Platform::generic:
       break;
   }

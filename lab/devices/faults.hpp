@@ -58,13 +58,14 @@ enum class Platform {
   huawei_vrp,
   linux_frr,
   mikrotik_routeros,
+  aruba_aoscx,
   generic
 };
 // Every simulated platform, in the order of the enum.
-inline constexpr Platform k_all_platforms[] = {Platform::cisco_ios,         Platform::cisco_nxos, Platform::arista_eos,
-                                               Platform::juniper_junos,     Platform::cisco_asa,  Platform::cisco_iosxr,
-                                               Platform::paloalto_panos,    Platform::huawei_vrp, Platform::linux_frr,
-                                               Platform::mikrotik_routeros, Platform::generic};
+inline constexpr Platform k_all_platforms[] = {
+    Platform::cisco_ios, Platform::cisco_nxos,        Platform::arista_eos,     Platform::juniper_junos,
+    Platform::cisco_asa, Platform::cisco_iosxr,       Platform::paloalto_panos, Platform::huawei_vrp,
+    Platform::linux_frr, Platform::mikrotik_routeros, Platform::aruba_aoscx,    Platform::generic};
 
 // NetBox platform slug -> simulated platform; anything unknown (cisco-wlc, opengear, "") is
 // `generic`, a Linux-like shell.

@@ -117,7 +117,8 @@ INSTANTIATE_TEST_SUITE_P(Shipped, PlatformBackup,
                          ::testing::Values(PlatformCase{"cisco-asa", ": end"}, PlatformCase{"cisco-iosxr", "end"},
                                            PlatformCase{"paloalto-panos", "}"}, PlatformCase{"huawei-vrp", "return"},
                                            PlatformCase{"linux", "end"},
-                                           PlatformCase{"mikrotik-routeros", "set enabled=yes primary-ntp=10.0."}),
+                                           PlatformCase{"mikrotik-routeros", "set enabled=yes primary-ntp=10.0."},
+                                           PlatformCase{"aruba-aoscx", "https-server vrf mgmt"}),
                          case_name);
 
 }  // namespace

@@ -19,10 +19,10 @@ ConfigRequest request(Platform platform, std::int64_t id, std::uint32_t version,
   return r;
 }
 
-constexpr Platform k_platforms[] = {Platform::cisco_ios,        Platform::cisco_nxos, Platform::arista_eos,
-                                    Platform::juniper_junos,    Platform::cisco_asa,  Platform::cisco_iosxr,
-                                    Platform::paloalto_panos,   Platform::huawei_vrp, Platform::linux_frr,
-                                    Platform::mikrotik_routeros};
+constexpr Platform k_platforms[] = {Platform::cisco_ios,         Platform::cisco_nxos, Platform::arista_eos,
+                                    Platform::juniper_junos,     Platform::cisco_asa,  Platform::cisco_iosxr,
+                                    Platform::paloalto_panos,    Platform::huawei_vrp, Platform::linux_frr,
+                                    Platform::mikrotik_routeros, Platform::aruba_aoscx};
 
 TEST(ConfigGenerator, SameVersionDiffersOnlyInVolatileLines) {
   for (const auto platform : k_platforms) {
@@ -31,9 +31,9 @@ TEST(ConfigGenerator, SameVersionDiffersOnlyInVolatileLines) {
     EXPECT_EQ(test::without_volatile(a.output, a.volatile_prefixes),
               test::without_volatile(b.output, b.volatile_prefixes))
         << platform_slug(platform);
-    // Junos, PAN-OS and FRR print nothing that moves between reads.
+    // Junos, PAN-OS, FRR and AOS-CX print nothing that moves between reads of an unchanged config.
     if (platform != Platform::juniper_junos && platform != Platform::paloalto_panos &&
-        platform != Platform::linux_frr) {
+        platform != Platform::linux_frr && platform != Platform::aruba_aoscx) {
       EXPECT_NE(a.output, b.output) << platform_slug(platform) << " has no line that changes on every read";
       EXPECT_FALSE(a.volatile_prefixes.empty());
     }

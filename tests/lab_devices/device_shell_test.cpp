@@ -249,6 +249,38 @@ TEST(DeviceShell, RouterosRepaintsTheLineOnEnterAndExportsWithoutPaging) {
   EXPECT_EQ(exec.exit_status(), 0);
 }
 
+TEST(DeviceShell, AoscxStartsInTheManagerContextWhereAloneNoPageAndTheConfigExist) {
+  DeviceShell shell(options(Platform::aruba_aoscx));
+  const auto login = start(shell);
+  EXPECT_EQ(login.rfind("Last login: ", 0), 0U) << login;
+  EXPECT_TRUE(login.ends_with(" has logged in 73 times in the past 30 days\nr1# ")) << login;
+  EXPECT_EQ(run(shell, "Frobnicate now\n"), "Invalid input: Frobnicate\nr1# ");
+  EXPECT_EQ(run(shell, "terminal length 0\n"), "Invalid input: terminal\nr1# ") << "a Cisco command";
+  EXPECT_EQ(run(shell, "show\n"), "% Command incomplete.\nr1# ");
+  EXPECT_EQ(run(shell, "page 1\n"), "Invalid input: 1\nr1# ") << "2-1000 lines";
+  const auto page = run(shell, "show running-config\n");
+  EXPECT_EQ(page.rfind("Current configuration:\n!\n!Version ArubaOS-CX FL.10.13.1000\n!export-password: default\n", 0),
+            0U);
+  const std::string more = "-- MORE --, next page: Space, next line: Enter, quit: q";
+  EXPECT_TRUE(page.ends_with("\n" + more));
+  EXPECT_EQ(std::count(page.begin(), page.end(), '\n'), 23);
+  EXPECT_EQ(run(shell, " ").rfind("\r" + std::string(more.size(), ' ') + "\r", 0), 0U);
+  EXPECT_TRUE(run(shell, "q").ends_with("\nr1# "));
+  EXPECT_EQ(run(shell, "no page\n"), "r1# ");
+  const auto full = run(shell, "show running-config\n");
+  EXPECT_EQ(full.find("-- MORE --"), std::string::npos);
+  EXPECT_TRUE(full.ends_with("\nhttps-server vrf mgmt\nr1# ")) << "no end marker";
+  EXPECT_NE(full.find("\nuser netops group administrators password ciphertext AQBa"), std::string::npos);
+  EXPECT_NE(full.find(" auth-pass ciphertext AQBa"), std::string::npos);
+  // The operator context has neither the config nor "no page".
+  EXPECT_EQ(run(shell, "disable\n"), "r1> ");
+  EXPECT_EQ(run(shell, "show running-config\n"), "Invalid input: running-config\nr1> ");
+  EXPECT_EQ(run(shell, "no page\n"), "Invalid input: page\nr1> ");
+  EXPECT_EQ(run(shell, "enable\n"), "r1# ");
+  EXPECT_EQ(run(shell, "exit\n"), "");
+  EXPECT_EQ(shell.end(), DeviceShell::End::close);
+}
+
 TEST(DeviceShell, TypeAheadWaitsForTheCurrentCommand) {
   DeviceShell shell(options(Platform::cisco_nxos));
   start(shell);

@@ -82,7 +82,11 @@ INSTANTIATE_TEST_SUITE_P(
         NetmikoCase{8, "huawei", "display current-configuration", "!Software Version ", "---- More ----", ""},
         NetmikoCase{11, "linux", "vtysh -c 'show running-config'",
                     "Building configuration...\n\nCurrent configuration:\n!\n", "netops@rtr-frr-01", "", false},
-        NetmikoCase{12, "mikrotik_routeros", "/export", "# ", "[netops@rtr-mt-01]", ""}),
+        NetmikoCase{12, "mikrotik_routeros", "/export", "# ", "[netops@rtr-mt-01]", ""},
+        // AOS-CX has no driver in Netmiko 2.4.2: hp_procurve sends
+        // AOS-CX's "no page" (README: why this one).
+        NetmikoCase{10, "hp_procurve", "show running-config", "Current configuration:\n!\n!Version ArubaOS-CX ",
+                    "-- MORE --", ""}),
     case_name);
 
 }  // namespace

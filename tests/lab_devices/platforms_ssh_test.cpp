@@ -43,6 +43,8 @@ std::vector<PlatformCase> cases() {
        "--more--", "\n", R"(\s*)"},
       {8, "<sw-vrp-01>", "<sw-vrp-01>", "", "screen-length 0 temporary", "display current-configuration",
        "!Software Version ", "return", "  ---- More ----", "", "", "quit"},
+      {10, "sw-cx-01# ", "sw-cx-01# ", "", "no page", "show running-config", "Current configuration:",
+       "https-server vrf mgmt", "-- MORE --, next page: Space, next line: Enter, quit: q", "", ""},
   };
 }
 
@@ -189,8 +191,9 @@ TEST_P(PlatformOverSsh, PagesWithItsMorePromptUntilPagingIsOff) {
 }
 
 std::string case_name(const ::testing::TestParamInfo<PlatformCase>& param_info) {
-  static const std::vector<std::string> k_names = {"", "CiscoIos", "CiscoNxos",  "AristaEos", "JuniperJunos",
-                                                   "", "CiscoAsa", "CiscoIosXr", "HuaweiVrp", "PaloaltoPanos"};
+  static const std::vector<std::string> k_names = {"",          "CiscoIos", "CiscoNxos",  "AristaEos", "JuniperJunos",
+                                                   "",          "CiscoAsa", "CiscoIosXr", "HuaweiVrp", "PaloaltoPanos",
+                                                   "ArubaAoscx"};
   return k_names[static_cast<std::size_t>(param_info.param.id)];
 }
 

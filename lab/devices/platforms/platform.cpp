@@ -133,6 +133,8 @@ const PlatformSim& platform_sim(Platform platform) {
       return platforms::linux_frr();
     case Platform::mikrotik_routeros:
       return platforms::mikrotik_routeros();
+    case Platform::aruba_aoscx:
+      return platforms::aruba_aoscx();
     case Platform::generic:
       break;
   }

@@ -95,6 +95,7 @@ const PlatformSim& paloalto_panos();
 const PlatformSim& huawei_vrp();
 const PlatformSim& linux_frr();
 const PlatformSim& mikrotik_routeros();
+const PlatformSim& aruba_aoscx();
 const PlatformSim& generic();
 }  // namespace platforms
 
