@@ -57,17 +57,18 @@ struct TypeSpec {
   int manufacturer;  // index into k_manufacturers
   int platform;      // index into k_platforms
 };
-constexpr std::array<std::pair<const char*, const char*>, 7> k_manufacturers = {{{"Cisco", "cisco"},
+constexpr std::array<std::pair<const char*, const char*>, 8> k_manufacturers = {{{"Cisco", "cisco"},
                                                                                  {"Arista", "arista"},
                                                                                  {"Juniper", "juniper"},
                                                                                  {"HPE", "hpe"},
                                                                                  {"Opengear", "opengear"},
                                                                                  {"Generic", "generic"},
-                                                                                 {"MikroTik", "mikrotik"}}};
+                                                                                 {"MikroTik", "mikrotik"},
+                                                                                 {"Fortinet", "fortinet"}}};
 // The first four platforms and those from the eighth on are the ones the lab simulates and
 // nbsync has a profile for; the fifth to the seventh nbsync has no profile for. New ones are
 // appended, so that a platform keeps its NetBox id.
-constexpr std::array<std::pair<const char*, const char*>, 10> k_platforms = {{
+constexpr std::array<std::pair<const char*, const char*>, 11> k_platforms = {{
     {"Cisco IOS", "cisco-ios"},
     {"Cisco NX-OS", "cisco-nxos"},
     {"Arista EOS", "arista-eos"},
@@ -78,8 +79,9 @@ constexpr std::array<std::pair<const char*, const char*>, 10> k_platforms = {{
     {"Cisco ASA", "cisco-asa"},
     {"Linux (FRR)", "linux"},
     {"MikroTik RouterOS", "mikrotik-routeros"},
+    {"Fortinet FortiOS", "fortinet-fortios"},
 }};
-constexpr std::array<TypeSpec, 13> k_types = {{
+constexpr std::array<TypeSpec, 14> k_types = {{
     {"ISR4451-X", "isr4451-x", 0, 0},
     {"C9300-48P", "c9300-48p", 0, 0},
     {"N9K-C93180YC-EX", "n9k-c93180yc-ex", 0, 1},
@@ -93,6 +95,7 @@ constexpr std::array<TypeSpec, 13> k_types = {{
     {"ASA5516-X", "asa5516-x", 0, 7},
     {"Whitebox x86 router", "whitebox-x86-router", 5, 8},
     {"CCR2004-16G-2S+", "ccr2004-16g-2s-plus", 6, 9},
+    {"FortiGate-100F", "fortigate-100f", 7, 10},
 }};
 // Devices without a platform draw their type from the first ten, as before the types of the
 // later platforms were added: the same seed keeps giving the same inventory.

@@ -164,6 +164,9 @@ Platform platform_from_slug(std::string_view slug) {
   if (slug == "mikrotik-routeros" || slug == "routeros") {
     return Platform::mikrotik_routeros;
   }
+  if (slug == "fortinet-fortios" || slug == "fortios") {
+    return Platform::fortinet_fortios;
+  }
   return Platform::generic;
 }
 
@@ -183,6 +186,8 @@ std::string_view platform_slug(Platform p) {
       return "linux";
     case Platform::mikrotik_routeros:
       return "mikrotik-routeros";
+    case Platform::fortinet_fortios:
+      return "fortinet-fortios";
     case Platform::generic:
       break;
   }

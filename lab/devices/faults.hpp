@@ -55,6 +55,7 @@ enum class Platform {
   cisco_asa,
   linux_frr,
   mikrotik_routeros,
+  fortinet_fortios,
   generic
 };
 

@@ -19,9 +19,9 @@ ConfigRequest request(Platform platform, std::int64_t id, std::uint32_t version,
   return r;
 }
 
-constexpr Platform k_platforms[] = {Platform::cisco_ios,        Platform::cisco_nxos, Platform::arista_eos,
-                                    Platform::juniper_junos,    Platform::cisco_asa,  Platform::linux_frr,
-                                    Platform::mikrotik_routeros};
+constexpr Platform k_platforms[] = {Platform::cisco_ios,         Platform::cisco_nxos,      Platform::arista_eos,
+                                    Platform::juniper_junos,     Platform::cisco_asa,       Platform::linux_frr,
+                                    Platform::mikrotik_routeros, Platform::fortinet_fortios};
 
 TEST(ConfigGenerator, SameVersionDiffersOnlyInVolatileLines) {
   for (const auto platform : k_platforms) {

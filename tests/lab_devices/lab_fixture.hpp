@@ -52,13 +52,14 @@ inline lab::DeviceLabOptions test_options() {
 }
 
 // Devices 1..5: one per simulated platform (IOS, NX-OS, EOS, Junos, generic); 6 on: the
-// platforms added later (ASA, ...; 11 Linux with FRR, 12 RouterOS).
+// platforms added later (ASA, ...; 11 Linux with FRR, 12 RouterOS, 13 FortiOS).
 inline std::vector<lab::SimulatedDevice> platform_devices() {
   return {
-      {1, "rtr-ios-01", "cisco-ios", test_address(1)}, {2, "sw-nxos-01", "cisco-nxos", test_address(2)},
-      {3, "sw-eos-01", "arista-eos", test_address(3)}, {4, "fw-junos-01", "juniper-junos", test_address(4)},
-      {5, "console-01", "opengear", test_address(5)},  {6, "fw-asa-01", "cisco-asa", test_address(6)},
-      {11, "rtr-frr-01", "linux", test_address(11)},   {12, "rtr-mt-01", "mikrotik-routeros", test_address(12)},
+      {1, "rtr-ios-01", "cisco-ios", test_address(1)},         {2, "sw-nxos-01", "cisco-nxos", test_address(2)},
+      {3, "sw-eos-01", "arista-eos", test_address(3)},         {4, "fw-junos-01", "juniper-junos", test_address(4)},
+      {5, "console-01", "opengear", test_address(5)},          {6, "fw-asa-01", "cisco-asa", test_address(6)},
+      {11, "rtr-frr-01", "linux", test_address(11)},           {12, "rtr-mt-01", "mikrotik-routeros", test_address(12)},
+      {13, "fw-fgt-01", "fortinet-fortios", test_address(13)},
   };
 }
 

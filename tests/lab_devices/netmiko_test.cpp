@@ -3,6 +3,9 @@
 // gets the complete config.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 #include "tests/lab_devices/lab_fixture.hpp"
 #include "tests/support/process.hpp"
 
@@ -16,7 +19,25 @@ struct NetmikoCase {
   std::string first_line;   // what the config output starts with
   std::string more;         // the pager prompt (or the prompt), which must not be in the output
   bool enable = true;       // false: the driver's enable() would become root (Linux: "sudo su")
+  int config_changes = 0;   // changes the driver makes to the device's config (FortiOS paging)
 };
+
+// Config changes the lab's workers counted, once the sessions they come from have ended.
+std::uint64_t config_changes(const lab::DeviceLab& lab, std::uint64_t expected) {
+  std::uint64_t changes = 0;
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    changes = 0;
+    const auto stats = lab.stats();
+    for (const auto& worker : stats["workers"]) {
+      changes += worker["config_changes"].get<std::uint64_t>();
+    }
+    if (changes >= expected) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return changes;
+}
 
 void PrintTo(const NetmikoCase& c, std::ostream* os) {
   *os << c.device_type;
@@ -47,6 +68,8 @@ TEST_P(Netmiko, DriverGetsTheCompleteConfig) {
   EXPECT_EQ(without_volatile(out, expected.volatile_prefixes),
             without_volatile(expected.output, expected.volatile_prefixes));
   EXPECT_EQ(out.find(p.more), std::string::npos);
+  const auto expected_changes = static_cast<std::uint64_t>(p.config_changes);
+  EXPECT_EQ(config_changes(lab, expected_changes), expected_changes);
 }
 
 std::string case_name(const ::testing::TestParamInfo<NetmikoCase>& info) {
@@ -59,18 +82,20 @@ std::string case_name(const ::testing::TestParamInfo<NetmikoCase>& info) {
   return name;
 }
 
-INSTANTIATE_TEST_SUITE_P(Drivers, Netmiko,
-                         ::testing::Values(NetmikoCase{1, "cisco_ios", "show running-config",
-                                                       "Building configuration...\n\nCurrent "
-                                                       "configuration : ",
-                                                       "--More--"},
-                                           NetmikoCase{6, "cisco_asa", "show running-config", ": Saved\n",
-                                                       "<--- More --->"},
-                                           NetmikoCase{11, "linux", "vtysh -c 'show running-config'",
-                                                       "Building configuration...\n\nCurrent configuration:\n!\n",
-                                                       "netops@rtr-frr-01", false},
-                                           NetmikoCase{12, "mikrotik_routeros", "/export", "# ", "[netops@rtr-mt-01]"}),
-                         case_name);
+INSTANTIATE_TEST_SUITE_P(
+    Drivers, Netmiko,
+    ::testing::Values(NetmikoCase{1, "cisco_ios", "show running-config",
+                                  "Building configuration...\n\nCurrent "
+                                  "configuration : ",
+                                  "--More--"},
+                      NetmikoCase{6, "cisco_asa", "show running-config", ": Saved\n", "<--- More --->"},
+                      NetmikoCase{11, "linux", "vtysh -c 'show running-config'",
+                                  "Building configuration...\n\nCurrent configuration:\n!\n", "netops@rtr-frr-01",
+                                  false},
+                      NetmikoCase{12, "mikrotik_routeros", "/export", "# ", "[netops@rtr-mt-01]"},
+                      NetmikoCase{13, "fortinet", "show full-configuration",
+                                  "#config-version=FGT1HF-7.2.5-FW-build1517", "--More--", true, 2}),
+    case_name);
 
 }  // namespace
 }  // namespace nbsync::test

@@ -32,6 +32,9 @@ std::vector<PlatformCase> cases() {
        "## Last commit: ", "}", "---(more", "\n"},
       {6, "fw-asa-01>", "fw-asa-01#", "secret", "terminal pager 0", "show running-config", ": Saved", ": end",
        "<--- More --->", ""},
+      // FortiOS: paging is the console's output setting, a change of the configuration.
+      {13, "fw-fgt-01 # ", "fw-fgt-01 # ", "", "config system console\nset output standard\nend",
+       "show full-configuration", "#config-version=", "end", "--More-- ", ""},
   };
 }
 
@@ -151,7 +154,7 @@ TEST_P(PlatformOverSsh, PagesWithItsMorePromptUntilPagingIsOff) {
       end = u.find(")---", at) + 4;
     }
     const auto length = end - at;
-    std::string erase = p.more.find("--More-- ") != std::string::npos
+    std::string erase = p.more.starts_with(" --More-- ")
                             ? std::string(length, '\b') + std::string(length, ' ') + std::string(length, '\b')
                             : "\r" + std::string(length, ' ') + "\r";
     ASSERT_EQ(u.compare(end, erase.size(), erase), 0) << "pager prompt not erased the platform's way";
@@ -164,8 +167,9 @@ TEST_P(PlatformOverSsh, PagesWithItsMorePromptUntilPagingIsOff) {
 }
 
 std::string case_name(const ::testing::TestParamInfo<PlatformCase>& param_info) {
-  static const std::vector<std::string> k_names = {"", "CiscoIos", "CiscoNxos", "AristaEos", "JuniperJunos",
-                                                   "", "CiscoAsa"};
+  static const std::vector<std::string> k_names = {
+      "", "CiscoIos", "CiscoNxos", "AristaEos",        "JuniperJunos",   "", "CiscoAsa", "", "",
+      "", "",         "LinuxFrr",  "MikrotikRouteros", "FortinetFortios"};
   return k_names[static_cast<std::size_t>(param_info.param.id)];
 }
 
@@ -256,7 +260,6 @@ TEST(ExecOverSsh, RouterosExportsAsAnExecRequest) {
   const auto expected = lab.current_config(12);
   EXPECT_EQ(without_volatile(out, expected.volatile_prefixes),
             without_volatile(expected.output, expected.volatile_prefixes));
-  EXPECT_NE(out, expected.output) << "the header's date is the time of the read";
   EXPECT_NE(out.find("\n/system identity\nset name=rtr-mt-01\n"), std::string::npos);
   EXPECT_EQ(c->exit_status(), 0);
 }

@@ -127,6 +127,8 @@ const PlatformSim& platform_sim(Platform platform) {
       return platforms::linux_frr();
     case Platform::mikrotik_routeros:
       return platforms::mikrotik_routeros();
+    case Platform::fortinet_fortios:
+      return platforms::fortinet_fortios();
     case Platform::generic:
       break;
   }
