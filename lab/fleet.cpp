@@ -57,19 +57,20 @@ struct TypeSpec {
   int manufacturer;  // index into k_manufacturers
   int platform;      // index into k_platforms
 };
-constexpr std::array<std::pair<const char*, const char*>, 9> k_manufacturers = {{{"Cisco", "cisco"},
-                                                                                 {"Arista", "arista"},
-                                                                                 {"Juniper", "juniper"},
-                                                                                 {"HPE", "hpe"},
-                                                                                 {"Opengear", "opengear"},
-                                                                                 {"Generic", "generic"},
-                                                                                 {"Palo Alto Networks", "paloalto"},
-                                                                                 {"Huawei", "huawei"},
-                                                                                 {"MikroTik", "mikrotik"}}};
+constexpr std::array<std::pair<const char*, const char*>, 10> k_manufacturers = {{{"Cisco", "cisco"},
+                                                                                  {"Arista", "arista"},
+                                                                                  {"Juniper", "juniper"},
+                                                                                  {"HPE", "hpe"},
+                                                                                  {"Opengear", "opengear"},
+                                                                                  {"Generic", "generic"},
+                                                                                  {"Palo Alto Networks", "paloalto"},
+                                                                                  {"Huawei", "huawei"},
+                                                                                  {"MikroTik", "mikrotik"},
+                                                                                  {"Fortinet", "fortinet"}}};
 // The first four platforms and those from the eighth on are the ones the lab simulates and
 // nbsync has a profile for; the fifth to the seventh nbsync has no profile for. New ones are
 // appended, so that a platform keeps its NetBox id.
-constexpr std::array<std::pair<const char*, const char*>, 14> k_platforms = {{
+constexpr std::array<std::pair<const char*, const char*>, 15> k_platforms = {{
     {"Cisco IOS", "cisco-ios"},
     {"Cisco NX-OS", "cisco-nxos"},
     {"Arista EOS", "arista-eos"},
@@ -84,8 +85,9 @@ constexpr std::array<std::pair<const char*, const char*>, 14> k_platforms = {{
     {"Linux (FRR)", "linux"},
     {"MikroTik RouterOS", "mikrotik-routeros"},
     {"Aruba AOS-CX", "aruba-aoscx"},
+    {"Fortinet FortiOS", "fortinet-fortios"},
 }};
-constexpr std::array<TypeSpec, 17> k_types = {{
+constexpr std::array<TypeSpec, 18> k_types = {{
     {"ISR4451-X", "isr4451-x", 0, 0},
     {"C9300-48P", "c9300-48p", 0, 0},
     {"N9K-C93180YC-EX", "n9k-c93180yc-ex", 0, 1},
@@ -103,6 +105,7 @@ constexpr std::array<TypeSpec, 17> k_types = {{
     {"Whitebox x86 router", "whitebox-x86-router", 5, 11},
     {"CCR2004-16G-2S+", "ccr2004-16g-2s-plus", 8, 12},
     {"Aruba 6300M", "aruba-6300m", 3, 13},
+    {"FortiGate-100F", "fortigate-100f", 9, 14},
 }};
 // Devices without a platform draw their type from the first ten, as before the types of the
 // later platforms were added: the same seed keeps giving the same inventory.

@@ -49,7 +49,8 @@ void DeviceShell::update_prompt() {
     m_prompt = "Selection [1-3]: ";
     return;
   }
-  m_prompt = m_platform.prompt(m_options.hostname, m_options.user, m_privileged);
+  m_prompt = m_context.empty() ? m_platform.prompt(m_options.hostname, m_options.user, m_privileged)
+                               : m_platform.prompt_in(m_options.hostname, m_context);
 }
 
 void DeviceShell::emit(std::string_view text) {

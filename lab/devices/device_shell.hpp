@@ -10,6 +10,7 @@
 #include <ctime>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "lab/devices/faults.hpp"
 
@@ -62,6 +63,9 @@ public:
   int config_reads() const { return m_config_reads; }
   // Size of the config the last config read printed (for the think time, issue 17).
   std::size_t last_config_bytes() const { return m_last_config_bytes; }
+  // Number of changes the client made to the device's configuration (FortiOS: Netmiko
+  // turning the console's paging off and on again).
+  int config_changes() const { return m_config_changes; }
 
   // For the platform files: how a command ends. Each command ends with exactly one of
   // done, fail, invalid_at, close_session, ask_enable_password, show_config, show_version.
@@ -70,6 +74,16 @@ public:
   bool privileged() const { return m_privileged; }
   void set_privileged(bool privileged) { m_privileged = privileged; }
   void set_terminal_length(int lines) { m_terminal_length = lines; }
+  bool terminal_length_zero() const { return m_terminal_length == 0; }
+  // A configuration section the CLI is in ("" at the top; FortiOS "console"), for the
+  // prompt, and the change typed in it that is not saved yet.
+  const std::string& context() const { return m_context; }
+  const std::string& unsaved_change() const { return m_unsaved_change; }
+  void set_context(std::string context, std::string unsaved_change = "") {
+    m_context = std::move(context);
+    m_unsaved_change = std::move(unsaved_change);
+  }
+  void count_config_change() { ++m_config_changes; }
   void blank_line_before_prompt() { m_blank_line_before_prompt = true; }
   // IOS XR prints the time before each show command's output until "terminal exec prompt
   // no-timestamp"; a session setting, on at login.
@@ -130,6 +144,9 @@ private:
   int m_exit_status = 0;
   int m_config_reads = 0;
   std::size_t m_last_config_bytes = 0;
+  int m_config_changes = 0;
+  std::string m_context;
+  std::string m_unsaved_change;
 };
 
 }  // namespace nbsync::lab

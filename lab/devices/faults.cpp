@@ -176,6 +176,9 @@ Platform platform_from_slug(std::string_view slug) {
   if (slug == "aruba-aoscx" || slug == "aoscx") {
     return Platform::aruba_aoscx;
   }
+  if (slug == "fortinet-fortios" || slug == "fortios") {
+    return Platform::fortinet_fortios;
+  }
   return Platform::generic;
 }
 
@@ -203,6 +206,8 @@ std::string_view platform_slug(Platform p) {
       return "mikrotik-routeros";
     case Platform::aruba_aoscx:
       return "aruba-aoscx";
+    case Platform::fortinet_fortios:
+      return "fortinet-fortios";
     case Platform::generic:
       break;
   }

@@ -59,13 +59,15 @@ enum class Platform {
   linux_frr,
   mikrotik_routeros,
   aruba_aoscx,
+  fortinet_fortios,
   generic
 };
 // Every simulated platform, in the order of the enum.
 inline constexpr Platform k_all_platforms[] = {
     Platform::cisco_ios, Platform::cisco_nxos,        Platform::arista_eos,     Platform::juniper_junos,
     Platform::cisco_asa, Platform::cisco_iosxr,       Platform::paloalto_panos, Platform::huawei_vrp,
-    Platform::linux_frr, Platform::mikrotik_routeros, Platform::aruba_aoscx,    Platform::generic};
+    Platform::linux_frr, Platform::mikrotik_routeros, Platform::aruba_aoscx,    Platform::fortinet_fortios,
+    Platform::generic};
 
 // NetBox platform slug -> simulated platform; anything unknown (cisco-wlc, opengear, "") is
 // `generic`, a Linux-like shell.

@@ -19,10 +19,10 @@ ConfigRequest request(Platform platform, std::int64_t id, std::uint32_t version,
   return r;
 }
 
-constexpr Platform k_platforms[] = {Platform::cisco_ios,         Platform::cisco_nxos, Platform::arista_eos,
-                                    Platform::juniper_junos,     Platform::cisco_asa,  Platform::cisco_iosxr,
-                                    Platform::paloalto_panos,    Platform::huawei_vrp, Platform::linux_frr,
-                                    Platform::mikrotik_routeros, Platform::aruba_aoscx};
+constexpr Platform k_platforms[] = {Platform::cisco_ios,         Platform::cisco_nxos,  Platform::arista_eos,
+                                    Platform::juniper_junos,     Platform::cisco_asa,   Platform::cisco_iosxr,
+                                    Platform::paloalto_panos,    Platform::huawei_vrp,  Platform::linux_frr,
+                                    Platform::mikrotik_routeros, Platform::aruba_aoscx, Platform::fortinet_fortios};
 
 TEST(ConfigGenerator, SameVersionDiffersOnlyInVolatileLines) {
   for (const auto platform : k_platforms) {

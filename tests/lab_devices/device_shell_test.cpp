@@ -281,6 +281,47 @@ TEST(DeviceShell, AoscxStartsInTheManagerContextWhereAloneNoPageAndTheConfigExis
   EXPECT_EQ(shell.end(), DeviceShell::End::close);
 }
 
+TEST(DeviceShell, FortiosPagesUntilTheConsoleOutputIsChangedToStandard) {
+  DeviceShell shell(options(Platform::fortinet_fortios));
+  EXPECT_EQ(start(shell), "r1 # ");
+  EXPECT_EQ(run(shell, "get system status | grep Virtual\n"),
+            "Virtual domains status: 1 in NAT mode, 0 in TP mode\nVirtual domain configuration: disable\nr1 # ");
+  EXPECT_EQ(run(shell, "show running-config\n"),
+            "command parse error before 'running-config'\nCommand fail. Return code -61\nr1 # ");
+  EXPECT_EQ(run(shell, "terminal length 0\n"), "Unknown action 0\nr1 # ");
+  EXPECT_NE(run(shell, "get system console\n").find("\noutput              : more\n"), std::string::npos);
+  const auto page = run(shell, "show full-configuration\n");
+  EXPECT_EQ(page.rfind("#config-version=FGT1HF-7.2.5-FW-build1517-230606:opmode=0:vdom=0:user=netops\n", 0), 0U);
+  EXPECT_TRUE(page.ends_with("\n--More-- "));
+  EXPECT_EQ(std::count(page.begin(), page.end(), '\n'), 23);
+  EXPECT_EQ(run(shell, " ").rfind("\r" + std::string(9, ' ') + "\r", 0), 0U);
+  EXPECT_TRUE(run(shell, "q").ends_with("\nr1 # "));
+  EXPECT_EQ(shell.config_changes(), 0);
+  // Netmiko's way: a change of the device's configuration, counted by the lab.
+  EXPECT_EQ(run(shell, "config system console\n"), "r1 (console) # ");
+  EXPECT_EQ(run(shell, "set output standard\n"), "r1 (console) # ");
+  EXPECT_EQ(run(shell, "end\n"), "r1 # ");
+  EXPECT_EQ(shell.config_changes(), 1);
+  const auto full = run(shell, "show full-configuration\n");
+  EXPECT_EQ(full.find("--More--"), std::string::npos);
+  EXPECT_TRUE(full.ends_with("\nend\nr1 # "));
+  EXPECT_NE(full.find("\n        set password ENC SH2"), std::string::npos);
+  // ENC values are encrypted anew on every read; the admins' SH2 hashes stay.
+  const auto again = run(shell, "show\n");
+  const auto psk = [](const std::string& text) {
+    const auto at = text.find("set psksecret ENC ");
+    return text.substr(at, text.find('\n', at) - at);
+  };
+  EXPECT_NE(psk(full), psk(again));
+  EXPECT_EQ(full.substr(0, full.find("config user radius")), again.substr(0, again.find("config user radius")));
+  EXPECT_EQ(run(shell, "config system console\n"), "r1 (console) # ");
+  EXPECT_EQ(run(shell, "set output more\n"), "r1 (console) # ");
+  EXPECT_EQ(run(shell, "abort\n"), "r1 # ");
+  EXPECT_EQ(shell.config_changes(), 1) << "abort saves nothing";
+  run(shell, "exit\n");
+  EXPECT_EQ(shell.end(), DeviceShell::End::close);
+}
+
 TEST(DeviceShell, TypeAheadWaitsForTheCurrentCommand) {
   DeviceShell shell(options(Platform::cisco_nxos));
   start(shell);

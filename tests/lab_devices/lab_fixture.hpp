@@ -53,7 +53,7 @@ inline lab::DeviceLabOptions test_options() {
 
 // Devices 1..5: one per simulated platform (IOS, NX-OS, EOS, Junos, generic); 6 on: the
 // platforms added later, at fixed ids (6 ASA, 7 IOS XR, 8 VRP, 9 PAN-OS, 10 AOS-CX,
-// 11 Linux with FRR, 12 RouterOS).
+// 11 Linux with FRR, 12 RouterOS, 13 FortiOS).
 inline std::vector<lab::SimulatedDevice> platform_devices() {
   return {
       {1, "rtr-ios-01", "cisco-ios", test_address(1)},          {2, "sw-nxos-01", "cisco-nxos", test_address(2)},
@@ -62,6 +62,7 @@ inline std::vector<lab::SimulatedDevice> platform_devices() {
       {7, "xr-core-01", "cisco-iosxr", test_address(7)},        {8, "sw-vrp-01", "huawei-vrp", test_address(8)},
       {9, "fw-pa-01", "paloalto-panos", test_address(9)},       {11, "rtr-frr-01", "linux", test_address(11)},
       {12, "rtr-mt-01", "mikrotik-routeros", test_address(12)}, {10, "sw-cx-01", "aruba-aoscx", test_address(10)},
+      {13, "fw-fgt-01", "fortinet-fortios", test_address(13)},
   };
 }
 

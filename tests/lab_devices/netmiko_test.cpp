@@ -3,7 +3,9 @@
 // gets the complete config.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <regex>
+#include <thread>
 
 #include "tests/lab_devices/lab_fixture.hpp"
 #include "tests/support/process.hpp"
@@ -19,7 +21,25 @@ struct NetmikoCase {
   std::string more;         // the pager prompt (or the prompt), which must not be in the output
   std::string leader;       // pattern of a line before the config (IOS XR: the time), checked and dropped
   bool enable = true;       // false: the driver's enable() would become root (Linux: "sudo su")
+  int config_changes = 0;   // changes the driver makes to the device's config (FortiOS paging)
 };
+
+// Config changes the lab's workers counted, once the sessions they come from have ended.
+std::uint64_t config_changes(const lab::DeviceLab& lab, std::uint64_t expected) {
+  std::uint64_t changes = 0;
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    changes = 0;
+    const auto stats = lab.stats();
+    for (const auto& worker : stats["workers"]) {
+      changes += worker["config_changes"].get<std::uint64_t>();
+    }
+    if (changes >= expected) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return changes;
+}
 
 void PrintTo(const NetmikoCase& c, std::ostream* os) {
   *os << c.device_type;
@@ -56,6 +76,8 @@ TEST_P(Netmiko, DriverGetsTheCompleteConfig) {
   EXPECT_EQ(without_volatile(out, expected.volatile_prefixes),
             without_volatile(expected.output, expected.volatile_prefixes));
   EXPECT_EQ(out.find(p.more), std::string::npos);
+  const auto expected_changes = static_cast<std::uint64_t>(p.config_changes);
+  EXPECT_EQ(config_changes(lab, expected_changes), expected_changes);
 }
 
 std::string case_name(const ::testing::TestParamInfo<NetmikoCase>& info) {
@@ -86,7 +108,9 @@ INSTANTIATE_TEST_SUITE_P(
         // AOS-CX has no driver in Netmiko 2.4.2: hp_procurve sends
         // AOS-CX's "no page" (README: why this one).
         NetmikoCase{10, "hp_procurve", "show running-config", "Current configuration:\n!\n!Version ArubaOS-CX ",
-                    "-- MORE --", ""}),
+                    "-- MORE --", ""},
+        NetmikoCase{13, "fortinet", "show full-configuration", "#config-version=FGT1HF-7.2.5-FW-build1517", "--More--",
+                    "", true, 2}),
     case_name);
 
 }  // namespace

@@ -45,6 +45,9 @@ std::vector<PlatformCase> cases() {
        "!Software Version ", "return", "  ---- More ----", "", "", "quit"},
       {10, "sw-cx-01# ", "sw-cx-01# ", "", "no page", "show running-config", "Current configuration:",
        "https-server vrf mgmt", "-- MORE --, next page: Space, next line: Enter, quit: q", "", ""},
+      // FortiOS: paging is the console's output setting, a change of the configuration.
+      {13, "fw-fgt-01 # ", "fw-fgt-01 # ", "", "config system console\nset output standard\nend",
+       "show full-configuration", "#config-version=", "end", "--More-- ", "", ""},
   };
 }
 
@@ -132,7 +135,7 @@ TEST_P(PlatformOverSsh, ReadsTheWholeConfigWithPagingOff) {
 
 // How each platform erases its pager prompt of `length` characters once a key is pressed.
 std::string pager_erase(const std::string& more, std::size_t length) {
-  if (more.find("--More-- ") != std::string::npos) {
+  if (more.starts_with(" --More-- ")) {  // IOS, EOS, IOS XR: backspaces (FortiOS's "--More-- " is erased by \r)
     return std::string(length, '\b') + std::string(length, ' ') + std::string(length, '\b');
   }
   if (more == "  ---- More ----") {  // VRP: the cursor 42 columns left, blanks, left again
@@ -191,9 +194,10 @@ TEST_P(PlatformOverSsh, PagesWithItsMorePromptUntilPagingIsOff) {
 }
 
 std::string case_name(const ::testing::TestParamInfo<PlatformCase>& param_info) {
-  static const std::vector<std::string> k_names = {"",          "CiscoIos", "CiscoNxos",  "AristaEos", "JuniperJunos",
-                                                   "",          "CiscoAsa", "CiscoIosXr", "HuaweiVrp", "PaloaltoPanos",
-                                                   "ArubaAoscx"};
+  static const std::vector<std::string> k_names = {
+      "",           "CiscoIos", "CiscoNxos",        "AristaEos",      "JuniperJunos",
+      "",           "CiscoAsa", "CiscoIosXr",       "HuaweiVrp",      "PaloaltoPanos",
+      "ArubaAoscx", "LinuxFrr", "MikrotikRouteros", "FortinetFortios"};
   return k_names[static_cast<std::size_t>(param_info.param.id)];
 }
 
@@ -287,7 +291,6 @@ TEST(ExecOverSsh, RouterosExportsAsAnExecRequest) {
   const auto expected = lab.current_config(12);
   EXPECT_EQ(without_volatile(out, expected.volatile_prefixes),
             without_volatile(expected.output, expected.volatile_prefixes));
-  EXPECT_NE(out, expected.output) << "the header's date is the time of the read";
   EXPECT_NE(out.find("\n/system identity\nset name=rtr-mt-01\n"), std::string::npos);
   EXPECT_EQ(c->exit_status(), 0);
 }

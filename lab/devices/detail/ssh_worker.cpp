@@ -20,8 +20,8 @@
 #include <fstream>
 #include <map>
 #include <memory>
-#include <string_view>
 #include <queue>
+#include <string_view>
 #include <unordered_map>
 
 #include <libssh/callbacks.h>
@@ -92,7 +92,8 @@ struct Session {
   int rows = 24;
   std::unique_ptr<DeviceShell> shell;
   std::string unsent;
-  bool closing = false;  // we closed the channel; waiting for the client to go
+  int config_changes_counted = 0;  // of shell->config_changes(), already in the worker's count
+  bool closing = false;            // we closed the channel; waiting for the client to go
   bool drop_scheduled = false;
   Clock::time_point created;
   Clock::time_point last_activity;
@@ -164,6 +165,9 @@ private:
   void end_session_accounting(const Session& s);
   ssh_key host_key(const WorkerDevice& device);
   bool credentials_ok(const Session& s, const char* user) const;
+  // Adds the session's new config changes to the worker's count, as they happen, so that
+  // /lab/ssh shows a change while its session still runs.
+  void count_config_changes(Session& s);
   void start_shell_object(Session& s);
   void pump(Session& s, Clock::time_point now);
   void service(Clock::time_point now);
@@ -200,6 +204,7 @@ private:
   std::uint64_t m_logins = 0;
   std::uint64_t m_auth_failures = 0;
   std::uint64_t m_config_reads = 0;
+  std::uint64_t m_config_changes = 0;
   std::uint64_t m_dropped_by_client = 0;  // sessions that ended before the device finished
   std::uint64_t m_nonce = 0;
   std::uint64_t m_loop_turns = 0;
@@ -356,6 +361,7 @@ nlohmann::json Worker::stats() const {
           {"logins", m_logins},
           {"auth_failures", m_auth_failures},
           {"config_reads", m_config_reads},
+          {"config_changes", m_config_changes},
           {"ended_early", m_dropped_by_client},
           {"dropped_out_of_fds", m_refused_for_fds},
           {"refused_vty_busy", m_refused_vty_busy},
@@ -611,6 +617,12 @@ void Worker::start_session(int fd, const WorkerDevice& device, double waited_ms)
   m_sessions.push_back(std::move(s));
 }
 
+void Worker::count_config_changes(Session& s) {
+  const int changes = s.shell->config_changes();
+  m_config_changes += static_cast<std::uint64_t>(changes - s.config_changes_counted);
+  s.config_changes_counted = changes;
+}
+
 bool Worker::credentials_ok(const Session& s, const char* user) const {
   if ((s.device.faults & fault_bit(Fault::wrong_password)) != 0 || user == nullptr) {
     return false;
@@ -855,6 +867,7 @@ int Worker::on_data(ssh_session, ssh_channel, void* data, uint32_t len, int is_s
   if (is_stderr == 0 && s.shell) {
     s.shell->feed(std::string_view(static_cast<const char*>(data), len));
     s.worker->note_config_reads(s);
+    s.worker->count_config_changes(s);
   }
   s.last_activity = Clock::now();
   return static_cast<int>(len);
@@ -898,6 +911,7 @@ void Worker::pump(Session& s, Clock::time_point now) {
   while (budget > 0) {
     if (s.unsent.empty()) {
       s.unsent = s.shell->take_output(std::min<std::size_t>(budget, 64 * 1024));
+      count_config_changes(s);  // typed-ahead commands run as the output before them drains
       if (s.unsent.empty()) {
         break;
       }

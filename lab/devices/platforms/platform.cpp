@@ -135,6 +135,8 @@ const PlatformSim& platform_sim(Platform platform) {
       return platforms::mikrotik_routeros();
     case Platform::aruba_aoscx:
       return platforms::aruba_aoscx();
+    case Platform::fortinet_fortios:
+      return platforms::fortinet_fortios();
     case Platform::generic:
       break;
   }

@@ -46,6 +46,8 @@ public:
   virtual bool starts_privileged() const { return true; }
   virtual std::string prompt(const std::string& host, const std::string& user, bool privileged) const = 0;
   virtual std::string banner(const std::string& host) const = 0;
+  // The prompt inside a configuration section (DeviceShell::context()).
+  virtual std::string prompt_in(const std::string& host, const std::string&) const { return host; }
   // Runs one non-empty command line; must end with a DeviceShell call that finishes it
   // (done, fail, invalid_at, close_session, ask_enable_password, show_config, show_version).
   virtual void execute(DeviceShell& shell, const CommandLine& command) const = 0;
@@ -96,6 +98,7 @@ const PlatformSim& huawei_vrp();
 const PlatformSim& linux_frr();
 const PlatformSim& mikrotik_routeros();
 const PlatformSim& aruba_aoscx();
+const PlatformSim& fortinet_fortios();
 const PlatformSim& generic();
 }  // namespace platforms
 
