@@ -291,6 +291,22 @@ protected:
   std::thread m_thread;
 };
 
+TEST_F(DeviceLabRoutes, TimingOfADeviceAndOfTheLab) {
+  auto http = client();
+  auto device = http.Get("/lab/devices/1/timing");
+  ASSERT_TRUE(device);
+  ASSERT_EQ(device->status, 200);
+  EXPECT_EQ(nlohmann::json::parse(device->body)["model"], "none");
+  EXPECT_EQ(nlohmann::json::parse(device->body)["auth_ms"], 0);
+  EXPECT_EQ(http.Get("/lab/devices/999/timing")->status, 404);
+  auto report = http.Get("/lab/timing");
+  ASSERT_TRUE(report);
+  ASSERT_EQ(report->status, 200);
+  EXPECT_EQ(nlohmann::json::parse(report->body)["sessions"], 0);
+  EXPECT_EQ(nlohmann::json::parse(report->body)["model"], "none");
+  EXPECT_EQ(http.Delete("/lab/timing")->status, 200);
+}
+
 TEST_F(DeviceLabRoutes, StateFaultsConfigAndKeys) {
   auto http = client();
   auto state = http.Get("/lab/devices/1/ssh");

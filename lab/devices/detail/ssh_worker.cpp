@@ -979,6 +979,10 @@ void Worker::destroy(std::size_t index) {
 void Worker::service(Clock::time_point now) {
   for (std::size_t i = 0; i < m_sessions.size();) {
     Session& s = *m_sessions[i];
+    if (s.parked && now < s.hold_until) {  // not polled: nothing can have happened to it
+      ++i;
+      continue;
+    }
     const int status = ssh_get_status(s.ssh);
     bool dead = (status & (SSH_CLOSED | SSH_CLOSED_ERROR)) != 0;
     if (dead && s.channel != nullptr && !s.closing) {
