@@ -2,6 +2,8 @@
 
 #include <libssh/libssh.h>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cerrno>
 
@@ -89,6 +91,13 @@ SshTransport::~SshTransport() {
     ssh_disconnect(m_ssh);
     ssh_free(m_ssh);
   }
+  if (m_socket_fd >= 0) {
+    close(m_socket_fd);
+  }
+}
+
+void SshTransport::connect_over(int socket_fd) {
+  m_socket_fd = socket_fd;
 }
 
 std::optional<Outcome> SshTransport::open(HostKeyVerifier& verifier) {
@@ -131,6 +140,10 @@ std::optional<Outcome> SshTransport::connect() {
   ssh_options_set(m_ssh, SSH_OPTIONS_PROCESS_CONFIG, &no);      // never read ~/.ssh/config
   ssh_options_set(m_ssh, SSH_OPTIONS_KNOWNHOSTS, "/dev/null");  // host keys are nbsync's business
   ssh_options_set(m_ssh, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, "/dev/null");
+  if (m_socket_fd >= 0) {
+    ssh_options_set(m_ssh, SSH_OPTIONS_FD, &m_socket_fd);  // libssh closes it from now on
+    m_socket_fd = -1;
+  }
   if (!offer_algorithms()) {
     return Outcome{OutcomeKind::protocol, m_label + ": profile " + m_profile.name +
                                               " lists SSH algorithms libssh does not know: " + ssh_get_error(m_ssh)};
