@@ -35,11 +35,13 @@ std::optional<Outcome> BastionConnection::open() {
   if (m_via != nullptr) {
     TunnelOpening tunnel = m_via->open_tunnel(m_jump_host.address, m_jump_host.port, m_label);
     if (tunnel.failure) {
+      m_failure = tunnel.failure;
       return tunnel.failure;
     }
     m_transport->connect_over(tunnel.fd);
   }
   if (auto problem = m_transport->open(m_verifier)) {
+    m_failure = problem;
     return problem;
   }
   m_pump = std::make_unique<detail::TunnelPump>(m_transport->session(), m_limits.connect_timeout);
@@ -49,14 +51,42 @@ std::optional<Outcome> BastionConnection::open() {
 TunnelOpening BastionConnection::open_tunnel(const std::string& host, std::uint16_t port,
                                              const std::string& device_label) {
   if (m_pump == nullptr) {
+    if (m_failure) {
+      Outcome unreached = *m_failure;
+      unreached.message = device_label + ": not reached, its " + m_failure->message;
+      return {-1, unreached};
+    }
     return {-1, Outcome{OutcomeKind::connect, device_label + ": " + m_label + " is not connected"}};
   }
   detail::TunnelEnd end = m_pump->open(host, port);
   if (end.fd >= 0) {
     return {end.fd, std::nullopt};
   }
-  const OutcomeKind kind = end.timed_out ? OutcomeKind::timeout : OutcomeKind::connect;
-  return {-1, Outcome{kind, device_label + ": through " + m_label + ": " + end.error}};
+  return {-1, tunnel_failure(end, host + ":" + std::to_string(port), device_label)};
+}
+
+// The device's outcome for a tunnel the bastion did not open: what the bastion did, named.
+Outcome BastionConnection::tunnel_failure(const detail::TunnelEnd& end, const std::string& destination,
+                                          const std::string& device_label) const {
+  using Problem = detail::TunnelEnd::Problem;
+  const std::string prefix = device_label + ": " + m_label;
+  switch (end.problem) {
+    case Problem::refused:
+      return Outcome{OutcomeKind::connect, prefix + " refused the tunnel to " + destination + " (" + end.error +
+                                               "); its forwarding policy (AllowTcpForwarding, PermitOpen) or its " +
+                                               "own connection to the device failed"};
+    case Problem::timed_out:
+      return Outcome{OutcomeKind::timeout, prefix + " opened no tunnel to " + destination + ": " + end.error};
+    case Problem::local: {
+      Outcome local{OutcomeKind::connect, prefix + ": " + end.error};
+      local.local_failure = true;
+      return local;
+    }
+    case Problem::session_lost:
+    case Problem::none:
+      break;
+  }
+  return Outcome{OutcomeKind::connect, prefix + ": " + end.error};
 }
 
 bool BastionConnection::alive() const {

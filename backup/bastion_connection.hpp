@@ -20,6 +20,7 @@ namespace nbsync::backup {
 namespace detail {
 class SshTransport;
 class TunnelPump;
+struct TunnelEnd;
 }  // namespace detail
 
 // A tunnel to a device: the local socket a device's SSH session runs over (the caller
@@ -42,13 +43,17 @@ public:
   // Connects, checks the host key and logs in: none when ready for tunnels, else how it
   // failed, naming the bastion. Call once, before any tunnel.
   std::optional<Outcome> open();
-  // A tunnel to host:port through the bastion, for `device_label`'s session.
+  // A tunnel to host:port through the bastion, for `device_label`'s session. When the
+  // bastion failed (open, login, the tunnel), the outcome names the bastion and what failed.
   TunnelOpening open_tunnel(const std::string& host, std::uint16_t port, const std::string& device_label);
   // False when never opened or when the connection dropped (open a new one then).
   bool alive() const;
   const std::string& label() const { return m_label; }
 
 private:
+  Outcome tunnel_failure(const detail::TunnelEnd& end, const std::string& destination,
+                         const std::string& device_label) const;
+
   JumpHost m_jump_host;
   SessionLimits m_limits;
   HostKeyVerifier& m_verifier;
@@ -56,6 +61,7 @@ private:
   inventory::Device m_as_device;  // what the verifier and the transport are told
   PlatformProfile m_profile;      // nbsync's default algorithms
   std::string m_label;
+  std::optional<Outcome> m_failure;  // how open() failed: every tunnel's outcome names it
   std::unique_ptr<detail::SshTransport> m_transport;
   std::unique_ptr<detail::TunnelPump> m_pump;
 };

@@ -98,6 +98,7 @@ SshTransport::~SshTransport() {
 
 void SshTransport::connect_over(int socket_fd) {
   m_socket_fd = socket_fd;
+  m_tunneled = true;
 }
 
 std::optional<Outcome> SshTransport::open(HostKeyVerifier& verifier) {
@@ -182,6 +183,11 @@ Outcome SshTransport::connect_failure(int saved_errno) const {
     return Outcome{OutcomeKind::timeout, m_label + ": no SSH session within " +
                                              std::to_string(m_limits.connect_timeout.count()) + " ms (" + error +
                                              "); the device is slow, or something accepts TCP but does not speak SSH"};
+  }
+  if (m_tunneled && contains(error, "disconnected")) {
+    return Outcome{OutcomeKind::connect, m_label + ": the tunnel closed before the SSH banner (" + error +
+                                             "): the device refused the bastion's connection, or the bastion "
+                                             "could not reach it"};
   }
   if (contains(error, "refused") || contains(error, "nreachable") || contains(error, "No route") ||
       contains(error, "resolve") || contains(error, "reset") || contains(error, "closed")) {
@@ -268,7 +274,8 @@ Outcome SshTransport::login_refused(const std::string& tried) const {
                                           ")"};
   }
   return Outcome{OutcomeKind::auth, m_label + ": login refused for user " + m_credentials.username + " (tried " +
-                                        tried + "); check the credentials for this device"};
+                                        tried + "); check the credentials nbsync has for " +
+                                        (m_device.name.empty() ? std::to_string(m_device.id) : m_device.name)};
 }
 
 SshTransport::AuthAnswer SshTransport::log_in_with_key() {

@@ -87,6 +87,7 @@ private:
   const std::string& m_label;
   ssh_session_struct* m_ssh = nullptr;
   int m_socket_fd = -1;  // a tunnel to run over, until libssh takes it in connect()
+  bool m_tunneled = false;
   HostKey m_host_key;
   HostKeyVerdict m_host_key_verdict = HostKeyVerdict::trusted;
 };

@@ -22,6 +22,22 @@ void set_non_blocking(int fd) {
   fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 }
 
+// libssh says "Channel opening failure: channel 43 error (1) ": the number is RFC 4254's
+// reason code, which OpenSSH prints as words.
+std::string with_reason(const std::string& error) {
+  static const std::array<const char*, 4> k_reasons = {"administratively prohibited", "connect failed",
+                                                       "unknown channel type", "resource shortage"};
+  const auto at = error.find("error (");
+  if (at == std::string::npos || at + 8 >= error.size()) {
+    return error;
+  }
+  const int code = error[at + 7] - '0';
+  if (code < 1 || code > 4 || error[at + 8] != ')') {
+    return error;
+  }
+  return error.substr(0, at + 9) + ": " + k_reasons[static_cast<std::size_t>(code - 1)];
+}
+
 }  // namespace
 
 // One tunnel as the pump sees it: the channel, the pump's end of the socketpair, and the
@@ -83,7 +99,7 @@ TunnelEnd TunnelPump::open(const std::string& host, std::uint16_t port) {
   {
     std::lock_guard lock(m_mutex);
     if (!m_failure.empty()) {
-      return TunnelEnd{-1, m_failure, false};
+      return TunnelEnd{-1, TunnelEnd::Problem::session_lost, m_failure};
     }
     m_requests.push_back(Request{host, port, {}});
     answer = m_requests.back().answer.get_future();
@@ -139,7 +155,7 @@ void TunnelPump::take_requests() {
     tunnel.deadline = std::chrono::steady_clock::now() + m_open_timeout;
     std::array<int, 2> ends{-1, -1};
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ends.data()) != 0) {
-      tunnel.refuse(TunnelEnd{-1, "nbsync could not make a socketpair", false});
+      tunnel.refuse(TunnelEnd{-1, TunnelEnd::Problem::local, "nbsync could not make a socketpair"});
       continue;
     }
     tunnel.fd = ends[0];
@@ -147,33 +163,35 @@ void TunnelPump::take_requests() {
     set_non_blocking(tunnel.fd);
     tunnel.channel = ssh_channel_new(m_session);
     if (tunnel.channel == nullptr) {
-      tunnel.refuse(TunnelEnd{-1, std::string("no channel: ") + ssh_get_error(m_session), false});
+      tunnel.refuse(
+          TunnelEnd{-1, TunnelEnd::Problem::session_lost, std::string("no channel: ") + ssh_get_error(m_session)});
       continue;
     }
     // The originator is what OpenSSH's ssh -W reports too: this end, unknown port.
-    const int code = ssh_channel_open_forward(tunnel.channel, request.host.c_str(), request.port, "127.0.0.1", 0);
-    if (code == SSH_ERROR) {
-      tunnel.refuse(TunnelEnd{-1, ssh_get_error(m_session), false});
-    } else if (code == SSH_OK) {
-      advance_opening(tunnel);
-    }
+    answer_open(tunnel, ssh_channel_open_forward(tunnel.channel, request.host.c_str(), request.port, "127.0.0.1", 0));
   }
 }
 
 void TunnelPump::advance_opening(Tunnel& tunnel) {
   // The open was sent by take_requests: for a channel that is opening, libssh ignores the
   // destination and only looks for the bastion's answer.
-  const int code = ssh_channel_open_forward(tunnel.channel, "", 0, "127.0.0.1", 0);
+  answer_open(tunnel, ssh_channel_open_forward(tunnel.channel, "", 0, "127.0.0.1", 0));
+}
+
+// Hands the caller its end once the channel is open; a refusal while the session lives is
+// the bastion's answer (OpenSSH's reason words added), else the session is gone.
+void TunnelPump::answer_open(Tunnel& tunnel, int code) {
   if (code == SSH_OK) {
-    tunnel.answer.set_value(TunnelEnd{tunnel.peer, "", false});
+    tunnel.answer.set_value(TunnelEnd{tunnel.peer, TunnelEnd::Problem::none, ""});
     tunnel.peer = -1;  // the caller's now
     tunnel.state = Tunnel::State::open;
+  } else if (code == SSH_ERROR && ssh_is_connected(m_session) != 0) {
+    tunnel.refuse(TunnelEnd{-1, TunnelEnd::Problem::refused, with_reason(ssh_get_error(m_session))});
   } else if (code == SSH_ERROR) {
-    tunnel.refuse(TunnelEnd{-1, ssh_get_error(m_session), false});
+    tunnel.refuse(TunnelEnd{-1, TunnelEnd::Problem::session_lost, ssh_get_error(m_session)});
   } else if (std::chrono::steady_clock::now() >= tunnel.deadline) {
-    tunnel.refuse(TunnelEnd{
-        -1, "the bastion did not answer the channel open within " + std::to_string(m_open_timeout.count()) + " ms",
-        true});
+    tunnel.refuse(TunnelEnd{-1, TunnelEnd::Problem::timed_out,
+                            "no answer to the channel open within " + std::to_string(m_open_timeout.count()) + " ms"});
   }
 }
 
@@ -253,11 +271,11 @@ void TunnelPump::fail_everything(const std::string& why) {
     requests.swap(m_requests);
   }
   for (auto& request : requests) {
-    request.answer.set_value(TunnelEnd{-1, why, false});
+    request.answer.set_value(TunnelEnd{-1, TunnelEnd::Problem::session_lost, why});
   }
   for (auto& tunnel : m_tunnels) {
     if (tunnel.state == Tunnel::State::opening) {
-      tunnel.refuse(TunnelEnd{-1, why, false});
+      tunnel.refuse(TunnelEnd{-1, TunnelEnd::Problem::session_lost, why});
     } else {
       tunnel.finish();
     }

@@ -21,9 +21,10 @@ namespace nbsync::backup::detail {
 
 // A tunnel's local end (the caller owns `fd`), or why there is none.
 struct TunnelEnd {
+  enum class Problem { none, refused, timed_out, session_lost, local };
   int fd = -1;
-  std::string error;       // the bastion's answer or the session's error; empty when open
-  bool timed_out = false;  // the bastion did not answer the open in time
+  Problem problem = Problem::none;
+  std::string error;  // the bastion's answer or the session's error; empty when open
 };
 
 class TunnelPump {
@@ -52,6 +53,7 @@ private:
   void run(std::stop_token stop);
   void take_requests();
   void advance_opening(Tunnel& tunnel);
+  void answer_open(Tunnel& tunnel, int code);
   void move_bytes(Tunnel& tunnel);
   void wait();
   void fail_everything(const std::string& why);

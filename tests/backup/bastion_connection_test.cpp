@@ -1,7 +1,8 @@
 // Devices behind the lab's SSH bastions (nbsync-lab --bastion-sites), backed up through
 // libssh direct-tcpip tunnels of one BastionConnection: a device the lab filters answers no
-// direct connection, several devices share one bastion login, and a chained site is
-// reached through a tunnel of the outer bastion.
+// direct connection, several devices share one bastion login, a chained site is reached
+// through a tunnel of the outer bastion, and each bastion fault gives the device an outcome
+// that names the bastion and what failed.
 #include "backup/bastion_connection.hpp"
 
 #include <gmock/gmock.h>
@@ -34,6 +35,7 @@ protected:
       jump_host.port = entry["port"].get<std::uint16_t>();
       jump_host.credentials = {entry["user"].get<std::string>(), Secret("jump-password", "test"), "", Secret()};
       m_jump_hosts[jump_host.name] = jump_host;
+      m_published_fingerprints[jump_host.name] = entry["host_key_fingerprint"].get<std::string>();
       if (!entry["behind"].is_null()) {
         m_inner = jump_host.name;
         m_outer_of_inner = entry["behind"].get<std::string>();
@@ -73,6 +75,7 @@ protected:
   test::SessionLab m_lab;
   test::FixedVerifier m_verifier;
   std::map<std::string, JumpHost> m_jump_hosts;
+  std::map<std::string, std::string> m_published_fingerprints;
   std::string m_inner;
   std::string m_outer_of_inner;
 };
@@ -133,6 +136,74 @@ TEST_F(BastionSessions, AChainedSiteIsReachedThroughATunnelOfTheOuterBastion) {
   EXPECT_EQ(m_lab.bastion_counters(m_inner)["connections"], 1);
   EXPECT_EQ(m_lab.bastion_counters(m_inner)["forwards"], 1);
   EXPECT_EQ(m_lab.bastion_counters(m_outer_of_inner)["forwards"], 1);  // the inner bastion's tunnel
+}
+
+// Trusts only the host key the lab publishes for a bastion: any other is a changed key.
+class PinnedVerifier : public HostKeyVerifier {
+public:
+  explicit PinnedVerifier(std::string fingerprint) : m_fingerprint(std::move(fingerprint)) {}
+  HostKeyVerdict verify(const inventory::Device&, const HostKey& key) override {
+    return key.fingerprint == m_fingerprint ? HostKeyVerdict::trusted : HostKeyVerdict::mismatch;
+  }
+
+private:
+  std::string m_fingerprint;
+};
+
+struct BastionFault {
+  std::string fault;
+  OutcomeKind kind;
+  std::string words;  // what the device's outcome says failed
+};
+
+TEST_F(BastionSessions, AFailingBastionGivesTheDeviceBehindItAnOutcomeThatNamesTheBastion) {
+  const std::string name = outer_bastion_with(1);
+  const inventory::Device device = devices_behind(name).front();
+  SessionLimits limits = test::quick_limits();
+  limits.connect_timeout = 2s;
+  const std::string published = m_published_fingerprints.at(name);
+  const std::vector<BastionFault> faults = {
+      {"refuse", OutcomeKind::connect, "Connection refused"},
+      {"hang", OutcomeKind::timeout, "no SSH session within 2000 ms"},
+      {"auth_failure", OutcomeKind::auth, "login refused for user jumpops"},
+      {"forwarding_refused", OutcomeKind::connect,
+       "refused the tunnel to " + device.address + ":" + std::to_string(device.port) +
+           " (Channel opening failure: channel"},
+      {"hang_forward", OutcomeKind::timeout, "opened no tunnel to " + device.address},
+      {"host_key_rotated", OutcomeKind::host_key_mismatch, "host key changed"},
+  };
+  for (const auto& [fault, kind, words] : faults) {
+    SCOPED_TRACE(fault);
+    m_lab.set_bastion_fault(name, fault);
+    PinnedVerifier verifier(published);
+    BastionConnection bastion(m_jump_hosts.at(name), limits, verifier);
+    const auto opened = bastion.open();
+    const FetchResult result = fetch(device, &bastion, limits);
+    EXPECT_EQ(result.outcome.kind, kind) << result.outcome.message;
+    EXPECT_THAT(result.outcome.message, ::testing::HasSubstr(words));
+    EXPECT_THAT(result.outcome.message, ::testing::HasSubstr("bastion " + name));
+    EXPECT_THAT(result.outcome.message, ::testing::HasSubstr(device.name));
+    EXPECT_THAT(result.outcome.message, ::testing::Not(::testing::HasSubstr("jump-password")));
+    EXPECT_EQ(result.config, "");
+  }
+  m_lab.set_bastion_fault(name, "forwarding_refused");
+  BastionConnection refusing(m_jump_hosts.at(name), limits, m_verifier);
+  ASSERT_NO_FATAL_FAILURE(expect_open(refusing));
+  EXPECT_THAT(fetch(device, &refusing, limits).outcome.message,
+              ::testing::HasSubstr("error (1): administratively prohibited)"));
+  EXPECT_EQ(m_lab.bastion_counters(name)["logins"], 3);  // forwarding_refused (twice) and hang_forward only
+}
+
+TEST_F(BastionSessions, ADeviceThatRefusesBehindABastionIsAConnectFailureOfTheDevice) {
+  const std::string name = outer_bastion_with(1);
+  const inventory::Device device = devices_behind(name).front();
+  m_lab.set_fault(device, "refuse");
+  BastionConnection bastion(m_jump_hosts.at(name), test::quick_limits(), m_verifier);
+  ASSERT_NO_FATAL_FAILURE(expect_open(bastion));
+  const FetchResult result = fetch(device, &bastion, test::quick_limits());
+  EXPECT_EQ(result.outcome.kind, OutcomeKind::connect) << result.outcome.message;
+  EXPECT_THAT(result.outcome.message, ::testing::HasSubstr("the tunnel closed before the SSH banner"));
+  EXPECT_TRUE(bastion.alive());  // the bastion itself is fine
 }
 
 }  // namespace
