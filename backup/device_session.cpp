@@ -1,5 +1,7 @@
 #include "backup/device_session.hpp"
 
+#include "backup/bastion_connection.hpp"
+
 #include "backup/detail/exec_dialogue.hpp"
 #include "backup/detail/shell_dialogue.hpp"
 #include "backup/detail/ssh_transport.hpp"
@@ -37,11 +39,20 @@ SessionLimits limits_for(const SessionLimits& limits, const PlatformProfile& pro
 }
 
 FetchResult fetch_config(const inventory::Device& device, const PlatformProfile& profile,
-                         const Credentials& credentials, const SessionLimits& configured, HostKeyVerifier& verifier) {
+                         const Credentials& credentials, const SessionLimits& configured, HostKeyVerifier& verifier,
+                         BastionConnection* via) {
   const SessionLimits limits = limits_for(configured, profile);
   const std::string label = session_label(device);
   detail::SshTransport transport(device, profile, credentials, limits, label);
   FetchResult result;
+  if (via != nullptr) {
+    TunnelOpening tunnel = via->open_tunnel(device.address, device.port, label);
+    if (tunnel.failure) {
+      result.outcome = std::move(*tunnel.failure);
+      return result;
+    }
+    transport.connect_over(tunnel.fd);
+  }
   if (auto problem = transport.open(verifier)) {
     result.outcome = std::move(*problem);
   } else {

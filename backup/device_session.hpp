@@ -40,7 +40,12 @@ struct FetchResult {
   HostKeyVerdict host_key_verdict = HostKeyVerdict::trusted;
 };
 
+class BastionConnection;
+
+// Backs `device` up over its own SSH session; through a tunnel of `via` when it is reached
+// through a bastion (null: dialed directly).
 FetchResult fetch_config(const inventory::Device& device, const PlatformProfile& profile,
-                         const Credentials& credentials, const SessionLimits& limits, HostKeyVerifier& verifier);
+                         const Credentials& credentials, const SessionLimits& limits, HostKeyVerifier& verifier,
+                         BastionConnection* via = nullptr);
 
 }  // namespace nbsync::backup

@@ -25,6 +25,9 @@ struct Device {
   // nbsync's own custom fields (nbsync_*) as NetBox shows them now, as a JSON object text;
   // empty when NetBox has none (netbox-setup not run). Lets nbsync converge them.
   std::string nbsync_fields;
+  // The bastion (an [[ssh.jump_host]] name) NetBox's custom field nbsync_jump_host names;
+  // empty when it is unset (the device is dialed directly).
+  std::string jump_host;
 };
 
 // "192.0.2.1/24" -> "192.0.2.1", "2001:db8::1/64" -> "2001:db8::1"; nullopt when the

@@ -100,6 +100,9 @@ Device device_from_netbox(const json& object, const DeviceParseOptions& options)
         own[name] = value;
       }
     }
+    if (const auto jump_host = fields->find("nbsync_jump_host"); jump_host != fields->end() && jump_host->is_string()) {
+      device.jump_host = jump_host->get<std::string>();
+    }
     if (!own.empty()) {
       device.nbsync_fields = own.dump();
     }

@@ -2,6 +2,8 @@
 
 #include <libssh/libssh.h>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cerrno>
 
@@ -89,6 +91,14 @@ SshTransport::~SshTransport() {
     ssh_disconnect(m_ssh);
     ssh_free(m_ssh);
   }
+  if (m_socket_fd >= 0) {
+    close(m_socket_fd);
+  }
+}
+
+void SshTransport::connect_over(int socket_fd) {
+  m_socket_fd = socket_fd;
+  m_tunneled = true;
 }
 
 std::optional<Outcome> SshTransport::open(HostKeyVerifier& verifier) {
@@ -131,6 +141,10 @@ std::optional<Outcome> SshTransport::connect() {
   ssh_options_set(m_ssh, SSH_OPTIONS_PROCESS_CONFIG, &no);      // never read ~/.ssh/config
   ssh_options_set(m_ssh, SSH_OPTIONS_KNOWNHOSTS, "/dev/null");  // host keys are nbsync's business
   ssh_options_set(m_ssh, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, "/dev/null");
+  if (m_socket_fd >= 0) {
+    ssh_options_set(m_ssh, SSH_OPTIONS_FD, &m_socket_fd);  // libssh closes it from now on
+    m_socket_fd = -1;
+  }
   if (!offer_algorithms()) {
     return Outcome{OutcomeKind::protocol, m_label + ": profile " + m_profile.name +
                                               " lists SSH algorithms libssh does not know: " + ssh_get_error(m_ssh)};
@@ -169,6 +183,11 @@ Outcome SshTransport::connect_failure(int saved_errno) const {
     return Outcome{OutcomeKind::timeout, m_label + ": no SSH session within " +
                                              std::to_string(m_limits.connect_timeout.count()) + " ms (" + error +
                                              "); the device is slow, or something accepts TCP but does not speak SSH"};
+  }
+  if (m_tunneled && contains(error, "disconnected")) {
+    return Outcome{OutcomeKind::connect, m_label + ": the tunnel closed before the SSH banner (" + error +
+                                             "): the device refused the bastion's connection, or the bastion "
+                                             "could not reach it"};
   }
   if (contains(error, "refused") || contains(error, "nreachable") || contains(error, "No route") ||
       contains(error, "resolve") || contains(error, "reset") || contains(error, "closed")) {
@@ -255,7 +274,8 @@ Outcome SshTransport::login_refused(const std::string& tried) const {
                                           ")"};
   }
   return Outcome{OutcomeKind::auth, m_label + ": login refused for user " + m_credentials.username + " (tried " +
-                                        tried + "); check the credentials for this device"};
+                                        tried + "); check the credentials nbsync has for " +
+                                        (m_device.name.empty() ? std::to_string(m_device.id) : m_device.name)};
 }
 
 SshTransport::AuthAnswer SshTransport::log_in_with_key() {

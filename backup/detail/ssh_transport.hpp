@@ -47,6 +47,9 @@ public:
   SshTransport(const SshTransport&) = delete;
   SshTransport& operator=(const SshTransport&) = delete;
 
+  // Makes open() run SSH over `socket_fd` (a bastion's tunnel) instead of dialing the
+  // device; the transport owns the socket from then on. Call before open().
+  void connect_over(int socket_fd);
   // Connects, checks the host key with `verifier`, then logs in: none when logged in, else
   // how it failed (connect, timeout, protocol, host_key_mismatch or auth).
   std::optional<Outcome> open(HostKeyVerifier& verifier);
@@ -58,6 +61,8 @@ public:
   SshChannel open_channel();
   // libssh's last error on this session.
   std::string error() const;
+  // The libssh session, for a bastion's tunnel pump once logged in.
+  ssh_session_struct* session() const { return m_ssh; }
 
 private:
   std::optional<Outcome> connect();
@@ -81,6 +86,8 @@ private:
   const SessionLimits& m_limits;
   const std::string& m_label;
   ssh_session_struct* m_ssh = nullptr;
+  int m_socket_fd = -1;  // a tunnel to run over, until libssh takes it in connect()
+  bool m_tunneled = false;
   HostKey m_host_key;
   HostKeyVerdict m_host_key_verdict = HostKeyVerdict::trusted;
 };

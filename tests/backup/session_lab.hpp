@@ -81,6 +81,7 @@ public:
     }
     throw std::runtime_error("the lab has no active " + platform + " device");
   }
+  const std::vector<inventory::Device>& devices() const { return m_devices; }
   // A shipped profile by name.
   const PlatformProfile& profile(const std::string& name) {
     const auto profile = m_profiles.find(name);
@@ -112,6 +113,16 @@ public:
       checks += worker["logins"].get<std::uint64_t>() + worker["auth_failures"].get<std::uint64_t>();
     }
     return checks;
+  }
+
+  // GET /lab/bastions: each bastion's name, address, port, user, behind, chain, sites.
+  nlohmann::json bastions() { return expect_ok(m_lab.get("/lab/bastions"))["bastions"]; }
+  // One bastion's counters: connections, logins, forwards, forwards_refused, ...
+  nlohmann::json bastion_counters(const std::string& name) {
+    return expect_ok(m_lab.get("/lab/bastions/" + name))["counters"];
+  }
+  void set_bastion_fault(const std::string& name, const std::string& fault) {
+    expect_ok(m_lab.send("POST", "/lab/bastions/" + name + "/faults", {{"faults", {fault}}}));
   }
 
 private:

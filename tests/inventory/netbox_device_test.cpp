@@ -59,6 +59,15 @@ TEST(NetboxDevice, PortComesFromCustomFieldOrConfigContext) {
   EXPECT_EQ(device_from_netbox(bad, options).port, 830);
 }
 
+TEST(NetboxDevice, TheJumpHostComesFromTheCustomFieldNbsyncJumpHost) {
+  EXPECT_EQ(device_from_netbox(k_device, {}).jump_host, "");  // no such field
+  json behind = k_device;
+  behind["custom_fields"]["nbsync_jump_host"] = "jump-2";
+  EXPECT_EQ(device_from_netbox(behind, {}).jump_host, "jump-2");
+  behind["custom_fields"]["nbsync_jump_host"] = nullptr;  // NetBox shows an unset field as null
+  EXPECT_EQ(device_from_netbox(behind, {}).jump_host, "");
+}
+
 TEST(NetboxDevice, RejectsWhatIsNotADevice) {
   EXPECT_THROW(device_from_netbox(json::parse(R"({"name": "x"})"), {}), std::invalid_argument);
   EXPECT_THROW(device_from_netbox(json::array(), {}), std::invalid_argument);
