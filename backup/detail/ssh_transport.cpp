@@ -184,7 +184,9 @@ Outcome SshTransport::connect_failure(int saved_errno) const {
                                              std::to_string(m_limits.connect_timeout.count()) + " ms (" + error +
                                              "); the device is slow, or something accepts TCP but does not speak SSH"};
   }
-  if (m_tunneled && contains(error, "disconnected")) {
+  // Through a bastion a refusal is no TCP error: the tunnel just closes, before any banner,
+  // and libssh words that as "disconnected" or as a handshake failure depending on timing.
+  if (m_tunneled && (ssh_get_serverbanner(m_ssh) == nullptr || contains(error, "disconnected"))) {
     return Outcome{OutcomeKind::connect, m_label + ": the tunnel closed before the SSH banner (" + error +
                                              "): the device refused the bastion's connection, or the bastion "
                                              "could not reach it"};
