@@ -113,6 +113,53 @@ SshLimit read_limit(ConfigReader& entry) {
   return limit;
 }
 
+JumpHostConfig read_jump_host(ConfigReader& entry) {
+  JumpHostConfig jump_host;
+  assign(jump_host.name, entry.string("name"));
+  assign(jump_host.address, entry.string("address"));
+  if (auto port = entry.integer("port", 1, 65535)) {
+    jump_host.port = static_cast<std::uint16_t>(*port);
+  }
+  assign(jump_host.credential.username, entry.string("username"));
+  assign(jump_host.credential.password, entry.secret("password"));
+  if (auto key = entry.path("private_key_file")) {
+    jump_host.credential.private_key_file = key->string();
+  }
+  assign(jump_host.via, entry.string("via"));
+  entry.finish();
+  if (jump_host.name.empty() || jump_host.address.empty() || jump_host.credential.username.empty()) {
+    entry.fail_table("a jump host needs name, address and username (and a password or private_key_file)");
+  }
+  if (jump_host.credential.password.empty() && jump_host.credential.private_key_file.empty()) {
+    entry.fail_table("jump host " + jump_host.name + " needs a password or a private_key_file");
+  }
+  return jump_host;
+}
+
+// Every name once, every `via` another jump host, and no chain that comes back to itself.
+void check_jump_hosts(const ConfigReader& reader, const std::vector<JumpHostConfig>& jump_hosts) {
+  std::map<std::string, std::string> via_of;
+  for (const auto& jump_host : jump_hosts) {
+    if (!via_of.emplace(jump_host.name, jump_host.via).second) {
+      reader.fail("jump_host", "two jump hosts are named " + jump_host.name);
+    }
+  }
+  for (const auto& jump_host : jump_hosts) {
+    std::string hop = jump_host.via;
+    for (std::size_t steps = 0; !hop.empty(); ++steps) {
+      const auto next = via_of.find(hop);
+      if (next == via_of.end()) {
+        reader.fail("jump_host",
+                    "jump host " + jump_host.name + " is reached via " + hop + ", which no [[ssh.jump_host]] names");
+      }
+      if (steps >= jump_hosts.size()) {
+        reader.fail("jump_host", "jump host " + jump_host.name + " is reached through a loop of vias");
+      }
+      hop = next->second;
+    }
+  }
+}
+
 SshConfig read_ssh(ConfigReader& reader) {
   SshConfig ssh;
   if (auto port = reader.integer("port", 1, 65535)) {
@@ -149,6 +196,10 @@ SshConfig read_ssh(ConfigReader& reader) {
   for (auto& entry : reader.array_of_tables("limit")) {
     ssh.limits.push_back(read_limit(entry));
   }
+  for (auto& entry : reader.array_of_tables("jump_host")) {
+    ssh.jump_hosts.push_back(read_jump_host(entry));
+  }
+  check_jump_hosts(reader, ssh.jump_hosts);
   reader.finish();
   return ssh;
 }

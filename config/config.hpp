@@ -80,6 +80,17 @@ struct SshLimit {
   double logins_per_second = 0;  // 0: no cap
 };
 
+// [[ssh.jump_host]]: an SSH bastion devices are reached through, with its own login (a
+// password or a key; no enable secret); `via` names the bastion it is itself reached
+// through (a chain), empty when nbsync dials it directly.
+struct JumpHostConfig {
+  std::string name;
+  std::string address;
+  std::uint16_t port = 22;
+  Credential credential;
+  std::string via;
+};
+
 struct SshConfig {
   std::uint16_t port = 22;
   std::string port_custom_field;    // NetBox custom field that overrides the port per device
@@ -95,6 +106,7 @@ struct SshConfig {
   HostKeyTrust host_key_policy = HostKeyTrust::first_use;  // "tofu" or "strict" in the file
   std::filesystem::path profiles_dir;                      // user profiles that add to or override the shipped ones
   std::vector<SshLimit> limits;
+  std::vector<JumpHostConfig> jump_hosts;  // names unique, every `via` names another, no loop
 };
 
 struct StorageConfig {

@@ -329,6 +329,51 @@ logins_per_second = 1
               HasSubstr("region: not supported yet"));
 }
 
+TEST_F(ConfigTest, JumpHostsHaveTheirOwnLoginAndMayChain) {
+  dir.write("jump.password", "jump-secret\n");
+  const Config config = load_config(dir.write("nbsync.toml", k_minimal + R"(
+[ssh]
+[[ssh.jump_host]]
+name = "jump-1"
+address = "192.0.2.10"
+username = "jumpops"
+password_file = "jump.password"
+[[ssh.jump_host]]
+name = "jump-2"
+address = "10.0.0.2"
+port = 2222
+username = "jumpops"
+private_key_file = "id_ed25519"
+via = "jump-1"
+)"));
+  ASSERT_EQ(config.ssh.jump_hosts.size(), 2u);
+  EXPECT_EQ(config.ssh.jump_hosts[0].name, "jump-1");
+  EXPECT_EQ(config.ssh.jump_hosts[0].port, 22);
+  EXPECT_EQ(config.ssh.jump_hosts[0].credential.password.reveal(), "jump-secret");
+  EXPECT_EQ(config.ssh.jump_hosts[0].via, "");
+  EXPECT_EQ(config.ssh.jump_hosts[1].port, 2222);
+  EXPECT_EQ(config.ssh.jump_hosts[1].credential.private_key_file, (dir / "id_ed25519").string());
+  EXPECT_EQ(config.ssh.jump_hosts[1].via, "jump-1");
+  EXPECT_TRUE(load_config(dir.write("nbsync.toml", k_minimal)).ssh.jump_hosts.empty());
+
+  const std::string jump = "[[ssh.jump_host]]\nname = \"j\"\naddress = \"192.0.2.1\"\nusername = \"u\"\n";
+  EXPECT_THAT(load_error(dir, k_minimal + "[ssh]\n" + jump),
+              HasSubstr("jump host j needs a password or a private_key_file"));
+  EXPECT_THAT(
+      load_error(dir, k_minimal + "[ssh]\n[[ssh.jump_host]]\nname = \"j\"\npassword_file = \"jump.password\"\n"),
+      HasSubstr("a jump host needs name, address and username"));
+  EXPECT_THAT(
+      load_error(dir, k_minimal + "[ssh]\n" + jump + "password_file = \"jump.password\"\nenable_secret = \"e\"\n"),
+      HasSubstr("enable_secret: unknown key"));
+  EXPECT_THAT(load_error(dir, k_minimal + "[ssh]\n" + jump + "password_file = \"jump.password\"\n" + jump +
+                                  "password_file = \"jump.password\"\n"),
+              HasSubstr("two jump hosts are named j"));
+  EXPECT_THAT(load_error(dir, k_minimal + "[ssh]\n" + jump + "password_file = \"jump.password\"\nvia = \"nowhere\"\n"),
+              HasSubstr("jump host j is reached via nowhere, which no [[ssh.jump_host]] names"));
+  EXPECT_THAT(load_error(dir, k_minimal + "[ssh]\n" + jump + "password_file = \"jump.password\"\nvia = \"j\"\n"),
+              HasSubstr("jump host j is reached through a loop of vias"));
+}
+
 TEST_F(ConfigTest, ABadRulesFileIsABadConfig) {
   dir.write("rules.toml", "[[rule]]\nname = \"r\"\nmust_match = [\"(\"]\n");
   const std::string error = load_error(dir, k_minimal + "[compliance]\nrules = \"rules.toml\"\n");
