@@ -1,5 +1,6 @@
 #include "backup/backup_pool.hpp"
 
+#include <algorithm>
 #include <string>
 
 #include "types/backoff.hpp"
@@ -19,7 +20,11 @@ BackupPool::BackupPool(PoolOptions options, const CredentialBook& credentials, H
       m_credentials(credentials),
       m_verifier(verifier),
       m_sink(std::move(sink)),
-      m_limiter(m_options.scope_limits) {
+      m_limiter(m_options.scope_limits),
+      m_bastions(m_options.limits, verifier, m_options.bastion_retry_after) {
+  for (const auto& rule : m_options.jump_hosts.rules()) {
+    m_jump_host_limits.emplace(rule.jump_host->name, m_limiter.add_jump_host(rule.jump_host->name, rule.sessions));
+  }
   m_threads.reserve(static_cast<std::size_t>(m_options.workers));
   for (int i = 0; i < m_options.workers; ++i) {
     m_threads.emplace_back([this] { work(); });
@@ -35,8 +40,34 @@ BackupPool::~BackupPool() {
   }
 }
 
-void BackupPool::submit(BackupJob job) {
+LimitSet BackupPool::limits_for(const BackupJob& job) const {
   LimitSet limits = m_limiter.limits_for(job.device);
+  for (const JumpHost* hop = job.jump_host.get(); hop != nullptr; hop = hop->via.get()) {
+    if (const auto limit = m_jump_host_limits.find(hop->name); limit != m_jump_host_limits.end()) {
+      limits.push_back(limit->second);
+    }
+  }
+  std::sort(limits.begin(), limits.end());
+  return limits;
+}
+
+void BackupPool::report_unroutable(BackupJob job, const std::string& problem) {
+  BackupResult result;
+  result.profile = job.profile->name;
+  result.outcome = Outcome{OutcomeKind::skipped, session_label(job.device) + ": not backed up: " + problem};
+  result.outcome.attempts = 0;
+  result.device = std::move(job.device);
+  m_sink(std::move(result));
+}
+
+void BackupPool::submit(BackupJob job) {
+  JumpHostRoute route = m_options.jump_hosts.route_for(job.device);
+  if (!route.problem.empty()) {
+    report_unroutable(std::move(job), route.problem);
+    return;
+  }
+  job.jump_host = std::move(route.jump_host);
+  LimitSet limits = limits_for(job);
   std::unique_lock lock(m_mutex);
   m_room.wait(lock, [this, &limits] {
     return m_cancelled || (limits.empty() ? m_pending.unlimited_size() < 2 * m_threads.size()
@@ -141,6 +172,19 @@ void BackupPool::work() {
   }
 }
 
+FetchResult BackupPool::fetch(const BackupJob& job, const Credentials& credentials) {
+  if (!job.jump_host) {
+    return fetch_config(job.device, *job.profile, credentials, m_options.limits, m_verifier);
+  }
+  const BastionUse bastion = m_bastions.connect(job.jump_host, session_label(job.device));
+  if (bastion.failure) {
+    FetchResult unreached;
+    unreached.outcome = *bastion.failure;
+    return unreached;
+  }
+  return fetch_config(job.device, *job.profile, credentials, m_options.limits, m_verifier, bastion.connection.get());
+}
+
 BackupResult BackupPool::back_up(const detail::StartableJob& startable) {
   const BackupJob& job = startable.job;
   const auto started = std::chrono::steady_clock::now();
@@ -151,7 +195,7 @@ BackupResult BackupPool::back_up(const detail::StartableJob& startable) {
   FetchResult fetched;
   int attempt = 0;
   while (true) {
-    fetched = fetch_config(job.device, *job.profile, credentials, m_options.limits, m_verifier);
+    fetched = fetch(job, credentials);
     result.bytes_read += fetched.bytes_read;
     if (fetched.outcome.kind == OutcomeKind::ok || fetched.outcome.local_failure || fetched.outcome.abandoned ||
         !is_retryable(fetched.outcome.kind) || attempt >= m_options.retries) {

@@ -8,10 +8,13 @@
 // jobs pass it), so two NetBox records of one box (stack members, a VDC, a duplicate)
 // never take two of its few vty lines at once. [[ssh.limit]] scopes (ScopeLimiter) cap the
 // sessions and the login rate of the devices they match; their jobs wait apart, in a longer
-// queue, so a throttled site lets the rest of the fleet pass.
+// queue, so a throttled site lets the rest of the fleet pass. Devices behind a jump host
+// (JumpHostRoutes) tunnel through one shared connection per bastion (BastionConnections);
+// each bastion's `sessions` cap is a limit of its own, held by every hop of a chain.
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -21,11 +24,13 @@
 #include <vector>
 
 #include "backup/backup_job.hpp"
+#include "backup/bastion_connections.hpp"
 #include "backup/config_normalizer.hpp"
 #include "backup/credentials.hpp"
 #include "backup/detail/pending_jobs.hpp"
 #include "backup/device_session.hpp"
 #include "backup/host_key_verifier.hpp"
+#include "backup/jump_host_routes.hpp"
 #include "backup/platform_profile.hpp"
 #include "backup/scope_limiter.hpp"
 
@@ -51,6 +56,9 @@ struct PoolOptions {
   std::vector<ScopeLimit> scope_limits;  // [[ssh.limit]]
   // Jobs that may wait inside limited scopes at once; past it, submit() blocks.
   std::size_t limited_queue = 10000;
+  JumpHostRoutes jump_hosts;  // [[ssh.jump_host]]
+  // A bastion that failed is dialed again only after this; its devices fail at once meanwhile.
+  std::chrono::milliseconds bastion_retry_after{30000};
 };
 
 class BackupPool {
@@ -70,10 +78,16 @@ public:
   // Shutdown: queued devices that have not started are dropped (returned), devices in
   // flight finish, no retry is started.
   std::vector<BackupJob> cancel();
-  // Each [[ssh.limit]] scope: its caps, sessions open now, peak, logins so far.
+  // Each [[ssh.limit]] scope, then each jump host: caps, sessions open now, peak, logins so far.
   std::vector<ScopeLimitState> scope_states() const;
 
 private:
+  // The limits a device's session counts against: its [[ssh.limit]] scopes and every jump
+  // host on its way.
+  LimitSet limits_for(const BackupJob& job) const;
+  // The device's result without a session: NetBox names a jump host the config lacks.
+  void report_unroutable(BackupJob job, const std::string& problem);
+  FetchResult fetch(const BackupJob& job, const Credentials& credentials);
   void work();
   // The next job a worker may start, its session counted; nullopt once the pool is closed
   // and empty, or cancelled.
@@ -93,6 +107,8 @@ private:
   std::condition_variable m_room;
   detail::PendingJobs m_pending;
   ScopeLimiter m_limiter;
+  std::map<std::string, std::uint16_t, std::less<>> m_jump_host_limits;  // name -> index in m_limiter
+  BastionConnections m_bastions;
   std::set<std::string, std::less<>> m_busy;  // "address:port" of every device in a session
   bool m_closed = false;
   bool m_cancelled = false;

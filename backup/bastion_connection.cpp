@@ -9,6 +9,7 @@ namespace {
 // The bastion as the host-key verifier and the transport know a device: its name and address.
 inventory::Device as_device(const JumpHost& jump_host) {
   inventory::Device device;
+  device.id = jump_host_key_owner(jump_host.name);
   device.name = jump_host.name;
   device.address = jump_host.address;
   device.port = jump_host.port;
@@ -29,20 +30,27 @@ BastionConnection::BastionConnection(JumpHost jump_host, const SessionLimits& li
 
 BastionConnection::~BastionConnection() = default;
 
+// A failure of this bastion (or of the one before it in the chain, which keeps its name).
+std::optional<Outcome> BastionConnection::failed(Outcome outcome) {
+  if (outcome.jump_host.empty()) {
+    outcome.jump_host = m_jump_host.name;
+  }
+  m_failure = outcome;
+  return outcome;
+}
+
 std::optional<Outcome> BastionConnection::open() {
   m_transport =
       std::make_unique<detail::SshTransport>(m_as_device, m_profile, m_jump_host.credentials, m_limits, m_label);
   if (m_via != nullptr) {
     TunnelOpening tunnel = m_via->open_tunnel(m_jump_host.address, m_jump_host.port, m_label);
     if (tunnel.failure) {
-      m_failure = tunnel.failure;
-      return tunnel.failure;
+      return failed(std::move(*tunnel.failure));
     }
     m_transport->connect_over(tunnel.fd);
   }
   if (auto problem = m_transport->open(m_verifier)) {
-    m_failure = problem;
-    return problem;
+    return failed(std::move(*problem));
   }
   m_pump = std::make_unique<detail::TunnelPump>(m_transport->session(), m_limits.connect_timeout);
   return std::nullopt;
@@ -71,10 +79,17 @@ Outcome BastionConnection::tunnel_failure(const detail::TunnelEnd& end, const st
   using Problem = detail::TunnelEnd::Problem;
   const std::string prefix = device_label + ": " + m_label;
   switch (end.problem) {
-    case Problem::refused:
-      return Outcome{OutcomeKind::connect, prefix + " refused the tunnel to " + destination + " (" + end.error +
-                                               "); its forwarding policy (AllowTcpForwarding, PermitOpen) or its " +
-                                               "own connection to the device failed"};
+    case Problem::refused: {
+      Outcome refused{OutcomeKind::connect, prefix + " refused the tunnel to " + destination + " (" + end.error +
+                                                "); its forwarding policy (AllowTcpForwarding, PermitOpen) or its " +
+                                                "own connection to the device failed"};
+      // "connect failed" is the device not answering the bastion; any other reason (its
+      // policy: administratively prohibited) refuses every device behind it.
+      if (end.error.find("connect failed") == std::string::npos) {
+        refused.jump_host = m_jump_host.name;
+      }
+      return refused;
+    }
     case Problem::timed_out:
       return Outcome{OutcomeKind::timeout, prefix + " opened no tunnel to " + destination + ": " + end.error};
     case Problem::local: {
@@ -86,7 +101,9 @@ Outcome BastionConnection::tunnel_failure(const detail::TunnelEnd& end, const st
     case Problem::none:
       break;
   }
-  return Outcome{OutcomeKind::connect, prefix + ": " + end.error};
+  Outcome lost{OutcomeKind::connect, prefix + ": " + end.error};
+  lost.jump_host = m_jump_host.name;
+  return lost;
 }
 
 bool BastionConnection::alive() const {

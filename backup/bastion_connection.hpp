@@ -51,6 +51,7 @@ public:
   const std::string& label() const { return m_label; }
 
 private:
+  std::optional<Outcome> failed(Outcome outcome);
   Outcome tunnel_failure(const detail::TunnelEnd& end, const std::string& destination,
                          const std::string& device_label) const;
 

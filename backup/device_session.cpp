@@ -10,10 +10,6 @@
 namespace nbsync::backup {
 namespace {
 
-std::string session_label(const inventory::Device& device) {
-  return nbsync::device_label(device.name, device.id) + " (" + device.address + ":" + std::to_string(device.port) + ")";
-}
-
 detail::ConfigRead read_config(detail::SshTransport& transport, const PlatformProfile& profile,
                                const Credentials& credentials, const SessionLimits& limits, const std::string& label) {
   if (profile.transport == PlatformProfile::Transport::exec) {
@@ -36,6 +32,10 @@ SessionLimits limits_for(const SessionLimits& limits, const PlatformProfile& pro
   raise(out.command_idle_timeout, profile.timeouts.command_idle);
   raise(out.command_timeout, profile.timeouts.command);
   return out;
+}
+
+std::string session_label(const inventory::Device& device) {
+  return nbsync::device_label(device.name, device.id) + " (" + device.address + ":" + std::to_string(device.port) + ")";
 }
 
 FetchResult fetch_config(const inventory::Device& device, const PlatformProfile& profile,

@@ -42,6 +42,9 @@ struct FetchResult {
 
 class BastionConnection;
 
+// How every outcome of a device's session names it: "name (address:port)".
+std::string session_label(const inventory::Device& device);
+
 // Backs `device` up over its own SSH session; through a tunnel of `via` when it is reached
 // through a bastion (null: dialed directly).
 FetchResult fetch_config(const inventory::Device& device, const PlatformProfile& profile,

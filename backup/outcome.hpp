@@ -22,6 +22,9 @@ struct Outcome {
   // Given up because nbsync is shutting down (SessionLimits::abandon): not the device's
   // doing, never recorded; the next cycle backs the device up.
   bool abandoned = false;
+  // The jump host (its [[ssh.jump_host]] name) whose failure this is: the device behind it
+  // was not reached. Empty when the outcome is the device's own.
+  std::string jump_host{};
 };
 
 }  // namespace nbsync::backup

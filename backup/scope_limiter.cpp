@@ -20,10 +20,20 @@ ScopeLimiter::ScopeLimiter(std::vector<ScopeLimit> limits) {
   }
 }
 
+std::uint16_t ScopeLimiter::add_jump_host(const std::string& name, int sessions) {
+  Scope scope;
+  scope.jump_host = true;
+  scope.limit.sessions = sessions;
+  scope.state.scope = "jump host " + name;
+  scope.state.sessions_cap = sessions;
+  m_limits.push_back(std::move(scope));
+  return static_cast<std::uint16_t>(m_limits.size() - 1);
+}
+
 LimitSet ScopeLimiter::limits_for(const inventory::Device& device) const {
   LimitSet set;
   for (std::size_t i = 0; i < m_limits.size(); ++i) {
-    if (m_limits[i].limit.scope.matches(device)) {
+    if (!m_limits[i].jump_host && m_limits[i].limit.scope.matches(device)) {
       set.push_back(static_cast<std::uint16_t>(i));
     }
   }

@@ -24,7 +24,7 @@ using LimitSet = std::vector<std::uint16_t>;
 
 // What one limit saw in a cycle, for the summary and /metrics.
 struct ScopeLimitState {
-  std::string scope;  // DeviceSelector::describe()
+  std::string scope;  // DeviceSelector::describe(), or "jump host NAME"
   int sessions_cap = 0;
   double logins_per_second_cap = 0;
   int sessions = 0;  // open now
@@ -38,7 +38,12 @@ public:
 
   explicit ScopeLimiter(std::vector<ScopeLimit> limits = {});
 
+  // A cap on the device sessions through one jump host (0: none, only counted), for the
+  // pool to add to the set of every device whose route passes it. Returns its index.
+  std::uint16_t add_jump_host(const std::string& name, int sessions);
+
   bool empty() const { return m_limits.empty(); }
+  // The [[ssh.limit]] scopes matching the device (never a jump host's).
   LimitSet limits_for(const inventory::Device& device) const;
 
   // When a new session under `set` may open: at or before `now` when it may now, later when
@@ -56,6 +61,7 @@ public:
 private:
   struct Scope {
     ScopeLimit limit;
+    bool jump_host = false;            // matched by route, not by the device's fields
     Clock::duration login_spacing{0};  // 1 / logins_per_second
     Clock::time_point next_login{};    // no login under this limit before then
     ScopeLimitState state;

@@ -83,9 +83,10 @@ Subcommand register_hostkey(CLI::App& app, Options& options) {
   auto* hostkey = app.add_subcommand("hostkey", "Manage the SSH host keys nbsync trusts");
   hostkey->require_subcommand(1);
   auto* accept = hostkey->add_subcommand(
-      "accept", "Trust the changed host key a device presented (after checking why it changed)");
+      "accept", "Trust the changed host key a device or jump host presented (after checking why it changed)");
   add_config_option(accept, options);
-  accept->add_option("device", options.device, k_device_help)->required();
+  accept->add_option("device", options.device, std::string(k_device_help) + ", or a [[ssh.jump_host]] name")
+      ->required();
   auto fingerprint = options_of<std::string>();
   accept->add_option("--fingerprint", *fingerprint,
                      "Accept only if the new key has this fingerprint (SHA256:..., as ssh-keygen -l prints it)");

@@ -1,5 +1,6 @@
 #pragma once
-// `nbsync hostkey accept DEVICE`: trust the host key a device presented last (kept as
+// `nbsync hostkey accept DEVICE`: trust the host key a device (or a jump host, by its
+// [[ssh.jump_host]] name) presented last (kept as
 // pending when it differed from the trusted one), after an operator checked why it
 // changed. Prints one line saying what was accepted; returns the exit code.
 #include <string>

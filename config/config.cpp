@@ -90,18 +90,24 @@ Credential read_credential(ConfigReader& reader) {
   return credential;
 }
 
+// The devices a table applies to: site, tenant, role, tag, platform (slugs).
+inventory::DeviceSelector read_scope(ConfigReader& entry, const std::string& table) {
+  inventory::DeviceSelector scope;
+  assign(scope.site, entry.string("site"));
+  assign(scope.tenant, entry.string("tenant"));
+  assign(scope.role, entry.string("role"));
+  assign(scope.tag, entry.string("tag"));
+  assign(scope.platform, entry.string("platform"));
+  if (entry.string("region")) {
+    entry.fail("region", "not supported yet (nbsync does not read NetBox's sites): list the region's sites, one " +
+                             table + " each, or tag its devices and use tag =");
+  }
+  return scope;
+}
+
 SshLimit read_limit(ConfigReader& entry) {
   SshLimit limit;
-  assign(limit.scope.site, entry.string("site"));
-  assign(limit.scope.tenant, entry.string("tenant"));
-  assign(limit.scope.role, entry.string("role"));
-  assign(limit.scope.tag, entry.string("tag"));
-  assign(limit.scope.platform, entry.string("platform"));
-  if (entry.string("region")) {
-    entry.fail("region",
-               "not supported yet (nbsync does not read NetBox's sites): list the region's sites, "
-               "one [[ssh.limit]] each, or tag its devices and use tag =");
-  }
+  limit.scope = read_scope(entry, "[[ssh.limit]]");
   if (auto sessions = entry.integer("sessions", 1, 100000)) {
     limit.sessions = static_cast<int>(*sessions);
   }
@@ -126,6 +132,10 @@ JumpHostConfig read_jump_host(ConfigReader& entry) {
     jump_host.credential.private_key_file = key->string();
   }
   assign(jump_host.via, entry.string("via"));
+  jump_host.scope = read_scope(entry, "[[ssh.jump_host]]");
+  if (auto sessions = entry.integer("sessions", 1, 100000)) {
+    jump_host.sessions = static_cast<int>(*sessions);
+  }
   entry.finish();
   if (jump_host.name.empty() || jump_host.address.empty() || jump_host.credential.username.empty()) {
     entry.fail_table("a jump host needs name, address and username (and a password or private_key_file)");

@@ -82,13 +82,18 @@ struct SshLimit {
 
 // [[ssh.jump_host]]: an SSH bastion devices are reached through, with its own login (a
 // password or a key; no enable secret); `via` names the bastion it is itself reached
-// through (a chain), empty when nbsync dials it directly.
+// through (a chain), empty when nbsync dials it directly. It fronts the devices its scope
+// matches (site, tenant, role, tag, platform; the first jump host that matches) and those
+// whose NetBox custom field nbsync_jump_host names it; with no scope, only the latter.
+// `sessions`: device sessions through it at once.
 struct JumpHostConfig {
   std::string name;
   std::string address;
   std::uint16_t port = 22;
   Credential credential;
   std::string via;
+  inventory::DeviceSelector scope;
+  int sessions = 64;
 };
 
 struct SshConfig {

@@ -169,6 +169,7 @@ private:
     }
     m_summary.add_outcome(outcome.kind, false, device_name(result.device), outcome.message);
     storage::AttemptRecord attempt = attempt_of(result.device, outcome.kind, outcome.message, outcome.attempts);
+    attempt.jump_host = outcome.jump_host;
     attempt.duration = result.duration;
     attempt.bytes = static_cast<std::int64_t>(result.bytes_read);
     if (ok) {

@@ -4,6 +4,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <functional>
+#include <map>
+#include <memory>
+
 #include "compliance/evaluator.hpp"
 #include "compliance/rule_set.hpp"
 #include "daemon/file_limit.hpp"
@@ -44,6 +48,34 @@ storage::ComplianceHooks compliance_hooks(const std::filesystem::path& rules_fil
     return checks;
   };
   return hooks;
+}
+
+// [[ssh.jump_host]] as the pool routes devices: each jump host with its chain resolved
+// (the config reader checked that every `via` names another and none loops).
+backup::JumpHostRoutes jump_host_routes(const std::vector<JumpHostConfig>& configured) {
+  std::map<std::string, std::shared_ptr<const backup::JumpHost>> built;
+  const std::function<std::shared_ptr<const backup::JumpHost>(const JumpHostConfig&)> build =
+      [&](const JumpHostConfig& entry) -> std::shared_ptr<const backup::JumpHost> {
+    if (auto done = built.find(entry.name); done != built.end()) {
+      return done->second;
+    }
+    auto jump_host = std::make_shared<backup::JumpHost>();
+    jump_host->name = entry.name;
+    jump_host->address = entry.address;
+    jump_host->port = entry.port;
+    jump_host->credentials = to_credentials(entry.credential);
+    for (const auto& outer : configured) {
+      if (!entry.via.empty() && outer.name == entry.via) {
+        jump_host->via = build(outer);
+      }
+    }
+    return built[entry.name] = jump_host;
+  };
+  std::vector<backup::JumpHostRule> rules;
+  for (const auto& entry : configured) {
+    rules.push_back({build(entry), entry.scope, entry.sessions});
+  }
+  return backup::JumpHostRoutes(std::move(rules));
 }
 
 }  // namespace
@@ -97,6 +129,7 @@ backup::PoolOptions cycle_pool_options(const Config& config) {
   for (const auto& limit : config.ssh.limits) {
     options.scope_limits.push_back({limit.scope, limit.sessions, limit.logins_per_second});
   }
+  options.jump_hosts = jump_host_routes(config.ssh.jump_hosts);
   return options;
 }
 

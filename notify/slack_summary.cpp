@@ -46,11 +46,32 @@ void add_group(std::string& text, const char* title, const storage::RunDigest::G
   }
 }
 
+// One line per failing jump host, however many devices sit behind it.
+void add_jump_hosts(std::string& text, const std::vector<storage::RunDigest::JumpHostFailure>& failures) {
+  if (failures.empty()) {
+    return;
+  }
+  text.append("\n*Jump hosts failing*\n");
+  for (const auto& failure : failures) {
+    text.append("• ").append(escape(failure.name)).append(": ").append(std::to_string(failure.devices));
+    text.append(" device(s) behind it not reached: ").append(escape(failure.detail.substr(0, 200))).append("\n");
+  }
+}
+
+std::int64_t behind_failing_jump_hosts(const storage::RunDigest& digest) {
+  std::int64_t devices = 0;
+  for (const auto& failure : digest.failing_jump_hosts) {
+    devices += failure.devices;
+  }
+  return devices;
+}
+
 }  // namespace
 
 std::vector<storage::OutboxRow> slack_summary_rows(const storage::RunDigest& digest, const std::string& netbox_url,
                                                    const std::vector<std::string>& webhooks) {
-  if (webhooks.empty() || digest.changed.count + digest.started_failing.count + digest.recovered.count == 0) {
+  const std::int64_t started_failing = digest.started_failing.count + behind_failing_jump_hosts(digest);
+  if (webhooks.empty() || digest.changed.count + started_failing + digest.recovered.count == 0) {
     return {};
   }
   std::string text = "*nbsync* run " + std::to_string(digest.run_id);
@@ -59,7 +80,7 @@ std::vector<storage::OutboxRow> slack_summary_rows(const storage::RunDigest& dig
   }
   text.append(": ");
   text.append(std::to_string(digest.changed.count)).append(" config(s) changed, ");
-  text.append(std::to_string(digest.started_failing.count)).append(" device(s) started failing, ");
+  text.append(std::to_string(started_failing)).append(" device(s) started failing, ");
   text.append(std::to_string(digest.recovered.count)).append(" recovered");
   if (digest.still_failing > 0) {
     text.append(" (").append(std::to_string(digest.still_failing)).append(" still failing)");
@@ -67,6 +88,7 @@ std::vector<storage::OutboxRow> slack_summary_rows(const storage::RunDigest& dig
   text.append("\n");
   add_group(text, "Changed", digest.changed, netbox_url);
   add_group(text, "Started failing", digest.started_failing, netbox_url);
+  add_jump_hosts(text, digest.failing_jump_hosts);
   add_group(text, "Recovered", digest.recovered, netbox_url);
   const std::string payload = nlohmann::json{{"text", text}}.dump();
   std::vector<storage::OutboxRow> rows;

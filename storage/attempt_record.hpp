@@ -14,8 +14,9 @@ namespace nbsync::storage {
 struct AttemptRecord {
   std::int64_t device_id = 0;  // NetBox id; the device must have been upserted first
   OutcomeKind outcome = OutcomeKind::ok;
-  std::string message;  // names the device and what to do; never a secret
-  int tries = 1;        // connection attempts made, retries included
+  std::string message;    // names the device and what to do; never a secret
+  std::string jump_host;  // the bastion whose failure this is ("" when the device's own)
+  int tries = 1;          // connection attempts made, retries included
   std::chrono::milliseconds duration{0};
   std::int64_t bytes = 0;  // bytes read from the device
   std::optional<std::string> config;

@@ -14,7 +14,7 @@ namespace {
 // Migration N takes the schema from version N-1 to N. Append only; never edit a step
 // that has shipped.
 // Timestamps from migration 2 on are INTEGER unix seconds (UTC), columns named *_at/*_seen.
-constexpr std::array<std::string_view, 6> k_migrations = {
+constexpr std::array<std::string_view, 7> k_migrations = {
     // 1: bookkeeping about the database itself.
     R"sql(
       CREATE TABLE nbsync_meta (
@@ -203,6 +203,13 @@ constexpr std::array<std::string_view, 6> k_migrations = {
       -- process died with the send in flight, so it may have arrived (check before resending).
       ALTER TABLE outbox ADD COLUMN sending_since INTEGER;
       CREATE INDEX outbox_fields_by_device ON outbox (device_id) WHERE kind = 'device_fields';
+    )sql",
+    // 7: jump hosts. An attempt that failed because the bastion in front of the device
+    // failed names it ('' when the outcome is the device's own), so a run's Slack message
+    // says so once per bastion, not once per device behind it. A bastion's host keys live
+    // in host_keys under a negative device_id (types/host_key.hpp: jump_host_key_owner).
+    R"sql(
+      ALTER TABLE attempts ADD COLUMN jump_host TEXT NOT NULL DEFAULT '';
     )sql",
 };
 

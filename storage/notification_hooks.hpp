@@ -64,9 +64,17 @@ struct RunDigest {
     std::vector<std::string> details;                            // one short line per example
   };
   static constexpr std::size_t k_examples = 10;
+  // Devices that started failing because the jump host in front of them failed: one entry
+  // per bastion (they are not in started_failing).
+  struct JumpHostFailure {
+    std::string name;
+    std::int64_t devices = 0;
+    std::string detail;  // "kind: what the bastion did", from the first device's attempt
+  };
   std::int64_t run_id = 0;
   RunSummary totals;
   Group changed, started_failing, recovered;
+  std::vector<JumpHostFailure> failing_jump_hosts;
   std::int64_t still_failing = 0;
   bool interrupted = false;  // the run's process died before it finished; told by the next run
 };

@@ -47,8 +47,8 @@ constexpr const char* k_insert_snapshot_sql = R"sql(
 
 constexpr const char* k_insert_attempt_sql = R"sql(
   INSERT INTO attempts (run_id, device_id, outcome, message, tries, duration_ms, bytes, changed,
-                        snapshot_id, recorded_at, config_change, event, event_detail)
-  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+                        snapshot_id, recorded_at, config_change, event, event_detail, jump_host)
+  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
 )sql";
 
 constexpr const char* k_retire_missing_sql = R"sql(
@@ -306,6 +306,7 @@ RecordedAttempt SnapshotStore::record_attempt(std::int64_t run_id, const Attempt
     insert->bind(11, event.config_change ? 1 : 0);
     insert->bind(12, event.transition);
     insert->bind(13, event.detail);
+    insert->bind(14, attempt.jump_host);
     insert->exec();
     ++m_uncommitted_attempts;
     if (m_commit_every > 0 && m_uncommitted_attempts >= m_commit_every) {

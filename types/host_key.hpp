@@ -2,7 +2,9 @@
 // An SSH host key and the verdict on one a device presents: the one vocabulary the
 // session (backup/), the store of trusted keys (storage/) and the daemon's policy share.
 // Header-only.
+#include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace nbsync {
 
@@ -19,5 +21,16 @@ enum class HostKeyVerdict {
   mismatch,           // another key is trusted: refuse until an operator accepts this one
   unknown,            // strict mode and no key known: refuse until an operator accepts it
 };
+
+// Host keys are kept per NetBox device id. A jump host (bastion) is no NetBox device, so its
+// keys are kept under a negative id derived from its name (FNV-1a, 62 bits): stable across
+// runs, never a NetBox id, and what `nbsync hostkey accept <jump host>` looks up.
+constexpr std::int64_t jump_host_key_owner(std::string_view name) {
+  std::uint64_t hash = 14695981039346656037ull;
+  for (const char c : name) {
+    hash = (hash ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+  }
+  return -static_cast<std::int64_t>((hash >> 2) | 1);
+}
 
 }  // namespace nbsync

@@ -2,6 +2,8 @@
 
 #include <SQLiteCpp/Statement.h>
 
+#include <string_view>
+
 namespace nbsync::storage::detail {
 namespace {
 
@@ -11,6 +13,28 @@ void add_example(RunDigest::Group& group, std::int64_t id, std::string name, std
     group.examples.emplace_back(id, std::move(name));
     group.details.push_back(std::move(detail));
   }
+}
+
+// A device's failure detail ("connect: sw1 (...): not reached, its bastion jump-1 (...): ...")
+// told as the bastion's: "connect: bastion jump-1 (...): ...".
+std::string bastion_detail(const std::string& device_detail) {
+  constexpr std::string_view k_behind = "not reached, its ";
+  const auto kind_end = device_detail.find(": ");
+  const auto behind = device_detail.find(k_behind);
+  if (kind_end == std::string::npos || behind == std::string::npos) {
+    return device_detail;
+  }
+  return device_detail.substr(0, kind_end + 2) + device_detail.substr(behind + k_behind.size());
+}
+
+void add_behind_jump_host(RunDigest& digest, const std::string& jump_host, const std::string& detail) {
+  for (auto& failure : digest.failing_jump_hosts) {
+    if (failure.name == jump_host) {
+      ++failure.devices;
+      return;
+    }
+  }
+  digest.failing_jump_hosts.push_back({jump_host, 1, bastion_detail(detail)});
 }
 
 }  // namespace
@@ -36,7 +60,7 @@ RunDigest read_run_digest(SQLite::Database& db, std::int64_t run_id) {
   digest.run_id = run_id;
   SQLite::Statement events(db, R"sql(
     SELECT a.config_change, a.event, a.device_id, coalesce(d.name, ''), a.event_detail,
-           coalesce(s.lines_added, 0), coalesce(s.lines_removed, 0)
+           coalesce(s.lines_added, 0), coalesce(s.lines_removed, 0), a.jump_host
       FROM attempts a
       LEFT JOIN devices d ON d.id = a.device_id
       LEFT JOIN snapshots s ON s.id = a.snapshot_id
@@ -52,7 +76,10 @@ RunDigest read_run_digest(SQLite::Database& db, std::int64_t run_id) {
       add_example(digest.changed, id, name, std::move(lines));
     }
     const std::string transition = events.getColumn(1).getString();
-    if (transition == "failing") {
+    const std::string jump_host = events.getColumn(7).getString();
+    if (transition == "failing" && !jump_host.empty()) {
+      add_behind_jump_host(digest, jump_host, events.getColumn(4).getString());
+    } else if (transition == "failing") {
       add_example(digest.started_failing, id, name, events.getColumn(4).getString());
     } else if (transition == "recovered") {
       add_example(digest.recovered, id, name, "after " + events.getColumn(4).getString());

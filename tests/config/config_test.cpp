@@ -345,6 +345,8 @@ port = 2222
 username = "jumpops"
 private_key_file = "id_ed25519"
 via = "jump-1"
+site = "ams1"
+sessions = 8
 )"));
   ASSERT_EQ(config.ssh.jump_hosts.size(), 2u);
   EXPECT_EQ(config.ssh.jump_hosts[0].name, "jump-1");
@@ -354,6 +356,10 @@ via = "jump-1"
   EXPECT_EQ(config.ssh.jump_hosts[1].port, 2222);
   EXPECT_EQ(config.ssh.jump_hosts[1].credential.private_key_file, (dir / "id_ed25519").string());
   EXPECT_EQ(config.ssh.jump_hosts[1].via, "jump-1");
+  EXPECT_TRUE(config.ssh.jump_hosts[0].scope.empty()) << "only the devices NetBox names it for";
+  EXPECT_EQ(config.ssh.jump_hosts[0].sessions, 64);
+  EXPECT_EQ(config.ssh.jump_hosts[1].scope.site, "ams1");
+  EXPECT_EQ(config.ssh.jump_hosts[1].sessions, 8);
   EXPECT_TRUE(load_config(dir.write("nbsync.toml", k_minimal)).ssh.jump_hosts.empty());
 
   const std::string jump = "[[ssh.jump_host]]\nname = \"j\"\naddress = \"192.0.2.1\"\nusername = \"u\"\n";
@@ -372,6 +378,10 @@ via = "jump-1"
               HasSubstr("jump host j is reached via nowhere, which no [[ssh.jump_host]] names"));
   EXPECT_THAT(load_error(dir, k_minimal + "[ssh]\n" + jump + "password_file = \"jump.password\"\nvia = \"j\"\n"),
               HasSubstr("jump host j is reached through a loop of vias"));
+  EXPECT_THAT(load_error(dir, k_minimal + "[ssh]\n" + jump + "password_file = \"jump.password\"\nregion = \"eu\"\n"),
+              HasSubstr("one [[ssh.jump_host]] each"));
+  EXPECT_THAT(load_error(dir, k_minimal + "[ssh]\n" + jump + "password_file = \"jump.password\"\nsessions = 0\n"),
+              HasSubstr("sessions"));
 }
 
 TEST_F(ConfigTest, ABadRulesFileIsABadConfig) {

@@ -66,6 +66,32 @@ TEST_F(RunReportTest, FinishRunTellsWhatTheRunStored) {
   EXPECT_EQ(digest.recovered.count, 0);
 }
 
+TEST_F(RunReportTest, DevicesThatFailedBehindAJumpHostAreToldOnceForTheJumpHost) {
+  Database db(m_file);
+  auto store = open_store(db);
+  first_run(*store);
+  const auto run = store->begin_run();
+  store->upsert_devices(run, std::vector<DeviceRecord>{device(1), device(2), device(3)});
+  for (std::int64_t id = 1; id <= 2; ++id) {
+    const std::string name = "dev" + std::to_string(id);
+    AttemptRecord behind = failed_attempt(id, OutcomeKind::auth,
+                                          name + " (192.0.2." + std::to_string(id) +
+                                              ":22): not reached, its bastion jump-1 (192.0.2.9:22): login refused");
+    behind.jump_host = "jump-1";
+    store->record_attempt(run, behind);
+  }
+  store->record_attempt(run, failed_attempt(3, OutcomeKind::timeout, "dev3: no prompt"));
+  store->finish_run(run, true);
+  const RunDigest& digest = m_digests.back();
+  EXPECT_EQ(digest.started_failing.count, 1) << "only the device whose own failure it is";
+  EXPECT_EQ(digest.started_failing.details[0], "timeout: dev3: no prompt");
+  ASSERT_EQ(digest.failing_jump_hosts.size(), 1u);
+  EXPECT_EQ(digest.failing_jump_hosts[0].name, "jump-1");
+  EXPECT_EQ(digest.failing_jump_hosts[0].devices, 2);
+  EXPECT_EQ(digest.failing_jump_hosts[0].detail, "auth: bastion jump-1 (192.0.2.9:22): login refused");
+  EXPECT_EQ(test_support::committed_int(m_file, "SELECT count(*) FROM attempts WHERE jump_host = 'jump-1'"), 2);
+}
+
 TEST_F(RunReportTest, ARunThatDiedIsToldByTheNextRunFromWhatItCommitted) {
   {
     Database db(m_file);
