@@ -21,7 +21,8 @@ BackupPool::BackupPool(PoolOptions options, const CredentialBook& credentials, H
       m_verifier(verifier),
       m_sink(std::move(sink)),
       m_limiter(m_options.scope_limits),
-      m_bastions(m_options.limits, verifier, m_options.bastion_retry_after) {
+      m_bastions(m_options.limits, verifier, m_options.bastion_retry_after),
+      m_memory(m_options.memory_budget) {
   for (const auto& rule : m_options.jump_hosts.rules()) {
     m_jump_host_limits.emplace(rule.jump_host->name, m_limiter.add_jump_host(rule.jump_host->name, rule.sessions));
   }
@@ -166,15 +167,18 @@ void BackupPool::end_session(const detail::StartableJob& job) {
 
 void BackupPool::work() {
   while (auto job = take_job()) {
-    BackupResult result = back_up(*job);
+    std::optional<MemoryLease> memory;
+    BackupResult result = back_up(*job, memory);
     end_session(*job);
     m_sink(std::move(result));
-  }
+  }  // the config's bytes go back to the budget once the sink has it
 }
 
-FetchResult BackupPool::fetch(const BackupJob& job, const Credentials& credentials) {
+FetchResult BackupPool::fetch(const BackupJob& job, const Credentials& credentials, MemoryLease& memory) {
+  SessionLimits limits = m_options.limits;
+  limits.memory = &memory;
   if (!job.jump_host) {
-    return fetch_config(job.device, *job.profile, credentials, m_options.limits, m_verifier);
+    return fetch_config(job.device, *job.profile, credentials, limits, m_verifier);
   }
   const BastionUse bastion = m_bastions.connect(job.jump_host, session_label(job.device));
   if (bastion.failure) {
@@ -182,10 +186,10 @@ FetchResult BackupPool::fetch(const BackupJob& job, const Credentials& credentia
     unreached.outcome = *bastion.failure;
     return unreached;
   }
-  return fetch_config(job.device, *job.profile, credentials, m_options.limits, m_verifier, bastion.connection.get());
+  return fetch_config(job.device, *job.profile, credentials, limits, m_verifier, bastion.connection.get());
 }
 
-BackupResult BackupPool::back_up(const detail::StartableJob& startable) {
+BackupResult BackupPool::back_up(const detail::StartableJob& startable, std::optional<MemoryLease>& memory) {
   const BackupJob& job = startable.job;
   const auto started = std::chrono::steady_clock::now();
   BackupResult result;
@@ -195,7 +199,8 @@ BackupResult BackupPool::back_up(const detail::StartableJob& startable) {
   FetchResult fetched;
   int attempt = 0;
   while (true) {
-    fetched = fetch(job, credentials);
+    memory.emplace(&m_memory);  // a failed attempt's bytes went with it
+    fetched = fetch(job, credentials, memory.value());
     result.bytes_read += fetched.bytes_read;
     if (fetched.outcome.kind == OutcomeKind::ok || fetched.outcome.local_failure || fetched.outcome.abandoned ||
         !is_retryable(fetched.outcome.kind) || attempt >= m_options.retries) {

@@ -31,6 +31,7 @@
 #include "backup/device_session.hpp"
 #include "backup/host_key_verifier.hpp"
 #include "backup/jump_host_routes.hpp"
+#include "backup/memory_budget.hpp"
 #include "backup/platform_profile.hpp"
 #include "backup/scope_limiter.hpp"
 
@@ -57,6 +58,9 @@ struct PoolOptions {
   // Jobs that may wait inside limited scopes at once; past it, submit() blocks.
   std::size_t limited_queue = 10000;
   JumpHostRoutes jump_hosts;  // [[ssh.jump_host]]
+  // ssh.memory_budget: config bytes all sessions hold at once, until each result is handed
+  // to the sink (0: no budget). Sessions wait for it; none fails for it.
+  std::size_t memory_budget = 64u << 20;
   // A bastion that failed is dialed again only after this; its devices fail at once meanwhile.
   std::chrono::milliseconds bastion_retry_after{30000};
 };
@@ -80,6 +84,8 @@ public:
   std::vector<BackupJob> cancel();
   // Each [[ssh.limit]] scope, then each jump host: caps, sessions open now, peak, logins so far.
   std::vector<ScopeLimitState> scope_states() const;
+  // ssh.memory_budget: held now, peak, how often and how long sessions waited for it.
+  MemoryBudgetState memory_state() const { return m_memory.state(); }
 
 private:
   // The limits a device's session counts against: its [[ssh.limit]] scopes and every jump
@@ -87,13 +93,15 @@ private:
   LimitSet limits_for(const BackupJob& job) const;
   // The device's result without a session: NetBox names a jump host the config lacks.
   void report_unroutable(BackupJob job, const std::string& problem);
-  FetchResult fetch(const BackupJob& job, const Credentials& credentials);
+  FetchResult fetch(const BackupJob& job, const Credentials& credentials, MemoryLease& memory);
   void work();
   // The next job a worker may start, its session counted; nullopt once the pool is closed
   // and empty, or cancelled.
   std::optional<detail::StartableJob> take_job();
   void end_session(const detail::StartableJob& job);
-  BackupResult back_up(const detail::StartableJob& job);
+  // `memory` is the lease of the attempt whose result is returned: the caller keeps it until
+  // the result is handed on.
+  BackupResult back_up(const detail::StartableJob& job, std::optional<MemoryLease>& memory);
   bool sleep_unless_cancelled(std::chrono::milliseconds duration);
   // Waits until the job's scopes allow one more login (a retry's); false if cancelled.
   bool wait_for_login(const LimitSet& limits);
@@ -109,6 +117,7 @@ private:
   ScopeLimiter m_limiter;
   std::map<std::string, std::uint16_t, std::less<>> m_jump_host_limits;  // name -> index in m_limiter
   BastionConnections m_bastions;
+  MemoryBudget m_memory;
   std::set<std::string, std::less<>> m_busy;  // "address:port" of every device in a session
   bool m_closed = false;
   bool m_cancelled = false;

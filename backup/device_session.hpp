@@ -11,6 +11,7 @@
 
 #include "backup/credentials.hpp"
 #include "backup/host_key_verifier.hpp"
+#include "backup/memory_budget.hpp"
 #include "backup/outcome.hpp"
 #include "backup/platform_profile.hpp"
 #include "inventory/device.hpp"
@@ -26,6 +27,8 @@ struct SessionLimits {
   // Set by a shutting-down daemon: reads give up within 200 ms with a timeout outcome that
   // the caller should not record. Connect and login are bounded by their own timeouts.
   std::stop_token abandon;
+  // The pool's share of ssh.memory_budget for this session (null: none): reads wait for it.
+  MemoryLease* memory = nullptr;
 };
 
 // `limits` for a device of `profile`: each timeout the profile sets raises the configured

@@ -193,6 +193,9 @@ SshConfig read_ssh(ConfigReader& reader) {
   if (auto bytes = reader.byte_size("max_config_bytes")) {
     ssh.max_config_bytes = static_cast<std::size_t>(*bytes);
   }
+  if (auto bytes = reader.byte_size("memory_budget")) {
+    ssh.memory_budget = static_cast<std::size_t>(*bytes);
+  }
   if (auto retries = reader.integer("retries", 0, 10)) {
     ssh.retries = static_cast<int>(*retries);
   }

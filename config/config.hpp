@@ -107,6 +107,7 @@ struct SshConfig {
   std::chrono::milliseconds command_idle_timeout{30000};
   std::chrono::milliseconds command_timeout{120000};
   std::size_t max_config_bytes = 8u << 20;
+  std::size_t memory_budget = 64u << 20;  // config bytes all sessions hold at once
   int retries = 2;
   HostKeyTrust host_key_policy = HostKeyTrust::first_use;  // "tofu" or "strict" in the file
   std::filesystem::path profiles_dir;                      // user profiles that add to or override the shipped ones

@@ -51,6 +51,19 @@ void log_scope_limits(const std::vector<backup::ScopeLimitState>& states) {
   }
 }
 
+// How close the sessions came to ssh.memory_budget, and whether any waited for it.
+void log_memory_budget(const backup::MemoryBudgetState& state) {
+  if (state.budget == 0) {
+    return;
+  }
+  constexpr double k_mib = 1024.0 * 1024.0;
+  spdlog::info(
+      "cycle: memory budget {:.1f} MiB: peak {:.1f} MiB of config held at once; sessions waited {} time(s), "
+      "{:.1f} s in all",
+      static_cast<double>(state.budget) / k_mib, static_cast<double>(state.peak) / k_mib, state.waits,
+      static_cast<double>(state.waited.count()) / 1000.0);
+}
+
 // One cycle as its steps, in order: open the run, stream the inventory (each page's
 // in-scope devices go to the pool as the page arrives), back up, store (each result, as
 // it ends, through the single writer), close the run, deliver the outbox. Owns what the
@@ -70,6 +83,7 @@ public:
     const inventory::WalkResult walk = stream_inventory();
     m_pool->finish();  // every device handed to the pool is backed up and stored
     log_scope_limits(m_pool->scope_states());
+    log_memory_budget(m_pool->memory_state());
     close_run(walk);
     deliver();
   }

@@ -66,7 +66,7 @@ std::optional<Outcome> ExecDialogue::run_command(const std::string& command, std
 
 // Reads the command's output until the end of its stream (and what arrived with it).
 ReadStop ExecDialogue::read_output(std::size_t limit, std::string& output) {
-  PromptReader reader(m_channel.get(), m_profile, m_limits.abandon);
+  PromptReader reader(m_channel.get(), m_profile, m_limits.abandon, m_limits.memory);
   const ReadStop stop =
       reader.read({.idle = m_limits.command_idle_timeout, .total = m_limits.command_timeout, .limit = limit});
   if (stop.end == ReadEnd::eof) {

@@ -30,8 +30,9 @@ struct PromptReader::Timing {
   Clock::time_point quiet_since;  // the last data, or the start
 };
 
-PromptReader::PromptReader(ssh_channel_struct* channel, const PlatformProfile& profile, std::stop_token abandon)
-    : m_channel(channel), m_profile(profile), m_abandon(std::move(abandon)) {}
+PromptReader::PromptReader(ssh_channel_struct* channel, const PlatformProfile& profile, std::stop_token abandon,
+                           MemoryLease* memory)
+    : m_channel(channel), m_profile(profile), m_abandon(std::move(abandon)), m_memory(memory) {}
 
 ReadStop PromptReader::read(const ReadGoal& goal) {
   Timing timing{Clock::now() + goal.total, Clock::now()};
@@ -46,7 +47,7 @@ ReadStop PromptReader::read(const ReadGoal& goal) {
     }
     if (waiting > 0 && !m_abandon.stop_requested() && Clock::now() < timing.deadline) {
       const std::size_t before = m_buffer.size();
-      if (auto stop = read_chunk(goal.limit)) {
+      if (auto stop = read_chunk(goal.limit, timing)) {
         return *stop;
       }
       if (m_buffer.size() > before) {
@@ -111,7 +112,7 @@ std::optional<ReadStop> PromptReader::wait_for_data(const ReadGoal& goal, bool u
     }
     return std::nullopt;
   }
-  if (auto stop = read_chunk(goal.limit)) {
+  if (auto stop = read_chunk(goal.limit, timing)) {
     return stop;
   }
   timing.quiet_since = Clock::now();
@@ -120,9 +121,20 @@ std::optional<ReadStop> PromptReader::wait_for_data(const ReadGoal& goal, bool u
 
 // Appends what the channel has ready (one read) to the buffer; a stop when the read ended
 // the wait (an error, the end of the stream, more than `limit` bytes in the buffer).
-std::optional<ReadStop> PromptReader::read_chunk(std::size_t limit) {
+std::optional<ReadStop> PromptReader::read_chunk(std::size_t limit, Timing& timing) {
   char chunk[16384];
+  if (m_memory != nullptr) {
+    milliseconds waited{0};
+    if (!m_memory->take(sizeof chunk, m_abandon, waited)) {
+      return ReadStop{ReadEnd::abandoned, {}};
+    }
+    timing.deadline += waited;  // nbsync's wait, not the device's
+    timing.quiet_since += waited;
+  }
   const int n = ssh_channel_read_nonblocking(m_channel, chunk, sizeof chunk, 0);
+  if (m_memory != nullptr) {
+    m_memory->give_back(sizeof chunk - static_cast<std::size_t>(std::max(n, 0)));
+  }
   if (n == SSH_ERROR) {
     return failed();
   }

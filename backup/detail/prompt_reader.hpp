@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "backup/memory_budget.hpp"
 #include "backup/platform_profile.hpp"
 
 struct ssh_channel_struct;  // libssh's ssh_channel points to this
@@ -42,8 +43,10 @@ struct ReadStop {
 class PromptReader {
 public:
   // `channel` and `profile` must outlive the reader. `abandon`: a stop request ends a read
-  // within 200 ms (abandoned).
-  PromptReader(ssh_channel_struct* channel, const PlatformProfile& profile, std::stop_token abandon);
+  // within 200 ms (abandoned). `memory` (may be null): each read takes its bytes from it
+  // first, and time spent waiting for them does not count against the read's timeouts.
+  PromptReader(ssh_channel_struct* channel, const PlatformProfile& profile, std::stop_token abandon,
+               MemoryLease* memory = nullptr);
 
   ReadStop read(const ReadGoal& goal);
   // After the end of the stream: appends what arrived with it, without waiting.
@@ -65,7 +68,7 @@ private:
   using Clock = std::chrono::steady_clock;
   struct Timing;
   std::optional<ReadStop> wait_for_data(const ReadGoal& goal, bool unknown_line, Timing& timing);
-  std::optional<ReadStop> read_chunk(std::size_t limit);
+  std::optional<ReadStop> read_chunk(std::size_t limit, Timing& timing);
   bool answer_pager();
   bool is_prompt(const std::string& tail) const;
   ReadStop failed() const;
@@ -73,6 +76,7 @@ private:
   ssh_channel_struct* m_channel;
   const PlatformProfile& m_profile;
   std::stop_token m_abandon;
+  MemoryLease* m_memory;
   std::string m_buffer;
   std::string m_prompt;
   std::string m_prompt_stem;

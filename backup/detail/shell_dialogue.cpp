@@ -61,7 +61,7 @@ std::optional<Outcome> ShellDialogue::open_shell() {
     return Outcome{OutcomeKind::protocol,
                    m_label + ": the device refused an interactive shell: " + m_transport.error()};
   }
-  m_reader.emplace(m_channel.get(), m_profile, m_limits.abandon);
+  m_reader.emplace(m_channel.get(), m_profile, m_limits.abandon, m_limits.memory);
   const ReadStop stop = m_reader->read({.idle = m_limits.login_timeout,
                                         .total = m_limits.login_timeout,
                                         .limit = k_max_login_bytes,

@@ -234,5 +234,38 @@ TEST(BackupPool, ALoginRateSpacesTheLoginsOfItsScope) {
   EXPECT_GE(limited.span(), std::chrono::milliseconds(400));
 }
 
+TEST(BackupPool, AMemoryBudgetMakesSessionsWaitNeverFailAndBoundsTheBytesHeld) {
+  test::Lab lab(40, 42);
+  const std::vector<BackupJob> jobs = first_lab_jobs(lab, 16);
+  PoolOptions options = quick_options(8);
+  options.memory_budget = 1;  // every session past the oldest holder waits its turn
+  options.limits.login_timeout = std::chrono::seconds(2);
+  options.limits.command_idle_timeout = std::chrono::milliseconds(500);
+  CountingVerifier verifier({});
+  std::mutex mutex;
+  std::vector<BackupResult> results;
+  const CredentialBook credentials = lab_credentials();
+  BackupPool pool(options, credentials, verifier, [&](BackupResult&& result) {
+    std::lock_guard lock(mutex);
+    results.push_back(std::move(result));
+  });
+  for (const auto& job : jobs) {
+    pool.submit(job);
+  }
+  pool.finish();
+  ASSERT_EQ(results.size(), jobs.size());
+  std::size_t largest = 0;
+  for (const auto& result : results) {
+    EXPECT_EQ(result.outcome.kind, OutcomeKind::ok) << result.outcome.message << " (waiting is not the device's time)";
+    largest = std::max(largest, result.bytes_read);
+  }
+  const auto memory = pool.memory_state();
+  EXPECT_GT(memory.waits, 0u);
+  EXPECT_EQ(memory.held, 0u) << "every byte went back";
+  // One session at a time held bytes: at most the largest device's output and one read.
+  EXPECT_LE(memory.peak, largest + 16384);
+  EXPECT_GT(memory.peak, 0u);
+}
+
 }  // namespace
 }  // namespace nbsync::backup

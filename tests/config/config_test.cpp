@@ -329,6 +329,14 @@ logins_per_second = 1
               HasSubstr("region: not supported yet"));
 }
 
+TEST_F(ConfigTest, TheMemoryBudgetIsASize) {
+  EXPECT_EQ(load_config(dir.write("nbsync.toml", k_minimal)).ssh.memory_budget, 64u << 20);
+  EXPECT_EQ(load_config(dir.write("nbsync.toml", k_minimal + "[ssh]\nmemory_budget = \"16MiB\"\n")).ssh.memory_budget,
+            16u << 20);
+  EXPECT_THAT(load_error(dir, k_minimal + "[ssh]\nmemory_budget = 0\n"),
+              HasSubstr("ssh.memory_budget: expected a size such as"));
+}
+
 TEST_F(ConfigTest, JumpHostsHaveTheirOwnLoginAndMayChain) {
   dir.write("jump.password", "jump-secret\n");
   const Config config = load_config(dir.write("nbsync.toml", k_minimal + R"(

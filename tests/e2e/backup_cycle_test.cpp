@@ -261,16 +261,18 @@ TEST_F(BackupCycle, AKilledCycleLeavesADatabaseTheNextCycleCompletes) {
 
 // [[ssh.limit]] from the config file to the pool: the devices of the limited platform go one
 // at a time, every reachable device is still backed up, and the cycle log reports the peak.
-TEST_F(BackupCycle, AnSshLimitFromTheConfigHoldsAndIsReportedInTheCycleLog) {
+TEST_F(BackupCycle, AnSshLimitAndTheMemoryBudgetFromTheConfigHoldAndAreReportedInTheCycleLog) {
   start_lab(40, 11);
   ASSERT_FALSE(reachable_on("cisco-ios").empty());
-  write_config("\n[[ssh.limit]]\nplatform = \"cisco-ios\"\nsessions = 1\nlogins_per_second = 50\n");
+  write_config(
+      "memory_budget = \"1MiB\"\n\n[[ssh.limit]]\nplatform = \"cisco-ios\"\nsessions = 1\nlogins_per_second = 50\n");
   const auto run = run_nbsync();
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(summary["outcomes"]["ok"], reachable.size()) << run.out;
   EXPECT_THAT(run.err,
               HasSubstr("cycle: limit platform=cisco-ios (1 sessions, 50 logins/s): peak 1 sessions at once, " +
                         std::to_string(reachable_on("cisco-ios").size()) + " logins"));
+  EXPECT_THAT(run.err, HasSubstr("cycle: memory budget 1.0 MiB: peak "));
 }
 
 }  // namespace
