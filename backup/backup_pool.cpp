@@ -27,9 +27,6 @@ BackupPool::BackupPool(PoolOptions options, const CredentialBook& credentials, H
     m_jump_host_limits.emplace(rule.jump_host->name, m_limiter.add_jump_host(rule.jump_host->name, rule.sessions));
   }
   m_threads.reserve(static_cast<std::size_t>(m_options.workers));
-  for (int i = 0; i < m_options.workers; ++i) {
-    m_threads.emplace_back([this] { work(); });
-  }
 }
 
 BackupPool::~BackupPool() {
@@ -71,14 +68,22 @@ void BackupPool::submit(BackupJob job) {
   LimitSet limits = limits_for(job);
   std::unique_lock lock(m_mutex);
   m_room.wait(lock, [this, &limits] {
-    return m_cancelled || (limits.empty() ? m_pending.unlimited_size() < 2 * m_threads.size()
+    return m_cancelled || (limits.empty() ? m_pending.unlimited_size() < 2 * static_cast<std::size_t>(m_options.workers)
                                           : m_pending.limited_size() < m_options.limited_queue);
   });
   if (m_cancelled) {
     return;
   }
   m_pending.push(std::move(job), std::move(limits));
+  // A worker for every job nobody idle can take, up to `workers`: a small fleet never
+  // starts the threads a large one needs.
+  const bool spawn = m_idle < m_pending.unlimited_size() + m_pending.limited_size() &&
+                     m_threads.size() < static_cast<std::size_t>(m_options.workers);
+  lock.unlock();
   m_job_ready.notify_one();
+  if (spawn) {
+    m_threads.emplace_back([this] { work(); });
+  }
 }
 
 void BackupPool::finish() {
@@ -147,11 +152,13 @@ std::optional<detail::StartableJob> BackupPool::take_job() {
     if (m_closed && m_pending.empty()) {
       break;
     }
+    ++m_idle;
     if (wake_at == ScopeLimiter::Clock::time_point::max()) {
       m_job_ready.wait(lock);
     } else {
       m_job_ready.wait_until(lock, wake_at);
     }
+    --m_idle;
   }
   return std::nullopt;
 }

@@ -1,6 +1,6 @@
 #pragma once
-// The worker pool: `workers` threads, each holding at most one SSH session for one device
-// at a time, never shared. Jobs wait in a short queue (submit() blocks when it is full, so
+// The worker pool: up to `workers` threads (started as jobs arrive), each holding at most one
+// SSH session for one device at a time, never shared. Jobs wait in a short queue (submit() blocks when it is full, so
 // the caller streams the inventory in); each finished device goes to the result sink, which
 // may block too (the storage writer's byte budget). Retryable outcomes are tried again
 // with capped, jittered backoff; the rest are reported at once. Never two sessions to one
@@ -84,6 +84,8 @@ public:
   std::vector<BackupJob> cancel();
   // Each [[ssh.limit]] scope, then each jump host: caps, sessions open now, peak, logins so far.
   std::vector<ScopeLimitState> scope_states() const;
+  // Worker threads started so far (call from the thread that submits).
+  std::size_t threads_started() const { return m_threads.size(); }
   // ssh.memory_budget: held now, peak, how often and how long sessions waited for it.
   MemoryBudgetState memory_state() const { return m_memory.state(); }
 
@@ -121,7 +123,8 @@ private:
   std::set<std::string, std::less<>> m_busy;  // "address:port" of every device in a session
   bool m_closed = false;
   bool m_cancelled = false;
-  std::vector<std::thread> m_threads;
+  std::size_t m_idle = 0;              // workers waiting for a job that may start
+  std::vector<std::thread> m_threads;  // started by submit() as jobs wait, up to `workers`
 };
 
 }  // namespace nbsync::backup

@@ -267,5 +267,22 @@ TEST(BackupPool, AMemoryBudgetMakesSessionsWaitNeverFailAndBoundsTheBytesHeld) {
   EXPECT_GT(memory.peak, 0u);
 }
 
+TEST(BackupPool, ASmallFleetStartsOnlyTheWorkersItNeeds) {
+  test::Lab lab(40, 42);
+  const std::vector<BackupJob> jobs = first_lab_jobs(lab, 5);
+  CountingVerifier verifier({});
+  std::atomic<int> reported{0};
+  const CredentialBook credentials = lab_credentials();
+  BackupPool pool(quick_options(500), credentials, verifier, [&](BackupResult&&) { ++reported; });
+  EXPECT_EQ(pool.threads_started(), 0u);
+  for (const auto& job : jobs) {
+    pool.submit(job);
+  }
+  EXPECT_GE(pool.threads_started(), 1u);
+  EXPECT_LE(pool.threads_started(), jobs.size()) << "not the 500 a large fleet may use";
+  pool.finish();
+  EXPECT_EQ(reported.load(), 5);
+}
+
 }  // namespace
 }  // namespace nbsync::backup
