@@ -118,7 +118,7 @@ inventory::DeviceQuery cycle_device_query(const Config& config) {
 
 backup::PoolOptions cycle_pool_options(const Config& config) {
   backup::PoolOptions options;
-  options.workers = fit_workers_to_file_limit(config.ssh.workers);
+  options.workers = fit_workers_to_file_limit(config.ssh.workers, !config.ssh.jump_hosts.empty());
   options.retries = config.ssh.retries;
   options.limits.connect_timeout = config.ssh.connect_timeout;
   options.limits.login_timeout = config.ssh.login_timeout;

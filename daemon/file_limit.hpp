@@ -9,10 +9,11 @@ namespace nbsync::daemon {
 long raise_file_limit();
 
 // How many of `workers` fit within `file_limit` descriptors, keeping a reserve for the
-// database, HTTP clients and logs. At least 1.
-int workers_within(int workers, long file_limit);
+// database, HTTP clients and logs. `tunnels`: sessions may run through jump hosts (a
+// socketpair each, both ends in this process). At least 1.
+int workers_within(int workers, long file_limit, bool tunnels = false);
 
 // raise_file_limit(), then workers_within(); logs one line when the workers do not fit.
-int fit_workers_to_file_limit(int workers);
+int fit_workers_to_file_limit(int workers, bool tunnels = false);
 
 }  // namespace nbsync::daemon

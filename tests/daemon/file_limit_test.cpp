@@ -10,6 +10,7 @@ TEST(FileLimit, WorkersAreFittedIntoTheDescriptorsAProcessMayOpen) {
   EXPECT_EQ(workers_within(32, 20000), 32) << "room for all";
   EXPECT_EQ(workers_within(1000, 512), 224) << "(512 - 64 reserved) / 2 per worker";
   EXPECT_EQ(workers_within(1000, 40), 1) << "always at least one";
+  EXPECT_EQ(workers_within(1000, 512, true), 149) << "(512 - 64) / 3 per session through a jump host";
 }
 
 TEST(FileLimit, TheSoftLimitIsRaisedToTheHardLimit) {
