@@ -38,8 +38,20 @@ BackupPool::~BackupPool() {
   }
 }
 
-LimitSet BackupPool::limits_for(const BackupJob& job) const {
+LimitSet BackupPool::limits_for(const BackupJob& job) {
   LimitSet limits = m_limiter.limits_for(job.device);
+  if (m_options.site_sessions_start > 0 && !job.device.site.empty()) {
+    auto site = m_sites.find(job.device.site);
+    if (site == m_sites.end()) {
+      if (const auto limit = m_limiter.add_site(job.device.site, m_options.site_sessions_start)) {
+        site = m_sites.emplace(job.device.site, SiteWindow{*limit, {m_options.site_sessions_start, m_options.workers}})
+                   .first;
+      }
+    }
+    if (site != m_sites.end()) {
+      limits.push_back(site->second.limit);
+    }
+  }
   for (const JumpHost* hop = job.jump_host.get(); hop != nullptr; hop = hop->via.get()) {
     if (const auto limit = m_jump_host_limits.find(hop->name); limit != m_jump_host_limits.end()) {
       limits.push_back(limit->second);
@@ -65,8 +77,8 @@ void BackupPool::submit(BackupJob job) {
     return;
   }
   job.jump_host = std::move(route.jump_host);
-  LimitSet limits = limits_for(job);
   std::unique_lock lock(m_mutex);
+  LimitSet limits = limits_for(job);
   m_room.wait(lock, [this, &limits] {
     return m_cancelled || (limits.empty() ? m_pending.unlimited_size() < 2 * static_cast<std::size_t>(m_options.workers)
                                           : m_pending.limited_size() < m_options.limited_queue);
@@ -181,6 +193,42 @@ void BackupPool::work() {
   }  // the config's bytes go back to the budget once the sink has it
 }
 
+namespace {
+
+// Whether an attempt looks like its site struggling rather than its device failing: it
+// timed out, or its login was refused only after a long wait (a TACACS server's timeout).
+// A bastion's failure or nbsync's own is not the site's.
+bool site_struggled(const Outcome& outcome, std::chrono::milliseconds took, const SessionLimits& limits) {
+  if (outcome.local_failure || outcome.abandoned || !outcome.jump_host.empty()) {
+    return false;
+  }
+  if (outcome.kind == OutcomeKind::timeout) {
+    return true;
+  }
+  return outcome.kind == OutcomeKind::auth &&
+         took >= std::min(limits.login_timeout / 2, std::chrono::milliseconds(5000));
+}
+
+}  // namespace
+
+void BackupPool::record_attempt(const inventory::Device& device, std::chrono::steady_clock::time_point started,
+                                const Outcome& outcome) {
+  const auto now = std::chrono::steady_clock::now();
+  const bool struggled =
+      site_struggled(outcome, std::chrono::duration_cast<std::chrono::milliseconds>(now - started), m_options.limits);
+  {
+    std::lock_guard lock(m_mutex);
+    const auto site = m_sites.find(device.site);
+    if (site == m_sites.end()) {
+      return;
+    }
+    auto& window = site->second.window;
+    window.record(started, struggled, now);
+    m_limiter.set_sessions_cap(site->second.limit, window.allowed(), window.backoffs(), window.lowest());
+  }
+  m_job_ready.notify_all();  // a wider window lets waiting jobs of the site start
+}
+
 FetchResult BackupPool::fetch(const BackupJob& job, const Credentials& credentials, MemoryLease& memory) {
   SessionLimits limits = m_options.limits;
   limits.memory = &memory;
@@ -207,7 +255,9 @@ BackupResult BackupPool::back_up(const detail::StartableJob& startable, std::opt
   int attempt = 0;
   while (true) {
     memory.emplace(&m_memory);  // a failed attempt's bytes went with it
+    const auto attempt_started = std::chrono::steady_clock::now();
     fetched = fetch(job, credentials, memory.value());
+    record_attempt(job.device, attempt_started, fetched.outcome);
     result.bytes_read += fetched.bytes_read;
     if (fetched.outcome.kind == OutcomeKind::ok || fetched.outcome.local_failure || fetched.outcome.abandoned ||
         !is_retryable(fetched.outcome.kind) || attempt >= m_options.retries) {

@@ -10,7 +10,9 @@
 // sessions and the login rate of the devices they match; their jobs wait apart, in a longer
 // queue, so a throttled site lets the rest of the fleet pass. Devices behind a jump host
 // (JumpHostRoutes) tunnel through one shared connection per bastion (BastionConnections);
-// each bastion's `sessions` cap is a limit of its own, held by every hop of a chain.
+// each bastion's `sessions` cap is a limit of its own, held by every hop of a chain. Each
+// site's sessions at once follow a CongestionWindow, so a site whose logins struggle
+// (a TACACS server that cannot keep up) gets fewer while the rest of the fleet goes on.
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -26,6 +28,7 @@
 #include "backup/backup_job.hpp"
 #include "backup/bastion_connections.hpp"
 #include "backup/config_normalizer.hpp"
+#include "backup/congestion_window.hpp"
 #include "backup/credentials.hpp"
 #include "backup/detail/pending_jobs.hpp"
 #include "backup/device_session.hpp"
@@ -61,6 +64,9 @@ struct PoolOptions {
   // ssh.memory_budget: config bytes all sessions hold at once, until each result is handed
   // to the sink (0: no budget). Sessions wait for it; none fails for it.
   std::size_t memory_budget = 64u << 20;
+  // Each NetBox site gets a window of sessions at once that starts here, widens as its
+  // logins go well and halves when they struggle together (CongestionWindow); 0: none.
+  int site_sessions_start = 16;
   // A bastion that failed is dialed again only after this; its devices fail at once meanwhile.
   std::chrono::milliseconds bastion_retry_after{30000};
 };
@@ -82,7 +88,8 @@ public:
   // Shutdown: queued devices that have not started are dropped (returned), devices in
   // flight finish, no retry is started.
   std::vector<BackupJob> cancel();
-  // Each [[ssh.limit]] scope, then each jump host: caps, sessions open now, peak, logins so far.
+  // Each [[ssh.limit]] scope, each jump host, then each site's window: caps, sessions open
+  // now, peak, logins so far, back-offs.
   std::vector<ScopeLimitState> scope_states() const;
   // Worker threads started so far (call from the thread that submits).
   std::size_t threads_started() const { return m_threads.size(); }
@@ -92,7 +99,10 @@ public:
 private:
   // The limits a device's session counts against: its [[ssh.limit]] scopes and every jump
   // host on its way.
-  LimitSet limits_for(const BackupJob& job) const;
+  LimitSet limits_for(const BackupJob& job);  // under m_mutex
+  // A site's window heard how an attempt went (under m_mutex, via lock).
+  void record_attempt(const inventory::Device& device, std::chrono::steady_clock::time_point started,
+                      const Outcome& outcome);
   // The device's result without a session: NetBox names a jump host the config lacks.
   void report_unroutable(BackupJob job, const std::string& problem);
   FetchResult fetch(const BackupJob& job, const Credentials& credentials, MemoryLease& memory);
@@ -120,7 +130,12 @@ private:
   std::map<std::string, std::uint16_t, std::less<>> m_jump_host_limits;  // name -> index in m_limiter
   BastionConnections m_bastions;
   MemoryBudget m_memory;
-  std::set<std::string, std::less<>> m_busy;  // "address:port" of every device in a session
+  struct SiteWindow {
+    std::uint16_t limit;
+    CongestionWindow window;
+  };
+  std::map<std::string, SiteWindow, std::less<>> m_sites;  // by site slug, as devices arrive
+  std::set<std::string, std::less<>> m_busy;               // "address:port" of every device in a session
   bool m_closed = false;
   bool m_cancelled = false;
   std::size_t m_idle = 0;              // workers waiting for a job that may start

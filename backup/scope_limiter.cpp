@@ -1,6 +1,7 @@
 #include "backup/scope_limiter.hpp"
 
 #include <algorithm>
+#include <limits>
 
 namespace nbsync::backup {
 
@@ -22,7 +23,7 @@ ScopeLimiter::ScopeLimiter(std::vector<ScopeLimit> limits) {
 
 std::uint16_t ScopeLimiter::add_jump_host(const std::string& name, int sessions) {
   Scope scope;
-  scope.jump_host = true;
+  scope.by_pool = true;
   scope.limit.sessions = sessions;
   scope.state.scope = "jump host " + name;
   scope.state.sessions_cap = sessions;
@@ -30,10 +31,33 @@ std::uint16_t ScopeLimiter::add_jump_host(const std::string& name, int sessions)
   return static_cast<std::uint16_t>(m_limits.size() - 1);
 }
 
+std::optional<std::uint16_t> ScopeLimiter::add_site(const std::string& site, int sessions) {
+  if (m_limits.size() >= std::numeric_limits<std::uint16_t>::max()) {
+    return std::nullopt;
+  }
+  Scope scope;
+  scope.by_pool = true;
+  scope.limit.sessions = sessions;
+  scope.state.scope = "site " + site;
+  scope.state.sessions_cap = sessions;
+  scope.state.adaptive = true;
+  scope.state.lowest_cap = sessions;
+  m_limits.push_back(std::move(scope));
+  return static_cast<std::uint16_t>(m_limits.size() - 1);
+}
+
+void ScopeLimiter::set_sessions_cap(std::uint16_t index, int sessions, int backoffs, int lowest) {
+  auto& scope = m_limits[index];
+  scope.limit.sessions = sessions;
+  scope.state.sessions_cap = sessions;
+  scope.state.backoffs = backoffs;
+  scope.state.lowest_cap = lowest;
+}
+
 LimitSet ScopeLimiter::limits_for(const inventory::Device& device) const {
   LimitSet set;
   for (std::size_t i = 0; i < m_limits.size(); ++i) {
-    if (!m_limits[i].jump_host && m_limits[i].limit.scope.matches(device)) {
+    if (!m_limits[i].by_pool && m_limits[i].limit.scope.matches(device)) {
       set.push_back(static_cast<std::uint16_t>(i));
     }
   }

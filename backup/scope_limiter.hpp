@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,12 +25,15 @@ using LimitSet = std::vector<std::uint16_t>;
 
 // What one limit saw in a cycle, for the summary and /metrics.
 struct ScopeLimitState {
-  std::string scope;  // DeviceSelector::describe(), or "jump host NAME"
+  std::string scope;  // DeviceSelector::describe(), "jump host NAME" or "site SLUG"
   int sessions_cap = 0;
   double logins_per_second_cap = 0;
   int sessions = 0;  // open now
   int peak_sessions = 0;
   std::uint64_t logins = 0;
+  bool adaptive = false;  // a site's window: sessions_cap is where it ended
+  int backoffs = 0;       // adaptive: times the site struggled and the window halved
+  int lowest_cap = 0;     // adaptive: the narrowest the window was
 };
 
 class ScopeLimiter {
@@ -41,6 +45,10 @@ public:
   // A cap on the device sessions through one jump host (0: none, only counted), for the
   // pool to add to the set of every device whose route passes it. Returns its index.
   std::uint16_t add_jump_host(const std::string& name, int sessions);
+  // A site's cap that the pool moves as the site copes (CongestionWindow); none once the
+  // limits' indexes are used up (the site then goes without).
+  std::optional<std::uint16_t> add_site(const std::string& site, int sessions);
+  void set_sessions_cap(std::uint16_t index, int sessions, int backoffs, int lowest);
 
   bool empty() const { return m_limits.empty(); }
   // The [[ssh.limit]] scopes matching the device (never a jump host's).
@@ -61,7 +69,7 @@ public:
 private:
   struct Scope {
     ScopeLimit limit;
-    bool jump_host = false;            // matched by route, not by the device's fields
+    bool by_pool = false;              // a jump host's or a site's: the pool adds it, not the selector
     Clock::duration login_spacing{0};  // 1 / logins_per_second
     Clock::time_point next_login{};    // no login under this limit before then
     ScopeLimitState state;

@@ -196,6 +196,9 @@ SshConfig read_ssh(ConfigReader& reader) {
   if (auto bytes = reader.byte_size("memory_budget")) {
     ssh.memory_budget = static_cast<std::size_t>(*bytes);
   }
+  if (auto start = reader.integer("site_sessions_start", 0, 100000)) {
+    ssh.site_sessions_start = static_cast<int>(*start);
+  }
   if (auto retries = reader.integer("retries", 0, 10)) {
     ssh.retries = static_cast<int>(*retries);
   }

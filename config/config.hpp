@@ -108,6 +108,9 @@ struct SshConfig {
   std::chrono::milliseconds command_timeout{120000};
   std::size_t max_config_bytes = 8u << 20;
   std::size_t memory_budget = 64u << 20;  // config bytes all sessions hold at once
+  // Each site's window of sessions at once starts here and moves with how its logins go
+  // (backup::CongestionWindow); 0: no per-site back-off.
+  int site_sessions_start = 16;
   int retries = 2;
   HostKeyTrust host_key_policy = HostKeyTrust::first_use;  // "tofu" or "strict" in the file
   std::filesystem::path profiles_dir;                      // user profiles that add to or override the shipped ones

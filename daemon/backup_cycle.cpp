@@ -36,9 +36,19 @@ storage::AttemptRecord attempt_of(inventory::Device& device, OutcomeKind kind, s
   return record;
 }
 
-// One line per [[ssh.limit]]: its caps, and how close the cycle came to them.
+// One line per [[ssh.limit]] and jump host: its caps, and how close the cycle came to them;
+// one per site that backed off.
 void log_scope_limits(const std::vector<backup::ScopeLimitState>& states) {
   for (const auto& state : states) {
+    if (state.adaptive) {
+      if (state.backoffs > 0) {  // a site that struggled: the others are not worth a line
+        spdlog::warn(
+            "cycle: {} struggled (sessions timing out together, or logins refused after a long wait): "
+            "backed off {} time(s), down to {} sessions at once, {} at the end (peak {})",
+            state.scope, state.backoffs, state.lowest_cap, state.sessions_cap, state.peak_sessions);
+      }
+      continue;
+    }
     std::string caps;
     if (state.sessions_cap > 0) {
       caps = fmt::format("{} sessions", state.sessions_cap);
@@ -82,7 +92,11 @@ public:
     open_run();
     const inventory::WalkResult walk = stream_inventory();
     m_pool->finish();  // every device handed to the pool is backed up and stored
-    log_scope_limits(m_pool->scope_states());
+    const auto scopes = m_pool->scope_states();
+    log_scope_limits(scopes);
+    if (m_options.on_scopes) {
+      m_options.on_scopes(scopes);
+    }
     log_memory_budget(m_pool->memory_state());
     close_run(walk);
     deliver();

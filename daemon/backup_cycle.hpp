@@ -9,7 +9,9 @@
 #include <stdexcept>
 #include <stop_token>
 #include <string>
+#include <vector>
 
+#include "backup/scope_limiter.hpp"
 #include "config/config.hpp"
 #include "daemon/cycle_summary.hpp"
 #include "notify/outbox_sender.hpp"
@@ -30,6 +32,8 @@ struct CycleOptions {
   std::stop_token abandon;
   // Called from worker threads as each device ends (metrics): its outcome and bytes read.
   std::function<void(OutcomeKind, std::size_t bytes_read)> on_device;
+  // Called once the backups ended: each limit's, jump host's and site's state (metrics).
+  std::function<void(const std::vector<backup::ScopeLimitState>&)> on_scopes;
 };
 
 // Delivers what waits in the outbox (NetBox writes, Slack messages) for at most `budget`;

@@ -126,6 +126,7 @@ backup::PoolOptions cycle_pool_options(const Config& config) {
   options.limits.command_timeout = config.ssh.command_timeout;
   options.limits.max_config_bytes = config.ssh.max_config_bytes;
   options.memory_budget = config.ssh.memory_budget;
+  options.site_sessions_start = config.ssh.site_sessions_start;
   options.mask_secrets = config.storage.mask_secrets;
   for (const auto& limit : config.ssh.limits) {
     options.scope_limits.push_back({limit.scope, limit.sessions, limit.logins_per_second});

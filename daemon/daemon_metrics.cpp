@@ -25,6 +25,11 @@ constexpr std::string_view k_outbox_rows_help = "Notifications waiting in the ou
 constexpr std::string_view k_outbox_refused_help =
     "Notifications the peer refused for good, kept in the outbox (nbsync status says why), by channel";
 constexpr std::string_view k_outbox_age_help = "Age of the oldest notification waiting in the outbox, by channel";
+constexpr std::string_view k_scope_cap_help =
+    "Sessions at once a scope allows ([[ssh.limit]], jump host; a site that backed off: where its window ended)";
+constexpr std::string_view k_scope_peak_help = "Most sessions at once in a scope during the last cycle";
+constexpr std::string_view k_scope_backoffs_help =
+    "Times a site's window halved in the last cycle (its logins struggled)";
 
 std::size_t index_of(OutcomeKind outcome) {
   return static_cast<std::size_t>(std::find(k_all_outcomes.begin(), k_all_outcomes.end(), outcome) -
@@ -153,6 +158,30 @@ void DaemonMetrics::set_outbox(const std::vector<OutboxChannelState>& channels) 
       m_outbox_channels.push_back(state.channel);
     }
   }
+}
+
+void DaemonMetrics::set_scopes(const std::vector<backup::ScopeLimitState>& scopes) {
+  std::lock_guard lock(m_scopes_mutex);
+  std::vector<std::string> published;
+  for (const auto& state : scopes) {
+    if (state.adaptive && state.backoffs == 0) {
+      continue;
+    }
+    const MetricLabels labels{{"scope", state.scope}};
+    m_registry.gauge(metric::scope_sessions_cap, k_scope_cap_help, labels).set(static_cast<double>(state.sessions_cap));
+    m_registry.gauge(metric::scope_peak_sessions, k_scope_peak_help, labels)
+        .set(static_cast<double>(state.peak_sessions));
+    m_registry.gauge(metric::scope_backoffs, k_scope_backoffs_help, labels).set(static_cast<double>(state.backoffs));
+    published.push_back(state.scope);
+  }
+  for (const auto& known : m_scopes) {
+    if (std::find(published.begin(), published.end(), known) == published.end()) {
+      m_registry.set_gauge(metric::scope_peak_sessions, {{"scope", known}}, 0);
+      m_registry.set_gauge(metric::scope_backoffs, {{"scope", known}}, 0);
+      published.push_back(known);
+    }
+  }
+  m_scopes = std::move(published);
 }
 
 void DaemonMetrics::count_notify_request(NotifyTarget target, NotifyResult result) {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "backup/outcome.hpp"
+#include "backup/scope_limiter.hpp"
 #include "daemon/metrics.hpp"
 
 namespace nbsync::daemon {
@@ -49,6 +50,9 @@ inline constexpr std::string_view outbox_rows = "nbsync_outbox_rows";
 inline constexpr std::string_view outbox_oldest_age = "nbsync_outbox_oldest_age_seconds";
 inline constexpr std::string_view outbox_refused = "nbsync_outbox_refused_rows";
 inline constexpr std::string_view notify_requests = "nbsync_notify_requests_total";
+inline constexpr std::string_view scope_sessions_cap = "nbsync_scope_sessions_cap";
+inline constexpr std::string_view scope_peak_sessions = "nbsync_scope_peak_sessions";
+inline constexpr std::string_view scope_backoffs = "nbsync_scope_backoffs";
 }  // namespace metric
 
 class DaemonMetrics {
@@ -76,6 +80,11 @@ public:
   // The whole outbox: listed channels get their rows and age; channels seen before and
   // absent now drop to 0 (they were emptied).
   void set_outbox(const std::vector<OutboxChannelState>& channels);
+  // The last cycle's [[ssh.limit]] scopes, jump hosts and the sites that backed off: their
+  // cap (a site's: where its window ended), peak sessions at once and back-offs. Scopes
+  // published before and absent now drop to 0. Sites that never struggled are left out
+  // (a fleet has thousands).
+  void set_scopes(const std::vector<backup::ScopeLimitState>& scopes);
   // One request to NetBox or Slack ended.
   void count_notify_request(NotifyTarget target, NotifyResult result);
 
@@ -93,6 +102,8 @@ private:
   std::array<Counter*, 6> m_notify{};  // target * 3 + result
   std::mutex m_outbox_mutex;
   std::vector<std::string> m_outbox_channels;  // every channel ever published
+  std::mutex m_scopes_mutex;
+  std::vector<std::string> m_scopes;  // every scope ever published
 };
 
 }  // namespace nbsync::daemon

@@ -211,6 +211,7 @@ private:
         m_metrics.count_backup(kind);
         m_metrics.count_config_bytes(bytes);
       };
+      options.on_scopes = [this](const std::vector<backup::ScopeLimitState>& scopes) { m_metrics.set_scopes(scopes); };
       try {
         run_backup_cycle(config, options, summary);
         delivery = summary.delivery();

@@ -284,5 +284,63 @@ TEST(BackupPool, ASmallFleetStartsOnlyTheWorkersItNeeds) {
   EXPECT_EQ(reported.load(), 5);
 }
 
+TEST(BackupPool, ASiteWhoseLoginsStruggleTogetherBacksOffAndTheRestOfTheFleetPasses) {
+  test::Lab lab(40, 42);
+  std::vector<BackupJob> jobs = first_lab_jobs(lab, 20);
+  // The first twelve sit at a site whose logins hang (its AAA cannot keep up); they are
+  // submitted first, ahead of the other site's eight.
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    jobs[i].device.site = i < 12 ? "struggling" : "healthy";
+    if (i < 12) {
+      const auto reply = lab.send("POST", "/lab/devices/" + std::to_string(jobs[i].device.id) + "/faults",
+                                  {{"faults", {"hang_after_login"}}});
+      ASSERT_EQ(reply.status, 200) << reply.raw;
+    }
+  }
+  PoolOptions options = quick_options(16);
+  options.site_sessions_start = 8;
+  options.limits.login_timeout = std::chrono::seconds(1);
+  CountingVerifier verifier({});
+  const CredentialBook credentials = lab_credentials();
+  std::mutex mutex;
+  std::vector<BackupResult> results;
+  std::vector<ScopeLimitState> states;
+  {
+    BackupPool pool(options, credentials, verifier, [&](BackupResult&& result) {
+      std::lock_guard lock(mutex);
+      results.push_back(std::move(result));
+    });
+    for (const auto& job : jobs) {
+      pool.submit(job);
+    }
+    pool.finish();
+    states = pool.scope_states();
+  }
+  ASSERT_EQ(results.size(), jobs.size());
+  std::size_t last_healthy = 0;
+  std::size_t first_struggling = results.size();
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    if (results[i].device.site == "healthy") {
+      EXPECT_EQ(results[i].outcome.kind, OutcomeKind::ok) << results[i].outcome.message;
+      last_healthy = i;
+    } else {
+      EXPECT_EQ(results[i].outcome.kind, OutcomeKind::timeout) << results[i].outcome.message;
+      first_struggling = std::min(first_struggling, i);
+    }
+  }
+  EXPECT_LT(last_healthy, first_struggling) << "the healthy site did not wait behind the struggling one";
+  std::map<std::string, ScopeLimitState> by_scope;
+  for (const auto& state : states) {
+    by_scope[state.scope] = state;
+  }
+  const auto& struggling = by_scope.at("site struggling");
+  EXPECT_TRUE(struggling.adaptive);
+  EXPECT_GE(struggling.backoffs, 1);
+  EXPECT_LE(struggling.lowest_cap, 4) << "halved at least once from 8";
+  EXPECT_EQ(struggling.peak_sessions, 8);
+  EXPECT_EQ(by_scope.at("site healthy").backoffs, 0);
+  EXPECT_GE(by_scope.at("site healthy").sessions_cap, 8) << "its window only grew";
+}
+
 }  // namespace
 }  // namespace nbsync::backup

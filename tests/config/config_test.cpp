@@ -329,6 +329,13 @@ logins_per_second = 1
               HasSubstr("region: not supported yet"));
 }
 
+TEST_F(ConfigTest, EachSiteStartsAtSixteenSessionsAtOnceOrNoWindowAtAll) {
+  EXPECT_EQ(load_config(dir.write("nbsync.toml", k_minimal)).ssh.site_sessions_start, 16);
+  EXPECT_EQ(
+      load_config(dir.write("nbsync.toml", k_minimal + "[ssh]\nsite_sessions_start = 0\n")).ssh.site_sessions_start, 0);
+  EXPECT_THAT(load_error(dir, k_minimal + "[ssh]\nsite_sessions_start = -1\n"), HasSubstr("site_sessions_start"));
+}
+
 TEST_F(ConfigTest, TheMemoryBudgetIsASize) {
   EXPECT_EQ(load_config(dir.write("nbsync.toml", k_minimal)).ssh.memory_budget, 64u << 20);
   EXPECT_EQ(load_config(dir.write("nbsync.toml", k_minimal + "[ssh]\nmemory_budget = \"16MiB\"\n")).ssh.memory_budget,

@@ -116,6 +116,27 @@ TEST(MetricsDaemonFamilies, OutboxChannelsThatEmptiedDropToZero) {
   EXPECT_EQ(parsed.value("nbsync_outbox_oldest_age_seconds", {{"channel", "slack:ops"}}), 0);
 }
 
+TEST(MetricsDaemonFamilies, ScopesShowTheirCapPeakAndBackOffsAndSitesOnlyWhenTheyStruggled) {
+  MetricsRegistry registry;
+  DaemonMetrics metrics(registry, "0.1.0");
+  backup::ScopeLimitState limit{.scope = "site=ams1", .sessions_cap = 4, .peak_sessions = 4};
+  backup::ScopeLimitState calm{.scope = "site fra1", .sessions_cap = 40, .peak_sessions = 30, .adaptive = true};
+  backup::ScopeLimitState struggling{
+      .scope = "site lon1", .sessions_cap = 6, .peak_sessions = 16, .adaptive = true, .backoffs = 2, .lowest_cap = 4};
+  metrics.set_scopes({limit, calm, struggling});
+  auto parsed = parse_prometheus_text(registry.render());
+  EXPECT_EQ(parsed.value("nbsync_scope_sessions_cap", {{"scope", "site=ams1"}}), 4);
+  EXPECT_EQ(parsed.value("nbsync_scope_peak_sessions", {{"scope", "site=ams1"}}), 4);
+  EXPECT_EQ(parsed.value("nbsync_scope_backoffs", {{"scope", "site lon1"}}), 2);
+  EXPECT_EQ(parsed.value("nbsync_scope_sessions_cap", {{"scope", "site lon1"}}), 6);
+  EXPECT_FALSE(parsed.value("nbsync_scope_peak_sessions", {{"scope", "site fra1"}}).has_value())
+      << "a site that never struggled is not a series";
+  metrics.set_scopes({limit});
+  parsed = parse_prometheus_text(registry.render());
+  EXPECT_EQ(parsed.value("nbsync_scope_backoffs", {{"scope", "site lon1"}}), 0) << "the next cycle went well";
+  EXPECT_EQ(parsed.value("nbsync_scope_peak_sessions", {{"scope", "site lon1"}}), 0);
+}
+
 TEST(MetricsDaemonFamilies, NotifyRequestsByTargetAndResult) {
   MetricsRegistry registry;
   DaemonMetrics metrics(registry, "0.1.0");
