@@ -176,6 +176,30 @@ std::size_t position(const std::vector<std::int64_t>& ids, std::int64_t id) {
   return static_cast<std::size_t>(std::find(ids.begin(), ids.end(), id) - ids.begin());
 }
 
+// What a pool run left behind: every result in the order reported, and the pool's states.
+struct PoolRun {
+  std::vector<BackupResult> results;
+  std::vector<ScopeLimitState> scopes;
+  MemoryBudgetState memory;
+};
+
+PoolRun run_collecting(const std::vector<BackupJob>& jobs, const PoolOptions& options, HostKeyVerifier& verifier) {
+  const CredentialBook credentials = lab_credentials();
+  std::mutex mutex;
+  PoolRun run;
+  BackupPool pool(options, credentials, verifier, [&](BackupResult&& result) {
+    std::lock_guard lock(mutex);
+    run.results.push_back(std::move(result));
+  });
+  for (const auto& job : jobs) {
+    pool.submit(job);
+  }
+  pool.finish();
+  run.scopes = pool.scope_states();
+  run.memory = pool.memory_state();
+  return run;
+}
+
 TEST(BackupPool, NeverTwoSessionsToOneDeviceWhileOthersGoOn) {
   test::Lab lab(40, 42);
   const auto profiles = ProfileRegistry::shipped();
@@ -242,24 +266,15 @@ TEST(BackupPool, AMemoryBudgetMakesSessionsWaitNeverFailAndBoundsTheBytesHeld) {
   options.limits.login_timeout = std::chrono::seconds(2);
   options.limits.command_idle_timeout = std::chrono::milliseconds(500);
   CountingVerifier verifier({});
-  std::mutex mutex;
-  std::vector<BackupResult> results;
-  const CredentialBook credentials = lab_credentials();
-  BackupPool pool(options, credentials, verifier, [&](BackupResult&& result) {
-    std::lock_guard lock(mutex);
-    results.push_back(std::move(result));
-  });
-  for (const auto& job : jobs) {
-    pool.submit(job);
-  }
-  pool.finish();
+  const PoolRun run = run_collecting(jobs, options, verifier);
+  const auto& results = run.results;
   ASSERT_EQ(results.size(), jobs.size());
   std::size_t largest = 0;
   for (const auto& result : results) {
     EXPECT_EQ(result.outcome.kind, OutcomeKind::ok) << result.outcome.message << " (waiting is not the device's time)";
     largest = std::max(largest, result.bytes_read);
   }
-  const auto memory = pool.memory_state();
+  const auto& memory = run.memory;
   EXPECT_GT(memory.waits, 0u);
   EXPECT_EQ(memory.held, 0u) << "every byte went back";
   // One session at a time held bytes: at most the largest device's output and one read.
@@ -301,21 +316,8 @@ TEST(BackupPool, ASiteWhoseLoginsStruggleTogetherBacksOffAndTheRestOfTheFleetPas
   options.site_sessions_start = 8;
   options.limits.login_timeout = std::chrono::seconds(1);
   CountingVerifier verifier({});
-  const CredentialBook credentials = lab_credentials();
-  std::mutex mutex;
-  std::vector<BackupResult> results;
-  std::vector<ScopeLimitState> states;
-  {
-    BackupPool pool(options, credentials, verifier, [&](BackupResult&& result) {
-      std::lock_guard lock(mutex);
-      results.push_back(std::move(result));
-    });
-    for (const auto& job : jobs) {
-      pool.submit(job);
-    }
-    pool.finish();
-    states = pool.scope_states();
-  }
+  const PoolRun run = run_collecting(jobs, options, verifier);
+  const auto& results = run.results;
   ASSERT_EQ(results.size(), jobs.size());
   std::size_t last_healthy = 0;
   std::size_t first_struggling = results.size();
@@ -330,7 +332,7 @@ TEST(BackupPool, ASiteWhoseLoginsStruggleTogetherBacksOffAndTheRestOfTheFleetPas
   }
   EXPECT_LT(last_healthy, first_struggling) << "the healthy site did not wait behind the struggling one";
   std::map<std::string, ScopeLimitState> by_scope;
-  for (const auto& state : states) {
+  for (const auto& state : run.scopes) {
     by_scope[state.scope] = state;
   }
   const auto& struggling = by_scope.at("site struggling");
