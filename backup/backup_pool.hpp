@@ -51,7 +51,7 @@ struct BackupResult {
 };
 
 struct PoolOptions {
-  int workers = 32;
+  int workers = 256;
   int retries = 2;  // extra attempts for retryable outcomes
   std::chrono::milliseconds retry_base{1000};
   std::chrono::milliseconds retry_cap{15000};

@@ -101,7 +101,7 @@ struct SshConfig {
   std::string port_custom_field;    // NetBox custom field that overrides the port per device
   std::string port_config_context;  // config-context key that overrides the port per device
   bool dns_fallback = false;        // no primary IP in NetBox: dial the device name
-  int workers = 32;
+  int workers = 256;
   std::chrono::milliseconds connect_timeout{10000};
   std::chrono::milliseconds login_timeout{20000};
   std::chrono::milliseconds command_idle_timeout{30000};

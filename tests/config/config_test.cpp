@@ -123,7 +123,7 @@ format = "json"
 TEST_F(ConfigTest, DefaultsApplyWhenSectionsAreAbsent) {
   const Config config = load_config(dir.write("nbsync.toml", k_minimal));
   EXPECT_EQ(config.ssh.port, 22);
-  EXPECT_EQ(config.ssh.workers, 32);
+  EXPECT_EQ(config.ssh.workers, 256);
   EXPECT_EQ(config.ssh.host_key_policy, HostKeyTrust::first_use);
   EXPECT_EQ(config.netbox.page_size, 250);
   EXPECT_EQ(config.netbox.filters.status, (std::vector<std::string>{"active"}));
