@@ -1012,6 +1012,11 @@ void Worker::pump(Session& s, Clock::time_point now) {
   std::size_t budget = s.pace.allowance(now, ssh_channel_window_size(s.channel));
   const bool pending = !s.unsent.empty() || s.shell->has_output();
   if (pending && budget == 0) {
+    // Output that came while the pace holds it waits for its turn; a full window waits for
+    // the client's window adjust instead (a packet: the session's socket wakes it).
+    if (now < s.pace.next_write()) {
+      m_deadlines.add(s.pace.next_write(), s.serial);
+    }
     return;
   }
   if (!pending && s.shell->end() == DeviceShell::End::none) {
