@@ -86,15 +86,15 @@ protected:
     }
     throw std::runtime_error("no chained bastion in the plan");
   }
-  // A device that runs an exec command (IOS or EOS) behind `jump_host` ("" = none).
+  // An IOS device (it runs an exec command, and its show version names it) behind
+  // `jump_host` ("" = none).
   const Device& device_behind(const std::string& jump_host) {
     for (const auto& d : m_devices) {
-      const bool exec = d.platform == "cisco-ios" || d.platform == "arista-eos";
-      if (exec && (jump_host.empty() ? d.jump_host.is_null() : d.jump_host == jump_host)) {
+      if (d.platform == "cisco-ios" && (jump_host.empty() ? d.jump_host.is_null() : d.jump_host == jump_host)) {
         return d;
       }
     }
-    throw std::runtime_error("no IOS/EOS device behind '" + jump_host + "' in the lab");
+    throw std::runtime_error("no IOS device behind '" + jump_host + "' in the lab");
   }
   std::string hop(const Bastion& b) const { return b.user + "@" + b.address + ":" + std::to_string(b.port); }
   std::string port() const { return std::to_string(m_lab->ssh_port()); }
