@@ -87,6 +87,7 @@ constexpr std::array<std::pair<const char*, const char*>, 15> k_platforms = {{
     {"Aruba AOS-CX", "aruba-aoscx"},
     {"Fortinet FortiOS", "fortinet-fortios"},
 }};
+constexpr int k_first_later_platform = 7;  // cisco-asa; the eight from here on
 constexpr std::array<TypeSpec, 18> k_types = {{
     {"ISR4451-X", "isr4451-x", 0, 0},
     {"C9300-48P", "c9300-48p", 0, 0},
@@ -197,17 +198,21 @@ LabDevice Fleet::generate(std::int64_t index) const {
   d.ip_id = index + 1;
   d.site = static_cast<int>(random.below(m_sites.size()));
 
-  // Platform mix: IOS 40 %, NX-OS 14 %, EOS 16 %, Junos 20 %, unknown platforms 6 %, none 4 %.
+  // Platform mix, like an enterprise: IOS 31 %, NX-OS 11 %, EOS 12 %, Junos 16 %, each of
+  // the eight other simulated platforms 2.5 % (ASA, IOS XR, VRP, PAN-OS, Linux, RouterOS,
+  // AOS-CX, FortiOS), platforms nbsync has no profile for 6 %, none 4 %.
   const auto draw = random.below(1000);
   int platform_index = -1;
-  if (draw < 400) {
+  if (draw < 310) {
     platform_index = 0;
-  } else if (draw < 540) {
+  } else if (draw < 420) {
     platform_index = 1;
-  } else if (draw < 700) {
+  } else if (draw < 540) {
     platform_index = 2;
-  } else if (draw < 900) {
+  } else if (draw < 700) {
     platform_index = 3;
+  } else if (draw < 900) {
+    platform_index = k_first_later_platform + static_cast<int>((draw - 700) / 25);
   } else if (draw < 960) {
     platform_index = 4 + static_cast<int>(random.below(3));
   }

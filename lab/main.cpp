@@ -138,9 +138,12 @@ int main(int argc, char** argv) {
 
     // The SSH side forks its worker processes: before any thread of this process starts.
     auto simulated = [&fleet, &plan](const LabDevice& d) {
-      return SimulatedDevice{d.id, d.name.value_or(""),
-                             d.platform ? fleet.platforms()[static_cast<std::size_t>(*d.platform)].slug : "", d.ipv4,
-                             plan.only_from(d.site)};
+      return SimulatedDevice{d.id,
+                             d.name.value_or(""),
+                             d.platform ? fleet.platforms()[static_cast<std::size_t>(*d.platform)].slug : "",
+                             d.ipv4,
+                             plan.only_from(d.site),
+                             fleet.sites()[static_cast<std::size_t>(d.site)].slug};
     };
     std::vector<SimulatedDevice> devices;
     devices.reserve(fleet.devices().size());
@@ -169,6 +172,8 @@ int main(int argc, char** argv) {
       device_lab->remove_device(id);
       bastions->device_removed(id);
     };
+    api.ssh_counters = [&device_lab] { return device_lab->counters(); };
+    api.reset_ssh_counters = [&device_lab] { device_lab->reset_counters(); };
 
     // Signals are taken by sigwait() below; every thread started from here inherits the mask.
     sigset_t signals;

@@ -1253,10 +1253,17 @@ void NetboxApi::register_routes(httplib::Server& server) {
     response.status = 204;
   });
   server.Get("/lab/counters", [this](const httplib::Request&, httplib::Response& response) {
-    send(response, 200, m_counters.snapshot());
+    json counters = m_counters.snapshot();
+    if (ssh_counters) {
+      counters["ssh"] = ssh_counters();
+    }
+    send(response, 200, counters);
   });
   server.Delete("/lab/counters", [this](const httplib::Request&, httplib::Response& response) {
     m_counters.reset();
+    if (reset_ssh_counters) {
+      reset_ssh_counters();
+    }
     response.status = 204;
   });
 

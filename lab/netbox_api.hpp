@@ -47,6 +47,9 @@ public:
   // served (the change is then refused with 400).
   std::function<std::string(const LabDevice&)> on_device_changed;
   std::function<void(std::int64_t id)> on_device_removed;
+  // The SSH side's counters, shown under "ssh" by GET /lab/counters and reset by DELETE.
+  std::function<nlohmann::json()> ssh_counters;
+  std::function<void()> reset_ssh_counters;
 
 private:
   using json = nlohmann::json;

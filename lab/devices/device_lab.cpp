@@ -197,6 +197,11 @@ void add_device_lab_options(CLI::App& app, DeviceLabOptions& o) {
                  "lab/devices/README.md")
       ->capture_default_str()
       ->each(mark("--timing"));
+  app.add_option("--aaa-logins-per-second", o.aaa_logins_per_second,
+                 "logins per second every site's AAA server answers at most; beyond it logins queue and fail at "
+                 "the AAA timeout (0: each site's rate from the timing file; --timing none: no limit)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   app.add_option("--keyboard-interactive-share", o.keyboard_interactive_share,
                  "share of devices (chosen by the seed) that accept only keyboard-interactive authentication")
       ->capture_default_str()
@@ -223,6 +228,7 @@ struct DeviceLab::Impl {
     std::uint32_t faults = 0;
     bool keyboard_interactive_only = false;
     DeviceTiming timing;
+    std::uint32_t site = 0;  // index into site_slugs
     int worker = -1;
   };
   struct WorkerProcess {
@@ -239,6 +245,10 @@ struct DeviceLab::Impl {
   std::map<std::int64_t, Record> records;
   std::unordered_map<std::uint32_t, std::int64_t> by_address;
   std::vector<WorkerProcess> workers;
+  std::size_t worker_count = 1;  // the AAA rate of a site is shared by this many workers
+  std::vector<std::string> site_slugs;
+  std::unordered_map<std::string, std::uint32_t> site_by_slug;
+  std::vector<double> site_aaa_rates;  // logins per second, by site index; 0: no limit
   std::thread change_thread;
   std::condition_variable change_cv;
   bool stopping = false;
@@ -256,7 +266,22 @@ struct DeviceLab::Impl {
     w.faults = r.faults;
     w.keyboard_interactive_only = r.keyboard_interactive_only;
     w.timing = r.timing;
+    w.site = r.site;
+    // Devices sit in workers by id, not by site: each worker answers its share of the rate.
+    w.aaa_logins_per_second = site_aaa_rates.at(r.site) / static_cast<double>(worker_count);
     return w;
+  }
+
+  // The index of a site, and its AAA rate on first sight.
+  std::uint32_t site_index(const std::string& slug) {
+    const auto [it, added] = site_by_slug.try_emplace(slug, static_cast<std::uint32_t>(site_slugs.size()));
+    if (!added) {
+      return it->second;
+    }
+    site_slugs.push_back(slug);
+    site_aaa_rates.push_back(options.aaa_logins_per_second > 0 ? options.aaa_logins_per_second
+                                                               : timing.aaa_logins_per_second(options.seed, slug));
+    return static_cast<std::uint32_t>(site_slugs.size() - 1);
   }
 
   Record& find(std::int64_t id) {
@@ -358,6 +383,7 @@ struct DeviceLab::Impl {
     }
     const std::size_t per = std::max<std::size_t>(1, std::min(options.devices_per_worker, k_worker_capacity));
     const std::size_t count = std::max<std::size_t>(1, (served.size() + per - 1) / per);
+    worker_count = count;
     for (std::size_t i = 0; i < count; ++i) {
       std::vector<detail::WorkerDevice> slice;
       for (std::size_t j = i * per; j < std::min(served.size(), (i + 1) * per); ++j) {
@@ -546,6 +572,7 @@ DeviceLab::DeviceLab(DeviceLabOptions options, const std::vector<SimulatedDevice
     Impl::Record r;
     try {
       r = m->make_record(d);
+      r.site = m->site_index(d.site);
     } catch (const std::invalid_argument& e) {
       throw std::runtime_error(e.what());
     }
@@ -616,6 +643,7 @@ std::size_t DeviceLab::device_count() const {
 void DeviceLab::add_device(const SimulatedDevice& device) {
   std::lock_guard lock(m->mutex);
   Impl::Record r = m->make_record(device);
+  r.site = m->site_index(device.site);
   if (device.ipv4 != 0) {
     const auto it = m->by_address.find(device.ipv4);
     if (it != m->by_address.end() && it->second != device.id) {
@@ -830,6 +858,42 @@ void DeviceLab::reset_timing() {
   std::lock_guard lock(m->mutex);
   for (std::size_t i = 0; i < m->workers.size(); ++i) {
     m->request(static_cast<int>(i), {{"op", "timing_reset"}});
+  }
+}
+
+nlohmann::json DeviceLab::counters() const {
+  std::lock_guard lock(m->mutex);
+  nlohmann::json by_device = nlohmann::json::object();
+  nlohmann::json sites = nlohmann::json::object();
+  std::uint64_t peak = 0;
+  for (std::size_t i = 0; i < m->workers.size(); ++i) {
+    const auto stats = m->request(static_cast<int>(i), {{"op", "stats"}});
+    peak = std::max(peak, stats.value("peak_sessions_per_device", std::uint64_t{0}));
+    for (const auto& [id, device_peak] : stats.at("peak_sessions_by_device").items()) {
+      by_device[id] = device_peak;  // a device lives in one worker
+    }
+    // Several workers (over 15,000 devices): a site's peak is the sum of its workers' peaks,
+    // an upper bound; its counts are exact.
+    for (const auto& [index, c] : stats.at("sites").items()) {
+      auto& site = sites[m->site_slugs.at(std::stoul(index))];
+      if (!site.is_object()) {
+        site = nlohmann::json::object();
+      }
+      for (const char* key : {"logins", "aaa_waits", "aaa_timeouts", "peak_sessions"}) {
+        site[key] = site.value(key, std::uint64_t{0}) + c.at(key).get<std::uint64_t>();
+      }
+    }
+  }
+  for (auto& [slug, site] : sites.items()) {
+    site["aaa_logins_per_second"] = m->site_aaa_rates.at(m->site_by_slug.at(slug));
+  }
+  return {{"peak_sessions_per_device", {{"max", peak}, {"devices_over_one", by_device}}}, {"sites", sites}};
+}
+
+void DeviceLab::reset_counters() {
+  std::lock_guard lock(m->mutex);
+  for (std::size_t i = 0; i < m->workers.size(); ++i) {
+    m->request(static_cast<int>(i), {{"op", "counters_reset"}});
   }
 }
 

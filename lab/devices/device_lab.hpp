@@ -32,6 +32,7 @@ struct SimulatedDevice {
   std::string platform;         // NetBox platform slug; unknown slugs get a Linux-like shell
   std::uint32_t ipv4 = 0;       // host byte order, 127.0.0.0/8, distinct; 0 = not served
   std::uint32_t only_from = 0;  // nonzero: a firewall drops connections from any other address (its bastion)
+  std::string site{};           // NetBox site slug: devices of a site share its AAA server
 };
 
 struct DeviceLabOptions {
@@ -46,6 +47,7 @@ struct DeviceLabOptions {
   std::string faults;                        // fault mix, e.g. "refuse=0.01,trickle=0.005"
   std::string timing = "none";               // none, realistic or a TOML file (timing.hpp)
   double keyboard_interactive_share = 0.03;  // devices that accept only keyboard-interactive
+  double aaa_logins_per_second = 0;          // every site's AAA rate; 0: the timing's (none: no limit)
   double change_rate = 0.0;                  // share of devices given a new config version ...
   double change_every = 60.0;                // ... every this many seconds
   std::size_t devices_per_worker = 15000;
@@ -54,7 +56,8 @@ struct DeviceLabOptions {
 };
 
 // Registers --ssh-port, --user, --password, --enable-secret, --authorized-key, --lab-config,
-// --faults, --timing, --keyboard-interactive-share, --change-rate, --change-every (defaults shown in
+// --faults, --timing, --aaa-logins-per-second, --keyboard-interactive-share, --change-rate, --change-every (defaults
+// shown in
 // --help). The caller sets options.seed and options.state_dir itself.
 void add_device_lab_options(CLI::App& app, DeviceLabOptions& options);
 
@@ -92,6 +95,11 @@ public:
   // (sum, slowest, by platform), plus the model's name and the vty counters.
   nlohmann::json timing_report() const;
   void reset_timing();
+  // Session and login counters since the last reset_counters: peak concurrent sessions per
+  // device (those that had more than one) and per site, and per site its logins, AAA waits
+  // and AAA timeouts (GET /lab/counters shows them under "ssh").
+  nlohmann::json counters() const;
+  void reset_counters();
 
   // GET/POST /lab/devices/{id}/ssh, GET/POST /lab/devices/{id}/config,
   // GET/POST/DELETE /lab/devices/{id}/faults, POST /lab/devices/{id}/host-key/rotate,

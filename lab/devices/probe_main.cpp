@@ -2,7 +2,7 @@
 // server CPU per login (from the workers' own rusage, via GET /lab/ssh) next to the client's.
 // Each login: connect (TCP_NODELAY), password auth, exec request (IOS/EOS devices without
 // faults), read to EOF, disconnect.
-//   nbsync-lab-devices-probe --api http://127.0.0.1:PORT --logins 2000 --threads 2
+//   nbsync-lab-devices-probe --api http://127.0.0.1:PORT --logins 2000 --threads 2 [--rate 30]
 #include <sys/resource.h>
 
 #include <atomic>
@@ -178,12 +178,16 @@ int main(int argc, char** argv) {
   CLI::App app{"nbsync-lab-devices-probe: server CPU per SSH login of the device lab"};
   std::string api;
   int logins = 1000, threads = 2, scan = 300, timeout_s = 10;
+  double rate = 0;
   bool with_faults = false, shell = false;
   std::string secret = "lab-enable-secret";
   std::string user = "netops", password = "lab-password", command = "show running-config";
   app.add_option("--api", api, "the lab's control API, http://127.0.0.1:PORT")->required();
   app.add_option("--logins", logins, "logins in total")->capture_default_str();
   app.add_option("--threads", threads, "client threads")->capture_default_str();
+  app.add_option("--rate", rate,
+                 "logins started per second at most (0: as fast as the threads go); login i starts at i/rate s")
+      ->capture_default_str();
   app.add_option("--scan", scan, "device ids 1..N to pick IOS/EOS devices without faults from")->capture_default_str();
   app.add_option("--user", user)->capture_default_str();
   app.add_option("--password", password)->capture_default_str();
@@ -233,6 +237,10 @@ int main(int argc, char** argv) {
   for (int t = 0; t < threads; ++t) {
     pool.emplace_back([&] {
       for (int i = next++; i < logins; i = next++) {
+        if (rate > 0) {
+          std::this_thread::sleep_until(start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                                    std::chrono::duration<double>(i / rate)));
+        }
         const auto h = static_cast<std::size_t>(i) % hosts.size();
         const long n = shell ? shell_login_once(hosts[h], hostnames[h], port, user, password, secret, timeout_s)
                              : login_once(hosts[h], port, user, password, command, timeout_s, with_faults);

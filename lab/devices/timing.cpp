@@ -28,6 +28,7 @@ public:
     double vty = t.vty_lines;
     number("vty_lines", vty);
     t.vty_lines = static_cast<int>(vty);
+    number("aaa_timeout_ms", t.aaa_timeout_ms);
     number("long_tail_share", t.long_tail_share);
     if (t.long_tail_share > 1) {
       fail("long_tail_share", "must be a share in [0, 1]");
@@ -42,8 +43,9 @@ private:
   }
 
   void check_keys() const {
-    static const char* const known[] = {"banner_ms",          "auth_ms",   "think_ms",        "think_ms_per_kb",
-                                        "output_bytes_per_s", "vty_lines", "long_tail_share", "long_tail_s"};
+    static const char* const known[] = {"banner_ms",          "auth_ms",   "think_ms",       "think_ms_per_kb",
+                                        "output_bytes_per_s", "vty_lines", "aaa_timeout_ms", "long_tail_share",
+                                        "long_tail_s"};
     for (const auto& [key, value] : m_table) {
       bool found = false;
       for (const char* k : known) {
@@ -52,11 +54,25 @@ private:
       if (!found) {
         fail(std::string(key.str()),
              "is not a timing key; known: banner_ms, auth_ms, think_ms, think_ms_per_kb, output_bytes_per_s, "
-             "vty_lines, long_tail_share, long_tail_s");
+             "vty_lines, aaa_timeout_ms, long_tail_share, long_tail_s");
       }
     }
   }
 
+public:
+  // The [aaa] table: its one key.
+  TimingRange aaa_logins_per_second() const {
+    for (const auto& [key, value] : m_table) {
+      if (key.str() != "logins_per_second") {
+        fail(std::string(key.str()), "is not an [aaa] key; known: logins_per_second");
+      }
+    }
+    TimingRange r;
+    range("logins_per_second", r);
+    return r;
+  }
+
+private:
   void number(const char* key, double& out) const {
     const auto* node = m_table.get(key);
     if (node == nullptr) {
@@ -128,6 +144,7 @@ nlohmann::json to_json(const DeviceTiming& t) {
           {"think_ms_per_kb", t.think_ms_per_kb},
           {"output_bytes_per_s", t.output_bytes_per_s},
           {"vty_lines", t.vty_lines},
+          {"aaa_timeout_ms", t.aaa_timeout_ms},
           {"long_tail", t.long_tail}};
 }
 
@@ -139,6 +156,7 @@ DeviceTiming device_timing_from_json(const nlohmann::json& j) {
   t.think_ms_per_kb = j.at("think_ms_per_kb").get<std::uint32_t>();
   t.output_bytes_per_s = j.at("output_bytes_per_s").get<std::uint32_t>();
   t.vty_lines = j.at("vty_lines").get<std::uint32_t>();
+  t.aaa_timeout_ms = j.at("aaa_timeout_ms").get<std::uint32_t>();
   t.long_tail = j.at("long_tail").get<bool>();
   return t;
 }
@@ -168,13 +186,16 @@ TimingModel TimingModel::parse(std::string_view text, const std::string& source)
   model.m_name = source;
   model.m_enabled = true;
   for (const auto& [key, value] : file) {
-    if (key.str() != "default" && key.str() != "platforms") {
+    if (key.str() != "default" && key.str() != "platforms" && key.str() != "aaa") {
       throw std::invalid_argument("timing file " + source + ": unknown table [" + std::string(key.str()) +
-                                  "]; known: [default], [platforms.<slug>]");
+                                  "]; known: [default], [platforms.<slug>], [aaa]");
     }
     if (!value.is_table()) {
       throw std::invalid_argument("timing file " + source + ": " + std::string(key.str()) + " must be a table");
     }
+  }
+  if (const auto* aaa = file["aaa"].as_table()) {
+    model.m_aaa_logins_per_second = TableReader(*aaa, "[aaa]", source).aaa_logins_per_second();
   }
   if (const auto* defaults = file["default"].as_table()) {
     model.m_default = TableReader(*defaults, "[default]", source).read({});
@@ -210,6 +231,7 @@ DeviceTiming TimingModel::for_device(std::uint64_t seed, std::int64_t id, Platfo
   t.auth_ms = draw_u32(p.auth_ms, seed, id, 0x7a07ULL);
   t.output_bytes_per_s = draw_u32(p.output_bytes_per_s, seed, id, 0x7b75ULL);
   t.vty_lines = static_cast<std::uint32_t>(p.vty_lines);
+  t.aaa_timeout_ms = static_cast<std::uint32_t>(std::lround(p.aaa_timeout_ms));
   t.long_tail = detail::unit(detail::mix({seed, static_cast<std::uint64_t>(id), 0x7a11ULL})) < p.long_tail_share;
   if (t.long_tail) {
     t.think_ms = static_cast<std::uint32_t>(1000 * draw_u32(p.long_tail_s, seed, id, 0x7a1eULL));
@@ -218,6 +240,17 @@ DeviceTiming TimingModel::for_device(std::uint64_t seed, std::int64_t id, Platfo
     t.think_ms_per_kb = static_cast<std::uint32_t>(std::lround(p.think_ms_per_kb));
   }
   return t;
+}
+
+double TimingModel::aaa_logins_per_second(std::uint64_t seed, std::string_view site) const {
+  if (!m_enabled || m_aaa_logins_per_second.max <= 0) {
+    return 0;
+  }
+  std::uint64_t site_hash = 0xcbf29ce484222325ULL;  // FNV-1a of the slug
+  for (const char c : site) {
+    site_hash = (site_hash ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
+  }
+  return std::round(draw(m_aaa_logins_per_second, detail::mix({seed, site_hash, 0xaaa5ULL})));
 }
 
 }  // namespace nbsync::lab

@@ -4,7 +4,8 @@
 // is printed, the output rate, and a long tail of very slow devices. A TimingModel holds a
 // distribution per platform (from a TOML file: the shipped "realistic" one or the user's);
 // each device's values are drawn from (seed, device id) alone, so they never change between
-// runs. "none" is the instant lab every test uses.
+// runs, and each site's AAA login rate from (seed, site). "none" is the instant lab every
+// test uses.
 #include <cstdint>
 #include <map>
 #include <string>
@@ -24,6 +25,7 @@ struct DeviceTiming {
   std::uint32_t think_ms_per_kb = 0;     // added to think_ms per KB of config
   std::uint32_t output_bytes_per_s = 0;  // 0: as fast as the client reads
   std::uint32_t vty_lines = 0;           // concurrent sessions allowed; 0: no limit
+  std::uint32_t aaa_timeout_ms = 0;      // how long a login waits for the AAA server; 0: 5 s
   bool long_tail = false;                // one of the very slow devices
 
   bool instant() const;
@@ -46,6 +48,7 @@ struct PlatformTiming {
   double think_ms_per_kb = 0;
   TimingRange output_bytes_per_s;
   int vty_lines = 0;
+  double aaa_timeout_ms = 5000;  // IOS's `tacacs-server timeout` default
   double long_tail_share = 0;
   TimingRange long_tail_s;  // a long-tail device's think time, replacing think_ms
 };
@@ -63,10 +66,13 @@ public:
   bool enabled() const { return m_enabled; }
   const std::string& name() const { return m_name; }
   DeviceTiming for_device(std::uint64_t seed, std::int64_t id, Platform platform) const;
+  // Logins per second the AAA server of the site (its slug) answers at most; 0: no limit.
+  double aaa_logins_per_second(std::uint64_t seed, std::string_view site) const;
 
 private:
   std::string m_name = "none";
   bool m_enabled = false;
+  TimingRange m_aaa_logins_per_second;  // [aaa] logins_per_second
   PlatformTiming m_default;
   std::map<Platform, PlatformTiming> m_platforms;
 };

@@ -14,6 +14,8 @@ namespace {
 using ::testing::HasSubstr;
 
 // IOS devices of the lab carry SNMP communities (masked); nothing carries the made-up line.
+// Every device names itself: `hostname` (FortiOS `set hostname`), Huawei `sysname`,
+// RouterOS `/system identity` `set name=`.
 const std::string k_rules = R"(
 [[rule]]
 name = "no-snmp-community"
@@ -24,7 +26,7 @@ must_not_match = ["^snmp-server community "]
 [[rule]]
 name = "has-hostname"
 severity = "warning"
-must_match = ["^ *host-?name "]
+must_match = ["^ *(set )?host-?name |^sysname |^set name="]
 
 [[rule]]
 name = "banner-motd"

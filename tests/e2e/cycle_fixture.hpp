@@ -17,7 +17,10 @@ namespace nbsync::test {
 using json = nlohmann::json;
 
 const std::string k_nbsync = std::string(NBSYNC_BINARY_DIR) + "/nbsync";
-const std::set<std::string> k_simulated = {"cisco-ios", "cisco-nxos", "arista-eos", "juniper-junos"};
+// The platforms the lab simulates and nbsync ships a profile for: the seeded fleet draws all.
+const std::set<std::string> k_simulated = {"cisco-ios", "cisco-nxos",        "arista-eos",  "juniper-junos",
+                                           "cisco-asa", "cisco-iosxr",       "huawei-vrp",  "paloalto-panos",
+                                           "linux",     "mikrotik-routeros", "aruba-aoscx", "fortinet-fortios"};
 const std::string k_device_password = "lab-password";
 const std::string k_enable_secret = "lab-enable-secret";
 

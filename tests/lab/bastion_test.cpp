@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "tests/support/lab.hpp"
+#include "tests/support/open_ssh.hpp"
 
 namespace nbsync::test {
 namespace {
@@ -15,40 +16,6 @@ namespace {
 using ::testing::HasSubstr;
 using json = nlohmann::json;
 using namespace std::chrono_literals;
-
-constexpr const char* k_ssh = "/usr/bin/ssh";
-
-// OpenSSH's client with its own key, known_hosts and config in a temp directory. ProxyJump
-// runs `ssh -W` for each hop and passes it only -F (not -o options), so every option is in
-// the config file.
-class OpenSsh {
-public:
-  OpenSsh() {
-    const auto key = m_dir / "id_ed25519";
-    const auto made = run_process({"/usr/bin/ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.string()}, 30s);
-    if (made.exit_code != 0) {
-      throw std::runtime_error("ssh-keygen failed (scripts/deps installs openssh-client): " + made.err);
-    }
-    std::string config = "Host *\n";
-    config += "  UserKnownHostsFile " + (m_dir / "known_hosts").string() + "\n";
-    config += "  GlobalKnownHostsFile /dev/null\n  StrictHostKeyChecking accept-new\n  BatchMode yes\n";
-    config += "  IdentityFile " + key.string() + "\n  IdentitiesOnly yes\n  ConnectTimeout 2\n";
-    m_config = m_dir.write("ssh_config", config).string();
-    m_public_key = key.string() + ".pub";
-  }
-
-  const std::string& public_key() const { return m_public_key; }
-
-  ProcessResult run(std::vector<std::string> args, std::chrono::seconds timeout = 20s) const {
-    args.insert(args.begin(), {k_ssh, "-F", m_config});
-    return run_process(args, timeout);
-  }
-
-private:
-  TempDir m_dir;
-  std::string m_config;
-  std::string m_public_key;
-};
 
 struct Bastion {
   std::string name;
@@ -119,15 +86,15 @@ protected:
     }
     throw std::runtime_error("no chained bastion in the plan");
   }
-  // A device that runs an exec command (IOS or EOS) behind `jump_host` ("" = none).
+  // An IOS device (it runs an exec command, and its show version names it) behind
+  // `jump_host` ("" = none).
   const Device& device_behind(const std::string& jump_host) {
     for (const auto& d : m_devices) {
-      const bool exec = d.platform == "cisco-ios" || d.platform == "arista-eos";
-      if (exec && (jump_host.empty() ? d.jump_host.is_null() : d.jump_host == jump_host)) {
+      if (d.platform == "cisco-ios" && (jump_host.empty() ? d.jump_host.is_null() : d.jump_host == jump_host)) {
         return d;
       }
     }
-    throw std::runtime_error("no IOS/EOS device behind '" + jump_host + "' in the lab");
+    throw std::runtime_error("no IOS device behind '" + jump_host + "' in the lab");
   }
   std::string hop(const Bastion& b) const { return b.user + "@" + b.address + ":" + std::to_string(b.port); }
   std::string port() const { return std::to_string(m_lab->ssh_port()); }

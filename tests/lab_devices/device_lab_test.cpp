@@ -22,12 +22,8 @@ namespace {
 TEST(DeviceLabAuth, PublicKeyFromTheAuthorizedKeyFile) {
   TempDir dir;
   ssh_key key = nullptr;
-  ASSERT_EQ(ssh_pki_generate(SSH_KEYTYPE_ED25519, 0, &key), SSH_OK);
-  char* b64 = nullptr;
-  ASSERT_EQ(ssh_pki_export_pubkey_base64(key, &b64), SSH_OK);
   auto options = test_options();
-  options.authorized_key_file = dir.write("id.pub", std::string("ssh-ed25519 ") + b64 + " test@lab\n").string();
-  ssh_string_free_char(b64);
+  options.authorized_key_file = write_authorized_key(dir, key);
   lab::DeviceLab lab(options, platform_devices());
   {
     auto c = connect(lab, 1);

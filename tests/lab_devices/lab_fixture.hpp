@@ -11,6 +11,7 @@
 
 #include "lab/devices/device_lab.hpp"
 #include "tests/lab_devices/ssh_test_client.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace nbsync::test {
 
@@ -64,6 +65,19 @@ inline std::vector<lab::SimulatedDevice> platform_devices() {
       {12, "rtr-mt-01", "mikrotik-routeros", test_address(12)}, {10, "sw-cx-01", "aruba-aoscx", test_address(10)},
       {13, "fw-fgt-01", "fortinet-fortios", test_address(13)},
   };
+}
+
+// A new ed25519 key (the caller frees it) whose public half `dir`/id.pub holds, for
+// DeviceLabOptions::authorized_key_file; returns that file.
+inline std::string write_authorized_key(const TempDir& dir, ssh_key& key) {
+  if (ssh_pki_generate(SSH_KEYTYPE_ED25519, 0, &key) != SSH_OK) {
+    throw std::runtime_error("cannot generate an ed25519 key");
+  }
+  char* b64 = nullptr;
+  ssh_pki_export_pubkey_base64(key, &b64);
+  const auto file = dir.write("id.pub", std::string("ssh-ed25519 ") + b64 + " test@lab\n");
+  ssh_string_free_char(b64);
+  return file.string();
 }
 
 inline std::unique_ptr<SshTestClient> connect(const lab::DeviceLab& lab, std::int64_t id, long timeout_s = 5) {

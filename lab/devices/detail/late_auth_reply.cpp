@@ -21,6 +21,20 @@ const char* login_password(ssh_message message) {
 #pragma GCC diagnostic pop
 }
 
+ssh_key login_public_key(ssh_message message) {
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+  return ssh_message_auth_pubkey(message);
+#pragma GCC diagnostic pop
+}
+
+int login_public_key_state(ssh_message message) {
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+  return ssh_message_auth_publickey_state(message);
+#pragma GCC diagnostic pop
+}
+
 int reply_to_login_later(ssh_session session, bool accept) {
   MessageStandIn message;
   message.session = session;

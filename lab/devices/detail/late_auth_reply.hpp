@@ -12,6 +12,10 @@ namespace nbsync::lab::detail {
 // The password of a password login request. libssh deprecates this getter in favour of
 // auth_password_function, which must answer at once: the late answer needs the message.
 const char* login_password(ssh_message message);
+// The key of a public-key login request and whether its signature is there and valid
+// (SSH_PUBLICKEY_STATE_*): deprecated likewise in favour of auth_pubkey_function.
+ssh_key login_public_key(ssh_message message);
+int login_public_key_state(ssh_message message);
 
 // Sends USERAUTH_SUCCESS (`accept`) or USERAUTH_FAILURE with the session's methods.
 int reply_to_login_later(ssh_session session, bool accept);

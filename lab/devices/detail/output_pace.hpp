@@ -18,6 +18,8 @@ public:
       : m_rate(bytes_per_second), m_burst(burst), m_tokens(burst), m_filled_at(now), m_next(now) {}
 
   bool paced() const { return m_rate > 0; }
+  // The earliest moment of the next write (in the past when one may go now).
+  Clock::time_point next_write() const { return m_next; }
   // Bytes that may be written now (`limit` when unpaced).
   std::size_t allowance(Clock::time_point now, std::size_t limit) {
     if (!paced()) {

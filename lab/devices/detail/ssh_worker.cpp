@@ -32,6 +32,7 @@
 #include "lab/devices/detail/late_auth_reply.hpp"
 #include "lab/devices/detail/output_pace.hpp"
 #include "lab/devices/detail/random.hpp"
+#include "lab/devices/detail/site_aaa.hpp"
 #include "lab/devices/detail/source_filter.hpp"
 #include "lab/devices/detail/timing_report.hpp"
 #include "lab/devices/device_shell.hpp"
@@ -49,7 +50,9 @@ nlohmann::json to_json(const WorkerDevice& d) {
           {"faults", d.faults},
           {"kbd", d.keyboard_interactive_only},
           {"only_from", d.only_from},
-          {"timing", to_json(d.timing)}};
+          {"timing", to_json(d.timing)},
+          {"site", d.site},
+          {"aaa_logins_per_second", d.aaa_logins_per_second}};
 }
 
 WorkerDevice worker_device_from_json(const nlohmann::json& j) {
@@ -64,24 +67,40 @@ WorkerDevice worker_device_from_json(const nlohmann::json& j) {
   d.faults = j.at("faults").get<std::uint32_t>();
   d.keyboard_interactive_only = j.at("kbd").get<bool>();
   d.timing = device_timing_from_json(j.at("timing"));
+  d.site = j.at("site").get<std::uint32_t>();
+  d.aaa_logins_per_second = j.at("aaa_logins_per_second").get<double>();
   return d;
 }
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
+// What an fd in the worker's epoll set is: the tag's top byte; its value (a listening or a
+// no_banner fd, a session's serial) the rest.
 constexpr std::uint64_t k_kind_listener = 1;
 constexpr std::uint64_t k_kind_silent = 2;
+constexpr std::uint64_t k_kind_session = 3;
+constexpr int k_kind_shift = 56;
+constexpr std::uint64_t k_value_mask = (std::uint64_t{1} << k_kind_shift) - 1;
+constexpr auto k_sweep_every = std::chrono::seconds(1);  // the checks no event or timer triggers
+constexpr int k_reads_per_service = 16;                  // then the session gets another turn
 constexpr auto k_login_grace = std::chrono::seconds(60);
 constexpr auto k_silent_limit = std::chrono::minutes(10);
 constexpr auto k_idle_limit = std::chrono::minutes(15);
-constexpr std::size_t k_paced_write = 16 * 1024;  // the smallest write of a paced device (issue 17)
+constexpr std::size_t k_paced_write = 16 * 1024;          // the smallest write of a paced device (issue 17)
+constexpr std::uint32_t k_default_aaa_timeout_ms = 5000;  // IOS's `tacacs-server timeout`
 
 class Worker;
 
+// A session has its own ssh_event (its one socket), polled only when the worker's epoll set
+// reports that socket or one of its deadlines passes: a loop turn costs what it serves, not
+// a poll over every live session.
 struct Session {
   Worker* worker = nullptr;
+  std::uint64_t serial = 0;  // its key in Worker::m_sessions and its epoll tag
   ssh_session ssh = nullptr;
+  ssh_event event = nullptr;
+  bool woken = false;  // in Worker::m_woken
   ssh_channel channel = nullptr;
   WorkerDevice device;
   ssh_server_callbacks_struct server_callbacks{};
@@ -104,8 +123,8 @@ struct Session {
   bool auth_pending = false;
   bool auth_accept = false;
   Clock::time_point auth_due;
+  double auth_wait_ms = 0;  // the AAA server's answer time plus any queueing
   Clock::time_point hold_until;
-  bool parked = false;  // out of the ssh_event while it thinks (see park)
   int config_reads_seen = 0;
   double waited_ms = 0;        // banner, login and think waits so far
   std::size_t rate_bytes = 0;  // bytes sent at the timing's output rate
@@ -116,6 +135,7 @@ struct HeldConnection {
   Clock::time_point due;
   int fd = -1;
   std::int64_t device = 0;
+  std::uint32_t site = 0;
   bool operator>(const HeldConnection& o) const { return due > o.due; }
 };
 
@@ -132,6 +152,8 @@ public:
 private:
   static int on_control(socket_t fd, int revents, void* userdata);
   static int on_epoll(socket_t fd, int revents, void* userdata);
+  void on_epoll_event(std::uint64_t tag);
+  static std::uint64_t epoll_tag(std::uint64_t kind, std::uint64_t value) { return (kind << k_kind_shift) | value; }
   static int on_auth_password(ssh_session, const char* user, const char* password, void* userdata);
   static int on_auth_pubkey(ssh_session, const char* user, ssh_key_struct* pubkey, char signature_state,
                             void* userdata);
@@ -156,22 +178,30 @@ private:
   void accept_one(int fd);
   void start_session(int fd, const WorkerDevice& device, double waited_ms);
   void start_held_connections(Clock::time_point now);
-  void release_line(std::int64_t id);
+  void take_line(const WorkerDevice& device, std::uint32_t& open_here);
+  void release_line(std::int64_t id, std::uint32_t site);
+  static bool logins_answered_later(const WorkerDevice& device);
+  SiteAaa& aaa_of(const WorkerDevice& device);
   void answer_login_later(Session& s, bool accept);
   void answer_login(Session& s, bool accept);
+  void count_login(Session& s, bool accepted);
   void note_config_reads(Session& s);
-  void park(Session& s);
-  void unpark(Session& s);
   void end_session_accounting(const Session& s);
   ssh_key host_key(const WorkerDevice& device);
   bool credentials_ok(const Session& s, const char* user) const;
+  bool key_ok(const Session& s, const char* user, ssh_key key) const;
   // Adds the session's new config changes to the worker's count, as they happen, so that
   // /lab/ssh shows a change while its session still runs.
   void count_config_changes(Session& s);
   void start_shell_object(Session& s);
   void pump(Session& s, Clock::time_point now);
+  void wake(std::uint64_t serial);
+  void read_input(Session& s);
+  bool session_over(Session& s, Clock::time_point now);
+  void serve(Session& s, Clock::time_point now);
+  void sweep(Clock::time_point now);
   void service(Clock::time_point now);
-  void destroy(std::size_t index);
+  void destroy(std::uint64_t serial);
   int poll_timeout_ms(Clock::time_point now) const;
   nlohmann::json stats() const;
 
@@ -187,13 +217,26 @@ private:
   std::unordered_map<std::uint32_t, std::int64_t> m_by_address;
   std::unordered_map<std::int64_t, int> m_listeners;  // device id -> fd
   std::map<std::pair<std::int64_t, std::uint32_t>, ssh_key> m_keys;
-  std::unordered_map<int, Clock::time_point> m_silent;  // no_banner connections -> give-up time
-  std::vector<std::unique_ptr<Session>> m_sessions;
+  std::unordered_map<int, Clock::time_point> m_silent;                     // no_banner connections -> give-up time
+  std::unordered_map<std::uint64_t, std::unique_ptr<Session>> m_sessions;  // by serial
+  std::uint64_t m_next_serial = 1;
+  std::vector<std::uint64_t> m_woken;  // sessions to serve this turn
+  Clock::time_point m_next_sweep;
   std::vector<int> m_accepted_fds;
   Deadlines m_deadlines;
   std::priority_queue<HeldConnection, std::vector<HeldConnection>, std::greater<>> m_held;
   std::unordered_map<std::int64_t, std::uint32_t> m_open_per_device;  // sessions and held connections
   std::uint32_t m_peak_per_device = 0;
+  std::unordered_map<std::int64_t, std::uint32_t> m_peak_by_device;  // devices that had more than one
+  struct SiteCounters {
+    std::uint64_t logins = 0;
+    std::uint64_t aaa_waits = 0;
+    std::uint64_t aaa_timeouts = 0;
+    std::uint32_t open = 0;  // sessions and held connections now
+    std::uint32_t peak = 0;
+  };
+  std::unordered_map<std::uint32_t, SiteCounters> m_sites;  // by site index
+  std::unordered_map<std::uint32_t, SiteAaa> m_aaa;         // by site index
   std::uint64_t m_refused_vty_busy = 0;
   std::uint64_t m_vty_lines_full = 0;
   TimingReport m_timing;
@@ -208,6 +251,7 @@ private:
   std::uint64_t m_dropped_by_client = 0;  // sessions that ended before the device finished
   std::uint64_t m_nonce = 0;
   std::uint64_t m_loop_turns = 0;
+  std::uint64_t m_services = 0;  // sessions served, summed over the loop turns
 };
 
 Session* session_of(void* userdata) {
@@ -241,7 +285,7 @@ std::string Worker::open_listener(WorkerDevice& device) {
   set_source_filter(fd, device.only_from);
   epoll_event ev{};
   ev.events = EPOLLIN;
-  ev.data.u64 = (k_kind_listener << 32) | static_cast<std::uint32_t>(fd);
+  ev.data.u64 = epoll_tag(k_kind_listener, static_cast<std::uint32_t>(fd));
   ::epoll_ctl(m_epoll, EPOLL_CTL_ADD, fd, &ev);
   m_listeners[device.id] = fd;
   return {};
@@ -352,6 +396,15 @@ nlohmann::json Worker::stats() const {
     return static_cast<double>(tv.tv_sec) * 1000.0 + static_cast<double>(tv.tv_usec) / 1000.0;
   };
   std::size_t silent = m_silent.size();
+  nlohmann::json peak_by_device = nlohmann::json::object();
+  for (const auto& [id, peak] : m_peak_by_device) {
+    peak_by_device[std::to_string(id)] = peak;
+  }
+  nlohmann::json sites = nlohmann::json::object();
+  for (const auto& [site, c] : m_sites) {
+    sites[std::to_string(site)] = {
+        {"logins", c.logins}, {"aaa_waits", c.aaa_waits}, {"aaa_timeouts", c.aaa_timeouts}, {"peak_sessions", c.peak}};
+  }
   return {{"pid", ::getpid()},
           {"devices", m_devices.size()},
           {"listeners", m_listeners.size()},
@@ -367,8 +420,11 @@ nlohmann::json Worker::stats() const {
           {"refused_vty_busy", m_refused_vty_busy},
           {"vty_lines_full", m_vty_lines_full},
           {"loop_turns", m_loop_turns},
+          {"session_services", m_services},
           {"held_before_banner", m_held.size()},
           {"peak_sessions_per_device", m_peak_per_device},
+          {"peak_sessions_by_device", peak_by_device},
+          {"sites", sites},
           {"cpu_user_ms", ms(usage.ru_utime)},
           {"cpu_system_ms", ms(usage.ru_stime)},
           {"rss_kb", rss_kb}};
@@ -413,6 +469,13 @@ void Worker::handle_control_message(const std::string& text) {
     m_timing.reset();
     m_peak_per_device = 0;
     reply({{"ok", true}});
+  } else if (op == "counters_reset") {
+    m_peak_per_device = 0;
+    m_peak_by_device.clear();
+    for (auto& [site, c] : m_sites) {
+      c = SiteCounters{0, 0, 0, c.open, c.open};
+    }
+    reply({{"ok", true}});
   } else if (op == "stop") {
     reply({{"ok", true}});
     m_stop = true;
@@ -441,23 +504,33 @@ int Worker::on_epoll(socket_t fd, int revents, void* userdata) {
   auto* self = static_cast<Worker*>(userdata);
   (void)revents;
   epoll_event events[128];
-  const int n = ::epoll_wait(fd, events, 128, 0);
-  for (int i = 0; i < n; ++i) {
-    const auto kind = events[i].data.u64 >> 32;
-    const int efd = static_cast<int>(events[i].data.u64 & 0xffffffffU);
-    if (kind == k_kind_listener) {
-      self->accept_from(efd);
-    } else if (kind == k_kind_silent) {
-      char sink[4096];
-      const ssize_t r = ::recv(efd, sink, sizeof sink, MSG_DONTWAIT);
-      if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR)) {
-        ::epoll_ctl(self->m_epoll, EPOLL_CTL_DEL, efd, nullptr);
-        ::close(efd);
-        self->m_silent.erase(efd);
-      }
+  int n = 128;
+  while (n == 128) {
+    n = ::epoll_wait(fd, events, 128, 0);
+    for (int i = 0; i < n; ++i) {
+      self->on_epoll_event(events[i].data.u64);
     }
   }
   return 0;
+}
+
+void Worker::on_epoll_event(std::uint64_t tag) {
+  const auto kind = tag >> k_kind_shift;
+  const auto value = tag & k_value_mask;
+  const int efd = static_cast<int>(value);
+  if (kind == k_kind_session) {
+    wake(value);
+  } else if (kind == k_kind_listener) {
+    accept_from(efd);
+  } else if (kind == k_kind_silent) {
+    char sink[4096];
+    const ssize_t r = ::recv(efd, sink, sizeof sink, MSG_DONTWAIT);
+    if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR)) {
+      ::epoll_ctl(m_epoll, EPOLL_CTL_DEL, efd, nullptr);
+      ::close(efd);
+      m_silent.erase(efd);
+    }
+  }
 }
 
 void Worker::accept_from(int listen_fd) {
@@ -519,7 +592,7 @@ void Worker::accept_one(int fd) {
   if ((device.faults & fault_bit(Fault::no_banner)) != 0) {
     epoll_event ev{};
     ev.events = EPOLLIN | EPOLLRDHUP;
-    ev.data.u64 = (k_kind_silent << 32) | static_cast<std::uint32_t>(fd);
+    ev.data.u64 = epoll_tag(k_kind_silent, static_cast<std::uint32_t>(fd));
     ::epoll_ctl(m_epoll, EPOLL_CTL_ADD, fd, &ev);
     m_silent[fd] = now + k_silent_limit;
     return;
@@ -532,21 +605,33 @@ void Worker::accept_one(int fd) {
     ++m_refused_vty_busy;
     return;
   }
-  m_peak_per_device = std::max(m_peak_per_device, ++open_here);
+  take_line(device, open_here);
   if (device.timing.vty_lines != 0 && open_here == device.timing.vty_lines) {
     close_listener(device.id);
     ++m_vty_lines_full;
   }
   if (device.timing.banner_ms != 0) {
     const auto due = now + std::chrono::milliseconds(device.timing.banner_ms);
-    m_held.push({due, fd, device.id});
+    m_held.push({due, fd, device.id, device.site});
     m_deadlines.add(due);
     return;
   }
   start_session(fd, device, 0);
 }
 
-void Worker::release_line(std::int64_t id) {
+// A session (or a connection held before its banner) starts on the device: the peaks.
+void Worker::take_line(const WorkerDevice& device, std::uint32_t& open_here) {
+  m_peak_per_device = std::max(m_peak_per_device, ++open_here);
+  if (open_here > 1) {
+    auto& peak = m_peak_by_device[device.id];
+    peak = std::max(peak, open_here);
+  }
+  auto& site = m_sites[device.site];
+  site.peak = std::max(site.peak, ++site.open);
+}
+
+void Worker::release_line(std::int64_t id, std::uint32_t site) {
+  --m_sites[site].open;
   const std::uint32_t open_here = --m_open_per_device[id];
   const auto device = m_devices.find(id);
   if (device != m_devices.end() && device->second.timing.vty_lines != 0 &&
@@ -562,7 +647,7 @@ void Worker::start_held_connections(Clock::time_point now) {
     const auto device = m_devices.find(held.device);
     if (device == m_devices.end()) {
       ::close(held.fd);
-      release_line(held.device);
+      release_line(held.device, held.site);
       continue;
     }
     start_session(held.fd, device->second, device->second.timing.banner_ms);
@@ -575,7 +660,7 @@ void Worker::start_session(int fd, const WorkerDevice& device, double waited_ms)
   ssh_key key = host_key(device);
   if (key == nullptr) {
     ::close(fd);
-    release_line(device.id);
+    release_line(device.id, device.site);
     return;
   }
   ssh_bind_options_set(m_bind, SSH_BIND_OPTIONS_IMPORT_KEY, ssh_key_dup(key));
@@ -590,16 +675,16 @@ void Worker::start_session(int fd, const WorkerDevice& device, double waited_ms)
       ::close(fd);
     }
     ssh_free(s->ssh);
-    release_line(device.id);
+    release_line(device.id, device.site);
     return;
   }
   ssh_set_blocking(s->ssh, 0);
   ssh_callbacks_init(&s->server_callbacks);
   s->server_callbacks.userdata = s.get();
-  if (device.timing.auth_ms == 0) {  // otherwise on_message takes the password and answers later
+  if (!logins_answered_later(device)) {  // otherwise on_message takes the login and answers later
     s->server_callbacks.auth_password_function = &Worker::on_auth_password;
+    s->server_callbacks.auth_pubkey_function = &Worker::on_auth_pubkey;
   }
-  s->server_callbacks.auth_pubkey_function = &Worker::on_auth_pubkey;
   s->server_callbacks.channel_open_request_session_function = &Worker::on_channel_open;
   ssh_set_server_callbacks(s->ssh, &s->server_callbacks);
   ssh_set_message_callback(s->ssh, &Worker::on_message, s.get());
@@ -610,11 +695,22 @@ void Worker::start_session(int fd, const WorkerDevice& device, double waited_ms)
   }
   if (ssh_handle_key_exchange(s->ssh) == SSH_ERROR) {
     ssh_free(s->ssh);
-    release_line(device.id);
+    release_line(device.id, device.site);
     return;
   }
-  ssh_event_add_session(m_event, s->ssh);
-  m_sessions.push_back(std::move(s));
+  // Edge-triggered: a wake-up when data arrives or the socket takes writes again; each
+  // service reads until the socket is drained (read_input).
+  s->serial = m_next_serial++;
+  s->event = ssh_event_new();
+  ssh_event_add_session(s->event, s->ssh);
+  epoll_event ev{};
+  ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
+  ev.data.u64 = epoll_tag(k_kind_session, s->serial);
+  ::epoll_ctl(m_epoll, EPOLL_CTL_ADD, ssh_get_fd(s->ssh), &ev);
+  m_deadlines.add(now + k_login_grace, s->serial);
+  const std::uint64_t serial = s->serial;
+  m_sessions.emplace(serial, std::move(s));
+  wake(serial);
 }
 
 void Worker::count_config_changes(Session& s) {
@@ -634,55 +730,84 @@ bool Worker::credentials_ok(const Session& s, const char* user) const {
   return m_settings.user == name;
 }
 
+bool Worker::key_ok(const Session& s, const char* user, ssh_key key) const {
+  return !s.device.keyboard_interactive_only && m_authorized != nullptr && credentials_ok(s, user) &&
+         ssh_key_cmp(key, m_authorized, SSH_KEY_CMP_PUBLIC) == 0;
+}
+
+void Worker::count_login(Session& s, bool accepted) {
+  if (accepted) {
+    s.authenticated = true;
+    ++m_logins;
+    ++m_sites[s.device.site].logins;
+  } else {
+    ++m_auth_failures;
+  }
+}
+
+// Devices answered at once (no timing, no AAA limit): libssh's callbacks answer logins.
 int Worker::on_auth_password(ssh_session, const char* user, const char* password, void* userdata) {
   Session& s = *session_of(userdata);
   Worker& w = *s.worker;
-  if (!s.device.keyboard_interactive_only && w.credentials_ok(s, user) && password != nullptr &&
-      w.m_settings.password == password) {
-    s.authenticated = true;
-    ++w.m_logins;
-    return SSH_AUTH_SUCCESS;
-  }
-  ++w.m_auth_failures;
-  return SSH_AUTH_DENIED;
+  const bool ok = !s.device.keyboard_interactive_only && w.credentials_ok(s, user) && password != nullptr &&
+                  w.m_settings.password == password;
+  w.count_login(s, ok);
+  return ok ? SSH_AUTH_SUCCESS : SSH_AUTH_DENIED;
 }
 
 int Worker::on_auth_pubkey(ssh_session, const char* user, ssh_key_struct* pubkey, char signature_state,
                            void* userdata) {
   Session& s = *session_of(userdata);
   Worker& w = *s.worker;
-  if (s.device.keyboard_interactive_only || w.m_authorized == nullptr || !w.credentials_ok(s, user) ||
-      ssh_key_cmp(pubkey, w.m_authorized, SSH_KEY_CMP_PUBLIC) != 0) {
+  if (!w.key_ok(s, user, pubkey)) {
     if (signature_state != SSH_PUBLICKEY_STATE_NONE) {
       ++w.m_auth_failures;
     }
     return SSH_AUTH_DENIED;
   }
   if (signature_state == SSH_PUBLICKEY_STATE_NONE) {
-    return SSH_AUTH_SUCCESS;
+    return SSH_AUTH_SUCCESS;  // "this key would do": the client signs next
   }
-  if (signature_state == SSH_PUBLICKEY_STATE_VALID) {
-    s.authenticated = true;
-    ++w.m_logins;
-    return SSH_AUTH_SUCCESS;
-  }
-  ++w.m_auth_failures;
-  return SSH_AUTH_DENIED;
+  w.count_login(s, signature_state == SSH_PUBLICKEY_STATE_VALID);
+  return signature_state == SSH_PUBLICKEY_STATE_VALID ? SSH_AUTH_SUCCESS : SSH_AUTH_DENIED;
 }
 
+// Devices whose logins wait for the AAA server (timing or an AAA rate) get every login
+// request here; so does keyboard-interactive on every device.
 int Worker::on_message(ssh_session session, ssh_message message, void* userdata) {
   Session& s = *session_of(userdata);
   Worker& w = *s.worker;
-  if (ssh_message_type(message) == SSH_REQUEST_AUTH && ssh_message_subtype(message) == SSH_AUTH_METHOD_PASSWORD) {
-    // Only devices with a login delay get here (their auth_password_function is unset).
+  if (ssh_message_type(message) != SSH_REQUEST_AUTH) {
+    return 1;  // default reply (refusal)
+  }
+  const int method = ssh_message_subtype(message);
+  if (method == SSH_AUTH_METHOD_PASSWORD) {
     const char* password = login_password(message);
     w.answer_login_later(s, !s.device.keyboard_interactive_only &&
                                 w.credentials_ok(s, ssh_message_auth_user(message)) && password != nullptr &&
                                 w.m_settings.password == password);
     return 0;
   }
-  if (ssh_message_type(message) != SSH_REQUEST_AUTH || ssh_message_subtype(message) != SSH_AUTH_METHOD_INTERACTIVE) {
-    return 1;  // default reply (refusal)
+  if (method == SSH_AUTH_METHOD_PUBLICKEY) {
+    // The key is checked on the device; the login then waits for the AAA server's
+    // authorization like a password login (IOS: `aaa authorization exec` by TACACS+).
+    const bool ok = w.key_ok(s, ssh_message_auth_user(message), login_public_key(message));
+    const int state = login_public_key_state(message);
+    if (ok && state == SSH_PUBLICKEY_STATE_NONE) {
+      ssh_message_auth_reply_pk_ok_simple(message);
+      return 0;
+    }
+    if (ok && state == SSH_PUBLICKEY_STATE_VALID) {
+      w.answer_login_later(s, true);
+      return 0;
+    }
+    if (state != SSH_PUBLICKEY_STATE_NONE) {
+      ++w.m_auth_failures;
+    }
+    return 1;
+  }
+  if (method != SSH_AUTH_METHOD_INTERACTIVE) {
+    return 1;
   }
   if (!ssh_message_auth_kbdint_is_response(message)) {
     const char* user = ssh_message_auth_user(message);
@@ -696,17 +821,15 @@ int Worker::on_message(ssh_session session, ssh_message message, void* userdata)
       ssh_userauth_kbdint_getnanswers(session) == 1 ? ssh_userauth_kbdint_getanswer(session, 0) : nullptr;
   const bool accept =
       w.credentials_ok(s, s.kbdint_user.c_str()) && answer != nullptr && w.m_settings.password == answer;
-  if (s.device.timing.auth_ms != 0) {
+  if (logins_answered_later(s.device)) {
     w.answer_login_later(s, accept);
     return 0;
   }
+  w.count_login(s, accept);
   if (accept) {
-    s.authenticated = true;
-    ++w.m_logins;
     ssh_message_auth_reply_success(message, 0);
     return 0;
   }
-  ++w.m_auth_failures;
   return 1;
 }
 
@@ -785,50 +908,49 @@ void Worker::note_config_reads(Session& s) {
   if (think != 0) {
     s.hold_until = Clock::now() + std::chrono::milliseconds(think);
     s.waited_ms += think;
-    m_deadlines.add(s.hold_until);
+    m_deadlines.add(s.hold_until, s.serial);
   }
 }
 
-// The AAA server's delay: the answer, decided now, goes out from service() at auth_due.
+bool Worker::logins_answered_later(const WorkerDevice& device) {
+  return device.timing.auth_ms != 0 || device.aaa_logins_per_second > 0;
+}
+
+SiteAaa& Worker::aaa_of(const WorkerDevice& device) {
+  auto [it, added] = m_aaa.try_emplace(device.site, device.aaa_logins_per_second);
+  if (!added && it->second.logins_per_second() != device.aaa_logins_per_second) {
+    it->second = SiteAaa(device.aaa_logins_per_second);  // the rate was changed
+  }
+  return it->second;
+}
+
+// The AAA server's delay and its site's queue: the answer, decided now, goes out from
+// serve() at auth_due. A login the AAA server does not answer in time fails at the timeout.
 void Worker::answer_login_later(Session& s, bool accept) {
+  const auto now = Clock::now();
+  const std::uint32_t timeout_ms =
+      s.device.timing.aaa_timeout_ms != 0 ? s.device.timing.aaa_timeout_ms : k_default_aaa_timeout_ms;
+  const auto answer = aaa_of(s.device).ask(now, std::chrono::milliseconds(s.device.timing.auth_ms),
+                                           std::chrono::milliseconds(timeout_ms));
+  auto& site = m_sites[s.device.site];
+  site.aaa_waits += answer.waited ? 1 : 0;
+  site.aaa_timeouts += answer.timed_out ? 1 : 0;
   s.auth_pending = true;
-  s.auth_accept = accept;
-  s.auth_due = Clock::now() + std::chrono::milliseconds(s.device.timing.auth_ms);
-  m_deadlines.add(s.auth_due);
-}
-
-// A session that thinks leaves the ssh_event until its think time ends: every loop turn polls
-// every session in the event, and thinking is most of a timed session's life (measured: lab
-// CPU per backup, bench/results.md). Its client's packets wait in the socket meanwhile.
-// Leaving and joining cost a scan of the event each, as every write in pump does already.
-void Worker::park(Session& s) {
-  if (!s.parked) {
-    ssh_event_remove_session(m_event, s.ssh);
-    s.parked = true;
-  }
-}
-
-void Worker::unpark(Session& s) {
-  if (s.parked) {
-    ssh_event_add_session(m_event, s.ssh);
-    s.parked = false;
-  }
+  s.auth_accept = accept && !answer.timed_out;
+  s.auth_due = answer.at;
+  s.auth_wait_ms = std::chrono::duration<double, std::milli>(answer.at - now).count();
+  m_deadlines.add(s.auth_due, s.serial);
 }
 
 void Worker::answer_login(Session& s, bool accept) {
   s.auth_pending = false;
-  s.waited_ms += s.device.timing.auth_ms;
+  s.waited_ms += s.auth_wait_ms;
   reply_to_login_later(s.ssh, accept);
-  if (accept) {
-    s.authenticated = true;
-    ++m_logins;
-  } else {
-    ++m_auth_failures;
-  }
+  count_login(s, accept);
 }
 
 void Worker::end_session_accounting(const Session& s) {
-  release_line(s.device.id);
+  release_line(s.device.id, s.device.site);
   if (s.config_reads_seen == 0 || s.device.timing.instant()) {
     return;
   }
@@ -878,21 +1000,23 @@ void Worker::on_channel_close(ssh_session, ssh_channel, void* userdata) {
   if (!s.closing) {
     s.closing = true;
     s.close_deadline = Clock::now() + std::chrono::seconds(5);
+    s.worker->m_deadlines.add(s.close_deadline, s.serial);
   }
 }
 
 void Worker::pump(Session& s, Clock::time_point now) {
-  if (s.channel == nullptr || !s.shell || s.closing || s.drop_scheduled || ssh_channel_is_closed(s.channel)) {
+  if (s.channel == nullptr || !s.shell || s.closing || s.drop_scheduled || ssh_channel_is_closed(s.channel) ||
+      now < s.hold_until) {
     return;
   }
-  if (now < s.hold_until) {
-    park(s);
-    return;
-  }
-  unpark(s);
   std::size_t budget = s.pace.allowance(now, ssh_channel_window_size(s.channel));
   const bool pending = !s.unsent.empty() || s.shell->has_output();
   if (pending && budget == 0) {
+    // Output that came while the pace holds it waits for its turn; a full window waits for
+    // the client's window adjust instead (a packet: the session's socket wakes it).
+    if (now < s.pace.next_write()) {
+      m_deadlines.add(s.pace.next_write(), s.serial);
+    }
     return;
   }
   if (!pending && s.shell->end() == DeviceShell::End::none) {
@@ -902,10 +1026,7 @@ void Worker::pump(Session& s, Clock::time_point now) {
     return;
   }
   // ssh_channel_write and ssh_channel_send_eof end with a flush that polls the session's
-  // poll context once. Inside the shared ssh_event that would also run the other sessions'
-  // callbacks, and a client of another session hanging up would be blamed on this one
-  // (libssh marks the session that polled as failed). So write while detached from it.
-  ssh_event_remove_session(m_event, s.ssh);
+  // poll context once: its own ssh_event, so no other session's callbacks run in there.
   bool wrote = false;
   std::size_t sent = 0;
   while (budget > 0) {
@@ -936,7 +1057,7 @@ void Worker::pump(Session& s, Clock::time_point now) {
     s.rate_bytes += sent;
     const auto next = s.pace.spent(sent, !s.unsent.empty() || s.shell->has_output(), now);
     if (next != Clock::time_point{}) {
-      m_deadlines.add(next);
+      m_deadlines.add(next, s.serial);
     }
   }
   if (s.unsent.empty() && !s.shell->has_output()) {
@@ -950,89 +1071,135 @@ void Worker::pump(Session& s, Clock::time_point now) {
         ssh_channel_close(s.channel);
         s.closing = true;
         s.close_deadline = now + std::chrono::seconds(5);
+        m_deadlines.add(s.close_deadline, s.serial);
         break;
       case DeviceShell::End::drop:
         s.drop_scheduled = true;
         s.drop_at = now + std::chrono::milliseconds(200);
-        m_deadlines.add(s.drop_at);
+        m_deadlines.add(s.drop_at, s.serial);
         break;
       case DeviceShell::End::hang:
       case DeviceShell::End::none:
         break;
     }
   }
-  ssh_event_add_session(m_event, s.ssh);
 }
 
-void Worker::destroy(std::size_t index) {
-  auto& s = m_sessions[index];
-  if (s->shell && s->shell->end() != DeviceShell::End::close && s->shell->end() != DeviceShell::End::exec_done) {
-    m_config_reads += static_cast<std::uint64_t>(s->shell->config_reads());
+void Worker::destroy(std::uint64_t serial) {
+  const auto it = m_sessions.find(serial);
+  Session& s = *it->second;
+  if (s.shell && s.shell->end() != DeviceShell::End::close && s.shell->end() != DeviceShell::End::exec_done) {
+    m_config_reads += static_cast<std::uint64_t>(s.shell->config_reads());
   }
-  end_session_accounting(*s);
-  ssh_event_remove_session(m_event, s->ssh);
-  ssh_free(s->ssh);
-  m_sessions[index] = std::move(m_sessions.back());
-  m_sessions.pop_back();
+  end_session_accounting(s);
+  if (const int fd = ssh_get_fd(s.ssh); fd >= 0) {
+    ::epoll_ctl(m_epoll, EPOLL_CTL_DEL, fd, nullptr);
+  }
+  ssh_event_remove_session(s.event, s.ssh);
+  ssh_event_free(s.event);
+  ssh_free(s.ssh);
+  m_sessions.erase(it);
+}
+
+void Worker::wake(std::uint64_t serial) {
+  const auto it = m_sessions.find(serial);
+  if (it != m_sessions.end() && !it->second->woken) {
+    it->second->woken = true;
+    m_woken.push_back(serial);
+  }
+}
+
+// Lets libssh read what the socket holds (and write what it has buffered). The epoll
+// registration is edge-triggered: a socket not drained now would not be reported again.
+void Worker::read_input(Session& s) {
+  for (int i = 0; i < k_reads_per_service; ++i) {
+    if (ssh_event_dopoll(s.event, 0) != SSH_OK) {
+      return;  // nothing more to do (SSH_AGAIN), or its socket is gone (SSH_ERROR)
+    }
+  }
+  wake(s.serial);  // more may wait: again next turn
+}
+
+// Whether the session ends now: its client went, or one of its time limits passed.
+bool Worker::session_over(Session& s, Clock::time_point now) {
+  const int status = ssh_get_status(s.ssh);
+  bool over = (status & (SSH_CLOSED | SSH_CLOSED_ERROR)) != 0;
+  if (over && s.channel != nullptr && !s.closing) {
+    ++m_dropped_by_client;
+    if (m_debug) {
+      std::fprintf(
+          stderr, "nbsync-lab worker %d: session of device %lld ended early: status %d, error '%s', %zu bytes unsent\n",
+          static_cast<int>(::getpid()), static_cast<long long>(s.device.id), status, ssh_get_error(s.ssh),
+          s.unsent.size());
+    }
+  }
+  if (!over && s.drop_scheduled && now >= s.drop_at) {
+    ::shutdown(ssh_get_fd(s.ssh), SHUT_RDWR);
+    over = true;
+  }
+  return over || (!s.authenticated && now - s.created > k_login_grace) || (s.closing && now >= s.close_deadline) ||
+         now - s.last_activity > k_idle_limit;
+}
+
+// A session whose socket was reported or whose deadline passed. A thinking session is left
+// alone until its think time ends (a deadline wakes it): its client's packets wait.
+void Worker::serve(Session& s, Clock::time_point now) {
+  if (now < s.hold_until) {
+    return;
+  }
+  ++m_services;
+  read_input(s);
+  if (session_over(s, now)) {
+    destroy(s.serial);
+    return;
+  }
+  if (s.auth_pending && now >= s.auth_due) {
+    answer_login(s, s.auth_accept);
+  }
+  pump(s, now);
+}
+
+// Once a second: the limits no event or deadline reports (idle sessions, silent connections).
+void Worker::sweep(Clock::time_point now) {
+  std::vector<std::uint64_t> over;
+  for (auto& [serial, s] : m_sessions) {
+    if (now >= s->hold_until && session_over(*s, now)) {
+      over.push_back(serial);
+    }
+  }
+  for (const auto serial : over) {
+    destroy(serial);
+  }
+  for (auto it = m_silent.begin(); it != m_silent.end();) {
+    if (now >= it->second) {
+      ::epoll_ctl(m_epoll, EPOLL_CTL_DEL, it->first, nullptr);
+      ::close(it->first);
+      it = m_silent.erase(it);
+    } else {
+      ++it;
+    }
+  }
 }
 
 void Worker::service(Clock::time_point now) {
-  for (std::size_t i = 0; i < m_sessions.size();) {
-    Session& s = *m_sessions[i];
-    if (s.parked && now < s.hold_until) {  // not polled: nothing can have happened to it
-      ++i;
-      continue;
+  m_deadlines.pass(now, [this](std::uint64_t serial) { wake(serial); });
+  std::vector<std::uint64_t> woken;
+  woken.swap(m_woken);
+  for (const auto serial : woken) {
+    const auto it = m_sessions.find(serial);
+    if (it != m_sessions.end()) {
+      it->second->woken = false;
+      serve(*it->second, now);
     }
-    const int status = ssh_get_status(s.ssh);
-    bool dead = (status & (SSH_CLOSED | SSH_CLOSED_ERROR)) != 0;
-    if (dead && s.channel != nullptr && !s.closing) {
-      ++m_dropped_by_client;
-      if (m_debug) {
-        std::fprintf(
-            stderr,
-            "nbsync-lab worker %d: session of device %lld ended early: status %d, error '%s', %zu bytes unsent\n",
-            static_cast<int>(::getpid()), static_cast<long long>(s.device.id), status, ssh_get_error(s.ssh),
-            s.unsent.size());
-      }
-    }
-    if (!dead && s.drop_scheduled && now >= s.drop_at) {
-      ::shutdown(ssh_get_fd(s.ssh), SHUT_RDWR);
-      dead = true;
-    }
-    if (!dead && !s.authenticated && now - s.created > k_login_grace) {
-      dead = true;
-    }
-    if (!dead && s.closing && now >= s.close_deadline) {
-      dead = true;
-    }
-    if (!dead && now - s.last_activity > k_idle_limit) {
-      dead = true;
-    }
-    if (dead) {
-      destroy(i);
-      continue;
-    }
-    if (s.auth_pending && now >= s.auth_due) {
-      answer_login(s, s.auth_accept);
-    }
-    pump(s, now);
-    ++i;
   }
-  if (!m_silent.empty()) {
-    for (auto it = m_silent.begin(); it != m_silent.end();) {
-      if (now >= it->second) {
-        ::epoll_ctl(m_epoll, EPOLL_CTL_DEL, it->first, nullptr);
-        ::close(it->first);
-        it = m_silent.erase(it);
-      } else {
-        ++it;
-      }
-    }
+  if (now >= m_next_sweep) {
+    sweep(now);
+    m_next_sweep = now + k_sweep_every;
   }
 }
 
 int Worker::poll_timeout_ms(Clock::time_point now) const {
-  return m_deadlines.timeout_ms(now, 500);
+  return m_woken.empty() ? m_deadlines.timeout_ms(now, 500) : 0;
 }
 
 void Worker::run() {
@@ -1044,7 +1211,6 @@ void Worker::run() {
     }
     m_accepted_fds.clear();
     const auto now = Clock::now();
-    m_deadlines.pass(now);
     start_held_connections(now);
     service(now);
   }

@@ -31,6 +31,8 @@ struct WorkerDevice {
   std::uint32_t faults = 0;
   bool keyboard_interactive_only = false;
   DeviceTiming timing;
+  std::uint32_t site = 0;            // the site's index in the DeviceLab (counters, AAA)
+  double aaa_logins_per_second = 0;  // this worker's share of the site's AAA rate; 0: no limit
 };
 
 nlohmann::json to_json(const WorkerDevice& device);
