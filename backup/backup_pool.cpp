@@ -195,9 +195,14 @@ void BackupPool::work() {
 
 namespace {
 
+// A login refused after this long was most likely not refused by the AAA server but given up
+// on (a TACACS+ server that did not answer within the device's timeout: 3 s on Junos, 5 s on
+// IOS); a wrong password is refused within the AAA server's answer time.
+constexpr std::chrono::milliseconds k_slow_refusal{2000};
+
 // Whether an attempt looks like its site struggling rather than its device failing: it
-// timed out, or its login was refused only after a long wait (a TACACS server's timeout).
-// A bastion's failure or nbsync's own is not the site's.
+// timed out, or its login was refused only after a long wait. A bastion's failure or
+// nbsync's own is not the site's.
 bool site_struggled(const Outcome& outcome, std::chrono::milliseconds took, const SessionLimits& limits) {
   if (outcome.local_failure || outcome.abandoned || !outcome.jump_host.empty()) {
     return false;
@@ -205,13 +210,12 @@ bool site_struggled(const Outcome& outcome, std::chrono::milliseconds took, cons
   if (outcome.kind == OutcomeKind::timeout) {
     return true;
   }
-  return outcome.kind == OutcomeKind::auth &&
-         took >= std::min(limits.login_timeout / 2, std::chrono::milliseconds(5000));
+  return outcome.kind == OutcomeKind::auth && took >= std::min(limits.login_timeout / 2, k_slow_refusal);
 }
 
 }  // namespace
 
-void BackupPool::record_attempt(const inventory::Device& device, std::chrono::steady_clock::time_point started,
+bool BackupPool::record_attempt(const inventory::Device& device, std::chrono::steady_clock::time_point started,
                                 const Outcome& outcome) {
   const auto now = std::chrono::steady_clock::now();
   const bool struggled =
@@ -220,13 +224,14 @@ void BackupPool::record_attempt(const inventory::Device& device, std::chrono::st
     std::lock_guard lock(m_mutex);
     const auto site = m_sites.find(device.site);
     if (site == m_sites.end()) {
-      return;
+      return struggled;
     }
     auto& window = site->second.window;
     window.record(started, struggled, now);
     m_limiter.set_sessions_cap(site->second.limit, window.allowed(), window.backoffs(), window.lowest());
   }
   m_job_ready.notify_all();  // a wider window lets waiting jobs of the site start
+  return struggled;
 }
 
 FetchResult BackupPool::fetch(const BackupJob& job, const Credentials& credentials, MemoryLease& memory) {
@@ -257,10 +262,11 @@ BackupResult BackupPool::back_up(const detail::StartableJob& startable, std::opt
     memory.emplace(&m_memory);  // a failed attempt's bytes went with it
     const auto attempt_started = std::chrono::steady_clock::now();
     fetched = fetch(job, credentials, memory.value());
-    record_attempt(job.device, attempt_started, fetched.outcome);
+    // A login refused only after a long wait is worth another try, once the site backed off.
+    const bool struggled = record_attempt(job.device, attempt_started, fetched.outcome);
     result.bytes_read += fetched.bytes_read;
     if (fetched.outcome.kind == OutcomeKind::ok || fetched.outcome.local_failure || fetched.outcome.abandoned ||
-        !is_retryable(fetched.outcome.kind) || attempt >= m_options.retries) {
+        !(is_retryable(fetched.outcome.kind) || struggled) || attempt >= m_options.retries) {
       break;
     }
     if (!sleep_unless_cancelled(full_jitter_backoff(attempt, m_options.retry_base, m_options.retry_cap)) ||

@@ -100,8 +100,8 @@ private:
   // The limits a device's session counts against: its [[ssh.limit]] scopes and every jump
   // host on its way.
   LimitSet limits_for(const BackupJob& job);  // under m_mutex
-  // A site's window heard how an attempt went (under m_mutex, via lock).
-  void record_attempt(const inventory::Device& device, std::chrono::steady_clock::time_point started,
+  // A site's window hears how an attempt went; true when it looked like the site struggling.
+  bool record_attempt(const inventory::Device& device, std::chrono::steady_clock::time_point started,
                       const Outcome& outcome);
   // The device's result without a session: NetBox names a jump host the config lacks.
   void report_unroutable(BackupJob job, const std::string& problem);

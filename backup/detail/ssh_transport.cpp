@@ -236,6 +236,9 @@ std::optional<Outcome> SshTransport::authenticate() {
   if (none == AuthAnswer::connection_lost) {
     return lost_during_login();
   }
+  if (none == AuthAnswer::timed_out) {
+    return login_unanswered();
+  }
   const int offered = ssh_userauth_list(m_ssh, nullptr);
   const bool has_password = !m_credentials.password.empty();
   const struct {
@@ -259,6 +262,8 @@ std::optional<Outcome> SshTransport::authenticate() {
         return std::nullopt;
       case AuthAnswer::connection_lost:
         return lost_during_login();
+      case AuthAnswer::timed_out:
+        return login_unanswered();
       case AuthAnswer::unreadable_key:
         return Outcome{OutcomeKind::auth, m_label + ": cannot read the private key " + m_credentials.private_key_file};
       case AuthAnswer::refused:
@@ -318,7 +323,19 @@ SshTransport::AuthAnswer SshTransport::answer_of(int libssh_code) {
   if (libssh_code == SSH_AUTH_ERROR) {
     return AuthAnswer::connection_lost;
   }
+  if (libssh_code == SSH_AUTH_AGAIN) {
+    return AuthAnswer::timed_out;
+  }
   return AuthAnswer::refused;
+}
+
+// The device took the credentials and did not answer in time: going on with another method
+// would only confuse libssh's state, and the usual cause is the device's AAA server.
+Outcome SshTransport::login_unanswered() const {
+  return Outcome{OutcomeKind::timeout, m_label + ": no answer to the login within " +
+                                           std::to_string(m_limits.login_timeout.count()) +
+                                           " ms (ssh.login_timeout); the device's AAA server (TACACS+, RADIUS) may "
+                                           "be slow or overloaded"};
 }
 
 Outcome SshTransport::lost_during_login() const {

@@ -73,12 +73,14 @@ private:
   Outcome login_refused(const std::string& tried) const;
 
   // One login method's answer.
-  enum class AuthAnswer { accepted, refused, connection_lost, unreadable_key };
+  // timed_out: no answer within login_timeout (libssh's SSH_AUTH_AGAIN in blocking mode).
+  enum class AuthAnswer { accepted, refused, connection_lost, timed_out, unreadable_key };
   AuthAnswer log_in_with_key();
   AuthAnswer log_in_with_password();
   AuthAnswer log_in_keyboard_interactive();
   static AuthAnswer answer_of(int libssh_code);
   Outcome lost_during_login() const;
+  Outcome login_unanswered() const;
 
   const inventory::Device& m_device;
   const PlatformProfile& m_profile;

@@ -275,5 +275,27 @@ TEST_F(BackupCycle, AnSshLimitAndTheMemoryBudgetFromTheConfigHoldAndAreReportedI
   EXPECT_THAT(run.err, HasSubstr("cycle: memory budget 1.0 MiB: peak "));
 }
 
+// Every site's AAA server answers one login a second (nbsync-lab --aaa-logins-per-second):
+// logins beyond it queue and fail at the device's AAA timeout, as with a TACACS+ server
+// that cannot keep up. Without the per-site back-off nbsync loses devices to it; with it (the
+// default) each site's window shrinks to what its AAA can answer, the struggling logins
+// are tried again, and more devices are backed up.
+TEST_F(BackupCycle, AnOverloadedAaaServerMakesItsSiteBackOffInsteadOfFailingItsDevices) {
+  start_lab(40, 7, {"--aaa-logins-per-second", "1"});
+  write_config("site_sessions_start = 0\n");
+  const auto without = run_nbsync();
+  ASSERT_EQ(without.exit_code, 0) << without.err;
+  const int ok_without = summary["outcomes"].value("ok", 0);
+  ASSERT_LT(ok_without, static_cast<int>(reachable.size())) << "the AAA servers were overloaded" << without.out;
+
+  std::filesystem::remove(dir / "nbsync.db");
+  retries = 3;
+  write_config();
+  const auto with = run_nbsync();
+  ASSERT_EQ(with.exit_code, 0) << with.err;
+  EXPECT_GT(summary["outcomes"].value("ok", 0), ok_without) << with.out;
+  EXPECT_THAT(with.err, HasSubstr("struggled (sessions timing out together, or logins refused after a long wait)"));
+}
+
 }  // namespace
 }  // namespace nbsync::test

@@ -49,8 +49,8 @@ protected:
                                  "\n[ssh]\nport = " + std::to_string(lab->ssh_port()) +
                                  "\nworkers = " + std::to_string(workers) +
                                  "\nconnect_timeout = \"2s\"\nlogin_timeout = \"4s\"\ncommand_idle_timeout = \"3s\"\n"
-                                 "command_timeout = \"60s\"\nmax_config_bytes = \"2MiB\"\nretries = 0\n" +
-                                 extra_ssh +
+                                 "command_timeout = \"60s\"\nmax_config_bytes = \"2MiB\"\nretries = " +
+                                 std::to_string(retries) + "\n" + extra_ssh +
                                  "\n[credentials]\nusername = \"netops\"\npassword_file = \"device.password\"\n"
                                  "enable_secret_file = \"enable.secret\"\n\n[storage]\ndatabase = \"nbsync.db\"\n" +
                                  extra);
@@ -127,6 +127,7 @@ protected:
   }
 
   int workers = 16;  // ssh.workers for write_config()
+  int retries = 0;   // ssh.retries for write_config()
   TempDir dir;
   std::unique_ptr<Lab> lab;
   std::vector<std::int64_t> reachable;
