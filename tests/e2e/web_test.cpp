@@ -274,6 +274,24 @@ TEST_F(Web, FailedSignInsAreRefusedThenRateLimited) {
   EXPECT_THAT(log, Not(HasSubstr(std::string(40, '9'))));
 }
 
+TEST_F(Web, NetboxIsAskedAboutADeviceOncePerPermissionCacheWindow) {
+  start_viewer();
+  const std::string cookie = sign_in(k_site1_token);
+  const std::string page = "/devices/" + std::to_string(changed);
+  const auto asked = [this] {
+    const auto counters = lab->request({"GET", "/lab/counters", {}, ""}).body;
+    return counters["requests"].value("GET /api/dcim/devices/{id}/", 0);
+  };
+  const int before = asked();
+  const int status = get(page, cookie).status;
+  EXPECT_EQ(get(page, cookie).status, status);
+  EXPECT_EQ(get(page + "/versions/1", cookie).status, status);
+  EXPECT_EQ(asked(), before + 1) << "three pages of one device within permission_cache = 1s: one question";
+  std::this_thread::sleep_for(1200ms);
+  EXPECT_EQ(get(page, cookie).status, status);
+  EXPECT_EQ(asked(), before + 2) << "the answer expired and NetBox was asked again";
+}
+
 TEST_F(Web, TheDaemonServesTheViewerWhenWebListenIsSet) {
   start_viewer("daemon");
   const std::string cookie = sign_in(k_lab_token);
