@@ -162,6 +162,7 @@ TEST_F(Web, SignedInTheDevicePageListsVersionsAndShowsTextDiffAndDownload) {
   EXPECT_THAT(diff_page.body, HasSubstr("<span class=\"add\">+"));
   EXPECT_EQ(get(device + "/diff?from=1&to=9", cookie).status, 404);
   EXPECT_EQ(get(device + "/versions/3", cookie).status, 404);
+  EXPECT_THAT(viewer->stderr_text(), Not(HasSubstr(k_lab_token))) << "the token reaches no log line";
 }
 
 TEST_F(Web, WithoutASessionPagesLeadToSignInAndTheApiIs401EveryResponseWithCsp) {
