@@ -23,6 +23,7 @@
 #include "daemon/run_once.hpp"
 #include "daemon/service_loop.hpp"
 #include "types/user_error.hpp"
+#include "web/web_command.hpp"
 
 namespace nbsync::cli {
 namespace {
@@ -77,6 +78,12 @@ Subcommand register_daemon(CLI::App& app, Options& options) {
   auto* daemon = app.add_subcommand("daemon", "Run as a service: cycles on a schedule until SIGTERM");
   add_config_option(daemon, options);
   return {daemon, [&options] { return daemon::run_daemon(options.config); }};
+}
+
+Subcommand register_web(CLI::App& app, Options& options) {
+  auto* web = app.add_subcommand("web", "Serve the config history viewer ([web] listen) read-only until SIGTERM");
+  add_config_option(web, options);
+  return {web, [&options] { return web::run_web(options.config); }};
 }
 
 Subcommand register_hostkey(CLI::App& app, Options& options) {
@@ -214,7 +221,8 @@ int run_cli(int argc, char** argv) {
       register_run(app, options),          register_daemon(app, options), register_hostkey(app, options),
       register_history(app, options),      register_show(app, options),   register_diff(app, options),
       register_changes(app, options),      register_search(app, options), register_compliance(app, options),
-      register_netbox_setup(app, options), register_status(app, options), register_outbox(app, options)};
+      register_netbox_setup(app, options), register_status(app, options), register_outbox(app, options),
+      register_web(app, options)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "config/detail/config_reader.hpp"
+#include "config/detail/web_config_reader.hpp"
 
 namespace nbsync {
 namespace {
@@ -422,6 +423,9 @@ Config load_config(const std::filesystem::path& path) {
   }
   if (auto log = reader.table("log")) {
     config.log = read_log(*log);
+  }
+  if (auto web = reader.table("web")) {
+    config.web = detail::read_web(*web);
   }
   reader.finish();
   return config;

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "config/web_config.hpp"
 #include "inventory/device_selector.hpp"
 #include "inventory/netbox_endpoint.hpp"
 #include "types/secret.hpp"
@@ -156,6 +157,7 @@ struct Config {
   NotifyConfig notify;
   DaemonConfig daemon;
   LogConfig log;
+  WebConfig web;
 };
 
 // Reads and validates `path`. Relative paths inside the file are taken relative to the

@@ -20,6 +20,7 @@
 #include "daemon/signal_watcher.hpp"
 #include "storage/outbox.hpp"
 #include "storage/service_status.hpp"
+#include "web/web_server.hpp"
 
 namespace nbsync::daemon {
 namespace {
@@ -60,6 +61,10 @@ public:
       m_server = std::make_unique<MetricsServer>(m_registry, m_config.daemon.metrics_listen);
       spdlog::info("daemon: metrics on http://{}:{}/metrics", m_server->host(), m_server->port());
     }
+    if (!m_config.web.listen.empty()) {
+      m_web = std::make_unique<web::WebServer>(
+          web::WebSettings{m_config.web, netbox_endpoint(m_config), m_config.storage.database});
+    }
     m_notifier.ready();
     m_notifier.status("started; first cycle now");
     spdlog::info("daemon: started (config {}); a cycle every {} s, the first now", m_file.string(),
@@ -86,6 +91,9 @@ public:
     m_notifier.status("stopped");
     if (m_server) {
       m_server->stop();
+    }
+    if (m_web) {
+      m_web->stop();
     }
     spdlog::info("daemon: stopped");
     return 0;
@@ -141,6 +149,9 @@ private:
       CycleSchedule schedule = schedule_for(fresh);
       if (fresh.daemon.metrics_listen != m_config.daemon.metrics_listen) {
         spdlog::warn("daemon: reload: daemon.metrics_listen changed; it applies after a restart");
+      }
+      if (fresh.web.listen != m_config.web.listen || fresh.web.base_url != m_config.web.base_url) {
+        spdlog::warn("daemon: reload: [web] changed; it applies after a restart");
       }
       if (fresh.log.format != m_config.log.format) {
         spdlog::warn("daemon: reload: log.format changed; it applies after a restart");
@@ -316,6 +327,7 @@ private:
   MetricsRegistry m_registry;
   DaemonMetrics m_metrics;
   std::unique_ptr<MetricsServer> m_server;
+  std::unique_ptr<web::WebServer> m_web;  // the config history viewer, when [web] listen is set
   bool m_stopping = false;
 };
 

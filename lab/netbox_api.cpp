@@ -28,6 +28,8 @@ const std::vector<std::string> k_button_classes = {"default", "blue",   "indigo"
 
 // The fault taken for the request this thread is serving, applied after routing.
 thread_local std::optional<ApiFault> t_fault;
+// The user whose token the request this thread is serving carries (set by the token check).
+thread_local const LabUser* t_user = nullptr;
 
 bool contains(const std::vector<std::string>& list, const std::string& value) {
   return std::find(list.begin(), list.end(), value) != list.end();
@@ -361,7 +363,8 @@ void answer_status_fault(const ApiFault& fault, httplib::Response& response) {
 NetboxApi::NetboxApi(Fleet& fleet, NetboxApiOptions options)
     : m_fleet(fleet),
       m_options(std::move(options)),
-      m_generated_count(static_cast<std::int64_t>(fleet.devices().size())) {
+      m_generated_count(static_cast<std::int64_t>(fleet.devices().size())),
+      m_tokens(m_options.token) {
   load_state();
 }
 
@@ -454,14 +457,15 @@ NetboxApi::Reply NetboxApi::list_devices(const httplib::Request& request, const 
   const auto& devices = m_fleet.devices();
   json results = json::array();
   std::size_t total = 0;
-  if (!query.any) {
+  const bool sees_all = t_user == nullptr || t_user->superuser || (t_user->view_devices && !t_user->site_id);
+  if (!query.any && sees_all) {
     total = devices.size();
     for (std::size_t i = page.offset; i < total && i < page.offset + page.limit; ++i) {
       results.push_back(device_json(m_fleet, devices[i], base, fields, options));
     }
   } else {
     for (const auto& device : devices) {
-      if (!query.matches(device)) {
+      if (!query.matches(device) || (t_user != nullptr && !may_view(*t_user, device))) {
         continue;
       }
       if (total >= page.offset && total < page.offset + page.limit) {
@@ -1003,6 +1007,7 @@ void NetboxApi::register_routes(httplib::Server& server) {
   // Every /api/ request: counted, then a queued fault, then NetBox's token check.
   server.set_pre_routing_handler([this](const httplib::Request& request, httplib::Response& response) {
     t_fault.reset();
+    t_user = nullptr;
     if (!request.path.starts_with("/api/")) {
       return httplib::Server::HandlerResponse::Unhandled;
     }
@@ -1034,8 +1039,10 @@ void NetboxApi::register_routes(httplib::Server& server) {
       detail = "Invalid token header. No credentials provided.";
     } else if (auth.substr(6).find(' ') != std::string::npos) {
       detail = "Invalid token header. Token string should not contain spaces.";
-    } else if (auth.substr(6) != m_options.token) {
+    } else if ((t_user = m_tokens.find(auth.substr(6))) == nullptr) {
       detail = "Invalid token";
+    } else if (!permits(*t_user, request.method, request.path)) {
+      detail = "You do not have permission to perform this action.";
     }
     if (!detail.empty()) {
       t_fault.reset();
@@ -1154,6 +1161,9 @@ void NetboxApi::register_routes(httplib::Server& server) {
           {"rq-workers-running", 1}});
   });
 
+  server.Get("/api/users/config/", [](const httplib::Request&, httplib::Response& response) {
+    send(response, 200, json::object());  // the user's UserConfig data; the lab's users never set any
+  });
   server.Get("/api/dcim/devices/", [this](const httplib::Request& request, httplib::Response& response) {
     handle(request, response, [&](const std::string& base) { return list_devices(request, base); });
   });
@@ -1164,7 +1174,7 @@ void NetboxApi::register_routes(httplib::Server& server) {
   server.Get(R"(/api/dcim/devices/(\d+)/)", [this](const httplib::Request& request, httplib::Response& response) {
     handle(request, response, [&](const std::string& base) -> Reply {
       const LabDevice* device = m_fleet.find(std::stoll(request.matches[1]));
-      if (device == nullptr) {
+      if (device == nullptr || (t_user != nullptr && !may_view(*t_user, *device))) {
         return {404, {{"detail", "No Device matches the given query."}}};
       }
       DeviceRenderOptions options;

@@ -19,12 +19,13 @@
 
 #include "lab/api_faults.hpp"
 #include "lab/fleet.hpp"
+#include "lab/netbox_tokens.hpp"
 #include "lab/request_counters.hpp"
 
 namespace nbsync::lab {
 
 struct NetboxApiOptions {
-  std::string token;                // the one API token that is accepted
+  std::string token;                // the superuser's API token (lab/netbox_tokens.hpp adds read-only users)
   std::filesystem::path state_dir;  // empty: nothing is kept across restarts
 };
 
@@ -102,6 +103,7 @@ private:
   bool m_dirty = false;
   std::mutex m_flush_mutex;
 
+  LabTokens m_tokens;
   ApiFaultQueue m_faults;
   RequestCounters m_counters;
 };

@@ -227,10 +227,12 @@ SQLite::Database open_sqlite(const std::filesystem::path& path) {
 Database::Database(const std::filesystem::path& path)
     : m_path(path), m_common_trigrams(std::make_unique<detail::CommonTrigrams>()), m_db(open_sqlite(path)) {
   try {
+    // First: a connection opened while another writes (the viewer beside the daemon's
+    // cycle) waits for its lock in the pragmas below too, instead of failing at once.
+    m_db.setBusyTimeout(10000);
     m_db.exec("PRAGMA journal_mode = WAL");
     m_db.exec("PRAGMA synchronous = NORMAL");
     m_db.exec("PRAGMA foreign_keys = ON");
-    m_db.setBusyTimeout(10000);
     if (detail::register_trigram_tokenizer(m_db.getHandle(), *m_common_trigrams) != SQLITE_OK) {
       throw DatabaseError(m_path.string() + ": this SQLite has no FTS5, which the search index needs");
     }

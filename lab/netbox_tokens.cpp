@@ -1,0 +1,46 @@
+#include "lab/netbox_tokens.hpp"
+
+#include <utility>
+
+namespace nbsync::lab {
+
+LabTokens::LabTokens(std::string admin_token) {
+  m_users.push_back({1, "admin", std::move(admin_token), true, true, std::nullopt});
+  m_users.push_back({2, "reader", std::string(40, '2'), false, true, std::nullopt});
+  m_users.push_back({3, "site1-engineer", std::string(40, '3'), false, true, 1});
+  m_users.push_back({4, "no-permissions", std::string(40, '4'), false, false, std::nullopt});
+}
+
+const LabUser* LabTokens::find(const std::string& token) const {
+  for (const auto& user : m_users) {
+    if (user.token == token) {
+      return &user;
+    }
+  }
+  return nullptr;
+}
+
+bool permits(const LabUser& user, const std::string& method, const std::string& path) {
+  if (user.superuser) {
+    return true;
+  }
+  if (method != "GET" && method != "HEAD" && method != "OPTIONS") {
+    return false;  // the seeded users' tokens are read-only (write_enabled off)
+  }
+  if (path == "/api/" || path == "/api/status/" || path == "/api/users/config/") {
+    return true;
+  }
+  return user.view_devices && path.starts_with("/api/dcim/devices/");
+}
+
+bool may_view(const LabUser& user, const LabDevice& device) {
+  if (user.superuser) {
+    return true;
+  }
+  if (!user.view_devices) {
+    return false;
+  }
+  return !user.site_id || *user.site_id == device.site + 1;
+}
+
+}  // namespace nbsync::lab

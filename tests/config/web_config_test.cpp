@@ -1,0 +1,57 @@
+// The [web] table: off by default, every key read and checked.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "config/config.hpp"
+#include "tests/support/temp_dir.hpp"
+
+namespace nbsync {
+namespace {
+
+using ::testing::HasSubstr;
+
+class WebConfigTest : public ::testing::Test {
+protected:
+  void SetUp() override {
+    dir.write("netbox.token", "0123456789abcdef0123456789abcdef01234567\n");
+    dir.write("device.password", "pw\n");
+  }
+  Config load(const std::string& web) {
+    return load_config(dir.write("nbsync.toml",
+                                 "[netbox]\nurl = \"http://127.0.0.1:8000\"\ntoken_file = "
+                                 "\"netbox.token\"\n[credentials]\nusername = \"u\"\n"
+                                 "password_file = \"device.password\"\n" +
+                                     web));
+  }
+  std::string error(const std::string& web) {
+    try {
+      load(web);
+    } catch (const ConfigError& e) {
+      return e.what();
+    }
+    return "";
+  }
+  test::TempDir dir;
+};
+
+TEST_F(WebConfigTest, OffByDefaultAndEveryKeyIsRead) {
+  EXPECT_EQ(load("").web.listen, "");
+  const Config config = load(
+      "[web]\nlisten = \"127.0.0.1:9811\"\nbase_url = \"https://nbsync.example.com/nb/\"\n"
+      "session_idle = \"10m\"\nsession_max = \"8h\"\npermission_cache = \"30s\"\n");
+  EXPECT_EQ(config.web.listen, "127.0.0.1:9811");
+  EXPECT_EQ(config.web.base_url, "https://nbsync.example.com/nb") << "the trailing slash goes";
+  EXPECT_EQ(config.web.session_idle, std::chrono::minutes(10));
+  EXPECT_EQ(config.web.session_max, std::chrono::hours(8));
+  EXPECT_EQ(config.web.permission_cache, std::chrono::seconds(30));
+}
+
+TEST_F(WebConfigTest, RefusesWhatCannotWork) {
+  EXPECT_THAT(error("[web]\nlisten = \"nowhere\"\n"), HasSubstr("web.listen"));
+  EXPECT_THAT(error("[web]\nbase_url = \"nbsync.example.com\"\n"), HasSubstr("web.base_url"));
+  EXPECT_THAT(error("[web]\nsession_idle = \"2h\"\nsession_max = \"1h\"\n"), HasSubstr("web.session_max"));
+  EXPECT_THAT(error("[web]\nsesion_idle = \"2h\"\n"), HasSubstr("web.sesion_idle"));
+}
+
+}  // namespace
+}  // namespace nbsync

@@ -1,0 +1,305 @@
+// The config history viewer as a browser and a script meet it: the real `nbsync web` (and
+// `nbsync daemon`) over real HTTP, signing in with the lab's NetBox tokens, on a database
+// real cycles stored from the lab over real SSH.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <regex>
+#include <thread>
+
+#include "http/http_client.hpp"
+#include "storage/config_history.hpp"
+#include "storage/snapshot_store.hpp"
+#include "tests/e2e/cycle_fixture.hpp"
+
+namespace nbsync::test {
+namespace {
+
+using namespace std::chrono_literals;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+const std::string k_site1_token(40, '3');
+const std::string k_csp =
+    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+class Web : public CycleFixture {
+protected:
+  // A lab, two cycles with one device changed in between, and the viewer on a free port.
+  void SetUp() override {
+    start_lab(20, 19);
+    write_config("", "", web_table);
+    ASSERT_EQ(run_nbsync().exit_code, 0);
+    changed = reachable.at(0);
+    ASSERT_EQ(lab->request({"POST",
+                            "/lab/devices/" + std::to_string(changed) + "/config",
+                            {{"Content-Type", "application/json"}},
+                            "{}"})
+                  .status,
+              200);
+    ASSERT_EQ(run_nbsync().exit_code, 0);
+    ASSERT_EQ(summary["changed"], 1) << summary.dump();
+    for (const auto& device : lab->walk("/api/dcim/devices/?limit=1000&exclude=config_context")) {
+      site_of[device["id"].get<std::int64_t>()] = device["site"]["id"].get<std::int64_t>();
+    }
+  }
+
+  void start_viewer(const std::string& command = "web") {
+    viewer = std::make_unique<ChildProcess>(
+        std::vector<std::string>{k_nbsync, command, "-c", (dir / "nbsync.toml").string()}, "");
+    std::smatch match;
+    std::string log;
+    for (int i = 0;
+         i < 300 && !std::regex_search(log, match, std::regex("web: serving (http://127\\.0\\.0\\.1:[0-9]+)/")); ++i) {
+      std::this_thread::sleep_for(100ms);
+      log = viewer->stderr_text();
+    }
+    ASSERT_EQ(match.size(), 2u) << log;
+    base = match[1].str();
+  }
+
+  http::HttpResponse get(const std::string& path, const std::string& cookie = "") {
+    http::HttpRequest request{"GET", base + path, {}, ""};
+    if (!cookie.empty()) {
+      request.headers.emplace_back("Cookie", cookie);
+    }
+    return client.send(request);
+  }
+
+  http::HttpResponse post_form(const std::string& path, const std::string& body, const std::string& cookie = "") {
+    http::HttpRequest request{"POST", base + path, {{"Content-Type", "application/x-www-form-urlencoded"}}, body};
+    if (!cookie.empty()) {
+      request.headers.emplace_back("Cookie", cookie);
+    }
+    return client.send(request);
+  }
+
+  // Signs in with `token`; returns the "nbsync_session=..." pair for the Cookie header.
+  std::string sign_in(const std::string& token) {
+    const auto response = post_form("/sign-in", "token=" + token + "&next=%2F");
+    EXPECT_EQ(response.status, 303) << response.body;
+    const std::string cookie = response.header("set-cookie").value_or("");
+    EXPECT_THAT(cookie, HasSubstr("; HttpOnly"));
+    EXPECT_THAT(cookie, HasSubstr("; SameSite=Strict"));
+    return cookie.substr(0, cookie.find(';'));
+  }
+
+  storage::ConfigDiff stored_diff(std::int64_t device, std::int64_t from, std::int64_t to) {
+    storage::Database database(dir / "nbsync.db");
+    storage::ConfigHistory history(database);
+    return history.diff(*history.version(device, from), *history.version(device, to));
+  }
+
+  std::string stored_text(std::int64_t device, std::int64_t number) {
+    storage::Database database(dir / "nbsync.db");
+    storage::ConfigHistory history(database);
+    return history.text(*history.version(device, number));
+  }
+
+  // A reachable device at site id 1 (`at_site1`) or elsewhere.
+  std::int64_t reachable_device(bool at_site1) const {
+    for (auto id : reachable) {
+      if ((site_of.at(id) == 1) == at_site1) {
+        return id;
+      }
+    }
+    return -1;
+  }
+
+  // Metrics off: the daemon's default port may be taken by another test.
+  std::string web_table =
+      "\n[web]\nlisten = \"127.0.0.1:0\"\nsession_idle = \"3s\"\nsession_max = \"5s\"\npermission_cache = \"1s\"\n"
+      "\n[daemon]\nmetrics_listen = \"\"\n";
+  std::int64_t changed = 0;
+  std::map<std::int64_t, std::int64_t> site_of;
+  std::unique_ptr<ChildProcess> viewer;
+  std::string base;
+  http::HttpClient client;
+};
+
+TEST_F(Web, SignedInTheDevicePageListsVersionsAndShowsTextDiffAndDownload) {
+  start_viewer();
+  const std::string cookie = sign_in(k_lab_token);
+  const std::string device = "/devices/" + std::to_string(changed);
+
+  const auto page = get(device, cookie);
+  ASSERT_EQ(page.status, 200) << page.body;
+  EXPECT_THAT(page.header("content-type").value_or(""), HasSubstr("text/html"));
+  EXPECT_THAT(page.body, HasSubstr("<title>" + names[changed] + " · nbsync</title>"));
+  EXPECT_THAT(page.body, HasSubstr("href=\"" + device + "/versions/2\""));
+  EXPECT_THAT(page.body, HasSubstr("href=\"" + device + "/versions/1/download\""));
+  EXPECT_THAT(page.body, HasSubstr("href=\"" + device + "/diff?from=1&amp;to=2\""));
+  EXPECT_THAT(page.body, HasSubstr(lab->url() + "/dcim/devices/" + std::to_string(changed) + "/"));
+
+  const auto api = get("/api" + device, cookie);
+  ASSERT_EQ(api.status, 200) << api.body;
+  const auto parsed = json::parse(api.body);
+  EXPECT_EQ(parsed["device"]["id"], changed);
+  EXPECT_EQ(parsed["device"]["outcome"], "ok");
+  ASSERT_EQ(parsed["versions"].size(), 2u);
+  EXPECT_EQ(parsed["versions"][1]["version"], 2);
+
+  const std::string text = stored_text(changed, 1);
+  const auto download = get(device + "/versions/1/download", cookie);
+  ASSERT_EQ(download.status, 200);
+  EXPECT_EQ(download.body, text) << "the download is the stored version, byte for byte";
+  EXPECT_THAT(download.header("content-disposition").value_or(""), HasSubstr("attachment; filename="));
+  const auto version = get("/api" + device + "/versions/1", cookie);
+  EXPECT_EQ(json::parse(version.body)["text"], text);
+  const auto version_page = get(device + "/versions/1", cookie);
+  EXPECT_EQ(version_page.status, 200);
+  const std::string first_line = text.substr(0, text.find('\n'));
+  EXPECT_THAT(version_page.body, HasSubstr(first_line));
+
+  const storage::ConfigDiff expected = stored_diff(changed, 1, 2);
+  ASSERT_FALSE(expected.text.empty());
+  const auto diff = get("/api" + device + "/diff?from=1&to=2", cookie);
+  ASSERT_EQ(diff.status, 200) << diff.body;
+  EXPECT_EQ(json::parse(diff.body)["diff"], expected.text);
+  const auto diff_page = get(device + "/diff", cookie);  // default: the latest change
+  EXPECT_EQ(diff_page.status, 200);
+  EXPECT_THAT(diff_page.body, HasSubstr("<span class=\"hunk\">@@"));
+  EXPECT_THAT(diff_page.body, HasSubstr("<span class=\"add\">+"));
+  EXPECT_EQ(get(device + "/diff?from=1&to=9", cookie).status, 404);
+  EXPECT_EQ(get(device + "/versions/3", cookie).status, 404);
+  EXPECT_THAT(viewer->stderr_text(), Not(HasSubstr(k_lab_token))) << "the token reaches no log line";
+}
+
+TEST_F(Web, WithoutASessionPagesLeadToSignInAndTheApiIs401EveryResponseWithCsp) {
+  start_viewer();
+  const std::string device = "/devices/" + std::to_string(changed);
+  const auto page = get(device);
+  EXPECT_EQ(page.status, 303);
+  EXPECT_EQ(page.header("location"), "/sign-in?next=" + std::string("/devices/") + std::to_string(changed));
+  const auto api = get("/api" + device);
+  EXPECT_EQ(api.status, 401);
+  EXPECT_THAT(api.body, HasSubstr("Sign in first"));
+  EXPECT_THAT(api.body, Not(HasSubstr(names[changed])));
+  const auto form = get("/sign-in?next=" + device);
+  EXPECT_EQ(form.status, 200);
+  EXPECT_THAT(form.body, HasSubstr("name=\"token\""));
+  EXPECT_THAT(form.body, HasSubstr("value=\"" + device + "\""));
+  for (const auto* response : {&page, &api, &form}) {
+    EXPECT_EQ(response->header("content-security-policy"), k_csp);
+    EXPECT_EQ(response->header("cache-control"), "no-store");
+  }
+  const auto missing = get("/nothing-here");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(missing.header("content-security-policy"), k_csp);
+  EXPECT_THAT(get("/style.css").body, HasSubstr("prefers-color-scheme: dark"));
+
+  const auto offsite = post_form("/sign-in", "token=" + k_lab_token + "&next=%2F%2Fevil.example.com");
+  EXPECT_EQ(offsite.status, 303);
+  EXPECT_EQ(offsite.header("location"), "/") << "a sign-in never sends the browser to another site";
+}
+
+TEST_F(Web, ATokenLimitedToOneSiteGets404ForAnotherSitesDevice) {
+  const std::int64_t mine = reachable_device(true);
+  const std::int64_t other = reachable_device(false);
+  ASSERT_GT(mine, 0);
+  ASSERT_GT(other, 0);
+  start_viewer();
+  const std::string cookie = sign_in(k_site1_token);
+  EXPECT_EQ(get("/devices/" + std::to_string(mine), cookie).status, 200);
+  for (const std::string& path : {"/devices/" + std::to_string(other), "/api/devices/" + std::to_string(other),
+                                  "/devices/" + std::to_string(other) + "/versions/1/download",
+                                  "/api/devices/" + std::to_string(other) + "/versions/1"}) {
+    const auto response = get(path, cookie);
+    EXPECT_EQ(response.status, 404) << path;
+    EXPECT_THAT(response.body, Not(HasSubstr(names[other]))) << path;
+  }
+  const std::string admin = sign_in(k_lab_token);
+  EXPECT_EQ(get("/devices/" + std::to_string(other), admin).status, 200) << "the same device, a token that may see it";
+}
+
+TEST_F(Web, AConfigContainingAScriptTagIsShownAsText) {
+  {
+    storage::Database database(dir / "nbsync.db");
+    storage::SnapshotStore store(database);
+    const std::int64_t run = store.begin_run();
+    storage::AttemptRecord attempt;
+    attempt.device_id = changed;
+    attempt.config = stored_text(changed, 2) + "banner motd <script>alert('x')</script>\n";
+    ASSERT_TRUE(store.record_attempt(run, attempt).changed);
+    store.finish_run(run, false);
+  }
+  start_viewer();
+  const std::string cookie = sign_in(k_lab_token);
+  const std::string device = "/devices/" + std::to_string(changed);
+  for (const std::string& path : {device + "/versions/3", device + "/diff"}) {
+    const auto page = get(path, cookie);
+    ASSERT_EQ(page.status, 200) << path;
+    EXPECT_THAT(page.body, HasSubstr("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;")) << path;
+    EXPECT_THAT(page.body, Not(HasSubstr("<script"))) << path;
+    EXPECT_EQ(page.header("content-security-policy"), k_csp);
+  }
+}
+
+TEST_F(Web, SessionsEndWhenIdleAtTheirMaximumAgeAndOnSignOut) {
+  start_viewer();
+  const std::string device = "/devices/" + std::to_string(changed);
+  const std::string idle = sign_in(k_lab_token);
+  std::this_thread::sleep_for(3500ms);  // session_idle = 3s
+  EXPECT_EQ(get(device, idle).status, 303) << "an idle session ended";
+
+  const std::string busy = sign_in(k_lab_token);
+  for (int i = 0; i < 3; ++i) {  // used every 2 s, never idle for 3 s
+    EXPECT_EQ(get(device, busy).status, 200) << i;
+    std::this_thread::sleep_for(2s);
+  }
+  EXPECT_EQ(get(device, busy).status, 303) << "session_max = 5s ended it though it was in use";
+
+  const std::string leaving = sign_in(k_lab_token);
+  EXPECT_EQ(get(device, leaving).status, 200);
+  const auto out = post_form("/sign-out", "", leaving);
+  EXPECT_EQ(out.status, 303);
+  EXPECT_THAT(out.header("set-cookie").value_or(""), HasSubstr("Max-Age=0"));
+  EXPECT_EQ(get(device, leaving).status, 303) << "the server forgot the session, not only the browser";
+}
+
+TEST_F(Web, FailedSignInsAreRefusedThenRateLimited) {
+  start_viewer();
+  const auto wrong = post_form("/sign-in", "token=" + std::string(40, '9') + "&next=%2F");
+  EXPECT_EQ(wrong.status, 401);
+  EXPECT_THAT(wrong.body, HasSubstr("NetBox refused the token: Invalid token"));
+  EXPECT_FALSE(wrong.header("set-cookie").has_value());
+  EXPECT_EQ(post_form("/sign-in", "token=not%20a%0Atoken").status, 401);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(post_form("/sign-in", "token=" + std::string(40, '8')).status, 401);
+  }
+  const auto limited = post_form("/sign-in", "token=" + k_lab_token);
+  EXPECT_EQ(limited.status, 429) << "five failures in a minute: even the right token waits";
+  EXPECT_TRUE(limited.header("retry-after").has_value());
+  const std::string log = viewer->stderr_text();
+  EXPECT_THAT(log, Not(HasSubstr(k_lab_token)));
+  EXPECT_THAT(log, Not(HasSubstr(std::string(40, '9'))));
+}
+
+TEST_F(Web, NetboxIsAskedAboutADeviceOncePerPermissionCacheWindow) {
+  start_viewer();
+  const std::string cookie = sign_in(k_site1_token);
+  const std::string page = "/devices/" + std::to_string(changed);
+  const auto asked = [this] {
+    const auto counters = lab->request({"GET", "/lab/counters", {}, ""}).body;
+    return counters["requests"].value("GET /api/dcim/devices/{id}/", 0);
+  };
+  const int before = asked();
+  const int status = get(page, cookie).status;
+  EXPECT_EQ(get(page, cookie).status, status);
+  EXPECT_EQ(get(page + "/versions/1", cookie).status, status);
+  EXPECT_EQ(asked(), before + 1) << "three pages of one device within permission_cache = 1s: one question";
+  std::this_thread::sleep_for(1200ms);
+  EXPECT_EQ(get(page, cookie).status, status);
+  EXPECT_EQ(asked(), before + 2) << "the answer expired and NetBox was asked again";
+}
+
+TEST_F(Web, TheDaemonServesTheViewerWhenWebListenIsSet) {
+  start_viewer("daemon");
+  const std::string cookie = sign_in(k_lab_token);
+  const auto device = get("/api/devices/" + std::to_string(changed), cookie);
+  EXPECT_EQ(device.status, 200) << device.body << viewer->stderr_text();
+  EXPECT_EQ(viewer->stop(), 0);
+}
+
+}  // namespace
+}  // namespace nbsync::test

@@ -1,0 +1,19 @@
+#pragma once
+// The JSON twin of the device pages (/api/devices/...): the same facts for scripts. Times
+// are unix seconds plus UTC ISO 8601 strings.
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+#include "storage/config_history.hpp"
+#include "storage/device_status.hpp"
+
+namespace nbsync::web {
+
+nlohmann::json device_json(const storage::DeviceStatus& device);
+nlohmann::json version_json(const storage::ConfigVersion& version);
+nlohmann::json versions_json(const std::vector<storage::ConfigVersion>& versions);
+nlohmann::json diff_json(const storage::ConfigDiff& diff);
+
+}  // namespace nbsync::web

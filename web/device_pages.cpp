@@ -1,0 +1,165 @@
+#include "web/device_pages.hpp"
+
+#include <cctype>
+
+#include "web/utc_time.hpp"
+
+namespace nbsync::web {
+namespace {
+
+std::string device_link(const PageFrame& frame, const storage::DeviceStatus& device) {
+  return escape_html(frame.prefix) + "/devices/" + std::to_string(device.device.id);
+}
+
+std::string optional_time(const std::optional<std::int64_t>& at) {
+  return at ? format_time(*at) : "never";
+}
+
+std::string state_rows(const storage::DeviceStatus& device) {
+  std::string rows;
+  const auto row = [&rows](std::string_view term, const std::string& value_html) {
+    rows.append("<dt>").append(term).append("</dt><dd>").append(value_html).append("</dd>\n");
+  };
+  row("NetBox id", std::to_string(device.device.id));
+  row("Site", escape_html(device.device.site));
+  row("Platform", escape_html(device.platform));
+  if (device.device.retired) {
+    row("In NetBox", "no longer listed (retired)");
+  }
+  if (device.outcome.empty()) {
+    row("Backup", "not attempted yet");
+  } else if (device.outcome == "ok") {
+    row("Backup", "ok");
+  } else {
+    row("Backup", "<span class=\"error\">" + escape_html(device.outcome) + "</span> since " +
+                      optional_time(device.failing_since));
+    row("Last error", escape_html(device.message));
+  }
+  row("Last success", optional_time(device.last_success_at));
+  row("Last change", optional_time(device.last_change_at));
+  return "<dl>\n" + rows + "</dl>\n";
+}
+
+std::string version_options(const std::vector<storage::ConfigVersion>& versions, std::int64_t selected) {
+  std::string options;
+  for (auto it = versions.rbegin(); it != versions.rend(); ++it) {
+    const std::string number = std::to_string(it->number);
+    options.append("<option value=\"").append(number).append(it->number == selected ? "\" selected>" : "\">");
+    options.append(number).append(" · ").append(format_time(it->taken_at)).append("</option>");
+  }
+  return options;
+}
+
+std::string compare_form(const PageFrame& frame, const storage::DeviceStatus& device,
+                         const std::vector<storage::ConfigVersion>& versions) {
+  if (versions.size() < 2) {
+    return "";
+  }
+  const std::int64_t latest = versions.back().number;
+  std::string form = "<form class=\"inline\" method=\"get\" action=\"" + device_link(frame, device) + "/diff\">";
+  form.append("<label>From <select name=\"from\">")
+      .append(version_options(versions, latest - 1))
+      .append("</select></label>");
+  form.append("<label>To <select name=\"to\">").append(version_options(versions, latest)).append("</select></label>");
+  return form.append("<button type=\"submit\">Compare</button></form>\n");
+}
+
+std::string version_rows(const PageFrame& frame, const storage::DeviceStatus& device,
+                         const std::vector<storage::ConfigVersion>& versions) {
+  const std::string link = device_link(frame, device);
+  std::string rows;
+  for (auto it = versions.rbegin(); it != versions.rend(); ++it) {
+    const std::string number = std::to_string(it->number);
+    rows.append("<tr><td class=\"num\"><a href=\"").append(link).append("/versions/").append(number).append("\">");
+    rows.append(number).append("</a></td><td>").append(format_time(it->taken_at)).append("</td>");
+    rows.append("<td class=\"num\">").append(std::to_string(it->size)).append("</td>");
+    rows.append("<td class=\"num\">").append(std::to_string(it->line_count)).append("</td>");
+    rows.append("<td class=\"num add\">+").append(std::to_string(it->lines_added)).append("</td>");
+    rows.append("<td class=\"num del\">-").append(std::to_string(it->lines_removed)).append("</td>");
+    rows.append("<td><code title=\"").append(escape_html(it->sha256)).append("\">");
+    rows.append(escape_html(it->sha256.substr(0, 12))).append("</code></td><td>");
+    rows.append("<a href=\"").append(link).append("/versions/").append(number).append("/download\">download</a>");
+    if (it->number > 1) {
+      rows.append(" · <a href=\"").append(link).append("/diff?from=").append(std::to_string(it->number - 1));
+      rows.append("&amp;to=").append(number).append("\">diff</a>");
+    }
+    rows.append("</td></tr>\n");
+  }
+  return rows;
+}
+
+}  // namespace
+
+std::string format_time(std::int64_t unix_seconds) {
+  return utc_time(unix_seconds, "%Y-%m-%d %H:%M:%S UTC");
+}
+
+std::string download_name(const storage::DeviceStatus& device, std::int64_t number) {
+  std::string name;
+  for (unsigned char c : device.device.name) {
+    name.push_back(std::isalnum(c) || c == '.' || c == '-' || c == '_' ? static_cast<char>(c) : '_');
+  }
+  if (name.empty()) {
+    name = "device-" + std::to_string(device.device.id);
+  }
+  return name + "-v" + std::to_string(number) + ".txt";
+}
+
+std::string device_page(const PageFrame& frame, const storage::DeviceStatus& device,
+                        const std::vector<storage::ConfigVersion>& versions, const std::string& netbox_url) {
+  std::string body = state_rows(device);
+  if (!netbox_url.empty()) {
+    body.append("<p><a href=\"").append(escape_html(netbox_url)).append("/dcim/devices/");
+    body.append(std::to_string(device.device.id)).append("/\">Open the device in NetBox</a></p>\n");
+  }
+  body.append("<h2>Versions</h2>\n");
+  if (versions.empty()) {
+    return html_page(frame, device.device.name, body + "<p>No stored version yet.</p>\n");
+  }
+  body.append(compare_form(frame, device, versions));
+  body.append(
+      "<table>\n<thead><tr><th class=\"num\">Version</th><th>Taken</th><th class=\"num\">Bytes</th>"
+      "<th class=\"num\">Lines</th><th class=\"num\">Added</th><th class=\"num\">Removed</th>"
+      "<th>SHA-256</th><th></th></tr></thead>\n<tbody>\n");
+  body.append(version_rows(frame, device, versions)).append("</tbody>\n</table>\n");
+  return html_page(frame, device.device.name, body);
+}
+
+std::string version_page(const PageFrame& frame, const storage::DeviceStatus& device,
+                         const storage::ConfigVersion& version, const std::string& text) {
+  const std::string link = device_link(frame, device);
+  const std::string number = std::to_string(version.number);
+  std::string body = "<p><a href=\"" + link + "\">All versions</a> · <a href=\"" + link + "/versions/" + number +
+                     "/download\">Download</a></p>\n<p class=\"muted\">Taken " + format_time(version.taken_at) + ", " +
+                     std::to_string(version.size) + " bytes, SHA-256 <code>" + escape_html(version.sha256) +
+                     "</code></p>\n<pre>";
+  body.append(escape_html(text)).append("</pre>\n");
+  return html_page(frame, device.device.name + " version " + number, body);
+}
+
+std::string diff_page(const PageFrame& frame, const storage::DeviceStatus& device, const storage::ConfigDiff& diff) {
+  const std::string title =
+      device.device.name + ": version " + std::to_string(diff.from.number) + " to " + std::to_string(diff.to.number);
+  std::string body = "<p><a href=\"" + device_link(frame, device) + "\">All versions</a> · <span class=\"add\">+" +
+                     std::to_string(diff.lines_added) + "</span> <span class=\"del\">-" +
+                     std::to_string(diff.lines_removed) + "</span></p>\n";
+  if (diff.text.empty()) {
+    return html_page(frame, title, body + "<p>The two versions are the same.</p>\n");
+  }
+  body.append("<pre>");
+  std::size_t start = 0;
+  while (start < diff.text.size()) {
+    const std::size_t end = std::min(diff.text.find('\n', start), diff.text.size());
+    const std::string_view line(diff.text.data() + start, end - start);
+    const char* kind = line.starts_with("@@")  ? "hunk"
+                       : line.starts_with("+") ? "add"
+                       : line.starts_with("-") ? "del"
+                                               : "";
+    body.append("<span class=\"").append(kind).append("\">").append(escape_html(line)).append("</span>");
+    start = end + 1;
+  }
+  body.append("</pre>\n");
+  return html_page(frame, title, body);
+}
+
+}  // namespace nbsync::web

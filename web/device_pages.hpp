@@ -1,0 +1,27 @@
+#pragma once
+// The device pages as HTML: the device (status, last error, every version, a form to pick
+// two versions to compare), one version's text, and a unified diff between two versions.
+// Every value from the database is escaped (web/html.hpp).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "storage/config_history.hpp"
+#include "storage/device_status.hpp"
+#include "web/html.hpp"
+
+namespace nbsync::web {
+
+// `netbox_url` (NetBox's base URL) makes the link back to the device in NetBox.
+std::string device_page(const PageFrame& frame, const storage::DeviceStatus& device,
+                        const std::vector<storage::ConfigVersion>& versions, const std::string& netbox_url);
+std::string version_page(const PageFrame& frame, const storage::DeviceStatus& device,
+                         const storage::ConfigVersion& version, const std::string& text);
+std::string diff_page(const PageFrame& frame, const storage::DeviceStatus& device, const storage::ConfigDiff& diff);
+
+// "2026-12-04 17:03:12 UTC"
+std::string format_time(std::int64_t unix_seconds);
+// A file name for a downloaded version: the device name's safe characters, "-v", the number.
+std::string download_name(const storage::DeviceStatus& device, std::int64_t number);
+
+}  // namespace nbsync::web

@@ -1,0 +1,59 @@
+#include "web/history_source.hpp"
+
+namespace nbsync::web {
+
+HistorySource::HistorySource(std::filesystem::path database) : m_path(std::move(database)) {}
+
+HistorySource::~HistorySource() = default;
+
+storage::ConfigHistory* HistorySource::history() {
+  if (!m_history) {
+    std::error_code ignored;
+    if (!std::filesystem::exists(m_path, ignored)) {
+      return nullptr;
+    }
+    m_database = std::make_unique<storage::Database>(m_path);
+    m_history = std::make_unique<storage::ConfigHistory>(*m_database);
+  }
+  return m_history.get();
+}
+
+std::optional<storage::DeviceStatus> HistorySource::device(std::int64_t device_id) {
+  std::lock_guard lock(m_mutex);
+  if (history() == nullptr) {
+    return std::nullopt;
+  }
+  return storage::read_device_status(*m_database, device_id);
+}
+
+std::vector<storage::ConfigVersion> HistorySource::versions(std::int64_t device_id) {
+  std::lock_guard lock(m_mutex);
+  auto* source = history();
+  return source == nullptr ? std::vector<storage::ConfigVersion>{} : source->versions(device_id);
+}
+
+std::optional<VersionText> HistorySource::version_text(std::int64_t device_id, std::int64_t number) {
+  std::lock_guard lock(m_mutex);
+  auto* source = history();
+  const auto version = source == nullptr ? std::nullopt : source->version(device_id, number);
+  if (!version) {
+    return std::nullopt;
+  }
+  return VersionText{*version, source->text(*version)};
+}
+
+std::optional<storage::ConfigDiff> HistorySource::diff(std::int64_t device_id, std::int64_t from, std::int64_t to) {
+  std::lock_guard lock(m_mutex);
+  auto* source = history();
+  if (source == nullptr) {
+    return std::nullopt;
+  }
+  const auto older = source->version(device_id, from);
+  const auto newer = source->version(device_id, to);
+  if (!older || !newer) {
+    return std::nullopt;
+  }
+  return source->diff(*older, *newer);
+}
+
+}  // namespace nbsync::web

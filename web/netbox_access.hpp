@@ -1,0 +1,38 @@
+#pragma once
+// What the viewer asks NetBox with a user's own token: whether NetBox accepts the token
+// (GET /api/users/config/, which any valid token may read on NetBox 3.7 and 4.x), and
+// whether that token may see a device (GET /api/dcim/devices/{id}/: 404 or 403 means no,
+// as NetBox's object permissions decide). NetBox stays the one place access is managed.
+// Thread-safe: every question uses its own HTTP client.
+#include <cstdint>
+#include <string>
+
+#include "inventory/netbox_endpoint.hpp"
+#include "types/secret.hpp"
+
+namespace nbsync::web {
+
+enum class NetboxAnswer { yes, no, unreachable };
+
+struct TokenCheck {
+  NetboxAnswer answer = NetboxAnswer::unreachable;
+  std::string reason;  // NetBox's words for a refusal, or why NetBox could not be asked; never the token
+};
+
+class NetboxAccess {
+public:
+  // `netbox` says where NetBox is (its url, TLS and timeout); its own token is not used.
+  explicit NetboxAccess(inventory::NetboxEndpoint netbox);
+
+  TokenCheck check_token(const Secret& token) const;
+  NetboxAnswer may_see_device(const Secret& token, std::int64_t device_id) const;
+
+private:
+  inventory::NetboxEndpoint m_netbox;
+};
+
+// Whether `text` can be a NetBox token in an Authorization header: 1 to 200 characters of
+// letters, digits, '_', '.' and '-' (v1 tokens are 40 hex digits, v2 "nbt_<key>.<token>").
+bool plausible_token(const std::string& text);
+
+}  // namespace nbsync::web

@@ -1,0 +1,64 @@
+#pragma once
+// The viewer's routes: the sign-in page and form, sign-out, and the device pages with their
+// JSON twin under /api/. Every response carries a strict Content-Security-Policy (no script,
+// nothing from elsewhere) and is never cached. A request without a live session gets the
+// sign-in page (HTML) or 401 (API); a device NetBox does not let the session's token see is
+// 404, exactly like a device nbsync never saw.
+#include <httplib.h>
+
+#include <optional>
+#include <string>
+
+#include "storage/device_status.hpp"
+#include "web/history_source.hpp"
+#include "web/html.hpp"
+#include "web/netbox_access.hpp"
+#include "web/session_store.hpp"
+#include "web/sign_in_limiter.hpp"
+#include "web/web_server.hpp"
+
+namespace nbsync::web {
+
+class Viewer {
+public:
+  explicit Viewer(WebSettings settings);
+  void register_routes(httplib::Server& server);
+
+private:
+  enum class Kind { html, api };
+  struct Caller {
+    std::string session_id;
+    Secret token;
+  };
+
+  std::optional<Caller> caller(const httplib::Request& request);
+  PageFrame frame(bool signed_in) const;
+  std::string session_cookie(const std::string& value, std::int64_t max_age) const;
+
+  void sign_in_page(const httplib::Request& request, httplib::Response& response);
+  void show_sign_in(httplib::Response& response, const std::string& next, const std::string& notice);
+  void sign_in(const httplib::Request& request, httplib::Response& response);
+  void sign_out(const httplib::Request& request, httplib::Response& response);
+  void home(const httplib::Request& request, httplib::Response& response);
+  void refuse(const httplib::Request& request, httplib::Response& response, Kind kind, int status,
+              const std::string& message);
+  // The device a request names, when the caller is signed in and NetBox lets their token
+  // see it; otherwise the response is already answered and nullopt comes back.
+  std::optional<storage::DeviceStatus> visible_device(const httplib::Request& request, httplib::Response& response,
+                                                      Kind kind);
+
+  void device(const httplib::Request& request, httplib::Response& response, Kind kind);
+  void version(const httplib::Request& request, httplib::Response& response, Kind kind);
+  void download(const httplib::Request& request, httplib::Response& response);
+  void diff(const httplib::Request& request, httplib::Response& response, Kind kind);
+
+  WebSettings m_settings;
+  std::string m_prefix;  // the path of base_url: "" or "/nbsync"
+  bool m_secure_cookie;  // base_url is https
+  SessionStore m_sessions;
+  SignInLimiter m_limiter;
+  NetboxAccess m_netbox;
+  HistorySource m_history;
+};
+
+}  // namespace nbsync::web

@@ -1,0 +1,44 @@
+#pragma once
+// The config history viewer's HTTP server on [web] listen, on its own threads: sign-in
+// with a NetBox token, the device pages and their JSON twin (web/viewer.hpp). Construction
+// binds or throws WebServerError naming the address, so a running WebServer is always
+// listening; stop() (or the destructor) closes it and joins its thread.
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "config/web_config.hpp"
+#include "inventory/netbox_endpoint.hpp"
+#include "types/user_error.hpp"
+
+namespace nbsync::web {
+
+class WebServerError : public UserError {
+public:
+  explicit WebServerError(const std::string& message) : UserError(message, k_exit_failed) {}
+};
+
+struct WebSettings {
+  WebConfig web;
+  inventory::NetboxEndpoint netbox;  // where NetBox is; users' own tokens are sent, never nbsync's
+  std::filesystem::path database;
+};
+
+class WebServer {
+public:
+  explicit WebServer(WebSettings settings);
+  ~WebServer();
+  WebServer(const WebServer&) = delete;
+  WebServer& operator=(const WebServer&) = delete;
+
+  std::uint16_t port() const;
+  const std::string& host() const;
+  void stop();
+
+private:
+  struct Running;
+  std::unique_ptr<Running> m_running;
+};
+
+}  // namespace nbsync::web
