@@ -202,6 +202,27 @@ void add_device_lab_options(CLI::App& app, DeviceLabOptions& o) {
                  "the AAA timeout (0: each site's rate from the timing file; --timing none: no limit)")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
+  app.add_option_function<std::vector<std::string>>(
+         "--aaa-site",
+         [&o](const std::vector<std::string>& entries) {
+           for (const auto& entry : entries) {
+             const auto equals = entry.find('=');
+             double rate = -1;
+             if (equals != std::string::npos) {
+               try {
+                 rate = std::stod(entry.substr(equals + 1));
+               } catch (const std::exception&) {
+               }
+             }
+             if (equals == std::string::npos || equals == 0 || rate < 0) {
+               throw CLI::ValidationError("--aaa-site", "expected SLUG=LOGINS_PER_SECOND (e.g. ams1=2), got " + entry);
+             }
+             o.aaa_site_rates[entry.substr(0, equals)] = rate;
+           }
+         },
+         "one site's AAA rate, SLUG=LOGINS_PER_SECOND (repeatable), over --aaa-logins-per-second: a site whose "
+         "TACACS+ server is overloaded while the others are not")
+      ->take_all();
   app.add_option("--keyboard-interactive-share", o.keyboard_interactive_share,
                  "share of devices (chosen by the seed) that accept only keyboard-interactive authentication")
       ->capture_default_str()
@@ -279,8 +300,10 @@ struct DeviceLab::Impl {
       return it->second;
     }
     site_slugs.push_back(slug);
-    site_aaa_rates.push_back(options.aaa_logins_per_second > 0 ? options.aaa_logins_per_second
-                                                               : timing.aaa_logins_per_second(options.seed, slug));
+    const auto chosen = options.aaa_site_rates.find(slug);
+    site_aaa_rates.push_back(chosen != options.aaa_site_rates.end() ? chosen->second
+                             : options.aaa_logins_per_second > 0    ? options.aaa_logins_per_second
+                                                                    : timing.aaa_logins_per_second(options.seed, slug));
     return static_cast<std::uint32_t>(site_slugs.size() - 1);
   }
 

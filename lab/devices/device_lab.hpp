@@ -7,6 +7,7 @@
 // any thread. All other members are thread-safe.
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -48,16 +49,19 @@ struct DeviceLabOptions {
   std::string timing = "none";               // none, realistic or a TOML file (timing.hpp)
   double keyboard_interactive_share = 0.03;  // devices that accept only keyboard-interactive
   double aaa_logins_per_second = 0;          // every site's AAA rate; 0: the timing's (none: no limit)
-  double change_rate = 0.0;                  // share of devices given a new config version ...
-  double change_every = 60.0;                // ... every this many seconds
+  // --aaa-site SLUG=R: one site's AAA rate, over the one above (a site whose TACACS+ server
+  // is overloaded while the others are not).
+  std::map<std::string, double> aaa_site_rates;
+  double change_rate = 0.0;    // share of devices given a new config version ...
+  double change_every = 60.0;  // ... every this many seconds
   std::size_t devices_per_worker = 15000;
   // Filled by add_device_lab_options: the options given on the command line.
   std::set<std::string> set_on_command_line;
 };
 
 // Registers --ssh-port, --user, --password, --enable-secret, --authorized-key, --lab-config,
-// --faults, --timing, --aaa-logins-per-second, --keyboard-interactive-share, --change-rate, --change-every (defaults
-// shown in
+// --faults, --timing, --aaa-logins-per-second, --aaa-site, --keyboard-interactive-share, --change-rate, --change-every
+// (defaults shown in
 // --help). The caller sets options.seed and options.state_dir itself.
 void add_device_lab_options(CLI::App& app, DeviceLabOptions& options);
 

@@ -297,5 +297,40 @@ TEST_F(BackupCycle, AnOverloadedAaaServerMakesItsSiteBackOffInsteadOfFailingItsD
   EXPECT_THAT(with.err, HasSubstr("struggled (sessions timing out together, or logins refused after a long wait)"));
 }
 
+// Only one site's AAA server is overloaded (nbsync-lab --aaa-site ams1=1): nbsync backs off
+// there and tries its struggling logins again, while the other sites' devices are backed
+// up at once, none of them waiting for the overloaded site.
+TEST_F(BackupCycle, OneSitesOverloadedAaaSlowsOnlyThatSite) {
+  start_lab(40, 7, {"--aaa-site", "ams1=1"});
+  retries = 3;
+  write_config();
+  const auto run = run_nbsync();
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_THAT(run.err, HasSubstr("cycle: site ams1 struggled"));
+  auto database = db();
+  SQLite::Statement attempts(database, R"sql(
+    SELECT d.site, a.outcome, a.duration_ms, a.id FROM attempts a JOIN devices d ON d.id = a.device_id
+     WHERE a.outcome <> 'skipped')sql");
+  int overloaded = 0;
+  int elsewhere = 0;
+  std::int64_t last_overloaded = 0;
+  std::int64_t last_elsewhere = 0;
+  while (attempts.executeStep()) {
+    const std::string site = attempts.getColumn(0).getString();
+    if (site == "ams1") {
+      ++overloaded;
+      last_overloaded = std::max(last_overloaded, attempts.getColumn(3).getInt64());
+      continue;
+    }
+    ++elsewhere;
+    last_elsewhere = std::max(last_elsewhere, attempts.getColumn(3).getInt64());
+    EXPECT_EQ(attempts.getColumn(1).getString(), "ok") << site;
+    EXPECT_LT(attempts.getColumn(2).getInt64(), 2000) << "a device at " << site << " waited";
+  }
+  EXPECT_GE(overloaded, 5) << "the overloaded site has devices to back up";
+  EXPECT_GE(elsewhere, 5);
+  EXPECT_LT(last_elsewhere, last_overloaded) << "the other sites were done before the overloaded one";
+}
+
 }  // namespace
 }  // namespace nbsync::test

@@ -32,6 +32,8 @@ TEST(LabCli, BadArgumentsAreNamed) {
   expect_usage_error({"--token-file", token, "--api", "127.0.0.1:http"}, "--api");
   expect_usage_error({"--token-file", (dir / "nope").string()}, "--token-file");
   expect_usage_error({"--token-file", token, "--bogus"}, "--bogus");
+  expect_usage_error({"--token-file", token, "--aaa-site", "ams1"}, "--aaa-site");
+  expect_usage_error({"--token-file", token, "--aaa-site", "ams1=fast"}, "expected SLUG=LOGINS_PER_SECOND");
 }
 
 TEST(LabCli, StateFromAnotherSeedIsRefused) {
