@@ -19,11 +19,11 @@ ScopeLimiter::ScopeLimiter(std::vector<ScopeLimit> limits) {
     scope.limit = std::move(limit);
     m_limits.push_back(std::move(scope));
   }
+  m_configured = m_limits.size();
 }
 
 std::uint16_t ScopeLimiter::add_jump_host(const std::string& name, int sessions) {
   Scope scope;
-  scope.by_pool = true;
   scope.limit.sessions = sessions;
   scope.state.scope = "jump host " + name;
   scope.state.sessions_cap = sessions;
@@ -36,7 +36,6 @@ std::optional<std::uint16_t> ScopeLimiter::add_site(const std::string& site, int
     return std::nullopt;
   }
   Scope scope;
-  scope.by_pool = true;
   scope.limit.sessions = sessions;
   scope.state.scope = "site " + site;
   scope.state.sessions_cap = sessions;
@@ -56,8 +55,8 @@ void ScopeLimiter::set_sessions_cap(std::uint16_t index, int sessions, int backo
 
 LimitSet ScopeLimiter::limits_for(const inventory::Device& device) const {
   LimitSet set;
-  for (std::size_t i = 0; i < m_limits.size(); ++i) {
-    if (!m_limits[i].by_pool && m_limits[i].limit.scope.matches(device)) {
+  for (std::size_t i = 0; i < m_configured; ++i) {  // the pool's own (jump hosts, sites) come after
+    if (m_limits[i].limit.scope.matches(device)) {
       set.push_back(static_cast<std::uint16_t>(i));
     }
   }

@@ -69,13 +69,15 @@ public:
 private:
   struct Scope {
     ScopeLimit limit;
-    bool by_pool = false;              // a jump host's or a site's: the pool adds it, not the selector
     Clock::duration login_spacing{0};  // 1 / logins_per_second
     Clock::time_point next_login{};    // no login under this limit before then
     ScopeLimitState state;
   };
 
   std::vector<Scope> m_limits;
+  // The [[ssh.limit]] scopes, matched by selector: the first ones. The pool's own (jump
+  // hosts, sites) follow, so matching a device never walks a fleet's thousands of sites.
+  std::size_t m_configured = 0;
 };
 
 }  // namespace nbsync::backup
