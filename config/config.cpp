@@ -91,24 +91,21 @@ Credential read_credential(ConfigReader& reader) {
   return credential;
 }
 
-// The devices a table applies to: site, tenant, role, tag, platform (slugs).
-inventory::DeviceSelector read_scope(ConfigReader& entry, const std::string& table) {
+// The devices a table applies to: site, region, tenant, role, tag, platform (slugs).
+inventory::DeviceSelector read_scope(ConfigReader& entry) {
   inventory::DeviceSelector scope;
   assign(scope.site, entry.string("site"));
   assign(scope.tenant, entry.string("tenant"));
   assign(scope.role, entry.string("role"));
   assign(scope.tag, entry.string("tag"));
   assign(scope.platform, entry.string("platform"));
-  if (entry.string("region")) {
-    entry.fail("region", "not supported yet (nbsync does not read NetBox's sites): list the region's sites, one " +
-                             table + " each, or tag its devices and use tag =");
-  }
+  assign(scope.region, entry.string("region"));
   return scope;
 }
 
 SshLimit read_limit(ConfigReader& entry) {
   SshLimit limit;
-  limit.scope = read_scope(entry, "[[ssh.limit]]");
+  limit.scope = read_scope(entry);
   if (auto sessions = entry.integer("sessions", 1, 100000)) {
     limit.sessions = static_cast<int>(*sessions);
   }
@@ -133,7 +130,7 @@ JumpHostConfig read_jump_host(ConfigReader& entry) {
     jump_host.credential.private_key_file = key->string();
   }
   assign(jump_host.via, entry.string("via"));
-  jump_host.scope = read_scope(entry, "[[ssh.jump_host]]");
+  jump_host.scope = read_scope(entry);
   if (auto sessions = entry.integer("sessions", 1, 100000)) {
     jump_host.sessions = static_cast<int>(*sessions);
   }

@@ -112,6 +112,10 @@ private:
     if (const std::string problem = database_path_problem(m_config); !problem.empty()) {
       throw ConfigError(problem);  // the same exit code (2) as every other command gives it
     }
+    // Before the run opens: a scope whose region NetBox cannot list stops the cycle.
+    inventory::NetboxOptions netbox = cycle_netbox_options(m_config);
+    netbox.stop = m_options.stop;
+    const inventory::RegionSites regions = cycle_region_sites(m_config, netbox);
     try {
       m_database = std::make_unique<storage::Database>(m_config.storage.database);
       m_host_keys = std::make_unique<storage::HostKeyStore>(m_config.storage.database);
@@ -128,7 +132,7 @@ private:
     m_run_id = *run_id;
     spdlog::info("cycle: run {} started; reading devices from {}", m_run_id, m_config.netbox.url);
     m_progress = std::make_unique<ProgressLine>(m_summary, m_options.show_progress);
-    backup::PoolOptions pool = cycle_pool_options(m_config);
+    backup::PoolOptions pool = cycle_pool_options(m_config, regions);
     pool.limits.abandon = m_options.abandon;
     m_pool = std::make_unique<backup::BackupPool>(pool, m_credentials, *m_host_key_policy,
                                                   [this](backup::BackupResult&& result) { store(std::move(result)); });

@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 
 #include "compliance/evaluator.hpp"
 #include "compliance/rule_set.hpp"
@@ -52,7 +53,16 @@ storage::ComplianceHooks compliance_hooks(const std::filesystem::path& rules_fil
 
 // [[ssh.jump_host]] as the pool routes devices: each jump host with its chain resolved
 // (the config reader checked that every `via` names another and none loops).
-backup::JumpHostRoutes jump_host_routes(const std::vector<JumpHostConfig>& configured) {
+// The scope with its region's sites; every region a scope names was read (cycle_region_sites).
+inventory::DeviceSelector resolved(inventory::DeviceSelector scope, const inventory::RegionSites& regions) {
+  if (!scope.resolve_region(regions)) {
+    throw CycleError("region " + scope.region + ": its sites were not read from NetBox before the cycle");
+  }
+  return scope;
+}
+
+backup::JumpHostRoutes jump_host_routes(const std::vector<JumpHostConfig>& configured,
+                                        const inventory::RegionSites& regions) {
   std::map<std::string, std::shared_ptr<const backup::JumpHost>> built;
   const std::function<std::shared_ptr<const backup::JumpHost>(const JumpHostConfig&)> build =
       [&](const JumpHostConfig& entry) -> std::shared_ptr<const backup::JumpHost> {
@@ -73,7 +83,7 @@ backup::JumpHostRoutes jump_host_routes(const std::vector<JumpHostConfig>& confi
   };
   std::vector<backup::JumpHostRule> rules;
   for (const auto& entry : configured) {
-    rules.push_back({build(entry), entry.scope, entry.sessions});
+    rules.push_back({build(entry), resolved(entry.scope, regions), entry.sessions});
   }
   return backup::JumpHostRoutes(std::move(rules));
 }
@@ -116,7 +126,33 @@ inventory::DeviceQuery cycle_device_query(const Config& config) {
   return {f.site, f.role, f.tag, f.platform, f.tenant, f.custom_fields};
 }
 
-backup::PoolOptions cycle_pool_options(const Config& config) {
+inventory::RegionSites cycle_region_sites(const Config& config, const inventory::NetboxOptions& netbox) {
+  std::set<std::string> named;
+  for (const auto& limit : config.ssh.limits) {
+    named.insert(limit.scope.region);
+  }
+  for (const auto& jump_host : config.ssh.jump_hosts) {
+    named.insert(jump_host.scope.region);
+  }
+  named.erase("");
+  inventory::RegionSites regions;
+  if (named.empty()) {
+    return regions;
+  }
+  inventory::NetboxClient client(netbox);
+  for (const auto& region : named) {
+    inventory::SitesOfRegion sites = client.sites_in_region(region);
+    if (!sites.complete) {
+      throw CycleError("cannot apply the [[ssh.limit]]/[[ssh.jump_host]] scopes naming " + sites.error +
+                       "; no device was backed up. Check the region's slug in NetBox (Organization > Regions)");
+    }
+    spdlog::info("cycle: region {} has {} site(s) in NetBox", region, sites.slugs.size());
+    regions.emplace(region, std::move(sites.slugs));
+  }
+  return regions;
+}
+
+backup::PoolOptions cycle_pool_options(const Config& config, const inventory::RegionSites& regions) {
   backup::PoolOptions options;
   options.workers = fit_workers_to_file_limit(config.ssh.workers, !config.ssh.jump_hosts.empty());
   options.retries = config.ssh.retries;
@@ -129,9 +165,9 @@ backup::PoolOptions cycle_pool_options(const Config& config) {
   options.site_sessions_start = config.ssh.site_sessions_start;
   options.mask_secrets = config.storage.mask_secrets;
   for (const auto& limit : config.ssh.limits) {
-    options.scope_limits.push_back({limit.scope, limit.sessions, limit.logins_per_second});
+    options.scope_limits.push_back({resolved(limit.scope, regions), limit.sessions, limit.logins_per_second});
   }
-  options.jump_hosts = jump_host_routes(config.ssh.jump_hosts);
+  options.jump_hosts = jump_host_routes(config.ssh.jump_hosts, regions);
   return options;
 }
 

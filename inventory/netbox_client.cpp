@@ -124,51 +124,32 @@ NetboxClient::Fetch NetboxClient::fetch_json(const std::string& path, WalkResult
   return {};
 }
 
-WalkResult NetboxClient::walk_devices(const DeviceQuery& query, const PageHandler& on_page) {
-  WalkResult result;
-  detail::SeenIds seen;
-  std::optional<std::size_t> first_count;
+bool NetboxClient::walk_pages(std::string path, WalkResult& result,
+                              const std::function<bool(const json& results)>& on_results) {
   std::set<std::string> visited;
-  std::string path = devices_path(query);
   while (!path.empty()) {
     if (!visited.insert(path).second) {
       result.error = "NetBox's next link repeats " + shown_url(path) + "; stopping to avoid a loop";
-      return result;
+      return false;
     }
     Fetch fetch = fetch_json(path, result);
     if (!fetch.ok) {
-      return result;
+      return false;
     }
     const json& body = fetch.body;
     if (!body.contains("results") || !body["results"].is_array() || !body.contains("count")) {
       result.error = "GET " + shown_url(path) + ": the answer has no count/results; is netbox.path a NetBox?";
-      return result;
+      return false;
     }
     if (body["count"].is_number_integer()) {
       result.expected = body["count"].get<std::size_t>();
-      first_count = first_count.value_or(result.expected);
     }
-    std::vector<Device> page;
-    page.reserve(body["results"].size());
-    for (const auto& object : body["results"]) {
-      try {
-        Device device = device_from_netbox(object, m_options.parse);
-        if (seen.insert(device.id)) {
-          page.push_back(std::move(device));
-        }
-      } catch (const std::invalid_argument& e) {
-        result.error = "GET " + shown_url(path) + ": " + e.what();
-        return result;
-      }
-    }
-    const bool empty_page = page.empty() && body["results"].empty();
-    result.received += page.size();
-    if (!page.empty()) {
-      on_page(std::move(page));
+    if (!on_results(body["results"])) {
+      return false;
     }
     if (m_options.stop.stop_requested()) {
-      result.error = "stopped after " + std::to_string(result.received) + " devices (nbsync is shutting down)";
-      return result;
+      result.error = "stopped after " + std::to_string(result.received) + " objects (nbsync is shutting down)";
+      return false;
     }
     // Follow `next`, but on the configured base URL: NetBox behind a proxy often writes
     // its own scheme or host into it.
@@ -178,15 +159,47 @@ WalkResult NetboxClient::walk_devices(const DeviceQuery& query, const PageHandle
       const auto api = next.find("/api/");
       if (api == std::string::npos) {
         result.error = "NetBox's next link has no /api/ path: " + http::redact_url(next);
-        return result;
+        return false;
       }
       path = next.substr(api);
-      if (empty_page) {
+      if (body["results"].empty()) {
         result.error = "NetBox returned an empty page before the end (" + std::to_string(result.received) + " of " +
-                       std::to_string(result.expected) + " devices)";
-        return result;
+                       std::to_string(result.expected) + ")";
+        return false;
       }
     }
+  }
+  return true;
+}
+
+WalkResult NetboxClient::walk_devices(const DeviceQuery& query, const PageHandler& on_page) {
+  WalkResult result;
+  detail::SeenIds seen;
+  std::optional<std::size_t> first_count;
+  const std::string first_path = devices_path(query);
+  const bool walked = walk_pages(first_path, result, [&](const json& results) {
+    first_count = first_count.value_or(result.expected);
+    std::vector<Device> page;
+    page.reserve(results.size());
+    for (const auto& object : results) {
+      try {
+        Device device = device_from_netbox(object, m_options.parse);
+        if (seen.insert(device.id)) {
+          page.push_back(std::move(device));
+        }
+      } catch (const std::invalid_argument& e) {
+        result.error = "GET " + shown_url(first_path) + " (a page of it): " + e.what();
+        return false;
+      }
+    }
+    result.received += page.size();
+    if (!page.empty()) {
+      on_page(std::move(page));
+    }
+    return true;
+  });
+  if (!walked) {
+    return result;
   }
   if (first_count && *first_count != result.expected) {
     // Offset paging over a list that changed: a device may have moved past a page
@@ -203,6 +216,35 @@ WalkResult NetboxClient::walk_devices(const DeviceQuery& query, const PageHandle
   }
   result.complete = true;
   return result;
+}
+
+SitesOfRegion NetboxClient::sites_in_region(const std::string& region) {
+  SitesOfRegion sites;
+  WalkResult result;
+  const std::string path =
+      "/api/dcim/sites/?brief=1&limit=" + std::to_string(m_options.page_size) + "&region=" + url_encode(region);
+  const bool walked = walk_pages(path, result, [&](const json& results) {
+    for (const auto& site : results) {
+      if (!site.is_object() || !site.contains("slug") || !site["slug"].is_string()) {
+        result.error = "GET " + shown_url(path) + ": a site without a slug";
+        return false;
+      }
+      sites.slugs.push_back(site["slug"].get<std::string>());
+      ++result.received;
+    }
+    return true;
+  });
+  if (!walked) {
+    sites.error = "region " + region + ": " + result.error;
+    if (result.error.find("answered 400") != std::string::npos) {
+      sites.error = "region " + region + ": NetBox knows no region with that slug (" + result.error + ")";
+    }
+    return sites;
+  }
+  std::sort(sites.slugs.begin(), sites.slugs.end());
+  sites.slugs.erase(std::unique(sites.slugs.begin(), sites.slugs.end()), sites.slugs.end());
+  sites.complete = true;
+  return sites;
 }
 
 }  // namespace nbsync::inventory

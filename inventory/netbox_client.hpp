@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "inventory/device.hpp"
 #include "inventory/netbox_device.hpp"
 #include "inventory/netbox_endpoint.hpp"
@@ -48,6 +50,13 @@ struct WalkResult {
   std::string error;  // why the walk is incomplete; names NetBox's answer, never the token
 };
 
+// The slugs of the sites in a region and every region below it (NetBox's tree filter).
+struct SitesOfRegion {
+  bool complete = false;
+  std::vector<std::string> slugs;  // sorted, distinct
+  std::string error;               // why not complete; names NetBox's answer, never the token
+};
+
 class NetboxClient {
 public:
   explicit NetboxClient(NetboxOptions options);
@@ -55,6 +64,8 @@ public:
 
   using PageHandler = std::function<void(std::vector<Device>&& page)>;
   WalkResult walk_devices(const DeviceQuery& query, const PageHandler& on_page);
+  // GET /api/dcim/sites/?region=SLUG, every page.
+  SitesOfRegion sites_in_region(const std::string& region);
 
   // The first request of the walk, as a path under NetBox's base URL.
   std::string devices_path(const DeviceQuery& query) const;
@@ -63,6 +74,11 @@ private:
   struct Fetch;
   // `path` starts with /api/.
   Fetch fetch_json(const std::string& path, WalkResult& result);
+  // Reads `path` and every page its `next` links lead to, handing each page's `results`
+  // to `on_results` (false: stop, result.error says why). Sets result.expected from
+  // `count`; false when the walk stopped before the end (result.error says why).
+  bool walk_pages(std::string path, WalkResult& result,
+                  const std::function<bool(const nlohmann::json& results)>& on_results);
   std::string shown_url(const std::string& path) const;
 
   NetboxOptions m_options;

@@ -36,6 +36,44 @@ Choice choice(std::int64_t id, std::string name, std::string slug) {
 constexpr std::array k_city_codes = {"ams", "fra", "lon", "par", "nyc", "sjc", "sin", "syd", "tyo", "gru",
                                      "jnb", "dub", "mad", "waw", "sto", "osl", "zrh", "vie", "mil", "ord"};
 
+// NetBox's regions, a tree as network teams build it: continents, then countries. A site's
+// region is the country of its city code (k_city_codes, same order).
+struct RegionSpec {
+  const char* name;
+  const char* slug;
+  int parent;  // index into k_regions, -1 for a top-level region
+};
+constexpr std::array<RegionSpec, 24> k_regions = {{
+    {"Europe", "europe", -1},
+    {"Americas", "americas", -1},
+    {"Asia Pacific", "asia-pacific", -1},
+    {"Africa", "africa", -1},
+    {"Netherlands", "netherlands", 0},
+    {"Germany", "germany", 0},
+    {"United Kingdom", "united-kingdom", 0},
+    {"France", "france", 0},
+    {"US East", "us-east", 1},
+    {"US West", "us-west", 1},
+    {"Singapore", "singapore", 2},
+    {"Australia", "australia", 2},
+    {"Japan", "japan", 2},
+    {"Brazil", "brazil", 1},
+    {"South Africa", "south-africa", 3},
+    {"Ireland", "ireland", 0},
+    {"Spain", "spain", 0},
+    {"Poland", "poland", 0},
+    {"Sweden", "sweden", 0},
+    {"Norway", "norway", 0},
+    {"Switzerland", "switzerland", 0},
+    {"Austria", "austria", 0},
+    {"Italy", "italy", 0},
+    {"US Central", "us-central", 1},
+}};
+// The region (index into k_regions) of each city code: the first four regions are
+// continents, so city i lies in country 4 + i.
+constexpr int k_first_country = 4;
+static_assert(k_regions.size() == k_first_country + k_city_codes.size());
+
 struct RoleSpec {
   const char* name;
   const char* slug;
@@ -165,6 +203,11 @@ Fleet::Fleet(std::int64_t count, std::uint64_t seed) : m_seed(seed) {
     std::string name = code + number;
     std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::toupper(c); });
     m_sites.push_back(choice(i + 1, name, code + number));
+    m_site_regions.push_back(k_first_country + static_cast<int>(static_cast<std::size_t>(i) % k_city_codes.size()));
+  }
+  for (std::size_t i = 0; i < k_regions.size(); ++i) {
+    m_regions.push_back(choice(static_cast<std::int64_t>(i) + 1, k_regions[i].name, k_regions[i].slug));
+    m_region_parents.push_back(k_regions[i].parent < 0 ? std::nullopt : std::optional<int>(k_regions[i].parent));
   }
   for (std::size_t i = 0; i < k_roles.size(); ++i) {
     m_roles.push_back(choice(static_cast<std::int64_t>(i) + 1, k_roles[i].name, k_roles[i].slug));
@@ -279,6 +322,15 @@ LabDevice Fleet::generate(std::int64_t index) const {
   d.last_updated =
       iso_time(created + static_cast<std::time_t>(random.below(86400 * 30)), static_cast<long>(random.below(1000000)));
   return d;
+}
+
+bool Fleet::region_within(int region, int ancestor) const {
+  for (std::optional<int> at = region; at; at = region_parent(*at)) {
+    if (*at == ancestor) {
+      return true;
+    }
+  }
+  return false;
 }
 
 LabDevice* Fleet::find(std::int64_t id) {

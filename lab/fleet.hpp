@@ -46,6 +46,12 @@ public:
   Fleet(std::int64_t count, std::uint64_t seed);
 
   const std::vector<Choice>& sites() const { return m_sites; }
+  // NetBox's regions: continents, then countries (a tree); each site lies in one.
+  const std::vector<Choice>& regions() const { return m_regions; }
+  std::optional<int> region_parent(int region) const { return m_region_parents[static_cast<std::size_t>(region)]; }
+  int site_region(int site) const { return m_site_regions[static_cast<std::size_t>(site)]; }
+  // True when `region` is `ancestor` or lies below it.
+  bool region_within(int region, int ancestor) const;
   const std::vector<Choice>& roles() const { return m_roles; }
   const std::vector<Choice>& tenants() const { return m_tenants; }
   const std::vector<Choice>& tags() const { return m_tags; }
@@ -70,8 +76,10 @@ public:
 private:
   LabDevice generate(std::int64_t index) const;
   std::uint64_t m_seed;
-  std::vector<Choice> m_sites, m_roles, m_tenants, m_tags, m_platforms, m_device_types, m_manufacturers;
-  std::vector<int> m_type_platform;  // device type index -> platform index it runs
+  std::vector<Choice> m_sites, m_regions, m_roles, m_tenants, m_tags, m_platforms, m_device_types, m_manufacturers;
+  std::vector<int> m_site_regions;                   // site index -> region index
+  std::vector<std::optional<int>> m_region_parents;  // region index -> its parent's
+  std::vector<int> m_type_platform;                  // device type index -> platform index it runs
   std::vector<LabDevice> m_devices;
   std::int64_t m_next_index = 0;
 };

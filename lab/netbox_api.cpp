@@ -882,6 +882,73 @@ NetboxApi::Reply NetboxApi::list_platforms(const httplib::Request& request, cons
   return {200, page_json(request, base, matching.size(), std::move(results), page)};
 }
 
+// GET /api/dcim/sites/: `slug` and `region` (a region and every region below it, as
+// NetBox's tree filter does; slug or region_id) filter; `brief` gives the short form.
+NetboxApi::Reply NetboxApi::list_sites(const httplib::Request& request, const std::string& base) {
+  json errors = json::object();
+  bool any = false;
+  std::set<int> regions;
+  resolve_choices(request, "region", m_fleet.regions(), regions, errors, any);
+  if (!errors.empty()) {
+    return {400, errors};
+  }
+  const auto slugs = param_values(request, "slug");
+  std::vector<long> counts(m_fleet.sites().size(), 0);
+  for (const auto& device : m_fleet.devices()) {
+    ++counts[static_cast<std::size_t>(device.site)];
+  }
+  auto in_regions = [&](int site) {
+    return regions.empty() || std::any_of(regions.begin(), regions.end(), [&](int region) {
+             return m_fleet.region_within(m_fleet.site_region(site), region);
+           });
+  };
+  std::vector<int> matching;
+  for (std::size_t i = 0; i < m_fleet.sites().size(); ++i) {
+    if ((slugs.empty() || contains(slugs, m_fleet.sites()[i].slug)) && in_regions(static_cast<int>(i))) {
+      matching.push_back(static_cast<int>(i));
+    }
+  }
+  const bool brief = request.has_param("brief") && !request.get_param_value("brief").empty();
+  const PageRequest page = page_request(request);
+  json results = json::array();
+  for (std::size_t i = page.offset; i < matching.size() && i < page.offset + page.limit; ++i) {
+    const int site = matching[i];
+    results.push_back(site_json(m_fleet, site, counts[static_cast<std::size_t>(site)], base, brief));
+  }
+  return {200, page_json(request, base, matching.size(), std::move(results), page)};
+}
+
+// GET /api/dcim/regions/: `slug` and `parent` (slug or parent_id) filter.
+NetboxApi::Reply NetboxApi::list_regions(const httplib::Request& request, const std::string& base) {
+  json errors = json::object();
+  bool any = false;
+  std::set<int> parents;
+  resolve_choices(request, "parent", m_fleet.regions(), parents, errors, any);
+  if (!errors.empty()) {
+    return {400, errors};
+  }
+  const auto slugs = param_values(request, "slug");
+  const int count = static_cast<int>(m_fleet.regions().size());
+  std::vector<int> matching;
+  for (int region = 0; region < count; ++region) {
+    const auto parent = m_fleet.region_parent(region);
+    if ((slugs.empty() || contains(slugs, m_fleet.regions()[static_cast<std::size_t>(region)].slug)) &&
+        (parents.empty() || (parent && parents.count(*parent) > 0))) {
+      matching.push_back(region);
+    }
+  }
+  const PageRequest page = page_request(request);
+  json results = json::array();
+  for (std::size_t i = page.offset; i < matching.size() && i < page.offset + page.limit; ++i) {
+    long sites = 0;
+    for (std::size_t site = 0; site < m_fleet.sites().size(); ++site) {
+      sites += m_fleet.region_within(m_fleet.site_region(static_cast<int>(site)), matching[i]) ? 1 : 0;
+    }
+    results.push_back(region_json(m_fleet, matching[i], sites, base));
+  }
+  return {200, page_json(request, base, matching.size(), std::move(results), page)};
+}
+
 NetboxApi::Reply NetboxApi::lab_change_device(std::int64_t id, const json& body, const std::string& base) {
   LabDevice* device = m_fleet.find(id);
   if (device == nullptr) {
@@ -1190,6 +1257,12 @@ void NetboxApi::register_routes(httplib::Server& server) {
   server.Get("/api/dcim/platforms/", [this](const httplib::Request& request, httplib::Response& response) {
     handle(request, response, [&](const std::string& base) { return list_platforms(request, base); });
   });
+  server.Get("/api/dcim/sites/", [this](const httplib::Request& request, httplib::Response& response) {
+    handle(request, response, [&](const std::string& base) { return list_sites(request, base); });
+  });
+  server.Get("/api/dcim/regions/", [this](const httplib::Request& request, httplib::Response& response) {
+    handle(request, response, [&](const std::string& base) { return list_regions(request, base); });
+  });
   server.Get("/api/extras/custom-fields/", [this](const httplib::Request& request, httplib::Response& response) {
     handle(request, response, [&](const std::string& base) { return list_custom_fields(request, base); });
   });
@@ -1211,14 +1284,16 @@ void NetboxApi::register_routes(httplib::Server& server) {
               with_body([this](const httplib::Request&, const json& body, const std::string& base) {
                 return create_journal(body, base);
               }));
-  for (const char* path : {"/api/dcim/devices/", "/api/extras/custom-fields/", "/api/extras/custom-links/",
-                           "/api/extras/journal-entries/", "/api/dcim/platforms/", "/api/status/", "/api/"}) {
+  for (const char* path :
+       {"/api/dcim/devices/", "/api/extras/custom-fields/", "/api/extras/custom-links/", "/api/extras/journal-entries/",
+        "/api/dcim/platforms/", "/api/dcim/sites/", "/api/dcim/regions/", "/api/status/", "/api/"}) {
     server.Put(path, not_allowed);
     server.Delete(path, not_allowed);
     if (std::string(path) != "/api/dcim/devices/") {
       server.Patch(path, not_allowed);
     }
     if (std::string(path) == "/api/dcim/devices/" || std::string(path) == "/api/dcim/platforms/" ||
+        std::string(path) == "/api/dcim/sites/" || std::string(path) == "/api/dcim/regions/" ||
         std::string(path) == "/api/status/" || std::string(path) == "/api/") {
       server.Post(path, not_allowed);
     }

@@ -1,7 +1,7 @@
 #pragma once
 // The lab's NetBox: a REST API that behaves like NetBox 4.2 for everything nbsync uses
 // (auth, paged device list with filters, device PATCH and bulk PATCH, custom fields,
-// journal entries, custom links, platforms, status), plus /lab/ control endpoints for
+// journal entries, custom links, platforms, sites and regions, status), plus /lab/ control endpoints for
 // tests: add/remove/change devices, inject API faults, read request counters.
 // With a state directory, everything written through the API survives a restart.
 // Thread-safe: one mutex guards the fleet and the NetBox objects.
@@ -70,6 +70,8 @@ private:
   Reply list_journal(const httplib::Request& request, const std::string& base);
   Reply create_journal(const json& body, const std::string& base);
   Reply list_platforms(const httplib::Request& request, const std::string& base);
+  Reply list_sites(const httplib::Request& request, const std::string& base);
+  Reply list_regions(const httplib::Request& request, const std::string& base);
   Reply lab_add_device(const json& body, const std::string& base);
   Reply lab_change_device(std::int64_t id, const json& body, const std::string& base);
 

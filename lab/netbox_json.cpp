@@ -281,4 +281,78 @@ json platform_json(const Fleet& fleet, int platform_index, long device_count, co
           {"virtualmachine_count", 0}};
 }
 
+namespace {
+
+int region_depth(const Fleet& fleet, int region) {
+  int depth = 0;
+  for (auto parent = fleet.region_parent(region); parent; parent = fleet.region_parent(*parent)) {
+    ++depth;
+  }
+  return depth;
+}
+
+json brief_region_json(const Fleet& fleet, int region, const std::string& base) {
+  json brief = brief_choice(fleet.regions()[static_cast<std::size_t>(region)], base, "dcim/regions/");
+  brief["_depth"] = region_depth(fleet, region);
+  return brief;
+}
+
+}  // namespace
+
+json region_json(const Fleet& fleet, int region, long site_count, const std::string& base) {
+  const Choice& r = fleet.regions()[static_cast<std::size_t>(region)];
+  const auto parent = fleet.region_parent(region);
+  return {{"id", r.id},
+          {"url", id_url(base, "dcim/regions/", r.id)},
+          {"display_url", display_url(base, "dcim/regions/", r.id)},
+          {"display", r.name},
+          {"name", r.name},
+          {"slug", r.slug},
+          {"parent", parent ? brief_region_json(fleet, *parent, base) : json(nullptr)},
+          {"description", ""},
+          {"tags", json::array()},
+          {"custom_fields", json::object()},
+          {"created", "2025-01-01T00:00:00.000000Z"},
+          {"last_updated", "2025-01-01T00:00:00.000000Z"},
+          {"site_count", site_count},
+          {"prefix_count", 0},
+          {"_depth", region_depth(fleet, region)}};
+}
+
+json site_json(const Fleet& fleet, int site, long device_count, const std::string& base, bool brief) {
+  const Choice& s = fleet.sites()[static_cast<std::size_t>(site)];
+  if (brief) {
+    return brief_choice(s, base, "dcim/sites/");
+  }
+  return {{"id", s.id},
+          {"url", id_url(base, "dcim/sites/", s.id)},
+          {"display_url", display_url(base, "dcim/sites/", s.id)},
+          {"display", s.name},
+          {"name", s.name},
+          {"slug", s.slug},
+          {"status", choice_value("active")},
+          {"region", brief_region_json(fleet, fleet.site_region(site), base)},
+          {"group", nullptr},
+          {"tenant", nullptr},
+          {"facility", ""},
+          {"time_zone", nullptr},
+          {"description", ""},
+          {"physical_address", ""},
+          {"shipping_address", ""},
+          {"latitude", nullptr},
+          {"longitude", nullptr},
+          {"comments", ""},
+          {"asns", json::array()},
+          {"tags", json::array()},
+          {"custom_fields", json::object()},
+          {"created", "2025-01-01T00:00:00.000000Z"},
+          {"last_updated", "2025-01-01T00:00:00.000000Z"},
+          {"circuit_count", 0},
+          {"device_count", device_count},
+          {"prefix_count", 0},
+          {"rack_count", 0},
+          {"virtualmachine_count", 0},
+          {"vlan_count", 0}};
+}
+
 }  // namespace nbsync::lab

@@ -275,6 +275,56 @@ TEST_F(BackupCycle, AnSshLimitAndTheMemoryBudgetFromTheConfigHoldAndAreReportedI
   EXPECT_THAT(run.err, HasSubstr("cycle: memory budget 1.0 MiB: peak "));
 }
 
+// A limit scoped by NetBox region: nbsync reads the region's sites from NetBox (Germany has
+// one, fra1, in this fleet of ams1, fra1 and lon1) and only that site's devices count
+// against it. A region NetBox does not know stops the cycle before any backup, saying so.
+TEST_F(BackupCycle, ARegionLimitCoversTheDevicesOfTheRegionsSitesAndAnUnknownRegionStopsTheCycle) {
+  start_lab(40, 11);
+  std::set<std::int64_t> in_germany;
+  for (const auto& device : lab->walk("/api/dcim/devices/?site=fra1&limit=1000&exclude=config_context")) {
+    in_germany.insert(device["id"].get<std::int64_t>());
+  }
+  const auto reachable_in_germany =
+      std::count_if(reachable.begin(), reachable.end(), [&](std::int64_t id) { return in_germany.count(id) > 0; });
+  ASSERT_GT(reachable_in_germany, 1);
+  ASSERT_LT(reachable_in_germany, static_cast<long>(reachable.size()));
+  write_config("\n[[ssh.limit]]\nregion = \"germany\"\nsessions = 1\n");
+  const auto run = run_nbsync();
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(summary["outcomes"]["ok"], reachable.size()) << run.out;
+  EXPECT_THAT(run.err, HasSubstr("cycle: region germany has 1 site(s) in NetBox"));
+  EXPECT_THAT(run.err, HasSubstr("cycle: limit region=germany (1 sessions): peak 1 sessions at once, " +
+                                 std::to_string(reachable_in_germany) + " logins"));
+
+  write_config("\n[[ssh.limit]]\nregion = \"atlantis\"\nsessions = 1\n");
+  const auto runs_before = count("SELECT count(*) FROM runs");
+  const auto refused = run_nbsync();
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_THAT(refused.err, HasSubstr("region atlantis: NetBox knows no region with that slug"));
+  EXPECT_THAT(refused.err, HasSubstr("no device was backed up"));
+  EXPECT_EQ(count("SELECT count(*) FROM runs"), runs_before) << "no run was opened";
+}
+
+// Every device allows one session at a time (a timing file with vty_lines = 1 and no
+// waits): while a session is open its listener is closed, and a second connection would be
+// refused (TCP RST) as IOS refuses one with no free vty line. nbsync backs up every device
+// with one session each and no retry: a backup that needed a second connection (a probe
+// beside the shell, a reconnect before the first session ended) would fail to connect.
+TEST_F(BackupCycle, DevicesAllowingOneSessionAreBackedUpWithoutARefusedConnection) {
+  dir.write("one-vty-line.toml", "[default]\nvty_lines = 1\n");
+  start_lab(40, 11, {"--timing", (dir / "one-vty-line.toml").string()});
+  write_config();  // no retries: a refused connection would show as a device not backed up
+  const auto run = run_nbsync();
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(summary["outcomes"]["ok"], reachable.size()) << run.out;
+  const LabReply timing = lab->get("/lab/timing");
+  ASSERT_EQ(timing.status, 200) << timing.raw;
+  EXPECT_EQ(timing.body["peak_sessions_per_device"], 1) << timing.raw;
+  EXPECT_EQ(timing.body["refused_vty_busy"], 0) << timing.raw;
+  EXPECT_GE(timing.body["vty_lines_full"].get<int>(), static_cast<int>(reachable.size()))
+      << "every session took the device's only line: " << timing.raw;
+}
+
 // Every site's AAA server answers one login a second (nbsync-lab --aaa-logins-per-second):
 // logins beyond it queue and fail at the device's AAA timeout, as with a TACACS+ server
 // that cannot keep up. Without the per-site back-off nbsync loses devices to it; with it (the

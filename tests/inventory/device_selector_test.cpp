@@ -43,5 +43,24 @@ TEST(DeviceSelector, DescribesItselfForLogsAndMetrics) {
   EXPECT_FALSE(selector("", "", "edge", "", "").empty());
 }
 
+TEST(DeviceSelector, ARegionMatchesTheDevicesOfItsSitesOnceNetboxHasListedThem) {
+  DeviceSelector europe;
+  europe.region = "europe";
+  europe.role = "access";
+  EXPECT_FALSE(europe.empty());
+  EXPECT_FALSE(europe.matches(device_at("ams1", {}))) << "no sites known yet: it matches nothing";
+  EXPECT_FALSE(europe.resolve_region({{"americas", {"nyc1"}}})) << "its region was not read";
+  ASSERT_TRUE(europe.resolve_region({{"americas", {"nyc1"}}, {"europe", {"ams1", "fra1", "lon1"}}}));
+  EXPECT_TRUE(europe.matches(device_at("ams1", {})));
+  EXPECT_TRUE(europe.matches(device_at("lon1", {})));
+  EXPECT_FALSE(europe.matches(device_at("nyc1", {})));
+  EXPECT_FALSE(europe.matches(device_at("ams10", {})));
+  Device router = device_at("fra1", {});
+  router.role = "core";
+  EXPECT_FALSE(europe.matches(router)) << "every key given must match";
+  EXPECT_EQ(europe.describe(), "region=europe role=access");
+  EXPECT_TRUE(DeviceSelector{}.resolve_region({})) << "no region: nothing to resolve";
+}
+
 }  // namespace
 }  // namespace nbsync::inventory

@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 
 #include "inventory/detail/seen_ids.hpp"
@@ -196,6 +197,30 @@ TEST(NetboxClient, AnUnknownFilterSlugIsReportedAsNetboxSaidIt) {
   const auto result = walk(client, got, query);
   EXPECT_FALSE(result.complete);
   EXPECT_THAT(result.error, HasSubstr("atlantis is not one of the available choices"));
+}
+
+// A region's sites, every page of them, including the sites of the regions below it.
+TEST(NetboxClient, ListsTheSitesOfARegionAndOfTheRegionsBelowIt) {
+  Lab lab(3000, 4);  // 30 sites: ams1..ord1, then ams2..gru2
+  NetboxClient client(options_for(lab, 4));
+  const SitesOfRegion netherlands = client.sites_in_region("netherlands");
+  ASSERT_TRUE(netherlands.complete) << netherlands.error;
+  EXPECT_EQ(netherlands.slugs, (std::vector<std::string>{"ams1", "ams2"}));
+  const SitesOfRegion europe = client.sites_in_region("europe");
+  ASSERT_TRUE(europe.complete) << europe.error;
+  EXPECT_EQ(europe.slugs.size(), 16u) << "12 European cities, 4 of them twice";
+  EXPECT_TRUE(std::is_sorted(europe.slugs.begin(), europe.slugs.end()));
+  for (const char* site : {"ams1", "ams2", "lon2", "vie1", "dub1"}) {
+    EXPECT_TRUE(std::binary_search(europe.slugs.begin(), europe.slugs.end(), site)) << site;
+  }
+  for (const char* site : {"nyc1", "gru2", "sin1", "jnb1"}) {
+    EXPECT_FALSE(std::binary_search(europe.slugs.begin(), europe.slugs.end(), site)) << site;
+  }
+  const SitesOfRegion atlantis = client.sites_in_region("atlantis");
+  EXPECT_FALSE(atlantis.complete);
+  EXPECT_THAT(atlantis.error, HasSubstr("region atlantis: NetBox knows no region with that slug"));
+  EXPECT_THAT(atlantis.error, HasSubstr("atlantis is not one of the available choices"));
+  EXPECT_THAT(atlantis.error, Not(HasSubstr(test::k_lab_token)));
 }
 
 TEST(NetboxClient, NetboxUnreachableIsATransportError) {

@@ -153,6 +153,18 @@ def run(lab, checker):
     checker.check("GET /api/dcim/devices/1/", body, "DeviceWithConfigContext")
     status, body = lab.call("GET", "/api/dcim/platforms/")
     checker.check("GET /api/dcim/platforms/", body, "PaginatedPlatformList")
+    status, body = lab.call("GET", "/api/dcim/sites/")
+    checker.check("GET /api/dcim/sites/", body, "PaginatedSiteList")
+    status, body = lab.call("GET", "/api/dcim/sites/?region=europe&brief=1")
+    checker.check("GET /api/dcim/sites/?region=europe&brief=1", body,
+                  {"type": "object", "required": ["count", "results"],
+                   "properties": {"results": {"type": "array", "items": {"$ref": "#/components/schemas/BriefSite"}}}})
+    if not body.get("results"):
+        checker.failures.append("GET /api/dcim/sites/?region=europe: no site in Europe to check")
+    status, body = lab.call("GET", "/api/dcim/regions/")
+    checker.check("GET /api/dcim/regions/", body, "PaginatedRegionList")
+    if not any(region.get("parent") for region in body.get("results", [])):
+        checker.failures.append("GET /api/dcim/regions/: no region with a parent to check")
 
     status, body = lab.call("POST", "/api/extras/journal-entries/", {
         "assigned_object_type": "dcim.device", "assigned_object_id": 1, "kind": "success", "comments": "Config changed (+3/-1)"})
@@ -192,6 +204,9 @@ def run(lab, checker):
     checker.check("400 for an unknown custom field", body, FIELD_ERRORS_SCHEMA)
     status, body = lab.call("GET", "/api/dcim/devices/?site=atlantis")
     checker.check("400 for an unknown slug", body, FIELD_ERRORS_SCHEMA)
+    status, body = lab.call("GET", "/api/dcim/sites/?region=atlantis")
+    expect_status(checker, "unknown region", status, 400)
+    checker.check("400 for an unknown region", body, FIELD_ERRORS_SCHEMA)
     status, body = lab.call("PUT", "/api/dcim/devices/", [])
     expect_status(checker, "PUT", status, 405)
     checker.check("405 for a wrong method", body, DETAIL_SCHEMA)
