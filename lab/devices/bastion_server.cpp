@@ -360,6 +360,16 @@ void BastionServer::set_faults(const std::string& name, std::uint32_t mask) {
   m->faults[i] = mask;
 }
 
+int BastionServer::drop_connections(const std::string& name) {
+  std::lock_guard lock(m->mutex);
+  const auto i = m->index_of(name);
+  const auto reply = m->request({{"op", "drop"}, {"bastion", i}});
+  if (!reply.value("ok", false)) {
+    throw std::runtime_error(reply.value("error", std::string("the bastion worker refused the drop")));
+  }
+  return reply.value("dropped", 0);
+}
+
 std::uint32_t BastionServer::faults(const std::string& name) const {
   std::lock_guard lock(m->mutex);
   return m->faults[m->index_of(name)];
@@ -411,6 +421,9 @@ void BastionServer::register_routes(httplib::Server& server) {
         set_faults(name, mask);
         return nlohmann::json{{"faults", bastion_fault_names(faults(name))}};
       }));
+  server.Post(R"(/lab/bastions/([A-Za-z0-9_.-]+)/drop)", guarded([this](const std::string& name, const Request&) {
+                return nlohmann::json{{"dropped", drop_connections(name)}};
+              }));
   server.Delete(R"(/lab/bastions/([A-Za-z0-9_.-]+)/faults)", guarded([this](const std::string& name, const Request&) {
                   set_faults(name, 0);
                   return nlohmann::json{{"faults", nlohmann::json::array()}};

@@ -83,8 +83,12 @@ public:
   nlohmann::json state(const std::string& name) const;  // entry plus counters; std::out_of_range
   void set_faults(const std::string& name, std::uint32_t mask);
   std::uint32_t faults(const std::string& name) const;
+  // Cuts every connection the bastion holds, tunnels and all, without an SSH goodbye (a
+  // reboot, a firewall's idle timeout); it takes new ones at once. Returns how many.
+  int drop_connections(const std::string& name);
 
-  // GET /lab/bastions, GET /lab/bastions/{name}, GET/POST/DELETE /lab/bastions/{name}/faults.
+  // GET /lab/bastions, GET /lab/bastions/{name}, GET/POST/DELETE /lab/bastions/{name}/faults,
+  // POST /lab/bastions/{name}/drop.
   void register_routes(httplib::Server& server);
 
 private:

@@ -7,6 +7,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <set>
@@ -85,12 +87,17 @@ protected:
   }
 
   // Backs up every device the lab simulates; the results by device id.
+  // `on_result` sees each result first, on the worker that made it.
   std::map<std::int64_t, BackupResult> run(const PoolOptions& options, HostKeyVerifier& verifier,
-                                           std::vector<ScopeLimitState>* states = nullptr) {
+                                           std::vector<ScopeLimitState>* states = nullptr,
+                                           const std::function<void(const BackupResult&)>& on_result = {}) {
     std::mutex mutex;
     std::map<std::int64_t, BackupResult> results;
     const CredentialBook credentials(test::lab_credentials(), {});
     BackupPool pool(options, credentials, verifier, [&](BackupResult&& result) {
+      if (on_result) {
+        on_result(result);
+      }
       std::lock_guard lock(mutex);
       results.emplace(result.device.id, std::move(result));
     });
@@ -225,6 +232,42 @@ TEST_F(BastionPool, ABastionThatRefusesToForwardFailsItsDevicesAndTheChainBehind
     }
   }
   EXPECT_EQ(m_lab.bastion_counters(failing)["connections"], 1) << "logged in once; only its tunnels fail";
+}
+
+// A bastion that cuts its connection mid-cycle (a reboot, a firewall forgetting an idle
+// flow): nbsync notices, dials it again for the devices still to do, and every device behind
+// it is backed up; the other bastions keep their one connection.
+TEST_F(BastionPool, ABastionConnectionCutMidCycleIsDialedAgainForTheDevicesLeft) {
+  // The chained site's inner bastion: its connection rides a tunnel of the outer one,
+  // which stays up, so the new connection is a new tunnel through the same outer session.
+  const std::string cut = m_inner;
+  int behind_cut = 0;
+  for (const auto& device : m_devices) {
+    behind_cut += device.jump_host == cut ? 1 : 0;
+  }
+  ASSERT_GE(behind_cut, 2) << "the cut must fall between two of its devices";
+  RecordingVerifier verifier;
+  PoolOptions serial = options(8);
+  serial.workers = 1;  // one device at a time: the cut falls after the first one behind it
+  serial.retries = 1;  // the next device may ask before nbsync has noticed the cut
+  serial.retry_base = 10ms;
+  serial.retry_cap = 20ms;
+  std::atomic<int> dropped{-1};
+  const auto results = run(serial, verifier, nullptr, [&](const BackupResult& result) {
+    if (result.device.jump_host == cut && dropped < 0) {
+      dropped = m_lab.drop_bastion_connections(cut);
+    }
+  });
+  EXPECT_EQ(dropped, 1) << "the one connection that carried the first device";
+  for (const auto& device : m_devices) {
+    EXPECT_EQ(results.at(device.id).outcome.kind, OutcomeKind::ok) << results.at(device.id).outcome.message;
+  }
+  EXPECT_EQ(m_lab.bastion_counters(cut)["logins"], 2) << "dialed again once, not once per device";
+  for (const auto& [name, jump_host] : m_jump_hosts) {
+    if (name != cut) {
+      EXPECT_EQ(m_lab.bastion_counters(name)["logins"], 1) << name;
+    }
+  }
 }
 
 TEST_F(BastionPool, ADeviceNetboxSendsToAnUnknownJumpHostIsSkippedWithWhatToDo) {

@@ -121,6 +121,10 @@ public:
   nlohmann::json bastion_counters(const std::string& name) {
     return expect_ok(m_lab.get("/lab/bastions/" + name))["counters"];
   }
+  // Cuts the bastion's connections (POST /lab/bastions/{name}/drop); how many it held.
+  int drop_bastion_connections(const std::string& name) {
+    return expect_ok(m_lab.send("POST", "/lab/bastions/" + name + "/drop", nlohmann::json::object()))["dropped"];
+  }
   void set_bastion_fault(const std::string& name, const std::string& fault) {
     expect_ok(m_lab.send("POST", "/lab/bastions/" + name + "/faults", {{"faults", {fault}}}));
   }

@@ -71,6 +71,7 @@ struct Connection {
   std::size_t bastion = 0;
   ssh_server_callbacks_struct callbacks{};
   bool authenticated = false;
+  bool dropped = false;  // cut by a "drop" request: closed without a goodbye at the next service
   std::vector<std::unique_ptr<Forward>> forwards;
   Clock::time_point created;
   Clock::time_point last_activity;
@@ -255,6 +256,16 @@ void BastionWorker::handle_control_message(const std::string& text) {
       m_devices.insert(a.get<std::uint32_t>());
     }
     reply({{"ok", true}});
+  } else if (op == "drop") {
+    const auto index = request.at("bastion").get<std::size_t>();
+    int dropped = 0;
+    for (auto& c : m_connections) {
+      if (c->bastion == index && !c->dropped) {
+        c->dropped = true;
+        ++dropped;
+      }
+    }
+    reply({{"ok", true}, {"dropped", dropped}});
   } else if (op == "stats") {
     reply({{"ok", true}, {"bastions", stats()}});
   } else if (op == "stop") {
@@ -607,7 +618,8 @@ void BastionWorker::service(Clock::time_point now) {
   for (std::size_t i = 0; i < m_connections.size();) {
     Connection& c = *m_connections[i];
     bool dead = (ssh_get_status(c.ssh) & (SSH_CLOSED | SSH_CLOSED_ERROR)) != 0;
-    dead = dead || (!c.authenticated && now - c.created > k_login_grace) || now - c.last_activity > k_idle_limit;
+    dead = dead || c.dropped || (!c.authenticated && now - c.created > k_login_grace) ||
+           now - c.last_activity > k_idle_limit;
     if (dead) {
       for (auto& f : c.forwards) {
         end_forward(*f);
