@@ -9,7 +9,6 @@
 
 #include "http/http_client.hpp"
 #include "http/redact.hpp"
-#include "inventory/detail/seen_ids.hpp"
 #include "types/backoff.hpp"
 
 namespace nbsync::inventory {
@@ -50,7 +49,10 @@ NetboxClient::NetboxClient(NetboxOptions options)
 NetboxClient::~NetboxClient() = default;
 
 std::string NetboxClient::devices_path(const DeviceQuery& query) const {
-  std::string url = "/api/dcim/devices/?limit=" + std::to_string(m_options.page_size);
+  // Keyset paging: ordered by id, each next page asks for the ids after the last one seen
+  // (walk_devices adds id__gt), so devices deleted or added during the walk never shift a
+  // page the way offset paging does.
+  std::string url = "/api/dcim/devices/?ordering=id&limit=" + std::to_string(m_options.page_size);
   if (m_options.parse.port_context_key.empty()) {
     url += "&exclude=config_context";  // NetBox computes config context per device: skip the cost
   }
@@ -174,48 +176,77 @@ bool NetboxClient::walk_pages(std::string path, WalkResult& result,
 
 WalkResult NetboxClient::walk_devices(const DeviceQuery& query, const PageHandler& on_page) {
   WalkResult result;
-  detail::SeenIds seen;
   std::optional<std::size_t> first_count;
-  const std::string first_path = devices_path(query);
-  const bool walked = walk_pages(first_path, result, [&](const json& results) {
-    first_count = first_count.value_or(result.expected);
+  std::int64_t last_id = 0;  // keyset: each page asks for the devices after the last one seen
+  for (;;) {
+    const std::string path = devices_path(query) + (last_id > 0 ? "&id__gt=" + std::to_string(last_id) : "");
+    Fetch fetch = fetch_json(path, result);
+    if (!fetch.ok) {
+      return result;
+    }
+    const json& body = fetch.body;
+    if (!body.contains("results") || !body["results"].is_array() || !body.contains("count") ||
+        !body["count"].is_number_integer()) {
+      result.error = "GET " + shown_url(path) + ": the answer has no count/results; is netbox.url a NetBox?";
+      return result;
+    }
+    const auto count = body["count"].get<std::size_t>();  // the devices from this page on
+    first_count = first_count.value_or(count);
+    result.expected = *first_count;
     std::vector<Device> page;
-    page.reserve(results.size());
-    for (const auto& object : results) {
-      try {
-        Device device = device_from_netbox(object, m_options.parse);
-        if (seen.insert(device.id)) {
-          page.push_back(std::move(device));
-        }
-      } catch (const std::invalid_argument& e) {
-        result.error = "GET " + shown_url(first_path) + " (a page of it): " + e.what();
-        return false;
-      }
+    if (!read_page(body["results"], path, last_id, page, result)) {
+      return result;
     }
     result.received += page.size();
+    const bool more = body.contains("next") && body["next"].is_string();
+    if (!more && count != page.size()) {
+      result.error = "GET " + shown_url(path) + ": NetBox counts " + std::to_string(count) +
+                     " devices from here on but its last page holds " + std::to_string(page.size());
+      return result;
+    }
+    if (more && page.empty()) {
+      result.error = "NetBox returned an empty page before the end (" + std::to_string(result.received) +
+                     " devices read, " + std::to_string(count) + " said to follow)";
+      return result;
+    }
     if (!page.empty()) {
       on_page(std::move(page));
     }
-    return true;
-  });
-  if (!walked) {
-    return result;
-  }
-  if (first_count && *first_count != result.expected) {
-    // Offset paging over a list that changed: a device may have moved past a page
-    // boundary unseen. What was read is backed up; nothing may be retired on it.
-    result.error = "NetBox's device count changed from " + std::to_string(*first_count) + " to " +
-                   std::to_string(result.expected) +
-                   " during the walk (devices added or removed meanwhile), so a page may have skipped some";
-    return result;
-  }
-  if (result.received < result.expected) {
-    result.error = "NetBox reported " + std::to_string(result.expected) + " devices but the pages held " +
-                   std::to_string(result.received) + " (a broken next link, or devices changed during the walk)";
-    return result;
+    if (m_options.stop.stop_requested()) {
+      result.error = "stopped after " + std::to_string(result.received) + " devices (nbsync is shutting down)";
+      return result;
+    }
+    if (!more) {
+      break;
+    }
   }
   result.complete = true;
   return result;
+}
+
+bool NetboxClient::read_page(const json& results, const std::string& path, std::int64_t& last_id,
+                             std::vector<Device>& page, WalkResult& result) const {
+  page.reserve(results.size());
+  for (const auto& object : results) {
+    try {
+      Device device = device_from_netbox(object, m_options.parse);
+      if (device.id <= last_id) {
+        // A proxy that drops the query, or a NetBox that ignored ordering=id: paging by id
+        // would then skip or repeat devices, so the walk cannot be trusted.
+        result.error = "GET " + shown_url(path) + ": device " + std::to_string(device.id) + " came after device " +
+                       std::to_string(last_id) +
+                       "; NetBox did not apply ordering=id and id__gt (is a proxy "
+                       "rewriting the query string?)";
+        return false;
+      }
+      last_id = device.id;
+      page.push_back(std::move(device));
+    } catch (const std::invalid_argument& e) {
+      result.error = "GET " + shown_url(path) + ": " + e.what();
+      return false;
+    }
+  }
+  return true;
 }
 
 SitesOfRegion NetboxClient::sites_in_region(const std::string& region) {

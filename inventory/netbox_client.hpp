@@ -1,7 +1,9 @@
 #pragma once
 // Reads the device inventory from NetBox: walks every page of /api/dcim/devices/ with
-// the configured filters and hands each page's devices to the caller as it arrives, so
-// the fleet is never held whole. Transient failures (no answer, 408, 429, 5xx, a cut or
+// the configured filters, by id (ordering=id, then id__gt= the last id: keyset paging, so a
+// NetBox that changes during the walk still gives every device that existed throughout,
+// once), and hands each page's devices to the caller as it arrives, so the fleet is never
+// held whole. Transient failures (no answer, 408, 429, 5xx, a cut or
 // malformed body) are retried with capped, jittered backoff; a walk that could not read
 // everything says so (complete == false) instead of pretending. Not thread-safe.
 #include <chrono>
@@ -44,7 +46,7 @@ struct DeviceQuery {
 
 struct WalkResult {
   bool complete = false;
-  std::size_t expected = 0;  // NetBox's last `count`
+  std::size_t expected = 0;  // NetBox's `count` when the walk began
   std::size_t received = 0;  // distinct devices handed to the caller
   int retries = 0;
   std::string error;  // why the walk is incomplete; names NetBox's answer, never the token
@@ -67,13 +69,16 @@ public:
   // GET /api/dcim/sites/?region=SLUG, every page.
   SitesOfRegion sites_in_region(const std::string& region);
 
-  // The first request of the walk, as a path under NetBox's base URL.
+  // The first request of the walk, as a path under NetBox's base URL; later pages add id__gt.
   std::string devices_path(const DeviceQuery& query) const;
 
 private:
   struct Fetch;
   // `path` starts with /api/.
   Fetch fetch_json(const std::string& path, WalkResult& result);
+  // One page of devices, checked to come in rising id order after `last_id` (moved on).
+  bool read_page(const nlohmann::json& results, const std::string& path, std::int64_t& last_id,
+                 std::vector<Device>& page, WalkResult& result) const;
   // Reads `path` and every page its `next` links lead to, handing each page's `results`
   // to `on_results` (false: stop, result.error says why). Sets result.expected from
   // `count`; false when the walk stopped before the end (result.error says why).

@@ -432,9 +432,9 @@ void NetboxApi::handle(const httplib::Request& request, httplib::Response& respo
   if (t_fault && t_fault->kind == ApiFaultKind::broken_next && reply.body.is_object() && reply.body.contains("next") &&
       reply.body["next"].is_string()) {
     t_fault.reset();
-    // Point `next` past the end: a client that trusts it stops early and misses devices.
-    const std::size_t count = reply.body.value("count", 0);
-    reply.body["next"] = page_url(request, base_url(request), count + k_max_page_size, page_request(request).limit);
+    // A page that says it is the last while its count says more follow (a proxy that
+    // rewrote it, a bug): a client that trusts `next` alone stops early and misses devices.
+    reply.body["next"] = nullptr;
   }
   send(response, reply.status, reply.body);
 }

@@ -107,12 +107,11 @@ TEST(LabFaults, CutBodyMalformedJsonAndBrokenNext) {
   EXPECT_TRUE(malformed.body.is_discarded());
 
   lab_post(lab, "/lab/faults", {{"kind", "broken_next"}});
-  const auto page = lab.get("/api/dcim/devices/");
+  const auto page = lab.get("/api/dcim/devices/?limit=50");
   ASSERT_EQ(page.status, 200);
-  const auto after = lab.get(page.body["next"]);
-  EXPECT_EQ(after.status, 200);
-  EXPECT_TRUE(after.body["results"].empty()) << "next pointed past the end: a walk that trusts it loses devices";
-  EXPECT_EQ(after.body["count"], 120);
+  EXPECT_TRUE(page.body["next"].is_null()) << "the first page says it is the last: a walk that trusts it loses devices";
+  EXPECT_EQ(page.body["count"], 120);
+  EXPECT_EQ(page.body["results"].size(), 50u);
 }
 
 TEST(LabCounters, CountRequestsByMethodAndPathTemplate) {
