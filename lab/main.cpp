@@ -29,6 +29,7 @@ struct LabOptions {
   std::string api = "127.0.0.1:0";
   std::string token_file;
   std::string state_dir;
+  std::string netbox_version = "4.2";
 };
 
 [[noreturn]] void usage_error(const std::string& message) {
@@ -96,6 +97,10 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   app.add_option("--state", options.state_dir,
                  "Directory that keeps API writes, host keys and config versions across restarts");
+  app.add_option("--netbox-version", options.netbox_version,
+                 "NetBox release the API behaves as: 4.2, or 3.7 (content_types, device_role, its /api/status/)")
+      ->check(CLI::IsMember(emulated_netbox_versions()))
+      ->capture_default_str();
   DeviceLabOptions device_options;
   add_device_lab_options(app, device_options);
   BastionOptions bastion_options;
@@ -111,6 +116,7 @@ int main(int argc, char** argv) {
   const auto [host, port] = parse_listen(options.api);
   NetboxApiOptions api_options;
   api_options.token = read_token(options.token_file);
+  api_options.version = options.netbox_version;
   if (!options.state_dir.empty()) {
     std::error_code error;
     std::filesystem::create_directories(options.state_dir, error);

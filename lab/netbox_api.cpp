@@ -25,6 +25,10 @@ const std::vector<std::string> k_journal_kinds = {"info", "success", "warning", 
 const std::vector<std::string> k_button_classes = {"default", "blue",   "indigo", "purple", "pink",
                                                    "red",     "orange", "yellow", "green",  "teal",
                                                    "cyan",    "gray",   "black",  "white",  "ghost-dark"};
+// NetBox 3.7's: its default is "outline-dark"; "default" is refused (seen on 3.7.8).
+const std::vector<std::string> k_button_classes_3_7 = {"outline-dark", "blue",   "indigo", "purple", "pink",
+                                                       "red",          "orange", "yellow", "green",  "teal",
+                                                       "cyan",         "gray",   "black",  "white",  "ghost-dark"};
 
 // The fault taken for the request this thread is serving, applied after routing.
 thread_local std::optional<ApiFault> t_fault;
@@ -358,11 +362,98 @@ void answer_status_fault(const ApiFault& fault, httplib::Response& response) {
                        "text/html");
 }
 
+// NetBox 3.7 names the object types of custom fields and links `content_types`, and a
+// custom field's related object type `object_type`: the 4.x shape renamed, both ways.
+json renamed_for_3_7(json object) {
+  for (const auto& [from, to] :
+       {std::pair<const char*, const char*>{"object_types", "content_types"}, {"related_object_type", "object_type"}}) {
+    if (object.contains(from)) {
+      object[to] = std::move(object[from]);
+      object.erase(from);
+    }
+  }
+  return object;
+}
+
+// A 3.7 client's body in the lab's 4.x terms: its `content_types` is what 4.x calls
+// `object_types`, and a 4.x key it sends is unknown there (ignored, as DRF does).
+json body_from_3_7(json body) {
+  if (!body.is_object()) {
+    return body;
+  }
+  body.erase("object_types");
+  if (body.contains("content_types")) {
+    body["object_types"] = std::move(body["content_types"]);
+    body.erase("content_types");
+  }
+  return body;
+}
+
+// The 400 a 3.7 NetBox gives for a missing `content_types`, from the one 4.x gives.
+json errors_for_3_7(json errors) {
+  return errors.is_object() ? renamed_for_3_7(std::move(errors)) : errors;
+}
+
+// GET /api/status/ of a real NetBox 3.7.8 (shared/netbox/real/status.json) or of 4.2.
+json status_body(bool v3) {
+  if (v3) {
+    return {{"django-version", "4.2.21"},
+            {"installed-apps",
+             {{"django_filters", "23.1"},
+              {"django_rq", "2.7.0"},
+              {"django_tables2", "2.4.1"},
+              {"drf_spectacular", "0.25.1"},
+              {"mptt", "0.13.2"},
+              {"rest_framework", "3.14.0"},
+              {"social_django", "5.0.0"},
+              {"taggit", "3.1.0"},
+              {"timezone_field", "5.0"}}},
+            {"netbox-version", "3.7.8"},
+            {"plugins", json::object()},
+            {"python-version", "3.11.2"},
+            {"rq-workers-running", 1}};
+  }
+  return {{"django-version", "5.1.5"},
+          {"installed-apps",
+           {{"django_filters", "24.3"},
+            {"django_tables2", "2.7.5"},
+            {"drf_spectacular", "0.28.0"},
+            {"rest_framework", "3.15.2"},
+            {"social_django", "5.4.2"},
+            {"taggit", "6.1.0"}}},
+          {"netbox-version", k_netbox_version},
+          {"netbox-full-version", k_netbox_version},
+          {"plugins", json::object()},
+          {"python-version", "3.12.3"},
+          {"rq-workers-running", 1}};
+}
+
 }  // namespace
+
+json NetboxApi::versioned(json object) const {
+  return m_v3 ? renamed_for_3_7(std::move(object)) : object;
+}
+
+NetboxApi::Reply NetboxApi::create_versioned(const json& body, const std::function<Reply(const json&)>& create) {
+  if (!m_v3) {
+    return create(body);
+  }
+  Reply reply = create(body_from_3_7(body));
+  if (reply.status == 400) {
+    reply.body = errors_for_3_7(std::move(reply.body));
+  }
+  return reply;
+}
+
+const std::vector<std::string>& emulated_netbox_versions() {
+  static const std::vector<std::string> k_versions = {"3.7", "4.2"};
+  return k_versions;
+}
 
 NetboxApi::NetboxApi(Fleet& fleet, NetboxApiOptions options)
     : m_fleet(fleet),
       m_options(std::move(options)),
+      m_v3(m_options.version.starts_with("3.")),
       m_generated_count(static_cast<std::int64_t>(fleet.devices().size())),
       m_tokens(m_options.token) {
   load_state();
@@ -379,7 +470,9 @@ std::vector<json> NetboxApi::device_fields() const {
 }
 
 json NetboxApi::render_device(const LabDevice& device, const std::string& base) const {
-  return device_json(m_fleet, device, base, device_fields(), {});
+  DeviceRenderOptions options;
+  options.device_role = m_v3;
+  return device_json(m_fleet, device, base, device_fields(), options);
 }
 
 void NetboxApi::set_site_custom_field(json definition, std::vector<std::string> value_per_site) {
@@ -447,6 +540,7 @@ NetboxApi::Reply NetboxApi::list_devices(const httplib::Request& request, const 
     return {400, errors};
   }
   DeviceRenderOptions options;
+  options.device_role = m_v3;
   options.brief = request.has_param("brief") && !request.get_param_value("brief").empty();
   for (const auto& exclude : param_values(request, "exclude")) {
     if (exclude == "config_context") {
@@ -632,7 +726,7 @@ NetboxApi::Reply NetboxApi::list_custom_fields(const httplib::Request& request, 
   const PageRequest page = page_request(request);
   json results = json::array();
   for (std::size_t i = page.offset; i < matching.size() && i < page.offset + page.limit; ++i) {
-    results.push_back(custom_field_json(*matching[i], base));
+    results.push_back(versioned(custom_field_json(*matching[i], base)));
   }
   return {200, page_json(request, base, matching.size(), std::move(results), page)};
 }
@@ -686,7 +780,7 @@ NetboxApi::Reply NetboxApi::create_custom_field(const json& body, const std::str
   def["created"] = def["last_updated"] = utc_now_iso();
   m_custom_fields.push_back(def);
   m_dirty = true;
-  return {201, custom_field_json(def, base)};
+  return {201, versioned(custom_field_json(def, base))};
 }
 
 NetboxApi::Reply NetboxApi::list_custom_links(const httplib::Request& request, const std::string& base) {
@@ -700,7 +794,7 @@ NetboxApi::Reply NetboxApi::list_custom_links(const httplib::Request& request, c
   const PageRequest page = page_request(request);
   json results = json::array();
   for (std::size_t i = page.offset; i < matching.size() && i < page.offset + page.limit; ++i) {
-    results.push_back(custom_link_json(*matching[i], base));
+    results.push_back(versioned(custom_link_json(*matching[i], base)));
   }
   return {200, page_json(request, base, matching.size(), std::move(results), page)};
 }
@@ -722,7 +816,8 @@ NetboxApi::Reply NetboxApi::create_custom_link(const json& body, const std::stri
     errors["name"] = json::array({"custom link with this name already exists."});
   }
   if (body.contains("button_class") &&
-      (!body["button_class"].is_string() || !contains(k_button_classes, body["button_class"]))) {
+      (!body["button_class"].is_string() ||
+       !contains(m_v3 ? k_button_classes_3_7 : k_button_classes, body["button_class"]))) {
     errors["button_class"] = json::array({"\"" + scalar_text(body["button_class"]) + "\" is not a valid choice."});
   }
   if (!errors.empty()) {
@@ -733,7 +828,7 @@ NetboxApi::Reply NetboxApi::create_custom_link(const json& body, const std::stri
   def["created"] = def["last_updated"] = utc_now_iso();
   m_custom_links.push_back(def);
   m_dirty = true;
-  return {201, custom_link_json(def, base)};
+  return {201, versioned(custom_link_json(def, base))};
 }
 
 NetboxApi::Reply NetboxApi::list_journal(const httplib::Request& request, const std::string& base) {
@@ -1211,22 +1306,8 @@ void NetboxApi::register_routes(httplib::Server& server) {
     }
     send(response, 200, apps);
   });
-  server.Get("/api/status/", [](const httplib::Request&, httplib::Response& response) {
-    send(response, 200,
-         {{"django-version", "5.1.5"},
-          {"installed-apps",
-           {{"django_filters", "24.3"},
-            {"django_tables2", "2.7.5"},
-            {"drf_spectacular", "0.28.0"},
-            {"rest_framework", "3.15.2"},
-            {"social_django", "5.4.2"},
-            {"taggit", "6.1.0"}}},
-          {"netbox-version", k_netbox_version},
-          {"netbox-full-version", k_netbox_version},
-          {"plugins", json::object()},
-          {"python-version", "3.12.3"},
-          {"rq-workers-running", 1}});
-  });
+  server.Get("/api/status/",
+             [this](const httplib::Request&, httplib::Response& response) { send(response, 200, status_body(m_v3)); });
 
   server.Get("/api/users/config/", [](const httplib::Request&, httplib::Response& response) {
     send(response, 200, json::object());  // the user's UserConfig data; the lab's users never set any
@@ -1245,6 +1326,7 @@ void NetboxApi::register_routes(httplib::Server& server) {
         return {404, {{"detail", "No Device matches the given query."}}};
       }
       DeviceRenderOptions options;
+      options.device_role = m_v3;
       options.brief = request.has_param("brief") && !request.get_param_value("brief").empty();
       options.include_config_context = !contains(param_values(request, "exclude"), "config_context");
       return {200, device_json(m_fleet, *device, base, device_fields(), options)};
@@ -1268,14 +1350,14 @@ void NetboxApi::register_routes(httplib::Server& server) {
   });
   server.Post("/api/extras/custom-fields/",
               with_body([this](const httplib::Request&, const json& body, const std::string& base) {
-                return create_custom_field(body, base);
+                return create_versioned(body, [&](const json& b) { return create_custom_field(b, base); });
               }));
   server.Get("/api/extras/custom-links/", [this](const httplib::Request& request, httplib::Response& response) {
     handle(request, response, [&](const std::string& base) { return list_custom_links(request, base); });
   });
   server.Post("/api/extras/custom-links/",
               with_body([this](const httplib::Request&, const json& body, const std::string& base) {
-                return create_custom_link(body, base);
+                return create_versioned(body, [&](const json& b) { return create_custom_link(b, base); });
               }));
   server.Get("/api/extras/journal-entries/", [this](const httplib::Request& request, httplib::Response& response) {
     handle(request, response, [&](const std::string& base) { return list_journal(request, base); });

@@ -27,7 +27,15 @@ namespace nbsync::lab {
 struct NetboxApiOptions {
   std::string token;                // the superuser's API token (lab/netbox_tokens.hpp adds read-only users)
   std::filesystem::path state_dir;  // empty: nothing is kept across restarts
+  // The NetBox release the API behaves as (--netbox-version): "4.2", or "3.7", whose custom
+  // fields and links take `content_types` (not `object_types`), whose devices carry
+  // `device_role` beside `role`, and whose /api/status/ is a real 3.7.8's
+  // (shared/netbox/real/).
+  std::string version = "4.2";
 };
+
+// The --netbox-version values the lab emulates.
+const std::vector<std::string>& emulated_netbox_versions();
 
 class NetboxApi {
 public:
@@ -89,8 +97,14 @@ private:
   void handle(const httplib::Request& request, httplib::Response& response,
               const std::function<Reply(const std::string& base)>& route);
 
+  // A custom field's or link's JSON as this NetBox version shows it.
+  json versioned(json object) const;
+  // A create request as this version takes it: 3.7's body in 4.x terms, its 400 back in 3.7's.
+  Reply create_versioned(const json& body, const std::function<Reply(const json&)>& create);
+
   Fleet& m_fleet;
   NetboxApiOptions m_options;
+  bool m_v3;  // emulating NetBox 3.7
   std::mutex m_mutex;
   std::vector<json> m_custom_fields;  // definitions as created, plus id/created/last_updated
   std::vector<json> m_custom_links;

@@ -164,6 +164,9 @@ json device_json(const Fleet& fleet, const LabDevice& d, const std::string& base
   if (options.include_config_context) {
     out["config_context"] = json::object();
   }
+  if (options.device_role) {
+    out["device_role"] = out["role"];
+  }
   return out;
 }
 

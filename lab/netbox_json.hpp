@@ -18,6 +18,7 @@ inline constexpr const char* k_api_version = "4.2";
 struct DeviceRenderOptions {
   bool brief = false;
   bool include_config_context = true;
+  bool device_role = false;  // NetBox 3.7: `device_role` beside `role` (both the same)
 };
 
 // `device_fields` are the custom field definitions that apply to dcim.device.

@@ -2,6 +2,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
+#include <sstream>
+#include <utility>
+
 #include "http/http_client.hpp"
 #include "inventory/netbox_endpoint.hpp"
 #include "notify/netbox_status.hpp"
@@ -57,6 +61,30 @@ private:
   http::HttpClient m_http;
 };
 
+// "3.7.8" -> {3, 7}; nullopt when the text is not "MAJOR.MINOR...".
+std::optional<std::pair<int, int>> major_minor(const std::string& version) {
+  int major = 0;
+  int minor = 0;
+  char dot = 0;
+  std::istringstream in(version);
+  if (!(in >> major >> dot >> minor) || dot != '.') {
+    return std::nullopt;
+  }
+  return std::pair{major, minor};
+}
+
+// The key custom fields and custom links name their object types by: `content_types` up
+// to 3.7, `object_types` from 4.0. Older releases lack what nbsync needs (ui_visible,
+// ui_editable, the 3.7 API): refused with the version named.
+std::string object_types_key(const std::string& version) {
+  const auto release = major_minor(version);
+  if (!release || *release < std::pair{3, 7}) {
+    throw SetupError("NetBox " + (version.empty() ? std::string("(unknown version)") : version) +
+                     " is older than 3.7; nbsync's custom fields need NetBox 3.7 or later");
+  }
+  return release->first < 4 ? "content_types" : "object_types";
+}
+
 }  // namespace
 
 SetupReport netbox_setup(const NetboxSetupOptions& options) {
@@ -64,11 +92,7 @@ SetupReport netbox_setup(const NetboxSetupOptions& options) {
   SetupReport report;
   const json status = netbox.call("GET", "/api/status/");
   report.netbox_version = status.value("netbox-version", "");
-  if (report.netbox_version.empty() || report.netbox_version[0] < '4' || report.netbox_version[1] != '.') {
-    throw SetupError("NetBox " +
-                     (report.netbox_version.empty() ? std::string("(unknown version)") : report.netbox_version) +
-                     " is older than 4.0; nbsync's custom fields need NetBox 4.0 or later (object_types)");
-  }
+  const std::string types_key = object_types_key(report.netbox_version);
   for (const auto& field : k_fields) {
     const json found = netbox.call("GET", std::string("/api/extras/custom-fields/?name=") + field.name);
     if (found.value("count", 0) > 0) {
@@ -76,7 +100,7 @@ SetupReport netbox_setup(const NetboxSetupOptions& options) {
       continue;
     }
     netbox.call("POST", "/api/extras/custom-fields/",
-                {{"object_types", {"dcim.device"}},
+                {{types_key, {"dcim.device"}},
                  {"name", field.name},
                  {"label", field.label},
                  {"type", field.type},
@@ -95,7 +119,7 @@ SetupReport netbox_setup(const NetboxSetupOptions& options) {
     } else {
       netbox.call("POST", "/api/extras/custom-links/",
                   {{"name", k_link_name},
-                   {"object_types", {"dcim.device"}},
+                   {types_key, {"dcim.device"}},
                    {"link_text", "Config history"},
                    {"link_url", options.history_url},
                    {"button_class", "blue"},

@@ -13,8 +13,9 @@ protected:
   // Lab of `devices`, nbsync with Slack webhook "ops" and netbox-setup run. `extra_netbox`
   // goes into [netbox]; `notify` replaces the [notify] keys (drain_timeout).
   void start_reporting(int devices, int seed, const std::string& extra_netbox = "",
-                       const std::string& notify = "drain_timeout = \"3s\"\n", const std::string& extra = "") {
-    start_lab(devices, seed);
+                       const std::string& notify = "drain_timeout = \"3s\"\n", const std::string& extra = "",
+                       const std::vector<std::string>& lab_args = {}) {
+    start_lab(devices, seed, lab_args);
     dir.write("slack.url", lab->url() + "/lab/slack/ops\n");
     write_config("", "history_url = \"https://nbsync.example/d/{{ object.id }}\"\n" + extra_netbox,
                  "\n[notify]\n" + notify + "\n[[notify.slack]]\nname = \"ops\"\nurl_file = \"slack.url\"\n" + extra);
