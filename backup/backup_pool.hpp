@@ -51,7 +51,7 @@ struct BackupResult {
 };
 
 struct PoolOptions {
-  int workers = 256;
+  int workers = 768;
   int retries = 2;  // extra attempts for retryable outcomes
   std::chrono::milliseconds retry_base{1000};
   std::chrono::milliseconds retry_cap{15000};
@@ -63,7 +63,7 @@ struct PoolOptions {
   JumpHostRoutes jump_hosts;  // [[ssh.jump_host]]
   // ssh.memory_budget: config bytes all sessions hold at once, until each result is handed
   // to the sink (0: no budget). Sessions wait for it; none fails for it.
-  std::size_t memory_budget = 64u << 20;
+  std::size_t memory_budget = 32u << 20;
   // Each NetBox site gets a window of sessions at once that starts here, widens as its
   // logins go well and halves when they struggle together (CongestionWindow); 0: none.
   int site_sessions_start = 16;

@@ -102,13 +102,13 @@ struct SshConfig {
   std::string port_custom_field;    // NetBox custom field that overrides the port per device
   std::string port_config_context;  // config-context key that overrides the port per device
   bool dns_fallback = false;        // no primary IP in NetBox: dial the device name
-  int workers = 256;
+  int workers = 768;
   std::chrono::milliseconds connect_timeout{10000};
   std::chrono::milliseconds login_timeout{20000};
   std::chrono::milliseconds command_idle_timeout{30000};
   std::chrono::milliseconds command_timeout{120000};
   std::size_t max_config_bytes = 8u << 20;
-  std::size_t memory_budget = 64u << 20;  // config bytes all sessions hold at once
+  std::size_t memory_budget = 32u << 20;  // config bytes all sessions hold at once
   // Each site's window of sessions at once starts here and moves with how its logins go
   // (backup::CongestionWindow); 0: no per-site back-off.
   int site_sessions_start = 16;

@@ -13,6 +13,10 @@ using std::chrono::milliseconds;
 
 // How often a read looks at the stop token while it waits.
 constexpr milliseconds k_abandon_check{200};
+// Most bytes one read takes from the channel. Reads go straight into the buffer: a scratch
+// array on the stack would stay resident in every worker thread's stack for its whole life
+// (bench/results.md, "where nbsync's memory goes").
+constexpr std::size_t k_chunk = 16384;
 
 }  // namespace
 
@@ -47,7 +51,7 @@ ReadStop PromptReader::read(const ReadGoal& goal) {
     }
     if (waiting > 0 && !m_abandon.stop_requested() && Clock::now() < timing.deadline) {
       const std::size_t before = m_buffer.size();
-      if (auto stop = read_chunk(goal.limit, timing)) {
+      if (auto stop = read_chunk(goal.limit, static_cast<std::size_t>(waiting), timing)) {
         return *stop;
       }
       if (m_buffer.size() > before) {
@@ -112,28 +116,29 @@ std::optional<ReadStop> PromptReader::wait_for_data(const ReadGoal& goal, bool u
     }
     return std::nullopt;
   }
-  if (auto stop = read_chunk(goal.limit, timing)) {
+  if (auto stop = read_chunk(goal.limit, static_cast<std::size_t>(available), timing)) {
     return stop;
   }
   timing.quiet_since = Clock::now();
   return std::nullopt;
 }
 
-// Appends what the channel has ready (one read) to the buffer; a stop when the read ended
-// the wait (an error, the end of the stream, more than `limit` bytes in the buffer).
-std::optional<ReadStop> PromptReader::read_chunk(std::size_t limit, Timing& timing) {
-  char chunk[16384];
+// Appends what the channel has ready (one read of up to `waiting` bytes, at most k_chunk) to
+// the buffer; a stop when the read ended the wait (an error, the end of the stream, more than
+// `limit` bytes in the buffer).
+std::optional<ReadStop> PromptReader::read_chunk(std::size_t limit, std::size_t waiting, Timing& timing) {
+  const std::size_t want = std::clamp<std::size_t>(waiting, 1, k_chunk);
   if (m_memory != nullptr) {
     milliseconds waited{0};
-    if (!m_memory->take(sizeof chunk, m_abandon, waited)) {
+    if (!m_memory->take(want, m_abandon, waited)) {
       return ReadStop{ReadEnd::abandoned, {}};
     }
     timing.deadline += waited;  // nbsync's wait, not the device's
     timing.quiet_since += waited;
   }
-  const int n = ssh_channel_read_nonblocking(m_channel, chunk, sizeof chunk, 0);
+  const int n = append_from_channel(want);
   if (m_memory != nullptr) {
-    m_memory->give_back(sizeof chunk - static_cast<std::size_t>(std::max(n, 0)));
+    m_memory->give_back(want - static_cast<std::size_t>(std::max(n, 0)));
   }
   if (n == SSH_ERROR) {
     return failed();
@@ -141,20 +146,25 @@ std::optional<ReadStop> PromptReader::read_chunk(std::size_t limit, Timing& timi
   if (n == SSH_EOF) {
     return ReadStop{ReadEnd::eof, {}};
   }
-  m_bytes_read += static_cast<std::size_t>(n);
-  m_buffer.append(chunk, static_cast<std::size_t>(n));
   if (m_buffer.size() > limit) {
     return ReadStop{ReadEnd::too_large, {}};
   }
   return std::nullopt;
 }
 
+int PromptReader::append_from_channel(std::size_t want) {
+  const std::size_t before = m_buffer.size();
+  m_buffer.resize(before + want);
+  const int n = ssh_channel_read_nonblocking(m_channel, m_buffer.data() + before, static_cast<std::uint32_t>(want), 0);
+  m_buffer.resize(before + static_cast<std::size_t>(std::max(n, 0)));
+  m_bytes_read += static_cast<std::size_t>(std::max(n, 0));
+  return n;
+}
+
 void PromptReader::drain() {
-  char chunk[16384];
-  int n = 0;
-  while ((n = ssh_channel_read_nonblocking(m_channel, chunk, sizeof chunk, 0)) > 0) {
-    m_buffer.append(chunk, static_cast<std::size_t>(n));
-    m_bytes_read += static_cast<std::size_t>(n);
+  int waiting = 0;
+  while ((waiting = ssh_channel_poll(m_channel, 0)) > 0 &&
+         append_from_channel(std::min(static_cast<std::size_t>(waiting), k_chunk)) > 0) {
   }
 }
 

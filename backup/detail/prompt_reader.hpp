@@ -68,7 +68,9 @@ private:
   using Clock = std::chrono::steady_clock;
   struct Timing;
   std::optional<ReadStop> wait_for_data(const ReadGoal& goal, bool unknown_line, Timing& timing);
-  std::optional<ReadStop> read_chunk(std::size_t limit, Timing& timing);
+  std::optional<ReadStop> read_chunk(std::size_t limit, std::size_t waiting, Timing& timing);
+  // Reads up to `want` bytes into the end of the buffer; libssh's result (bytes, SSH_EOF, SSH_ERROR).
+  int append_from_channel(std::size_t want);
   bool answer_pager();
   bool is_prompt(const std::string& tail) const;
   ReadStop failed() const;

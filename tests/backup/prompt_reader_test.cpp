@@ -47,7 +47,7 @@ TEST(TailLine, LooksOnlyAtTheLast512BytesOfTheLastFourKilobytes) {
 // A logged-in shell on a pty on one of the lab's devices, and a reader on it.
 class LabShell {
 public:
-  LabShell(SessionLab& lab, const std::string& platform, std::stop_token abandon = {})
+  LabShell(SessionLab& lab, const std::string& platform, std::stop_token abandon = {}, MemoryLease* memory = nullptr)
       : m_device(lab.device(platform)),
         m_profile(lab.profile(platform)),
         m_transport(m_device, m_profile, m_credentials, m_limits, "test") {
@@ -60,7 +60,7 @@ public:
         ssh_channel_request_shell(m_channel.get()) != SSH_OK) {
       throw std::runtime_error("no shell: " + m_transport.error());
     }
-    reader.emplace(m_channel.get(), m_profile, std::move(abandon));
+    reader.emplace(m_channel.get(), m_profile, std::move(abandon), memory);
   }
 
   const inventory::Device& device() const { return m_device; }
@@ -104,6 +104,28 @@ TEST(PromptReader, FindsAndLearnsTheFirstPrompt) {
   shell.reader->learn_prompt();
   EXPECT_EQ(shell.reader->prompt(), shell.device().name + "#");
   EXPECT_EQ(shell.reader->bytes_read(), shell.reader->buffer().size());
+}
+
+TEST(PromptReader, AReadTakesFromTheMemoryBudgetOnlyTheBytesWaitingNotAWholeChunk) {
+  SessionLab lab;
+  MemoryBudget budget(4096);  // less than one 16 KiB read chunk
+  MemoryLease older(&budget);
+  std::chrono::milliseconds waited{0};
+  ASSERT_TRUE(older.take(1024, {}, waited));  // the oldest holder: this session must fit beside it
+  std::stop_source give_up;
+  std::jthread timer([&give_up](std::stop_token stop) {
+    for (int i = 0; i < 100 && !stop.stop_requested(); ++i) {
+      std::this_thread::sleep_for(50ms);
+    }
+    give_up.request_stop();  // a read that waits for bytes the budget never frees ends here
+  });
+  MemoryLease lease(&budget);
+  LabShell shell(lab, "cisco-nxos", give_up.get_token(), &lease);
+  const auto stop = shell.reader->read(LabShell::login_goal());
+  ASSERT_EQ(stop.end, ReadEnd::prompt) << "the prompt's few bytes fit in the budget: no wait";
+  EXPECT_EQ(budget.state().waits, 0u);
+  EXPECT_EQ(lease.held(), shell.reader->bytes_read()) << "what was read is held, nothing more";
+  EXPECT_LE(budget.state().peak, 4096u);
 }
 
 TEST(PromptReader, TakesTheLastLineForThePromptNotABannerLineThatLooksLikeOne) {

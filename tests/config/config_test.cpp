@@ -123,7 +123,7 @@ format = "json"
 TEST_F(ConfigTest, DefaultsApplyWhenSectionsAreAbsent) {
   const Config config = load_config(dir.write("nbsync.toml", k_minimal));
   EXPECT_EQ(config.ssh.port, 22);
-  EXPECT_EQ(config.ssh.workers, 256);
+  EXPECT_EQ(config.ssh.workers, 768);
   EXPECT_EQ(config.ssh.host_key_policy, HostKeyTrust::first_use);
   EXPECT_EQ(config.netbox.page_size, 250);
   EXPECT_EQ(config.netbox.filters.status, (std::vector<std::string>{"active"}));
@@ -343,7 +343,7 @@ TEST_F(ConfigTest, EachSiteStartsAtSixteenSessionsAtOnceOrNoWindowAtAll) {
 }
 
 TEST_F(ConfigTest, TheMemoryBudgetIsASize) {
-  EXPECT_EQ(load_config(dir.write("nbsync.toml", k_minimal)).ssh.memory_budget, 64u << 20);
+  EXPECT_EQ(load_config(dir.write("nbsync.toml", k_minimal)).ssh.memory_budget, 32u << 20);
   EXPECT_EQ(load_config(dir.write("nbsync.toml", k_minimal + "[ssh]\nmemory_budget = \"16MiB\"\n")).ssh.memory_budget,
             16u << 20);
   EXPECT_THAT(load_error(dir, k_minimal + "[ssh]\nmemory_budget = 0\n"),
