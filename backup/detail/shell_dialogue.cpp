@@ -95,6 +95,7 @@ std::optional<Outcome> ShellDialogue::enable() {
                       .question = &m_profile.enable_password_prompt};
   m_reader->clear();
   send_line(m_profile.enable_command);
+  ++m_round_trips;
   ReadStop stop = m_reader->read(goal);
   if (stop.end == ReadEnd::question) {
     if (m_credentials.enable_secret.empty()) {
@@ -103,6 +104,7 @@ std::optional<Outcome> ShellDialogue::enable() {
     }
     m_reader->clear();
     send_line(m_credentials.enable_secret.reveal());
+    ++m_round_trips;
     stop = m_reader->read(goal);
   }
   if (stop.end == ReadEnd::question) {

@@ -204,6 +204,8 @@ TEST(ShellDialogue, TheOutputsOfSeveralCommandsFollowEachOtherInTheProfilesOrder
   ASSERT_NE(hostname, std::string::npos);
   EXPECT_LT(version, hostname);
   EXPECT_THAT(read.config, Not(HasSubstr("show running-config\r\n"))) << "the second echo is cut off too";
+  // Channel, pty, shell; enable and its secret; the paging command; each config command.
+  EXPECT_EQ(read.round_trips, 3 + 2 + 1 + 2);
 }
 
 TEST(ShellDialogue, ACommandTheDeviceRefusesIsAProtocolOutcome) {
