@@ -2,8 +2,9 @@
 // One SSH session to one device, used by one worker thread and closed when done: connect,
 // check the host key (before any credential is sent), log in (public key, password or
 // keyboard-interactive), take the enable step, turn paging off, read the config, and say
-// how it ended as an Outcome. A config is returned only when it arrived whole (the
-// profile's end marker, or the prompt after it). Never throws for device behaviour.
+// how it ended as an Outcome. Transport exec_first reads by exec when the device allows
+// it, else (found once, remembered for the process) by a shell on a new session. A config is returned only when it
+// arrived whole (the profile's end marker, or the prompt after it). Never throws for device behaviour.
 #include <chrono>
 #include <cstddef>
 #include <stop_token>
@@ -39,6 +40,7 @@ struct FetchResult {
   Outcome outcome;
   std::string config;  // the raw config (ok only): what the device printed, prompt and echo removed
   std::size_t bytes_read = 0;
+  int round_trips = 0;  // writes that waited for the device's answer (session_counts.hpp)
   HostKey host_key;
   HostKeyVerdict host_key_verdict = HostKeyVerdict::trusted;
 };

@@ -85,6 +85,18 @@ public:
     }
   }
 
+  bool boolean(std::string_view key) {
+    m_known.emplace(key);
+    const toml::node* node = m_table.get(key);
+    if (node == nullptr) {
+      return false;
+    }
+    if (!node->is_boolean()) {
+      fail(key, "expected true or false");
+    }
+    return *node->value<bool>();
+  }
+
   std::vector<std::string> strings(std::string_view key) {
     m_known.emplace(key);
     std::vector<std::string> out;
@@ -272,10 +284,16 @@ std::shared_ptr<const PlatformProfile> parse_profile(const std::string& toml_tex
   const std::string transport = reader.string("transport");
   if (transport == "exec") {
     profile->transport = PlatformProfile::Transport::exec;
+  } else if (transport == "exec_first") {
+    profile->transport = PlatformProfile::Transport::exec_first;
   } else if (!transport.empty() && transport != "shell") {
-    reader.fail("transport", "expected \"shell\" or \"exec\", got \"" + transport + "\"");
+    reader.fail("transport", "expected \"shell\", \"exec\" or \"exec_first\", got \"" + transport + "\"");
   }
-  profile->prompt = reader.pattern("prompt", profile->transport == PlatformProfile::Transport::shell);
+  profile->prompt = reader.pattern("prompt", profile->transport != PlatformProfile::Transport::exec);
+  profile->type_ahead = reader.boolean("type_ahead");
+  if (profile->type_ahead && profile->transport == PlatformProfile::Transport::exec) {
+    reader.fail("type_ahead", "applies to the shell; transport \"exec\" types nothing");
+  }
   profile->unprivileged_prompt = reader.pattern("unprivileged_prompt");
   profile->more = reader.pattern("more");
   profile->error = reader.pattern("error");

@@ -44,12 +44,18 @@ struct ProfileTimeouts {
 };
 
 struct PlatformProfile {
-  enum class Transport { shell, exec };
+  // shell: a pty shell. exec: one SSH exec request per config command. exec_first: exec
+  // when the device runs it at the login's privilege, else the shell (detected per device).
+  enum class Transport { shell, exec, exec_first };
 
   std::string name;
   std::string description;
   std::string source;  // where it was loaded from, for messages
   Transport transport = Transport::shell;
+  // The shell's commands after login (paging off, the config, exit) are sent in one write
+  // and their outputs told apart by the prompts between them: only for platforms whose CLI
+  // keeps typed-ahead input (a device that drops it costs one round trip per command).
+  bool type_ahead = false;
   Pattern prompt;               // the device's prompt, matched against the last line
   Pattern unprivileged_prompt;  // matching prompt means the enable step is needed
   Pattern more;                 // the pager prompt; answered with a space

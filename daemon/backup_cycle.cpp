@@ -4,6 +4,7 @@
 
 #include <memory>
 
+#include "backup/session_counts.hpp"
 #include "daemon/cycle_settings.hpp"
 #include "daemon/host_key_policy.hpp"
 #include "daemon/progress_line.hpp"
@@ -132,6 +133,7 @@ private:
     m_run_id = *run_id;
     spdlog::info("cycle: run {} started; reading devices from {}", m_run_id, m_config.netbox.url);
     m_progress = std::make_unique<ProgressLine>(m_summary, m_options.show_progress);
+    m_sessions_before = backup::session_counts();
     backup::PoolOptions pool = cycle_pool_options(m_config, regions);
     pool.limits.abandon = m_options.abandon;
     m_pool = std::make_unique<backup::BackupPool>(pool, m_credentials, *m_host_key_policy,
@@ -227,6 +229,9 @@ private:
     const auto totals = m_writer->finish_run(m_run_id, walk.complete && !m_storage_failed,
                                              walk.complete ? "" : "inventory incomplete: " + walk.error);
     const bool stored = m_writer->close();
+    const backup::SessionCounts sessions = backup::session_counts();
+    m_summary.set_round_trips(sessions.sessions - m_sessions_before.sessions,
+                              sessions.round_trips - m_sessions_before.round_trips);
     m_summary.finish();
     if (!totals || !stored || m_storage_failed) {
       throw CycleError(
@@ -251,6 +256,7 @@ private:
   const Config& m_config;
   const CycleOptions& m_options;
   CycleSummary& m_summary;
+  backup::SessionCounts m_sessions_before;  // the process's, as the run opened
   const backup::ProfileRegistry m_profiles;
   const backup::CredentialBook m_credentials;
   const inventory::DeviceScope m_scope;

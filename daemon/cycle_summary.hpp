@@ -37,6 +37,12 @@ public:
     m_indexed = indexed;
     m_index_seconds = seconds;
   }
+  // Device sessions this cycle and the round trips they took (backup/session_counts.hpp).
+  void set_round_trips(std::uint64_t sessions, std::uint64_t round_trips) {
+    std::lock_guard lock(m_mutex);
+    m_sessions = sessions;
+    m_round_trips = round_trips;
+  }
   // What the outbox delivered after the cycle.
   void set_delivery(const notify::DrainReport& report) {
     std::lock_guard lock(m_mutex);
@@ -79,6 +85,8 @@ private:
   std::size_t m_retired = 0;
   std::size_t m_indexed = 0;
   double m_index_seconds = 0;
+  std::uint64_t m_sessions = 0;
+  std::uint64_t m_round_trips = 0;
   notify::DrainReport m_delivery;
   mutable std::mutex m_mutex;                                           // guards the examples and the inventory result
   std::vector<std::pair<std::string, std::string>> m_failure_examples;  // device, message (first few)

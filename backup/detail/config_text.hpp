@@ -18,6 +18,12 @@ struct ConfigRead {
   Outcome outcome;
   std::string config;          // ok only: the raw config, prompt and echo removed
   std::size_t bytes_read = 0;  // all the device sent on the session's channels
+  // Writes that had to wait for the device's answer before the next one (channel open,
+  // pty, shell or exec request, each command whose prompt was awaited): see device_session.hpp.
+  int round_trips = 0;
+  // The device would not run a config command over exec (the request refused, a privilege
+  // error): a shell may still read the config (transport exec_first).
+  bool exec_refused = false;
 };
 
 // `output` is what a shell printed for `command`, up to its next prompt: keeps the lines in

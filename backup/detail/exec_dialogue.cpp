@@ -19,10 +19,13 @@ ConfigRead ExecDialogue::run() {
     if (auto problem = run_command(command, config)) {
       result.outcome = std::move(*problem);
       result.bytes_read = m_bytes_read;
+      result.round_trips = m_round_trips;
+      result.exec_refused = m_refused;
       return result;
     }
   }
   result.bytes_read = m_bytes_read;
+  result.round_trips = m_round_trips;
   if (auto problem = finish_config(config, m_profile, m_label)) {
     result.outcome = std::move(*problem);
     return result;
@@ -36,7 +39,9 @@ ConfigRead ExecDialogue::run() {
 std::optional<Outcome> ExecDialogue::run_command(const std::string& command, std::string& config) {
   m_channel.close();  // the previous command's
   m_channel = m_transport.open_channel();
+  m_round_trips += 2;  // the channel, the exec request (its answer: the output)
   if (m_channel.get() == nullptr || ssh_channel_request_exec(m_channel.get(), command.c_str()) != SSH_OK) {
+    m_refused = true;
     return Outcome{OutcomeKind::protocol,
                    m_label + ": the device refused to run '" + command + "': " + m_transport.error()};
   }
@@ -52,6 +57,7 @@ std::optional<Outcome> ExecDialogue::run_command(const std::string& command, std
   // The exit status says whether the command finished.
   const int status = ssh_channel_get_exit_status(m_channel.get());
   if (status != 0) {
+    m_refused = status > 0;
     return Outcome{status < 0 ? OutcomeKind::incomplete : OutcomeKind::protocol,
                    m_label + ": '" + command + "' ended " +
                        (status < 0 ? "without an exit status (connection dropped?); nothing stored"
@@ -59,6 +65,11 @@ std::optional<Outcome> ExecDialogue::run_command(const std::string& command, std
   }
   if (output.size() > room) {
     return Outcome{OutcomeKind::too_large, m_label + ": '" + command + "' printed more than ssh.max_config_bytes"};
+  }
+  if (auto refused = refusal_line(output, m_profile.error)) {
+    m_refused = true;  // a privilege error, as IOS prints one at privilege 1
+    return Outcome{OutcomeKind::protocol,
+                   m_label + ": the device refused '" + command + "' over exec: " + refused->substr(0, 120)};
   }
   append_output(config, std::move(output));
   return std::nullopt;

@@ -1,6 +1,7 @@
 #pragma once
 // Reads a config through SSH exec requests, one channel per config command: each command's
-// output is read to the end of its stream, and counts only with exit status 0. The config is
+// output is read to the end of its stream, and counts only with exit status 0 and no line
+// of the profile's `error` at its start. The config is
 // kept only when every command finished and it passes the profile's checks (config_text).
 #include <cstddef>
 #include <optional>
@@ -32,6 +33,8 @@ private:
   const std::string& m_label;
   SshChannel m_channel;
   std::size_t m_bytes_read = 0;
+  int m_round_trips = 0;
+  bool m_refused = false;  // the request refused, or the command failed for want of privilege
 };
 
 }  // namespace nbsync::backup::detail

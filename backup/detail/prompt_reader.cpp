@@ -168,6 +168,10 @@ void PromptReader::drain() {
   }
 }
 
+bool PromptReader::more_within(milliseconds wait) {
+  return ssh_channel_poll_timeout(m_channel, static_cast<int>(wait.count()), 0) != 0;
+}
+
 // Drops the pager's line and sends a space; false when the write failed.
 bool PromptReader::answer_pager() {
   const auto newline = m_buffer.rfind('\n');

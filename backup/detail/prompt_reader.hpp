@@ -51,6 +51,8 @@ public:
   ReadStop read(const ReadGoal& goal);
   // After the end of the stream: appends what arrived with it, without waiting.
   void drain();
+  // True when the device sends something (or ends the stream) within `wait`; reads nothing.
+  bool more_within(std::chrono::milliseconds wait);
 
   // The buffer's last line is the device's prompt from now on (the stem, without its mode
   // character, keeps matching when enable turns > into #).

@@ -109,6 +109,9 @@ void DeviceShell::feed(std::string_view input) {
   if (m_state == State::finished || m_end != End::none) {
     return;
   }
+  if (has(Fault::drop_typeahead) && m_state == State::streaming) {
+    return;  // typed while a command prints: thrown away
+  }
   m_in.append(input);
   process_input();
 }
@@ -152,6 +155,9 @@ void DeviceShell::process_input() {
         continue;
       }
       execute(line);
+      if (has(Fault::drop_typeahead)) {
+        i = m_in.size();  // what was typed behind the command is thrown away
+      }
       continue;
     }
     if (c == 0x7f || c == 0x08) {

@@ -26,6 +26,7 @@ constexpr FaultInfo k_faults[] = {
     {Fault::wrong_enable_secret, "wrong_enable_secret"},
     {Fault::huge_banner, "huge_banner"},
     {Fault::unexpected_prompt, "unexpected_prompt"},
+    {Fault::drop_typeahead, "drop_typeahead"},
 };
 
 std::string_view trim(std::string_view s) {

@@ -25,6 +25,7 @@ enum class Fault : std::uint32_t {
   wrong_enable_secret = 1U << 10,  // IOS: "enable" always fails
   huge_banner = 1U << 11,          // ~256 KB login banner full of '#' lines before the first prompt
   unexpected_prompt = 1U << 12,    // a console-server menu instead of the platform's prompt
+  drop_typeahead = 1U << 13,       // input typed while a command runs is thrown away
 };
 
 inline constexpr std::uint32_t fault_bit(Fault f) {

@@ -47,5 +47,65 @@ TEST(FetchConfig, ADevicesProfileTimeoutIsTheOneItsSessionKeeps) {
   EXPECT_EQ(result.config, "");
 }
 
+// A shipped profile's text with `from` replaced by `to`.
+std::shared_ptr<const PlatformProfile> shipped_with(const std::string& name, const std::string& from,
+                                                    const std::string& to) {
+  std::ifstream shipped(NBSYNC_SOURCE_DIR "/backup/profiles/" + name + ".toml");
+  std::string text((std::istreambuf_iterator<char>(shipped)), std::istreambuf_iterator<char>());
+  const auto at = text.find(from);
+  if (at == std::string::npos) {
+    throw std::runtime_error(name + ".toml has no '" + from + "'");
+  }
+  return parse_profile(text.replace(at, from.size(), to), name + ".toml");
+}
+
+TEST(FetchConfig, ExecFirstReadsByExecWhereTheDeviceRunsIt) {
+  test::SessionLab lab;
+  const auto& device = lab.device("cisco-ios");
+  const auto& profile = lab.profile("cisco-ios");
+  ASSERT_EQ(profile.transport, PlatformProfile::Transport::exec_first);
+  test::FixedVerifier verifier;
+  const auto logins = lab.credential_checks();
+  const FetchResult result = fetch_config(device, profile, test::lab_credentials(), test::quick_limits(), verifier);
+  ASSERT_EQ(result.outcome.kind, OutcomeKind::ok) << result.outcome.message;
+  EXPECT_THAT(result.config, ::testing::HasSubstr("\nend\n"));
+  EXPECT_EQ(result.round_trips, 2) << "a channel and its exec request";
+  EXPECT_EQ(lab.credential_checks() - logins, 1u);
+}
+
+TEST(FetchConfig, ExecFirstFallsBackToTheShellOnceForADeviceThatRefusesExec) {
+  test::SessionLab lab;
+  const auto& device = lab.device("cisco-nxos");  // the lab's NX-OS refuses exec requests
+  const auto profile = shipped_with("cisco-nxos", "transport = \"shell\"", "transport = \"exec_first\"");
+  const SessionLimits limits = test::quick_limits();
+  test::FixedVerifier verifier;
+  const auto before = lab.credential_checks();
+  const FetchResult first = fetch_config(device, *profile, test::lab_credentials(), limits, verifier);
+  ASSERT_EQ(first.outcome.kind, OutcomeKind::ok) << first.outcome.message;
+  EXPECT_EQ(lab.credential_checks() - before, 2u) << "the shell on a new session, the first one closed";
+  EXPECT_EQ(first.round_trips, 2 + 4);
+
+  const auto middle = lab.credential_checks();
+  const FetchResult second = fetch_config(device, *profile, test::lab_credentials(), limits, verifier);
+  ASSERT_EQ(second.outcome.kind, OutcomeKind::ok) << second.outcome.message;
+  EXPECT_EQ(lab.credential_checks() - middle, 1u) << "the refusal is remembered: straight to the shell";
+  EXPECT_EQ(second.round_trips, 4);
+  EXPECT_EQ(second.config.size(), first.config.size());
+}
+
+TEST(FetchConfig, ExecFirstFallsBackWhenTheCommandFailsOverExec) {
+  test::SessionLab lab;
+  const auto& device = lab.device("arista-eos");
+  // A config command the device answers over exec with an error line, as IOS does at privilege 1.
+  const auto profile =
+      shipped_with("arista-eos", "config = [\"show running-config\"]", "config = [\"show runnnig-config\"]");
+  test::FixedVerifier verifier;
+  const auto before = lab.credential_checks();
+  const FetchResult result = fetch_config(device, *profile, test::lab_credentials(), test::quick_limits(), verifier);
+  EXPECT_EQ(result.outcome.kind, OutcomeKind::protocol) << result.outcome.message;
+  EXPECT_THAT(result.outcome.message, ::testing::HasSubstr("the device refused 'show runnnig-config'"));
+  EXPECT_EQ(lab.credential_checks() - before, 2u) << "exec, then the shell, which the device refuses too";
+}
+
 }  // namespace
 }  // namespace nbsync::backup

@@ -47,6 +47,27 @@ TEST(PlatformProfile, AllShippedProfilesLoad) {
   EXPECT_TRUE(panos->config_end.search("</config>"));
 }
 
+TEST(PlatformProfile, TypeAheadAndExecFirstAreSetWhereTheyAreKnownToWork) {
+  const auto registry = ProfileRegistry::shipped();
+  for (const char* name : {"cisco-nxos", "juniper-junos"}) {
+    EXPECT_TRUE(registry.find(name)->type_ahead) << name;
+  }
+  for (const char* name : {"cisco-ios", "arista-eos"}) {
+    EXPECT_EQ(registry.find(name)->transport, PlatformProfile::Transport::exec_first) << name;
+    EXPECT_FALSE(registry.find(name)->type_ahead) << name;
+  }
+  EXPECT_FALSE(registry.find("cisco-asa")->type_ahead);
+  EXPECT_THAT(profile_error("name = \"x\"\ntransport = \"exec\"\ntype_ahead = true\nconfig = [\"show run\"]\n"),
+              HasSubstr("type_ahead: applies to the shell"));
+  EXPECT_THAT(profile_error("name = \"x\"\nprompt = '#$'\ntype_ahead = \"yes\"\nconfig = [\"show run\"]\n"),
+              HasSubstr("type_ahead: expected true or false"));
+  EXPECT_THAT(profile_error("name = \"x\"\ntransport = \"telnet\"\nconfig = [\"show run\"]\n"),
+              HasSubstr("expected \"shell\", \"exec\" or \"exec_first\", got \"telnet\""));
+  EXPECT_THAT(profile_error("name = \"x\"\ntransport = \"exec_first\"\nconfig = [\"show run\"]\n"),
+              HasSubstr("prompt: missing"))
+      << "exec_first may fall back to the shell: it needs the prompt";
+}
+
 TEST(PlatformProfile, ACommandThatCouldChangeADeviceIsRefused) {
   const std::string error = profile_error(R"(
 name = "evil"

@@ -6,6 +6,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
 #include <thread>
 
 #include "backup/config_normalizer.hpp"
@@ -69,13 +71,16 @@ INSTANTIATE_TEST_SUITE_P(Shipped, ShellDialogueOnEachPlatform,
 
 TEST(ShellDialogue, AnswersThePagerWhenPagingCannotBeTurnedOff) {
   SessionLab lab;
-  const auto& device = lab.device("cisco-ios");
-  const auto& profile = lab.profile("cisco-ios");
-  lab.set_fault(device, "ignore_paging_off");
-  const auto read = read_by_shell(device, profile);
-  ASSERT_EQ(read.outcome.kind, OutcomeKind::ok) << read.outcome.message;
-  EXPECT_THAT(read.config, Not(HasSubstr("--More--")));
-  EXPECT_EQ(stored_text(profile, read.config), stored_text(profile, lab.config_text(device)));
+  // NX-OS types ahead: its pager eats the typed "exit" as keys, and the prompt still ends the config.
+  for (const char* platform : {"cisco-ios", "cisco-nxos"}) {
+    const auto& device = lab.device(platform);
+    const auto& profile = lab.profile(platform);
+    lab.set_fault(device, "ignore_paging_off");
+    const auto read = read_by_shell(device, profile);
+    ASSERT_EQ(read.outcome.kind, OutcomeKind::ok) << platform << ": " << read.outcome.message;
+    EXPECT_THAT(stored_text(profile, read.config), Not(HasSubstr("--More--"))) << platform;
+    EXPECT_EQ(stored_text(profile, read.config), stored_text(profile, lab.config_text(device))) << platform;
+  }
 }
 
 TEST(ShellDialogue, AHugeBannerIsNotMistakenForThePromptNorKept) {
@@ -199,6 +204,8 @@ TEST(ShellDialogue, TheOutputsOfSeveralCommandsFollowEachOtherInTheProfilesOrder
   ASSERT_NE(hostname, std::string::npos);
   EXPECT_LT(version, hostname);
   EXPECT_THAT(read.config, Not(HasSubstr("show running-config\r\n"))) << "the second echo is cut off too";
+  // Channel, pty, shell; enable and its secret; the paging command; each config command.
+  EXPECT_EQ(read.round_trips, 3 + 2 + 1 + 2);
 }
 
 TEST(ShellDialogue, ACommandTheDeviceRefusesIsAProtocolOutcome) {
@@ -224,6 +231,50 @@ config_start = '^hostname '
   const auto endless = parse_profile("name = \"endless\"\nconfig_end = '^no such marker$'\n" + common, "e.toml");
   const auto incomplete = read_by_shell(lab.device("cisco-nxos"), *endless);
   test::expect_failed_read(incomplete, OutcomeKind::incomplete, "has no end marker ('^no such marker$')");
+}
+
+// The shipped NX-OS profile, with type_ahead as given.
+std::shared_ptr<const PlatformProfile> nxos_profile(bool type_ahead) {
+  std::ifstream shipped(NBSYNC_SOURCE_DIR "/backup/profiles/cisco-nxos.toml");
+  std::string text((std::istreambuf_iterator<char>(shipped)), std::istreambuf_iterator<char>());
+  const auto at = text.find("type_ahead = true");
+  if (at == std::string::npos) {
+    throw std::runtime_error("the shipped cisco-nxos profile no longer types ahead");
+  }
+  text.replace(at, std::string("type_ahead = true").size(), type_ahead ? "type_ahead = true" : "type_ahead = false");
+  return parse_profile(text, "cisco-nxos.toml");
+}
+
+TEST(ShellDialogue, TypingAheadReadsTheSameConfigInFewerRoundTrips) {
+  SessionLab lab;
+  const auto& device = lab.device("cisco-nxos");
+  const auto ahead = read_by_shell(device, *nxos_profile(true));
+  const auto step = read_by_shell(device, *nxos_profile(false));
+  ASSERT_EQ(ahead.outcome.kind, OutcomeKind::ok) << ahead.outcome.message;
+  ASSERT_EQ(step.outcome.kind, OutcomeKind::ok) << step.outcome.message;
+  EXPECT_EQ(stored_text(*nxos_profile(true), ahead.config), stored_text(*nxos_profile(true), step.config));
+  EXPECT_EQ(stored_text(*nxos_profile(true), ahead.config), stored_text(*nxos_profile(true), lab.config_text(device)));
+  // Channel, pty and shell, then: two paging commands and the config one at a time, or one write.
+  EXPECT_EQ(step.round_trips, 6);
+  EXPECT_EQ(ahead.round_trips, 4);
+}
+
+TEST(ShellDialogue, ADeviceThatDropsTypedAheadInputGetsTheRestOneCommandAtATime) {
+  SessionLab lab;
+  const auto& device = lab.device("juniper-junos");
+  const auto& profile = lab.profile("juniper-junos");
+  ASSERT_TRUE(profile.type_ahead);
+  lab.set_fault(device, "drop_typeahead");
+  const auto read = read_by_shell(device, profile);
+  ASSERT_EQ(read.outcome.kind, OutcomeKind::ok) << read.outcome.message;
+  EXPECT_EQ(stored_text(profile, read.config), stored_text(profile, lab.config_text(device)));
+  EXPECT_EQ(read.round_trips, 4 + 2) << "the two dropped commands cost one round trip each";
+}
+
+TEST(ShellDialogue, ATypedAheadConfigCutOffIsIncomplete) {
+  SessionLab lab;
+  const auto read = read_with_fault(lab, "juniper-junos", "close_mid_config");
+  test::expect_failed_read(read, OutcomeKind::incomplete, "connection dropped during 'show configuration'");
 }
 
 }  // namespace

@@ -79,8 +79,12 @@ TEST_F(BackupCycle, EachFaultEndsInItsOutcomeWhileTheOthersFinish) {
   write_config();
   const auto ios = reachable_on("cisco-ios");
   const auto junos = reachable_on("juniper-junos");
+  const auto nxos = reachable_on("cisco-nxos");
+  const auto asa = reachable_on("cisco-asa");
   ASSERT_GE(ios.size(), 11u);
   ASSERT_GE(junos.size(), 1u);
+  ASSERT_GE(nxos.size(), 1u);
+  ASSERT_GE(asa.size(), 1u);
   const std::vector<std::pair<std::string, std::string>> expected = {{"refuse", "connect"},
                                                                      {"no_banner", "timeout"},
                                                                      {"wrong_password", "auth"},
@@ -89,7 +93,8 @@ TEST_F(BackupCycle, EachFaultEndsInItsOutcomeWhileTheOthersFinish) {
                                                                      {"flood", "too_large"},
                                                                      {"close_mid_config", "incomplete"},
                                                                      {"ignore_paging_off", "ok"},
-                                                                     {"wrong_enable_secret", "auth"},
+                                                                     // exec needs no enable (exec_first)
+                                                                     {"wrong_enable_secret", "ok"},
                                                                      {"huge_banner", "ok"},
                                                                      {"unexpected_prompt", "protocol"}};
   std::map<std::int64_t, std::string> want;
@@ -99,6 +104,10 @@ TEST_F(BackupCycle, EachFaultEndsInItsOutcomeWhileTheOthersFinish) {
   }
   set_fault(junos[0], "ignore_paging_off");  // Junos's own pager prompt
   want[junos[0]] = "ok";
+  set_fault(nxos[0], "drop_typeahead");  // what nbsync typed ahead is sent again, one command at a time
+  want[nxos[0]] = "ok";
+  set_fault(asa[0], "wrong_enable_secret");  // the ASA refuses exec: the shell's enable step fails
+  want[asa[0]] = "auth";
   const auto result = run_nbsync();
   ASSERT_EQ(result.exit_code, 0) << result.err;
   const auto got = outcomes_of_last_run();

@@ -331,6 +331,16 @@ TEST(DeviceShell, TypeAheadWaitsForTheCurrentCommand) {
   EXPECT_TRUE(out.ends_with("r1# "));
 }
 
+TEST(DeviceShell, DropTypeaheadThrowsAwayWhatWasTypedBehindACommand) {
+  DeviceShell shell(options(Platform::cisco_nxos, fault_bit(Fault::drop_typeahead)));
+  start(shell);
+  const auto out = run(shell, "terminal length 0\nshow running-config\nshow version\n");
+  EXPECT_EQ(out.find("!Command: show running-config"), std::string::npos) << out;
+  EXPECT_TRUE(out.ends_with("r1# "));
+  EXPECT_NE(run(shell, "show running-config\n").find("!Command: show running-config"), std::string::npos)
+      << "a command typed at the prompt still runs";
+}
+
 TEST(DeviceShell, PtyEchoesAndUsesCrLf) {
   DeviceShell shell(options(Platform::juniper_junos, 0, true));
   EXPECT_TRUE(start(shell).ends_with("\r\nnetops@r1> "));

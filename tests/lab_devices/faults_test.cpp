@@ -54,7 +54,7 @@ TEST(Faults, NamesRoundTrip) {
   for (const auto f : all_faults()) {
     EXPECT_EQ(parse_fault(fault_name(f)), f);
   }
-  EXPECT_EQ(all_faults().size(), 13U);
+  EXPECT_EQ(all_faults().size(), 14U);
   EXPECT_EQ(fault_names(fault_bit(Fault::flood) | fault_bit(Fault::refuse)),
             (std::vector<std::string>{"refuse", "flood"}));
 }
