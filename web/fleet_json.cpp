@@ -36,6 +36,7 @@ json cycles_json(const CyclesAnswer& answer, const PageSlice& slice) {
                       {"inventory_complete", run.inventory_complete ? json(*run.inventory_complete) : json(nullptr)},
                       {"note", run.note},
                       {"devices", row.devices},
+                      {"ok", row.ok},
                       {"failed", row.failed},
                       {"changed", row.changed},
                       {"outcomes", row.outcomes}});

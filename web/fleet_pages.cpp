@@ -33,7 +33,7 @@ std::string pager(const PageFrame& frame, const std::string& path, const std::st
   } else {
     html.append("Showing ").append(std::to_string(slice.offset + 1)).append("–");
     html.append(std::to_string(slice.offset + shown));
-    html.append(total ? " of " + std::to_string(*total) : (more ? ", more follow" : ""));
+    html.append(total ? " of " + std::to_string(*total) : (more ? ", more follow" : ", all of them"));
   }
   const std::string link = escape_html(frame.prefix + path + "?limit=" + std::to_string(slice.limit) + query);
   if (slice.offset > 0) {
@@ -76,7 +76,7 @@ std::string cycle_row(const CycleRow& row) {
   html.append("</td><td class=\"num\">")
       .append(run.finished_at ? duration(*run.finished_at - run.started_at) : "not finished");
   html.append("</td><td class=\"num\">").append(std::to_string(row.devices));
-  html.append("</td><td class=\"num\">").append(std::to_string(row.devices - row.failed));
+  html.append("</td><td class=\"num\">").append(std::to_string(row.ok));
   html.append("</td><td class=\"num").append(row.failed > 0 ? " error" : "").append("\">");
   html.append(std::to_string(row.failed)).append("</td><td class=\"num\">").append(std::to_string(row.changed));
   html.append("</td><td>").append(outcome_counts(row.outcomes));

@@ -35,13 +35,14 @@ CyclesAnswer read_cycles(storage::Database& database, const DeviceIds& visible, 
   CyclesAnswer answer;
   answer.total = storage::count_runs(database);
   for (auto& run : storage::read_recent_runs(database, slice.limit, slice.offset)) {
-    CycleRow row{std::move(run), {}, 0, 0, 0};
+    CycleRow row{std::move(run), {}, 0, 0, 0, 0};
     storage::visit_run_attempts(database, row.run.id, [&](const storage::RunAttempt& attempt) {
       if (!sees(visible, attempt.device_id)) {
         return;
       }
       ++row.outcomes[attempt.outcome];
       ++row.devices;
+      row.ok += attempt.outcome == "ok" ? 1 : 0;
       row.failed += is_failure(attempt.outcome) ? 1 : 0;
       row.changed += attempt.changed ? 1 : 0;
     });

@@ -31,6 +31,7 @@ struct CycleRow {
   storage::RunStatus run;
   std::map<std::string, std::int64_t> outcomes;  // outcome -> visible devices
   std::int64_t devices = 0;
+  std::int64_t ok = 0;
   std::int64_t failed = 0;  // neither ok nor skipped
   std::int64_t changed = 0;
 };

@@ -391,6 +391,7 @@ TEST_F(WebFleet, CyclesFailingChangesSearchAndComplianceShowWhatTheCyclesStored)
   EXPECT_EQ(cycles["total"], 2);
   ASSERT_EQ(cycles["cycles"].size(), 2u);
   EXPECT_EQ(cycles["cycles"][0]["changed"], 2);
+  EXPECT_EQ(cycles["cycles"][0]["ok"], cycles["cycles"][0]["outcomes"].value("ok", 0));
   EXPECT_EQ(cycles["cycles"][0]["outcomes"]["auth"], 2);
   EXPECT_EQ(cycles["cycles"][0]["outcomes"]["host_key_mismatch"], 1);
   EXPECT_EQ(cycles["cycles"][0]["failed"], cycles["cycles"][1]["failed"].get<int>() + 3);
@@ -437,6 +438,7 @@ TEST_F(WebFleet, CyclesFailingChangesSearchAndComplianceShowWhatTheCyclesStored)
     found_mine = found_mine || (match["device_id"] == mine[0] && match["line"] == line_number && match["text"] == line);
   }
   EXPECT_TRUE(found_mine) << line << ": " << found.dump();
+  EXPECT_THAT(get("/search?q=" + query_value("^\\Q" + line + "\\E$"), cookie).body, HasSubstr(", all of them"));
   const auto six = get_json("/api/search?q=.&limit=6", cookie);
   const auto limited = get_json("/api/search?q=.&limit=3", cookie);
   ASSERT_EQ(limited["matches"].size(), 3u);
