@@ -7,6 +7,7 @@
 #include "commands/history_output.hpp"
 #include "commands/text_table.hpp"
 #include "commands/time_argument.hpp"
+#include "storage/answer_json.hpp"
 #include "storage/config_history.hpp"
 
 namespace nbsync::commands {
@@ -20,16 +21,7 @@ int run_changes(const Config& config, const ChangesOptions& options) {
   if (options.json) {
     nlohmann::json list = nlohmann::json::array();
     for (const auto& c : changes) {
-      list.push_back({{"id", c.device_id},
-                      {"name", c.name},
-                      {"site", c.site},
-                      {"platform", c.platform},
-                      {"role", c.role},
-                      {"versions", c.versions},
-                      {"lines_added", c.lines_added},
-                      {"lines_removed", c.lines_removed},
-                      {"last_change_at", format_utc(c.last_change_at)},
-                      {"last_change_at_unix", c.last_change_at}});
+      list.push_back(storage::device_changes_json(c));
     }
     std::cout << nlohmann::json{{"since", format_utc(since)}, {"since_unix", since}, {"devices", list}}.dump(2) << "\n";
     return 0;

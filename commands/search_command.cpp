@@ -7,30 +7,28 @@
 
 #include "commands/history_input.hpp"
 #include "commands/input_error.hpp"
-#include "commands/regex_literals.hpp"
 #include "commands/search_command.hpp"
+#include "storage/config_grep.hpp"
 #include "storage/config_search.hpp"
+#include "storage/regex_literals.hpp"
 #include "types/device_label.hpp"
 #include "types/pattern.hpp"
 
 namespace nbsync::commands {
 namespace {
 
-Pattern compile_search_pattern(const std::string& regex) {
-  if (regex.empty()) {
-    throw InputError("the search pattern is empty; give a regular expression, e.g. 'snmp-server community'");
-  }
+Pattern compile_pattern(const std::string& regex) {
   try {
-    return Pattern::compile(regex);
+    return storage::compile_search_pattern(regex);
   } catch (const std::invalid_argument& e) {
-    throw InputError("bad regular expression '" + regex + "': " + e.what() + " (PCRE2 syntax)");
+    throw InputError(e.what());
   }
 }
 
 }  // namespace
 
 int run_search(const Config& config, const SearchOptions& options) {
-  const Pattern pattern = compile_search_pattern(options.regex);
+  const Pattern pattern = compile_pattern(options.regex);
   const auto database = open_existing_database(config);
   storage::ConfigSearch search(*database);
 
@@ -38,37 +36,25 @@ int run_search(const Config& config, const SearchOptions& options) {
   std::int64_t match_count = 0;
   std::int64_t devices_matched = 0;
   const storage::ConfigScan scan =
-      search.scan(required_literals(options.regex), {options.platform, options.site, options.role},
+      search.scan(storage::required_literals(options.regex), {options.platform, options.site, options.role},
                   [&](const storage::LatestConfig& latest) {
-                    const std::string_view text = latest.text;
                     const std::string device = device_label(latest.device.name, latest.device.id);
-                    bool device_matched = false;
-                    std::int64_t line_number = 0;
-                    for (std::size_t start = 0; start < text.size();) {
-                      const std::size_t newline = text.find('\n', start);
-                      const std::size_t end = newline == std::string_view::npos ? text.size() : newline;
-                      std::string_view line = text.substr(start, end - start);
-                      if (!line.empty() && line.back() == '\r') {
-                        line.remove_suffix(1);
-                      }
-                      ++line_number;
-                      if (pattern.search(line)) {
-                        ++match_count;
-                        device_matched = true;
-                        if (options.json) {
-                          matches.push_back({{"device", device},
-                                             {"device_id", latest.device.id},
-                                             {"platform", latest.device.platform},
-                                             {"site", latest.device.site},
-                                             {"line", line_number},
-                                             {"text", std::string(line)}});
-                        } else {
-                          std::cout << device << ':' << line_number << ": " << line << '\n';
-                        }
-                      }
-                      start = end + 1;
-                    }
-                    devices_matched += device_matched ? 1 : 0;
+                    const std::int64_t matched = storage::for_each_matching_line(
+                        pattern, latest.text, [&](std::int64_t line_number, std::string_view line) {
+                          if (options.json) {
+                            matches.push_back({{"device", device},
+                                               {"device_id", latest.device.id},
+                                               {"platform", latest.device.platform},
+                                               {"site", latest.device.site},
+                                               {"line", line_number},
+                                               {"text", std::string(line)}});
+                          } else {
+                            std::cout << device << ':' << line_number << ": " << line << '\n';
+                          }
+                          return true;
+                        });
+                    match_count += matched;
+                    devices_matched += matched > 0 ? 1 : 0;
                     return true;
                   });
 

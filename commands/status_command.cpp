@@ -8,6 +8,7 @@
 #include "commands/status_command.hpp"
 #include "commands/text_table.hpp"
 #include "commands/time_argument.hpp"
+#include "storage/answer_json.hpp"
 #include "storage/service_status.hpp"
 #include "types/user_error.hpp"
 
@@ -79,13 +80,7 @@ void print_run(const storage::RunStatus& run, std::int64_t now) {
 nlohmann::json status_json(const Config& config, const storage::ServiceStatus& status, std::int64_t now) {
   nlohmann::json failing = nlohmann::json::array();
   for (const auto& device : status.failing) {
-    failing.push_back({{"id", device.device_id},
-                       {"name", device.name},
-                       {"site", device.site},
-                       {"outcome", device.outcome},
-                       {"message", device.message},
-                       {"failing_since", device.failing_since ? nlohmann::json(format_utc(*device.failing_since))
-                                                              : nlohmann::json(nullptr)}});
+    failing.push_back(storage::failing_device_json(device));
   }
   nlohmann::json outbox = nlohmann::json::array();
   for (const auto& channel : status.outbox) {

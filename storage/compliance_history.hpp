@@ -4,9 +4,13 @@
 // unbroken run of failing versions that ends with the newest checked one. When a version
 // was checked by several rule sets, its newest result counts.
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "storage/compliance_hooks.hpp"
 #include "storage/database.hpp"
 
 namespace nbsync::storage {
@@ -15,5 +19,22 @@ namespace nbsync::storage {
 // Throws DatabaseError naming the file.
 std::optional<std::int64_t> compliance_failing_since(Database& database, std::int64_t device_id,
                                                      const std::string& rule);
+
+// Each checked version's results (its newest rule set's), by snapshot id, rules by name.
+// Throws DatabaseError naming the file.
+std::map<std::int64_t, std::vector<ComplianceCheck>> compliance_by_snapshot(Database& database, std::int64_t device_id);
+
+// One device's results on its newest version, as the cycles stored them.
+struct DeviceComplianceState {
+  std::int64_t device_id = 0;
+  std::string name;
+  std::string site;
+  std::int64_t snapshot_id = 0;
+  std::int64_t checked_at = 0;          // unix seconds, the newest of its results
+  std::vector<ComplianceCheck> checks;  // rules by name
+};
+// Visits every device (not retired) whose newest version has stored results, by name.
+// Throws DatabaseError naming the file.
+void visit_latest_compliance(Database& database, const std::function<void(const DeviceComplianceState&)>& visit);
 
 }  // namespace nbsync::storage

@@ -69,7 +69,8 @@ std::string ConfigSearch::match_expression(const std::vector<std::string>& requi
 }
 
 ConfigScan ConfigSearch::scan(const std::vector<std::string>& required_literals, const DeviceFilter& filter,
-                              const std::function<bool(const LatestConfig&)>& visit) {
+                              const std::function<bool(const LatestConfig&)>& visit,
+                              const std::function<bool(const DeviceRecord&)>& wanted) {
   SQLite::Database& db = m_database.sqlite();
   try {
     ConfigScan scan;
@@ -88,6 +89,9 @@ ConfigScan ConfigSearch::scan(const std::vector<std::string>& required_literals,
     LatestConfig latest;
     while (select.executeStep()) {
       latest.device = detail::device_from_columns(select);
+      if (wanted && !wanted(latest.device)) {
+        continue;
+      }
       latest.snapshot_id = select.getColumn(9).getInt64();
       latest.taken_at = select.getColumn(10).getInt64();
       latest.text = detail::read_config_blob(select_blob, m_database.path(), select.getColumn(11).getString());

@@ -38,9 +38,12 @@ public:
 
   // Visits the latest config of each device matching `filter` (by name) whose text holds
   // every string of `required_literals`; literals shorter than 3 bytes cannot narrow and
-  // are ignored. The visitor returns false to stop. Throws DatabaseError naming the file.
+  // are ignored. The visitor returns false to stop. `wanted`, when given, picks the
+  // devices whose config is read at all (the others are skipped unread). Throws
+  // DatabaseError naming the file.
   ConfigScan scan(const std::vector<std::string>& required_literals, const DeviceFilter& filter,
-                  const std::function<bool(const LatestConfig&)>& visit);
+                  const std::function<bool(const LatestConfig&)>& visit,
+                  const std::function<bool(const DeviceRecord&)>& wanted = {});
 
   // The FTS5 query for `required_literals` ("" when they cannot narrow), leaving out the
   // trigrams the index does not hold (`common`): exposed for tests.

@@ -35,11 +35,7 @@ constexpr const char* k_outbox_sql = R"sql(
     FROM outbox o GROUP BY channel ORDER BY channel
 )sql";
 
-std::optional<RunStatus> read_run(SQLite::Database& db, const std::string& where) {
-  SQLite::Statement select(db, std::string(k_run_columns) + where + " ORDER BY id DESC LIMIT 1");
-  if (!select.executeStep()) {
-    return std::nullopt;
-  }
+RunStatus run_from(SQLite::Statement& select) {
   RunStatus run;
   run.id = select.getColumn(0).getInt64();
   run.started_at = select.getColumn(1).getInt64();
@@ -55,6 +51,14 @@ std::optional<RunStatus> read_run(SQLite::Database& db, const std::string& where
   run.summary_json = select.getColumn(7).getString();
   run.note = select.getColumn(8).getString();
   return run;
+}
+
+std::optional<RunStatus> read_run(SQLite::Database& db, const std::string& where) {
+  SQLite::Statement select(db, std::string(k_run_columns) + where + " ORDER BY id DESC LIMIT 1");
+  if (!select.executeStep()) {
+    return std::nullopt;
+  }
+  return run_from(select);
 }
 
 }  // namespace
@@ -97,6 +101,47 @@ ServiceStatus read_service_status(Database& database, std::size_t failing_limit)
     return status;
   } catch (const std::exception& e) {
     throw detail::sqlite_failure(database.path(), "reading the service status", e);
+  }
+}
+
+std::vector<RunStatus> read_recent_runs(Database& database, std::size_t limit, std::size_t offset) {
+  try {
+    SQLite::Statement select(database.sqlite(), std::string(k_run_columns) + "ORDER BY id DESC LIMIT ?1 OFFSET ?2");
+    select.bind(1, static_cast<std::int64_t>(limit));
+    select.bind(2, static_cast<std::int64_t>(offset));
+    std::vector<RunStatus> runs;
+    while (select.executeStep()) {
+      runs.push_back(run_from(select));
+    }
+    return runs;
+  } catch (const std::exception& e) {
+    throw detail::sqlite_failure(database.path(), "reading the recent runs", e);
+  }
+}
+
+std::int64_t count_runs(Database& database) {
+  try {
+    return database.sqlite().execAndGet("SELECT count(*) FROM runs").getInt64();
+  } catch (const std::exception& e) {
+    throw detail::sqlite_failure(database.path(), "counting the runs", e);
+  }
+}
+
+void visit_run_attempts(Database& database, std::int64_t run_id, const std::function<void(const RunAttempt&)>& visit) {
+  try {
+    SQLite::Statement select(database.sqlite(), "SELECT device_id, outcome, changed FROM attempts WHERE run_id = ?1");
+    select.bind(1, run_id);
+    RunAttempt attempt;
+    while (select.executeStep()) {
+      attempt.device_id = select.getColumn(0).getInt64();
+      attempt.outcome = select.getColumn(1).getString();
+      attempt.changed = select.getColumn(2).getInt() != 0;
+      visit(attempt);
+    }
+  } catch (const DatabaseError&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw detail::sqlite_failure(database.path(), "reading a run's attempts", e);
   }
 }
 

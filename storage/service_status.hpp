@@ -4,6 +4,7 @@
 // and the outbox per channel. Read-only queries; cheap on 100,000 devices (indexed or
 // one pass over device_states).
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -53,5 +54,18 @@ struct ServiceStatus {
 
 // `failing_limit` caps the list (the count is always whole). Throws DatabaseError.
 ServiceStatus read_service_status(Database& database, std::size_t failing_limit);
+
+// The runs newest first, skipping `offset` of them, at most `limit`; and how many there are.
+std::vector<RunStatus> read_recent_runs(Database& database, std::size_t limit, std::size_t offset = 0);
+std::int64_t count_runs(Database& database);
+
+// One attempt of a run, as the per-run counts need it.
+struct RunAttempt {
+  std::int64_t device_id = 0;
+  std::string outcome;
+  bool changed = false;
+};
+// Every attempt of run `run_id`, in no particular order. Throws DatabaseError.
+void visit_run_attempts(Database& database, std::int64_t run_id, const std::function<void(const RunAttempt&)>& visit);
 
 }  // namespace nbsync::storage

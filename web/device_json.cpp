@@ -5,12 +5,22 @@
 namespace nbsync::web {
 namespace {
 
-std::string iso_time(std::int64_t unix_seconds) {
-  return utc_time(unix_seconds, "%Y-%m-%dT%H:%M:%SZ");
-}
-
 nlohmann::json optional_time(const std::optional<std::int64_t>& at) {
   return at ? nlohmann::json(iso_time(*at)) : nlohmann::json(nullptr);
+}
+
+// A version's compliance results, when it was checked.
+std::optional<nlohmann::json> checks_of(const DeviceDetails& details, std::int64_t snapshot_id) {
+  const auto found = details.compliance.find(snapshot_id);
+  if (found == details.compliance.end()) {
+    return std::nullopt;
+  }
+  nlohmann::json checks = nlohmann::json::array();
+  for (const auto& check : found->second) {
+    checks.push_back(
+        {{"rule", check.rule}, {"severity", check.severity}, {"passed", check.passed}, {"problems", check.problems}});
+  }
+  return checks;
 }
 
 }  // namespace
@@ -35,12 +45,30 @@ nlohmann::json version_json(const storage::ConfigVersion& version) {
           {"lines_added", version.lines_added}, {"lines_removed", version.lines_removed}};
 }
 
-nlohmann::json versions_json(const std::vector<storage::ConfigVersion>& versions) {
+nlohmann::json versions_json(const std::vector<storage::ConfigVersion>& versions, const DeviceDetails* details) {
   nlohmann::json list = nlohmann::json::array();
   for (const auto& version : versions) {
-    list.push_back(version_json(version));
+    nlohmann::json entry = version_json(version);
+    const auto found = details == nullptr ? std::nullopt : checks_of(*details, version.snapshot_id);
+    if (found) {
+      entry["compliance"] = *found;
+    }
+    list.push_back(std::move(entry));
   }
   return list;
+}
+
+nlohmann::json host_keys_json(const storage::HostKeyState& keys) {
+  const auto sighting = [](const std::optional<storage::HostKeySighting>& seen) {
+    if (!seen) {
+      return nlohmann::json(nullptr);
+    }
+    return nlohmann::json{{"type", seen->key.type},
+                          {"fingerprint", seen->key.fingerprint},
+                          {"first_seen", iso_time(seen->first_seen)},
+                          {"last_seen", iso_time(seen->last_seen)}};
+  };
+  return {{"trusted", sighting(keys.trusted)}, {"pending_change", sighting(keys.pending)}};
 }
 
 nlohmann::json diff_json(const storage::ConfigDiff& diff) {

@@ -8,12 +8,16 @@
 
 #include "storage/config_history.hpp"
 #include "storage/device_status.hpp"
+#include "web/history_source.hpp"
 
 namespace nbsync::web {
 
 nlohmann::json device_json(const storage::DeviceStatus& device);
 nlohmann::json version_json(const storage::ConfigVersion& version);
-nlohmann::json versions_json(const std::vector<storage::ConfigVersion>& versions);
+// With `details`, each version also has its "compliance" results (when checked).
+nlohmann::json versions_json(const std::vector<storage::ConfigVersion>& versions,
+                             const DeviceDetails* details = nullptr);
+nlohmann::json host_keys_json(const storage::HostKeyState& keys);
 nlohmann::json diff_json(const storage::ConfigDiff& diff);
 
 }  // namespace nbsync::web

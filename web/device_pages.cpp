@@ -37,7 +37,31 @@ std::string state_rows(const storage::DeviceStatus& device) {
   }
   row("Last success", optional_time(device.last_success_at));
   row("Last change", optional_time(device.last_change_at));
-  return "<dl>\n" + rows + "</dl>\n";
+  return rows;
+}
+
+std::string host_key_rows(const storage::DeviceStatus& device, const storage::HostKeyState& keys) {
+  const auto sighting = [](const storage::HostKeySighting& seen) {
+    return "<code>" + escape_html(seen.key.fingerprint) + "</code> (" + escape_html(seen.key.type) + "), first seen " +
+           format_time(seen.first_seen) + ", last seen " + format_time(seen.last_seen);
+  };
+  std::string rows = "<dt>Host key</dt><dd>" + (keys.trusted ? sighting(*keys.trusted) : "none stored yet") + "</dd>\n";
+  if (keys.pending) {
+    rows.append("<dt>Changed host key</dt><dd><span class=\"error\">pending: refused until accepted</span>, ");
+    rows.append(sighting(*keys.pending)).append(". After checking it on the device: <code>nbsync hostkey accept ");
+    rows.append(std::to_string(device.device.id)).append(" --fingerprint ");
+    rows.append(escape_html(keys.pending->key.fingerprint)).append("</code></dd>\n");
+  }
+  return rows;
+}
+
+// "pass (N rules)", or the failed rules; "" when not checked.
+std::string compliance_cell(const std::vector<storage::ComplianceCheck>* checks) {
+  if (checks == nullptr || checks->empty()) {
+    return "";
+  }
+  const std::string failed = failed_rules_html(*checks);
+  return failed.empty() ? "pass (" + std::to_string(checks->size()) + " rules)" : failed;
 }
 
 std::string version_options(const std::vector<storage::ConfigVersion>& versions, std::int64_t selected) {
@@ -65,7 +89,7 @@ std::string compare_form(const PageFrame& frame, const storage::DeviceStatus& de
 }
 
 std::string version_rows(const PageFrame& frame, const storage::DeviceStatus& device,
-                         const std::vector<storage::ConfigVersion>& versions) {
+                         const std::vector<storage::ConfigVersion>& versions, const DeviceDetails& details) {
   const std::string link = device_link(frame, device);
   std::string rows;
   for (auto it = versions.rbegin(); it != versions.rend(); ++it) {
@@ -83,12 +107,31 @@ std::string version_rows(const PageFrame& frame, const storage::DeviceStatus& de
       rows.append(" · <a href=\"").append(link).append("/diff?from=").append(std::to_string(it->number - 1));
       rows.append("&amp;to=").append(number).append("\">diff</a>");
     }
+    const auto checks = details.compliance.find(it->snapshot_id);
+    rows.append("</td><td class=\"wrap\">");
+    rows.append(compliance_cell(checks == details.compliance.end() ? nullptr : &checks->second));
     rows.append("</td></tr>\n");
   }
   return rows;
 }
 
 }  // namespace
+
+std::string failed_rules_html(const std::vector<storage::ComplianceCheck>& checks) {
+  std::string items;
+  for (const auto& check : checks) {
+    if (check.passed) {
+      continue;
+    }
+    items.append("<li><span class=\"error\">").append(escape_html(check.rule)).append("</span> (");
+    items.append(escape_html(check.severity)).append(")");
+    for (const auto& problem : check.problems) {
+      items.append("<br>").append(escape_html(problem));
+    }
+    items.append("</li>");
+  }
+  return items.empty() ? "" : "<ul>" + items + "</ul>";
+}
 
 std::string format_time(std::int64_t unix_seconds) {
   return utc_time(unix_seconds, "%Y-%m-%d %H:%M:%S UTC");
@@ -106,8 +149,9 @@ std::string download_name(const storage::DeviceStatus& device, std::int64_t numb
 }
 
 std::string device_page(const PageFrame& frame, const storage::DeviceStatus& device,
-                        const std::vector<storage::ConfigVersion>& versions, const std::string& netbox_url) {
-  std::string body = state_rows(device);
+                        const std::vector<storage::ConfigVersion>& versions, const DeviceDetails& details,
+                        const std::string& netbox_url) {
+  std::string body = "<dl>\n" + state_rows(device) + host_key_rows(device, details.host_keys) + "</dl>\n";
   if (!netbox_url.empty()) {
     body.append("<p><a href=\"").append(escape_html(netbox_url)).append("/dcim/devices/");
     body.append(std::to_string(device.device.id)).append("/\">Open the device in NetBox</a></p>\n");
@@ -120,8 +164,8 @@ std::string device_page(const PageFrame& frame, const storage::DeviceStatus& dev
   body.append(
       "<table>\n<thead><tr><th class=\"num\">Version</th><th>Taken</th><th class=\"num\">Bytes</th>"
       "<th class=\"num\">Lines</th><th class=\"num\">Added</th><th class=\"num\">Removed</th>"
-      "<th>SHA-256</th><th></th></tr></thead>\n<tbody>\n");
-  body.append(version_rows(frame, device, versions)).append("</tbody>\n</table>\n");
+      "<th>SHA-256</th><th></th><th>Compliance</th></tr></thead>\n<tbody>\n");
+  body.append(version_rows(frame, device, versions, details)).append("</tbody>\n</table>\n");
   return html_page(frame, device.device.name, body);
 }
 

@@ -27,15 +27,23 @@ std::string not_visible(std::int64_t id) {
 
 }  // namespace
 
-std::optional<storage::DeviceStatus> Viewer::visible_device(const httplib::Request& request,
-                                                            httplib::Response& response, Kind kind) {
-  const auto signed_in = caller(request);
+std::optional<Viewer::Caller> Viewer::signed_in_caller(const httplib::Request& request, httplib::Response& response,
+                                                       Kind kind) {
+  auto signed_in = caller(request);
   if (!signed_in) {
     if (kind == Kind::api) {
       refuse(request, response, kind, 401, "Sign in first (POST your NetBox token to /sign-in).");
     } else {
       response.set_redirect(m_prefix + "/sign-in?next=" + percent_encode(request.target), 303);
     }
+  }
+  return signed_in;
+}
+
+std::optional<storage::DeviceStatus> Viewer::visible_device(const httplib::Request& request,
+                                                            httplib::Response& response, Kind kind) {
+  const auto signed_in = signed_in_caller(request, response, kind);
+  if (!signed_in) {
     return std::nullopt;
   }
   const auto id = number(request.matches[1]);
@@ -67,12 +75,18 @@ void Viewer::device(const httplib::Request& request, httplib::Response& response
     return;
   }
   const auto versions = m_history.versions(device->device.id);
+  const DeviceDetails details = m_history.details(device->device.id);
   if (kind == Kind::api) {
-    const nlohmann::json body = {{"device", device_json(*device)}, {"versions", versions_json(versions)}};
+    nlohmann::json body = {{"device", device_json(*device)},
+                           {"versions", versions_json(versions, &details)},
+                           {"host_keys", host_keys_json(details.host_keys)}};
+    if (!m_settings.netbox.url.empty()) {
+      body["netbox_url"] = m_settings.netbox.url + "/dcim/devices/" + std::to_string(device->device.id) + "/";
+    }
     response.set_content(body.dump(), "application/json");
     return;
   }
-  response.set_content(device_page(frame(true), *device, versions, m_settings.netbox.url), k_html);
+  response.set_content(device_page(frame(true), *device, versions, details, m_settings.netbox.url), k_html);
 }
 
 void Viewer::version(const httplib::Request& request, httplib::Response& response, Kind kind) {

@@ -1,5 +1,7 @@
 #include "web/history_source.hpp"
 
+#include "storage/compliance_history.hpp"
+
 namespace nbsync::web {
 
 HistorySource::HistorySource(std::filesystem::path database) : m_path(std::move(database)) {}
@@ -32,6 +34,15 @@ std::vector<storage::ConfigVersion> HistorySource::versions(std::int64_t device_
   return source == nullptr ? std::vector<storage::ConfigVersion>{} : source->versions(device_id);
 }
 
+DeviceDetails HistorySource::details(std::int64_t device_id) {
+  std::lock_guard lock(m_mutex);
+  if (history() == nullptr) {
+    return {};
+  }
+  return {storage::compliance_by_snapshot(*m_database, device_id),
+          storage::read_host_key_state(*m_database, device_id)};
+}
+
 std::optional<VersionText> HistorySource::version_text(std::int64_t device_id, std::int64_t number) {
   std::lock_guard lock(m_mutex);
   auto* source = history();
@@ -54,6 +65,16 @@ std::optional<storage::ConfigDiff> HistorySource::diff(std::int64_t device_id, s
     return std::nullopt;
   }
   return source->diff(*older, *newer);
+}
+
+bool HistorySource::read(const std::function<void(storage::Database&, storage::ConfigHistory&)>& query) {
+  std::lock_guard lock(m_mutex);
+  auto* source = history();
+  if (source == nullptr) {
+    return false;
+  }
+  query(*m_database, *source);
+  return true;
 }
 
 }  // namespace nbsync::web

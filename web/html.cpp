@@ -1,8 +1,18 @@
 #include "web/html.hpp"
 
 #include <cctype>
+#include <utility>
 
 namespace nbsync::web {
+namespace {
+
+constexpr std::pair<const char*, const char*> k_fleet_pages[] = {{"/cycles", "Cycles"},
+                                                                 {"/failing", "Failing"},
+                                                                 {"/changes", "Changes"},
+                                                                 {"/search", "Search"},
+                                                                 {"/compliance", "Compliance"}};
+
+}  // namespace
 
 std::string escape_html(std::string_view text) {
   std::string out;
@@ -53,7 +63,16 @@ std::string html_page(const PageFrame& frame, std::string_view title, std::strin
   page.append(escape_html(frame.prefix)).append("/style.css\">\n</head>\n<body>\n<header><a class=\"brand\" href=\"");
   page.append(escape_html(frame.prefix)).append("/\">nbsync</a>");
   if (frame.signed_in) {
-    page.append("<form method=\"post\" action=\"").append(escape_html(frame.prefix));
+    page.append("<nav>");
+    for (const auto& [path, name] : k_fleet_pages) {
+      page.append("<a href=\"")
+          .append(escape_html(frame.prefix))
+          .append(path)
+          .append("\">")
+          .append(name)
+          .append("</a>");
+    }
+    page.append("</nav><form method=\"post\" action=\"").append(escape_html(frame.prefix));
     page.append("/sign-out\"><button type=\"submit\">Sign out</button></form>");
   }
   page.append("</header>\n<main>\n<h1>").append(escape_html(title)).append("</h1>\n");
@@ -72,6 +91,9 @@ body { margin: 0; font: 15px/1.45 system-ui, sans-serif; color: var(--fg); backg
 header { display: flex; justify-content: space-between; align-items: center; padding: .5rem 1rem;
   border-bottom: 1px solid var(--line); }
 header form { margin: 0; }
+header nav { display: flex; flex-wrap: wrap; gap: .3rem 1rem; margin-right: auto; padding-left: 1.5rem; }
+td.wrap { white-space: normal; overflow-wrap: anywhere; min-width: 16rem; }
+td ul { margin: 0; padding-left: 1rem; }
 main { padding: 1rem; max-width: 80rem; }
 a { color: var(--link); }
 a:focus, button:focus, input:focus, select:focus { outline: 2px solid var(--link); outline-offset: 2px; }

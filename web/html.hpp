@@ -1,6 +1,6 @@
 #pragma once
 // The viewer's HTML: escaping, and the one page layout every page shares (a header with
-// sign-out, the content, the stylesheet at /style.css). Every text that came from a device,
+// the fleet pages' links and sign-out, the content, the stylesheet at /style.css). Every text that came from a device,
 // NetBox or the user goes through escape_html(); nothing else is ever interpolated.
 // No script, no outside asset: the Content-Security-Policy forbids both.
 #include <string>

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <nlohmann/json.hpp>
+#include <set>
 
 #include "http/http_client.hpp"
 
@@ -11,6 +13,18 @@ namespace {
 
 // A person waits for the answer: never longer than this, whatever [netbox] timeout says.
 constexpr std::chrono::milliseconds k_question_timeout{10000};
+constexpr const char* k_visible_devices_path = "/api/dcim/devices/?brief=1&limit=1000";
+
+// The path of NetBox's `next` link ("" on the last page), on the configured base URL:
+// NetBox behind a proxy often writes its own scheme or host into it.
+std::string next_path(const nlohmann::json& page) {
+  if (!page.contains("next") || !page["next"].is_string()) {
+    return "";
+  }
+  const std::string next = page["next"];
+  const auto api = next.find("/api/");
+  return api == std::string::npos ? "" : next.substr(api);
+}
 
 }  // namespace
 
@@ -45,6 +59,34 @@ NetboxAnswer NetboxAccess::may_see_device(const Secret& token, std::int64_t devi
     return NetboxAnswer::no;
   }
   return NetboxAnswer::unreachable;
+}
+
+VisibleDevices NetboxAccess::visible_devices(const Secret& token) const {
+  inventory::NetboxEndpoint as_user = m_netbox;
+  as_user.token = token;
+  http::HttpClient client(inventory::netbox_client_options(as_user, k_question_timeout));
+  VisibleDevices visible;
+  std::set<std::string> asked;
+  for (std::string path = k_visible_devices_path; !path.empty() && asked.insert(path).second;) {
+    const http::HttpResponse response = client.send(inventory::netbox_request(as_user, "GET", path));
+    if (response.status == 403 || response.status == 401) {
+      return {NetboxAnswer::no, {}, inventory::netbox_reason(response.body)};
+    }
+    const auto page = response.status == 200 ? nlohmann::json::parse(response.body, nullptr, false) : nlohmann::json();
+    if (!page.is_object() || !page.contains("results") || !page["results"].is_array()) {
+      return {NetboxAnswer::unreachable,
+              {},
+              response.status == 200 ? "NetBox's device list is not JSON" : inventory::netbox_failure(response)};
+    }
+    for (const auto& device : page["results"]) {
+      if (device.contains("id") && device["id"].is_number_integer()) {
+        visible.ids.insert(device["id"].get<std::int64_t>());
+      }
+    }
+    path = page["results"].empty() ? "" : next_path(page);
+  }
+  visible.answer = NetboxAnswer::yes;
+  return visible;
 }
 
 bool plausible_token(const std::string& text) {

@@ -2,10 +2,12 @@
 // What the viewer asks NetBox with a user's own token: whether NetBox accepts the token
 // (GET /api/users/config/, which any valid token may read on NetBox 3.7 and 4.x), and
 // whether that token may see a device (GET /api/dcim/devices/{id}/: 404 or 403 means no,
-// as NetBox's object permissions decide). NetBox stays the one place access is managed.
+// as NetBox's object permissions decide), and every device it may see (the paged list
+// /api/dcim/devices/?brief=1, for fleet pages). NetBox stays the one place access is managed.
 // Thread-safe: every question uses its own HTTP client.
 #include <cstdint>
 #include <string>
+#include <unordered_set>
 
 #include "inventory/netbox_endpoint.hpp"
 #include "types/secret.hpp"
@@ -19,6 +21,14 @@ struct TokenCheck {
   std::string reason;  // NetBox's words for a refusal, or why NetBox could not be asked; never the token
 };
 
+using DeviceIds = std::unordered_set<std::int64_t>;
+
+struct VisibleDevices {
+  NetboxAnswer answer = NetboxAnswer::unreachable;  // yes: `ids` is whole; no: the token may list none
+  DeviceIds ids;
+  std::string reason;  // why NetBox could not be asked; never the token
+};
+
 class NetboxAccess {
 public:
   // `netbox` says where NetBox is (its url, TLS and timeout); its own token is not used.
@@ -26,6 +36,8 @@ public:
 
   TokenCheck check_token(const Secret& token) const;
   NetboxAnswer may_see_device(const Secret& token, std::int64_t device_id) const;
+  // Every page of the devices NetBox lists for `token`, ids only.
+  VisibleDevices visible_devices(const Secret& token) const;
 
 private:
   inventory::NetboxEndpoint m_netbox;

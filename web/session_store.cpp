@@ -39,7 +39,7 @@ std::string SessionStore::create(Secret token, Clock::time_point now) {
   for (auto it = m_sessions.begin(); it != m_sessions.end();) {  // sign-ins are rare: sweep then
     it = expired(it->second, now) ? m_sessions.erase(it) : std::next(it);
   }
-  m_sessions[id] = Session{std::move(token), now, now, {}};
+  m_sessions[id] = Session{std::move(token), now, now, {}, nullptr, {}};
   return id;
 }
 
@@ -82,6 +82,25 @@ void SessionStore::remember_permission(const std::string& id, std::int64_t devic
   const auto session = m_sessions.find(id);
   if (session != m_sessions.end() && m_permission_ttl.count() > 0) {
     session->second.permissions[device_id] = {visible, now + m_permission_ttl};
+  }
+}
+
+std::shared_ptr<const DeviceIds> SessionStore::cached_visible_devices(const std::string& id, Clock::time_point now) {
+  std::lock_guard lock(m_mutex);
+  const auto session = m_sessions.find(id);
+  if (session == m_sessions.end() || now >= session->second.visible_devices_until) {
+    return nullptr;
+  }
+  return session->second.visible_devices;
+}
+
+void SessionStore::remember_visible_devices(const std::string& id, std::shared_ptr<const DeviceIds> ids,
+                                            Clock::time_point now) {
+  std::lock_guard lock(m_mutex);
+  const auto session = m_sessions.find(id);
+  if (session != m_sessions.end() && m_permission_ttl.count() > 0) {
+    session->second.visible_devices = std::move(ids);
+    session->second.visible_devices_until = now + m_permission_ttl;
   }
 }
 

@@ -1,16 +1,18 @@
 #pragma once
 // The viewer's signed-in sessions, in memory only: a random id (the cookie's value) maps to
 // the user's NetBox token and NetBox's cached answers about which devices that token may
-// see. A session ends when unused for `idle`, `max` after sign-in, or on sign-out; an
-// ended session is gone (its token with it). Thread-safe: one mutex guards the map.
+// see, one by one and as the whole set fleet pages filter by. A session ends when unused for `idle`, `max` after
+// sign-in, or on sign-out; an ended session is gone (its token with it). Thread-safe: one mutex guards the map.
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 
 #include "types/secret.hpp"
+#include "web/netbox_access.hpp"
 
 namespace nbsync::web {
 
@@ -31,6 +33,10 @@ public:
   std::optional<bool> cached_permission(const std::string& id, std::int64_t device_id, Clock::time_point now);
   void remember_permission(const std::string& id, std::int64_t device_id, bool visible, Clock::time_point now);
 
+  // Every device the session's token may see (for fleet pages), while fresh.
+  std::shared_ptr<const DeviceIds> cached_visible_devices(const std::string& id, Clock::time_point now);
+  void remember_visible_devices(const std::string& id, std::shared_ptr<const DeviceIds> ids, Clock::time_point now);
+
   std::size_t size();
 
 private:
@@ -43,6 +49,8 @@ private:
     Clock::time_point created;
     Clock::time_point last_used;
     std::map<std::int64_t, Permission> permissions;
+    std::shared_ptr<const DeviceIds> visible_devices;
+    Clock::time_point visible_devices_until;
   };
   bool expired(const Session& session, Clock::time_point now) const;
 

@@ -13,4 +13,8 @@ std::string utc_time(std::int64_t unix_seconds, const char* pattern) {
   return std::string(buffer, length);
 }
 
+std::string iso_time(std::int64_t unix_seconds) {
+  return utc_time(unix_seconds, "%Y-%m-%dT%H:%M:%SZ");
+}
+
 }  // namespace nbsync::web

@@ -142,6 +142,19 @@ void Viewer::register_routes(httplib::Server& server) {
              [this](const auto& request, auto& response) { version(request, response, Kind::api); });
   server.Get(R"(/api/devices/(\d+)/diff)",
              [this](const auto& request, auto& response) { diff(request, response, Kind::api); });
+  for (const Kind kind : {Kind::html, Kind::api}) {
+    const std::string root = kind == Kind::api ? "/api" : "";
+    server.Get(root + "/cycles",
+               [this, kind](const auto& request, auto& response) { cycles(request, response, kind); });
+    server.Get(root + "/failing",
+               [this, kind](const auto& request, auto& response) { failing(request, response, kind); });
+    server.Get(root + "/changes",
+               [this, kind](const auto& request, auto& response) { changes(request, response, kind); });
+    server.Get(root + "/search",
+               [this, kind](const auto& request, auto& response) { search(request, response, kind); });
+    server.Get(root + "/compliance",
+               [this, kind](const auto& request, auto& response) { compliance(request, response, kind); });
+  }
 }
 
 void Viewer::sign_in_page(const httplib::Request& request, httplib::Response& response) {
@@ -225,6 +238,12 @@ void Viewer::home(const httplib::Request& request, httplib::Response& response) 
           "/devices\"><label>NetBox device id <input name=\"id\" inputmode=\"numeric\" "
           "pattern=\"[0-9]+\" required></label><button type=\"submit\">Open</button>"
           "</form>\n");
+  const std::string p = escape_html(m_prefix);
+  body.append("<p>Or look across the devices NetBox lets you see: the last <a href=\"" + p +
+              "/cycles\">backup cycles</a>, the <a href=\"" + p + "/failing\">failing devices</a>, <a href=\"" + p +
+              "/changes\">recent changes</a>, <a href=\"" + p +
+              "/search\">search</a> across the configs, and the <a href=\"" + p +
+              "/compliance\">compliance report</a>.</p>\n");
   response.set_content(html_page(frame(true), "Config history", body), k_html);
 }
 

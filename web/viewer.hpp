@@ -1,15 +1,17 @@
 #pragma once
-// The viewer's routes: the sign-in page and form, sign-out, and the device pages with their
-// JSON twin under /api/. Every response carries a strict Content-Security-Policy (no script,
-// nothing from elsewhere) and is never cached. A request without a live session gets the
-// sign-in page (HTML) or 401 (API); a device NetBox does not let the session's token see is
-// 404, exactly like a device nbsync never saw.
+// The viewer's routes: the sign-in page and form, sign-out, the device pages and the fleet
+// pages (cycles, failing, changes, search, compliance) with their JSON twin under /api/. Every response carries a
+// strict Content-Security-Policy (no script, nothing from elsewhere) and is never cached. A request without a live
+// session gets the sign-in page (HTML) or 401 (API); a device NetBox does not let the session's token see is 404,
+// exactly like a device nbsync never saw; fleet pages list only the devices NetBox lists for that token.
 #include <httplib.h>
 
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "storage/device_status.hpp"
+#include "web/fleet_queries.hpp"
 #include "web/history_source.hpp"
 #include "web/html.hpp"
 #include "web/netbox_access.hpp"
@@ -32,6 +34,8 @@ private:
   };
 
   std::optional<Caller> caller(const httplib::Request& request);
+  // The caller, or nullopt with the response answered: the sign-in page (HTML) or 401 (API).
+  std::optional<Caller> signed_in_caller(const httplib::Request& request, httplib::Response& response, Kind kind);
   PageFrame frame(bool signed_in) const;
   std::string session_cookie(const std::string& value, std::int64_t max_age) const;
 
@@ -51,6 +55,21 @@ private:
   void version(const httplib::Request& request, httplib::Response& response, Kind kind);
   void download(const httplib::Request& request, httplib::Response& response);
   void diff(const httplib::Request& request, httplib::Response& response, Kind kind);
+
+  // What a fleet page asks: the devices NetBox lists for the caller's token (cached for the
+  // session for web.permission_cache) and the slice of the answer to show. nullopt: the
+  // response is already answered (no session, NetBox unreachable, a bad offset or limit).
+  struct FleetAsk {
+    std::shared_ptr<const DeviceIds> visible;
+    PageSlice slice;
+  };
+  std::optional<FleetAsk> fleet_ask(const httplib::Request& request, httplib::Response& response, Kind kind,
+                                    std::size_t default_limit);
+  void cycles(const httplib::Request& request, httplib::Response& response, Kind kind);
+  void failing(const httplib::Request& request, httplib::Response& response, Kind kind);
+  void changes(const httplib::Request& request, httplib::Response& response, Kind kind);
+  void search(const httplib::Request& request, httplib::Response& response, Kind kind);
+  void compliance(const httplib::Request& request, httplib::Response& response, Kind kind);
 
   WebSettings m_settings;
   std::string m_prefix;  // the path of base_url: "" or "/nbsync"

@@ -4,7 +4,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <regex>
+#include <set>
 #include <thread>
 
 #include "http/http_client.hpp"
@@ -299,6 +301,272 @@ TEST_F(Web, TheDaemonServesTheViewerWhenWebListenIsSet) {
   const auto device = get("/api/devices/" + std::to_string(changed), cookie);
   EXPECT_EQ(device.status, 200) << device.body << viewer->stderr_text();
   EXPECT_EQ(viewer->stop(), 0);
+}
+
+// `text` as a URL's query value.
+std::string query_value(const std::string& text) {
+  static constexpr char k_hex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) != 0) {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.append({'%', k_hex[c >> 4], k_hex[c & 15]});
+    }
+  }
+  return out;
+}
+
+// The fleet pages on a lab of two sites' worth of devices: two cycles with, in between, one
+// config changed at site 1 and one elsewhere, one device failing at each, and one device's
+// host key changed; a compliance rule every config fails.
+class WebFleet : public Web {
+protected:
+  void SetUp() override {
+    start_lab(30, 19);
+    for (const auto& device : lab->walk("/api/dcim/devices/?limit=1000&exclude=config_context")) {
+      site_of[device["id"].get<std::int64_t>()] = device["site"]["id"].get<std::int64_t>();
+      site_slug_of[device["id"].get<std::int64_t>()] = device["site"]["slug"].get<std::string>();
+    }
+    for (auto id : reachable) {
+      (site_of.at(id) == 1 ? mine : others).push_back(id);
+    }
+    ASSERT_GE(mine.size(), 3u);
+    ASSERT_GE(others.size(), 3u);
+    dir.write(
+        "rules.toml",
+        "[[rule]]\nname = \"motd-banner\"\nseverity = \"warning\"\nmust_match = [\"^this line is in no config$\"]\n");
+    write_config("", "", web_table + "\n[compliance]\nrules = \"rules.toml\"\n");
+    ASSERT_EQ(run_nbsync().exit_code, 0);
+    for (auto id : {mine[0], others[0]}) {
+      ASSERT_EQ(lab->request({"POST",
+                              "/lab/devices/" + std::to_string(id) + "/config",
+                              {{"Content-Type", "application/json"}},
+                              "{}"})
+                    .status,
+                200);
+    }
+    set_fault(mine[1], "wrong_password");
+    set_fault(others[1], "wrong_password");
+    rotate_host_key(mine[2]);
+    ASSERT_EQ(run_nbsync().exit_code, 0);
+    ASSERT_EQ(summary["changed"], 2) << summary.dump();
+    start_viewer();
+  }
+
+  json get_json(const std::string& path, const std::string& cookie) {
+    const auto response = get(path, cookie);
+    EXPECT_EQ(response.status, 200) << path << ": " << response.body;
+    return json::parse(response.body, nullptr, false);
+  }
+
+  // The ids a fleet answer lists, wherever it lists them.
+  static std::set<std::int64_t> ids_in(const json& answer) {
+    std::set<std::int64_t> ids;
+    for (const char* list : {"devices", "matches"}) {
+      for (const auto& entry : answer.value(list, json::array())) {
+        ids.insert(entry.contains("device_id") ? entry["device_id"].get<std::int64_t>()
+                                               : entry["id"].get<std::int64_t>());
+      }
+    }
+    return ids;
+  }
+
+  static bool links_to(const std::string& html, std::int64_t id) {
+    const std::string link = "/devices/" + std::to_string(id);
+    return html.find(link + "\"") != std::string::npos || html.find(link + "/") != std::string::npos;
+  }
+
+  std::map<std::int64_t, std::string> site_slug_of;
+  std::vector<std::int64_t> mine;    // reachable at site 1
+  std::vector<std::int64_t> others;  // reachable elsewhere
+};
+
+const std::vector<std::string> k_fleet_pages = {"/cycles", "/failing", "/changes?since=24h", "/search?q=.",
+                                                "/compliance"};
+
+TEST_F(WebFleet, CyclesFailingChangesSearchAndComplianceShowWhatTheCyclesStored) {
+  const std::string cookie = sign_in(k_lab_token);
+  const auto cycles = get_json("/api/cycles", cookie);
+  EXPECT_EQ(cycles["total"], 2);
+  ASSERT_EQ(cycles["cycles"].size(), 2u);
+  EXPECT_EQ(cycles["cycles"][0]["changed"], 2);
+  EXPECT_EQ(cycles["cycles"][0]["ok"], cycles["cycles"][0]["outcomes"].value("ok", 0));
+  EXPECT_EQ(cycles["cycles"][0]["outcomes"]["auth"], 2);
+  EXPECT_EQ(cycles["cycles"][0]["outcomes"]["host_key_mismatch"], 1);
+  EXPECT_EQ(cycles["cycles"][0]["failed"], cycles["cycles"][1]["failed"].get<int>() + 3);
+  EXPECT_EQ(cycles["cycles"][0]["devices"], count("SELECT count(*) FROM attempts WHERE run_id = 2"));
+  EXPECT_EQ(get_json("/api/cycles?limit=1&offset=1", cookie)["cycles"][0]["id"], 1) << "the older run, alone";
+  const auto cycles_page = get("/cycles", cookie);
+  EXPECT_THAT(cycles_page.body, HasSubstr("<h1>Backup cycles</h1>"));
+  EXPECT_THAT(cycles_page.body, HasSubstr("Showing 1–2 of 2"));
+  EXPECT_THAT(cycles_page.body, HasSubstr("auth 2"));
+
+  const auto failing = get_json("/api/failing", cookie);
+  EXPECT_EQ(failing["total"], count("SELECT count(*) FROM device_states WHERE status NOT IN ('ok', 'skipped')"));
+  EXPECT_EQ(failing["by_outcome"]["auth"], 2);
+  EXPECT_EQ(failing["by_outcome"]["host_key_mismatch"], 1);
+  EXPECT_TRUE(ids_in(failing).contains(mine[1]) && ids_in(failing).contains(others[1]) &&
+              ids_in(failing).contains(mine[2]))
+      << failing.dump();
+  const auto failing_page = get("/failing", cookie);
+  EXPECT_THAT(failing_page.body, HasSubstr("<h2>auth</h2>"));
+  EXPECT_TRUE(links_to(failing_page.body, mine[1]));
+
+  EXPECT_EQ(ids_in(get_json("/api/changes?since=24h", cookie)), (std::set<std::int64_t>{mine[0], others[0]}));
+  const auto at_site = get_json("/api/changes?since=1h&site=" + site_slug_of.at(mine[0]), cookie);
+  EXPECT_EQ(ids_in(at_site), (std::set<std::int64_t>{mine[0]})) << at_site.dump();
+  const auto changes_page = get("/changes?since=7d&site=" + site_slug_of.at(others[0]), cookie);
+  EXPECT_TRUE(links_to(changes_page.body, others[0]));
+  EXPECT_FALSE(links_to(changes_page.body, mine[0])) << "filtered by site";
+  EXPECT_THAT(changes_page.body, HasSubstr("<option selected>7d</option>"));
+  EXPECT_EQ(get("/api/changes?since=3w", cookie).status, 400);
+
+  // A line of mine[0]'s latest config, found where it is.
+  const std::string text = stored_text(mine[0], 2);
+  std::int64_t line_number = 0;
+  std::string line;
+  for (std::size_t start = 0; start < text.size() && (line.size() < 8 || line.find('\\') != std::string::npos);) {
+    const std::size_t end = std::min(text.find('\n', start), text.size());
+    line = text.substr(start, end - start);
+    ++line_number;
+    start = end + 1;
+  }
+  const auto found = get_json("/api/search?q=" + query_value("^\\Q" + line + "\\E$"), cookie);
+  bool found_mine = false;
+  for (const auto& match : found["matches"]) {
+    found_mine = found_mine || (match["device_id"] == mine[0] && match["line"] == line_number && match["text"] == line);
+  }
+  EXPECT_TRUE(found_mine) << line << ": " << found.dump();
+  EXPECT_THAT(get("/search?q=" + query_value("^\\Q" + line + "\\E$"), cookie).body, HasSubstr(", all of them"));
+  const auto six = get_json("/api/search?q=.&limit=6", cookie);
+  const auto limited = get_json("/api/search?q=.&limit=3", cookie);
+  ASSERT_EQ(limited["matches"].size(), 3u);
+  EXPECT_EQ(limited["more"], true);
+  const auto next = get_json("/api/search?q=.&limit=3&offset=3", cookie);
+  ASSERT_EQ(six["matches"].size(), 6u);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(limited["matches"][i], six["matches"][i]) << i;
+    EXPECT_EQ(next["matches"][i], six["matches"][i + 3]) << "the next page goes on where the first stopped";
+  }
+  EXPECT_THAT(get("/search?q=.&limit=3", cookie).body, HasSubstr("Showing 1–3, more follow"));
+
+  const int backed_up = count("SELECT count(DISTINCT device_id) FROM snapshots");
+  const auto compliance = get_json("/api/compliance", cookie);
+  EXPECT_EQ(compliance["devices_checked"], backed_up);
+  EXPECT_EQ(compliance["total"], backed_up) << "every config fails the rule";
+  EXPECT_EQ(compliance["rules"][0]["rule"], "motd-banner");
+  EXPECT_EQ(compliance["rules"][0]["failed"], backed_up);
+  EXPECT_TRUE(compliance["devices"][0]["failing_since"].is_string());
+  const auto compliance_page = get("/compliance?limit=2", cookie);
+  EXPECT_THAT(compliance_page.body, HasSubstr("motd-banner"));
+  EXPECT_THAT(compliance_page.body, HasSubstr("Showing 1–2 of " + std::to_string(backed_up)));
+  EXPECT_THAT(compliance_page.body, HasSubstr("next page"));
+
+  for (const auto& page : k_fleet_pages) {
+    const auto response = get(page, cookie);
+    EXPECT_EQ(response.status, 200) << page;
+    EXPECT_EQ(response.header("content-security-policy"), k_csp) << page;
+    EXPECT_THAT(response.body, HasSubstr("<nav><a href=\"/cycles\">Cycles</a>")) << page;
+    EXPECT_EQ(get("/api" + page, "").status, 401) << page;
+    EXPECT_EQ(get(page, "").status, 303) << page;
+  }
+}
+
+TEST_F(WebFleet, TheDevicePageShowsComplianceByVersionTheHostKeyAndTheNetboxLink) {
+  const std::string cookie = sign_in(k_lab_token);
+  const auto device = get_json("/api/devices/" + std::to_string(mine[0]), cookie);
+  ASSERT_EQ(device["versions"].size(), 2u);
+  for (const auto& version : device["versions"]) {
+    ASSERT_EQ(version["compliance"].size(), 1u) << version.dump();
+    EXPECT_EQ(version["compliance"][0]["rule"], "motd-banner");
+    EXPECT_EQ(version["compliance"][0]["passed"], false);
+  }
+  EXPECT_THAT(device["host_keys"]["trusted"]["fingerprint"].get<std::string>(), ::testing::StartsWith("SHA256:"));
+  EXPECT_TRUE(device["host_keys"]["pending_change"].is_null());
+  EXPECT_EQ(device["netbox_url"], lab->url() + "/dcim/devices/" + std::to_string(mine[0]) + "/");
+  const auto page = get("/devices/" + std::to_string(mine[0]), cookie);
+  EXPECT_THAT(page.body, HasSubstr("<span class=\"error\">motd-banner</span> (warning)"));
+  EXPECT_THAT(page.body, HasSubstr("Open the device in NetBox"));
+
+  const auto rotated = get_json("/api/devices/" + std::to_string(mine[2]), cookie);
+  const auto pending = rotated["host_keys"]["pending_change"];
+  ASSERT_TRUE(pending.is_object()) << rotated.dump();
+  EXPECT_NE(pending["fingerprint"], rotated["host_keys"]["trusted"]["fingerprint"]);
+  const auto rotated_page = get("/devices/" + std::to_string(mine[2]), cookie);
+  EXPECT_THAT(rotated_page.body, HasSubstr("Changed host key"));
+  EXPECT_THAT(rotated_page.body, HasSubstr("nbsync hostkey accept " + std::to_string(mine[2]) + " --fingerprint " +
+                                           pending["fingerprint"].get<std::string>()));
+}
+
+TEST_F(WebFleet, ATokenLimitedToOneSiteSeesOnlyThatSitesDevicesOnEveryFleetPage) {
+  const std::string cookie = sign_in(k_site1_token);
+  std::set<std::int64_t> other_sites;
+  for (const auto& [id, site] : site_of) {
+    if (site != 1) {
+      other_sites.insert(id);
+    }
+  }
+  for (const auto& page : k_fleet_pages) {
+    const auto html = get(page, cookie);
+    EXPECT_EQ(html.status, 200) << page;
+    const auto answer =
+        get_json("/api" + page + (page.find('?') == std::string::npos ? "?" : "&") + "limit=1000", cookie);
+    for (auto id : other_sites) {
+      EXPECT_FALSE(links_to(html.body, id)) << page << " links device " << id << " of another site";
+      EXPECT_FALSE(ids_in(answer).contains(id)) << page << " lists device " << id << " of another site";
+    }
+  }
+  const auto failing = ids_in(get_json("/api/failing", cookie));
+  EXPECT_TRUE(failing.contains(mine[1]) && failing.contains(mine[2]));
+  EXPECT_EQ(ids_in(get_json("/api/changes", cookie)), (std::set<std::int64_t>{mine[0]}));
+  int backed_up_at_site1 = 0;
+  for (const auto& [id, site] : site_of) {
+    backed_up_at_site1 +=
+        site == 1 ? count("SELECT count(*) > 0 FROM snapshots WHERE device_id = " + std::to_string(id)) : 0;
+  }
+  EXPECT_EQ(get_json("/api/compliance", cookie)["devices_checked"], backed_up_at_site1);
+  const auto cycle = get_json("/api/cycles", cookie)["cycles"][0];
+  EXPECT_EQ(cycle["changed"], 1) << "only its own site's change counts";
+  EXPECT_EQ(cycle["outcomes"]["auth"], 1);
+  const auto search = get_json("/api/search?q=.&limit=1000", cookie);
+  EXPECT_FALSE(search["matches"].empty());
+
+  const std::string nobody = sign_in(std::string(40, '4'));
+  EXPECT_EQ(get_json("/api/failing", nobody)["total"], 0) << "a token that may list no device sees none";
+  EXPECT_TRUE(get_json("/api/search?q=.", nobody)["matches"].empty());
+}
+
+TEST_F(WebFleet, SearchWithABadRegularExpressionIsA400ThatSaysWhatIsWrong) {
+  const std::string cookie = sign_in(k_lab_token);
+  const auto api = get("/api/search?q=" + query_value("interface (Gig"), cookie);
+  EXPECT_EQ(api.status, 400);
+  EXPECT_THAT(json::parse(api.body)["detail"].get<std::string>(),
+              HasSubstr("bad regular expression 'interface (Gig': "));
+  const auto page = get("/search?q=" + query_value("<b>(x"), cookie);
+  EXPECT_EQ(page.status, 400);
+  EXPECT_THAT(page.body, HasSubstr("bad regular expression &#39;&lt;b&gt;(x&#39;"));
+  EXPECT_THAT(page.body, Not(HasSubstr("<b>(x")));
+  EXPECT_EQ(get("/api/search", cookie).status, 400) << "no pattern";
+  EXPECT_EQ(get("/search", cookie).status, 200) << "the form alone";
+  EXPECT_EQ(get("/api/failing?limit=0", cookie).status, 400);
+  EXPECT_EQ(get("/api/failing?offset=x", cookie).status, 400);
+}
+
+TEST_F(WebFleet, NetboxListsTheTokensDevicesOncePerPermissionCacheWindow) {
+  const std::string cookie = sign_in(k_site1_token);
+  const auto listed = [this] {
+    const auto counters = lab->request({"GET", "/lab/counters", {}, ""}).body;
+    return counters["requests"].value("GET /api/dcim/devices/", 0);
+  };
+  const int before = listed();
+  for (const auto& page : k_fleet_pages) {
+    EXPECT_EQ(get(page, cookie).status, 200) << page;
+  }
+  EXPECT_EQ(listed(), before + 1) << "five pages within permission_cache = 1s: one list (20 devices, one page)";
+  std::this_thread::sleep_for(1200ms);
+  EXPECT_EQ(get("/failing", cookie).status, 200);
+  EXPECT_EQ(listed(), before + 2) << "the set expired and NetBox was asked again";
 }
 
 }  // namespace

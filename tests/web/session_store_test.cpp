@@ -51,6 +51,22 @@ TEST(SessionStore, PermissionAnswersLastTheirTimeAndOnlyForTheirSession) {
   EXPECT_FALSE(uncached.cached_permission(c, 7, k_start)) << "permission_cache = 0: always ask";
 }
 
+TEST(SessionStore, TheSetOfVisibleDevicesLastsThePermissionCacheAndOnlyForItsSession) {
+  SessionStore sessions(300s, 3600s, 10s);
+  const std::string a = sessions.create(Secret("a", "test"), k_start);
+  const std::string b = sessions.create(Secret("b", "test"), k_start);
+  EXPECT_EQ(sessions.cached_visible_devices(a, k_start), nullptr);
+  sessions.remember_visible_devices(a, std::make_shared<const DeviceIds>(DeviceIds{1, 2}), k_start);
+  const auto ids = sessions.cached_visible_devices(a, k_start + 9s);
+  ASSERT_NE(ids, nullptr);
+  EXPECT_EQ(*ids, (DeviceIds{1, 2}));
+  EXPECT_EQ(sessions.cached_visible_devices(b, k_start), nullptr) << "another token's set is not this one's";
+  EXPECT_EQ(sessions.cached_visible_devices(a, k_start + 10s), nullptr) << "expired: ask NetBox again";
+  sessions.remove(a);
+  sessions.remember_visible_devices(a, std::make_shared<const DeviceIds>(), k_start);
+  EXPECT_EQ(sessions.cached_visible_devices(a, k_start), nullptr) << "an ended session keeps nothing";
+}
+
 TEST(SignInLimiter, FiveFailuresInTheWindowMakeThatAddressWaitUntilTheOldestAges) {
   SignInLimiter limiter(5, 60s);
   for (int i = 0; i < 5; ++i) {

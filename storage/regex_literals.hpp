@@ -7,8 +7,8 @@
 #include <string_view>
 #include <vector>
 
-namespace nbsync::commands {
+namespace nbsync::storage {
 
 std::vector<std::string> required_literals(std::string_view regex);
 
-}  // namespace nbsync::commands
+}  // namespace nbsync::storage

@@ -1,9 +1,9 @@
-#include "commands/regex_literals.hpp"
+#include "storage/regex_literals.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-namespace nbsync::commands {
+namespace nbsync::storage {
 namespace {
 
 using ::testing::ElementsAre;
@@ -49,4 +49,4 @@ TEST(RegexLiterals, ShortPiecesCannotNarrow) {
 }
 
 }  // namespace
-}  // namespace nbsync::commands
+}  // namespace nbsync::storage

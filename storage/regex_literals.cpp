@@ -1,9 +1,9 @@
-#include "commands/regex_literals.hpp"
+#include "storage/regex_literals.hpp"
 
 #include <cctype>
 #include <cstddef>
 
-namespace nbsync::commands {
+namespace nbsync::storage {
 namespace {
 
 // Index just past the group or class that starts at `open`; npos when it never closes.
@@ -242,4 +242,4 @@ std::vector<std::string> required_literals(std::string_view regex) {
   return LiteralScanner(regex).scan();
 }
 
-}  // namespace nbsync::commands
+}  // namespace nbsync::storage
