@@ -1,7 +1,8 @@
 #pragma once
 // The device pages as HTML: the device (status, last error, every version, a form to pick
-// two versions to compare), one version's text, and a unified diff between two versions.
-// Every value from the database is escaped (web/html.hpp).
+// two versions to compare), one version's text, and the diff between two versions, unified
+// or side by side (a link on the page switches). Every value from the database is escaped
+// (web/html.hpp).
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -17,7 +18,9 @@ std::string device_page(const PageFrame& frame, const storage::DeviceStatus& dev
                         const std::vector<storage::ConfigVersion>& versions, const std::string& netbox_url);
 std::string version_page(const PageFrame& frame, const storage::DeviceStatus& device,
                          const storage::ConfigVersion& version, const std::string& text);
-std::string diff_page(const PageFrame& frame, const storage::DeviceStatus& device, const storage::ConfigDiff& diff);
+enum class DiffLayout { unified, side_by_side };
+std::string diff_page(const PageFrame& frame, const storage::DeviceStatus& device, const storage::ConfigDiff& diff,
+                      DiffLayout layout);
 
 // "2026-12-04 17:03:12 UTC"
 std::string format_time(std::int64_t unix_seconds);

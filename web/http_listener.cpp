@@ -9,8 +9,9 @@
 
 namespace nbsync::web {
 
-HttpListener::HttpListener(httplib::Server& server, std::string_view listen, std::string_view key, const Fail& fail)
-    : m_server(server) {
+HttpListener::HttpListener(httplib::Server& server, std::string_view listen, std::string_view key, const Fail& fail,
+                           std::string scheme)
+    : m_server(server), m_scheme(std::move(scheme)) {
   const std::string setting(key);
   try {
     m_address = parse_listen_address(listen);
@@ -49,7 +50,7 @@ HttpListener::~HttpListener() {
 
 std::string HttpListener::url() const {
   const auto& host = m_address.host;
-  return "http://" + (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
+  return m_scheme + "://" + (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
          std::to_string(m_address.port);
 }
 
