@@ -1,6 +1,7 @@
 #include "web/http_listener.hpp"
 
 #include <httplib.h>
+#include <netinet/tcp.h>
 
 #include <cerrno>
 #include <chrono>
@@ -19,9 +20,13 @@ HttpListener::HttpListener(httplib::Server& server, std::string_view listen, std
     fail(setting + ": " + e.what());
     throw;
   }
+  // TCP_NODELAY (accepted connections inherit it): httplib writes a response's headers and
+  // body apart, and with Nagle's algorithm a small body then waits for the client's delayed
+  // ACK, 40 ms a page on a kept-alive connection (bench/results.md, viewer page times).
   server.set_socket_options([](socket_t sock) {
     int yes = 1;
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
   });
   errno = 0;
   const int port = m_address.port == 0 ? server.bind_to_any_port(m_address.host)

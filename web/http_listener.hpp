@@ -2,7 +2,7 @@
 // One httplib::Server listening on a configured address, on a thread of its own: what the
 // viewer ([web] listen) and /metrics (daemon.metrics_listen) share. Construction binds (port
 // 0: a free one; SO_REUSEADDR but not httplib's SO_REUSEPORT, so a second nbsync fails to
-// bind instead of sharing the port) or calls `fail` with a message naming the setting and
+// bind instead of sharing the port; TCP_NODELAY) or calls `fail` with a message naming the setting and
 // the address; stop() (or the destructor) closes the listener and joins the thread.
 #include <atomic>
 #include <cstdint>
