@@ -1,3 +1,6 @@
+#include <cerrno>
+#include <cstring>
+#include <fstream>
 #include <stdexcept>
 
 #include "config/detail/web_config_reader.hpp"
@@ -8,6 +11,34 @@ namespace {
 
 std::chrono::seconds seconds(const std::chrono::milliseconds& value) {
   return std::chrono::duration_cast<std::chrono::seconds>(value);
+}
+
+// A readable file for `key`, or a clear failure naming it.
+std::filesystem::path readable_file(ConfigReader& reader, std::string_view key, const std::filesystem::path& file) {
+  std::error_code error;
+  if (std::filesystem::is_directory(file, error)) {
+    reader.fail(key, file.string() + " is a directory; expected a PEM file");
+  }
+  std::ifstream stream(file);
+  if (!stream) {
+    reader.fail(key, "cannot read " + file.string() + " (" + std::strerror(errno) +
+                         "); give a PEM file the user running nbsync can read");
+  }
+  return file;
+}
+
+void read_tls(ConfigReader& reader, WebConfig& web) {
+  const auto cert = reader.path("cert_file");
+  const auto key = reader.path("key_file");
+  if (cert.has_value() != key.has_value()) {
+    reader.fail(cert ? "key_file" : "cert_file",
+                "HTTPS needs both cert_file (the PEM certificate) and key_file (its PEM private key); set both, or "
+                "neither to serve plain HTTP");
+  }
+  if (cert) {
+    web.cert_file = readable_file(reader, "cert_file", *cert);
+    web.key_file = readable_file(reader, "key_file", *key);
+  }
 }
 
 }  // namespace
@@ -48,6 +79,7 @@ WebConfig read_web(ConfigReader& reader) {
   if (auto cache = reader.duration("permission_cache")) {
     web.permission_cache = seconds(*cache);
   }
+  read_tls(reader, web);
   reader.finish();
   return web;
 }

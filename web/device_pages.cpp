@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "web/side_by_side.hpp"
 #include "web/utc_time.hpp"
 
 namespace nbsync::web {
@@ -115,6 +116,37 @@ std::string version_rows(const PageFrame& frame, const storage::DeviceStatus& de
   return rows;
 }
 
+std::string unified_html(std::string_view unified) {
+  std::string html = "<pre class=\"unified\">";
+  std::size_t start = 0;
+  while (start < unified.size()) {
+    const std::size_t end = std::min(unified.find('\n', start), unified.size());
+    const std::string_view line = unified.substr(start, end - start);
+    const char* kind = line.starts_with("@@")  ? "hunk"
+                       : line.starts_with("+") ? "add"
+                       : line.starts_with("-") ? "del"
+                                               : "";
+    html.append("<span class=\"").append(kind).append("\">").append(escape_html(line)).append("</span>");
+    start = end + 1;
+  }
+  return html.append("</pre>\n");
+}
+
+// "Unified · Side by side": the layout shown in bold, the other a link to the same diff.
+std::string layout_switch(const PageFrame& frame, const storage::DeviceStatus& device, const storage::ConfigDiff& diff,
+                          DiffLayout layout) {
+  const std::string link = device_link(frame, device) + "/diff?from=" + std::to_string(diff.from.number) +
+                           "&amp;to=" + std::to_string(diff.to.number);
+  const auto choice = [&](DiffLayout which, const char* label, const char* view) {
+    if (which == layout) {
+      return std::string("<strong aria-current=\"page\">") + label + "</strong>";
+    }
+    return "<a href=\"" + link + "&amp;view=" + view + "\">" + label + "</a>";
+  };
+  return "<nav class=\"layout\" aria-label=\"Diff layout\">" + choice(DiffLayout::unified, "Unified", "unified") +
+         " · " + choice(DiffLayout::side_by_side, "Side by side", "split") + "</nav>\n";
+}
+
 }  // namespace
 
 std::string failed_rules_html(const std::vector<storage::ComplianceCheck>& checks) {
@@ -181,7 +213,8 @@ std::string version_page(const PageFrame& frame, const storage::DeviceStatus& de
   return html_page(frame, device.device.name + " version " + number, body);
 }
 
-std::string diff_page(const PageFrame& frame, const storage::DeviceStatus& device, const storage::ConfigDiff& diff) {
+std::string diff_page(const PageFrame& frame, const storage::DeviceStatus& device, const storage::ConfigDiff& diff,
+                      DiffLayout layout) {
   const std::string title =
       device.device.name + ": version " + std::to_string(diff.from.number) + " to " + std::to_string(diff.to.number);
   std::string body = "<p><a href=\"" + device_link(frame, device) + "\">All versions</a> · <span class=\"add\">+" +
@@ -190,19 +223,8 @@ std::string diff_page(const PageFrame& frame, const storage::DeviceStatus& devic
   if (diff.text.empty()) {
     return html_page(frame, title, body + "<p>The two versions are the same.</p>\n");
   }
-  body.append("<pre>");
-  std::size_t start = 0;
-  while (start < diff.text.size()) {
-    const std::size_t end = std::min(diff.text.find('\n', start), diff.text.size());
-    const std::string_view line(diff.text.data() + start, end - start);
-    const char* kind = line.starts_with("@@")  ? "hunk"
-                       : line.starts_with("+") ? "add"
-                       : line.starts_with("-") ? "del"
-                                               : "";
-    body.append("<span class=\"").append(kind).append("\">").append(escape_html(line)).append("</span>");
-    start = end + 1;
-  }
-  body.append("</pre>\n");
+  body.append(layout_switch(frame, device, diff, layout));
+  body.append(layout == DiffLayout::side_by_side ? side_by_side_html(diff.text) : unified_html(diff.text));
   return html_page(frame, title, body);
 }
 

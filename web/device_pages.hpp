@@ -1,7 +1,8 @@
 #pragma once
 // The device pages as HTML: the device (status, last error, host-key state, a link to it in
-// NetBox, every version with its compliance results, a form to pick two versions to compare), one version's text, and a
-// unified diff between two versions. Every value from the database is escaped (web/html.hpp).
+// NetBox, every version with its compliance results, a form to pick two versions to
+// compare), one version's text, and the diff between two versions, unified or side by side
+// (a link on the page switches). Every value from the database is escaped (web/html.hpp).
 #include <cstdint>
 #include <map>
 #include <string>
@@ -21,7 +22,9 @@ std::string device_page(const PageFrame& frame, const storage::DeviceStatus& dev
                         const std::string& netbox_url);
 std::string version_page(const PageFrame& frame, const storage::DeviceStatus& device,
                          const storage::ConfigVersion& version, const std::string& text);
-std::string diff_page(const PageFrame& frame, const storage::DeviceStatus& device, const storage::ConfigDiff& diff);
+enum class DiffLayout { unified, side_by_side };
+std::string diff_page(const PageFrame& frame, const storage::DeviceStatus& device, const storage::ConfigDiff& diff,
+                      DiffLayout layout);
 
 // The failed ones of `checks` as a list (rule, severity, problems); "" when none failed.
 std::string failed_rules_html(const std::vector<storage::ComplianceCheck>& checks);

@@ -145,7 +145,12 @@ void Viewer::diff(const httplib::Request& request, httplib::Response& response, 
     response.set_content(body.dump(), "application/json");
     return;
   }
-  response.set_content(diff_page(frame(true), *device, *found), k_html);
+  const std::string view = request.get_param_value("view");
+  if (view != "" && view != "unified" && view != "split") {
+    return refuse(request, response, kind, 400, "view must be unified or split, not \"" + view + "\"");
+  }
+  const DiffLayout layout = view == "split" ? DiffLayout::side_by_side : DiffLayout::unified;
+  response.set_content(diff_page(frame(true), *device, *found, layout), k_html);
 }
 
 }  // namespace nbsync::web

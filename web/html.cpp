@@ -82,10 +82,12 @@ std::string html_page(const PageFrame& frame, std::string_view title, std::strin
 
 std::string_view stylesheet() {
   return R"css(:root { color-scheme: light dark; --fg: #1d2329; --bg: #ffffff; --muted: #5c6670; --line: #d5dbe1;
-  --add-bg: #e6ffec; --add-fg: #116329; --del-bg: #ffebe9; --del-fg: #82071e; --hunk: #0550ae; --link: #0b5cad; }
+  --add-bg: #e6ffec; --add-fg: #116329; --del-bg: #ffebe9; --del-fg: #82071e; --hunk: #0550ae; --link: #0b5cad;
+  --add-mark: #abf2bc; --del-mark: #ffc1bf; }
 @media (prefers-color-scheme: dark) {
   :root { --fg: #e6edf3; --bg: #0d1117; --muted: #9aa4ae; --line: #30363d;
-    --add-bg: #12261e; --add-fg: #7ee2a8; --del-bg: #2d1214; --del-fg: #ffa198; --hunk: #79c0ff; --link: #58a6ff; }
+    --add-bg: #12261e; --add-fg: #7ee2a8; --del-bg: #2d1214; --del-fg: #ffa198; --hunk: #79c0ff; --link: #58a6ff;
+    --add-mark: #1f6f3f; --del-mark: #8e2b2b; }
 }
 body { margin: 0; font: 15px/1.45 system-ui, sans-serif; color: var(--fg); background: var(--bg); }
 header { display: flex; justify-content: space-between; align-items: center; padding: .5rem 1rem;
@@ -105,6 +107,7 @@ td.num, th.num { text-align: right; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; }
 dt { color: var(--muted); }
 dd { margin: 0; overflow-wrap: anywhere; }
+p { overflow-wrap: anywhere; }
 pre { font: 13px/1.4 ui-monospace, monospace; border: 1px solid var(--line); padding: .5rem; overflow-x: auto; }
 pre span { display: block; white-space: pre; }
 .add { background: var(--add-bg); color: var(--add-fg); }
@@ -115,6 +118,16 @@ pre span { display: block; white-space: pre; }
 form.inline { display: flex; flex-wrap: wrap; gap: .5rem; align-items: end; margin: 1rem 0; }
 label { display: block; }
 input, select, button { font: inherit; padding: .3rem .5rem; }
+nav.layout { margin: .5rem 0; }
+table.split { display: table; width: 100%; table-layout: fixed; font: 13px/1.4 ui-monospace, monospace;
+  border: 1px solid var(--line); }
+table.split col.ln { width: 3.5em; }
+table.split td { white-space: pre-wrap; overflow-wrap: anywhere; vertical-align: top; padding: 0 .4rem; border: 0; }
+table.split td.ln { color: var(--muted); text-align: right; }
+table.split tr.hunk td { color: var(--hunk); border-top: 1px solid var(--line); }
+mark { color: inherit; border-radius: 2px; }
+.add mark { background: var(--add-mark); }
+.del mark { background: var(--del-mark); }
 )css";
 }
 

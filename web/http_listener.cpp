@@ -1,6 +1,7 @@
 #include "web/http_listener.hpp"
 
 #include <httplib.h>
+#include <netinet/tcp.h>
 
 #include <cerrno>
 #include <chrono>
@@ -9,8 +10,9 @@
 
 namespace nbsync::web {
 
-HttpListener::HttpListener(httplib::Server& server, std::string_view listen, std::string_view key, const Fail& fail)
-    : m_server(server) {
+HttpListener::HttpListener(httplib::Server& server, std::string_view listen, std::string_view key, const Fail& fail,
+                           std::string scheme)
+    : m_server(server), m_scheme(std::move(scheme)) {
   const std::string setting(key);
   try {
     m_address = parse_listen_address(listen);
@@ -18,9 +20,13 @@ HttpListener::HttpListener(httplib::Server& server, std::string_view listen, std
     fail(setting + ": " + e.what());
     throw;
   }
+  // TCP_NODELAY (accepted connections inherit it): httplib writes a response's headers and
+  // body apart, and with Nagle's algorithm a small body then waits for the client's delayed
+  // ACK, 40 ms a page on a kept-alive connection (bench/results.md, viewer page times).
   server.set_socket_options([](socket_t sock) {
     int yes = 1;
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
   });
   errno = 0;
   const int port = m_address.port == 0 ? server.bind_to_any_port(m_address.host)
@@ -49,7 +55,7 @@ HttpListener::~HttpListener() {
 
 std::string HttpListener::url() const {
   const auto& host = m_address.host;
-  return "http://" + (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
+  return m_scheme + "://" + (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
          std::to_string(m_address.port);
 }
 

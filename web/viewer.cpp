@@ -55,7 +55,7 @@ std::string local_target(const std::string& next) {
 Viewer::Viewer(WebSettings settings)
     : m_settings(std::move(settings)),
       m_prefix(path_of(m_settings.web.base_url)),
-      m_secure_cookie(m_settings.web.base_url.starts_with("https://")),
+      m_secure_cookie(m_settings.web.base_url.starts_with("https://") || m_settings.web.tls()),
       m_sessions(m_settings.web.session_idle, m_settings.web.session_max, m_settings.web.permission_cache),
       m_limiter(k_max_failed_sign_ins, k_failed_sign_in_window),
       m_netbox(m_settings.netbox),
@@ -119,6 +119,8 @@ void Viewer::register_routes(httplib::Server& server) {
   server.Get("/style.css", [](const httplib::Request&, httplib::Response& response) {
     response.set_content(std::string(stylesheet()), "text/css; charset=utf-8");
   });
+  // Browsers ask for it on every site; "no icon" instead of a 404 in their console.
+  server.Get("/favicon.ico", [](const httplib::Request&, httplib::Response& response) { response.status = 204; });
   server.Get("/sign-in", [this](const auto& request, auto& response) { sign_in_page(request, response); });
   server.Post("/sign-in", [this](const auto& request, auto& response) { sign_in(request, response); });
   server.Post("/sign-out", [this](const auto& request, auto& response) { sign_out(request, response); });

@@ -73,7 +73,7 @@ private:
 
   WebSettings m_settings;
   std::string m_prefix;  // the path of base_url: "" or "/nbsync"
-  bool m_secure_cookie;  // base_url is https
+  bool m_secure_cookie;  // base_url is https, or the viewer serves TLS itself
   SessionStore m_sessions;
   SignInLimiter m_limiter;
   NetboxAccess m_netbox;

@@ -53,5 +53,23 @@ TEST_F(WebConfigTest, RefusesWhatCannotWork) {
   EXPECT_THAT(error("[web]\nsesion_idle = \"2h\"\n"), HasSubstr("web.sesion_idle"));
 }
 
+TEST_F(WebConfigTest, TlsNeedsBothFilesAndBothReadable) {
+  dir.write("cert.pem", "-----BEGIN CERTIFICATE-----\n");
+  dir.write("key.pem", "-----BEGIN PRIVATE KEY-----\n");
+  const Config plain = load("[web]\nlisten = \"127.0.0.1:9811\"\n");
+  EXPECT_FALSE(plain.web.tls());
+  const Config tls = load("[web]\nlisten = \"127.0.0.1:9811\"\ncert_file = \"cert.pem\"\nkey_file = \"key.pem\"\n");
+  EXPECT_TRUE(tls.web.tls());
+  EXPECT_EQ(tls.web.cert_file, dir / "cert.pem") << "relative to the config file";
+  EXPECT_EQ(tls.web.key_file, dir / "key.pem");
+
+  EXPECT_THAT(error("[web]\ncert_file = \"cert.pem\"\n"), HasSubstr("web.key_file: HTTPS needs both cert_file"));
+  EXPECT_THAT(error("[web]\nkey_file = \"key.pem\"\n"), HasSubstr("web.cert_file: HTTPS needs both"));
+  const std::string missing = error("[web]\ncert_file = \"cert.pem\"\nkey_file = \"nokey.pem\"\n");
+  EXPECT_THAT(missing, HasSubstr("web.key_file: cannot read " + (dir / "nokey.pem").string()));
+  EXPECT_THAT(missing, HasSubstr("No such file"));
+  EXPECT_THAT(error("[web]\ncert_file = \".\"\nkey_file = \"key.pem\"\n"), HasSubstr("is a directory"));
+}
+
 }  // namespace
 }  // namespace nbsync

@@ -46,13 +46,22 @@ protected:
     }
   }
 
+  // A self-signed certificate for 127.0.0.1 (cert.pem, key.pem) made by the openssl CLI.
+  void make_certificate() {
+    const auto made = run_process({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
+                                   (dir / "key.pem").string(), "-out", (dir / "cert.pem").string(), "-days", "2",
+                                   "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"});
+    ASSERT_EQ(made.exit_code, 0) << made.err;
+  }
+
   void start_viewer(const std::string& command = "web") {
     viewer = std::make_unique<ChildProcess>(
         std::vector<std::string>{k_nbsync, command, "-c", (dir / "nbsync.toml").string()}, "");
     std::smatch match;
     std::string log;
     for (int i = 0;
-         i < 300 && !std::regex_search(log, match, std::regex("web: serving (http://127\\.0\\.0\\.1:[0-9]+)/")); ++i) {
+         i < 300 && !std::regex_search(log, match, std::regex("web: serving (https?://127\\.0\\.0\\.1:[0-9]+)/"));
+         ++i) {
       std::this_thread::sleep_for(100ms);
       log = viewer->stderr_text();
     }
@@ -65,7 +74,7 @@ protected:
     if (!cookie.empty()) {
       request.headers.emplace_back("Cookie", cookie);
     }
-    return client.send(request);
+    return client->send(request);
   }
 
   http::HttpResponse post_form(const std::string& path, const std::string& body, const std::string& cookie = "") {
@@ -73,7 +82,7 @@ protected:
     if (!cookie.empty()) {
       request.headers.emplace_back("Cookie", cookie);
     }
-    return client.send(request);
+    return client->send(request);
   }
 
   // Signs in with `token`; returns the "nbsync_session=..." pair for the Cookie header.
@@ -116,7 +125,7 @@ protected:
   std::map<std::int64_t, std::int64_t> site_of;
   std::unique_ptr<ChildProcess> viewer;
   std::string base;
-  http::HttpClient client;
+  std::unique_ptr<http::HttpClient> client = std::make_unique<http::HttpClient>();
 };
 
 TEST_F(Web, SignedInTheDevicePageListsVersionsAndShowsTextDiffAndDownload) {
@@ -293,6 +302,38 @@ TEST_F(Web, NetboxIsAskedAboutADeviceOncePerPermissionCacheWindow) {
   std::this_thread::sleep_for(1200ms);
   EXPECT_EQ(get(page, cookie).status, status);
   EXPECT_EQ(asked(), before + 2) << "the answer expired and NetBox was asked again";
+}
+
+TEST_F(Web, WithCertAndKeyTheViewerServesHttpsAndItsCookieIsSecure) {
+  make_certificate();
+  write_config("", "",
+               "\n[web]\nlisten = \"127.0.0.1:0\"\ncert_file = \"cert.pem\"\nkey_file = \"key.pem\"\n"
+               "\n[daemon]\nmetrics_listen = \"\"\n");
+  start_viewer();
+  ASSERT_TRUE(base.starts_with("https://")) << base;
+  const auto untrusted = get("/sign-in");
+  EXPECT_EQ(untrusted.status, 0) << "a client that does not trust the certificate gets no answer";
+  client = std::make_unique<http::HttpClient>(http::HttpClientOptions{.ca_file = (dir / "cert.pem").string()});
+  const auto response = post_form("/sign-in", "token=" + k_lab_token + "&next=%2F");
+  ASSERT_EQ(response.status, 303) << response.error;
+  const std::string cookie = response.header("set-cookie").value_or("");
+  EXPECT_THAT(cookie, HasSubstr("; Secure"));
+  const auto page = get("/devices/" + std::to_string(changed), cookie.substr(0, cookie.find(';')));
+  EXPECT_EQ(page.status, 200);
+  EXPECT_THAT(page.body, HasSubstr("<title>" + names[changed] + " · nbsync</title>"));
+  std::string plain_base = base;
+  plain_base.replace(0, 5, "http");
+  const auto plain = client->send({"GET", plain_base + "/sign-in", {}, ""});
+  EXPECT_NE(plain.status, 200) << "plain HTTP gets no page from an HTTPS listener";
+}
+
+TEST_F(Web, ACertificateOpenSslCannotUseIsRefusedAtStart) {
+  dir.write("cert.pem", "not a certificate\n");
+  dir.write("key.pem", "not a key\n");
+  write_config("", "", "\n[web]\nlisten = \"127.0.0.1:0\"\ncert_file = \"cert.pem\"\nkey_file = \"key.pem\"\n");
+  const auto result = nbsync({"web"});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_THAT(result.err, HasSubstr("web.cert_file, web.key_file: OpenSSL could not use"));
 }
 
 TEST_F(Web, TheDaemonServesTheViewerWhenWebListenIsSet) {
