@@ -113,7 +113,7 @@ inventory::NetboxOptions cycle_netbox_options(const Config& config) {
 
 inventory::DeviceQuery cycle_device_query(const Config& config) {
   const auto& f = config.netbox.filters;
-  return {f.site, f.role, f.tag, f.platform, f.tenant, f.custom_fields};
+  return {f.site, f.role, f.tag, f.platform, f.tenant, f.custom_fields, {}};
 }
 
 backup::PoolOptions cycle_pool_options(const Config& config) {
