@@ -8,6 +8,7 @@
 
 #include <condition_variable>
 #include <mutex>
+#include <regex>
 #include <thread>
 
 #include "tests/support/lab.hpp"
@@ -133,10 +134,14 @@ TEST(LabWebhooks, ADeviceUpdateThatMatchesARuleSendsOneSignedNetboxPayload) {
   EXPECT_EQ(payload["model"], "device");
   EXPECT_EQ(payload["username"], "admin");
   EXPECT_EQ(payload["request_id"].get<std::string>().size(), 36u);
-  EXPECT_THAT(payload["timestamp"].get<std::string>(),
-              ::testing::MatchesRegex(R"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}\+00:00)"));
+  EXPECT_TRUE(std::regex_match(payload["timestamp"].get<std::string>(),
+                               std::regex(R"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}\+00:00)")))
+      << payload["timestamp"];
   EXPECT_EQ(payload["data"]["id"], 2);
-  EXPECT_EQ(payload["snapshots"]["prechange"]["tags"], json::array());
+  for (const auto& tag : payload["snapshots"]["prechange"]["tags"]) {
+    EXPECT_NE(tag["slug"], "backup-now");
+  }
+  ASSERT_EQ(payload["snapshots"]["postchange"]["tags"].size(), 1u);
   EXPECT_EQ(payload["snapshots"]["postchange"]["tags"][0]["slug"], "backup-now");
 
   // Clearing the trigger matches no rule: nothing more is sent.
