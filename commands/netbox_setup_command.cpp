@@ -11,6 +11,8 @@ int run_netbox_setup(const Config& config) {
   notify::NetboxSetupOptions setup;
   setup.netbox = netbox_endpoint(config);
   setup.history_url = config.netbox.history_url;
+  setup.webhook_url = config.webhook.url;
+  setup.webhook_secret = config.webhook.secret;
   try {
     const auto report = notify::netbox_setup(setup);
     for (const auto& name : report.created) {
@@ -21,6 +23,9 @@ int run_netbox_setup(const Config& config) {
     }
     if (config.netbox.history_url.empty()) {
       std::cout << "no Config history link: set netbox.history_url to create one\n";
+    }
+    if (config.webhook.url.empty()) {
+      std::cout << "no back up now webhook: set webhook.url (and webhook.secret) to create it\n";
     }
     std::cout << "NetBox " << report.netbox_version << " is ready for nbsync\n";
     return k_exit_ok;

@@ -69,7 +69,9 @@ void print_run(const storage::RunStatus& run, std::int64_t now) {
   if (run.finished_at) {
     std::cout << ", took " << age(*run.finished_at - run.started_at) << "\n  " << run.attempts << " devices tried, "
               << run.changed << " changed, " << run.retired << " retired; " << outcomes_text(run.summary_json) << "\n";
-    if (run.inventory_complete && !*run.inventory_complete) {
+    if (run.note.starts_with("back up now:")) {
+      std::cout << "  " << run.note << " (not a whole cycle)\n";  // daemon/backup_now_run.hpp
+    } else if (run.inventory_complete && !*run.inventory_complete) {
       std::cout << "  NetBox inventory was incomplete: " << run.note << "\n";
     }
   } else {

@@ -10,6 +10,7 @@
 
 #include "config/detail/config_reader.hpp"
 #include "config/detail/web_config_reader.hpp"
+#include "config/detail/webhook_config_reader.hpp"
 
 namespace nbsync {
 namespace {
@@ -423,6 +424,9 @@ Config load_config(const std::filesystem::path& path) {
   }
   if (auto web = reader.table("web")) {
     config.web = detail::read_web(*web);
+  }
+  if (auto webhook = reader.table("webhook")) {
+    config.webhook = detail::read_webhook(*webhook);
   }
   reader.finish();
   return config;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "config/web_config.hpp"
+#include "config/webhook_config.hpp"
 #include "inventory/device_selector.hpp"
 #include "inventory/netbox_endpoint.hpp"
 #include "types/secret.hpp"
@@ -158,6 +159,7 @@ struct Config {
   DaemonConfig daemon;
   LogConfig log;
   WebConfig web;
+  WebhookConfig webhook;
 };
 
 // Reads and validates `path`. Relative paths inside the file are taken relative to the

@@ -100,6 +100,9 @@ public:
     }
     log_memory_budget(m_pool->memory_state());
     close_run(walk);
+    if (m_options.before_delivery) {
+      m_options.before_delivery();
+    }
     deliver();
   }
 
@@ -144,8 +147,9 @@ private:
     inventory::NetboxOptions options = cycle_netbox_options(m_config);
     options.stop = m_options.stop;
     inventory::NetboxClient netbox(options);
-    const auto walk = netbox.walk_devices(cycle_device_query(m_config),
-                                          [this](std::vector<inventory::Device>&& page) { take_page(page); });
+    inventory::DeviceQuery query = cycle_device_query(m_config);
+    query.id = m_options.only_devices;
+    const auto walk = netbox.walk_devices(query, [this](std::vector<inventory::Device>&& page) { take_page(page); });
     m_summary.set_inventory_result(walk.complete, walk.expected, walk.error);
     if (!walk.complete) {
       spdlog::error("cycle: NetBox inventory incomplete: {}; backed up the {} devices read, retiring none", walk.error,
@@ -176,6 +180,9 @@ private:
         continue;
       }
       m_summary.add_outcome(OutcomeKind::skipped, false, device_name(device), decision.skip_reason);
+      if (m_options.on_result) {
+        m_options.on_result(device.id, OutcomeKind::skipped, decision.skip_reason);
+      }
       record(attempt_of(device, OutcomeKind::skipped, device_name(device) + ": " + decision.skip_reason, 0));
     }
   }
@@ -202,6 +209,9 @@ private:
                    outcome.attempts, outcome.message);
     }
     m_summary.add_outcome(outcome.kind, false, device_name(result.device), outcome.message);
+    if (m_options.on_result) {
+      m_options.on_result(result.device.id, outcome.kind, outcome.message);
+    }
     storage::AttemptRecord attempt = attempt_of(result.device, outcome.kind, outcome.message, outcome.attempts);
     attempt.jump_host = outcome.jump_host;
     attempt.duration = result.duration;
@@ -226,8 +236,8 @@ private:
           "unchanged. Raise LimitNOFILE= (or ulimit -n) or lower ssh.workers",
           m_summary.local_failures());
     }
-    const auto totals = m_writer->finish_run(m_run_id, walk.complete && !m_storage_failed,
-                                             walk.complete ? "" : "inventory incomplete: " + walk.error);
+    const bool whole = walk.complete && m_options.only_devices.empty();
+    const auto totals = m_writer->finish_run(m_run_id, whole && !m_storage_failed, run_note(walk));
     const bool stored = m_writer->close();
     const backup::SessionCounts sessions = backup::session_counts();
     m_summary.set_round_trips(sessions.sessions - m_sessions_before.sessions,
@@ -248,6 +258,16 @@ private:
     if (totals->pruned_versions > 0) {
       spdlog::info("cycle: retention removed {} old version(s)", totals->pruned_versions);
     }
+  }
+
+  std::string run_note(const inventory::WalkResult& walk) const {
+    if (!walk.complete) {
+      return "inventory incomplete: " + walk.error;
+    }
+    if (!m_options.only_devices.empty()) {
+      return "back up now: " + std::to_string(m_options.only_devices.size()) + " device(s) asked for through NetBox";
+    }
+    return "";
   }
 
   // NetBox and Slack learn what the run committed (the writer put it in the outbox).

@@ -34,6 +34,14 @@ struct CycleOptions {
   std::function<void(OutcomeKind, std::size_t bytes_read)> on_device;
   // Called once the backups ended: each limit's, jump host's and site's state (metrics).
   std::function<void(const std::vector<backup::ScopeLimitState>&)> on_scopes;
+  // Not empty: a run of just these NetBox devices ("back up now"); it retires no device
+  // and its note says so.
+  std::vector<std::int64_t> only_devices;
+  // Called (worker or walk thread) with each device's end that is recorded: backed up,
+  // failed or skipped, with the outcome's message.
+  std::function<void(std::int64_t device_id, OutcomeKind, const std::string& message)> on_result;
+  // Called once the run is stored, before the outbox is delivered.
+  std::function<void()> before_delivery;
 };
 
 // Delivers what waits in the outbox (NetBox writes, Slack messages) for at most `budget`;

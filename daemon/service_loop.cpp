@@ -12,6 +12,8 @@
 #include "config/config.hpp"
 #include "config/logging.hpp"
 #include "daemon/backup_cycle.hpp"
+#include "daemon/backup_now_queue.hpp"
+#include "daemon/backup_now_run.hpp"
 #include "daemon/cycle_schedule.hpp"
 #include "daemon/daemon_metrics.hpp"
 #include "daemon/metrics.hpp"
@@ -21,6 +23,8 @@
 #include "storage/outbox.hpp"
 #include "storage/service_status.hpp"
 #include "web/web_server.hpp"
+#include "web/webhook_receiver.hpp"
+#include "web/webhook_server.hpp"
 
 namespace nbsync::daemon {
 namespace {
@@ -61,10 +65,7 @@ public:
       m_server = std::make_unique<MetricsServer>(m_registry, m_config.daemon.metrics_listen);
       spdlog::info("daemon: metrics on http://{}:{}/metrics", m_server->host(), m_server->port());
     }
-    if (!m_config.web.listen.empty()) {
-      m_web = std::make_unique<web::WebServer>(
-          web::WebSettings{m_config.web, netbox_endpoint(m_config), m_config.storage.database});
-    }
+    start_listeners();
     m_notifier.ready();
     m_notifier.status("started; first cycle now");
     spdlog::info("daemon: started (config {}); a cycle every {} s, the first now", m_file.string(),
@@ -95,11 +96,46 @@ public:
     if (m_web) {
       m_web->stop();
     }
+    if (m_webhooks) {
+      m_webhooks->stop();
+    }
     spdlog::info("daemon: stopped");
     return 0;
   }
 
 private:
+  // The viewer ([web] listen) and NetBox's webhooks (on [webhook] listen, else on the viewer's).
+  void start_listeners() {
+    const auto& hooks = m_config.webhook;
+    auto take = [this](BackupNowRequest request) {
+      if (!m_backup_now.offer(std::move(request))) {
+        spdlog::info("webhook: that device's backup is already waiting or running; one backup serves both");
+      }
+    };
+    if (hooks.enabled() && !hooks.listen.empty()) {
+      m_webhooks = std::make_unique<web::WebhookServer>(hooks, take);
+    }
+    if (hooks.enabled() && hooks.listen.empty()) {
+      if (m_config.web.listen.empty()) {
+        spdlog::warn(
+            "daemon: webhook.secret is set but neither webhook.listen nor web.listen: NetBox's webhooks "
+            "are not accepted");
+      } else {
+        m_receiver = std::make_unique<web::WebhookReceiver>(hooks, take);
+      }
+    }
+    if (!m_config.web.listen.empty()) {
+      m_web = std::make_unique<web::WebServer>(
+          web::WebSettings{m_config.web, netbox_endpoint(m_config), m_config.storage.database},
+          [this](httplib::Server& server) {
+            if (m_receiver) {
+              m_receiver->register_routes(server);
+              spdlog::info("webhook: NetBox's webhooks accepted on web.listen at {}", web::k_webhook_path);
+            }
+          });
+    }
+  }
+
   // Sleeps until `when`, handling signals and the watchdog; false when asked to stop.
   bool wait_until(Clock::time_point when) {
     auto next_outbox_retry = Clock::now() + m_config.notify.retry_interval;
@@ -107,6 +143,13 @@ private:
       const auto now = Clock::now();
       if (now >= when) {
         return true;
+      }
+      if (m_backup_now.waiting()) {
+        back_up_now();
+        if (m_stopping) {
+          return false;
+        }
+        continue;
       }
       if (now >= next_outbox_retry) {
         retry_outbox();
@@ -152,6 +195,11 @@ private:
       }
       if (fresh.web.listen != m_config.web.listen || fresh.web.base_url != m_config.web.base_url) {
         spdlog::warn("daemon: reload: [web] changed; it applies after a restart");
+      }
+      if (fresh.webhook.listen != m_config.webhook.listen ||
+          fresh.webhook.secret.reveal() != m_config.webhook.secret.reveal() ||
+          fresh.webhook.max_age != m_config.webhook.max_age) {
+        spdlog::warn("daemon: reload: [webhook] changed; it applies after a restart");
       }
       if (fresh.log.format != m_config.log.format) {
         spdlog::warn("daemon: reload: log.format changed; it applies after a restart");
@@ -215,14 +263,7 @@ private:
     m_notifier.status("cycle running");
     const auto started = Clock::now();
     run_watched(config, [&](std::stop_token stop, std::stop_token abandon) {
-      CycleOptions options;
-      options.stop = std::move(stop);
-      options.abandon = std::move(abandon);
-      options.on_device = [this](OutcomeKind kind, std::size_t bytes) {
-        m_metrics.count_backup(kind);
-        m_metrics.count_config_bytes(bytes);
-      };
-      options.on_scopes = [this](const std::vector<backup::ScopeLimitState>& scopes) { m_metrics.set_scopes(scopes); };
+      const CycleOptions options = cycle_options(std::move(stop), std::move(abandon));
       try {
         run_backup_cycle(config, options, summary);
         delivery = summary.delivery();
@@ -232,6 +273,36 @@ private:
     });
     const std::chrono::duration<double> took = Clock::now() - started;
     report(config, summary, delivery, error, took);
+  }
+
+  // What every run tells the metrics, with the run's stop and abandon tokens.
+  CycleOptions cycle_options(std::stop_token stop, std::stop_token abandon) {
+    CycleOptions options;
+    options.stop = std::move(stop);
+    options.abandon = std::move(abandon);
+    options.on_device = [this](OutcomeKind kind, std::size_t bytes) {
+      m_metrics.count_backup(kind);
+      m_metrics.count_config_bytes(bytes);
+    };
+    options.on_scopes = [this](const std::vector<backup::ScopeLimitState>& scopes) { m_metrics.set_scopes(scopes); };
+    return options;
+  }
+
+  // Between cycles: a run of just the devices NetBox users asked to back up now.
+  void back_up_now() {
+    const Config config = m_config;
+    const std::vector<BackupNowRequest> requests = m_backup_now.start();
+    m_notifier.status("backing up " + std::to_string(requests.size()) + " device(s) asked for through NetBox");
+    run_watched(config, [&](std::stop_token stop, std::stop_token abandon) {
+      CycleSummary summary;
+      try {
+        run_backup_now(config, requests, cycle_options(std::move(stop), std::move(abandon)), summary);
+      } catch (const std::exception& e) {
+        spdlog::error("backup now: the run failed: {}", e.what());
+      }
+    });
+    m_backup_now.finish(requests);
+    publish_outbox(config);
   }
 
   // Between cycles: sends what waits in the outbox once its backoff allows, so NetBox and
@@ -327,7 +398,10 @@ private:
   MetricsRegistry m_registry;
   DaemonMetrics m_metrics;
   std::unique_ptr<MetricsServer> m_server;
-  std::unique_ptr<web::WebServer> m_web;  // the config history viewer, when [web] listen is set
+  BackupNowQueue m_backup_now;                       // filled by the webhook receiver's threads
+  std::unique_ptr<web::WebhookReceiver> m_receiver;  // NetBox's webhooks on the viewer's listener
+  std::unique_ptr<web::WebhookServer> m_webhooks;    // or on [webhook] listen
+  std::unique_ptr<web::WebServer> m_web;             // the config history viewer, when [web] listen is set
   bool m_stopping = false;
 };
 

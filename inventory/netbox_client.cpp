@@ -69,6 +69,9 @@ std::string NetboxClient::devices_path(const DeviceQuery& query) const {
   for (const auto& [name, value] : query.custom_fields) {
     url.append("&cf_").append(url_encode(name)).append("=").append(url_encode(value));
   }
+  for (const std::int64_t id : query.id) {
+    url.append("&id=").append(std::to_string(id));
+  }
   return url;
 }
 

@@ -42,6 +42,7 @@ struct NetboxOptions {
 struct DeviceQuery {
   std::vector<std::string> site, role, tag, platform, tenant;
   std::map<std::string, std::string> custom_fields;  // cf_<name>=<value>
+  std::vector<std::int64_t> id;                      // only these devices (OR); empty: any
 };
 
 struct WalkResult {

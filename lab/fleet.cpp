@@ -155,12 +155,15 @@ constexpr std::array<std::pair<const char*, const char*>, 5> k_tenants = {{{"Ret
                                                                            {"Manufacturing", "manufacturing"},
                                                                            {"Research", "research"},
                                                                            {"Guest Services", "guest-services"}}};
-constexpr std::array<std::pair<const char*, const char*>, 6> k_tags = {{{"core", "core"},
+constexpr std::array<std::pair<const char*, const char*>, 7> k_tags = {{{"core", "core"},
                                                                         {"backup", "backup"},
                                                                         {"pci", "pci"},
                                                                         {"monitored", "monitored"},
                                                                         {"legacy", "legacy"},
-                                                                        {"lab", "lab"}}};
+                                                                        {"lab", "lab"},
+                                                                        {"Backup now", "backup-now"}}};
+// Generated devices draw from the first six; "backup-now" is only ever set by a user (issue 20).
+constexpr std::size_t k_drawn_tags = 6;
 
 // A fixed "creation" instant so generated timestamps are the same on every start.
 constexpr std::time_t k_epoch = 1735689600;  // 2025-01-01T00:00:00Z
@@ -274,7 +277,7 @@ LabDevice Fleet::generate(std::int64_t index) const {
   if (random.chance(700)) {
     d.tenant = static_cast<int>(random.below(m_tenants.size()));
   }
-  for (std::size_t t = 0; t < m_tags.size(); ++t) {
+  for (std::size_t t = 0; t < k_drawn_tags; ++t) {
     if (random.chance(t == 1 ? 600 : 150)) {  // most devices carry "backup"
       d.tags.push_back(static_cast<int>(t));
     }

@@ -593,6 +593,19 @@ json NetboxApi::validate_device_patch(const LabDevice& device, const json& patch
       errors["platform"] = json::array({"Invalid pk \"" + scalar_text(p) + "\" - object does not exist."});
     }
   }
+  if (patch.contains("tags")) {
+    if (!patch["tags"].is_array()) {
+      errors["tags"] =
+          json::array({"Expected a list of items but got type \"" + std::string(patch["tags"].type_name()) + "\"."});
+    } else {
+      for (const auto& item : patch["tags"]) {
+        const auto resolved = resolve_tag(item);
+        if (const auto* problem = std::get_if<std::string>(&resolved)) {
+          errors["tags"] = json::array({*problem});
+        }
+      }
+    }
+  }
   if (patch.contains("custom_fields")) {
     const auto& values = patch["custom_fields"];
     if (!values.is_object()) {
@@ -617,7 +630,47 @@ json NetboxApi::validate_device_patch(const LabDevice& device, const json& patch
   return errors;
 }
 
+std::variant<int, std::string> NetboxApi::resolve_tag(const json& item) const {
+  const auto& tags = m_fleet.tags();
+  if (item.is_number_integer()) {
+    const auto id = item.get<std::int64_t>();
+    for (std::size_t i = 0; i < tags.size(); ++i) {
+      if (tags[i].id == id) {
+        return static_cast<int>(i);
+      }
+    }
+    return "Related object not found using the provided numeric ID: " + std::to_string(id);
+  }
+  if (!item.is_object() || item.empty()) {
+    return std::string("Related objects must be referenced by numeric ID or by dictionary of attributes.");
+  }
+  for (std::size_t i = 0; i < tags.size(); ++i) {
+    const bool matches = (!item.contains("id") || item["id"] == tags[i].id) &&
+                         (!item.contains("name") || item["name"] == tags[i].name) &&
+                         (!item.contains("slug") || item["slug"] == tags[i].slug);
+    if (matches) {
+      return static_cast<int>(i);
+    }
+  }
+  std::string attributes;
+  for (const auto& [key, value] : item.items()) {
+    attributes += (attributes.empty() ? "'" : ", '") + key +
+                  "': " + (value.is_string() ? "'" + value.get<std::string>() + "'" : value.dump());
+  }
+  return "Related object not found using the provided attributes: {" + attributes + "}";
+}
+
 void NetboxApi::apply_device_patch(LabDevice& device, const json& patch) {
+  if (patch.contains("tags")) {
+    device.tags.clear();
+    for (const auto& item : patch["tags"]) {
+      const int tag = std::get<int>(resolve_tag(item));
+      if (std::find(device.tags.begin(), device.tags.end(), tag) == device.tags.end()) {
+        device.tags.push_back(tag);
+      }
+    }
+    std::sort(device.tags.begin(), device.tags.end());
+  }
   if (patch.contains("status")) {
     device.status = patch["status"];
   }
@@ -653,6 +706,20 @@ void NetboxApi::apply_device_patch(LabDevice& device, const json& patch) {
   touch(device.id);
 }
 
+json NetboxApi::event_view(const LabDevice& device, const std::string& base) const {
+  DeviceRenderOptions options;
+  options.include_config_context = false;
+  return device_json(m_fleet, device, base, device_fields(), options);
+}
+
+void NetboxApi::fire_device_updated(const json& before, const LabDevice& device, const std::string& base,
+                                    const std::string& request_id) {
+  ObjectEvent event{
+      "dcim.device", "object_updated", before, event_view(device, base), t_user != nullptr ? t_user->username : "admin",
+      request_id};
+  m_webhooks.enqueue(m_event_rules.calls_for(event));
+}
+
 NetboxApi::Reply NetboxApi::patch_device(std::int64_t id, const json& body, const std::string& base) {
   LabDevice* device = m_fleet.find(id);
   if (device == nullptr) {
@@ -666,7 +733,9 @@ NetboxApi::Reply NetboxApi::patch_device(std::int64_t id, const json& body, cons
   if (json errors = validate_device_patch(*device, body); !errors.empty()) {
     return {400, errors};
   }
+  const json before = event_view(*device, base);
   apply_device_patch(*device, body);
+  fire_device_updated(before, *device, base, random_uuid());
   return {200, render_device(*device, base)};
 }
 
@@ -701,8 +770,11 @@ NetboxApi::Reply NetboxApi::bulk_patch_devices(const json& body, const std::stri
   }
   std::sort(updates.begin(), updates.end(), [](const auto& a, const auto& b) { return a.first->id < b.first->id; });
   json results = json::array();
+  const std::string request_id = random_uuid();  // one request: one id for every device's webhook
   for (auto& [device, item] : updates) {
+    const json before = event_view(*device, base);
     apply_device_patch(*device, *item);
+    fire_device_updated(before, *device, base, request_id);
   }
   for (auto& [device, item] : updates) {
     results.push_back(render_device(*device, base));
@@ -1366,6 +1438,29 @@ void NetboxApi::register_routes(httplib::Server& server) {
               with_body([this](const httplib::Request&, const json& body, const std::string& base) {
                 return create_journal(body, base);
               }));
+  server.Get("/api/extras/webhooks/", [this](const httplib::Request& request, httplib::Response& response) {
+    handle(request, response, [&](const std::string& base) -> Reply {
+      auto [status, body] = m_event_rules.list_webhooks(request, base);
+      return {status, std::move(body)};
+    });
+  });
+  server.Post("/api/extras/webhooks/",
+              with_body([this](const httplib::Request&, const json& body, const std::string& base) -> Reply {
+                auto [status, answer] = m_event_rules.create_webhook(body, base);
+                return {status, std::move(answer)};
+              }));
+  server.Get("/api/extras/event-rules/", [this](const httplib::Request& request, httplib::Response& response) {
+    handle(request, response, [&](const std::string& base) -> Reply {
+      auto [status, body] = m_event_rules.list_event_rules(request, base);
+      return {status, std::move(body)};
+    });
+  });
+  server.Post("/api/extras/event-rules/",
+              with_body([this](const httplib::Request&, const json& body, const std::string& base) -> Reply {
+                auto [status, answer] = m_event_rules.create_event_rule(body, base);
+                return {status, std::move(answer)};
+              }));
+  m_webhooks.register_routes(server);
   for (const char* path :
        {"/api/dcim/devices/", "/api/extras/custom-fields/", "/api/extras/custom-links/", "/api/extras/journal-entries/",
         "/api/dcim/platforms/", "/api/dcim/sites/", "/api/dcim/regions/", "/api/status/", "/api/"}) {

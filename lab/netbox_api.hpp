@@ -1,7 +1,8 @@
 #pragma once
 // The lab's NetBox: a REST API that behaves like NetBox 4.2 for everything nbsync uses
 // (auth, paged device list with filters, device PATCH and bulk PATCH, custom fields,
-// journal entries, custom links, platforms, sites and regions, status), plus /lab/ control endpoints for
+// journal entries, custom links, platforms, sites and regions, status, webhooks and event
+// rules that fire on device changes made through the API), plus /lab/ control endpoints for
 // tests: add/remove/change devices, inject API faults, read request counters.
 // With a state directory, everything written through the API survives a restart.
 // Thread-safe: one mutex guards the fleet and the NetBox objects.
@@ -13,14 +14,17 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "lab/api_faults.hpp"
+#include "lab/event_rules.hpp"
 #include "lab/fleet.hpp"
 #include "lab/netbox_tokens.hpp"
 #include "lab/request_counters.hpp"
+#include "lab/webhook_sender.hpp"
 
 namespace nbsync::lab {
 
@@ -85,6 +89,12 @@ private:
 
   // Validates a device PATCH item; returns NetBox's error dict, empty when valid.
   json validate_device_patch(const LabDevice& device, const json& patch) const;
+  // The fleet's tag a PATCH item names ({"name"}, {"slug"}, {"id"} or an id), or NetBox's complaint.
+  std::variant<int, std::string> resolve_tag(const json& item) const;
+  // The device as webhooks carry it, and the webhooks NetBox would send for its update.
+  json event_view(const LabDevice& device, const std::string& base) const;
+  void fire_device_updated(const json& before, const LabDevice& device, const std::string& base,
+                           const std::string& request_id);
   void apply_device_patch(LabDevice& device, const json& patch);
   std::vector<json> device_fields() const;
   json render_device(const LabDevice& device, const std::string& base) const;
@@ -122,6 +132,8 @@ private:
   LabTokens m_tokens;
   ApiFaultQueue m_faults;
   RequestCounters m_counters;
+  EventRules m_event_rules;  // not kept in the state directory
+  WebhookSender m_webhooks;  // last: its thread stops before the rest goes
 };
 
 }  // namespace nbsync::lab

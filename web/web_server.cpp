@@ -36,7 +36,7 @@ struct WebServer::Running {
   std::unique_ptr<HttpListener> listener;  // declared last: stops before the server goes
 };
 
-WebServer::WebServer(WebSettings settings) {
+WebServer::WebServer(WebSettings settings, const std::function<void(httplib::Server&)>& more_routes) {
   const std::string listen = settings.web.listen;
   const char* scheme = settings.web.tls() ? "https" : "http";
   m_running = std::make_unique<Running>(std::move(settings));
@@ -45,6 +45,9 @@ WebServer::WebServer(WebSettings settings) {
   server.set_read_timeout(10, 0);
   server.set_write_timeout(30, 0);
   m_running->viewer.register_routes(server);
+  if (more_routes) {
+    more_routes(server);
+  }
   m_running->listener = std::make_unique<HttpListener>(
       server, listen, "web.listen", [](const std::string& message) { throw WebServerError(message); }, scheme);
   spdlog::info("web: serving {}/", m_running->listener->url());

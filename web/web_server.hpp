@@ -5,12 +5,17 @@
 // listening; stop() (or the destructor) closes it and joins its thread.
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "config/web_config.hpp"
 #include "inventory/netbox_endpoint.hpp"
 #include "types/user_error.hpp"
+
+namespace httplib {
+class Server;
+}
 
 namespace nbsync::web {
 
@@ -27,7 +32,8 @@ struct WebSettings {
 
 class WebServer {
 public:
-  explicit WebServer(WebSettings settings);
+  // `more_routes` mounts other handlers on the same listener (NetBox's webhooks).
+  explicit WebServer(WebSettings settings, const std::function<void(httplib::Server&)>& more_routes = {});
   ~WebServer();
   WebServer(const WebServer&) = delete;
   WebServer& operator=(const WebServer&) = delete;

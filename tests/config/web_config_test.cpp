@@ -71,5 +71,28 @@ TEST_F(WebConfigTest, TlsNeedsBothFilesAndBothReadable) {
   EXPECT_THAT(error("[web]\ncert_file = \".\"\nkey_file = \"key.pem\"\n"), HasSubstr("is a directory"));
 }
 
+TEST_F(WebConfigTest, WebhooksAreOffWithoutASecretAndTheSecretIsNeverInline) {
+  EXPECT_FALSE(load("").webhook.enabled());
+  dir.write("webhook.secret", "s3cret-value\n");
+  const Config config = load(
+      "[webhook]\nsecret_file = \"webhook.secret\"\nlisten = \"127.0.0.1:9812\"\n"
+      "url = \"https://nbsync.example.com/netbox/webhook\"\nmax_age = \"2m\"\n");
+  EXPECT_TRUE(config.webhook.enabled());
+  EXPECT_EQ(config.webhook.secret.reveal(), "s3cret-value");
+  EXPECT_EQ(config.webhook.listen, "127.0.0.1:9812");
+  EXPECT_EQ(config.webhook.max_age, std::chrono::minutes(2));
+
+  const std::string inline_secret = error("[webhook]\nsecret = \"s3cret-value\"\n");
+  EXPECT_THAT(inline_secret, HasSubstr("inline secrets are not accepted"));
+  EXPECT_THAT(inline_secret, ::testing::Not(HasSubstr("s3cret-value")));
+  EXPECT_THAT(error("[webhook]\nlisten = \"127.0.0.1:9812\"\n"), HasSubstr("webhooks need a shared secret"));
+  EXPECT_THAT(error("[webhook]\nsecret_file = \"webhook.secret\"\nurl = \"nbsync.example.com\"\n"),
+              HasSubstr("expected the http(s):// URL NetBox reaches"));
+  EXPECT_THAT(error("[webhook]\nsecret_file = \"webhook.secret\"\nmax_age = \"1s\"\n"),
+              HasSubstr("max_age: expected at least 10s"));
+  EXPECT_THAT(error("[webhook]\nsecret_file = \"webhook.secret\"\nlisten = \"nowhere\"\n"),
+              HasSubstr("webhook.listen"));
+}
+
 }  // namespace
 }  // namespace nbsync

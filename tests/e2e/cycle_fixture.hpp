@@ -6,9 +6,11 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <set>
+#include <thread>
 
 #include "tests/support/lab.hpp"
 
@@ -85,6 +87,26 @@ protected:
   bool has_table(const std::string& table) const {
     return std::filesystem::exists(dir / "nbsync.db") &&
            count("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '" + table + "'") == 1;
+  }
+
+  int finished_runs() const {
+    if (!has_table("runs")) {
+      return 0;
+    }
+    return count("SELECT count(*) FROM runs WHERE finished_at IS NOT NULL");
+  }
+
+  // Waits up to `timeout` for `pred`; true when it held.
+  template <typename Pred>
+  static bool eventually(Pred pred, std::chrono::seconds timeout = std::chrono::seconds(60)) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (pred()) {
+        return true;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return pred();
   }
 
   std::map<std::int64_t, std::string> outcomes_of_last_run() const {

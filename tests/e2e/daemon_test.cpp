@@ -36,26 +36,6 @@ protected:
         std::vector<std::string>{k_nbsync, "daemon", "-c", (dir / "nbsync.toml").string()}, "");
   }
 
-  // Waits up to `timeout` for `pred`; true when it held.
-  template <typename Pred>
-  bool eventually(Pred pred, std::chrono::seconds timeout = 60s) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (pred()) {
-        return true;
-      }
-      std::this_thread::sleep_for(100ms);
-    }
-    return pred();
-  }
-
-  int finished_runs() const {
-    if (!has_table("runs")) {
-      return 0;
-    }
-    return count("SELECT count(*) FROM runs WHERE finished_at IS NOT NULL");
-  }
-
   std::string metrics_url() {
     std::smatch match;
     std::string log;

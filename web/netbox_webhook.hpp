@@ -1,0 +1,31 @@
+#pragma once
+// What a NetBox webhook (already authenticated) asks of nbsync. NetBox's payload is
+// {event, timestamp, model, username, request_id, data, snapshots}; a device ("device" in
+// 3.7 and 4.x, "dcim.device" accepted too) whose data still carries the trigger (the
+// backup-now tag, or nbsync_backup_now true) asks for a backup. Anything else is ignored
+// with a reason: another model, a deleted device, or a trigger already cleared (nbsync's
+// own write after a backup, or an older webhook arriving late).
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "types/backup_now_request.hpp"
+
+namespace nbsync::web {
+
+struct NetboxWebhook {
+  enum class Verdict { backup, ignore, malformed };
+  Verdict verdict = Verdict::malformed;
+  std::string reason;  // why ignored or malformed: names the field, never quotes the body
+  BackupNowRequest request;
+  std::optional<std::chrono::system_clock::time_point> timestamp;  // NetBox's, when it parsed
+};
+
+NetboxWebhook read_netbox_webhook(std::string_view body);
+
+// NetBox's timestamp: Python's str(datetime) "2026-12-07 01:48:49.123456+00:00", or ISO
+// 8601 ("T", "Z"); fractions optional. nullopt when it is not one of those.
+std::optional<std::chrono::system_clock::time_point> parse_netbox_timestamp(std::string_view text);
+
+}  // namespace nbsync::web
