@@ -1,7 +1,6 @@
 #include "config/config.hpp"
 
 #include "compliance/rule_set.hpp"
-#include "types/listen_address.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -259,14 +258,7 @@ DaemonConfig read_daemon(ConfigReader& reader) {
   }
   assign(daemon.jitter, reader.duration("jitter"));
   assign(daemon.shutdown_grace, reader.duration("shutdown_grace"));
-  if (auto listen = reader.string("metrics_listen")) {
-    if (!listen->empty()) {
-      try {
-        parse_listen_address(*listen);
-      } catch (const std::invalid_argument& e) {
-        reader.fail("metrics_listen", e.what());
-      }
-    }
+  if (auto listen = reader.listen_address("metrics_listen")) {
     daemon.metrics_listen = *listen;
   }
   reader.finish();

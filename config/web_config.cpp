@@ -4,7 +4,6 @@
 #include <stdexcept>
 
 #include "config/detail/web_config_reader.hpp"
-#include "types/listen_address.hpp"
 
 namespace nbsync::detail {
 namespace {
@@ -45,14 +44,7 @@ void read_tls(ConfigReader& reader, WebConfig& web) {
 
 WebConfig read_web(ConfigReader& reader) {
   WebConfig web;
-  if (auto listen = reader.string("listen")) {
-    if (!listen->empty()) {
-      try {
-        parse_listen_address(*listen);
-      } catch (const std::invalid_argument& e) {
-        reader.fail("listen", e.what());
-      }
-    }
+  if (auto listen = reader.listen_address("listen")) {
     web.listen = *listen;
   }
   if (auto base_url = reader.string("base_url")) {

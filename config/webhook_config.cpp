@@ -1,7 +1,4 @@
-#include <stdexcept>
-
 #include "config/detail/webhook_config_reader.hpp"
-#include "types/listen_address.hpp"
 
 namespace nbsync::detail {
 
@@ -10,14 +7,7 @@ WebhookConfig read_webhook(ConfigReader& reader) {
   if (auto secret = reader.secret("secret")) {
     webhook.secret = std::move(*secret);
   }
-  if (auto listen = reader.string("listen")) {
-    if (!listen->empty()) {
-      try {
-        parse_listen_address(*listen);
-      } catch (const std::invalid_argument& e) {
-        reader.fail("listen", e.what());
-      }
-    }
+  if (auto listen = reader.listen_address("listen")) {
     webhook.listen = *listen;
   }
   if (auto url = reader.string("url")) {

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "config/config.hpp"
+#include "types/listen_address.hpp"
 
 namespace nbsync::detail {
 namespace {
@@ -125,6 +126,18 @@ std::optional<std::vector<std::string>> ConfigReader::string_list(std::string_vi
     out.push_back(*item.value<std::string>());
   }
   return out;
+}
+
+std::optional<std::string> ConfigReader::listen_address(std::string_view key) {
+  auto listen = string(key);
+  if (listen && !listen->empty()) {
+    try {
+      parse_listen_address(*listen);
+    } catch (const std::invalid_argument& e) {
+      fail(key, e.what());
+    }
+  }
+  return listen;
 }
 
 std::optional<std::filesystem::path> ConfigReader::path(std::string_view key) {

@@ -32,6 +32,8 @@ public:
   std::optional<std::uint64_t> byte_size(std::string_view key);
   // A string or an array of strings.
   std::optional<std::vector<std::string>> string_list(std::string_view key);
+  // A HOST:PORT to listen on, checked as nbsync will parse it; "" (off) is kept as is.
+  std::optional<std::string> listen_address(std::string_view key);
   // A path, made absolute against the config file's directory.
   std::optional<std::filesystem::path> path(std::string_view key);
   // `key = "env:NAME"`, `key = "credential:NAME"` (a systemd credential) or
