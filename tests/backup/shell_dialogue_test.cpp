@@ -78,6 +78,12 @@ TEST(ShellDialogue, AnswersThePagerWhenPagingCannotBeTurnedOff) {
     lab.set_fault(device, "ignore_paging_off");
     const auto read = read_by_shell(device, profile);
     ASSERT_EQ(read.outcome.kind, OutcomeKind::ok) << platform << ": " << read.outcome.message;
+    // Step by step, nbsync answers every pager prompt and cuts it out of the read; typed
+    // ahead, the keys of "exit" page on their own, so their prompts stay in the raw read
+    // and normalization takes them out of what is stored.
+    if (std::string(platform) == "cisco-ios") {
+      EXPECT_THAT(read.config, Not(HasSubstr("--More--"))) << platform;
+    }
     EXPECT_THAT(stored_text(profile, read.config), Not(HasSubstr("--More--"))) << platform;
     EXPECT_EQ(stored_text(profile, read.config), stored_text(profile, lab.config_text(device))) << platform;
   }
