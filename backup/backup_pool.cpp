@@ -38,19 +38,34 @@ BackupPool::~BackupPool() {
   }
 }
 
+// The site's window and login pace, made when its first device arrives; null when the site
+// needs neither or the limiter has no room for more scopes.
+BackupPool::SiteWindow* BackupPool::site_window(const std::string& site) {
+  const bool window = m_options.site_sessions_start > 0;
+  const bool pace = m_options.site_logins_per_second > 0;
+  if (site.empty() || (!window && !pace)) {
+    return nullptr;
+  }
+  if (auto known = m_sites.find(site); known != m_sites.end()) {
+    return &known->second;
+  }
+  SiteWindow entry{std::nullopt, {std::max(1, m_options.site_sessions_start), m_options.workers}, std::nullopt};
+  if (window) {
+    entry.limit = m_limiter.add_site(site, m_options.site_sessions_start);
+  }
+  if (pace) {
+    entry.pace = m_limiter.add_site_pace(site, m_options.site_logins_per_second);
+  }
+  if (!entry.limit && !entry.pace) {
+    return nullptr;
+  }
+  return &m_sites.emplace(site, std::move(entry)).first->second;
+}
+
 LimitSet BackupPool::limits_for(const BackupJob& job) {
   LimitSet limits = m_limiter.limits_for(job.device);
-  if (m_options.site_sessions_start > 0 && !job.device.site.empty()) {
-    auto site = m_sites.find(job.device.site);
-    if (site == m_sites.end()) {
-      if (const auto limit = m_limiter.add_site(job.device.site, m_options.site_sessions_start)) {
-        site = m_sites.emplace(job.device.site, SiteWindow{*limit, {m_options.site_sessions_start, m_options.workers}})
-                   .first;
-      }
-    }
-    if (site != m_sites.end()) {
-      limits.push_back(site->second.limit);
-    }
+  if (SiteWindow* site = site_window(job.device.site); site != nullptr && site->limit) {
+    limits.push_back(*site->limit);
   }
   for (const JumpHost* hop = job.jump_host.get(); hop != nullptr; hop = hop->via.get()) {
     if (const auto limit = m_jump_host_limits.find(hop->name); limit != m_jump_host_limits.end()) {
@@ -132,6 +147,15 @@ std::vector<ScopeLimitState> BackupPool::scope_states() const {
 bool BackupPool::sleep_unless_cancelled(std::chrono::milliseconds duration) {
   std::unique_lock lock(m_mutex);
   return !m_job_ready.wait_for(lock, duration, [this] { return m_cancelled; });
+}
+
+LimitSet BackupPool::login_pace(const detail::StartableJob& job) const {
+  std::lock_guard lock(m_mutex);
+  const auto site = m_sites.find(job.job.device.site);
+  if (site == m_sites.end() || !site->second.pace || m_limiter.sets_login_rate(job.limits)) {
+    return {};
+  }
+  return {*site->second.pace};
 }
 
 bool BackupPool::wait_for_login(const LimitSet& limits) {
@@ -223,20 +247,24 @@ bool BackupPool::record_attempt(const inventory::Device& device, std::chrono::st
   {
     std::lock_guard lock(m_mutex);
     const auto site = m_sites.find(device.site);
-    if (site == m_sites.end()) {
+    if (site == m_sites.end() || !site->second.limit) {
       return struggled;
     }
     auto& window = site->second.window;
     window.record(started, struggled, now);
-    m_limiter.set_sessions_cap(site->second.limit, window.allowed(), window.backoffs(), window.lowest());
+    m_limiter.set_sessions_cap(*site->second.limit, window.allowed(), window.backoffs(), window.lowest());
   }
   m_job_ready.notify_all();  // a wider window lets waiting jobs of the site start
   return struggled;
 }
 
-FetchResult BackupPool::fetch(const BackupJob& job, const Credentials& credentials, MemoryLease& memory) {
+FetchResult BackupPool::fetch(const BackupJob& job, const Credentials& credentials, MemoryLease& memory,
+                              const LimitSet& login_pace) {
   SessionLimits limits = m_options.limits;
   limits.memory = &memory;
+  if (!login_pace.empty()) {
+    limits.before_login = [this, &login_pace] { return wait_for_login(login_pace); };
+  }
   if (!job.jump_host) {
     return fetch_config(job.device, *job.profile, credentials, limits, m_verifier);
   }
@@ -256,12 +284,13 @@ BackupResult BackupPool::back_up(const detail::StartableJob& startable, std::opt
   result.device = job.device;
   result.profile = job.profile->name;
   const Credentials& credentials = m_credentials.for_device(job.device);
+  const LimitSet pace = login_pace(startable);
   FetchResult fetched;
   int attempt = 0;
   while (true) {
     memory.emplace(&m_memory);  // a failed attempt's bytes went with it
     const auto attempt_started = std::chrono::steady_clock::now();
-    fetched = fetch(job, credentials, memory.value());
+    fetched = fetch(job, credentials, memory.value(), pace);
     // A login refused only after a long wait is worth another try, once the site backed off.
     const bool struggled = record_attempt(job.device, attempt_started, fetched.outcome);
     result.bytes_read += fetched.bytes_read;

@@ -67,6 +67,12 @@ struct PoolOptions {
   // Each NetBox site gets a window of sessions at once that starts here, widens as its
   // logins go well and halves when they struggle together (CongestionWindow); 0: none.
   int site_sessions_start = 16;
+  // Each NetBox site's new logins a second (counted when a connected session is about to
+  // authenticate, SessionLimits::before_login), so that its AAA server (TACACS+, RADIUS), whose
+  // capacity nbsync cannot see, never queues them: a small site's server may answer only a
+  // few a second. An [[ssh.limit]] with its own logins_per_second replaces this pace for the
+  // devices it covers (how a user lets a data centre's AAA cluster take more); 0: no pace.
+  double site_logins_per_second = 2;
   // A bastion that failed is dialed again only after this; its devices fail at once meanwhile.
   std::chrono::milliseconds bastion_retry_after{30000};
 };
@@ -105,7 +111,9 @@ private:
                       const Outcome& outcome);
   // The device's result without a session: NetBox names a jump host the config lacks.
   void report_unroutable(BackupJob job, const std::string& problem);
-  FetchResult fetch(const BackupJob& job, const Credentials& credentials, MemoryLease& memory);
+  // `login_pace`: the site's pace the session waits for right before it logs in (empty: none).
+  FetchResult fetch(const BackupJob& job, const Credentials& credentials, MemoryLease& memory,
+                    const LimitSet& login_pace);
   void work();
   // The next job a worker may start, its session counted; nullopt once the pool is closed
   // and empty, or cancelled.
@@ -115,8 +123,11 @@ private:
   // the result is handed on.
   BackupResult back_up(const detail::StartableJob& job, std::optional<MemoryLease>& memory);
   bool sleep_unless_cancelled(std::chrono::milliseconds duration);
-  // Waits until the job's scopes allow one more login (a retry's); false if cancelled.
+  // Waits until the job's scopes allow one more login (a retry's, or a paced one); false if
+  // cancelled.
   bool wait_for_login(const LimitSet& limits);
+  // The site's login pace for the job, unless a configured [[ssh.limit]] sets its rate.
+  LimitSet login_pace(const detail::StartableJob& job) const;
 
   PoolOptions m_options;
   const CredentialBook& m_credentials;
@@ -131,9 +142,11 @@ private:
   BastionConnections m_bastions;
   MemoryBudget m_memory;
   struct SiteWindow {
-    std::uint16_t limit;
+    std::optional<std::uint16_t> limit;  // the window's scope (none: site_sessions_start is 0)
     CongestionWindow window;
+    std::optional<std::uint16_t> pace;  // the login pace's scope (none: site_logins_per_second is 0)
   };
+  SiteWindow* site_window(const std::string& site);
   std::map<std::string, SiteWindow, std::less<>> m_sites;  // by site slug, as devices arrive
   std::set<std::string, std::less<>> m_busy;               // "address:port" of every device in a session
   bool m_closed = false;

@@ -7,6 +7,7 @@
 // arrived whole (the profile's end marker, or the prompt after it). Never throws for device behaviour.
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <stop_token>
 #include <string>
 
@@ -30,6 +31,11 @@ struct SessionLimits {
   std::stop_token abandon;
   // The pool's share of ssh.memory_budget for this session (null: none): reads wait for it.
   MemoryLease* memory = nullptr;
+  // Called once the device is connected and its host key checked, right before the first
+  // authentication request: waits for the site's login pace, so that logins reach the
+  // site's AAA server spaced as paced whatever the key exchange took. False: nbsync is
+  // shutting down (the session is abandoned). Empty: no pace.
+  std::function<bool()> before_login;
 };
 
 // `limits` for a device of `profile`: each timeout the profile sets raises the configured

@@ -5,14 +5,23 @@
 
 namespace nbsync::backup {
 
+namespace {
+
+ScopeLimiter::Clock::duration login_spacing(double logins_per_second) {
+  if (logins_per_second <= 0) {
+    return ScopeLimiter::Clock::duration{0};
+  }
+  return std::chrono::duration_cast<ScopeLimiter::Clock::duration>(
+      std::chrono::duration<double>(1.0 / logins_per_second));
+}
+
+}  // namespace
+
 ScopeLimiter::ScopeLimiter(std::vector<ScopeLimit> limits) {
   m_limits.reserve(limits.size());
   for (auto& limit : limits) {
     Scope scope;
-    if (limit.logins_per_second > 0) {
-      scope.login_spacing =
-          std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1.0 / limit.logins_per_second));
-    }
+    scope.login_spacing = login_spacing(limit.logins_per_second);
     scope.state.scope = limit.scope.describe();
     scope.state.sessions_cap = limit.sessions;
     scope.state.logins_per_second_cap = limit.logins_per_second;
@@ -43,6 +52,25 @@ std::optional<std::uint16_t> ScopeLimiter::add_site(const std::string& site, int
   scope.state.lowest_cap = sessions;
   m_limits.push_back(std::move(scope));
   return static_cast<std::uint16_t>(m_limits.size() - 1);
+}
+
+std::optional<std::uint16_t> ScopeLimiter::add_site_pace(const std::string& site, double logins_per_second) {
+  if (m_limits.size() >= std::numeric_limits<std::uint16_t>::max()) {
+    return std::nullopt;
+  }
+  Scope scope;
+  scope.limit.logins_per_second = logins_per_second;
+  scope.login_spacing = login_spacing(logins_per_second);
+  scope.state.scope = "site " + site + " logins";
+  scope.state.logins_per_second_cap = logins_per_second;
+  scope.state.site_pace = true;
+  m_limits.push_back(std::move(scope));
+  return static_cast<std::uint16_t>(m_limits.size() - 1);
+}
+
+bool ScopeLimiter::sets_login_rate(const LimitSet& set) const {
+  return std::any_of(set.begin(), set.end(),
+                     [this](std::uint16_t index) { return m_limits[index].limit.logins_per_second > 0; });
 }
 
 void ScopeLimiter::set_sessions_cap(std::uint16_t index, int sessions, int backoffs, int lowest) {

@@ -31,9 +31,10 @@ struct ScopeLimitState {
   int sessions = 0;  // open now
   int peak_sessions = 0;
   std::uint64_t logins = 0;
-  bool adaptive = false;  // a site's window: sessions_cap is where it ended
-  int backoffs = 0;       // adaptive: times the site struggled and the window halved
-  int lowest_cap = 0;     // adaptive: the narrowest the window was
+  bool adaptive = false;   // a site's window: sessions_cap is where it ended
+  int backoffs = 0;        // adaptive: times the site struggled and the window halved
+  int lowest_cap = 0;      // adaptive: the narrowest the window was
+  bool site_pace = false;  // a site's login pace (ssh.site_logins_per_second)
 };
 
 class ScopeLimiter {
@@ -49,6 +50,11 @@ public:
   // limits' indexes are used up (the site then goes without).
   std::optional<std::uint16_t> add_site(const std::string& site, int sessions);
   void set_sessions_cap(std::uint16_t index, int sessions, int backoffs, int lowest);
+  // A site's pace of new logins (ssh.site_logins_per_second); none once the indexes are
+  // used up.
+  std::optional<std::uint16_t> add_site_pace(const std::string& site, double logins_per_second);
+  // Whether a limit of `set` paces logins itself (a configured logins_per_second).
+  bool sets_login_rate(const LimitSet& set) const;
 
   bool empty() const { return m_limits.empty(); }
   // The [[ssh.limit]] scopes matching the device (never a jump host's).

@@ -197,6 +197,9 @@ SshConfig read_ssh(ConfigReader& reader) {
   if (auto start = reader.integer("site_sessions_start", 0, 100000)) {
     ssh.site_sessions_start = static_cast<int>(*start);
   }
+  if (const auto rate = reader.number("site_logins_per_second", 0, 100000)) {
+    ssh.site_logins_per_second = *rate;
+  }
   if (auto retries = reader.integer("retries", 0, 10)) {
     ssh.retries = static_cast<int>(*retries);
   }

@@ -106,13 +106,18 @@ struct SshConfig {
   int workers = 768;
   std::chrono::milliseconds connect_timeout{10000};
   std::chrono::milliseconds login_timeout{20000};
-  std::chrono::milliseconds command_idle_timeout{30000};
-  std::chrono::milliseconds command_timeout{120000};
+  // About 1 % of a real fleet (old firewalls, busy supervisors) is silent for 20-90 s before
+  // its config starts: the idle timeout must outlast that, or those devices fail every cycle.
+  std::chrono::milliseconds command_idle_timeout{120000};
+  std::chrono::milliseconds command_timeout{300000};
   std::size_t max_config_bytes = 8u << 20;
   std::size_t memory_budget = 32u << 20;  // config bytes all sessions hold at once
   // Each site's window of sessions at once starts here and moves with how its logins go
   // (backup::CongestionWindow); 0: no per-site back-off.
   int site_sessions_start = 16;
+  // New logins a second at each site, unless an [[ssh.limit]] with its own logins_per_second
+  // covers the device (backup::PoolOptions::site_logins_per_second); 0: no pace.
+  double site_logins_per_second = 2;
   int retries = 2;
   HostKeyTrust host_key_policy = HostKeyTrust::first_use;  // "tofu" or "strict" in the file
   std::filesystem::path profiles_dir;                      // user profiles that add to or override the shipped ones

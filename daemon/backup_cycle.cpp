@@ -37,10 +37,33 @@ storage::AttemptRecord attempt_of(inventory::Device& device, OutcomeKind kind, s
   return record;
 }
 
+// One line for every site's login pace (ssh.site_logins_per_second): how many sites, and the
+// busiest one's logins.
+void log_site_paces(const std::vector<backup::ScopeLimitState>& states) {
+  const backup::ScopeLimitState* busiest = nullptr;
+  std::size_t sites = 0;
+  for (const auto& state : states) {
+    if (state.site_pace) {
+      ++sites;
+      busiest = busiest == nullptr || state.logins > busiest->logins ? &state : busiest;
+    }
+  }
+  if (busiest != nullptr) {
+    spdlog::info(
+        "cycle: logins paced at {} a second per site (ssh.site_logins_per_second) at {} site(s); "
+        "busiest: {}, {} logins",
+        busiest->logins_per_second_cap, sites, busiest->scope, busiest->logins);
+  }
+}
+
 // One line per [[ssh.limit]] and jump host: its caps, and how close the cycle came to them;
 // one per site that backed off.
 void log_scope_limits(const std::vector<backup::ScopeLimitState>& states) {
+  log_site_paces(states);
   for (const auto& state : states) {
+    if (state.site_pace) {
+      continue;
+    }
     if (state.adaptive) {
       if (state.backoffs > 0) {  // a site that struggled: the others are not worth a line
         spdlog::warn(

@@ -163,6 +163,7 @@ backup::PoolOptions cycle_pool_options(const Config& config, const inventory::Re
   options.limits.max_config_bytes = config.ssh.max_config_bytes;
   options.memory_budget = config.ssh.memory_budget;
   options.site_sessions_start = config.ssh.site_sessions_start;
+  options.site_logins_per_second = config.ssh.site_logins_per_second;
   options.mask_secrets = config.storage.mask_secrets;
   for (const auto& limit : config.ssh.limits) {
     options.scope_limits.push_back({resolved(limit.scope, regions), limit.sessions, limit.logins_per_second});

@@ -164,7 +164,7 @@ void DaemonMetrics::set_scopes(const std::vector<backup::ScopeLimitState>& scope
   std::lock_guard lock(m_scopes_mutex);
   std::vector<std::string> published;
   for (const auto& state : scopes) {
-    if (state.adaptive && state.backoffs == 0) {
+    if (state.site_pace || (state.adaptive && state.backoffs == 0)) {
       continue;
     }
     const MetricLabels labels{{"scope", state.scope}};

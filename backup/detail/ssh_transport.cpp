@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cerrno>
 
+#include "backup/detail/read_failure.hpp"
+
 namespace nbsync::backup::detail {
 namespace {
 
@@ -110,6 +112,9 @@ std::optional<Outcome> SshTransport::open(HostKeyVerifier& verifier) {
   }
   if (auto problem = check_host_key(verifier)) {
     return problem;
+  }
+  if (m_limits.before_login && !m_limits.before_login()) {
+    return abandoned(m_label);
   }
   return authenticate();
 }

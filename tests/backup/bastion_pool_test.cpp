@@ -83,6 +83,7 @@ protected:
     options.retries = 0;
     options.limits = test::quick_limits();
     options.jump_hosts = routes(sessions);
+    options.site_logins_per_second = 0;  // the lab here has no AAA rate: logins go unpaced
     return options;
   }
 

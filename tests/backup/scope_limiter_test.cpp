@@ -59,6 +59,28 @@ TEST(ScopeLimiter, ALoginRateSpacesLoginsAndTheStrictestLimitDecides) {
   EXPECT_EQ(limiter.login_free_at(site_only, now + milliseconds(250)), now + milliseconds(500));
 }
 
+TEST(ScopeLimiter, ASitesPaceSpacesItsLoginsAndAConfiguredRateIsSeenAsReplacingIt) {
+  // [[ssh.limit]] tag fast-aaa at 10 logins a second; the site's own pace is 2 a second.
+  ScopeLimiter limiter({{with_tag("fast-aaa"), 0, 10}});
+  const auto pace = limiter.add_site_pace("ams1", 2);
+  ASSERT_TRUE(pace);
+  const LimitSet paced{*pace};
+  EXPECT_FALSE(limiter.sets_login_rate(limiter.limits_for(device(1, "ams1"))));
+  EXPECT_TRUE(limiter.sets_login_rate(limiter.limits_for(device(2, "ams1", {"fast-aaa"}))))
+      << "the pool leaves the site's pace out for this device";
+  const auto now = Clock::now();
+  limiter.open_session(paced, now);
+  EXPECT_EQ(limiter.session_free_at(paced, now), now + milliseconds(500));
+  limiter.open_session(paced, now + milliseconds(500));
+  EXPECT_EQ(limiter.session_free_at(paced, now + milliseconds(600)), now + milliseconds(1000));
+  const auto states = limiter.states();
+  ASSERT_EQ(states.size(), 2u);
+  EXPECT_EQ(states[1].scope, "site ams1 logins");
+  EXPECT_TRUE(states[1].site_pace);
+  EXPECT_EQ(states[1].logins_per_second_cap, 2);
+  EXPECT_EQ(states[1].logins, 2u);
+}
+
 TEST(PendingJobs, AHeldBackScopeDoesNotHoldBackTheOthers) {
   ScopeLimiter limiter({{at_site("ams1"), 1, 0}});
   detail::PendingJobs pending;

@@ -342,6 +342,17 @@ TEST_F(ConfigTest, EachSiteStartsAtSixteenSessionsAtOnceOrNoWindowAtAll) {
   EXPECT_THAT(load_error(dir, k_minimal + "[ssh]\nsite_sessions_start = -1\n"), HasSubstr("site_sessions_start"));
 }
 
+TEST_F(ConfigTest, EachSitesLoginsArePacedAtTwoASecondUnlessSetOrOff) {
+  EXPECT_EQ(load_config(dir.write("nbsync.toml", k_minimal)).ssh.site_logins_per_second, 2);
+  EXPECT_EQ(load_config(dir.write("nbsync.toml", k_minimal + "[ssh]\nsite_logins_per_second = 0.5\n"))
+                .ssh.site_logins_per_second,
+            0.5);
+  EXPECT_EQ(load_config(dir.write("nbsync.toml", k_minimal + "[ssh]\nsite_logins_per_second = 0\n"))
+                .ssh.site_logins_per_second,
+            0);
+  EXPECT_THAT(load_error(dir, k_minimal + "[ssh]\nsite_logins_per_second = -1\n"), HasSubstr("site_logins_per_second"));
+}
+
 TEST_F(ConfigTest, TheMemoryBudgetIsASize) {
   EXPECT_EQ(load_config(dir.write("nbsync.toml", k_minimal)).ssh.memory_budget, 32u << 20);
   EXPECT_EQ(load_config(dir.write("nbsync.toml", k_minimal + "[ssh]\nmemory_budget = \"16MiB\"\n")).ssh.memory_budget,

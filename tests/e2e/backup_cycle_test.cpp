@@ -356,6 +356,36 @@ TEST_F(BackupCycle, AnOverloadedAaaServerMakesItsSiteBackOffInsteadOfFailingItsD
   EXPECT_THAT(with.err, HasSubstr("struggled (sessions timing out together, or logins refused after a long wait)"));
 }
 
+// Every site's AAA server answers at most four logins a second, one every 250 ms, and a
+// login arriving sooner waits (nbsync-lab --aaa-logins-per-second 4). nbsync cannot see that
+// rate; its default pace of two new logins a second per site (ssh.site_logins_per_second)
+// keeps every site's AAA from ever queueing a login, where unpaced logins queue at once.
+TEST_F(BackupCycle, EachSitesLoginsArePacedSoItsAaaServerNeverQueuesOne) {
+  start_lab(40, 7, {"--aaa-logins-per-second", "4"});
+  const auto aaa_waits = [this] {
+    const LabReply counters = lab->get("/lab/counters");
+    int waits = 0;
+    const json sites = counters.body.at("ssh").at("sites");
+    for (const auto& [site, counts] : sites.items()) {
+      waits += counts.value("aaa_waits", 0);
+    }
+    return waits;
+  };
+  // Paced first: the unpaced run leaves each site's AAA queue busy for a while after it.
+  write_config("site_logins_per_second = 2\n");
+  const auto run = run_nbsync();
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(summary["outcomes"].value("ok", 0), static_cast<int>(reachable.size())) << run.out;
+  EXPECT_EQ(aaa_waits(), 0) << "a paced login queued at its site's AAA server: " << lab->get("/lab/counters").raw;
+  EXPECT_THAT(run.err, HasSubstr("cycle: logins paced at 2 a second per site"));
+
+  ASSERT_EQ(lab->send("DELETE", "/lab/counters", json::object()).status, 204);
+  std::filesystem::remove(dir / "nbsync.db");
+  write_config("site_logins_per_second = 0\n");
+  ASSERT_EQ(run_nbsync().exit_code, 0);
+  EXPECT_GT(aaa_waits(), 0) << "unpaced logins queue at a 4-a-second AAA server";
+}
+
 // Only one site's AAA server is overloaded (nbsync-lab --aaa-site ams1=1): nbsync backs off
 // there and tries its struggling logins again, while the other sites' devices are backed
 // up at once, none of them waiting for the overloaded site.
