@@ -84,7 +84,9 @@ json select_field() {
   return {{"object_types", {"dcim.device"}},
           {"name", "ssh_profile"},
           {"type", "select"},
-          {"choice_set", {{"name", "profiles"}, {"extra_choices", {{"fast", "Fast lane"}, {"slow", "Slow lane"}}}}}};
+          {"choice_set",
+           {{"name", "profiles"},
+            {"extra_choices", json::array({json::array({"fast", "Fast lane"}), json::array({"slow", "Slow lane"})})}}}};
 }
 
 TEST(NetboxReleases, SelectCustomFieldsReadAsValueAndLabelOn47) {
