@@ -717,7 +717,7 @@ void NetboxApi::fire_device_updated(const json& before, const LabDevice& device,
 }
 
 NetboxApi::Reply NetboxApi::patch_device(std::int64_t id, const json& body, const std::string& base,
-                                         const std::string& if_match) {
+                                         const DeviceRenderOptions& shown, const std::string& if_match) {
   LabDevice* device = m_fleet.find(id);
   if (device == nullptr) {
     return {404, {{"detail", "No Device matches the given query."}}};
@@ -736,14 +736,15 @@ NetboxApi::Reply NetboxApi::patch_device(std::int64_t id, const json& body, cons
   const json before = event_view(*device, base);
   apply_device_patch(*device, body);
   fire_device_updated(before, *device, base, random_uuid());
-  Reply reply{200, render_device(*device, base)};
+  Reply reply{200, device_json(m_fleet, *device, base, device_fields(), shown)};
   if (m_release.etag()) {
     reply.headers.emplace_back("ETag", device_etag(*device));
   }
   return reply;
 }
 
-NetboxApi::Reply NetboxApi::bulk_patch_devices(const json& body, const std::string& base) {
+NetboxApi::Reply NetboxApi::bulk_patch_devices(const json& body, const std::string& base,
+                                               const DeviceRenderOptions& shown) {
   if (!body.is_array()) {
     return {
         400,
@@ -781,7 +782,7 @@ NetboxApi::Reply NetboxApi::bulk_patch_devices(const json& body, const std::stri
     fire_device_updated(before, *device, base, request_id);
   }
   for (auto& [device, item] : updates) {
-    results.push_back(render_device(*device, base));
+    results.push_back(device_json(m_fleet, *device, base, device_fields(), shown));
   }
   return {200, results};
 }
@@ -1390,8 +1391,8 @@ void NetboxApi::register_routes(httplib::Server& server) {
     handle(request, response, [&](const std::string& base) { return list_devices(request, base); });
   });
   server.Patch("/api/dcim/devices/",
-               with_body([this](const httplib::Request&, const json& body, const std::string& base) {
-                 return bulk_patch_devices(body, base);
+               with_body([this](const httplib::Request& request, const json& body, const std::string& base) {
+                 return bulk_patch_devices(body, base, render_options(&request));
                }));
   server.Get(R"(/api/dcim/devices/(\d+)/)", [this](const httplib::Request& request, httplib::Response& response) {
     handle(request, response, [&](const std::string& base) -> Reply {
@@ -1408,7 +1409,8 @@ void NetboxApi::register_routes(httplib::Server& server) {
   });
   server.Patch(R"(/api/dcim/devices/(\d+)/)",
                with_body([this](const httplib::Request& request, const json& body, const std::string& base) {
-                 return patch_device(std::stoll(request.matches[1]), body, base, request.get_header_value("If-Match"));
+                 return patch_device(std::stoll(request.matches[1]), body, base, render_options(&request),
+                                     request.get_header_value("If-Match"));
                }));
   server.Get("/api/dcim/platforms/", [this](const httplib::Request& request, httplib::Response& response) {
     handle(request, response, [&](const std::string& base) { return list_platforms(request, base); });

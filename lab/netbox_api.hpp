@@ -77,9 +77,11 @@ private:
 
   // Routes (called with m_mutex held).
   Reply list_devices(const httplib::Request& request, const std::string& base);
+  // The answer shows the devices as `shown` says (exclude=config_context spares the context);
   // `if_match`: the request's If-Match header (4.6: a stale ETag is 412).
-  Reply patch_device(std::int64_t id, const json& body, const std::string& base, const std::string& if_match = "");
-  Reply bulk_patch_devices(const json& body, const std::string& base);
+  Reply patch_device(std::int64_t id, const json& body, const std::string& base, const DeviceRenderOptions& shown,
+                     const std::string& if_match);
+  Reply bulk_patch_devices(const json& body, const std::string& base, const DeviceRenderOptions& shown);
   Reply list_custom_fields(const httplib::Request& request, const std::string& base);
   Reply create_custom_field(const json& body, const std::string& base);
   Reply list_custom_links(const httplib::Request& request, const std::string& base);
