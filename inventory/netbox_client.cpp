@@ -53,8 +53,14 @@ std::string NetboxClient::devices_path(const DeviceQuery& query) const {
   // (walk_devices adds id__gt), so devices deleted or added during the walk never shift a
   // page the way offset paging does.
   std::string url = "/api/dcim/devices/?ordering=id&limit=" + std::to_string(m_options.page_size);
+  // Only the keys device_from_netbox reads (NetBox 4.0 and later; 3.7 ignores fields= and
+  // sends every key). NetBox computes a device's config context, its costliest part, even
+  // when fields= leaves it out, unless exclude= says so.
+  url += "&fields=id,name,status,site,role,platform,tenant,tags,primary_ip4,primary_ip6,custom_fields";
   if (m_options.parse.port_context_key.empty()) {
-    url += "&exclude=config_context";  // NetBox computes config context per device: skip the cost
+    url += "&exclude=config_context";
+  } else {
+    url += ",config_context";
   }
   auto add = [&url](const std::string& key, const std::vector<std::string>& values) {
     for (const auto& value : values) {

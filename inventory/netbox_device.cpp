@@ -52,6 +52,15 @@ std::optional<std::uint16_t> port_of(const json& value) {
   return static_cast<std::uint16_t>(port);
 }
 
+// A custom field's value: NetBox 4.7 shows a selection field's as {"value", "label"},
+// earlier releases as the bare value.
+const json& custom_field_value(const json& value) {
+  if (value.is_object() && value.contains("value") && value.contains("label")) {
+    return value["value"];
+  }
+  return value;
+}
+
 }  // namespace
 
 Device device_from_netbox(const json& object, const DeviceParseOptions& options) {
@@ -100,8 +109,10 @@ Device device_from_netbox(const json& object, const DeviceParseOptions& options)
         own[name] = value;
       }
     }
-    if (const auto jump_host = fields->find("nbsync_jump_host"); jump_host != fields->end() && jump_host->is_string()) {
-      device.jump_host = jump_host->get<std::string>();
+    if (const auto jump_host = fields->find("nbsync_jump_host"); jump_host != fields->end()) {
+      if (const json& value = custom_field_value(*jump_host); value.is_string()) {
+        device.jump_host = value.get<std::string>();
+      }
     }
     if (!own.empty()) {
       device.nbsync_fields = own.dump();
@@ -110,7 +121,7 @@ Device device_from_netbox(const json& object, const DeviceParseOptions& options)
   if (!options.port_custom_field.empty()) {
     const auto fields = object.find("custom_fields");
     if (fields != object.end() && fields->is_object() && fields->contains(options.port_custom_field)) {
-      device.port = port_of((*fields)[options.port_custom_field]).value_or(device.port);
+      device.port = port_of(custom_field_value((*fields)[options.port_custom_field])).value_or(device.port);
     }
   }
   return device;

@@ -19,10 +19,17 @@ http::HttpClientOptions netbox_client_options(const NetboxEndpoint& endpoint,
   return options;
 }
 
+std::string authorization_header(const Secret& token) {
+  const std::string& text = token.reveal();
+  // v2 tokens (NetBox 4.5) are "nbt_<key>.<token>" and go with Bearer; NetBox before 4.5
+  // knows only Token, which v1 tokens (40 hex digits) keep on every release.
+  return (text.starts_with("nbt_") ? "Bearer " : "Token ") + text;
+}
+
 http::HttpRequest netbox_request(const NetboxEndpoint& endpoint, const std::string& method, const std::string& path,
                                  std::string body) {
   http::HttpRequest request{.method = method, .url = endpoint.url + path, .name = "NetBox", .url_is_printable = true};
-  request.headers = {{"Authorization", "Token " + endpoint.token.reveal()}, {"Accept", "application/json"}};
+  request.headers = {{"Authorization", authorization_header(endpoint.token)}, {"Accept", "application/json"}};
   if (method != "GET") {
     request.headers.emplace_back("Content-Type", "application/json");
     request.body = std::move(body);

@@ -29,6 +29,10 @@ struct NetboxEndpoint {
 http::HttpClientOptions netbox_client_options(const NetboxEndpoint& endpoint,
                                               std::optional<std::chrono::milliseconds> timeout_cap = std::nullopt);
 
+// The Authorization header's value for `token`: "Bearer nbt_..." for a v2 token (NetBox
+// 4.5 and later), "Token <token>" for a v1 token (every release).
+std::string authorization_header(const Secret& token);
+
 // `method` on `path` ("/api/..."), with the token and JSON headers.
 http::HttpRequest netbox_request(const NetboxEndpoint& endpoint, const std::string& method, const std::string& path,
                                  std::string body = {});

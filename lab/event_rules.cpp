@@ -177,9 +177,9 @@ EventRules::Answer EventRules::create_webhook(const json& body, const std::strin
   return {201, webhook_json(webhook, base)};
 }
 
-EventRules::Answer EventRules::create_event_rule(const json& body, const std::string& base) {
+json EventRules::event_rule_errors(const json& body) const {
   if (!body.is_object()) {
-    return {400, not_a_dict(body)};
+    return not_a_dict(body);
   }
   json errors = json::object();
   for (const char* key : {"name", "object_types", "event_types", "action_object_type"}) {
@@ -212,13 +212,18 @@ EventRules::Answer EventRules::create_event_rule(const json& body, const std::st
     errors["action_object_id"] =
         json::array({"Invalid pk \"" + std::to_string(webhook_id) + "\" - object does not exist."});
   }
-  const json conditions = body.value("conditions", json());
-  if (const std::string problem = condition_problem(conditions); !problem.empty()) {
+  if (const std::string problem = condition_problem(body.value("conditions", json())); !problem.empty()) {
     errors["conditions"] = json::array({problem});
   }
-  if (!errors.empty()) {
+  return errors;
+}
+
+EventRules::Answer EventRules::create_event_rule(const json& body, const std::string& base) {
+  if (json errors = event_rule_errors(body); !errors.empty()) {
     return {400, errors};
   }
+  const std::int64_t webhook_id = body.value("action_object_id", std::int64_t{0});
+  const json conditions = body.value("conditions", json());
   json rule = {{"id", m_next_rule_id++},
                {"name", body["name"]},
                {"enabled", body.value("enabled", true)},

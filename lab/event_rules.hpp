@@ -43,6 +43,8 @@ public:
   Answer create_webhook(const nlohmann::json& body, const std::string& base);
   Answer list_event_rules(const httplib::Request& request, const std::string& base) const;
   Answer create_event_rule(const nlohmann::json& body, const std::string& base);
+  // What create_event_rule would refuse in `body` (NetBox's 400 body), empty when nothing.
+  nlohmann::json event_rule_errors(const nlohmann::json& body) const;
 
   std::vector<WebhookCall> calls_for(const ObjectEvent& event) const;
 

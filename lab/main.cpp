@@ -98,7 +98,8 @@ int main(int argc, char** argv) {
   app.add_option("--state", options.state_dir,
                  "Directory that keeps API writes, host keys and config versions across restarts");
   app.add_option("--netbox-version", options.netbox_version,
-                 "NetBox release the API behaves as: 4.2, or 3.7 (content_types, device_role, its /api/status/)")
+                 "NetBox release the API behaves as: 4.2, 3.7 (content_types, device_role, its /api/status/) or 4.7 "
+                 "(v2 tokens, fields= and omit=, select custom fields as {value,label}, ETag)")
       ->check(CLI::IsMember(emulated_netbox_versions()))
       ->capture_default_str();
   DeviceLabOptions device_options;
@@ -117,6 +118,11 @@ int main(int argc, char** argv) {
   NetboxApiOptions api_options;
   api_options.token = read_token(options.token_file);
   api_options.version = options.netbox_version;
+  if (api_options.token.starts_with("nbt_") && !NetboxRelease(options.netbox_version).v2_tokens()) {
+    usage_error(
+        "--token-file holds a v2 token (nbt_...), which NetBox has from 4.5: use --netbox-version 4.7 "
+        "or a 40-character v1 token");
+  }
   if (!options.state_dir.empty()) {
     std::error_code error;
     std::filesystem::create_directories(options.state_dir, error);

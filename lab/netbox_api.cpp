@@ -8,8 +8,10 @@
 #include <regex>
 #include <thread>
 
+#include "lab/netbox_auth.hpp"
 #include "lab/netbox_json.hpp"
 #include "lab/netbox_paging.hpp"
+#include "lab/netbox_shapes_3_7.hpp"
 
 namespace nbsync::lab {
 namespace {
@@ -340,6 +342,14 @@ json netbox_error_500(const std::string& message) {
           {"python_version", "3.12.3"}};
 }
 
+// A device's ETag (4.6): changes whenever the device does.
+std::string device_etag(const LabDevice& device) {
+  char text[24];
+  std::snprintf(text, sizeof text, "\"%016zx\"",
+                std::hash<std::string>{}(std::to_string(device.id) + "@" + device.last_updated));
+  return text;
+}
+
 bool has_body(const httplib::Request& request) {
   return request.has_header("Content-Length") ? request.get_header_value("Content-Length") != "0"
                                               : request.has_header("Transfer-Encoding");
@@ -362,100 +372,54 @@ void answer_status_fault(const ApiFault& fault, httplib::Response& response) {
                        "text/html");
 }
 
-// NetBox 3.7 names the object types of custom fields and links `content_types`, and a
-// custom field's related object type `object_type`: the 4.x shape renamed, both ways.
-json renamed_for_3_7(json object) {
-  for (const auto& [from, to] :
-       {std::pair<const char*, const char*>{"object_types", "content_types"}, {"related_object_type", "object_type"}}) {
-    if (object.contains(from)) {
-      object[to] = std::move(object[from]);
-      object.erase(from);
-    }
-  }
-  return object;
-}
-
-// A 3.7 client's body in the lab's 4.x terms: its `content_types` is what 4.x calls
-// `object_types`, and a 4.x key it sends is unknown there (ignored, as DRF does).
-json body_from_3_7(json body) {
-  if (!body.is_object()) {
-    return body;
-  }
-  body.erase("object_types");
-  if (body.contains("content_types")) {
-    body["object_types"] = std::move(body["content_types"]);
-    body.erase("content_types");
-  }
-  return body;
-}
-
-// The 400 a 3.7 NetBox gives for a missing `content_types`, from the one 4.x gives.
-json errors_for_3_7(json errors) {
-  return errors.is_object() ? renamed_for_3_7(std::move(errors)) : errors;
-}
-
-// GET /api/status/ of a real NetBox 3.7.8 (shared/netbox/real/status.json) or of 4.2.
-json status_body(bool v3) {
-  if (v3) {
-    return {{"django-version", "4.2.21"},
-            {"installed-apps",
-             {{"django_filters", "23.1"},
-              {"django_rq", "2.7.0"},
-              {"django_tables2", "2.4.1"},
-              {"drf_spectacular", "0.25.1"},
-              {"mptt", "0.13.2"},
-              {"rest_framework", "3.14.0"},
-              {"social_django", "5.0.0"},
-              {"taggit", "3.1.0"},
-              {"timezone_field", "5.0"}}},
-            {"netbox-version", "3.7.8"},
-            {"plugins", json::object()},
-            {"python-version", "3.11.2"},
-            {"rq-workers-running", 1}};
-  }
-  return {{"django-version", "5.1.5"},
-          {"installed-apps",
-           {{"django_filters", "24.3"},
-            {"django_tables2", "2.7.5"},
-            {"drf_spectacular", "0.28.0"},
-            {"rest_framework", "3.15.2"},
-            {"social_django", "5.4.2"},
-            {"taggit", "6.1.0"}}},
-          {"netbox-version", k_netbox_version},
-          {"netbox-full-version", k_netbox_version},
-          {"plugins", json::object()},
-          {"python-version", "3.12.3"},
-          {"rq-workers-running", 1}};
-}
-
 }  // namespace
 
 json NetboxApi::versioned(json object) const {
-  return m_v3 ? renamed_for_3_7(std::move(object)) : object;
+  return m_release.content_types() ? shown_as_3_7(std::move(object)) : object;
 }
 
 NetboxApi::Reply NetboxApi::create_versioned(const json& body, const std::function<Reply(const json&)>& create) {
-  if (!m_v3) {
+  if (!m_release.content_types()) {
     return create(body);
   }
   Reply reply = create(body_from_3_7(body));
   if (reply.status == 400) {
-    reply.body = errors_for_3_7(std::move(reply.body));
+    reply.body = errors_as_3_7(std::move(reply.body));
   }
   return reply;
 }
 
+NetboxApi::Reply NetboxApi::create_event_rule_versioned(const json& body, const std::string& base) {
+  if (!m_release.content_types()) {
+    auto [status, answer] = m_event_rules.create_event_rule(body, base);
+    return {status, std::move(answer)};
+  }
+  // 3.7: its fields are checked first (in its terms), then that a type_* is set (EventRule.clean()).
+  const json translated = body_from_3_7(body);
+  json probe = translated;
+  if (probe.is_object() && !probe.contains("event_types")) {
+    probe["event_types"] = json::array({"object_updated"});
+  }
+  if (json errors = errors_as_3_7(m_event_rules.event_rule_errors(probe)); !errors.empty()) {
+    return {400, std::move(errors)};
+  }
+  if (json errors = event_rule_errors_3_7(body); !errors.empty()) {
+    return {400, std::move(errors)};
+  }
+  auto [status, answer] = m_event_rules.create_event_rule(translated, base);
+  return {status, versioned(std::move(answer))};
+}
+
 const std::vector<std::string>& emulated_netbox_versions() {
-  static const std::vector<std::string> k_versions = {"3.7", "4.2"};
-  return k_versions;
+  return NetboxRelease::emulated_releases();
 }
 
 NetboxApi::NetboxApi(Fleet& fleet, NetboxApiOptions options)
     : m_fleet(fleet),
       m_options(std::move(options)),
-      m_v3(m_options.version.starts_with("3.")),
+      m_release(m_options.version),
       m_generated_count(static_cast<std::int64_t>(fleet.devices().size())),
-      m_tokens(m_options.token) {
+      m_tokens(m_options.token, m_release.v2_tokens()) {
   load_state();
 }
 
@@ -470,9 +434,38 @@ std::vector<json> NetboxApi::device_fields() const {
 }
 
 json NetboxApi::render_device(const LabDevice& device, const std::string& base) const {
+  return device_json(m_fleet, device, base, device_fields(), render_options(nullptr));
+}
+
+DeviceRenderOptions NetboxApi::render_options(const httplib::Request* request) const {
   DeviceRenderOptions options;
-  options.device_role = m_v3;
-  return device_json(m_fleet, device, base, device_fields(), options);
+  options.device_role = m_release.v3();
+  options.choice_custom_fields = m_release.choice_custom_fields();
+  if (request == nullptr) {
+    return options;
+  }
+  options.brief = request->has_param("brief") && !request->get_param_value("brief").empty();
+  options.include_config_context = !contains(param_values(*request, "exclude"), "config_context");
+  auto names = [&](const char* key) {
+    std::set<std::string> out;
+    for (const auto& value : param_values(*request, key)) {
+      for (std::size_t start = 0; start <= value.size();) {
+        const std::size_t comma = std::min(value.find(',', start), value.size());
+        if (comma > start) {
+          out.insert(value.substr(start, comma - start));
+        }
+        start = comma + 1;
+      }
+    }
+    return out;
+  };
+  if (m_release.fields_param() && request->has_param("fields")) {
+    options.fields = names("fields");
+  }
+  if (m_release.omit_param()) {
+    options.omit = names("omit");
+  }
+  return options;
 }
 
 void NetboxApi::set_site_custom_field(json definition, std::vector<std::string> value_per_site) {
@@ -518,6 +511,9 @@ void NetboxApi::handle(const httplib::Request& request, httplib::Response& respo
     std::lock_guard lock(m_mutex);
     reply = route(base_url(request));
   }
+  for (const auto& [name, value] : reply.headers) {
+    response.set_header(name, value);
+  }
   if (reply.status == 204) {
     response.status = 204;
     return;
@@ -539,14 +535,7 @@ NetboxApi::Reply NetboxApi::list_devices(const httplib::Request& request, const 
   if (!errors.empty()) {
     return {400, errors};
   }
-  DeviceRenderOptions options;
-  options.device_role = m_v3;
-  options.brief = request.has_param("brief") && !request.get_param_value("brief").empty();
-  for (const auto& exclude : param_values(request, "exclude")) {
-    if (exclude == "config_context") {
-      options.include_config_context = false;
-    }
-  }
+  const DeviceRenderOptions options = render_options(&request);
   const PageRequest page = page_request(request);
   const auto& devices = m_fleet.devices();
   json results = json::array();
@@ -567,6 +556,9 @@ NetboxApi::Reply NetboxApi::list_devices(const httplib::Request& request, const 
       }
       ++total;
     }
+  }
+  if (options.include_config_context && !options.brief) {
+    m_listed_config_contexts += static_cast<long>(results.size());
   }
   return {200, page_json(request, base, total, std::move(results), page)};
 }
@@ -617,7 +609,11 @@ json NetboxApi::validate_device_patch(const LabDevice& device, const json& patch
     for (const auto& [name, value] : values.items()) {
       auto def = std::find_if(fields.begin(), fields.end(), [&](const json& f) { return f["name"] == name; });
       if (def == fields.end()) {
-        errors["__all__"] = json::array({"Unknown field name '" + name + "' in custom field data."});
+        if (m_release.unknown_field_under_custom_fields()) {
+          errors["custom_fields"] = {{name, "Custom field '" + name + "' does not exist for this object type."}};
+        } else {
+          errors["__all__"] = json::array({"Unknown field name '" + name + "' in custom field data."});
+        }
         return errors;
       }
       json copy = value;
@@ -720,10 +716,14 @@ void NetboxApi::fire_device_updated(const json& before, const LabDevice& device,
   m_webhooks.enqueue(m_event_rules.calls_for(event));
 }
 
-NetboxApi::Reply NetboxApi::patch_device(std::int64_t id, const json& body, const std::string& base) {
+NetboxApi::Reply NetboxApi::patch_device(std::int64_t id, const json& body, const std::string& base,
+                                         const DeviceRenderOptions& shown, const std::string& if_match) {
   LabDevice* device = m_fleet.find(id);
   if (device == nullptr) {
     return {404, {{"detail", "No Device matches the given query."}}};
+  }
+  if (m_release.etag() && !if_match.empty() && if_match != "*" && if_match != device_etag(*device)) {
+    return {412, {{"detail", "Precondition failed: the object has changed since its ETag was read."}}};
   }
   if (!body.is_object()) {
     return {400,
@@ -736,10 +736,15 @@ NetboxApi::Reply NetboxApi::patch_device(std::int64_t id, const json& body, cons
   const json before = event_view(*device, base);
   apply_device_patch(*device, body);
   fire_device_updated(before, *device, base, random_uuid());
-  return {200, render_device(*device, base)};
+  Reply reply{200, device_json(m_fleet, *device, base, device_fields(), shown)};
+  if (m_release.etag()) {
+    reply.headers.emplace_back("ETag", device_etag(*device));
+  }
+  return reply;
 }
 
-NetboxApi::Reply NetboxApi::bulk_patch_devices(const json& body, const std::string& base) {
+NetboxApi::Reply NetboxApi::bulk_patch_devices(const json& body, const std::string& base,
+                                               const DeviceRenderOptions& shown) {
   if (!body.is_array()) {
     return {
         400,
@@ -777,7 +782,7 @@ NetboxApi::Reply NetboxApi::bulk_patch_devices(const json& body, const std::stri
     fire_device_updated(before, *device, base, request_id);
   }
   for (auto& [device, item] : updates) {
-    results.push_back(render_device(*device, base));
+    results.push_back(device_json(m_fleet, *device, base, device_fields(), shown));
   }
   return {200, results};
 }
@@ -889,7 +894,7 @@ NetboxApi::Reply NetboxApi::create_custom_link(const json& body, const std::stri
   }
   if (body.contains("button_class") &&
       (!body["button_class"].is_string() ||
-       !contains(m_v3 ? k_button_classes_3_7 : k_button_classes, body["button_class"]))) {
+       !contains(m_release.v3() ? k_button_classes_3_7 : k_button_classes, body["button_class"]))) {
     errors["button_class"] = json::array({"\"" + scalar_text(body["button_class"]) + "\" is not a valid choice."});
   }
   if (!errors.empty()) {
@@ -1246,7 +1251,11 @@ void NetboxApi::register_routes(httplib::Server& server) {
       return httplib::Server::HandlerResponse::Unhandled;
     }
     m_counters.count(request.method, request.path);
-    response.set_header("API-Version", k_api_version);
+    // Before 4.3.5 NetBox sends API-Version only when the request says Content-Type: application/json.
+    if (m_release.api_version_always() ||
+        request.get_header_value("Content-Type").find("application/json") != std::string::npos) {
+      response.set_header("API-Version", m_release.api_version());
+    }
     if (auto fault = m_faults.take(request.method, request.path)) {
       if (fault->kind == ApiFaultKind::status) {
         if (!has_body(request)) {
@@ -1265,17 +1274,10 @@ void NetboxApi::register_routes(httplib::Server& server) {
         t_fault = fault;
       }
     }
-    const std::string auth = request.get_header_value("Authorization");
-    std::string detail;
-    if (auth.empty() || !auth.starts_with("Token")) {
-      detail = "Authentication credentials were not provided.";  // NetBox 4.2 ignores "Bearer"
-    } else if (auth == "Token" || auth == "Token ") {
-      detail = "Invalid token header. No credentials provided.";
-    } else if (auth.substr(6).find(' ') != std::string::npos) {
-      detail = "Invalid token header. Token string should not contain spaces.";
-    } else if ((t_user = m_tokens.find(auth.substr(6))) == nullptr) {
-      detail = "Invalid token";
-    } else if (!permits(*t_user, request.method, request.path)) {
+    const AuthResult auth = authenticate(request.get_header_value("Authorization"), m_tokens, m_release);
+    std::string detail = auth.refusal;
+    t_user = auth.user;
+    if (t_user != nullptr && !permits(*t_user, request.method, request.path)) {
       detail = "You do not have permission to perform this action.";
     }
     if (!detail.empty()) {
@@ -1286,7 +1288,7 @@ void NetboxApi::register_routes(httplib::Server& server) {
     const std::string accept = request.get_header_value("Accept");
     if (const auto at = accept.find("version="); at != std::string::npos) {
       const std::string version = accept.substr(at + 8, accept.find_first_of(";, ", at + 8) - (at + 8));
-      if (version != k_api_version) {
+      if (version != m_release.api_version()) {
         send(response, 406, {{"detail", "Invalid version in \"Accept\" header."}});
         return httplib::Server::HandlerResponse::Handled;
       }
@@ -1378,8 +1380,9 @@ void NetboxApi::register_routes(httplib::Server& server) {
     }
     send(response, 200, apps);
   });
-  server.Get("/api/status/",
-             [this](const httplib::Request&, httplib::Response& response) { send(response, 200, status_body(m_v3)); });
+  server.Get("/api/status/", [this](const httplib::Request&, httplib::Response& response) {
+    send(response, 200, m_release.status_body());
+  });
 
   server.Get("/api/users/config/", [](const httplib::Request&, httplib::Response& response) {
     send(response, 200, json::object());  // the user's UserConfig data; the lab's users never set any
@@ -1388,8 +1391,8 @@ void NetboxApi::register_routes(httplib::Server& server) {
     handle(request, response, [&](const std::string& base) { return list_devices(request, base); });
   });
   server.Patch("/api/dcim/devices/",
-               with_body([this](const httplib::Request&, const json& body, const std::string& base) {
-                 return bulk_patch_devices(body, base);
+               with_body([this](const httplib::Request& request, const json& body, const std::string& base) {
+                 return bulk_patch_devices(body, base, render_options(&request));
                }));
   server.Get(R"(/api/dcim/devices/(\d+)/)", [this](const httplib::Request& request, httplib::Response& response) {
     handle(request, response, [&](const std::string& base) -> Reply {
@@ -1397,16 +1400,17 @@ void NetboxApi::register_routes(httplib::Server& server) {
       if (device == nullptr || (t_user != nullptr && !may_view(*t_user, *device))) {
         return {404, {{"detail", "No Device matches the given query."}}};
       }
-      DeviceRenderOptions options;
-      options.device_role = m_v3;
-      options.brief = request.has_param("brief") && !request.get_param_value("brief").empty();
-      options.include_config_context = !contains(param_values(request, "exclude"), "config_context");
-      return {200, device_json(m_fleet, *device, base, device_fields(), options)};
+      Reply reply{200, device_json(m_fleet, *device, base, device_fields(), render_options(&request))};
+      if (m_release.etag()) {
+        reply.headers.emplace_back("ETag", device_etag(*device));
+      }
+      return reply;
     });
   });
   server.Patch(R"(/api/dcim/devices/(\d+)/)",
                with_body([this](const httplib::Request& request, const json& body, const std::string& base) {
-                 return patch_device(std::stoll(request.matches[1]), body, base);
+                 return patch_device(std::stoll(request.matches[1]), body, base, render_options(&request),
+                                     request.get_header_value("If-Match"));
                }));
   server.Get("/api/dcim/platforms/", [this](const httplib::Request& request, httplib::Response& response) {
     handle(request, response, [&](const std::string& base) { return list_platforms(request, base); });
@@ -1452,13 +1456,17 @@ void NetboxApi::register_routes(httplib::Server& server) {
   server.Get("/api/extras/event-rules/", [this](const httplib::Request& request, httplib::Response& response) {
     handle(request, response, [&](const std::string& base) -> Reply {
       auto [status, body] = m_event_rules.list_event_rules(request, base);
+      if (status == 200 && m_release.content_types()) {
+        for (auto& rule : body["results"]) {
+          rule = versioned(std::move(rule));
+        }
+      }
       return {status, std::move(body)};
     });
   });
   server.Post("/api/extras/event-rules/",
-              with_body([this](const httplib::Request&, const json& body, const std::string& base) -> Reply {
-                auto [status, answer] = m_event_rules.create_event_rule(body, base);
-                return {status, std::move(answer)};
+              with_body([this](const httplib::Request&, const json& body, const std::string& base) {
+                return create_event_rule_versioned(body, base);
               }));
   m_webhooks.register_routes(server);
   for (const char* path :
@@ -1516,6 +1524,7 @@ void NetboxApi::register_routes(httplib::Server& server) {
   });
   server.Get("/lab/counters", [this](const httplib::Request&, httplib::Response& response) {
     json counters = m_counters.snapshot();
+    counters["listed_config_contexts"] = m_listed_config_contexts.load();
     if (ssh_counters) {
       counters["ssh"] = ssh_counters();
     }
@@ -1523,6 +1532,7 @@ void NetboxApi::register_routes(httplib::Server& server) {
   });
   server.Delete("/lab/counters", [this](const httplib::Request&, httplib::Response& response) {
     m_counters.reset();
+    m_listed_config_contexts = 0;
     if (reset_ssh_counters) {
       reset_ssh_counters();
     }

@@ -8,6 +8,7 @@
 // Thread-safe: one mutex guards the fleet and the NetBox objects.
 #include <httplib.h>
 
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -22,6 +23,8 @@
 #include "lab/api_faults.hpp"
 #include "lab/event_rules.hpp"
 #include "lab/fleet.hpp"
+#include "lab/netbox_json.hpp"
+#include "lab/netbox_release.hpp"
 #include "lab/netbox_tokens.hpp"
 #include "lab/request_counters.hpp"
 #include "lab/webhook_sender.hpp"
@@ -31,10 +34,8 @@ namespace nbsync::lab {
 struct NetboxApiOptions {
   std::string token;                // the superuser's API token (lab/netbox_tokens.hpp adds read-only users)
   std::filesystem::path state_dir;  // empty: nothing is kept across restarts
-  // The NetBox release the API behaves as (--netbox-version): "4.2", or "3.7", whose custom
-  // fields and links take `content_types` (not `object_types`), whose devices carry
-  // `device_role` beside `role`, and whose /api/status/ is a real 3.7.8's
-  // (shared/netbox/real/).
+  // The NetBox release the API behaves as (--netbox-version): "4.2", "3.7" or "4.7";
+  // lab/netbox_release.hpp lists what differs.
   std::string version = "4.2";
 };
 
@@ -67,14 +68,20 @@ public:
 private:
   using json = nlohmann::json;
   struct Reply {
+    Reply() = default;
+    Reply(int status_, json body_) : status(status_), body(std::move(body_)) {}
     int status = 200;
     json body;
+    std::vector<std::pair<std::string, std::string>> headers;
   };
 
   // Routes (called with m_mutex held).
   Reply list_devices(const httplib::Request& request, const std::string& base);
-  Reply patch_device(std::int64_t id, const json& body, const std::string& base);
-  Reply bulk_patch_devices(const json& body, const std::string& base);
+  // The answer shows the devices as `shown` says (exclude=config_context spares the context);
+  // `if_match`: the request's If-Match header (4.6: a stale ETag is 412).
+  Reply patch_device(std::int64_t id, const json& body, const std::string& base, const DeviceRenderOptions& shown,
+                     const std::string& if_match);
+  Reply bulk_patch_devices(const json& body, const std::string& base, const DeviceRenderOptions& shown);
   Reply list_custom_fields(const httplib::Request& request, const std::string& base);
   Reply create_custom_field(const json& body, const std::string& base);
   Reply list_custom_links(const httplib::Request& request, const std::string& base);
@@ -98,6 +105,8 @@ private:
   void apply_device_patch(LabDevice& device, const json& patch);
   std::vector<json> device_fields() const;
   json render_device(const LabDevice& device, const std::string& base) const;
+  // How this release renders devices for `request`: brief, exclude=, fields= (4.0), omit= (4.5).
+  DeviceRenderOptions render_options(const httplib::Request* request) const;
   void touch(std::int64_t id);
   void apply_site_fields(LabDevice& device) const;
 
@@ -111,10 +120,11 @@ private:
   json versioned(json object) const;
   // A create request as this version takes it: 3.7's body in 4.x terms, its 400 back in 3.7's.
   Reply create_versioned(const json& body, const std::function<Reply(const json&)>& create);
+  Reply create_event_rule_versioned(const json& body, const std::string& base);
 
   Fleet& m_fleet;
   NetboxApiOptions m_options;
-  bool m_v3;  // emulating NetBox 3.7
+  NetboxRelease m_release;
   std::mutex m_mutex;
   std::vector<json> m_custom_fields;  // definitions as created, plus id/created/last_updated
   std::vector<json> m_custom_links;
@@ -129,6 +139,8 @@ private:
   bool m_dirty = false;
   std::mutex m_flush_mutex;
 
+  // Config contexts the device list computed (its costliest part), for GET /lab/counters.
+  std::atomic<long> m_listed_config_contexts{0};
   LabTokens m_tokens;
   ApiFaultQueue m_faults;
   RequestCounters m_counters;

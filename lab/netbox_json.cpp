@@ -2,6 +2,8 @@
 
 #include <map>
 
+#include "lab/config_context.hpp"
+
 namespace nbsync::lab {
 namespace {
 
@@ -66,6 +68,39 @@ std::string device_display(const Fleet& fleet, const LabDevice& device) {
          ")";
 }
 
+namespace {
+
+// A select custom field's value as 4.7 shows it: the value and the label its choice set
+// gives it (extra_choices [[value, label], ...] in the lab's definition; else the value).
+json selected_choice(const json& field, const json& value) {
+  json label = value;
+  const json choices = field.contains("choice_set") && field["choice_set"].is_object()
+                           ? field["choice_set"].value("extra_choices", json::array())
+                           : json::array();
+  for (const auto& choice : choices) {
+    if (choice.is_array() && choice.size() == 2 && choice[0] == value) {
+      label = choice[1];
+    }
+  }
+  return {{"value", value}, {"label", label}};
+}
+
+// The device with only the keys ?fields= names and without those ?omit= names.
+json trimmed(json device, const DeviceRenderOptions& options) {
+  if (!options.fields && options.omit.empty()) {
+    return device;
+  }
+  json out = json::object();
+  for (auto& [key, value] : device.items()) {
+    if ((!options.fields || options.fields->count(key) > 0) && options.omit.count(key) == 0) {
+      out[key] = std::move(value);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 json brief_device_json(const LabDevice& device, const Fleet& fleet, const std::string& base) {
   return {{"id", device.id},
           {"url", id_url(base, "dcim/devices/", device.id)},
@@ -108,6 +143,9 @@ json device_json(const Fleet& fleet, const LabDevice& d, const std::string& base
   for (const auto& field : device_fields) {
     const std::string name = field["name"];
     custom_fields[name] = d.custom_fields.contains(name) ? d.custom_fields[name] : json(nullptr);
+    if (options.choice_custom_fields && field.value("type", "") == "select" && custom_fields[name].is_string()) {
+      custom_fields[name] = selected_choice(field, custom_fields[name]);
+    }
   }
   json out = {
       {"id", d.id},
@@ -162,12 +200,12 @@ json device_json(const Fleet& fleet, const LabDevice& d, const std::string& base
       {"inventory_item_count", 0},
   };
   if (options.include_config_context) {
-    out["config_context"] = json::object();
+    out["config_context"] = config_context(fleet, d);  // computed even when trimmed below, as NetBox does
   }
   if (options.device_role) {
     out["device_role"] = out["role"];
   }
-  return out;
+  return trimmed(std::move(out), options);
 }
 
 json custom_field_json(const json& def, const std::string& base) {

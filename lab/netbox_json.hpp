@@ -3,6 +3,8 @@
 // ../shared/netbox/openapi.json): devices (full and brief), custom fields, journal
 // entries, custom links, platforms. `base` is "http://host:port", taken from the request's
 // Host header as NetBox does, so `url` fields are absolute and followable.
+#include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -18,7 +20,10 @@ inline constexpr const char* k_api_version = "4.2";
 struct DeviceRenderOptions {
   bool brief = false;
   bool include_config_context = true;
-  bool device_role = false;  // NetBox 3.7: `device_role` beside `role` (both the same)
+  bool device_role = false;                     // NetBox 3.7: `device_role` beside `role` (both the same)
+  bool choice_custom_fields = false;            // NetBox 4.7: a select custom field reads {"value", "label"}
+  std::optional<std::set<std::string>> fields;  // ?fields= (4.0): only these keys
+  std::set<std::string> omit;                   // ?omit= (4.5.2): all but these keys
 };
 
 // `device_fields` are the custom field definitions that apply to dcim.device.

@@ -4,16 +4,24 @@
 
 namespace nbsync::lab {
 
-LabTokens::LabTokens(std::string admin_token) {
-  m_users.push_back({1, "admin", std::move(admin_token), true, true, std::nullopt});
-  m_users.push_back({2, "reader", std::string(40, '2'), false, true, std::nullopt});
-  m_users.push_back({3, "site1-engineer", std::string(40, '3'), false, true, 1});
-  m_users.push_back({4, "no-permissions", std::string(40, '4'), false, false, std::nullopt});
+LabTokens::LabTokens(std::string admin_token, bool v2_tokens) {
+  m_users.push_back({1, "admin", std::move(admin_token), true, true, std::nullopt, ""});
+  m_users.push_back({2, "reader", std::string(40, '2'), false, true, std::nullopt, ""});
+  m_users.push_back({3, "site1-engineer", std::string(40, '3'), false, true, 1, ""});
+  m_users.push_back({4, "no-permissions", std::string(40, '4'), false, false, std::nullopt, ""});
+  if (!v2_tokens) {
+    return;
+  }
+  for (auto& user : m_users) {
+    if (!user.token.starts_with("nbt_")) {
+      user.v2_token = "nbt_" + user.token.substr(0, 12) + "." + user.token;
+    }
+  }
 }
 
 const LabUser* LabTokens::find(const std::string& token) const {
   for (const auto& user : m_users) {
-    if (user.token == token) {
+    if (user.token == token || (!user.v2_token.empty() && user.v2_token == token)) {
       return &user;
     }
   }

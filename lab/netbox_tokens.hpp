@@ -21,11 +21,15 @@ struct LabUser {
   bool superuser = false;
   bool view_devices = false;            // an ObjectPermission "view dcim.device"
   std::optional<std::int64_t> site_id;  // its constraint {"site_id": N}; none: every device
+  std::string v2_token;                 // NetBox 4.5 and later: the user's v2 token as well (nbt_...)
 };
 
 class LabTokens {
 public:
-  explicit LabTokens(std::string admin_token);
+  // With `v2_tokens` (NetBox 4.5 and later) every user also holds a v2 token: the seeded
+  // users nbt_<12 of its digit>.<40 of it>, the superuser (when its token is v1)
+  // nbt_<its token's first 12 characters>.<its token>, so one lab answers both kinds.
+  LabTokens(std::string admin_token, bool v2_tokens);
 
   // The user a token belongs to, or nullptr for a token NetBox does not know.
   const LabUser* find(const std::string& token) const;

@@ -18,7 +18,9 @@ public:
       : m_netbox(netbox),
         m_request(request),
         m_http(inventory::netbox_client_options(netbox)),
-        m_path("/api/dcim/devices/" + std::to_string(request.device_id) + "/"),
+        // NetBox answers the GET and the PATCH with the device; without its config context
+        // it computes none.
+        m_path("/api/dcim/devices/" + std::to_string(request.device_id) + "/?exclude=config_context"),
         m_label(device_label(request.device_name, request.device_id)) {}
 
   void clear_trigger() {

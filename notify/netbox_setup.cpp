@@ -27,7 +27,8 @@ constexpr FieldSpec k_fields[] = {
     {k_field_status, "Backup status", "text", "Outcome of nbsync's latest backup: ok, connect, auth, timeout, ..."},
     {k_field_last_backup, "Last successful backup", "datetime", "When nbsync last read the whole configuration"},
     {k_field_last_change, "Last config change", "datetime", "When nbsync last stored a changed configuration"},
-    {k_field_config_hash, "Config hash", "text", "SHA-256 of the latest normalized configuration"},
+    {k_field_config_hash, "Config hash", "text",
+     "First 12 hex digits of the latest normalized configuration's SHA-256 (whole in the journal)"},
     {k_field_last_error, "Last backup error", "longtext", "Why the latest backup failed"},
     {k_field_compliance, "Compliance", "text", "Result of nbsync's compliance rules"},
 };

@@ -113,6 +113,10 @@ storage::OutboxRow journal(const storage::StateChange& change, const std::string
 
 }  // namespace
 
+std::string shown_config_hash(const std::string& sha256) {
+  return sha256.substr(0, k_config_hash_shown);
+}
+
 storage::DeviceNotification netbox_status_rows(const storage::StateChange& change, const NetboxStatusOptions& options) {
   storage::DeviceNotification out;
   const auto& after = change.after;
@@ -120,10 +124,11 @@ storage::DeviceNotification netbox_status_rows(const storage::StateChange& chang
 
   // Custom fields: what a user notices (status, hash, error, last change, compliance); the time of the
   // last successful backup only once per refresh period, or along with another change.
-  json noticed = {{k_field_status, std::string(to_string(after.status))},
-                  {k_field_config_hash, after.config_sha256.empty() ? json(nullptr) : json(after.config_sha256)},
-                  {k_field_last_error, after.message.empty() ? json(nullptr) : json(after.message.substr(0, 500))},
-                  {k_field_last_change, iso_time(after.last_change_at)}};
+  json noticed = {
+      {k_field_status, std::string(to_string(after.status))},
+      {k_field_config_hash, after.config_sha256.empty() ? json(nullptr) : json(shown_config_hash(after.config_sha256))},
+      {k_field_last_error, after.message.empty() ? json(nullptr) : json(after.message.substr(0, 500))},
+      {k_field_last_change, iso_time(after.last_change_at)}};
   const json previous = json::parse(before.notified.empty() ? "null" : before.notified, nullptr, false);
   // Compliance only once rules are in use (or were): no rewrite of every device otherwise.
   if (!after.compliance.empty() || (previous.is_object() && previous.contains(k_field_compliance))) {
@@ -154,6 +159,9 @@ storage::DeviceNotification netbox_status_rows(const storage::StateChange& chang
   if (change.config_changed && !before.config_sha256.empty()) {
     std::ostringstream text;
     text << "Configuration changed: +" << change.lines_added << "/-" << change.lines_removed << " lines.";
+    if (!after.config_sha256.empty()) {
+      text << " SHA-256 `" << after.config_sha256 << "`.";
+    }
     if (options.include_diff && !change.diff_excerpt.empty()) {
       text << "\n\n```diff\n" << first_lines(change.diff_excerpt, options.diff_lines) << "```";
     }

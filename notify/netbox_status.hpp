@@ -19,6 +19,12 @@ inline constexpr const char* k_field_config_hash = "nbsync_config_hash";
 inline constexpr const char* k_field_last_error = "nbsync_last_error";
 inline constexpr const char* k_field_compliance = "nbsync_compliance";
 
+// nbsync_config_hash holds the first 12 hex digits of the config's SHA-256, as the viewer
+// shows a version: the whole 64 overflowed the device page's custom field column. The
+// journal entry of a change and the viewer's version page show it whole.
+inline constexpr std::size_t k_config_hash_shown = 12;
+std::string shown_config_hash(const std::string& sha256);
+
 struct NetboxStatusOptions {
   std::chrono::seconds last_backup_refresh{std::chrono::hours(24)};
   bool include_diff = true;  // false when configs are stored unmasked: no config text leaves nbsync

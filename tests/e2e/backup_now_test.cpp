@@ -26,8 +26,8 @@ class BackupNow : public CycleFixture {
 protected:
   // A lab, a daemon that backs everything up once (then not for an hour), with webhooks on
   // their own listener, and NetBox set up by `nbsync netbox-setup` with the webhook's URL.
-  void start(int devices, int seed) {
-    start_lab(devices, seed);
+  void start(int devices, int seed, const std::vector<std::string>& lab_args = {}) {
+    start_lab(devices, seed, lab_args);
     dir.write("webhook.secret", k_webhook_secret + "\n");
     const std::string tables = "\n[daemon]\ninterval = \"1h\"\njitter = \"0s\"\nmetrics_listen = \"\"\n";
     write_config("", "", tables + "\n[webhook]\nsecret_file = \"webhook.secret\"\nlisten = \"127.0.0.1:0\"\n");
@@ -188,6 +188,34 @@ TEST_F(BackupNow, ForgedReplayedAndBurstWebhooksStartNoExtraBackup) {
   log = daemon->stderr_text();
   EXPECT_THAT(log, HasSubstr("already received"));
   EXPECT_THAT(log, Not(HasSubstr(k_webhook_secret)));
+  EXPECT_EQ(daemon->stop(), 0);
+}
+
+// NetBox 3.7 has event rules in its own terms (content_types, type_create/type_update):
+// netbox-setup creates the webhook and the rule there, and a tag backs the device up.
+TEST_F(BackupNow, OnNetbox37SetupCreatesTheRuleInItsTermsAndATagBacksTheDeviceUp) {
+  start(6, 63, {"--netbox-version", "3.7"});
+  const auto rules = lab->get("/api/extras/event-rules/").body["results"];
+  ASSERT_EQ(rules.size(), 1u);
+  EXPECT_EQ(rules[0]["content_types"], json::array({"dcim.device"}));
+  EXPECT_EQ(rules[0]["type_update"], true);
+  EXPECT_FALSE(rules[0].contains("event_types"));
+  const auto again = nbsync({"netbox-setup"});
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_THAT(again.out, Not(HasSubstr("created")));
+
+  const std::int64_t id = reachable.at(0);
+  const int before = backups_of(id);
+  ASSERT_EQ(lab->send("PATCH", "/api/dcim/devices/" + std::to_string(id) + "/",
+                      {{"custom_fields", {{"nbsync_backup_now", true}}}})
+                .status,
+            200);
+  ASSERT_TRUE(eventually([&] { return has_journal_entry(id, "asked by admin"); }, 30s)) << daemon->stderr_text();
+  EXPECT_EQ(backups_of(id), before + 1);
+  ASSERT_TRUE(eventually([&] {
+    const auto device = lab->get("/api/dcim/devices/" + std::to_string(id) + "/").body;
+    return device["custom_fields"]["nbsync_backup_now"] == false;
+  })) << "nbsync clears the field";
   EXPECT_EQ(daemon->stop(), 0);
 }
 

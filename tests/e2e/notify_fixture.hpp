@@ -66,7 +66,8 @@ protected:
       const auto fields = device(id)["custom_fields"];
       EXPECT_EQ(fields["nbsync_backup_status"], states.getColumn(1).getString()) << "device " << id;
       const std::string hash = states.getColumn(2).getString();
-      EXPECT_EQ(fields["nbsync_config_hash"], hash.empty() ? json(nullptr) : json(hash)) << "device " << id;
+      EXPECT_EQ(fields["nbsync_config_hash"], hash.empty() ? json(nullptr) : json(hash.substr(0, 12)))
+          << "device " << id;
       ++checked;
     }
     EXPECT_GT(checked, 0);

@@ -120,6 +120,8 @@ TEST(NetboxClient, SendsFiltersToNetbox) {
     EXPECT_EQ(d.site, "ams1");
   }
   EXPECT_THAT(client.devices_path(query), HasSubstr("exclude=config_context"));
+  EXPECT_THAT(client.devices_path(query), HasSubstr("&fields=id,name,status,site,role,platform,tenant,tags,"))
+      << "only what nbsync reads (NetBox 4.0 and later)";
   EXPECT_THAT(client.devices_path(query), HasSubstr("ordering=id")) << "keyset paging needs NetBox's id order";
 }
 
@@ -241,6 +243,36 @@ TEST(NetboxClient, NetboxUnreachableIsATransportError) {
   const auto result = walk(client, got);
   EXPECT_FALSE(result.complete);
   EXPECT_THAT(result.error, HasSubstr("127.0.0.1:1"));
+}
+
+// NetBox 4.7 with a v2 token (Bearer): the walk reads every device, in full where nbsync
+// needs it, and NetBox computed no config context for it.
+TEST(NetboxClient, WalksNetbox47WithAV2TokenAndSparesItTheConfigContext) {
+  Lab lab(120, 4, {"--netbox-version", "4.7"});
+  NetboxOptions options = options_for(lab, 50);
+  options.netbox.token = Secret("nbt_" + test::k_lab_token.substr(0, 12) + "." + test::k_lab_token, "test");
+  NetboxClient client(options);
+  Collected got;
+  const auto result = walk(client, got);
+  ASSERT_TRUE(result.complete) << result.error;
+  EXPECT_EQ(result.received, 120u);
+  const auto with_site = std::count_if(got.devices.begin(), got.devices.end(), [](const Device& d) {
+    return !d.site.empty() && !d.role.empty() && !d.status.empty();
+  });
+  EXPECT_EQ(with_site, 120);
+  EXPECT_EQ(lab.request({"GET", "/lab/counters", {}, ""}).body["listed_config_contexts"], 0);
+  options.netbox.token = Secret("nbt_000000000000.notmytoken7", "test");
+  NetboxClient refused(options);
+  Collected none;
+  const auto failed = walk(refused, none);
+  EXPECT_FALSE(failed.complete);
+  EXPECT_THAT(failed.error, HasSubstr("Invalid v2 token"));
+  EXPECT_THAT(failed.error, Not(HasSubstr("notmytoken7"))) << "the token never shows";
+}
+
+TEST(NetboxEndpoint, V2TokensGoWithBearerV1TokensWithToken) {
+  EXPECT_EQ(authorization_header(Secret("nbt_abcdefghijkl.0123456789", "test")), "Bearer nbt_abcdefghijkl.0123456789");
+  EXPECT_EQ(authorization_header(Secret(std::string(40, 'a'), "test")), "Token " + std::string(40, 'a'));
 }
 
 }  // namespace

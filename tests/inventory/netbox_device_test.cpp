@@ -68,6 +68,19 @@ TEST(NetboxDevice, TheJumpHostComesFromTheCustomFieldNbsyncJumpHost) {
   EXPECT_EQ(device_from_netbox(behind, {}).jump_host, "");
 }
 
+// NetBox 4.7 shows a selection custom field's value as {"value", "label"}; earlier releases
+// the bare value. Both read the same.
+TEST(NetboxDevice, SelectionCustomFieldsReadInEitherShape) {
+  json on_47 = k_device;
+  on_47["custom_fields"]["nbsync_jump_host"] = {{"value", "jump-2"}, {"label", "Jump host 2 (Frankfurt)"}};
+  on_47["custom_fields"]["ssh_port"] = {{"value", "2022"}, {"label", "Alternate SSH"}};
+  DeviceParseOptions options;
+  options.port_custom_field = "ssh_port";
+  const Device device = device_from_netbox(on_47, options);
+  EXPECT_EQ(device.jump_host, "jump-2");
+  EXPECT_EQ(device.port, 2022);
+}
+
 TEST(NetboxDevice, RejectsWhatIsNotADevice) {
   EXPECT_THROW(device_from_netbox(json::parse(R"({"name": "x"})"), {}), std::invalid_argument);
   EXPECT_THROW(device_from_netbox(json::array(), {}), std::invalid_argument);
