@@ -1,10 +1,17 @@
 #include "storage/database.hpp"
 
 #include <SQLiteCpp/Transaction.h>
+#include <libpq-fe.h>
 
+#include "storage/detail/postgres_connection.hpp"
+#include "storage/detail/postgres_schema.hpp"
+#include "storage/detail/sql_failure.hpp"
+#include "storage/detail/sqlite_connection.hpp"
 #include "storage/detail/trigram_tokenizer.hpp"
 
 #include <array>
+#include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -213,57 +220,147 @@ constexpr std::array<std::string_view, 7> k_migrations = {
     )sql",
 };
 
-SQLite::Database open_sqlite(const std::filesystem::path& path) {
+static_assert(k_migrations.size() == detail::k_postgres_migration_count,
+              "every schema step has its PostgreSQL spelling (detail/postgres_schema.cpp)");
+
+// Held while migrating, so collectors starting together migrate one after the other.
+constexpr std::int64_t k_migration_lock = 0x6e6273796e63;  // "nbsync"
+
+std::unique_ptr<SQLite::Database> open_sqlite(const std::filesystem::path& path) {
   try {
-    return SQLite::Database(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    return std::make_unique<SQLite::Database>(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
   } catch (const SQLite::Exception& e) {
     throw DatabaseError(path.string() + ": cannot open the database: " + e.what() +
                         " (check that the directory exists and is writable by nbsync)");
   }
 }
 
+void refuse_newer(const std::filesystem::path& name, int current, int latest) {
+  if (current > latest) {
+    throw DatabaseError(name.string() + ": schema version " + std::to_string(current) +
+                        " was written by a newer nbsync (this one knows up to " + std::to_string(latest) +
+                        "); upgrade nbsync or use another database");
+  }
+}
+
+// The URI as given, after checking it names no password (which belongs in a credential).
+std::string checked_postgres_uri(const std::string& uri) {
+  char* error = nullptr;
+  PQconninfoOption* options = PQconninfoParse(uri.c_str(), &error);
+  if (options == nullptr) {
+    std::string reason = error != nullptr ? error : "out of memory";
+    PQfreemem(error);
+    // libpq's reason names the part it could not read, never the whole URI.
+    throw DatabaseError("storage.database: not a PostgreSQL URI libpq can read: " +
+                        reason.substr(0, reason.find('\n')) + " (expected postgresql://user@host/database?...)");
+  }
+  bool has_password = false;
+  for (const PQconninfoOption* option = options; option->keyword != nullptr; ++option) {
+    has_password = has_password || (std::string_view(option->keyword) == "password" && option->val != nullptr);
+  }
+  PQconninfoFree(options);
+  if (has_password) {
+    throw DatabaseError(
+        "storage.database: the PostgreSQL URI carries a password; remove it from the URI and "
+        "put it in a credential file (storage.database_password = \"credential:NAME\")");
+  }
+  return uri;
+}
+
 }  // namespace
+
+bool is_postgres_uri(std::string_view location) {
+  return location.rfind("postgresql://", 0) == 0 || location.rfind("postgres://", 0) == 0;
+}
 
 Database::Database(const std::filesystem::path& path)
     : m_path(path), m_common_trigrams(std::make_unique<detail::CommonTrigrams>()), m_db(open_sqlite(path)) {
   try {
     // First: a connection opened while another writes (the viewer beside the daemon's
     // cycle) waits for its lock in the pragmas below too, instead of failing at once.
-    m_db.setBusyTimeout(10000);
-    m_db.exec("PRAGMA journal_mode = WAL");
-    m_db.exec("PRAGMA synchronous = NORMAL");
-    m_db.exec("PRAGMA foreign_keys = ON");
-    if (detail::register_trigram_tokenizer(m_db.getHandle(), *m_common_trigrams) != SQLITE_OK) {
+    m_db->setBusyTimeout(10000);
+    m_db->exec("PRAGMA journal_mode = WAL");
+    m_db->exec("PRAGMA synchronous = NORMAL");
+    m_db->exec("PRAGMA foreign_keys = ON");
+    if (detail::register_trigram_tokenizer(m_db->getHandle(), *m_common_trigrams) != SQLITE_OK) {
       throw DatabaseError(m_path.string() + ": this SQLite has no FTS5, which the search index needs");
     }
-    migrate();
+    m_connection = std::make_unique<detail::SqliteConnection>(*m_db, m_path.string());
+    migrate_sqlite();
   } catch (const SQLite::Exception& e) {
     throw DatabaseError(m_path.string() + ": " + e.what(), e.getErrorCode());
   }
 }
 
+Database::Database(const PostgresLocation& location)
+    : m_path(checked_postgres_uri(location.uri)), m_common_trigrams(std::make_unique<detail::CommonTrigrams>()) {
+  try {
+    m_connection = std::make_unique<detail::PostgresConnection>(location.uri, location.password.reveal());
+  } catch (const detail::PostgresError& e) {
+    throw DatabaseError(m_path.string() + ": " + e.what() +
+                        " (check the URI, that the server is running and reachable, and the password's credential)");
+  }
+  migrate_postgres();
+}
+
 Database::~Database() = default;
 
+SQLite::Database& Database::sqlite(std::string_view what) {
+  if (!m_db) {
+    throw DatabaseError(m_path.string() + ": " + std::string(what) +
+                        " does not work with PostgreSQL yet; use an SQLite file for storage.database");
+  }
+  return *m_db;
+}
+
 int Database::schema_version() {
-  return m_db.execAndGet("PRAGMA user_version").getInt();
+  if (m_db) {
+    return m_db->execAndGet("PRAGMA user_version").getInt();
+  }
+  try {
+    return static_cast<int>(detail::query_integer(*m_connection, "SELECT version FROM schema_version"));
+  } catch (const std::exception& e) {
+    throw detail::sql_failure(*m_connection, "reading the schema version", e);
+  }
 }
 
 int Database::latest_schema_version() {
   return static_cast<int>(k_migrations.size());
 }
 
-void Database::migrate() {
+void Database::migrate_sqlite() {
   const int current = schema_version();
-  if (current > latest_schema_version()) {
-    throw DatabaseError(m_path.string() + ": schema version " + std::to_string(current) +
-                        " was written by a newer nbsync (this one knows up to " +
-                        std::to_string(latest_schema_version()) + "); upgrade nbsync or use another database file");
-  }
+  refuse_newer(m_path, current, latest_schema_version());
   for (int version = current + 1; version <= latest_schema_version(); ++version) {
-    SQLite::Transaction transaction(m_db);
-    m_db.exec(std::string(k_migrations[static_cast<std::size_t>(version - 1)]));
-    m_db.exec("PRAGMA user_version = " + std::to_string(version));
+    SQLite::Transaction transaction(*m_db);
+    m_db->exec(std::string(k_migrations[static_cast<std::size_t>(version - 1)]));
+    m_db->exec("PRAGMA user_version = " + std::to_string(version));
     transaction.commit();
+  }
+}
+
+// One transaction (PostgreSQL's DDL is transactional): a failed step leaves the schema
+// as it was. The advisory lock makes collectors that start together take turns.
+void Database::migrate_postgres() {
+  detail::SqlConnection& sql = *m_connection;
+  try {
+    sql.begin();
+    sql.execute("SELECT pg_advisory_xact_lock(?1)", detail::SqlParams().add(k_migration_lock));
+    sql.execute_script("CREATE TABLE IF NOT EXISTS schema_version (version bigint NOT NULL)");
+    const std::int64_t rows = detail::query_integer(sql, "SELECT count(*) FROM schema_version");
+    if (rows == 0) {
+      sql.execute("INSERT INTO schema_version (version) VALUES (0)");
+    }
+    const int current = static_cast<int>(detail::query_integer(sql, "SELECT max(version) FROM schema_version"));
+    refuse_newer(m_path, current, latest_schema_version());
+    for (int version = current + 1; version <= latest_schema_version(); ++version) {
+      sql.execute_script(detail::postgres_migration(version));
+      sql.execute("UPDATE schema_version SET version = ?1", detail::SqlParams().add(std::int64_t{version}));
+    }
+    sql.commit();
+  } catch (const std::exception& e) {
+    sql.rollback();
+    throw detail::sql_failure(sql, "migrating the schema", e);
   }
 }
 

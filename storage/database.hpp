@@ -1,20 +1,37 @@
 #pragma once
-// The nbsync SQLite database: opened in WAL mode with foreign keys on, and migrated to the
-// newest schema by numbered steps recorded in PRAGMA user_version. A database written by
-// a newer nbsync is refused rather than misread. All SQL lives in storage/.
+// The nbsync database: an SQLite file (the default) opened in WAL mode with foreign keys on,
+// or a PostgreSQL database (several collectors share one). Either is migrated to the
+// newest schema by the same numbered steps, recorded in PRAGMA user_version (SQLite) or the
+// schema_version table (PostgreSQL). A database written by a newer nbsync is refused
+// rather than misread. All SQL lives in storage/. Stores not yet on the statement layer
+// (detail/sql_connection.hpp) use sqlite(), which refuses a PostgreSQL database.
 #include <SQLiteCpp/Database.h>
 
 #include <filesystem>
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
+#include "types/secret.hpp"
 #include "types/user_error.hpp"
 
 namespace nbsync::storage {
 namespace detail {
 class CommonTrigrams;
-}
+class SqlConnection;
+}  // namespace detail
+
+// Where a PostgreSQL database is: `uri` as libpq reads it (postgresql://user@host/db?...),
+// which must carry no password; the password, when the server asks for one, comes apart
+// from it (a credential file, as every secret).
+struct PostgresLocation {
+  std::string uri;
+  Secret password;
+};
+
+// True for a `storage.database` value that names PostgreSQL (postgresql:// or postgres://).
+bool is_postgres_uri(std::string_view location);
 
 // The database could not do what nbsync needed (exit 1): names the file and what to do.
 class DatabaseError : public UserError {
@@ -33,24 +50,34 @@ class Database {
 public:
   // Opens (creating when absent) and migrates. Throws DatabaseError naming the file.
   explicit Database(const std::filesystem::path& path);
+  // Connects and migrates. Throws DatabaseError naming the URI (never a password).
+  explicit Database(const PostgresLocation& location);
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
 
   int schema_version();
   static int latest_schema_version();
-  SQLite::Database& sqlite() { return m_db; }
+  // The SQLite connection, for stores not yet on the statement layer. Throws DatabaseError
+  // on PostgreSQL, naming `what` ("the outbox") as not supported there yet.
+  SQLite::Database& sqlite(std::string_view what = "this part of nbsync");
+  // The SQLite file, or the PostgreSQL URI: what messages name.
   const std::filesystem::path& path() const { return m_path; }
+
+  // For storage/ only: the statement layer over this database, on either backend.
+  detail::SqlConnection& connection() { return *m_connection; }
 
   // For storage/ only: the trigrams this connection's search tokenizer leaves out of the
   // configs it indexes (search_index.cpp keeps it equal to search_index_plan).
   detail::CommonTrigrams& common_trigrams() { return *m_common_trigrams; }
 
 private:
-  void migrate();
+  void migrate_sqlite();
+  void migrate_postgres();
   std::filesystem::path m_path;
   std::unique_ptr<detail::CommonTrigrams> m_common_trigrams;  // before m_db: it outlives the connection
-  SQLite::Database m_db;
+  std::unique_ptr<SQLite::Database> m_db;                     // null on PostgreSQL
+  std::unique_ptr<detail::SqlConnection> m_connection;        // after m_db: it uses it
 };
 
 }  // namespace nbsync::storage

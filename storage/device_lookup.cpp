@@ -1,10 +1,9 @@
 #include "storage/device_lookup.hpp"
 
-#include <SQLiteCpp/Statement.h>
-
 #include <charconv>
 
-#include "storage/detail/sqlite_failure.hpp"
+#include "storage/detail/sql_connection.hpp"
+#include "storage/detail/sql_failure.hpp"
 
 namespace nbsync::storage {
 namespace {
@@ -25,15 +24,13 @@ std::vector<DeviceMatch> find_devices(Database& database, std::string_view name_
   }
   std::vector<DeviceMatch> matches;
   try {
-    SQLite::Statement query(database.sqlite(), k_find_sql);
-    query.bind(1, std::string(name_or_id));
-    query.bind(2, id);
-    while (query.executeStep()) {
-      matches.push_back({query.getColumn(0).getInt64(), query.getColumn(1).getString(), query.getColumn(2).getString(),
-                         query.getColumn(3).getInt() != 0});
+    const std::unique_ptr<detail::SqlRows> rows =
+        database.connection().query(k_find_sql, detail::SqlParams().add(name_or_id).add(id));
+    while (rows->next()) {
+      matches.push_back({rows->integer(0), rows->text(1), rows->text(2), rows->integer(3) != 0});
     }
   } catch (const std::exception& e) {
-    throw detail::sqlite_failure(database.path(), "looking up device '" + std::string(name_or_id) + "'", e);
+    throw detail::sql_failure(database.connection(), "looking up device '" + std::string(name_or_id) + "'", e);
   }
   return matches;
 }

@@ -1,8 +1,7 @@
 #include "storage/device_status.hpp"
 
-#include <SQLiteCpp/Statement.h>
-
-#include "storage/detail/sqlite_failure.hpp"
+#include "storage/detail/sql_connection.hpp"
+#include "storage/detail/sql_failure.hpp"
 
 namespace nbsync::storage {
 namespace {
@@ -14,34 +13,26 @@ constexpr const char* k_select_sql = R"sql(
    WHERE d.id = ?1
 )sql";
 
-std::optional<std::int64_t> optional_integer(const SQLite::Column& column) {
-  if (column.isNull()) {
-    return std::nullopt;
-  }
-  return column.getInt64();
-}
-
 }  // namespace
 
 std::optional<DeviceStatus> read_device_status(Database& database, std::int64_t device_id) {
   try {
-    SQLite::Statement query(database.sqlite(), k_select_sql);
-    query.bind(1, device_id);
-    if (!query.executeStep()) {
+    const std::unique_ptr<detail::SqlRows> row =
+        database.connection().query(k_select_sql, detail::SqlParams().add(device_id));
+    if (!row->next()) {
       return std::nullopt;
     }
     DeviceStatus status;
-    status.device = {query.getColumn(0).getInt64(), query.getColumn(1).getString(), query.getColumn(2).getString(),
-                     query.getColumn(3).getInt() != 0};
-    status.platform = query.getColumn(4).getString();
-    status.outcome = query.getColumn(5).getString();
-    status.message = query.getColumn(6).getString();
-    status.failing_since = optional_integer(query.getColumn(7));
-    status.last_success_at = optional_integer(query.getColumn(8));
-    status.last_change_at = optional_integer(query.getColumn(9));
+    status.device = {row->integer(0), row->text(1), row->text(2), row->integer(3) != 0};
+    status.platform = row->text(4);
+    status.outcome = row->text(5);
+    status.message = row->text(6);
+    status.failing_since = row->optional_integer(7);
+    status.last_success_at = row->optional_integer(8);
+    status.last_change_at = row->optional_integer(9);
     return status;
   } catch (const std::exception& e) {
-    throw detail::sqlite_failure(database.path(), "reading the state of device " + std::to_string(device_id), e);
+    throw detail::sql_failure(database.connection(), "reading the state of device " + std::to_string(device_id), e);
   }
 }
 

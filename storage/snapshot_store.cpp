@@ -134,7 +134,6 @@ SnapshotStore::SnapshotStore(Database& database, std::size_t commit_every, int f
       m_insert_run(database.sqlite(), k_insert_run_sql),
       m_upsert_device(database.sqlite(), k_upsert_device_sql),
       m_latest_snapshot(database.sqlite(), k_latest_snapshot_sql),
-      m_select_blob(database.sqlite(), detail::k_select_blob_sql),
       m_insert_snapshot(database.sqlite(), k_insert_snapshot_sql),
       m_insert_attempt(database.sqlite(), k_insert_attempt_sql),
       m_retire_missing(database.sqlite(), k_retire_missing_sql),
@@ -147,7 +146,7 @@ SnapshotStore::SnapshotStore(Database& database, std::size_t commit_every, int f
       m_insert_outbox(database.sqlite(), k_insert_outbox_sql),
       m_supersede_fields(database.sqlite(), k_supersede_fields_sql),
       m_host_keys(std::make_unique<detail::HostKeyWrites>(database.sqlite())),
-      m_blobs(std::make_unique<detail::BlobWrites>(database.sqlite(), full_copy_every)),
+      m_blobs(std::make_unique<detail::BlobWrites>(database.connection(), full_copy_every)),
       m_compliance(std::make_unique<detail::ComplianceWrites>(database.sqlite())) {}
 
 SnapshotStore::~SnapshotStore() {
@@ -543,7 +542,7 @@ std::optional<SnapshotInfo> SnapshotStore::latest_snapshot(std::int64_t device_i
 }
 
 std::string SnapshotStore::config_by_hash(const std::string& sha256) {
-  return detail::read_config_blob(m_select_blob, m_database.path(), sha256);
+  return detail::read_config_blob(m_database.connection(), sha256);
 }
 
 std::optional<std::string> SnapshotStore::latest_config(std::int64_t device_id) {

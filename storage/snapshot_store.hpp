@@ -117,7 +117,6 @@ private:
   SQLite::Statement m_insert_run;
   SQLite::Statement m_upsert_device;
   SQLite::Statement m_latest_snapshot;
-  SQLite::Statement m_select_blob;
   SQLite::Statement m_insert_snapshot;
   SQLite::Statement m_insert_attempt;
   SQLite::Statement m_retire_missing;

@@ -1,6 +1,7 @@
 #include "storage/detail/blob_reader.hpp"
 
 #include <cstddef>
+#include <functional>
 #include <vector>
 
 #include "storage/database.hpp"
@@ -20,39 +21,57 @@ struct StoredBlob {
   std::string frame;
 };
 
+DatabaseError missing_blob(const std::string& database, const std::string& sha256, bool sqlite) {
+  return DatabaseError(database + ": no stored config with hash " + sha256 + " (the database is inconsistent" +
+                       (sqlite ? "; check it with: sqlite3 " + database + " 'PRAGMA foreign_key_check')" : ")"));
+}
+
+// The codec's meaning for `blob`; throws for a codec this nbsync does not know.
+void read_codec(StoredBlob& blob, const std::string& codec, std::string base, const std::string& database,
+                const std::string& sha256) {
+  if (codec == k_codec_delta) {
+    blob.delta = true;
+    blob.base = std::move(base);
+  } else if (codec != k_codec_full) {
+    throw DatabaseError(database + ": config " + sha256 + " is stored with codec '" + codec +
+                        "', which this nbsync cannot read; upgrade nbsync");
+  }
+}
+
 StoredBlob select_one(SQLite::Statement& select_blob, const std::string& file, const std::string& sha256) {
   StatementUse select(select_blob);
   select->bind(1, sha256);
   if (!select->executeStep()) {
-    throw DatabaseError(file + ": no stored config with hash " + sha256 +
-                        " (the database is inconsistent; check it with: sqlite3 " + file +
-                        " 'PRAGMA foreign_key_check')");
+    throw missing_blob(file, sha256, true);
   }
   StoredBlob blob;
   blob.size = static_cast<std::size_t>(select->getColumn(0).getInt64());
-  const std::string codec = select->getColumn(1).getString();
-  if (codec == k_codec_delta) {
-    blob.delta = true;
-    blob.base = select->getColumn(2).getString();
-  } else if (codec != k_codec_full) {
-    throw DatabaseError(file + ": config " + sha256 + " is stored with codec '" + codec +
-                        "', which this nbsync cannot read; upgrade nbsync");
-  }
+  read_codec(blob, select->getColumn(1).getString(), select->getColumn(2).getString(), file, sha256);
   const SQLite::Column content = select->getColumn(3);
   blob.frame.assign(static_cast<const char*>(content.getBlob()), static_cast<std::size_t>(content.getBytes()));
   return blob;
 }
 
-}  // namespace
+StoredBlob select_one(SqlConnection& sql, const std::string& sha256) {
+  const std::unique_ptr<SqlRows> row = sql.query(k_select_blob_sql, SqlParams().add(sha256));
+  if (!row->next()) {
+    throw missing_blob(sql.name(), sha256, sql.backend() == SqlBackend::sqlite);
+  }
+  StoredBlob blob;
+  blob.size = static_cast<std::size_t>(row->integer(0));
+  read_codec(blob, row->text(1), row->is_null(2) ? std::string() : row->text(2), sql.name(), sha256);
+  blob.frame = row->blob(3);
+  return blob;
+}
 
-std::string read_config_blob(SQLite::Statement& select_blob, const std::filesystem::path& database,
-                             const std::string& sha256) {
-  const std::string file = database.string();
-  // Walk back to the full copy, then decode forward: each delta needs the text before it.
+// Walks back from `sha256` to the full copy, then decodes forward: each delta needs the
+// text before it.
+std::string decode_chain(const std::string& file, const std::string& sha256,
+                         const std::function<StoredBlob(const std::string&)>& select) {
   std::vector<StoredBlob> chain;
   std::string at = sha256;
   while (true) {
-    chain.push_back(select_one(select_blob, file, at));
+    chain.push_back(select(at));
     if (!chain.back().delta) {
       break;
     }
@@ -70,6 +89,18 @@ std::string read_config_blob(SQLite::Statement& select_blob, const std::filesyst
   } catch (const std::runtime_error& e) {
     throw DatabaseError(file + ": config " + sha256 + ": " + e.what());
   }
+}
+
+}  // namespace
+
+std::string read_config_blob(SqlConnection& sql, const std::string& sha256) {
+  return decode_chain(sql.name(), sha256, [&sql](const std::string& at) { return select_one(sql, at); });
+}
+
+std::string read_config_blob(SQLite::Statement& select_blob, const std::filesystem::path& database,
+                             const std::string& sha256) {
+  const std::string file = database.string();
+  return decode_chain(file, sha256, [&](const std::string& at) { return select_one(select_blob, file, at); });
 }
 
 }  // namespace nbsync::storage::detail

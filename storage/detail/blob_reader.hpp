@@ -1,13 +1,14 @@
 #pragma once
 // Reads one stored config by its SHA-256. A blob is a full zstd frame ('zstd') or a delta
 // against its base blob ('zstd-delta', base_sha256): reading a delta reads its chain from
-// the nearest full copy forward. `select_blob` is the caller's statement prepared from
-// k_select_blob_sql. Throws DatabaseError naming the file when a blob of the chain is
-// missing, damaged, or stored with a codec this nbsync cannot read.
+// the nearest full copy forward. Throws DatabaseError naming the database when a blob of
+// the chain is missing, damaged, or stored with a codec this nbsync cannot read.
 #include <SQLiteCpp/Statement.h>
 
 #include <filesystem>
 #include <string>
+
+#include "storage/detail/sql_connection.hpp"
 
 namespace nbsync::storage::detail {
 
@@ -17,6 +18,11 @@ inline constexpr const char* k_select_blob_sql =
 inline constexpr const char* k_codec_full = "zstd";
 inline constexpr const char* k_codec_delta = "zstd-delta";
 
+// On either backend, through the statement layer.
+std::string read_config_blob(SqlConnection& sql, const std::string& sha256);
+
+// For stores not yet on the statement layer: `select_blob` is the caller's statement
+// prepared from k_select_blob_sql. (Goes once the last of them is ported.)
 std::string read_config_blob(SQLite::Statement& select_blob, const std::filesystem::path& database,
                              const std::string& sha256);
 

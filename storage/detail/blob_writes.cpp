@@ -3,7 +3,6 @@
 #include <cstdint>
 
 #include "storage/detail/blob_reader.hpp"
-#include "storage/detail/statement_use.hpp"
 #include "storage/detail/zstd_codec.hpp"
 
 namespace nbsync::storage::detail {
@@ -16,38 +15,29 @@ constexpr const char* k_insert_sql = R"sql(
 
 }  // namespace
 
-BlobWrites::BlobWrites(SQLite::Database& db, int full_copy_every)
-    : m_full_copy_every(full_copy_every), m_depth(db, k_depth_sql), m_insert(db, k_insert_sql) {}
+BlobWrites::BlobWrites(SqlConnection& sql, int full_copy_every) : m_sql(sql), m_full_copy_every(full_copy_every) {}
 
 void BlobWrites::store(const std::string& sha256, std::string_view text, const std::optional<BlobBase>& base) {
-  {
-    StatementUse exists(m_depth);
-    exists->bind(1, sha256);
-    if (exists->executeStep()) {
-      return;
-    }
+  constexpr std::int64_t k_absent = -1;
+  if (query_integer(m_sql, k_depth_sql, SqlParams().add(sha256), k_absent) != k_absent) {
+    return;
   }
   std::int64_t depth = 0;
   if (base && m_full_copy_every > 1) {
-    StatementUse select(m_depth);
-    select->bind(1, base->sha256);
-    if (select->executeStep() && select->getColumn(0).getInt64() + 1 < m_full_copy_every) {
-      depth = select->getColumn(0).getInt64() + 1;
+    const std::int64_t base_depth = query_integer(m_sql, k_depth_sql, SqlParams().add(base->sha256), k_absent);
+    if (base_depth != k_absent && base_depth + 1 < m_full_copy_every) {
+      depth = base_depth + 1;
     }
   }
   const std::string frame = depth > 0 ? zstd_compress_with_prefix(text, base->text) : zstd_compress(text);
-  StatementUse insert(m_insert);
-  insert->bind(1, sha256);
-  insert->bind(2, static_cast<std::int64_t>(text.size()));
-  insert->bind(3, depth > 0 ? k_codec_delta : k_codec_full);
+  SqlParams params;
+  params.add(sha256).add(static_cast<std::int64_t>(text.size())).add(depth > 0 ? k_codec_delta : k_codec_full);
   if (depth > 0) {
-    insert->bind(4, base->sha256);
+    params.add(base->sha256);
   } else {
-    insert->bind(4);
+    params.add_null();
   }
-  insert->bind(5, depth);
-  insert->bindNoCopy(6, frame.data(), static_cast<int>(frame.size()));
-  insert->exec();
+  m_sql.execute(k_insert_sql, params.add(depth).add_blob(frame));
 }
 
 }  // namespace nbsync::storage::detail

@@ -3,12 +3,11 @@
 // version) and `full_copy_every` > 1, a new text is stored as a zstd delta against the
 // base until the chain from the last full copy would reach `full_copy_every` blobs; then
 // it is a full copy again, so reading any version decodes at most that many frames.
-#include <SQLiteCpp/Database.h>
-#include <SQLiteCpp/Statement.h>
-
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include "storage/detail/sql_connection.hpp"
 
 namespace nbsync::storage::detail {
 
@@ -19,14 +18,14 @@ struct BlobBase {
 
 class BlobWrites {
 public:
-  BlobWrites(SQLite::Database& db, int full_copy_every);
+  // Keeps `sql` by reference: writes go into its current transaction.
+  BlobWrites(SqlConnection& sql, int full_copy_every);
   // No-op when a blob with `sha256` exists already.
   void store(const std::string& sha256, std::string_view text, const std::optional<BlobBase>& base);
 
 private:
+  SqlConnection& m_sql;
   int m_full_copy_every;
-  SQLite::Statement m_depth;
-  SQLite::Statement m_insert;
 };
 
 }  // namespace nbsync::storage::detail
