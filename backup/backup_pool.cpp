@@ -279,7 +279,7 @@ BackupResult BackupPool::back_up(const detail::StartableJob& startable, std::opt
   result.outcome.attempts = attempt + 1;
   result.host_key = std::move(fetched.host_key);
   if (result.outcome.kind == OutcomeKind::ok) {
-    result.config = ConfigNormalizer(job.profile, m_options.mask_secrets).normalize(fetched.config);
+    result.config = ConfigNormalizer(job.profile, m_options.mask_secrets, m_options.mask_key).normalize(fetched.config);
     fetched.config.clear();
     fetched.config.shrink_to_fit();
   }

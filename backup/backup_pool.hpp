@@ -57,7 +57,8 @@ struct PoolOptions {
   std::chrono::milliseconds retry_cap{15000};
   SessionLimits limits;
   bool mask_secrets = true;
-  std::vector<ScopeLimit> scope_limits;  // [[ssh.limit]]
+  std::shared_ptr<const MaskKey> mask_key;  // storage.mask_key: secrets become keyed tags; null: "<removed>"
+  std::vector<ScopeLimit> scope_limits;     // [[ssh.limit]]
   // Jobs that may wait inside limited scopes at once; past it, submit() blocks.
   std::size_t limited_queue = 10000;
   JumpHostRoutes jump_hosts;  // [[ssh.jump_host]]

@@ -258,6 +258,7 @@ private:
     if (totals->pruned_versions > 0) {
       spdlog::info("cycle: retention removed {} old version(s)", totals->pruned_versions);
     }
+      attempt.mask_key = std::move(result.config.mask_key);
   }
 
   std::string run_note(const inventory::WalkResult& walk) const {

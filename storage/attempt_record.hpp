@@ -22,5 +22,6 @@ struct AttemptRecord {
   std::optional<std::string> config;
   std::optional<std::string> shown;  // what NetBox shows of nbsync's fields now (StateChange::shown)
 };
+  std::string mask_key;              // id of the key config's secrets are tagged under ("" for none)
 
 }  // namespace nbsync::storage
