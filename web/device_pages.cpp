@@ -182,8 +182,9 @@ std::string download_name(const storage::DeviceStatus& device, std::int64_t numb
 
 std::string device_page(const PageFrame& frame, const storage::DeviceStatus& device,
                         const std::vector<storage::ConfigVersion>& versions, const DeviceDetails& details,
-                        const std::string& netbox_url) {
+                        const std::string& netbox_url, const std::string& actions_html) {
   std::string body = "<dl>\n" + state_rows(device) + host_key_rows(device, details.host_keys) + "</dl>\n";
+  body.append(actions_html);
   if (!netbox_url.empty()) {
     body.append("<p><a href=\"").append(escape_html(netbox_url)).append("/dcim/devices/");
     body.append(std::to_string(device.device.id)).append("/\">Open the device in NetBox</a></p>\n");

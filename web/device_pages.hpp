@@ -19,7 +19,7 @@ namespace nbsync::web {
 // `netbox_url` (NetBox's base URL) makes the link back to the device in NetBox.
 std::string device_page(const PageFrame& frame, const storage::DeviceStatus& device,
                         const std::vector<storage::ConfigVersion>& versions, const DeviceDetails& details,
-                        const std::string& netbox_url);
+                        const std::string& netbox_url, const std::string& actions_html = "");
 std::string version_page(const PageFrame& frame, const storage::DeviceStatus& device,
                          const storage::ConfigVersion& version, const std::string& text);
 enum class DiffLayout { unified, side_by_side };
