@@ -84,6 +84,12 @@ public:
   // Queues a device; blocks while 2 x workers jobs are waiting (limited_queue jobs, for a
   // device inside a [[ssh.limit]] scope).
   void submit(BackupJob job);
+  // "Back up now": the device goes ahead of every waiting device (a worker is started for
+  // it when none is idle); if it waits already it is not backed up twice, and if a session
+  // to it is open right now, that session's result serves (nothing is queued). Callable
+  // from any thread until finish() returns; false once the pool has finished (or was
+  // cancelled) and took nothing.
+  bool submit_urgent(BackupJob job);
   // No more jobs: returns when every queued device has been reported.
   void finish();
   // Shutdown: queued devices that have not started are dropped (returned), devices in
@@ -93,7 +99,10 @@ public:
   // now, peak, logins so far, back-offs.
   std::vector<ScopeLimitState> scope_states() const;
   // Worker threads started so far (call from the thread that submits).
-  std::size_t threads_started() const { return m_threads.size(); }
+  std::size_t threads_started() const {
+    std::lock_guard lock(m_mutex);
+    return m_threads.size();
+  }
   // ssh.memory_budget: held now, peak, how often and how long sessions waited for it.
   MemoryBudgetState memory_state() const { return m_memory.state(); }
 
@@ -108,6 +117,7 @@ private:
   void report_unroutable(BackupJob job, const std::string& problem);
   FetchResult fetch(const BackupJob& job, const Credentials& credentials, MemoryLease& memory);
   void work();
+  void spawn_worker();  // under m_mutex: one more worker, unless `workers` run already
   // The next job a worker may start, its session counted; nullopt once the pool is closed
   // and empty, or cancelled.
   std::optional<detail::StartableJob> take_job();
@@ -140,7 +150,8 @@ private:
   bool m_closed = false;
   bool m_cancelled = false;
   std::size_t m_idle = 0;              // workers waiting for a job that may start
-  std::vector<std::thread> m_threads;  // started by submit() as jobs wait, up to `workers`
+  std::size_t m_alive = 0;             // workers started and not yet out of jobs for good
+  std::vector<std::thread> m_threads;  // started as jobs wait, up to `workers`; grows under m_mutex
 };
 
 }  // namespace nbsync::backup

@@ -289,6 +289,9 @@ RecordedAttempt SnapshotStore::record_attempt(std::int64_t run_id, const Attempt
       result = store_config(run_id, attempt, now);
       check_compliance(attempt.device_id, *attempt.config, result, now);
     }
+    for (const auto& row : attempt.outbox_first) {
+      insert_outbox(row, now);
+    }
     const detail::AttemptEvent event = update_state(run_id, attempt, result, now);
     detail::StatementUse insert(m_insert_attempt);
     insert->bind(1, run_id);
@@ -362,11 +365,11 @@ RecordedAttempt SnapshotStore::store_config(std::int64_t run_id, const AttemptRe
   insert->bind(6, line_count);
   insert->bind(7, changes.added);
   insert->bind(8, changes.removed);
+  insert->bind(9, attempt.mask_key);
+  insert->bind(10, rekeyed ? 1 : 0);
   insert->exec();
   const std::int64_t snapshot_id = m_database.sqlite().getLastInsertRowid();
   RecordedAttempt stored;
-  insert->bind(9, attempt.mask_key);
-  insert->bind(10, rekeyed ? 1 : 0);
   stored.changed = !rekeyed;
   stored.snapshot_id = snapshot_id;
   stored.lines_added = changes.added;
@@ -551,11 +554,11 @@ std::optional<SnapshotInfo> SnapshotStore::latest_snapshot(std::int64_t device_i
   info.line_count = select->getColumn(6).getInt64();
   info.lines_added = select->getColumn(7).getInt64();
   info.lines_removed = select->getColumn(8).getInt64();
+  info.mask_key = select->getColumn(9).getString();
+  info.rekeyed = select->getColumn(10).getInt() != 0;
   return info;
 }
 
-  info.mask_key = select->getColumn(9).getString();
-  info.rekeyed = select->getColumn(10).getInt() != 0;
 std::string SnapshotStore::config_by_hash(const std::string& sha256) {
   return detail::read_config_blob(m_select_blob, m_database.path(), sha256);
 }
