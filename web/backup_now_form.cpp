@@ -5,8 +5,9 @@
 namespace nbsync::web {
 
 std::string backup_now_form(const PageFrame& frame, std::int64_t device_id, const std::string& form_token) {
-  return "<form class=\"inline\" method=\"post\" action=\"" + frame.prefix + "/devices/" + std::to_string(device_id) +
-         "/backup-now\"><input type=\"hidden\" name=\"" + k_form_token_field + "\" value=\"" + escape_html(form_token) +
+  return "<h2>Back up now</h2>\n<form class=\"backup-now\" method=\"post\" action=\"" + frame.prefix + "/devices/" +
+         std::to_string(device_id) + "/backup-now\"><input type=\"hidden\" name=\"" + k_form_token_field +
+         "\" value=\"" + escape_html(form_token) +
          "\"><button type=\"submit\">Back up now</button> <span class=\"muted\">through NetBox, as you: "
          "NetBox decides whether you may</span></form>\n";
 }
