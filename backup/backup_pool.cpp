@@ -104,11 +104,41 @@ void BackupPool::submit(BackupJob job) {
   m_pending.push(std::move(job), std::move(limits));
   // A worker for every job nobody idle can take, up to `workers`: a small fleet never
   // starts the threads a large one needs.
-  const bool spawn = m_idle < m_pending.unlimited_size() + m_pending.limited_size() &&
-                     m_threads.size() < static_cast<std::size_t>(m_options.workers);
+  if (m_idle < m_pending.unlimited_size() + m_pending.limited_size()) {
+    spawn_worker();
+  }
   lock.unlock();
   m_job_ready.notify_one();
-  if (spawn) {
+}
+
+bool BackupPool::submit_urgent(BackupJob job) {
+  JumpHostRoute route = m_options.jump_hosts.route_for(job.device);
+  std::unique_lock lock(m_mutex);
+  if (m_cancelled || (m_closed && m_alive == 0)) {
+    return false;  // finished: no worker is left to take it
+  }
+  if (!route.problem.empty()) {
+    lock.unlock();
+    report_unroutable(std::move(job), route.problem);
+    return true;
+  }
+  if (m_busy.count(session_key(job.device)) != 0) {
+    return true;  // in a session right now: that backup serves the request
+  }
+  job.jump_host = std::move(route.jump_host);
+  LimitSet limits = limits_for(job);
+  m_pending.push_urgent(std::move(job), std::move(limits));
+  if (m_idle == 0 && !m_closed) {
+    spawn_worker();
+  }
+  lock.unlock();
+  m_job_ready.notify_all();
+  return true;
+}
+
+void BackupPool::spawn_worker() {
+  if (m_threads.size() < static_cast<std::size_t>(m_options.workers)) {
+    ++m_alive;
     m_threads.emplace_back([this] { work(); });
   }
 }
@@ -186,7 +216,8 @@ std::optional<detail::StartableJob> BackupPool::take_job() {
       return taken;
     }
     if (m_closed && m_pending.empty()) {
-      break;
+      --m_alive;  // under the lock that decided it: submit_urgent() sees no worker left
+      return std::nullopt;
     }
     ++m_idle;
     if (wake_at == ScopeLimiter::Clock::time_point::max()) {
@@ -196,6 +227,7 @@ std::optional<detail::StartableJob> BackupPool::take_job() {
     }
     --m_idle;
   }
+  --m_alive;
   return std::nullopt;
 }
 
@@ -308,7 +340,7 @@ BackupResult BackupPool::back_up(const detail::StartableJob& startable, std::opt
   result.outcome.attempts = attempt + 1;
   result.host_key = std::move(fetched.host_key);
   if (result.outcome.kind == OutcomeKind::ok) {
-    result.config = ConfigNormalizer(job.profile, m_options.mask_secrets).normalize(fetched.config);
+    result.config = ConfigNormalizer(job.profile, m_options.mask_secrets, m_options.mask_key).normalize(fetched.config);
     fetched.config.clear();
     fetched.config.shrink_to_fit();
   }

@@ -57,7 +57,8 @@ struct PoolOptions {
   std::chrono::milliseconds retry_cap{15000};
   SessionLimits limits;
   bool mask_secrets = true;
-  std::vector<ScopeLimit> scope_limits;  // [[ssh.limit]]
+  std::shared_ptr<const MaskKey> mask_key;  // storage.mask_key: secrets become keyed tags; null: "<removed>"
+  std::vector<ScopeLimit> scope_limits;     // [[ssh.limit]]
   // Jobs that may wait inside limited scopes at once; past it, submit() blocks.
   std::size_t limited_queue = 10000;
   JumpHostRoutes jump_hosts;  // [[ssh.jump_host]]
@@ -89,6 +90,12 @@ public:
   // Queues a device; blocks while 2 x workers jobs are waiting (limited_queue jobs, for a
   // device inside a [[ssh.limit]] scope).
   void submit(BackupJob job);
+  // "Back up now": the device goes ahead of every waiting device (a worker is started for
+  // it when none is idle); if it waits already it is not backed up twice, and if a session
+  // to it is open right now, that session's result serves (nothing is queued). Callable
+  // from any thread until finish() returns; false once the pool has finished (or was
+  // cancelled) and took nothing.
+  bool submit_urgent(BackupJob job);
   // No more jobs: returns when every queued device has been reported.
   void finish();
   // Shutdown: queued devices that have not started are dropped (returned), devices in
@@ -98,7 +105,10 @@ public:
   // now, peak, logins so far, back-offs.
   std::vector<ScopeLimitState> scope_states() const;
   // Worker threads started so far (call from the thread that submits).
-  std::size_t threads_started() const { return m_threads.size(); }
+  std::size_t threads_started() const {
+    std::lock_guard lock(m_mutex);
+    return m_threads.size();
+  }
   // ssh.memory_budget: held now, peak, how often and how long sessions waited for it.
   MemoryBudgetState memory_state() const { return m_memory.state(); }
 
@@ -115,6 +125,7 @@ private:
   FetchResult fetch(const BackupJob& job, const Credentials& credentials, MemoryLease& memory,
                     const LimitSet& login_pace);
   void work();
+  void spawn_worker();  // under m_mutex: one more worker, unless `workers` run already
   // The next job a worker may start, its session counted; nullopt once the pool is closed
   // and empty, or cancelled.
   std::optional<detail::StartableJob> take_job();
@@ -152,7 +163,8 @@ private:
   bool m_closed = false;
   bool m_cancelled = false;
   std::size_t m_idle = 0;              // workers waiting for a job that may start
-  std::vector<std::thread> m_threads;  // started by submit() as jobs wait, up to `workers`
+  std::size_t m_alive = 0;             // workers started and not yet out of jobs for good
+  std::vector<std::thread> m_threads;  // started as jobs wait, up to `workers`; grows under m_mutex
 };
 
 }  // namespace nbsync::backup

@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "types/mask_tag.hpp"
+
 namespace nbsync::backup {
 
 namespace {
@@ -120,8 +122,26 @@ std::string clean_terminal_line(std::string_view line) {
   return std::string(clean_line(line, scratch));
 }
 
-ConfigNormalizer::ConfigNormalizer(std::shared_ptr<const PlatformProfile> profile, bool mask_secrets)
-    : m_profile(std::move(profile)), m_mask_secrets(mask_secrets) {}
+ConfigNormalizer::ConfigNormalizer(std::shared_ptr<const PlatformProfile> profile, bool mask_secrets,
+                                   std::shared_ptr<const MaskKey> key)
+    : m_profile(std::move(profile)), m_mask_secrets(mask_secrets), m_key(std::move(key)) {}
+
+int ConfigNormalizer::mask(std::string& text) const {
+  int masked = 0;
+  if (!m_key) {
+    for (const auto& mask : m_profile->masks) {
+      masked += mask.pattern.replace_all(text, mask.replacement);
+    }
+    return masked;
+  }
+  const auto tag = [this](std::string_view secret) {
+    return is_mask_tag(secret) ? std::string(secret) : m_key->tag(secret);
+  };
+  for (const auto& mask : m_profile->masks) {
+    masked += mask.pattern.replace_all_marked(text, mask.replacement, k_mask_placeholder, tag);
+  }
+  return masked;
+}
 
 NormalizedConfig ConfigNormalizer::normalize(std::string_view raw) const {
   NormalizedConfig result;
@@ -154,9 +174,8 @@ NormalizedConfig ConfigNormalizer::normalize(std::string_view raw) const {
   }
   // Masks run once over the whole text (patterns are multi-line: ^ and $ are line ends).
   if (m_mask_secrets) {
-    for (const auto& mask : m_profile->masks) {
-      result.secrets_masked += mask.pattern.replace_all(result.text, mask.replacement);
-    }
+    result.secrets_masked = mask(result.text);
+    result.mask_key = m_key ? m_key->id() : std::string();
     // A user's mask may match across line ends (`\C+`, `[^;]+`): the text keeps its shape.
     if (result.secrets_masked > 0) {
       if (!result.text.empty() && result.text.back() != '\n') {

@@ -240,10 +240,28 @@ void read_credentials(ConfigReader& reader, Config& config) {
   reader.finish();
 }
 
+// storage.mask_key or storage.mask_key_file: a file that does not exist yet is created
+// by the first backup (load_mask_key), so only its path is kept then.
+void read_mask_key(ConfigReader& reader, StorageConfig& storage) {
+  const auto file = reader.path("mask_key_file");
+  if (file && !std::filesystem::exists(*file)) {
+    if (reader.string("mask_key")) {
+      reader.fail("mask_key", "set either mask_key = \"credential:NAME\" or mask_key_file, not both");
+    }
+    storage.mask_key_file = *file;
+    return;
+  }
+  assign(storage.mask_key, reader.secret("mask_key"));
+  if (file) {
+    storage.mask_key_file = *file;
+  }
+}
+
 StorageConfig read_storage(ConfigReader& reader) {
   StorageConfig storage;
   assign(storage.database, reader.path("database"));
   assign(storage.mask_secrets, reader.boolean("mask_secrets"));
+  read_mask_key(reader, storage);
   if (auto every = reader.integer("full_copy_every", 1, 1000)) {
     storage.full_copy_every = static_cast<int>(*every);
   }

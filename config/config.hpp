@@ -128,6 +128,12 @@ struct SshConfig {
 struct StorageConfig {
   std::filesystem::path database = "/var/lib/nbsync/nbsync.db";
   bool mask_secrets = true;
+  // The key masked secrets are tagged under ("<removed:5f2a9c>", so a rotated secret is a
+  // change); never stored in the database. `mask_key` ("credential:NAME" or "env:NAME") is
+  // read here; `mask_key_file` is read, or created (0600, random) by the first backup, by
+  // load_mask_key(). Neither set: secrets are masked as "<removed>".
+  Secret mask_key;
+  std::filesystem::path mask_key_file;
   int full_copy_every = 10;        // versions are zstd deltas, with a full copy every N; 1 = no deltas
   std::int64_t keep_versions = 0;  // per device; 0 = all (the latest is always kept)
   std::int64_t keep_days = 0;      // versions replaced more than N days ago go; 0 = forever

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "backup/session_counts.hpp"
+#include "daemon/cycle_backup_now.hpp"
 #include "daemon/cycle_settings.hpp"
 #include "daemon/host_key_policy.hpp"
 #include "daemon/progress_line.hpp"
@@ -116,6 +117,9 @@ public:
     open_run();
     const inventory::WalkResult walk = stream_inventory();
     m_pool->finish();  // every device handed to the pool is backed up and stored
+    if (m_backup_now) {
+      m_backup_now->stop_taking();  // requests from now on wait for the run after this one
+    }
     const auto scopes = m_pool->scope_states();
     log_scope_limits(scopes);
     if (m_options.on_scopes) {
@@ -123,6 +127,9 @@ public:
     }
     log_memory_budget(m_pool->memory_state());
     close_run(walk);
+    if (m_backup_now) {
+      m_backup_now->report();
+    }
     if (m_options.before_delivery) {
       m_options.before_delivery();
     }
@@ -164,6 +171,42 @@ private:
     pool.limits.abandon = m_options.abandon;
     m_pool = std::make_unique<backup::BackupPool>(pool, m_credentials, *m_host_key_policy,
                                                   [this](backup::BackupResult&& result) { store(std::move(result)); });
+    if (m_options.backup_now != nullptr && m_options.only_devices.empty()) {
+      m_backup_now = std::make_unique<CycleBackupNow>(
+          m_config, *m_options.backup_now,
+          [this](inventory::Device&& device) { return back_up_now(std::move(device)); });
+    }
+  }
+
+  // A device a NetBox user asked for during the cycle (CycleBackupNow's thread): mirrored,
+  // then ahead of the pool's queue, or skipped with its reason.
+  bool back_up_now(inventory::Device&& device) {
+    if (!m_writer->submit_devices(m_run_id, {to_record(device)})) {
+      m_storage_failed = true;
+    }
+    const auto decision = m_scope.decide(device);
+    if (decision.in_scope()) {
+      return m_pool->submit_urgent({std::move(device), m_profiles.find(decision.profile)});
+    }
+    skip(device, decision.skip_reason);
+    return true;
+  }
+
+  void skip(inventory::Device& device, const std::string& reason) {
+    m_summary.add_outcome(OutcomeKind::skipped, false, device_name(device), reason);
+    storage::AttemptRecord attempt = attempt_of(device, OutcomeKind::skipped, device_name(device) + ": " + reason, 0);
+    attempt.outbox_first = backup_now_rows(device.id, OutcomeKind::skipped, reason);
+    record(std::move(attempt));
+  }
+
+  // The end of a "back up now" request for the device, if one waits for it.
+  std::vector<storage::OutboxRow> backup_now_rows(std::int64_t device_id, OutcomeKind kind,
+                                                  const std::string& message) {
+    if (m_backup_now) {
+      return m_backup_now->rows_for(device_id, kind, message);
+    }
+    return m_options.outbox_rows_for ? m_options.outbox_rows_for(device_id, kind, message)
+                                     : std::vector<storage::OutboxRow>{};
   }
 
   inventory::WalkResult stream_inventory() {
@@ -197,16 +240,15 @@ private:
       if (m_storage_failed || m_options.stop.stop_requested()) {
         return;  // storing or stopping: take no new devices
       }
+      if (m_backup_now && m_backup_now->taken(device.id)) {
+        continue;  // backed up ahead of the queue ("back up now")
+      }
       const auto decision = m_scope.decide(device);
       if (decision.in_scope()) {
         m_pool->submit({std::move(device), m_profiles.find(decision.profile)});
         continue;
       }
-      m_summary.add_outcome(OutcomeKind::skipped, false, device_name(device), decision.skip_reason);
-      if (m_options.on_result) {
-        m_options.on_result(device.id, OutcomeKind::skipped, decision.skip_reason);
-      }
-      record(attempt_of(device, OutcomeKind::skipped, device_name(device) + ": " + decision.skip_reason, 0));
+      skip(device, decision.skip_reason);
     }
   }
 
@@ -232,15 +274,14 @@ private:
                    outcome.attempts, outcome.message);
     }
     m_summary.add_outcome(outcome.kind, false, device_name(result.device), outcome.message);
-    if (m_options.on_result) {
-      m_options.on_result(result.device.id, outcome.kind, outcome.message);
-    }
     storage::AttemptRecord attempt = attempt_of(result.device, outcome.kind, outcome.message, outcome.attempts);
+    attempt.outbox_first = backup_now_rows(result.device.id, outcome.kind, outcome.message);
     attempt.jump_host = outcome.jump_host;
     attempt.duration = result.duration;
     attempt.bytes = static_cast<std::int64_t>(result.bytes_read);
     if (ok) {
       attempt.config = std::move(result.config.text);
+      attempt.mask_key = std::move(result.config.mask_key);
     }
     record(std::move(attempt));
   }
@@ -310,7 +351,8 @@ private:
   std::int64_t m_run_id = 0;
   std::atomic<bool> m_storage_failed = false;
   std::unique_ptr<ProgressLine> m_progress;
-  std::unique_ptr<backup::BackupPool> m_pool;  // last: its workers stop before what they use goes
+  std::unique_ptr<backup::BackupPool> m_pool;    // its workers stop before what they use goes
+  std::unique_ptr<CycleBackupNow> m_backup_now;  // last: its thread stops before the pool goes
 };
 
 }  // namespace

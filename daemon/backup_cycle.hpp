@@ -13,8 +13,10 @@
 
 #include "backup/scope_limiter.hpp"
 #include "config/config.hpp"
+#include "daemon/backup_now_queue.hpp"
 #include "daemon/cycle_summary.hpp"
 #include "notify/outbox_sender.hpp"
+#include "storage/notification_hooks.hpp"
 #include "types/user_error.hpp"
 
 namespace nbsync::daemon {
@@ -37,11 +39,15 @@ struct CycleOptions {
   // Not empty: a run of just these NetBox devices ("back up now"); it retires no device
   // and its note says so.
   std::vector<std::int64_t> only_devices;
-  // Called (worker or walk thread) with each device's end that is recorded: backed up,
-  // failed or skipped, with the outcome's message.
-  std::function<void(std::int64_t device_id, OutcomeKind, const std::string& message)> on_result;
+  // Called (worker or walk thread) as each device's end is recorded: outbox rows to write
+  // with that attempt, ahead of its own (the end of a "back up now" request).
+  std::function<std::vector<storage::OutboxRow>(std::int64_t device_id, OutcomeKind, const std::string& message)>
+      outbox_rows_for;
   // Called once the run is stored, before the outbox is delivered.
   std::function<void()> before_delivery;
+  // The service's "back up now" queue: requests that arrive while the cycle runs go ahead
+  // of its queue (daemon/cycle_backup_now.hpp). Null: they wait for the cycle's end.
+  BackupNowQueue* backup_now = nullptr;
 };
 
 // Delivers what waits in the outbox (NetBox writes, Slack messages) for at most `budget`;

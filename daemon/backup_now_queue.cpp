@@ -25,6 +25,14 @@ void BackupNowQueue::finish(const std::vector<BackupNowRequest>& done) {
   }
 }
 
+void BackupNowQueue::give_back(std::vector<BackupNowRequest> requests) {
+  std::lock_guard lock(m_mutex);
+  for (auto& request : m_waiting) {
+    requests.push_back(std::move(request));
+  }
+  m_waiting = std::move(requests);
+}
+
 bool BackupNowQueue::waiting() const {
   std::lock_guard lock(m_mutex);
   return !m_waiting.empty();

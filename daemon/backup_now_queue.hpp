@@ -19,6 +19,8 @@ public:
   // Takes every waiting request; their devices count as in flight until finish().
   std::vector<BackupNowRequest> start();
   void finish(const std::vector<BackupNowRequest>& done);
+  // Requests start() handed out that were not backed up after all wait again, first.
+  void give_back(std::vector<BackupNowRequest> requests);
   bool waiting() const;
 
 private:

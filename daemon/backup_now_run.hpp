@@ -1,8 +1,9 @@
 #pragma once
 // A run of just the devices NetBox users asked to back up now: the cycle's steps for those
 // devices alone (read from NetBox by id, within netbox.filters; backed up through the pool,
-// stored, no device retired), then each request's trigger cleared and its journal entry
-// written (notify/backup_now_report.hpp) before the run's status writes go out.
+// stored, no device retired). Each request's end (its trigger cleared, its journal entry:
+// notify/backup_now_report.hpp) goes into the outbox with its device's attempt, ahead of the
+// status writes; a device the run never reached gets its rows at the run's end.
 #include <vector>
 
 #include "daemon/backup_cycle.hpp"

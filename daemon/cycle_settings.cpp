@@ -11,6 +11,7 @@
 
 #include "compliance/evaluator.hpp"
 #include "compliance/rule_set.hpp"
+#include "config/mask_key_file.hpp"
 #include "daemon/file_limit.hpp"
 #include "notify/netbox_status.hpp"
 #include "notify/slack_summary.hpp"
@@ -165,6 +166,9 @@ backup::PoolOptions cycle_pool_options(const Config& config, const inventory::Re
   options.site_sessions_start = config.ssh.site_sessions_start;
   options.site_logins_per_second = config.ssh.site_logins_per_second;
   options.mask_secrets = config.storage.mask_secrets;
+  if (const auto key = load_mask_key(config.storage)) {
+    options.mask_key = std::make_shared<const backup::MaskKey>(*key);
+  }
   for (const auto& limit : config.ssh.limits) {
     options.scope_limits.push_back({resolved(limit.scope, regions), limit.sessions, limit.logins_per_second});
   }

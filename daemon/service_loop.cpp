@@ -263,7 +263,8 @@ private:
     m_notifier.status("cycle running");
     const auto started = Clock::now();
     run_watched(config, [&](std::stop_token stop, std::stop_token abandon) {
-      const CycleOptions options = cycle_options(std::move(stop), std::move(abandon));
+      CycleOptions options = cycle_options(std::move(stop), std::move(abandon));
+      options.backup_now = &m_backup_now;  // asked for during the cycle: ahead of its queue
       try {
         run_backup_cycle(config, options, summary);
         delivery = summary.delivery();

@@ -1,5 +1,6 @@
 // A raw config as it came off the wire through ConfigNormalizer, with each shipped profile
-// (the first byte picks it; its top bit turns masking off). Invariants: the text ends with
+// (the first byte picks it; its top bit turns masking off, its next bit masks with a key:
+// "<removed:5f2a9c>" tags). Invariants: the text ends with
 // one '\n' (or is empty), `lines` counts its lines, no line holds a terminal control or a
 // trailing blank or matches a volatile pattern, normalizing the result again gives the
 // same text (nothing more dropped or masked), and with masking on no mask finds anything
@@ -15,8 +16,10 @@
 #include <vector>
 
 #include "backup/config_normalizer.hpp"
+#include "backup/mask_key.hpp"
 #include "backup/platform_profile.hpp"
 #include "fuzz/shipped_profiles.hpp"
+#include "types/mask_tag.hpp"
 
 namespace {
 
@@ -37,8 +40,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   const auto& profile = nbsync::fuzz::shipped_profile(data[0] & 0x7f);
   const bool mask = (data[0] & 0x80) == 0;
+  const bool keyed = (data[0] & 0x40) != 0;
+  static const auto key = std::make_shared<const nbsync::backup::MaskKey>(nbsync::Secret("fuzz key", "fuzz"));
   const std::string_view raw(reinterpret_cast<const char*>(data) + 1, size - 1);
-  const ConfigNormalizer normalizer(profile, mask);
+  const ConfigNormalizer normalizer(profile, mask, keyed ? key : nullptr);
   const auto once = normalizer.normalize(raw);
   const std::string& text = once.text;
 
@@ -63,9 +68,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   check(twice.text == text, "normalizing normalized text changed it");
   check(twice.volatile_dropped == 0, "normalized text still has volatile lines");
   if (mask) {
+    // With a key, what a mask finds in masked text must be a tag already.
+    const auto left = [](std::string_view removed) {
+      return nbsync::is_mask_tag(removed) ? std::string(removed) : std::string("<secret left>");
+    };
     for (const auto& secret : profile->masks) {
       std::string again = text;
-      secret.pattern.replace_all(again, secret.replacement);
+      if (keyed) {
+        secret.pattern.replace_all_marked(again, secret.replacement, nbsync::k_mask_placeholder, left);
+      } else {
+        secret.pattern.replace_all(again, secret.replacement);
+      }
       check(again == text, "a mask still finds a secret in masked text");
     }
   }

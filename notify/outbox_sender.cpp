@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "http/http_client.hpp"
+#include "notify/backup_now_report.hpp"
 #include "notify/delivery_verdict.hpp"
 #include "storage/outbox.hpp"
 #include "types/backoff.hpp"
@@ -49,8 +50,10 @@ public:
   enum class Batch { sent, failed, nothing_due };
 
   // Sends the first due rows of `channel`, each request within `timeout`. NetBox rows are
-  // grouped by kind (device fields in one bulk PATCH, journal entries in one POST), each
-  // kind keeping its order; when NetBox does not answer the first, the second waits.
+  // grouped by kind (triggers cleared one by one, device fields in one bulk PATCH, journal
+  // entries in one POST), each kind keeping its order; when NetBox does not answer one kind,
+  // the next waits. Triggers go first: a status write must never reach NetBox while the
+  // "back up now" trigger it would carry is still set (the event rule would fire again).
   Batch send_batch(const std::string& channel, bool honour_backoff, milliseconds timeout) {
     m_timeout = std::min(timeout, m_options.timeout);
     if (channel != "netbox") {
@@ -64,11 +67,16 @@ public:
     if (rows.empty()) {
       return Batch::nothing_due;
     }
-    std::vector<storage::OutboxEntry> fields, journal;
+    std::vector<storage::OutboxEntry> triggers, fields, journal;
     for (const auto& row : rows) {
-      auto& list = row.kind == "journal" ? journal : fields;
+      auto& list = row.kind == "journal" ? journal : row.kind == k_clear_trigger_kind ? triggers : fields;
       if (list.size() < m_options.bulk_size) {
         list.push_back(row);
+      }
+    }
+    for (const auto& row : triggers) {
+      if (!clear_trigger(row)) {
+        return Batch::failed;
       }
     }
     if (!fields.empty() && !send_device_fields(fields)) {
@@ -126,7 +134,7 @@ private:
   // writes what still differs, so a refused row goes. Messages are kept, refused, visible.
   void refuse(const std::vector<storage::OutboxEntry>& rows, const http::HttpResponse& response,
               const std::string& what) {
-    if (rows.front().kind == "device_fields") {
+    if (rows.front().kind == "device_fields" || rows.front().kind == k_clear_trigger_kind) {
       spdlog::error("notify: {} refused: {}; the next cycle writes what NetBox still lacks", what, reason(response));
       m_outbox.remove(ids_of(rows));
       m_report.refused_fields += static_cast<std::int64_t>(rows.size());
@@ -156,6 +164,38 @@ private:
     m_outbox.defer(ids_of(rows), unix_now() + retry_in, not_before, reason(response), ambiguous);
     spdlog::warn("notify: {} not delivered ({}); {} message(s) kept, retry in {} s", what, reason(response),
                  rows.size(), retry_in);
+  }
+
+  // Clears a "back up now" trigger: the field unticked, or the tag removed (the device's
+  // tags read now, so a tag a user added meanwhile stays). True when done.
+  bool clear_trigger(const storage::OutboxEntry& row) {
+    const auto clear = trigger_to_clear(row);
+    if (!clear) {
+      spdlog::error("notify: a trigger-clearing row of the outbox is not readable; dropped");
+      m_outbox.remove({row.id});
+      return true;
+    }
+    // NetBox answers the GET and the PATCH with the device; without its config context it
+    // computes none.
+    const std::string path = "/api/dcim/devices/" + std::to_string(clear->device_id) + "/?exclude=config_context";
+    const std::string what = "clearing the back up now " + std::string(to_string(clear->trigger)) + " of device " +
+                             std::to_string(clear->device_id);
+    json patch = {{"custom_fields", {{k_backup_now_field, false}}}};
+    if (clear->trigger == BackupNowTrigger::tag) {
+      const auto read = netbox("GET", path, "");
+      const json device = json::parse(read.body, nullptr, false);
+      if (!read.ok() || !device.is_object()) {
+        return settle({row}, read, what, m_report.netbox);  // gone (404): nothing to clear
+      }
+      json tags = json::array();
+      for (const auto& tag : device.value("tags", json::array())) {
+        if (tag.is_object() && tag.value("slug", "") != k_backup_now_tag) {
+          tags.push_back({{"name", tag.value("name", "")}, {"slug", tag.value("slug", "")}});
+        }
+      }
+      patch = {{"tags", tags}};
+    }
+    return settle({row}, netbox("PATCH", path, patch.dump()), what, m_report.netbox);
   }
 
   bool send_device_fields(const std::vector<storage::OutboxEntry>& rows) {

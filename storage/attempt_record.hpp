@@ -6,7 +6,9 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "storage/notification_hooks.hpp"
 #include "types/outcome_kind.hpp"
 
 namespace nbsync::storage {
@@ -20,7 +22,11 @@ struct AttemptRecord {
   std::chrono::milliseconds duration{0};
   std::int64_t bytes = 0;  // bytes read from the device
   std::optional<std::string> config;
+  std::string mask_key;              // id of the key config's secrets are tagged under ("" for none)
   std::optional<std::string> shown;  // what NetBox shows of nbsync's fields now (StateChange::shown)
+  // Outbox rows written with the attempt, ahead of the ones it causes itself: the end of a
+  // "back up now" request for this device (notify/backup_now_report.hpp).
+  std::vector<OutboxRow> outbox_first;
 };
 
 }  // namespace nbsync::storage

@@ -32,7 +32,7 @@ constexpr const char* k_changes_since_sql = R"sql(
   SELECT d.id, d.name, d.site, d.platform, d.role, count(*), sum(s.lines_added), sum(s.lines_removed),
          max(s.taken_at)
     FROM snapshots s JOIN devices d ON d.id = s.device_id
-   WHERE s.taken_at >= ?1
+   WHERE s.taken_at >= ?1 AND s.rekeyed = 0
      AND EXISTS (SELECT 1 FROM snapshots p WHERE p.device_id = s.device_id AND p.id < s.id)
      AND (?2 = '' OR d.platform = ?2)
      AND (?3 = '' OR d.site = ?3)

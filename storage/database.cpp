@@ -21,7 +21,7 @@ namespace {
 // Migration N takes the schema from version N-1 to N. Append only; never edit a step
 // that has shipped.
 // Timestamps from migration 2 on are INTEGER unix seconds (UTC), columns named *_at/*_seen.
-constexpr std::array<std::string_view, 7> k_migrations = {
+constexpr std::array<std::string_view, 8> k_migrations = {
     // 1: bookkeeping about the database itself.
     R"sql(
       CREATE TABLE nbsync_meta (
@@ -217,6 +217,14 @@ constexpr std::array<std::string_view, 7> k_migrations = {
     // in host_keys under a negative device_id (types/host_key.hpp: jump_host_key_owner).
     R"sql(
       ALTER TABLE attempts ADD COLUMN jump_host TEXT NOT NULL DEFAULT '';
+    )sql",
+    // 8: keyed masking (issue 20). mask_key names the key a version's secrets were tagged
+    // under ("<removed:5f2a9c>"; '' for "<removed>", as every version before this was).
+    // rekeyed = 1: the version differs from the one before it only in that key, so it is
+    // stored (later versions compare with it) but is not a config change.
+    R"sql(
+      ALTER TABLE snapshots ADD COLUMN mask_key TEXT NOT NULL DEFAULT '';
+      ALTER TABLE snapshots ADD COLUMN rekeyed INTEGER NOT NULL DEFAULT 0 CHECK (rekeyed IN (0, 1));
     )sql",
 };
 

@@ -12,6 +12,32 @@ namespace nbsync::storage {
 
 Outbox::Outbox(const std::filesystem::path& database_file) : m_database(database_file) {}
 
+void Outbox::add(const std::vector<OutboxRow>& rows, std::int64_t now) {
+  try {
+    SQLite::Transaction transaction(m_database.sqlite());
+    SQLite::Statement insert(m_database.sqlite(), R"sql(
+      INSERT INTO outbox (created_at, channel, kind, device_id, payload, dedupe_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+    )sql");
+    for (const auto& row : rows) {
+      insert.bind(1, now);
+      insert.bind(2, row.channel);
+      insert.bind(3, row.kind);
+      if (row.device_id) {
+        insert.bind(4, *row.device_id);
+      } else {
+        insert.bind(4);
+      }
+      insert.bind(5, row.payload);
+      insert.bind(6, row.dedupe_key);
+      insert.exec();
+      insert.reset();
+    }
+    transaction.commit();
+  } catch (const std::exception& e) {
+    throw detail::sqlite_failure(m_database.path(), "adding to the outbox", e);
+  }
+}
+
 std::vector<std::string> Outbox::due_channels(std::int64_t now, bool honour_backoff) {
   std::vector<std::string> out;
   try {

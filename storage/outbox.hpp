@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "storage/database.hpp"
+#include "storage/notification_hooks.hpp"
 
 namespace nbsync::storage {
 
@@ -41,6 +42,9 @@ class Outbox {
 public:
   explicit Outbox(const std::filesystem::path& database_file);
 
+  // Rows that belong to no attempt (a "back up now" request whose device the run never
+  // reached), in one transaction, due at once.
+  void add(const std::vector<OutboxRow>& rows, std::int64_t now);
   // Channels with rows due at `now`, oldest first. With `honour_backoff` false (a fresh
   // start resumes delivery at once) only the peer's Retry-After is waited for.
   std::vector<std::string> due_channels(std::int64_t now, bool honour_backoff = true);

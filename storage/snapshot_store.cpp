@@ -19,6 +19,7 @@
 #include "storage/detail/state_transition.hpp"
 #include "storage/detail/statement_use.hpp"
 #include "storage/detail/zstd_codec.hpp"
+#include "types/mask_tag.hpp"
 
 namespace nbsync::storage {
 namespace {
@@ -36,13 +37,14 @@ constexpr const char* k_upsert_device_sql = R"sql(
 )sql";
 
 constexpr const char* k_latest_snapshot_sql = R"sql(
-  SELECT id, device_id, run_id, taken_at, sha256, size, line_count, lines_added, lines_removed
+  SELECT id, device_id, run_id, taken_at, sha256, size, line_count, lines_added, lines_removed, mask_key, rekeyed
   FROM snapshots WHERE device_id = ?1 ORDER BY id DESC LIMIT 1
 )sql";
 
 constexpr const char* k_insert_snapshot_sql = R"sql(
-  INSERT INTO snapshots (device_id, run_id, taken_at, sha256, size, line_count, lines_added, lines_removed)
-  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+  INSERT INTO snapshots (device_id, run_id, taken_at, sha256, size, line_count, lines_added, lines_removed,
+                         mask_key, rekeyed)
+  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
 )sql";
 
 constexpr const char* k_insert_attempt_sql = R"sql(
@@ -283,8 +285,11 @@ RecordedAttempt SnapshotStore::record_attempt(std::int64_t run_id, const Attempt
       if (!attempt.config) {
         throw std::invalid_argument("an ok attempt must carry the config text");
       }
-      result = store_config(run_id, attempt.device_id, *attempt.config, now);
+      result = store_config(run_id, attempt, now);
       check_compliance(attempt.device_id, *attempt.config, result, now);
+    }
+    for (const auto& row : attempt.outbox_first) {
+      insert_outbox(row, now);
     }
     const detail::AttemptEvent event = update_state(run_id, attempt, result, now);
     detail::StatementUse insert(m_insert_attempt);
@@ -317,8 +322,9 @@ RecordedAttempt SnapshotStore::record_attempt(std::int64_t run_id, const Attempt
   }
 }
 
-RecordedAttempt SnapshotStore::store_config(std::int64_t run_id, std::int64_t device_id, const std::string& config,
-                                            std::int64_t now) {
+RecordedAttempt SnapshotStore::store_config(std::int64_t run_id, const AttemptRecord& attempt, std::int64_t now) {
+  const std::int64_t device_id = attempt.device_id;
+  const std::string& config = *attempt.config;
   const std::string hash = detail::sha256_hex(config);
   const std::optional<SnapshotInfo> previous = latest_snapshot(device_id);
   if (previous && previous->sha256 == hash) {
@@ -335,7 +341,14 @@ RecordedAttempt SnapshotStore::store_config(std::int64_t run_id, std::int64_t de
   const auto line_count = static_cast<std::int64_t>(detail::split_lines(config).size());
   detail::LineChanges changes{line_count, 0};
   std::string excerpt;
-  if (before) {
+  // Only the key the secrets are tagged under differs (a new key, or the first keyed backup
+  // after "<removed>"): stored, so that the next backup compares under the same key, but
+  // not a change. A secret rotated in the same backup as the key is not told apart.
+  const bool rekeyed =
+      before && previous->mask_key != attempt.mask_key && without_mask_tags(*before) == without_mask_tags(config);
+  if (rekeyed) {
+    changes = {0, 0};
+  } else if (before) {
     changes = detail::count_line_changes(*before, config);
     if (m_hooks.on_device) {
       excerpt = detail::unified_diff_excerpt(*before, config, changes, k_diff_excerpt_lines);
@@ -351,10 +364,12 @@ RecordedAttempt SnapshotStore::store_config(std::int64_t run_id, std::int64_t de
   insert->bind(6, line_count);
   insert->bind(7, changes.added);
   insert->bind(8, changes.removed);
+  insert->bind(9, attempt.mask_key);
+  insert->bind(10, rekeyed ? 1 : 0);
   insert->exec();
   const std::int64_t snapshot_id = m_database.sqlite().getLastInsertRowid();
   RecordedAttempt stored;
-  stored.changed = true;
+  stored.changed = !rekeyed;
   stored.snapshot_id = snapshot_id;
   stored.lines_added = changes.added;
   stored.lines_removed = changes.removed;
@@ -538,6 +553,8 @@ std::optional<SnapshotInfo> SnapshotStore::latest_snapshot(std::int64_t device_i
   info.line_count = select->getColumn(6).getInt64();
   info.lines_added = select->getColumn(7).getInt64();
   info.lines_removed = select->getColumn(8).getInt64();
+  info.mask_key = select->getColumn(9).getString();
+  info.rekeyed = select->getColumn(10).getInt() != 0;
   return info;
 }
 

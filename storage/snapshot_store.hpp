@@ -1,7 +1,9 @@
 #pragma once
 // Runs, device attempts, the devices mirror and config snapshots in one Database. A device
 // gets a new snapshot only when the SHA-256 of its config differs from its latest one;
-// each distinct text is stored once (zstd). Writes are batched in one transaction that
+// each distinct text is stored once (zstd). A version that differs from the one before only
+// in the key its masked secrets were tagged under (a new key, or the first keyed backup)
+// is stored as "rekeyed" and reported as unchanged. Writes are batched in one transaction that
 // commits every `commit_every` attempts, on commit(), and in begin_run()/finish_run(); a
 // crash loses at most the uncommitted batch. Not thread-safe: one thread uses a store.
 #include <SQLiteCpp/Statement.h>
@@ -41,6 +43,8 @@ struct SnapshotInfo {
   std::int64_t line_count = 0;
   std::int64_t lines_added = 0;  // versus the previous snapshot; the first counts every line
   std::int64_t lines_removed = 0;
+  std::string mask_key;  // id of the key its secrets were tagged under; "" for "<removed>"
+  bool rekeyed = false;  // differs from the version before only in that key: not a change
 };
 
 // What record_attempt() did with an attempt.
@@ -107,8 +111,7 @@ public:
 
 private:
   void ensure_transaction();
-  RecordedAttempt store_config(std::int64_t run_id, std::int64_t device_id, const std::string& config,
-                               std::int64_t now);
+  RecordedAttempt store_config(std::int64_t run_id, const AttemptRecord& attempt, std::int64_t now);
   [[noreturn]] void fail(std::string_view doing, const std::exception& error);
 
   Database& m_database;

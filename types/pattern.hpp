@@ -4,6 +4,7 @@
 // masks. Matching is thread-safe; a Pattern is immutable after compile(). Patterns match
 // bytes (no UTF-8 mode), so any text is safe to match, valid UTF-8 or not; `\S+` takes
 // every non-ASCII byte, and a non-ASCII character in a pattern matches its bytes.
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -28,6 +29,12 @@ public:
   bool search(std::string_view text) const;
   // Replaces every match in `text` ($1, ${name} refer to groups); returns the count.
   int replace_all(std::string& text, std::string_view replacement) const;
+  // Like replace_all, but the first `placeholder` in `replacement` becomes what `mark`
+  // returns for the text it stands for: the part of the match between what the rest of
+  // `replacement` reproduces ("$1<removed>$2": between group 1 and group 2; the whole match
+  // when the rest does not frame it). Without `placeholder` it is replace_all.
+  int replace_all_marked(std::string& text, std::string_view replacement, std::string_view placeholder,
+                         const std::function<std::string(std::string_view removed)>& mark) const;
 
 private:
   struct Code;

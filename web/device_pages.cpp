@@ -182,7 +182,7 @@ std::string download_name(const storage::DeviceStatus& device, std::int64_t numb
 
 std::string device_page(const PageFrame& frame, const storage::DeviceStatus& device,
                         const std::vector<storage::ConfigVersion>& versions, const DeviceDetails& details,
-                        const std::string& netbox_url) {
+                        const std::string& netbox_url, const std::string& actions_html) {
   std::string body = "<dl>\n" + state_rows(device) + host_key_rows(device, details.host_keys) + "</dl>\n";
   if (!netbox_url.empty()) {
     body.append("<p><a href=\"").append(escape_html(netbox_url)).append("/dcim/devices/");
@@ -190,7 +190,7 @@ std::string device_page(const PageFrame& frame, const storage::DeviceStatus& dev
   }
   body.append("<h2>Versions</h2>\n");
   if (versions.empty()) {
-    return html_page(frame, device.device.name, body + "<p>No stored version yet.</p>\n");
+    return html_page(frame, device.device.name, body + "<p>No stored version yet.</p>\n" + actions_html);
   }
   body.append(compare_form(frame, device, versions));
   body.append(
@@ -198,7 +198,7 @@ std::string device_page(const PageFrame& frame, const storage::DeviceStatus& dev
       "<th class=\"num\">Lines</th><th class=\"num\">Added</th><th class=\"num\">Removed</th>"
       "<th>SHA-256</th><th></th><th>Compliance</th></tr></thead>\n<tbody>\n");
   body.append(version_rows(frame, device, versions, details)).append("</tbody>\n</table>\n");
-  return html_page(frame, device.device.name, body);
+  return html_page(frame, device.device.name, body + actions_html);
 }
 
 std::string version_page(const PageFrame& frame, const storage::DeviceStatus& device,

@@ -16,10 +16,11 @@
 
 namespace nbsync::web {
 
-// `netbox_url` (NetBox's base URL) makes the link back to the device in NetBox.
+// `netbox_url` (NetBox's base URL) makes the link back to the device in NetBox;
+// `actions_html` (the "Back up now" form) ends the page, after the versions.
 std::string device_page(const PageFrame& frame, const storage::DeviceStatus& device,
                         const std::vector<storage::ConfigVersion>& versions, const DeviceDetails& details,
-                        const std::string& netbox_url);
+                        const std::string& netbox_url, const std::string& actions_html = "");
 std::string version_page(const PageFrame& frame, const storage::DeviceStatus& device,
                          const storage::ConfigVersion& version, const std::string& text);
 enum class DiffLayout { unified, side_by_side };

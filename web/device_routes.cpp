@@ -3,6 +3,7 @@
 
 #include <charconv>
 
+#include "web/backup_now_form.hpp"
 #include "web/device_json.hpp"
 #include "web/device_pages.hpp"
 #include "web/viewer.hpp"
@@ -86,7 +87,10 @@ void Viewer::device(const httplib::Request& request, httplib::Response& response
     response.set_content(body.dump(), "application/json");
     return;
   }
-  response.set_content(device_page(frame(true), *device, versions, details, m_settings.netbox.url), k_html);
+  const auto signed_in = caller(request);
+  const std::string button =
+      signed_in ? backup_now_form(frame(true), device->device.id, m_sessions.form_token(signed_in->session_id)) : "";
+  response.set_content(device_page(frame(true), *device, versions, details, m_settings.netbox.url, button), k_html);
 }
 
 void Viewer::version(const httplib::Request& request, httplib::Response& response, Kind kind) {

@@ -61,6 +61,22 @@ NetboxAnswer NetboxAccess::may_see_device(const Secret& token, std::int64_t devi
   return NetboxAnswer::unreachable;
 }
 
+TokenCheck NetboxAccess::ask_backup_now(const Secret& token, std::int64_t device_id) const {
+  inventory::NetboxEndpoint as_user = m_netbox;
+  as_user.token = token;
+  http::HttpClient client(inventory::netbox_client_options(as_user, k_question_timeout));
+  const std::string path = "/api/dcim/devices/" + std::to_string(device_id) + "/";
+  const std::string body = nlohmann::json{{"custom_fields", {{k_backup_now_field, true}}}}.dump();
+  const http::HttpResponse response = client.send(inventory::netbox_request(as_user, "PATCH", path, body));
+  if (response.status == 200) {
+    return {NetboxAnswer::yes, ""};
+  }
+  if (response.status == 400 || response.status == 401 || response.status == 403 || response.status == 404) {
+    return {NetboxAnswer::no, inventory::netbox_reason(response.body)};
+  }
+  return {NetboxAnswer::unreachable, inventory::netbox_failure(response)};
+}
+
 VisibleDevices NetboxAccess::visible_devices(const Secret& token) const {
   inventory::NetboxEndpoint as_user = m_netbox;
   as_user.token = token;

@@ -10,6 +10,7 @@
 #include <unordered_set>
 
 #include "inventory/netbox_endpoint.hpp"
+#include "types/backup_now_request.hpp"
 #include "types/secret.hpp"
 
 namespace nbsync::web {
@@ -38,6 +39,10 @@ public:
   NetboxAnswer may_see_device(const Secret& token, std::int64_t device_id) const;
   // Every page of the devices NetBox lists for `token`, ids only.
   VisibleDevices visible_devices(const Secret& token) const;
+  // "Back up now" as the token's user: ticks the device's nbsync_backup_now custom field
+  // with that token (PATCH), so NetBox decides whether the user may change the device,
+  // and its event rule sends the webhook that names them. no: NetBox refused (`reason`).
+  TokenCheck ask_backup_now(const Secret& token, std::int64_t device_id) const;
 
 private:
   inventory::NetboxEndpoint m_netbox;

@@ -39,7 +39,7 @@ std::string SessionStore::create(Secret token, Clock::time_point now) {
   for (auto it = m_sessions.begin(); it != m_sessions.end();) {  // sign-ins are rare: sweep then
     it = expired(it->second, now) ? m_sessions.erase(it) : std::next(it);
   }
-  m_sessions[id] = Session{std::move(token), now, now, {}, nullptr, {}};
+  m_sessions[id] = Session{std::move(token), now, now, {}, nullptr, {}, random_id()};
   return id;
 }
 
@@ -55,6 +55,12 @@ std::optional<Secret> SessionStore::use(const std::string& id, Clock::time_point
   }
   it->second.last_used = now;
   return it->second.token;
+}
+
+std::string SessionStore::form_token(const std::string& id) {
+  std::lock_guard lock(m_mutex);
+  const auto it = m_sessions.find(id);
+  return it == m_sessions.end() ? std::string() : it->second.form_token;
 }
 
 void SessionStore::remove(const std::string& id) {

@@ -28,6 +28,10 @@ public:
   // forgotten) when unknown or expired.
   std::optional<Secret> use(const std::string& id, Clock::time_point now);
   void remove(const std::string& id);
+  // The session's form token (64 hex digits, made with the session, never in a cookie):
+  // a form that changes something carries it, so another site cannot post one ("" when
+  // the session is unknown).
+  std::string form_token(const std::string& id);
 
   // NetBox's answer on whether the session's token may see `device_id`, while fresh.
   std::optional<bool> cached_permission(const std::string& id, std::int64_t device_id, Clock::time_point now);
@@ -51,6 +55,7 @@ private:
     std::map<std::int64_t, Permission> permissions;
     std::shared_ptr<const DeviceIds> visible_devices;
     Clock::time_point visible_devices_until;
+    std::string form_token;
   };
   bool expired(const Session& session, Clock::time_point now) const;
 

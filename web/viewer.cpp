@@ -134,6 +134,8 @@ void Viewer::register_routes(httplib::Server& server) {
              [this](const auto& request, auto& response) { version(request, response, Kind::html); });
   server.Get(R"(/devices/(\d+)/versions/(\d+)/download)",
              [this](const auto& request, auto& response) { download(request, response); });
+  server.Post(R"(/devices/(\d+)/backup-now)",
+              [this](const httplib::Request& request, httplib::Response& response) { backup_now(request, response); });
   server.Get(R"(/devices/(\d+)/diff)",
              [this](const auto& request, auto& response) { diff(request, response, Kind::html); });
   server.Get(R"(/api/devices/(\d+))",

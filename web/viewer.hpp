@@ -55,6 +55,7 @@ private:
   void version(const httplib::Request& request, httplib::Response& response, Kind kind);
   void download(const httplib::Request& request, httplib::Response& response);
   void diff(const httplib::Request& request, httplib::Response& response, Kind kind);
+  void backup_now(const httplib::Request& request, httplib::Response& response);
 
   // What a fleet page asks: the devices NetBox lists for the caller's token (cached for the
   // session for web.permission_cache) and the slice of the answer to show. nullopt: the

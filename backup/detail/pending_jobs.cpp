@@ -6,8 +6,43 @@
 namespace nbsync::backup::detail {
 
 void PendingJobs::push(BackupJob job, LimitSet limits) {
+  if (m_urgent_devices.count(job.device.id) != 0) {
+    return;
+  }
   m_groups[std::move(limits)].push_back({m_arrivals++, std::move(job)});
   ++m_size;
+}
+
+bool PendingJobs::push_urgent(BackupJob job, LimitSet limits) {
+  if (m_urgent_devices.count(job.device.id) != 0) {
+    return false;  // asked for again before its urgent job started: one backup serves both
+  }
+  const bool dropped = drop_ordinary(job.device.id);
+  auto& entries = m_groups[std::move(limits)];
+  const auto after_urgent =
+      std::find_if(entries.begin(), entries.end(), [](const Entry& entry) { return entry.arrival >= k_ordinary; });
+  m_urgent_devices.insert(job.device.id);
+  entries.insert(after_urgent, Entry{m_urgent_arrivals++, std::move(job)});
+  ++m_size;
+  return dropped;
+}
+
+bool PendingJobs::drop_ordinary(std::int64_t device_id) {
+  for (auto group = m_groups.begin(); group != m_groups.end(); ++group) {
+    auto& entries = group->second;
+    const auto same = std::find_if(entries.begin(), entries.end(), [device_id](const Entry& entry) {
+      return entry.arrival >= k_ordinary && entry.job.device.id == device_id;
+    });
+    if (same != entries.end()) {
+      entries.erase(same);
+      --m_size;
+      if (entries.empty()) {
+        m_groups.erase(group);
+      }
+      return true;
+    }
+  }
+  return false;
 }
 
 std::optional<StartableJob> PendingJobs::take(Clock::time_point now, const ScopeLimiter& limiter,
@@ -30,6 +65,9 @@ std::optional<StartableJob> PendingJobs::take(Clock::time_point now, const Scope
   }
   if (best_group == m_groups.end()) {
     return std::nullopt;
+  }
+  if (best->arrival < k_ordinary) {
+    m_urgent_devices.erase(best->job.device.id);
   }
   StartableJob taken{std::move(best->job), best_group->first};
   best_group->second.erase(best);
@@ -55,6 +93,7 @@ std::vector<BackupJob> PendingJobs::drain() {
     jobs.push_back(std::move(entry.second));
   }
   m_groups.clear();
+  m_urgent_devices.clear();
   m_size = 0;
   return jobs;
 }

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "config/config.hpp"
+#include "config/detail/secret_file.hpp"
 #include "types/listen_address.hpp"
 
 namespace nbsync::detail {
@@ -157,20 +158,14 @@ std::optional<std::filesystem::path> ConfigReader::path(std::string_view key) {
 
 Secret ConfigReader::secret_from_file(std::string_view key, const std::filesystem::path& file,
                                       const std::string& origin) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
+  std::optional<std::string> value = read_secret_file(file);
+  if (!value) {
     fail(key, "cannot read " + file.string() + ": " + std::strerror(errno));
   }
-  std::ostringstream content;
-  content << in.rdbuf();
-  std::string value = content.str();
-  while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) {
-    value.pop_back();
-  }
-  if (value.empty()) {
+  if (value->empty()) {
     fail(key, file.string() + " is empty; it must hold the secret");
   }
-  return Secret(std::move(value), origin);
+  return Secret(std::move(*value), origin);
 }
 
 std::optional<Secret> ConfigReader::secret(std::string_view key) {

@@ -22,8 +22,9 @@ struct ConfigRequest {
   std::string hostname;
   Platform platform = Platform::cisco_ios;
   std::uint32_t version = 0;
-  std::time_t now = 0;           // read time, for the volatile lines
-  std::uint64_t read_nonce = 0;  // varies the volatile lines between reads in the same second
+  std::uint32_t secret_generation = 0;  // each rotation draws every secret anew
+  std::time_t now = 0;                  // read time, for the volatile lines
+  std::uint64_t read_nonce = 0;         // varies the volatile lines between reads in the same second
 };
 
 struct GeneratedConfig {

@@ -246,6 +246,7 @@ struct DeviceLab::Impl {
     Platform platform = Platform::generic;
     std::uint32_t version = 0;
     std::uint32_t key_generation = 0;
+    std::uint32_t secret_generation = 0;  // bumped by /lab/devices/{id}/secrets/rotate
     std::uint32_t faults = 0;
     bool keyboard_interactive_only = false;
     DeviceTiming timing;
@@ -284,6 +285,7 @@ struct DeviceLab::Impl {
     w.only_from = r.device.only_from;
     w.version = r.version;
     w.key_generation = r.key_generation;
+    w.secret_generation = r.secret_generation;
     w.faults = r.faults;
     w.keyboard_interactive_only = r.keyboard_interactive_only;
     w.timing = r.timing;
@@ -679,6 +681,7 @@ void DeviceLab::add_device(const SimulatedDevice& device) {
     auto& old = existing->second;
     r.version = old.version;
     r.key_generation = old.key_generation;
+    r.secret_generation = old.secret_generation;
     r.faults = old.faults;
     r.keyboard_interactive_only = old.keyboard_interactive_only;
     r.worker = old.worker;
@@ -764,6 +767,7 @@ nlohmann::json DeviceLab::device_state(std::int64_t id) const {
       {"host_key", host_key_public_line(key)},
       {"host_key_fingerprint", host_key_fingerprint(key)},
       {"host_key_generation", r.key_generation},
+      {"secret_generation", r.secret_generation},
   };
   if ((r.faults & fault_bit(Fault::host_key_rotated)) != 0) {
     const auto presented =
@@ -814,6 +818,13 @@ std::string DeviceLab::rotate_host_key(std::int64_t id) {
   return host_key_fingerprint(derive_host_key(m->settings.host_key_secret, id, r.key_generation));
 }
 
+void DeviceLab::rotate_secrets(std::int64_t id) {
+  std::lock_guard lock(m->mutex);
+  auto& r = m->find(id);
+  ++r.secret_generation;
+  m->push(r);
+}
+
 void DeviceLab::set_keyboard_interactive_only(std::int64_t id, bool only) {
   std::lock_guard lock(m->mutex);
   auto& r = m->find(id);
@@ -831,6 +842,7 @@ GeneratedConfig DeviceLab::current_config(std::int64_t id) const {
     request.hostname = r.hostname;
     request.platform = r.platform;
     request.version = r.version;
+    request.secret_generation = r.secret_generation;
   }
   request.now = std::time(nullptr);
   request.read_nonce = static_cast<std::uint64_t>(Clock::now().time_since_epoch().count());
@@ -1012,6 +1024,10 @@ void DeviceLab::register_routes(httplib::Server& server) {
   server.Get(R"(/lab/devices/(\d+)/timing)", guarded([this](std::int64_t id, const Request&) { return timing(id); }));
   server.Post(R"(/lab/devices/(\d+)/host-key/rotate)", guarded([this](std::int64_t id, const Request&) {
                 rotate_host_key(id);
+                return device_state(id);
+              }));
+  server.Post(R"(/lab/devices/(\d+)/secrets/rotate)", guarded([this](std::int64_t id, const Request&) {
+                rotate_secrets(id);
                 return device_state(id);
               }));
   server.Get("/lab/ssh", [this, send](const Request&, Response& res) { send(res, 200, stats()); });

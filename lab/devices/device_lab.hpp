@@ -90,6 +90,9 @@ public:
   // The waits the device's timing model gave it (all zero under --timing none).
   nlohmann::json timing(std::int64_t id) const;
   std::string rotate_host_key(std::int64_t id);  // returns the new fingerprint
+  // New values for every secret in the device's config (passwords, keys, communities), as
+  // an operator's password rotation does; the rest of the config stays as it is.
+  void rotate_secrets(std::int64_t id);
   void set_keyboard_interactive_only(std::int64_t id, bool only);
   // The config the device prints right now (volatile lines as of this call).
   GeneratedConfig current_config(std::int64_t id) const;

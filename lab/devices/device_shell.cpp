@@ -260,6 +260,7 @@ void DeviceShell::show_config(bool no_more) {
   request.hostname = m_options.hostname;
   request.platform = m_options.platform;
   request.version = m_options.version;
+  request.secret_generation = m_options.secret_generation;
   request.now = std::time(nullptr);
   request.read_nonce = m_options.read_nonce + static_cast<std::uint64_t>(m_config_reads) * 7919;
   std::string body = generate_config(request).output;

@@ -27,6 +27,7 @@ struct ShellOptions {
   std::uint64_t seed = 0;
   std::int64_t id = 0;
   std::uint32_t version = 0;
+  std::uint32_t secret_generation = 0;
   std::uint32_t faults = 0;
   bool pty = true;               // a pty turns "\n" into "\r\n" and echoes what is typed
   int terminal_rows = 24;        // from the pty request; paging shows rows - 1 lines a page

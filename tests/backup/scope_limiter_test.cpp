@@ -126,5 +126,29 @@ TEST(PendingJobs, ABusyDeviceIsPassedAndDrainKeepsTheArrivalOrder) {
   EXPECT_TRUE(pending.empty());
 }
 
+// "Back up now": an urgent job goes ahead of every ordinary one, in every scope, and a
+// device waiting already is moved ahead rather than backed up twice.
+TEST(PendingJobs, AnUrgentJobGoesFirstAndIsNeverDoubled) {
+  ScopeLimiter limiter({{at_site("ams1"), 5, 0}});
+  detail::PendingJobs pending;
+  for (std::int64_t id = 1; id <= 4; ++id) {
+    pending.push({device(id, "fra1"), nullptr}, {});
+  }
+  pending.push({device(5, "ams1"), nullptr}, limiter.limits_for(device(5, "ams1")));
+  EXPECT_FALSE(pending.push_urgent({device(9, "ams1"), nullptr}, limiter.limits_for(device(9, "ams1"))));
+  EXPECT_TRUE(pending.push_urgent({device(3, "fra1"), nullptr}, {})) << "device 3 waited already";
+  EXPECT_FALSE(pending.push_urgent({device(9, "ams1"), nullptr}, limiter.limits_for(device(9, "ams1"))));
+  pending.push({device(9, "ams1"), nullptr}, limiter.limits_for(device(9, "ams1")));  // the walk reaches it
+  EXPECT_EQ(pending.limited_size() + pending.unlimited_size(), 6u) << "1, 2, 4, 5 and the urgent 9 and 3";
+
+  const auto none_busy = [](const inventory::Device&) { return false; };
+  std::vector<std::int64_t> order;
+  auto wake_at = Clock::time_point::max();
+  while (auto taken = pending.take(Clock::now(), limiter, none_busy, wake_at)) {
+    order.push_back(taken->job.device.id);
+  }
+  EXPECT_EQ(order, (std::vector<std::int64_t>{9, 3, 1, 2, 4, 5}));
+}
+
 }  // namespace
 }  // namespace nbsync::backup

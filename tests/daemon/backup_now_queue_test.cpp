@@ -34,5 +34,20 @@ TEST(BackupNowQueue, ABurstForOneDeviceIsOneBackupAndLaterOnesWaitUntilItIsRepor
   EXPECT_EQ(queue.start().at(0).username, "carol");
 }
 
+// A cycle that took requests but could not back them up gives them back: they wait again,
+// first, and their devices still merge new requests.
+TEST(BackupNowQueue, RequestsGivenBackWaitAgainFirst) {
+  BackupNowQueue queue;
+  EXPECT_TRUE(queue.offer(asked(12, "alice")));
+  const auto taken = queue.start();
+  EXPECT_TRUE(queue.offer(asked(13, "bob")));
+  queue.give_back(taken);
+  EXPECT_FALSE(queue.offer(asked(12, "carol")));
+  const auto again = queue.start();
+  ASSERT_EQ(again.size(), 2u);
+  EXPECT_EQ(again[0].username, "alice");
+  EXPECT_EQ(again[1].username, "bob");
+}
+
 }  // namespace
 }  // namespace nbsync::daemon

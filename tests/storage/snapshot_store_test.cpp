@@ -226,3 +226,49 @@ TEST_F(SnapshotStoreTest, AttemptForADeviceNeverUpsertedIsRejected) {
 
 }  // namespace
 }  // namespace nbsync::storage
+
+namespace nbsync::storage {
+namespace {
+
+AttemptRecord keyed_attempt(std::int64_t device_id, std::string config, std::string key_id) {
+  AttemptRecord attempt = test_support::ok_attempt(device_id, std::move(config));
+  attempt.mask_key = std::move(key_id);
+  return attempt;
+}
+
+TEST_F(SnapshotStoreTest, ANewMaskingKeyIsStoredButIsNoChangeWhileARotatedSecretIs) {
+  const std::int64_t run = run_with_devices({1});
+  ASSERT_TRUE(m_store.record_attempt(run, ok_attempt(1, "hostname r1\nenable secret <removed>\n")).changed);
+  // The first keyed backup after an upgrade: only "<removed>" became a tag.
+  const RecordedAttempt upgraded =
+      m_store.record_attempt(run, keyed_attempt(1, "hostname r1\nenable secret <removed:aaaaaa>\n", "key1"));
+  EXPECT_FALSE(upgraded.changed);
+  ASSERT_TRUE(upgraded.snapshot_id.has_value());
+  EXPECT_EQ(upgraded.current_snapshot_id, upgraded.snapshot_id);
+  EXPECT_EQ(upgraded.lines_added + upgraded.lines_removed, 0);
+  // The secret rotated under the same key: a change, one line each way.
+  const RecordedAttempt rotated =
+      m_store.record_attempt(run, keyed_attempt(1, "hostname r1\nenable secret <removed:bbbbbb>\n", "key1"));
+  EXPECT_TRUE(rotated.changed);
+  EXPECT_EQ(rotated.lines_added, 1);
+  EXPECT_EQ(rotated.lines_removed, 1);
+  // A new key: every tag changes, still no change.
+  const RecordedAttempt rekeyed =
+      m_store.record_attempt(run, keyed_attempt(1, "hostname r1\nenable secret <removed:cccccc>\n", "key2"));
+  EXPECT_FALSE(rekeyed.changed);
+  // A new key and another line in the same backup: a change.
+  const RecordedAttempt both =
+      m_store.record_attempt(run, keyed_attempt(1, "hostname r2\nenable secret <removed:dddddd>\n", "key3"));
+  EXPECT_TRUE(both.changed);
+  m_store.commit();
+  EXPECT_EQ(count(m_db, "SELECT count(*) FROM snapshots WHERE device_id = 1"), 5);
+  EXPECT_EQ(count(m_db, "SELECT count(*) FROM snapshots WHERE rekeyed = 1"), 2);
+  EXPECT_EQ(count(m_db, "SELECT count(*) FROM attempts WHERE changed = 1"), 3);
+  const auto latest = m_store.latest_snapshot(1);
+  ASSERT_TRUE(latest.has_value());
+  EXPECT_EQ(latest->mask_key, "key3");
+  EXPECT_FALSE(latest->rekeyed);
+}
+
+}  // namespace
+}  // namespace nbsync::storage

@@ -57,5 +57,33 @@ TEST(Pattern, TextThatIsNotUtf8IsMatchedAsBytes) {
       << "UTF-8 in a pattern matches its bytes";
 }
 
+// Keyed masking: the placeholder becomes what `mark` makes of the text it stands for.
+TEST(Pattern, ReplaceAllMarkedHandsTheRemovedPartToMark) {
+  const Pattern framed = Pattern::compile(R"(^(.*")[^"\n]*("; ## SECRET-DATA)$)");
+  std::string junos = "a \"s3cret\"; ## SECRET-DATA\nb \"other\"; ## SECRET-DATA\nc;\n";
+  std::vector<std::string> seen;
+  const auto mark = [&seen](std::string_view removed) {
+    seen.emplace_back(removed);
+    return "<" + std::to_string(removed.size()) + ">";
+  };
+  EXPECT_EQ(framed.replace_all_marked(junos, "$1<removed>$2", "<removed>", mark), 2);
+  EXPECT_EQ(junos, "a \"<6>\"; ## SECRET-DATA\nb \"<5>\"; ## SECRET-DATA\nc;\n");
+  EXPECT_EQ(seen, (std::vector<std::string>{"s3cret", "other"}));
+
+  const Pattern whole = Pattern::compile(R"(%\^%#\S*?%\^%#)");
+  std::string huawei = "x %^%#abc%^%# y\n";
+  seen.clear();
+  EXPECT_EQ(whole.replace_all_marked(huawei, "<removed>", "<removed>", mark), 1);
+  EXPECT_EQ(seen, (std::vector<std::string>{"%^%#abc%^%#"}));
+  EXPECT_EQ(huawei, "x <11> y\n");
+
+  std::string none = "nothing here\n";
+  EXPECT_EQ(whole.replace_all_marked(none, "<removed>", "<removed>", mark), 0);
+  EXPECT_EQ(none, "nothing here\n");
+  std::string plain = "x %^%#abc%^%# y\n";
+  EXPECT_EQ(whole.replace_all_marked(plain, "<hidden>", "<removed>", mark), 1) << "no placeholder: replace_all";
+  EXPECT_EQ(plain, "x <hidden> y\n");
+}
+
 }  // namespace
 }  // namespace nbsync

@@ -47,6 +47,7 @@ nlohmann::json to_json(const WorkerDevice& d) {
           {"ipv4", d.ipv4},
           {"version", d.version},
           {"key_generation", d.key_generation},
+          {"secret_generation", d.secret_generation},
           {"faults", d.faults},
           {"kbd", d.keyboard_interactive_only},
           {"only_from", d.only_from},
@@ -64,6 +65,7 @@ WorkerDevice worker_device_from_json(const nlohmann::json& j) {
   d.only_from = j.at("only_from").get<std::uint32_t>();
   d.version = j.at("version").get<std::uint32_t>();
   d.key_generation = j.at("key_generation").get<std::uint32_t>();
+  d.secret_generation = j.at("secret_generation").get<std::uint32_t>();
   d.faults = j.at("faults").get<std::uint32_t>();
   d.keyboard_interactive_only = j.at("kbd").get<bool>();
   d.timing = device_timing_from_json(j.at("timing"));
@@ -879,6 +881,7 @@ void Worker::start_shell_object(Session& s) {
   o.seed = m_settings.seed;
   o.id = s.device.id;
   o.version = s.device.version;
+  o.secret_generation = s.device.secret_generation;
   o.faults = s.device.faults;
   o.pty = s.pty;
   o.terminal_rows = s.rows;

@@ -28,6 +28,7 @@ struct WorkerDevice {
   std::uint32_t only_from = 0;  // nonzero: the listener drops packets from other sources
   std::uint32_t version = 0;
   std::uint32_t key_generation = 0;
+  std::uint32_t secret_generation = 0;
   std::uint32_t faults = 0;
   bool keyboard_interactive_only = false;
   DeviceTiming timing;

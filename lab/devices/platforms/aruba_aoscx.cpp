@@ -38,7 +38,7 @@ struct Secrets {
 };
 
 Secrets draw_secrets(const ConfigRequest& r) {
-  Rng rng(mix({r.seed, static_cast<std::uint64_t>(r.id), 0xa05cULL}));
+  Rng rng(secret_stream(r, 0xa05cULL));
   Secrets s;
   s.admin = ciphertext(rng);
   s.netops = ciphertext(rng);

@@ -28,7 +28,7 @@ GeneratedConfig render(const ConfigRequest& r, const Facts& f) {
   GeneratedConfig g;
   Text t(f.target + 8192);
   Rng rng(mix({r.seed, static_cast<std::uint64_t>(r.id), 0xa5aULL}));
-  Rng secrets(mix({r.seed, static_cast<std::uint64_t>(r.id), 0xa5a5ULL}));
+  Rng secrets(secret_stream(r, 0xa5a5ULL));
   const std::string enable_hash = pbkdf2(secrets);
   const std::string admin_hash = pbkdf2(secrets);
   const std::string netops_hash = pbkdf2(secrets);

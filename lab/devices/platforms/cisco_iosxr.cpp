@@ -157,7 +157,7 @@ GeneratedConfig render(const ConfigRequest& r, const Facts& f) {
   GeneratedConfig g;
   Text t(f.target + 8192);
   Rng rng(mix({r.seed, static_cast<std::uint64_t>(r.id), 0x0c5eULL}));
-  Rng secrets(mix({r.seed, static_cast<std::uint64_t>(r.id), 0x0c5e5ULL}));
+  Rng secrets(secret_stream(r, 0x0c5e5ULL));
   // admin and netops secrets, TACACS key 7, SNMP community, OSPF key, BGP password: the
   // last four as XR shows them, reversibly encrypted (hex).
   const std::vector<std::string> s = {sha512_crypt(secrets), sha512_crypt(secrets), secrets.hex(22),

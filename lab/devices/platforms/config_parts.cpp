@@ -75,6 +75,11 @@ std::string iso_time(std::time_t t) {
   return s;
 }
 
+std::uint64_t secret_stream(const ConfigRequest& r, std::uint64_t salt) {
+  const auto id = static_cast<std::uint64_t>(r.id);
+  return r.secret_generation == 0 ? mix({r.seed, id, salt}) : mix({r.seed, id, salt, r.secret_generation});
+}
+
 Facts make_facts(const ConfigRequest& r) {
   Facts f;
   f.hostname = r.hostname;
@@ -91,6 +96,9 @@ Facts make_facts(const ConfigRequest& r) {
     vlan += 10 * rng.range(1, 3);
   }
   f.access_ports = rng.range(24, 48);
+  if (r.secret_generation > 0) {  // rotated secrets: the same draws from another stream
+    rng = Rng(secret_stream(r, 0x5ec7ULL));
+  }
   f.enable_hash = "$9$" + rng.crypt_chars(14) + "$" + rng.crypt_chars(43);
   f.admin_hash = "$9$" + rng.crypt_chars(14) + "$" + rng.crypt_chars(43);
   f.netops_hash = "$9$" + rng.crypt_chars(14) + "$" + rng.crypt_chars(43);

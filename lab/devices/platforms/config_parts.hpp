@@ -76,6 +76,9 @@ struct Facts {
 };
 
 Facts make_facts(const ConfigRequest& r);
+// The seed of a stream of secrets (`salt` tells the streams apart): the same until the
+// device's secrets are rotated (ConfigRequest::secret_generation), another after each.
+std::uint64_t secret_stream(const ConfigRequest& r, std::uint64_t salt);
 std::string description(const Facts& f, int port);
 std::string vlan_name(const Facts& f, std::size_t index);
 std::string location(const Facts& f);

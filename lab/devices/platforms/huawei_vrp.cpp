@@ -113,7 +113,7 @@ GeneratedConfig render(const ConfigRequest& r, const Facts& f) {
   GeneratedConfig g;
   Text t(f.target + 8192);
   Rng rng(mix({r.seed, static_cast<std::uint64_t>(r.id), 0x4a3eULL}));
-  Rng secrets(mix({r.seed, static_cast<std::uint64_t>(r.id), 0x4a3e5ULL}));
+  Rng secrets(secret_stream(r, 0x4a3e5ULL));
   const std::string tacacs = reversible(secrets);
   const std::string community = reversible(secrets);
   const std::string ospf_key = reversible(secrets);

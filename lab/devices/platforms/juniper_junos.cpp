@@ -15,7 +15,7 @@ GeneratedConfig render(const ConfigRequest& r, const Facts& f) {
   GeneratedConfig g;
   Text t(f.target + 8192);
   Rng rng(mix({r.seed, static_cast<std::uint64_t>(r.id), 0x1e05ULL}));
-  const std::string root_hash = "$6$" + Rng(mix({r.seed, static_cast<std::uint64_t>(r.id), 0x4007ULL})).crypt_chars(94);
+  const std::string root_hash = "$6$" + Rng(secret_stream(r, 0x4007ULL)).crypt_chars(94);
   const std::string tacplus = "$9$" + rng.crypt_chars(28);
   const std::string bgp = "$9$" + rng.crypt_chars(22);
   t.line("## Last commit: ", iso_time(f.commit_time), " by admin");

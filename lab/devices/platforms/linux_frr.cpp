@@ -27,7 +27,7 @@ GeneratedConfig render(const ConfigRequest& r, const Facts& f) {
   GeneratedConfig g;
   Text t(f.target + 8192);
   Rng rng(mix({r.seed, static_cast<std::uint64_t>(r.id), 0xf22ULL}));
-  Rng secrets(mix({r.seed, static_cast<std::uint64_t>(r.id), 0xf22fULL}));
+  Rng secrets(secret_stream(r, 0xf22fULL));
   const std::string ospf_key = secrets.word(14);
   const std::string chain_key = secrets.word(18);
   const std::string ibgp_key = secrets.word(16);

@@ -60,7 +60,7 @@ GeneratedConfig render(const ConfigRequest& r, const Facts& f) {
   GeneratedConfig g;
   Text t(f.target + 8192);
   Rng rng(mix({r.seed, static_cast<std::uint64_t>(r.id), 0x3171ULL}));
-  Rng secrets(mix({r.seed, static_cast<std::uint64_t>(r.id), 0x3171fULL}));
+  Rng secrets(secret_stream(r, 0x3171fULL));
   const std::string ipsec = secrets.word(20);
   const std::string ppp = secrets.word(12);
   const std::string md5 = secrets.word(16);

@@ -168,7 +168,7 @@ GeneratedConfig render(const ConfigRequest& r, const Facts& f) {
   GeneratedConfig g;
   Text t(f.target + 8192);
   Rng rng(mix({r.seed, static_cast<std::uint64_t>(r.id), 0x9a105ULL}));
-  Rng secrets(mix({r.seed, static_cast<std::uint64_t>(r.id), 0x9a1055ULL}));
+  Rng secrets(secret_stream(r, 0x9a1055ULL));
   // admin and netops password hashes, TACACS+ secret, IKE pre-shared key, SNMP community.
   const std::vector<std::string> s = {phash(secrets), phash(secrets), master_key_encrypted(secrets),
                                       master_key_encrypted(secrets), f.snmp_community};
