@@ -2,6 +2,8 @@
 
 #include <map>
 
+#include "lab/config_templates.hpp"
+
 namespace nbsync::lab {
 namespace {
 
@@ -144,7 +146,7 @@ json device_json(const Fleet& fleet, const LabDevice& d, const std::string& base
       {"vc_priority", nullptr},
       {"description", d.description},
       {"comments", d.comments},
-      {"config_template", nullptr},
+      {"config_template", device_config_template_json(fleet, d, base)},
       {"local_context_data", nullptr},
       {"tags", tags},
       {"custom_fields", custom_fields},
