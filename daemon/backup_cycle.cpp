@@ -6,6 +6,7 @@
 
 #include "backup/session_counts.hpp"
 #include "daemon/cycle_settings.hpp"
+#include "daemon/drift_check.hpp"
 #include "daemon/host_key_policy.hpp"
 #include "daemon/progress_line.hpp"
 #include "inventory/device_scope.hpp"
@@ -100,6 +101,7 @@ public:
     }
     log_memory_budget(m_pool->memory_state());
     close_run(walk);
+    check_drift_step();
     if (m_options.before_delivery) {
       m_options.before_delivery();
     }
@@ -176,7 +178,9 @@ private:
       }
       const auto decision = m_scope.decide(device);
       if (decision.in_scope()) {
-        m_pool->submit({std::move(device), m_profiles.find(decision.profile)});
+        auto profile = m_profiles.find(decision.profile);
+        m_drift_devices.push_back({device.id, device_name(device), profile, device.config_template});
+        m_pool->submit({std::move(device), std::move(profile)});
         continue;
       }
       m_summary.add_outcome(OutcomeKind::skipped, false, device_name(device), decision.skip_reason);
@@ -260,6 +264,15 @@ private:
     }
   }
 
+  // Drift from NetBox's intended configs, for the devices backed up (daemon/drift_check.hpp).
+  void check_drift_step() {
+    try {
+      m_summary.set_drift(check_drift(m_config, *m_database, m_run_id, m_drift_devices, m_options.stop));
+    } catch (const storage::DatabaseError& e) {
+      throw CycleError(e.what());
+    }
+  }
+
   std::string run_note(const inventory::WalkResult& walk) const {
     if (!walk.complete) {
       return "inventory incomplete: " + walk.error;
@@ -285,6 +298,7 @@ private:
   std::unique_ptr<storage::StorageWriter> m_writer;
   std::unique_ptr<HostKeyPolicy> m_host_key_policy;
   std::int64_t m_run_id = 0;
+  std::vector<DriftDevice> m_drift_devices;  // the in-scope devices, for the drift check
   std::atomic<bool> m_storage_failed = false;
   std::unique_ptr<ProgressLine> m_progress;
   std::unique_ptr<backup::BackupPool> m_pool;  // last: its workers stop before what they use goes

@@ -30,6 +30,8 @@ constexpr FieldSpec k_fields[] = {
     {k_field_config_hash, "Config hash", "text", "SHA-256 of the latest normalized configuration"},
     {k_field_last_error, "Last backup error", "longtext", "Why the latest backup failed"},
     {k_field_compliance, "Compliance", "text", "Result of nbsync's compliance rules"},
+    {k_field_drift, "Drift", "text",
+     "Running config versus NetBox's rendered config template: in sync, N lines differ, no template"},
 };
 constexpr const char* k_link_name = "nbsync config history";
 constexpr const char* k_backup_now_name = "nbsync back up now";  // the webhook's and the event rule's

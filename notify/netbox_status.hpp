@@ -18,6 +18,7 @@ inline constexpr const char* k_field_last_change = "nbsync_last_change";
 inline constexpr const char* k_field_config_hash = "nbsync_config_hash";
 inline constexpr const char* k_field_last_error = "nbsync_last_error";
 inline constexpr const char* k_field_compliance = "nbsync_compliance";
+inline constexpr const char* k_field_drift = "nbsync_drift";  // notify/drift_report.hpp
 
 struct NetboxStatusOptions {
   std::chrono::seconds last_backup_refresh{std::chrono::hours(24)};
