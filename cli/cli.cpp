@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "commands/compliance_command.hpp"
+#include "commands/drift_command.hpp"
 #include "commands/history_commands.hpp"
 #include "commands/host_key_command.hpp"
 #include "commands/netbox_setup_command.hpp"
@@ -129,6 +130,16 @@ Subcommand register_show(CLI::App& app, Options& options) {
   return {command, [&options, show] { return run_show(load_config(options.config), *show); }};
 }
 
+Subcommand register_drift(CLI::App& app, Options& options) {
+  auto drift = options_of<DriftOptions>();
+  auto* command = app.add_subcommand(
+      "drift", "Show how a device's stored configs differ from NetBox's intended config (its template)");
+  add_config_option(command, options);
+  command->add_option("device", drift->device, k_device_help)->required();
+  command->add_flag("--json", drift->json, "Print each checked version and the differing lines as JSON");
+  return {command, [&options, drift] { return run_drift(load_config(options.config), *drift); }};
+}
+
 Subcommand register_diff(CLI::App& app, Options& options) {
   auto diff = options_of<DiffOptions>();
   auto* command = app.add_subcommand(
@@ -222,7 +233,7 @@ int run_cli(int argc, char** argv) {
       register_history(app, options),      register_show(app, options),   register_diff(app, options),
       register_changes(app, options),      register_search(app, options), register_compliance(app, options),
       register_netbox_setup(app, options), register_status(app, options), register_outbox(app, options),
-      register_web(app, options)};
+      register_web(app, options),          register_drift(app, options)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -7,6 +7,7 @@
 #include "backup/session_counts.hpp"
 #include "daemon/cycle_backup_now.hpp"
 #include "daemon/cycle_settings.hpp"
+#include "daemon/drift_check.hpp"
 #include "daemon/host_key_policy.hpp"
 #include "daemon/progress_line.hpp"
 #include "inventory/device_scope.hpp"
@@ -130,6 +131,7 @@ public:
     if (m_backup_now) {
       m_backup_now->report();
     }
+    check_drift_step();
     if (m_options.before_delivery) {
       m_options.before_delivery();
     }
@@ -245,7 +247,9 @@ private:
       }
       const auto decision = m_scope.decide(device);
       if (decision.in_scope()) {
-        m_pool->submit({std::move(device), m_profiles.find(decision.profile)});
+        auto profile = m_profiles.find(decision.profile);
+        m_drift_devices.push_back({device.id, device_name(device), profile, device.config_template});
+        m_pool->submit({std::move(device), std::move(profile)});
         continue;
       }
       skip(device, decision.skip_reason);
@@ -324,6 +328,15 @@ private:
     }
   }
 
+  // Drift from NetBox's intended configs, for the devices backed up (daemon/drift_check.hpp).
+  void check_drift_step() {
+    try {
+      m_summary.set_drift(check_drift(m_config, *m_database, m_run_id, m_drift_devices, m_options.stop));
+    } catch (const storage::DatabaseError& e) {
+      throw CycleError(e.what());
+    }
+  }
+
   std::string run_note(const inventory::WalkResult& walk) const {
     if (!walk.complete) {
       return "inventory incomplete: " + walk.error;
@@ -349,6 +362,7 @@ private:
   std::unique_ptr<storage::StorageWriter> m_writer;
   std::unique_ptr<HostKeyPolicy> m_host_key_policy;
   std::int64_t m_run_id = 0;
+  std::vector<DriftDevice> m_drift_devices;  // the in-scope devices, for the drift check
   std::atomic<bool> m_storage_failed = false;
   std::unique_ptr<ProgressLine> m_progress;
   std::unique_ptr<backup::BackupPool> m_pool;    // its workers stop before what they use goes

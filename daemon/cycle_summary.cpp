@@ -111,6 +111,7 @@ nlohmann::json CycleSummary::to_json() const {
             {"refused", m_delivery.refused},
             {"requests", m_delivery.requests},
             {"waiting", m_delivery.left}}},
+          {"drift", m_drift},
           {"first_failures", failures},
           {"not_backed_up",
            {{"nbsync_out_of_file_descriptors", m_local_failures.load()}, {"example", m_local_failure_example}}}};

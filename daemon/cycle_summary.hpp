@@ -48,6 +48,11 @@ public:
     std::lock_guard lock(m_mutex);
     m_delivery = report;
   }
+  // What the drift check after the run did (daemon/drift_check.hpp), as its JSON.
+  void set_drift(nlohmann::json drift) {
+    std::lock_guard lock(m_mutex);
+    m_drift = std::move(drift);
+  }
   notify::DrainReport delivery() const {
     std::lock_guard lock(m_mutex);
     return m_delivery;
@@ -78,6 +83,7 @@ private:
   std::atomic<std::size_t> m_done{0};
   std::atomic<std::size_t> m_changed{0};
   std::atomic<std::size_t> m_local_failures{0};
+  nlohmann::json m_drift = nlohmann::json::object();
   std::array<std::atomic<std::size_t>, k_kinds> m_by_kind{};
   bool m_inventory_complete = false;
   std::size_t m_inventory_expected = 0;

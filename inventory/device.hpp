@@ -28,6 +28,10 @@ struct Device {
   // The bastion (an [[ssh.jump_host]] name) NetBox's custom field nbsync_jump_host names;
   // empty when it is unset (the device is dialed directly).
   std::string jump_host;
+  // NetBox names a config template on the device itself (`config_template`, NetBox 3.5+):
+  // render-config can give its intended config. A template only on its role or platform
+  // is found by asking (see daemon/drift_check.hpp).
+  bool config_template = false;
 };
 
 // "192.0.2.1/24" -> "192.0.2.1", "2001:db8::1/64" -> "2001:db8::1"; nullopt when the

@@ -56,7 +56,7 @@ std::string NetboxClient::devices_path(const DeviceQuery& query) const {
   // Only the keys device_from_netbox reads (NetBox 4.0 and later; 3.7 ignores fields= and
   // sends every key). NetBox computes a device's config context, its costliest part, even
   // when fields= leaves it out, unless exclude= says so.
-  url += "&fields=id,name,status,site,role,platform,tenant,tags,primary_ip4,primary_ip6,custom_fields";
+  url += "&fields=id,name,status,site,role,platform,tenant,tags,primary_ip4,primary_ip6,custom_fields,config_template";
   if (m_options.parse.port_context_key.empty()) {
     url += "&exclude=config_context";
   } else {

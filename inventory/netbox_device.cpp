@@ -95,6 +95,9 @@ Device device_from_netbox(const json& object, const DeviceParseOptions& options)
     device.address = device.name;
     device.address_from_dns = true;
   }
+  if (const auto config_template = object.find("config_template"); config_template != object.end()) {
+    device.config_template = config_template->is_object();
+  }
   device.port = options.default_port;
   if (!options.port_context_key.empty()) {
     const auto context = object.find("config_context");

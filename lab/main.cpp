@@ -15,6 +15,7 @@
 
 #include "lab/devices/bastion_server.hpp"
 #include "lab/devices/device_lab.hpp"
+#include "lab/devices/intended_config.hpp"
 #include "lab/fleet.hpp"
 #include "lab/netbox_api.hpp"
 #include "lab/slack_sink.hpp"
@@ -183,6 +184,15 @@ int main(int argc, char** argv) {
     api.on_device_removed = [&device_lab, &bastions](std::int64_t id) {
       device_lab->remove_device(id);
       bastions->device_removed(id);
+    };
+    api.intended_config = [&device_lab, &options](const LabDevice& d, std::optional<bool> drifts) -> nlohmann::json {
+      try {
+        IntendedConfig intended = intended_config(device_lab->current_config(d.id), options.seed, d.id,
+                                                  drifts.value_or(template_drifts(options.seed, d.id)));
+        return {{"content", std::move(intended.text)}, {"missing", intended.missing}, {"extra", intended.extra}};
+      } catch (const std::out_of_range&) {
+        return {{"content", ""}, {"missing", 0}, {"extra", 0}};  // not served over SSH (no address)
+      }
     };
     api.ssh_counters = [&device_lab] { return device_lab->counters(); };
     api.reset_ssh_counters = [&device_lab] { device_lab->reset_counters(); };

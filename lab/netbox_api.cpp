@@ -8,6 +8,7 @@
 #include <regex>
 #include <thread>
 
+#include "lab/config_templates.hpp"
 #include "lab/netbox_auth.hpp"
 #include "lab/netbox_json.hpp"
 #include "lab/netbox_paging.hpp"
@@ -1467,6 +1468,24 @@ void NetboxApi::register_routes(httplib::Server& server) {
   server.Post("/api/extras/event-rules/",
               with_body([this](const httplib::Request&, const json& body, const std::string& base) {
                 return create_event_rule_versioned(body, base);
+              }));
+  server.Post(R"(/api/dcim/devices/(\d+)/render-config/)",
+              with_body([this](const httplib::Request& request, const json&, const std::string& base) {
+                const LabDevice* device = m_fleet.find(std::stoll(request.matches[1]));
+                const bool visible = device != nullptr && (t_user == nullptr || may_view(*t_user, *device));
+                return render_config(visible ? device : nullptr, base);
+              }));
+  server.Get("/api/extras/config-templates/", [this](const httplib::Request& request, httplib::Response& response) {
+    handle(request, response, [&](const std::string& base) -> Reply {
+      return {200, config_templates_page(m_fleet, base)};
+    });
+  });
+  server.Get(R"(/lab/devices/(\d+)/drift)", [this](const httplib::Request& request, httplib::Response& response) {
+    handle(request, response, [&](const std::string&) { return lab_device_drift(std::stoll(request.matches[1])); });
+  });
+  server.Post(R"(/lab/devices/(\d+)/drift)",
+              with_body([this](const httplib::Request& request, const json& body, const std::string&) {
+                return lab_set_device_drift(std::stoll(request.matches[1]), body);
               }));
   m_webhooks.register_routes(server);
   for (const char* path :

@@ -12,7 +12,9 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <variant>
@@ -64,6 +66,11 @@ public:
   // The SSH side's counters, shown under "ssh" by GET /lab/counters and reset by DELETE.
   std::function<nlohmann::json()> ssh_counters;
   std::function<void()> reset_ssh_counters;
+  // The intended config render-config answers for a device with a template (the SSH side's
+  // running config with the seeded differences of lab/devices/intended_config.hpp), and
+  // what a comparison must find: {"content", "missing", "extra"}.
+  // `drifts`: the test's choice (POST /lab/devices/{id}/drift), none: the seeded one.
+  std::function<nlohmann::json(const LabDevice&, std::optional<bool> drifts)> intended_config;
 
 private:
   using json = nlohmann::json;
@@ -93,6 +100,12 @@ private:
   Reply list_regions(const httplib::Request& request, const std::string& base);
   Reply lab_add_device(const json& body, const std::string& base);
   Reply lab_change_device(std::int64_t id, const json& body, const std::string& base);
+  // POST /api/dcim/devices/{id}/render-config/ and GET /lab/devices/{id}/drift (netbox_render.cpp).
+  // `device` is null when it does not exist or the token may not see it.
+  Reply render_config(const LabDevice* device, const std::string& base);
+  Reply lab_device_drift(std::int64_t id);
+  Reply lab_set_device_drift(std::int64_t id, const json& body);
+  std::map<std::int64_t, bool> m_drift_choices;  // /lab/devices/{id}/drift: drifts or not
 
   // Validates a device PATCH item; returns NetBox's error dict, empty when valid.
   json validate_device_patch(const LabDevice& device, const json& patch) const;

@@ -3,6 +3,7 @@
 #include <map>
 
 #include "lab/config_context.hpp"
+#include "lab/config_templates.hpp"
 
 namespace nbsync::lab {
 namespace {
@@ -182,7 +183,7 @@ json device_json(const Fleet& fleet, const LabDevice& d, const std::string& base
       {"vc_priority", nullptr},
       {"description", d.description},
       {"comments", d.comments},
-      {"config_template", nullptr},
+      {"config_template", device_config_template_json(fleet, d, base)},
       {"local_context_data", nullptr},
       {"tags", tags},
       {"custom_fields", custom_fields},

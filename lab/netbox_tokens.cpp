@@ -5,10 +5,11 @@
 namespace nbsync::lab {
 
 LabTokens::LabTokens(std::string admin_token, bool v2_tokens) {
-  m_users.push_back({1, "admin", std::move(admin_token), true, true, std::nullopt, ""});
-  m_users.push_back({2, "reader", std::string(40, '2'), false, true, std::nullopt, ""});
-  m_users.push_back({3, "site1-engineer", std::string(40, '3'), false, true, 1, ""});
-  m_users.push_back({4, "no-permissions", std::string(40, '4'), false, false, std::nullopt, ""});
+  m_users.push_back({1, "admin", std::move(admin_token), true, true, std::nullopt, false, true, ""});
+  m_users.push_back({2, "reader", std::string(40, '2'), false, true, std::nullopt, false, true, ""});
+  m_users.push_back({3, "site1-engineer", std::string(40, '3'), false, true, 1, false, true, ""});
+  m_users.push_back({4, "no-permissions", std::string(40, '4'), false, false, std::nullopt, false, true, ""});
+  m_users.push_back({5, "no-render", std::string(40, '6'), false, true, std::nullopt, true, false, ""});
   if (!v2_tokens) {
     return;
   }
@@ -29,7 +30,10 @@ const LabUser* LabTokens::find(const std::string& token) const {
 }
 
 bool permits(const LabUser& user, const std::string& method, const std::string& path) {
-  if (user.superuser) {
+  if (path.ends_with("/render-config/") && !user.render_config) {
+    return false;
+  }
+  if (user.superuser || user.writes) {
     return true;
   }
   if (method != "GET" && method != "HEAD" && method != "OPTIONS") {
@@ -42,7 +46,7 @@ bool permits(const LabUser& user, const std::string& method, const std::string& 
 }
 
 bool may_view(const LabUser& user, const LabDevice& device) {
-  if (user.superuser) {
+  if (user.superuser || user.writes) {
     return true;
   }
   if (!user.view_devices) {

@@ -2,9 +2,10 @@
 // The lab's NetBox users and their API tokens. The token from --token-file belongs to a
 // superuser whose token may write; a few seeded users with fixed tokens have read-only
 // tokens and NetBox object permissions: one sees every device, one only the devices of
-// site id 1, one nothing. What each may see follows NetBox: a device outside a user's
-// permissions is absent from lists and 404 on its own; a model the user has no permission
-// for at all answers 403. Immutable after construction, so safe to share across threads.
+// site id 1, one nothing; one may write everything but render configs (NetBox 4.3+'s
+// render_config permission, or a 3.x user without change_device). What each may see follows NetBox: a device outside a
+// user's permissions is absent from lists and 404 on its own; a model the user has no permission for at all answers
+// 403. Immutable after construction, so safe to share across threads.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -21,6 +22,8 @@ struct LabUser {
   bool superuser = false;
   bool view_devices = false;            // an ObjectPermission "view dcim.device"
   std::optional<std::int64_t> site_id;  // its constraint {"site_id": N}; none: every device
+  bool writes = false;                  // a write-enabled token with every permission ...
+  bool render_config = true;            // ... but, when false, dcim.device's render_config
   std::string v2_token;                 // NetBox 4.5 and later: the user's v2 token as well (nbt_...)
 };
 

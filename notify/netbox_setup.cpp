@@ -31,6 +31,8 @@ constexpr FieldSpec k_fields[] = {
      "First 12 hex digits of the latest normalized configuration's SHA-256 (whole in the journal)"},
     {k_field_last_error, "Last backup error", "longtext", "Why the latest backup failed"},
     {k_field_compliance, "Compliance", "text", "Result of nbsync's compliance rules"},
+    {k_field_drift, "Drift", "text",
+     "Running config versus NetBox's rendered config template: in sync, N lines differ, no template"},
 };
 constexpr const char* k_link_name = "nbsync config history";
 constexpr const char* k_backup_now_name = "nbsync back up now";  // the webhook's and the event rule's

@@ -134,6 +134,9 @@ storage::DeviceNotification netbox_status_rows(const storage::StateChange& chang
   if (!after.compliance.empty() || (previous.is_object() && previous.contains(k_field_compliance))) {
     noticed[k_field_compliance] = after.compliance.empty() ? json(nullptr) : json(after.compliance);
   }
+  if (!after.drift.empty()) {
+    noticed[k_field_drift] = after.drift;
+  }
   bool write = false;
   const json shown = json::parse(change.shown.value_or("null"), nullptr, false);
   if (shown.is_object()) {

@@ -18,6 +18,7 @@ inline constexpr const char* k_field_last_change = "nbsync_last_change";
 inline constexpr const char* k_field_config_hash = "nbsync_config_hash";
 inline constexpr const char* k_field_last_error = "nbsync_last_error";
 inline constexpr const char* k_field_compliance = "nbsync_compliance";
+inline constexpr const char* k_field_drift = "nbsync_drift";  // notify/drift_report.hpp
 
 // nbsync_config_hash holds the first 12 hex digits of the config's SHA-256, as the viewer
 // shows a version: the whole 64 overflowed the device page's custom field column. The

@@ -21,7 +21,7 @@ namespace {
 // Migration N takes the schema from version N-1 to N. Append only; never edit a step
 // that has shipped.
 // Timestamps from migration 2 on are INTEGER unix seconds (UTC), columns named *_at/*_seen.
-constexpr std::array<std::string_view, 8> k_migrations = {
+constexpr std::array<std::string_view, 9> k_migrations = {
     // 1: bookkeeping about the database itself.
     R"sql(
       CREATE TABLE nbsync_meta (
@@ -225,6 +225,22 @@ constexpr std::array<std::string_view, 8> k_migrations = {
     R"sql(
       ALTER TABLE snapshots ADD COLUMN mask_key TEXT NOT NULL DEFAULT '';
       ALTER TABLE snapshots ADD COLUMN rekeyed INTEGER NOT NULL DEFAULT 0 CHECK (rekeyed IN (0, 1));
+    )sql",
+    // 9: drift from the intended config (NetBox's render-config): one row per version
+    // checked, replaced when the same version is checked again; each device's latest
+    // verdict in device_states.drift (what the nbsync_drift field shows).
+    R"sql(
+      CREATE TABLE drift_results (
+        snapshot_id     INTEGER PRIMARY KEY REFERENCES snapshots (id),
+        device_id       INTEGER NOT NULL REFERENCES devices (id),
+        checked_at      INTEGER NOT NULL,
+        status          TEXT    NOT NULL CHECK (status IN ('in_sync', 'differs', 'no_template')),
+        missing         INTEGER NOT NULL DEFAULT 0,
+        extra           INTEGER NOT NULL DEFAULT 0,
+        lines           TEXT    NOT NULL DEFAULT '[]'  -- JSON: [{"kind","section","line"}], masked like the config
+      ) STRICT;
+      CREATE INDEX drift_results_by_device ON drift_results (device_id, snapshot_id DESC);
+      ALTER TABLE device_states ADD COLUMN drift TEXT NOT NULL DEFAULT '';
     )sql",
 };
 

@@ -73,6 +73,7 @@ PruneResult prune_history(Database& database, const RetentionPolicy& policy, std
     }
     db.exec("UPDATE attempts SET snapshot_id = NULL WHERE snapshot_id IN (SELECT id FROM temp.doomed_snapshots)");
     db.exec("DELETE FROM compliance_results WHERE snapshot_id IN (SELECT id FROM temp.doomed_snapshots)");
+    db.exec("DELETE FROM drift_results WHERE snapshot_id IN (SELECT id FROM temp.doomed_snapshots)");
     result.snapshots = db.exec("DELETE FROM snapshots WHERE id IN (SELECT id FROM temp.doomed_snapshots)");
     db.exec("DROP TABLE temp.doomed_snapshots");
 

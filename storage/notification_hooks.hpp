@@ -25,6 +25,7 @@ struct DeviceState {
   std::string notified;  // the notifier's own record (what NetBox was last told)
   std::optional<std::int64_t> notified_at;
   std::string compliance;  // compliance_summary() of the latest checked version ("" when none)
+  std::string drift;       // the drift check's latest verdict, as NetBox shows it ("" when none)
 };
 
 struct StateChange {

@@ -78,7 +78,7 @@ constexpr const char* k_run_outcomes_sql = "SELECT outcome, count(*) FROM attemp
 
 constexpr const char* k_select_state_sql = R"sql(
   SELECT d.name, s.status, s.message, s.config_sha256, s.failing_since, s.last_success_at, s.last_change_at,
-         s.notified, s.notified_at, s.device_id IS NOT NULL, s.compliance
+         s.notified, s.notified_at, s.device_id IS NOT NULL, s.compliance, s.drift
     FROM devices d LEFT JOIN device_states s ON s.device_id = d.id
    WHERE d.id = ?1
 )sql";
@@ -434,6 +434,7 @@ detail::AttemptEvent SnapshotStore::update_state(std::int64_t run_id, const Atte
         before.notified = select->getColumn(7).getString();
         before.notified_at = optional_column(select->getColumn(8));
         before.compliance = select->getColumn(10).getString();
+        before.drift = select->getColumn(11).getString();
         change.before = std::move(before);
       }
     }

@@ -23,6 +23,14 @@ std::optional<nlohmann::json> checks_of(const DeviceDetails& details, std::int64
   return checks;
 }
 
+nlohmann::json drift_json(const storage::StoredDrift& drift) {
+  return {{"status", drift.verdict.status},
+          {"missing", drift.verdict.missing},
+          {"extra", drift.verdict.extra},
+          {"checked_at", iso_time(drift.checked_at)},
+          {"lines", nlohmann::json::parse(drift.verdict.lines, nullptr, false)}};
+}
+
 }  // namespace
 
 nlohmann::json device_json(const storage::DeviceStatus& device) {
@@ -52,6 +60,11 @@ nlohmann::json versions_json(const std::vector<storage::ConfigVersion>& versions
     const auto found = details == nullptr ? std::nullopt : checks_of(*details, version.snapshot_id);
     if (found) {
       entry["compliance"] = *found;
+    }
+    if (details != nullptr) {
+      if (const auto drift = details->drift.find(version.snapshot_id); drift != details->drift.end()) {
+        entry["drift"] = drift_json(drift->second);
+      }
     }
     list.push_back(std::move(entry));
   }

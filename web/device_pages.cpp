@@ -1,5 +1,7 @@
 #include "web/device_pages.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <cctype>
 
 #include "web/side_by_side.hpp"
@@ -65,6 +67,34 @@ std::string compliance_cell(const std::vector<storage::ComplianceCheck>* checks)
   return failed.empty() ? "pass (" + std::to_string(checks->size()) + " rules)" : failed;
 }
 
+// "in sync", "N lines differ (M missing, E extra)" or "no template".
+std::string drift_cell(const storage::DriftVerdict& verdict) {
+  if (verdict.status != "differs") {
+    return verdict.status == "in_sync" ? "in sync" : "no template";
+  }
+  return "<span class=\"error\">" + std::to_string(verdict.missing + verdict.extra) + " lines differ</span> (" +
+         std::to_string(verdict.missing) + " missing, " + std::to_string(verdict.extra) + " extra)";
+}
+
+// The lines of the newest check that found drift, each under its section.
+std::string drift_lines(const DeviceDetails& details) {
+  if (details.drift.empty() || details.drift.rbegin()->second.verdict.status != "differs") {
+    return "";
+  }
+  const storage::StoredDrift& newest = details.drift.rbegin()->second;
+  const auto lines = nlohmann::json::parse(newest.verdict.lines, nullptr, false);
+  std::string html = "<h2>Drift from NetBox's intended config (version " + std::to_string(newest.version) +
+                     ")</h2>\n<pre class=\"unified\">";
+  for (const auto& line : lines.is_array() ? lines : nlohmann::json::array()) {
+    const bool missing = line.value("kind", "") == "missing";
+    const std::string section = line.value("section", "");
+    html.append("<span class=\"").append(missing ? "del" : "add").append("\">");
+    html.append(missing ? "- missing " : "+ extra   ").append(escape_html(section.empty() ? "" : "[" + section + "] "));
+    html.append(escape_html(line.value("line", ""))).append("</span>\n");
+  }
+  return html.append("</pre>\n");
+}
+
 std::string version_options(const std::vector<storage::ConfigVersion>& versions, std::int64_t selected) {
   std::string options;
   for (auto it = versions.rbegin(); it != versions.rend(); ++it) {
@@ -111,6 +141,8 @@ std::string version_rows(const PageFrame& frame, const storage::DeviceStatus& de
     const auto checks = details.compliance.find(it->snapshot_id);
     rows.append("</td><td class=\"wrap\">");
     rows.append(compliance_cell(checks == details.compliance.end() ? nullptr : &checks->second));
+    const auto drift = details.drift.find(it->snapshot_id);
+    rows.append("</td><td>").append(drift == details.drift.end() ? "" : drift_cell(drift->second.verdict));
     rows.append("</td></tr>\n");
   }
   return rows;
@@ -196,8 +228,9 @@ std::string device_page(const PageFrame& frame, const storage::DeviceStatus& dev
   body.append(
       "<table>\n<thead><tr><th class=\"num\">Version</th><th>Taken</th><th class=\"num\">Bytes</th>"
       "<th class=\"num\">Lines</th><th class=\"num\">Added</th><th class=\"num\">Removed</th>"
-      "<th>SHA-256</th><th></th><th>Compliance</th></tr></thead>\n<tbody>\n");
+      "<th>SHA-256</th><th></th><th>Compliance</th><th>Drift</th></tr></thead>\n<tbody>\n");
   body.append(version_rows(frame, device, versions, details)).append("</tbody>\n</table>\n");
+  body.append(drift_lines(details));
   return html_page(frame, device.device.name, body + actions_html);
 }
 

@@ -106,4 +106,26 @@ json compliance_json(const ComplianceAnswer& answer, const PageSlice& slice) {
                slice);
 }
 
+json drift_json(const DriftAnswer& answer, const DriftQuery& query, const PageSlice& slice) {
+  json groups = json::array();
+  for (const auto& [group, totals] : answer.groups) {
+    groups.push_back({{query.by, group},
+                      {"in_sync", totals.in_sync},
+                      {"differs", totals.differs},
+                      {"no_template", totals.no_template},
+                      {"lines", totals.lines}});
+  }
+  json devices = json::array();
+  for (const auto& device : answer.drifting) {
+    devices.push_back({{"id", device.device_id},
+                       {"name", device.name},
+                       {"site", device.site},
+                       {"role", device.role},
+                       {"platform", device.platform},
+                       {"missing", device.missing},
+                       {"extra", device.extra}});
+  }
+  return paged({{"by", query.by}, {"groups", groups}, {"total", answer.total_drifting}, {"devices", devices}}, slice);
+}
+
 }  // namespace nbsync::web

@@ -225,4 +225,48 @@ std::string compliance_page(const PageFrame& frame, const ComplianceAnswer& answ
   return html_page(frame, "Compliance", body);
 }
 
+std::string drift_page(const PageFrame& frame, const DriftQuery& query, const DriftAnswer& answer,
+                       const PageSlice& slice) {
+  std::string body = "<form class=\"inline\" method=\"get\" action=\"" + escape_html(frame.prefix) + "/drift\">";
+  body.append("<label>By <select name=\"by\">");
+  for (const char* choice : {"site", "role", "platform"}) {
+    body.append("<option").append(query.by == choice ? " selected>" : ">").append(choice).append("</option>");
+  }
+  body.append("</select></label>").append(filter_fields(query.filter));
+  body.append("<button type=\"submit\">Show</button></form>\n");
+  body.append(
+      "<p>Each device's newest checked version against the config NetBox renders from its config template.</p>\n");
+  std::string groups;
+  for (const auto& [group, totals] : answer.groups) {
+    groups.append("<tr><td>").append(escape_html(group)).append("</td><td class=\"num\">");
+    groups.append(std::to_string(totals.in_sync)).append("</td><td class=\"num");
+    groups.append(totals.differs > 0 ? " error" : "").append("\">").append(std::to_string(totals.differs));
+    groups.append("</td><td class=\"num\">").append(std::to_string(totals.no_template));
+    groups.append("</td><td class=\"num\">").append(std::to_string(totals.lines)).append("</td></tr>\n");
+  }
+  if (!groups.empty()) {
+    body.append(table("<th>" + escape_html(query.by) +
+                          "</th><th class=\"num\">In sync</th><th class=\"num\">Drifting</th>"
+                          "<th class=\"num\">No template</th><th class=\"num\">Lines differing</th>",
+                      groups));
+  }
+  body.append("<h2>Drifting devices</h2>\n");
+  const std::string kept = "&by=" + percent_encode(query.by) + filter_query(query.filter);
+  body.append(pager(frame, "/drift", kept, slice, answer.drifting.size(), answer.total_drifting, false));
+  std::string rows;
+  for (const auto& device : answer.drifting) {
+    rows.append("<tr><td>").append(device_link(frame, device.device_id, device.name)).append("</td><td>");
+    rows.append(escape_html(device.site)).append("</td><td>").append(escape_html(device.role)).append("</td><td>");
+    rows.append(escape_html(device.platform)).append("</td><td class=\"num\">").append(std::to_string(device.missing));
+    rows.append("</td><td class=\"num\">").append(std::to_string(device.extra)).append("</td></tr>\n");
+  }
+  if (!rows.empty()) {
+    body.append(
+        table("<th>Device</th><th>Site</th><th>Role</th><th>Platform</th><th class=\"num\">Missing</th>"
+              "<th class=\"num\">Extra</th>",
+              rows));
+  }
+  return html_page(frame, "Drift from intended configs", body);
+}
+
 }  // namespace nbsync::web

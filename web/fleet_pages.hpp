@@ -29,5 +29,7 @@ std::string changes_page(const PageFrame& frame, const ChangesQuery& query, std:
 std::string search_page(const PageFrame& frame, const SearchQuery& query, const std::optional<SearchAnswer>& answer,
                         const std::string& problem, const PageSlice& slice);
 std::string compliance_page(const PageFrame& frame, const ComplianceAnswer& answer, const PageSlice& slice);
+std::string drift_page(const PageFrame& frame, const DriftQuery& query, const DriftAnswer& answer,
+                       const PageSlice& slice);
 
 }  // namespace nbsync::web

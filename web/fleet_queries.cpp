@@ -148,4 +148,29 @@ ComplianceAnswer read_compliance(storage::Database& database, const DeviceIds& v
   return answer;
 }
 
+DriftAnswer read_drift(storage::Database& database, const DeviceIds& visible, const DriftQuery& query,
+                       const PageSlice& slice) {
+  DriftAnswer answer;
+  for (auto& device : storage::DriftStore(database).latest(query.filter)) {
+    if (!sees(visible, device.device_id)) {
+      continue;
+    }
+    const std::string& group = query.by == "role"       ? device.role
+                               : query.by == "platform" ? device.platform
+                                                        : device.site;
+    DriftTotals& totals = answer.groups[group];
+    totals.lines += device.missing + device.extra;
+    if (device.status != "differs") {
+      (device.status == "in_sync" ? totals.in_sync : totals.no_template) += 1;
+      continue;
+    }
+    totals.differs += 1;
+    const auto index = static_cast<std::size_t>(answer.total_drifting++);
+    if (index >= slice.offset && index < slice.offset + slice.limit) {
+      answer.drifting.push_back(std::move(device));
+    }
+  }
+  return answer;
+}
+
 }  // namespace nbsync::web

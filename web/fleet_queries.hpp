@@ -14,6 +14,7 @@
 #include "storage/database.hpp"
 #include "storage/device_filter.hpp"
 #include "storage/device_record.hpp"
+#include "storage/drift_store.hpp"
 #include "storage/service_status.hpp"
 #include "types/pattern.hpp"
 #include "web/netbox_access.hpp"
@@ -87,5 +88,25 @@ struct ComplianceAnswer {
   std::int64_t total_failing = 0;
 };
 ComplianceAnswer read_compliance(storage::Database& database, const DeviceIds& visible, const PageSlice& slice);
+
+// Drift from NetBox's intended configs of each device's newest checked version, counted by
+// site, role or platform (`by`), and the drifting devices (this page of them, by name).
+struct DriftTotals {
+  std::int64_t in_sync = 0;
+  std::int64_t differs = 0;
+  std::int64_t no_template = 0;
+  std::int64_t lines = 0;  // lines that differ, summed over the group
+};
+struct DriftQuery {
+  std::string by = "site";  // site, role or platform
+  storage::DeviceFilter filter;
+};
+struct DriftAnswer {
+  std::map<std::string, DriftTotals> groups;
+  std::vector<storage::DeviceDrift> drifting;
+  std::int64_t total_drifting = 0;
+};
+DriftAnswer read_drift(storage::Database& database, const DeviceIds& visible, const DriftQuery& query,
+                       const PageSlice& slice);
 
 }  // namespace nbsync::web

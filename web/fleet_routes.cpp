@@ -1,4 +1,4 @@
-// The Viewer's fleet routes: cycles, failing devices, changes, search and compliance, as
+// The Viewer's fleet routes: cycles, failing devices, changes, search, compliance and drift, as
 // HTML and JSON, each filtered to the devices NetBox lists for the signed-in token.
 #include <charconv>
 #include <chrono>
@@ -173,6 +173,23 @@ void Viewer::compliance(const httplib::Request& request, httplib::Response& resp
   send(
       response, kind == Kind::api, [&] { return compliance_json(answer, ask->slice); },
       [&] { return compliance_page(frame(true), answer, ask->slice); });
+}
+
+void Viewer::drift(const httplib::Request& request, httplib::Response& response, Kind kind) {
+  const auto ask = fleet_ask(request, response, kind, 100);
+  if (!ask) {
+    return;
+  }
+  DriftQuery query{request.has_param("by") ? request.get_param_value("by") : "site", filter_params(request)};
+  if (query.by != "site" && query.by != "role" && query.by != "platform") {
+    return refuse(request, response, kind, 400, "by must be site, role or platform.");
+  }
+  const auto answer = read_answer<DriftAnswer>(m_history, [&](storage::Database& database, auto&) {
+    return read_drift(database, *ask->visible, query, ask->slice);
+  });
+  send(
+      response, kind == Kind::api, [&] { return drift_json(answer, query, ask->slice); },
+      [&] { return drift_page(frame(true), query, answer, ask->slice); });
 }
 
 }  // namespace nbsync::web

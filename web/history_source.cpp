@@ -39,8 +39,13 @@ DeviceDetails HistorySource::details(std::int64_t device_id) {
   if (history() == nullptr) {
     return {};
   }
-  return {storage::compliance_by_snapshot(*m_database, device_id),
-          storage::read_host_key_state(*m_database, device_id)};
+  DeviceDetails details{storage::compliance_by_snapshot(*m_database, device_id),
+                        storage::read_host_key_state(*m_database, device_id),
+                        {}};
+  for (auto& drift : storage::DriftStore(*m_database).history(device_id)) {
+    details.drift.emplace(drift.snapshot_id, std::move(drift));
+  }
+  return details;
 }
 
 std::optional<VersionText> HistorySource::version_text(std::int64_t device_id, std::int64_t number) {

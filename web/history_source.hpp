@@ -16,6 +16,7 @@
 #include "storage/compliance_hooks.hpp"
 #include "storage/config_history.hpp"
 #include "storage/device_status.hpp"
+#include "storage/drift_store.hpp"
 #include "storage/host_key_state.hpp"
 
 namespace nbsync::web {
@@ -29,6 +30,7 @@ struct VersionText {
 struct DeviceDetails {
   std::map<std::int64_t, std::vector<storage::ComplianceCheck>> compliance;  // by snapshot id
   storage::HostKeyState host_keys;
+  std::map<std::int64_t, storage::StoredDrift> drift;  // by snapshot id: the checked versions
 };
 
 class HistorySource {

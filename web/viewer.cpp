@@ -158,6 +158,7 @@ void Viewer::register_routes(httplib::Server& server) {
                [this, kind](const auto& request, auto& response) { search(request, response, kind); });
     server.Get(root + "/compliance",
                [this, kind](const auto& request, auto& response) { compliance(request, response, kind); });
+    server.Get(root + "/drift", [this, kind](const auto& request, auto& response) { drift(request, response, kind); });
   }
 }
 
@@ -246,8 +247,9 @@ void Viewer::home(const httplib::Request& request, httplib::Response& response) 
   body.append("<p>Or look across the devices NetBox lets you see: the last <a href=\"" + p +
               "/cycles\">backup cycles</a>, the <a href=\"" + p + "/failing\">failing devices</a>, <a href=\"" + p +
               "/changes\">recent changes</a>, <a href=\"" + p +
-              "/search\">search</a> across the configs, and the <a href=\"" + p +
-              "/compliance\">compliance report</a>.</p>\n");
+              "/search\">search</a> across the configs, the <a href=\"" + p +
+              "/compliance\">compliance report</a>, and <a href=\"" + p +
+              "/drift\">drift</a> from NetBox's intended configs.</p>\n");
   response.set_content(html_page(frame(true), "Config history", body), k_html);
 }
 

@@ -71,6 +71,7 @@ private:
   void changes(const httplib::Request& request, httplib::Response& response, Kind kind);
   void search(const httplib::Request& request, httplib::Response& response, Kind kind);
   void compliance(const httplib::Request& request, httplib::Response& response, Kind kind);
+  void drift(const httplib::Request& request, httplib::Response& response, Kind kind);
 
   WebSettings m_settings;
   std::string m_prefix;  // the path of base_url: "" or "/nbsync"

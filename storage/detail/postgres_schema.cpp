@@ -185,6 +185,25 @@ constexpr std::array<std::string_view, k_postgres_migration_count> k_steps = {
     R"sql(
       ALTER TABLE attempts ADD COLUMN jump_host text NOT NULL DEFAULT '';
     )sql",
+    // 8: keyed masking.
+    R"sql(
+      ALTER TABLE snapshots ADD COLUMN mask_key text NOT NULL DEFAULT '';
+      ALTER TABLE snapshots ADD COLUMN rekeyed bigint NOT NULL DEFAULT 0 CHECK (rekeyed IN (0, 1));
+    )sql",
+    // 9: drift from the intended config.
+    R"sql(
+      CREATE TABLE drift_results (
+        snapshot_id bigint PRIMARY KEY REFERENCES snapshots (id),
+        device_id   bigint NOT NULL REFERENCES devices (id),
+        checked_at  bigint NOT NULL,
+        status      text   NOT NULL CHECK (status IN ('in_sync', 'differs', 'no_template')),
+        missing     bigint NOT NULL DEFAULT 0,
+        extra       bigint NOT NULL DEFAULT 0,
+        lines       text   NOT NULL DEFAULT '[]'
+      );
+      CREATE INDEX drift_results_by_device ON drift_results (device_id, snapshot_id DESC);
+      ALTER TABLE device_states ADD COLUMN drift text NOT NULL DEFAULT '';
+    )sql",
 };
 
 }  // namespace

@@ -18,6 +18,7 @@ DeviceState next_state(const std::optional<DeviceState>& before, const AttemptRe
   }
   after.notified = previous.notified;
   after.notified_at = previous.notified_at;
+  after.drift = previous.drift;  // the drift check (after the run) sets it
   after.compliance = compliance_on ? recorded.compliance.value_or(previous.compliance) : "";
   return after;
 }

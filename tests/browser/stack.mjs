@@ -122,6 +122,7 @@ port = ${sshPort}
 connect_timeout = "2s"
 login_timeout = "4s"
 command_idle_timeout = "3s"
+site_logins_per_second = 0
 [credentials]
 username = "netops"
 password_file = "device.password"

@@ -423,8 +423,34 @@ protected:
   std::vector<std::int64_t> others;  // reachable elsewhere
 };
 
-const std::vector<std::string> k_fleet_pages = {"/cycles", "/failing", "/changes?since=24h", "/search?q=.",
-                                                "/compliance"};
+const std::vector<std::string> k_fleet_pages = {"/cycles",     "/failing",    "/changes?since=24h",
+                                                "/search?q=.", "/compliance", "/drift"};
+
+TEST_F(WebFleet, DriftCountsAndListsWhatTheCyclesChecked) {
+  const std::string cookie = sign_in(k_lab_token);
+  const std::string newest =
+      " FROM drift_results r WHERE r.snapshot_id = (SELECT max(id) FROM snapshots s WHERE s.device_id = r.device_id)";
+  const auto drift = get_json("/api/drift?by=platform", cookie);
+  EXPECT_EQ(drift["by"], "platform");
+  int checked = 0;
+  for (const auto& group : drift["groups"]) {
+    checked += group["in_sync"].get<int>() + group["differs"].get<int>() + group["no_template"].get<int>();
+  }
+  EXPECT_EQ(checked, count("SELECT count(*)" + newest));
+  EXPECT_EQ(drift["total"], count("SELECT count(*)" + newest + " AND r.status = 'differs'"));
+  ASSERT_GT(drift["total"].get<int>(), 0) << "the lab of this seed has drifting devices";
+  const std::int64_t drifting = drift["devices"][0]["id"];
+  const auto page = get("/drift?by=role", cookie);
+  EXPECT_THAT(page.body, HasSubstr("Drifting devices"));
+  EXPECT_TRUE(links_to(page.body, drifting));
+  EXPECT_EQ(get("/api/drift?by=tenant", cookie).status, 400);
+  const auto device = get("/devices/" + std::to_string(drifting), cookie);
+  EXPECT_THAT(device.body, HasSubstr("<th>Drift</th>"));
+  EXPECT_THAT(device.body, HasSubstr("Drift from NetBox's intended config"));
+  EXPECT_THAT(device.body, HasSubstr("- missing "));
+  const auto device_json = get_json("/api/devices/" + std::to_string(drifting), cookie);
+  EXPECT_EQ(device_json["versions"].back()["drift"]["status"], "differs") << device_json.dump();
+}
 
 TEST_F(WebFleet, CyclesFailingChangesSearchAndComplianceShowWhatTheCyclesStored) {
   const std::string cookie = sign_in(k_lab_token);

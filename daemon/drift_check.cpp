@@ -1,0 +1,166 @@
+#include "daemon/drift_check.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <ctime>
+
+#include "backup/config_normalizer.hpp"
+#include "compliance/config_drift.hpp"
+#include "daemon/cycle_settings.hpp"
+#include "inventory/config_renderer.hpp"
+#include "notify/drift_report.hpp"
+#include "storage/drift_store.hpp"
+
+namespace nbsync::daemon {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::size_t k_lines_kept = 500;  // per version: enough to read, bounded for huge drifts
+
+json lines_json(const compliance::ConfigDrift& drift) {
+  json lines = json::array();
+  for (const auto* group : {&drift.missing, &drift.extra}) {
+    for (const auto& line : *group) {
+      if (lines.size() >= k_lines_kept) {
+        return lines;
+      }
+      lines.push_back(
+          {{"kind", group == &drift.missing ? "missing" : "extra"}, {"section", line.section}, {"line", line.line}});
+    }
+  }
+  return lines;
+}
+
+storage::DriftVerdict verdict_of(const DriftDevice& device, const std::string& rendered, const std::string& running,
+                                 bool mask_secrets) {
+  const backup::NormalizedConfig intended = backup::ConfigNormalizer(device.profile, mask_secrets).normalize(rendered);
+  const compliance::ConfigDrift drift = compliance::compare_to_intended(intended.text, running);
+  storage::DriftVerdict verdict;
+  verdict.status = drift.differing() == 0 ? "in_sync" : "differs";
+  verdict.missing = static_cast<std::int64_t>(drift.missing.size());
+  verdict.extra = static_cast<std::int64_t>(drift.extra.size());
+  verdict.lines = lines_json(drift).dump();
+  return verdict;
+}
+
+// Counts what the check did, for the log and the cycle summary.
+struct DriftTally {
+  int rendered = 0, in_sync = 0, differs = 0, no_template = 0, fresh = 0, failed = 0;
+  bool forbidden = false;
+  std::string first_failure;
+  double render_seconds = 0;
+
+  json to_json() const {
+    return {{"render_requests", rendered},
+            {"in_sync", in_sync},
+            {"differs", differs},
+            {"no_template", no_template},
+            {"fresh", fresh},
+            {"failed", failed},
+            {"render_forbidden", forbidden},
+            {"render_seconds", render_seconds}};
+  }
+};
+
+class DriftCheck {
+public:
+  DriftCheck(const Config& config, storage::Database& database, std::int64_t run_id)
+      : m_config(config),
+        m_store(database),
+        m_renderer(cycle_netbox_options(config).netbox),
+        m_run_id(run_id),
+        m_now(static_cast<std::int64_t>(std::time(nullptr))) {}
+
+  void check(const DriftDevice& device) {
+    const auto candidate = m_store.candidate(device.id);
+    if (!candidate) {
+      return;  // never backed up
+    }
+    const bool fresh = candidate->checked_at && m_now - *candidate->checked_at < k_drift_recheck.count();
+    if (!device.config_template) {
+      if (!candidate->checked_at || candidate->device_drift != "no template") {
+        record(device, *candidate, storage::DriftVerdict{"no_template", 0, 0, "[]"});
+      }
+      return;
+    }
+    if (fresh) {
+      ++m_tally.fresh;
+      return;
+    }
+    if (m_tally.forbidden) {
+      return;
+    }
+    const auto started = std::chrono::steady_clock::now();
+    const inventory::RenderAnswer answer = m_renderer.render(device.id);
+    m_tally.render_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    ++m_tally.rendered;
+    switch (answer.status) {
+      case inventory::RenderStatus::forbidden:
+        m_tally.forbidden = true;
+        spdlog::warn(
+            "drift: NetBox refused to render intended configs ({}); give nbsync's token write access and the "
+            "render_config permission on dcim.device (NetBox 4.3+; change_device before). No drift was checked "
+            "this cycle",
+            answer.reason);
+        return;
+      case inventory::RenderStatus::failed:
+        if (m_tally.failed++ == 0) {
+          m_tally.first_failure = device.name + ": " + answer.reason;
+        }
+        return;
+      case inventory::RenderStatus::no_template:
+        record(device, *candidate, storage::DriftVerdict{"no_template", 0, 0, "[]"});
+        return;
+      case inventory::RenderStatus::rendered:
+        record(device, *candidate, verdict_of(device, answer.content, candidate->text, m_config.storage.mask_secrets));
+        return;
+    }
+  }
+
+  const DriftTally& tally() const { return m_tally; }
+
+private:
+  void record(const DriftDevice& device, const storage::DriftCandidate& candidate,
+              const storage::DriftVerdict& verdict) {
+    (verdict.status == "in_sync"   ? m_tally.in_sync
+     : verdict.status == "differs" ? m_tally.differs
+                                   : m_tally.no_template)++;
+    m_store.record(device.id, candidate.snapshot_id, verdict, m_now, notify::drift_field_value(verdict),
+                   notify::drift_rows(device.id, m_run_id, candidate.device_drift, verdict));
+  }
+
+  const Config& m_config;
+  storage::DriftStore m_store;
+  inventory::ConfigRenderer m_renderer;
+  std::int64_t m_run_id;
+  std::int64_t m_now;
+  DriftTally m_tally;
+};
+
+}  // namespace
+
+nlohmann::json check_drift(const Config& config, storage::Database& database, std::int64_t run_id,
+                           const std::vector<DriftDevice>& devices, std::stop_token stop) {
+  DriftCheck check(config, database, run_id);
+  for (const auto& device : devices) {
+    if (stop.stop_requested()) {
+      break;
+    }
+    check.check(device);
+  }
+  const auto& tally = check.tally();
+  if (tally.rendered > 0 || tally.differs > 0) {
+    spdlog::info(
+        "drift: {} intended config(s) rendered by NetBox in {:.1f} s: {} in sync, {} differ, {} without template",
+        tally.rendered, tally.render_seconds, tally.in_sync, tally.differs, tally.no_template);
+  }
+  if (tally.failed > 0) {
+    spdlog::warn("drift: {} render request(s) failed, retried next cycle; first: {}", tally.failed,
+                 tally.first_failure);
+  }
+  return tally.to_json();
+}
+
+}  // namespace nbsync::daemon

@@ -1,0 +1,42 @@
+#pragma once
+// The drift check, a cycle step after the run is stored: for each device backed up in the
+// cycle whose newest version has no verdict yet (a new version), or whose verdict is older
+// than the recheck interval, NetBox renders its intended config (render-config), which is
+// normalized and masked with the device's profile and compared with the stored version
+// (compliance/config_drift.hpp); the verdict is stored per version with the NetBox writes
+// that tell of it. The interval is how a changed template, config context or interface
+// in NetBox is noticed: NetBox has no cheap "the rendered text changed" marker (the text
+// depends on the template, the device, its interfaces and context data), so each device
+// is rendered again at most once per interval, spread over cycles as its verdict ages.
+// Devices whose NetBox record names no config template get "no template" without a request.
+// A token that may not render gives one log line per cycle and no verdicts, never a failed
+// cycle; a failed request skips that device until the next cycle.
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "backup/platform_profile.hpp"
+#include "config/config.hpp"
+#include "storage/database.hpp"
+
+namespace nbsync::daemon {
+
+struct DriftDevice {
+  std::int64_t id = 0;
+  std::string name;
+  std::shared_ptr<const backup::PlatformProfile> profile;
+  bool config_template = false;  // NetBox's device record names one
+};
+
+inline constexpr std::chrono::hours k_drift_recheck{24};
+
+// Returns what it did as the cycle summary's "drift" JSON.
+nlohmann::json check_drift(const Config& config, storage::Database& database, std::int64_t run_id,
+                           const std::vector<DriftDevice>& devices, std::stop_token stop);
+
+}  // namespace nbsync::daemon

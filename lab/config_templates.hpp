@@ -1,0 +1,27 @@
+#pragma once
+// The lab's NetBox config templates (NetBox 3.5+): one per platform, assigned to about a
+// third of the devices that have a platform, drawn from (seed, id) so a device keeps or
+// lacks its template on every start. The device JSON carries it as `config_template`
+// (brief object); /api/extras/config-templates/ lists them; render-config renders them.
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "lab/fleet.hpp"
+
+namespace nbsync::lab {
+
+// The index of the platform whose template renders `device`, or none without a template.
+std::optional<int> config_template_of(const Fleet& fleet, const LabDevice& device);
+
+// `config_template` in a device's JSON: NetBox's brief object, or null.
+nlohmann::json device_config_template_json(const Fleet& fleet, const LabDevice& device, const std::string& base);
+// What NetBox answers for GET /api/extras/config-templates/ (every template, one page).
+nlohmann::json config_templates_page(const Fleet& fleet, const std::string& base);
+// render-config's answer: {"configtemplate": brief, "content": text}.
+nlohmann::json rendered_config_json(const Fleet& fleet, int platform, const std::string& content,
+                                    const std::string& base);
+
+}  // namespace nbsync::lab
