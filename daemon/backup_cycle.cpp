@@ -171,6 +171,7 @@ private:
     m_sessions_before = backup::session_counts();
     backup::PoolOptions pool = cycle_pool_options(m_config, regions);
     pool.limits.abandon = m_options.abandon;
+    m_mask_key = pool.mask_key;
     m_pool = std::make_unique<backup::BackupPool>(pool, m_credentials, *m_host_key_policy,
                                                   [this](backup::BackupResult&& result) { store(std::move(result)); });
     if (m_options.backup_now != nullptr && m_options.only_devices.empty()) {
@@ -331,7 +332,7 @@ private:
   // Drift from NetBox's intended configs, for the devices backed up (daemon/drift_check.hpp).
   void check_drift_step() {
     try {
-      m_summary.set_drift(check_drift(m_config, *m_database, m_run_id, m_drift_devices, m_options.stop));
+      m_summary.set_drift(check_drift(m_config, *m_database, m_run_id, m_drift_devices, m_mask_key, m_options.stop));
     } catch (const storage::DatabaseError& e) {
       throw CycleError(e.what());
     }
@@ -363,6 +364,9 @@ private:
   std::unique_ptr<HostKeyPolicy> m_host_key_policy;
   std::int64_t m_run_id = 0;
   std::vector<DriftDevice> m_drift_devices;  // the in-scope devices, for the drift check
+  // The key the cycle's configs were masked under (null: none): intended configs are masked
+  // with it too, so that a secret NetBox renders as the device has it is not drift.
+  std::shared_ptr<const backup::MaskKey> m_mask_key;
   std::atomic<bool> m_storage_failed = false;
   std::unique_ptr<ProgressLine> m_progress;
   std::unique_ptr<backup::BackupPool> m_pool;    // its workers stop before what they use goes

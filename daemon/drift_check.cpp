@@ -34,8 +34,9 @@ json lines_json(const compliance::ConfigDrift& drift) {
 }
 
 storage::DriftVerdict verdict_of(const DriftDevice& device, const std::string& rendered, const std::string& running,
-                                 bool mask_secrets) {
-  const backup::NormalizedConfig intended = backup::ConfigNormalizer(device.profile, mask_secrets).normalize(rendered);
+                                 bool mask_secrets, std::shared_ptr<const backup::MaskKey> mask_key) {
+  const backup::NormalizedConfig intended =
+      backup::ConfigNormalizer(device.profile, mask_secrets, std::move(mask_key)).normalize(rendered);
   const compliance::ConfigDrift drift = compliance::compare_to_intended(intended.text, running);
   storage::DriftVerdict verdict;
   verdict.status = drift.differing() == 0 ? "in_sync" : "differs";
@@ -66,8 +67,10 @@ struct DriftTally {
 
 class DriftCheck {
 public:
-  DriftCheck(const Config& config, storage::Database& database, std::int64_t run_id)
+  DriftCheck(const Config& config, storage::Database& database, std::int64_t run_id,
+             std::shared_ptr<const backup::MaskKey> mask_key)
       : m_config(config),
+        m_mask_key(std::move(mask_key)),
         m_store(database),
         m_renderer(cycle_netbox_options(config).netbox),
         m_run_id(run_id),
@@ -114,7 +117,8 @@ public:
         record(device, *candidate, storage::DriftVerdict{"no_template", 0, 0, "[]"});
         return;
       case inventory::RenderStatus::rendered:
-        record(device, *candidate, verdict_of(device, answer.content, candidate->text, m_config.storage.mask_secrets));
+        record(device, *candidate,
+               verdict_of(device, answer.content, candidate->text, m_config.storage.mask_secrets, m_mask_key));
         return;
     }
   }
@@ -132,6 +136,7 @@ private:
   }
 
   const Config& m_config;
+  std::shared_ptr<const backup::MaskKey> m_mask_key;
   storage::DriftStore m_store;
   inventory::ConfigRenderer m_renderer;
   std::int64_t m_run_id;
@@ -142,8 +147,9 @@ private:
 }  // namespace
 
 nlohmann::json check_drift(const Config& config, storage::Database& database, std::int64_t run_id,
-                           const std::vector<DriftDevice>& devices, std::stop_token stop) {
-  DriftCheck check(config, database, run_id);
+                           const std::vector<DriftDevice>& devices, std::shared_ptr<const backup::MaskKey> mask_key,
+                           std::stop_token stop) {
+  DriftCheck check(config, database, run_id, std::move(mask_key));
   for (const auto& device : devices) {
     if (stop.stop_requested()) {
       break;

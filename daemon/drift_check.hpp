@@ -20,6 +20,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "backup/mask_key.hpp"
 #include "backup/platform_profile.hpp"
 #include "config/config.hpp"
 #include "storage/database.hpp"
@@ -36,7 +37,9 @@ struct DriftDevice {
 inline constexpr std::chrono::hours k_drift_recheck{24};
 
 // Returns what it did as the cycle summary's "drift" JSON.
+// `mask_key`: the key the stored configs' secrets were tagged under (null: "<removed>").
 nlohmann::json check_drift(const Config& config, storage::Database& database, std::int64_t run_id,
-                           const std::vector<DriftDevice>& devices, std::stop_token stop);
+                           const std::vector<DriftDevice>& devices, std::shared_ptr<const backup::MaskKey> mask_key,
+                           std::stop_token stop);
 
 }  // namespace nbsync::daemon

@@ -158,6 +158,28 @@ TEST_F(Drift, StoredPerVersionShownInNetboxAndByTheCommand) {
   EXPECT_EQ(device["custom_fields"]["nbsync_drift"], "in sync");
 }
 
+// With keyed masking (storage.mask_key_file) the stored configs' secrets are tagged
+// "<removed:5f2a9c>": the intended configs are masked under the same key, so a secret NetBox
+// renders as the device has it is no drift, and the verdicts are those of plain masking.
+TEST_F(Drift, WithAMaskKeyTheIntendedConfigIsMaskedUnderTheSameKey) {
+  start_lab(40, 43);
+  write_config("", "", "mask_key_file = \"mask.key\"\n");
+  const auto run = run_nbsync();
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  ASSERT_EQ(count("SELECT count(*) FROM snapshots WHERE mask_key = ''"), 0) << "every version is keyed";
+  int checked = 0;
+  for (const auto& [id, want] : expected_drift()) {
+    if (!want["template"].get<bool>()) {
+      continue;
+    }
+    ++checked;
+    const auto [status, missing, extra] = stored_verdict(id);
+    EXPECT_EQ(missing, want["missing"].get<int>()) << "device " << id << " on " << platforms[id];
+    EXPECT_EQ(extra, want["extra"].get<int>()) << "device " << id << " on " << platforms[id];
+  }
+  EXPECT_GT(checked, 5);
+}
+
 TEST_F(Drift, TokenWithoutRenderPermissionGivesOneLineAndAGoodCycle) {
   start_lab(20, 43);
   write_config();
