@@ -4,6 +4,7 @@
 #include <SQLiteCpp/Transaction.h>
 
 #include "storage/config_history.hpp"
+#include "storage/detail/outbox_insert.hpp"
 
 namespace nbsync::storage {
 namespace {
@@ -65,8 +66,7 @@ void DriftStore::record(std::int64_t device_id, std::int64_t snapshot_id, const 
       UPDATE outbox SET payload = json_patch(payload, ?3)
        WHERE kind = 'device_fields' AND device_id = ?1 AND channel = ?2 AND refused_at IS NULL
              AND sending_since IS NULL)sql");
-    SQLite::Statement outbox(m_database.sqlite(), R"sql(
-      INSERT INTO outbox (created_at, channel, kind, device_id, payload, dedupe_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6))sql");
+    SQLite::Statement outbox(m_database.sqlite(), detail::k_insert_outbox_sql);
     for (const auto& row : rows) {
       if (row.kind == "device_fields" && row.device_id) {
         // A device's fields waiting to be sent are one row (the sender sends a device's
@@ -80,18 +80,7 @@ void DriftStore::record(std::int64_t device_id, std::int64_t snapshot_id, const 
           continue;
         }
       }
-      outbox.bind(1, at);
-      outbox.bind(2, row.channel);
-      outbox.bind(3, row.kind);
-      if (row.device_id) {
-        outbox.bind(4, *row.device_id);
-      } else {
-        outbox.bind(4);
-      }
-      outbox.bind(5, row.payload);
-      outbox.bind(6, row.dedupe_key);
-      outbox.exec();
-      outbox.reset();
+      detail::insert_outbox_row(outbox, row, at);
     }
     transaction.commit();
   } catch (const SQLite::Exception& e) {

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "storage/detail/outbox_insert.hpp"
 #include "storage/detail/sqlite_failure.hpp"
 
 namespace nbsync::storage {
@@ -15,22 +16,9 @@ Outbox::Outbox(const std::filesystem::path& database_file) : m_database(database
 void Outbox::add(const std::vector<OutboxRow>& rows, std::int64_t now) {
   try {
     SQLite::Transaction transaction(m_database.sqlite());
-    SQLite::Statement insert(m_database.sqlite(), R"sql(
-      INSERT INTO outbox (created_at, channel, kind, device_id, payload, dedupe_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-    )sql");
+    SQLite::Statement insert(m_database.sqlite(), detail::k_insert_outbox_sql);
     for (const auto& row : rows) {
-      insert.bind(1, now);
-      insert.bind(2, row.channel);
-      insert.bind(3, row.kind);
-      if (row.device_id) {
-        insert.bind(4, *row.device_id);
-      } else {
-        insert.bind(4);
-      }
-      insert.bind(5, row.payload);
-      insert.bind(6, row.dedupe_key);
-      insert.exec();
-      insert.reset();
+      detail::insert_outbox_row(insert, row, now);
     }
     transaction.commit();
   } catch (const std::exception& e) {

@@ -5,6 +5,7 @@
 #include "storage/detail/compliance_writes.hpp"
 #include "storage/detail/device_columns.hpp"
 #include "storage/detail/host_key_writes.hpp"
+#include "storage/detail/outbox_insert.hpp"
 #include "storage/detail/unified_diff.hpp"
 
 #include <sqlite3.h>
@@ -94,10 +95,6 @@ constexpr const char* k_upsert_state_sql = R"sql(
     updated_at = excluded.updated_at, compliance = excluded.compliance
 )sql";
 
-constexpr const char* k_insert_outbox_sql = R"sql(
-  INSERT INTO outbox (created_at, channel, kind, device_id, payload, dedupe_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-)sql";
-
 // Device fields are state, not messages: a newer row for a device replaces one still waiting.
 constexpr const char* k_supersede_fields_sql = R"sql(
   DELETE FROM outbox WHERE kind = 'device_fields' AND device_id = ?1 AND channel = ?2 AND refused_at IS NULL
@@ -145,7 +142,7 @@ SnapshotStore::SnapshotStore(Database& database, std::size_t commit_every, int f
       m_run_outcomes(database.sqlite(), k_run_outcomes_sql),
       m_select_state(database.sqlite(), k_select_state_sql),
       m_upsert_state(database.sqlite(), k_upsert_state_sql),
-      m_insert_outbox(database.sqlite(), k_insert_outbox_sql),
+      m_insert_outbox(database.sqlite(), detail::k_insert_outbox_sql),
       m_supersede_fields(database.sqlite(), k_supersede_fields_sql),
       m_host_keys(std::make_unique<detail::HostKeyWrites>(database.sqlite())),
       m_blobs(std::make_unique<detail::BlobWrites>(database.connection(), full_copy_every)),
@@ -402,13 +399,7 @@ void SnapshotStore::insert_outbox(const OutboxRow& row, std::int64_t now) {
     supersede->exec();
   }
   detail::StatementUse insert(m_insert_outbox);
-  insert->bind(1, now);
-  insert->bind(2, row.channel);
-  insert->bind(3, row.kind);
-  bind_optional(*insert, 4, row.device_id);
-  insert->bind(5, row.payload);
-  insert->bind(6, row.dedupe_key);
-  insert->exec();
+  detail::insert_outbox_row(*insert, row, now);
 }
 
 detail::AttemptEvent SnapshotStore::update_state(std::int64_t run_id, const AttemptRecord& attempt,
