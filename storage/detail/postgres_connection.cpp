@@ -118,6 +118,7 @@ PostgresConnection::~PostgresConnection() {
 
 void PostgresConnection::connect() {
   PQfinish(m_connection);
+  m_connection = nullptr;
   m_prepared.clear();
   std::vector<const char*> keys = {"dbname", "fallback_application_name"};
   std::vector<const char*> values = {m_uri.c_str(), "nbsync"};
@@ -132,7 +133,12 @@ void PostgresConnection::connect() {
     throw PostgresError("out of memory connecting to PostgreSQL", true);
   }
   if (PQstatus(m_connection) != CONNECTION_OK) {
-    throw PostgresError("cannot connect: " + first_line(PQerrorMessage(m_connection)), true);
+    // A failed connection still holds libpq's memory, and a constructor that throws runs no
+    // destructor: finish it here.
+    const std::string reason = first_line(PQerrorMessage(m_connection));
+    PQfinish(m_connection);
+    m_connection = nullptr;
+    throw PostgresError("cannot connect: " + reason, true);
   }
   // The server's notices ("relation ... already exists, skipping") are not nbsync's to
   // print; libpq would write them to stderr. Errors still arrive as failed results.
