@@ -78,8 +78,10 @@ void netbox_pages(const fs::path& dir) {
   for (std::size_t offset = 0; offset < devices.size(); offset += 3) {
     for (const bool brief : {false, true}) {
       nlohmann::json results = nlohmann::json::array();
+      DeviceRenderOptions options;
+      options.brief = brief;
       for (std::size_t i = offset; i < offset + 3 && i < devices.size(); ++i) {
-        results.push_back(device_json(fleet, devices[i], base, {}, DeviceRenderOptions{brief, true}));
+        results.push_back(device_json(fleet, devices[i], base, {}, options));
       }
       const bool last = offset + 3 >= devices.size();
       const nlohmann::json page = {
