@@ -316,6 +316,8 @@ TEST(BackupPool, ASiteWhoseLoginsStruggleTogetherBacksOffAndTheRestOfTheFleetPas
   PoolOptions options = quick_options(16);
   options.site_sessions_start = 8;
   options.limits.login_timeout = std::chrono::seconds(1);
+  // A device read over exec hangs at its command instead: the same one second there.
+  options.limits.command_idle_timeout = std::chrono::seconds(1);
   CountingVerifier verifier({});
   const PoolRun run = run_collecting(jobs, options, verifier);
   const auto& results = run.results;
