@@ -166,6 +166,7 @@ std::vector<BackupJob> BackupPool::cancel() {
   }
   m_job_ready.notify_all();
   m_room.notify_all();
+  m_cancel_signal.notify_all();
   return dropped;
 }
 
@@ -176,7 +177,7 @@ std::vector<ScopeLimitState> BackupPool::scope_states() const {
 
 bool BackupPool::sleep_unless_cancelled(std::chrono::milliseconds duration) {
   std::unique_lock lock(m_mutex);
-  return !m_job_ready.wait_for(lock, duration, [this] { return m_cancelled; });
+  return !m_cancel_signal.wait_for(lock, duration, [this] { return m_cancelled; });
 }
 
 LimitSet BackupPool::login_pace(const detail::StartableJob& job) const {
@@ -190,14 +191,14 @@ LimitSet BackupPool::login_pace(const detail::StartableJob& job) const {
 
 bool BackupPool::wait_for_login(const LimitSet& limits) {
   std::unique_lock lock(m_mutex);
-  while (!m_cancelled) {
+  auto due = m_limiter.reserve_login(limits, ScopeLimiter::Clock::now());
+  while (!m_cancel_signal.wait_until(lock, due, [this] { return m_cancelled; })) {
     const auto now = ScopeLimiter::Clock::now();
-    const auto free_at = m_limiter.login_free_at(limits, now);
-    if (free_at <= now) {
-      m_limiter.count_login(limits, now);
+    due = m_limiter.spaced_after_last(limits);
+    if (due <= now) {
+      m_limiter.logged_in(limits, now);
       return true;
     }
-    m_job_ready.wait_until(lock, free_at);
   }
   return false;
 }

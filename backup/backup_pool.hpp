@@ -147,6 +147,9 @@ private:
   mutable std::mutex m_mutex;
   std::condition_variable m_job_ready;
   std::condition_variable m_room;
+  // Only cancel() signals it: what paced logins and retry back-offs sleep on, so that the
+  // pool's other events (a job ready, a session ended) do not wake hundreds of them.
+  std::condition_variable m_cancel_signal;
   detail::PendingJobs m_pending;
   ScopeLimiter m_limiter;
   std::map<std::string, std::uint16_t, std::less<>> m_jump_host_limits;  // name -> index in m_limiter

@@ -114,14 +114,32 @@ void ScopeLimiter::open_session(const LimitSet& set, Clock::time_point now) {
     auto& state = m_limits[index].state;
     state.peak_sessions = std::max(state.peak_sessions, ++state.sessions);
   }
-  count_login(set, now);
+  logged_in(set, reserve_login(set, now));
 }
 
-void ScopeLimiter::count_login(const LimitSet& set, Clock::time_point now) {
+ScopeLimiter::Clock::time_point ScopeLimiter::reserve_login(const LimitSet& set, Clock::time_point now) {
+  const auto slot = login_free_at(set, now);
   for (const auto index : set) {
     auto& scope = m_limits[index];
-    scope.next_login = std::max(scope.next_login, now) + scope.login_spacing;
+    scope.next_login = slot + scope.login_spacing;
     ++scope.state.logins;
+  }
+  return slot;
+}
+
+ScopeLimiter::Clock::time_point ScopeLimiter::spaced_after_last(const LimitSet& set) const {
+  Clock::time_point free_at{};
+  for (const auto index : set) {
+    free_at = std::max(free_at, m_limits[index].last_login + m_limits[index].login_spacing);
+  }
+  return free_at;
+}
+
+void ScopeLimiter::logged_in(const LimitSet& set, Clock::time_point now) {
+  for (const auto index : set) {
+    auto& scope = m_limits[index];
+    scope.last_login = now;
+    scope.next_login = std::max(scope.next_login, now + scope.login_spacing);
   }
 }
 

@@ -67,7 +67,15 @@ public:
   Clock::time_point login_free_at(const LimitSet& set, Clock::time_point now) const;
 
   void open_session(const LimitSet& set, Clock::time_point now);  // one session and its login
-  void count_login(const LimitSet& set, Clock::time_point now);   // a retry's login
+  // Takes the next free login slot under `set` for a session already open (a paced first
+  // login, a retry) and returns when it is: each waiting login then knows its own time and
+  // wakes once, at it, instead of every waiter waking whenever any slot may have freed.
+  Clock::time_point reserve_login(const LimitSet& set, Clock::time_point now);
+  // After its slot: when a login may really go, one spacing after the last login that went
+  // under `set` (a waiter woken late pushes the next one back rather than the two going
+  // together). `logged_in` records that it went.
+  Clock::time_point spaced_after_last(const LimitSet& set) const;
+  void logged_in(const LimitSet& set, Clock::time_point now);
   void close_session(const LimitSet& set);
 
   std::vector<ScopeLimitState> states() const;
@@ -77,6 +85,7 @@ private:
     ScopeLimit limit;
     Clock::duration login_spacing{0};  // 1 / logins_per_second
     Clock::time_point next_login{};    // no login under this limit before then
+    Clock::time_point last_login{};    // when the last login under it went
     ScopeLimitState state;
   };
 

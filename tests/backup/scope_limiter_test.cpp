@@ -55,8 +55,14 @@ TEST(ScopeLimiter, ALoginRateSpacesLoginsAndTheStrictestLimitDecides) {
   limiter.open_session(both, now);
   EXPECT_EQ(limiter.session_free_at(site_only, now), now + milliseconds(250));
   EXPECT_EQ(limiter.session_free_at(both, now), now + milliseconds(500));
-  limiter.count_login(site_only, now + milliseconds(250));
+  EXPECT_EQ(limiter.reserve_login(site_only, now + milliseconds(250)), now + milliseconds(250));
   EXPECT_EQ(limiter.login_free_at(site_only, now + milliseconds(250)), now + milliseconds(500));
+  // Logins that must wait are given their slots in turn, each its own.
+  EXPECT_EQ(limiter.reserve_login(site_only, now + milliseconds(260)), now + milliseconds(500));
+  EXPECT_EQ(limiter.reserve_login(site_only, now + milliseconds(270)), now + milliseconds(750));
+  // The one given 500 ms woke late, at 700: the next goes a whole spacing after it, at 950.
+  limiter.logged_in(site_only, now + milliseconds(700));
+  EXPECT_EQ(limiter.spaced_after_last(site_only), now + milliseconds(950));
 }
 
 TEST(ScopeLimiter, ASitesPaceSpacesItsLoginsAndAConfiguredRateIsSeenAsReplacingIt) {
