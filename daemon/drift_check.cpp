@@ -8,7 +8,7 @@
 #include "backup/config_normalizer.hpp"
 #include "compliance/config_drift.hpp"
 #include "daemon/cycle_settings.hpp"
-#include "inventory/config_renderer.hpp"
+#include "daemon/drift_renders.hpp"
 #include "notify/drift_report.hpp"
 #include "storage/drift_store.hpp"
 
@@ -17,7 +17,10 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::size_t k_lines_kept = 500;  // per version: enough to read, bounded for huge drifts
+constexpr std::size_t k_lines_kept = 500;
+constexpr std::int64_t k_recheck_seconds =
+    std::chrono::seconds(k_drift_recheck)
+        .count();  // checked_at is in seconds  // per version: enough to read, bounded for huge drifts
 
 json lines_json(const compliance::ConfigDrift& drift) {
   json lines = json::array();
@@ -65,23 +68,30 @@ struct DriftTally {
   }
 };
 
+// The check in batches: each device's stored version is looked at, those that need NetBox's
+// render are rendered a few at a time (DriftRenders), then their verdicts are stored in order
+// by this thread, the only one that writes. A batch bounds what is held at once (the
+// stored and the rendered text of k_batch devices).
 class DriftCheck {
 public:
+  static constexpr std::size_t k_batch = 32;
+
   DriftCheck(const Config& config, storage::Database& database, std::int64_t run_id,
              std::shared_ptr<const backup::MaskKey> mask_key)
       : m_config(config),
         m_mask_key(std::move(mask_key)),
         m_store(database),
-        m_renderer(cycle_netbox_options(config).netbox),
+        m_renders(cycle_netbox_options(config).netbox),
         m_run_id(run_id),
         m_now(static_cast<std::int64_t>(std::time(nullptr))) {}
 
+  // Looks at one device; one that needs a render waits in the batch, rendered when it fills.
   void check(const DriftDevice& device) {
-    const auto candidate = m_store.candidate(device.id);
+    auto candidate = m_store.candidate(device.id);
     if (!candidate) {
       return;  // never backed up
     }
-    const bool fresh = candidate->checked_at && m_now - *candidate->checked_at < k_drift_recheck.count();
+    const bool fresh = candidate->checked_at && m_now - *candidate->checked_at < k_recheck_seconds;
     if (!device.config_template) {
       if (!candidate->checked_at || candidate->device_drift != "no template") {
         record(device, *candidate, storage::DriftVerdict{"no_template", 0, 0, "[]"});
@@ -95,9 +105,42 @@ public:
     if (m_tally.forbidden) {
       return;
     }
+    m_batch.push_back({&device, std::move(*candidate)});
+    if (m_batch.size() >= k_batch) {
+      render_batch();
+    }
+  }
+
+  // Renders and stores what is still waiting in the batch.
+  void finish() { render_batch(); }
+
+  const DriftTally& tally() const { return m_tally; }
+
+private:
+  struct Waiting {
+    const DriftDevice* device;
+    storage::DriftCandidate candidate;
+  };
+
+  void render_batch() {
+    if (m_batch.empty()) {
+      return;
+    }
+    std::vector<std::int64_t> ids;
+    for (const auto& waiting : m_batch) {
+      ids.push_back(waiting.device->id);
+    }
     const auto started = std::chrono::steady_clock::now();
-    const inventory::RenderAnswer answer = m_renderer.render(device.id);
+    const auto answers = m_renders.render(ids);
     m_tally.render_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    for (std::size_t i = 0; i < m_batch.size() && !m_tally.forbidden; ++i) {
+      take_answer(*m_batch[i].device, m_batch[i].candidate, answers[i]);
+    }
+    m_batch.clear();
+  }
+
+  void take_answer(const DriftDevice& device, const storage::DriftCandidate& candidate,
+                   const inventory::RenderAnswer& answer) {
     ++m_tally.rendered;
     switch (answer.status) {
       case inventory::RenderStatus::forbidden:
@@ -114,18 +157,15 @@ public:
         }
         return;
       case inventory::RenderStatus::no_template:
-        record(device, *candidate, storage::DriftVerdict{"no_template", 0, 0, "[]"});
+        record(device, candidate, storage::DriftVerdict{"no_template", 0, 0, "[]"});
         return;
       case inventory::RenderStatus::rendered:
-        record(device, *candidate,
-               verdict_of(device, answer.content, candidate->text, m_config.storage.mask_secrets, m_mask_key));
+        record(device, candidate,
+               verdict_of(device, answer.content, candidate.text, m_config.storage.mask_secrets, m_mask_key));
         return;
     }
   }
 
-  const DriftTally& tally() const { return m_tally; }
-
-private:
   void record(const DriftDevice& device, const storage::DriftCandidate& candidate,
               const storage::DriftVerdict& verdict) {
     (verdict.status == "in_sync"   ? m_tally.in_sync
@@ -138,9 +178,10 @@ private:
   const Config& m_config;
   std::shared_ptr<const backup::MaskKey> m_mask_key;
   storage::DriftStore m_store;
-  inventory::ConfigRenderer m_renderer;
+  DriftRenders m_renders;
   std::int64_t m_run_id;
   std::int64_t m_now;
+  std::vector<Waiting> m_batch;
   DriftTally m_tally;
 };
 
@@ -155,6 +196,9 @@ nlohmann::json check_drift(const Config& config, storage::Database& database, st
       break;
     }
     check.check(device);
+  }
+  if (!stop.stop_requested()) {
+    check.finish();
   }
   const auto& tally = check.tally();
   if (tally.rendered > 0 || tally.differs > 0) {

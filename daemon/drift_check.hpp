@@ -8,7 +8,8 @@
 // in NetBox is noticed: NetBox has no cheap "the rendered text changed" marker (the text
 // depends on the template, the device, its interfaces and context data), so each device
 // is rendered again at most once per interval, spread over cycles as its verdict ages.
-// Devices whose NetBox record names no config template get "no template" without a request.
+// NetBox renders a few at a time (daemon/drift_renders.hpp). Devices whose NetBox record
+// names no config template get "no template" without a request.
 // A token that may not render gives one log line per cycle and no verdicts, never a failed
 // cycle; a failed request skips that device until the next cycle.
 #include <chrono>

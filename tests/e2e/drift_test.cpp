@@ -130,11 +130,21 @@ TEST_F(Drift, StoredPerVersionShownInNetboxAndByTheCommand) {
   EXPECT_EQ(parsed["drift"][0]["status"], "in_sync");
   EXPECT_EQ(parsed["drift"][0]["version"], 1);
 
-  // Nothing new: NetBox is not asked again within the recheck interval.
+  // Nothing new: NetBox is not asked again within the recheck interval (24 h; the
+  // verdicts are made an hour old first), and is asked again once it is over.
+  const auto age_verdicts = [this](int seconds) {
+    SQLite::Database database((dir / "nbsync.db").string(), SQLite::OPEN_READWRITE);
+    database.exec("UPDATE drift_results SET checked_at = checked_at - " + std::to_string(seconds));
+  };
+  age_verdicts(3600);
   reset_counters();
   ASSERT_EQ(run_nbsync().exit_code, 0);
   EXPECT_EQ(render_requests(), 0);
   EXPECT_EQ(summary["drift"]["fresh"], templated) << summary.dump();
+  age_verdicts(25 * 3600);
+  reset_counters();
+  ASSERT_EQ(run_nbsync().exit_code, 0);
+  EXPECT_EQ(render_requests(), templated) << "a day-old verdict is checked again";
 
   // The in-sync device's template changes in NetBox and the device gets a new version:
   // that one device is rendered again, drifts, and its journal says so; then back.
