@@ -249,7 +249,8 @@ private:
       const auto decision = m_scope.decide(device);
       if (decision.in_scope()) {
         auto profile = m_profiles.find(decision.profile);
-        m_drift_devices.push_back({device.id, device_name(device), profile, device.config_template});
+        m_drift_devices.push_back(
+            {device.id, device_name(device), profile, device.config_template, device.role, device.platform});
         m_pool->submit({std::move(device), std::move(profile)});
         continue;
       }

@@ -9,6 +9,7 @@
 #include "compliance/config_drift.hpp"
 #include "daemon/cycle_settings.hpp"
 #include "daemon/drift_renders.hpp"
+#include "daemon/template_owners.hpp"
 #include "notify/drift_report.hpp"
 #include "storage/drift_store.hpp"
 
@@ -82,6 +83,7 @@ public:
         m_mask_key(std::move(mask_key)),
         m_store(database),
         m_renders(cycle_netbox_options(config).netbox),
+        m_owners(config),
         m_run_id(run_id),
         m_now(static_cast<std::int64_t>(std::time(nullptr))) {}
 
@@ -92,7 +94,11 @@ public:
       return;  // never backed up
     }
     const bool fresh = candidate->checked_at && m_now - *candidate->checked_at < k_recheck_seconds;
-    if (!device.config_template) {
+    const std::optional<bool> templated = m_owners.has_template(device);
+    if (!templated) {
+      return;  // NetBox could not say (logged once)
+    }
+    if (!*templated) {
       if (!candidate->checked_at || candidate->device_drift != "no template") {
         record(device, *candidate, storage::DriftVerdict{"no_template", 0, 0, "[]"});
       }
@@ -179,6 +185,7 @@ private:
   std::shared_ptr<const backup::MaskKey> m_mask_key;
   storage::DriftStore m_store;
   DriftRenders m_renders;
+  TemplateOwners m_owners;
   std::int64_t m_run_id;
   std::int64_t m_now;
   std::vector<Waiting> m_batch;

@@ -8,8 +8,10 @@
 // in NetBox is noticed: NetBox has no cheap "the rendered text changed" marker (the text
 // depends on the template, the device, its interfaces and context data), so each device
 // is rendered again at most once per interval, spread over cycles as its verdict ages.
-// NetBox renders a few at a time (daemon/drift_renders.hpp). Devices whose NetBox record
-// names no config template get "no template" without a request.
+// NetBox renders a few at a time (daemon/drift_renders.hpp). A device renders from its own
+// config template, else its role's, else its platform's, as NetBox picks it; which roles and
+// platforms name one is read once per check (two short lists). Devices with none get
+// "no template" without a request.
 // A token that may not render gives one log line per cycle and no verdicts, never a failed
 // cycle; a failed request skips that device until the next cycle.
 #include <chrono>
@@ -33,6 +35,8 @@ struct DriftDevice {
   std::string name;
   std::shared_ptr<const backup::PlatformProfile> profile;
   bool config_template = false;  // NetBox's device record names one
+  std::string role;              // slugs: a template may come from either
+  std::string platform;
 };
 
 inline constexpr std::chrono::hours k_drift_recheck{24};

@@ -287,4 +287,26 @@ SitesOfRegion NetboxClient::sites_in_region(const std::string& region) {
   return sites;
 }
 
+TemplatedSlugs NetboxClient::templated_slugs(const std::string& list_path) {
+  TemplatedSlugs templated;
+  WalkResult result;
+  const std::string path = list_path + "?limit=" + std::to_string(m_options.page_size);
+  const bool walked = walk_pages(path, result, [&](const json& results) {
+    for (const auto& object : results) {
+      if (!object.is_object() || !object.contains("slug") || !object["slug"].is_string()) {
+        result.error = "GET " + shown_url(path) + ": an object without a slug";
+        return false;
+      }
+      const auto found = object.find("config_template");
+      if (found != object.end() && found->is_object()) {
+        templated.slugs.insert(object["slug"].get<std::string>());
+      }
+    }
+    return true;
+  });
+  templated.complete = walked;
+  templated.error = walked ? "" : result.error;
+  return templated;
+}
+
 }  // namespace nbsync::inventory

@@ -11,6 +11,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <stop_token>
 #include <string>
 #include <vector>
@@ -60,6 +61,14 @@ struct SitesOfRegion {
   std::string error;               // why not complete; names NetBox's answer, never the token
 };
 
+// The slugs of the platforms or device roles that name a config template (NetBox 3.5+): a
+// device that names none renders from its role's, else its platform's.
+struct TemplatedSlugs {
+  bool complete = false;
+  std::set<std::string> slugs;
+  std::string error;  // why not complete; names NetBox's answer, never the token
+};
+
 class NetboxClient {
 public:
   explicit NetboxClient(NetboxOptions options);
@@ -69,6 +78,8 @@ public:
   WalkResult walk_devices(const DeviceQuery& query, const PageHandler& on_page);
   // GET /api/dcim/sites/?region=SLUG, every page.
   SitesOfRegion sites_in_region(const std::string& region);
+  // GET `list_path` ("/api/dcim/platforms/", "/api/dcim/device-roles/"), every page.
+  TemplatedSlugs templated_slugs(const std::string& list_path);
 
   // The first request of the walk, as a path under NetBox's base URL; later pages add id__gt.
   std::string devices_path(const DeviceQuery& query) const;

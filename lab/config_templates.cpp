@@ -44,18 +44,30 @@ bool has_template(std::uint64_t seed, std::int64_t id) {
   return (x ^ (x >> 31)) % 3 == 0;
 }
 
+bool platform_has_template(const Fleet& fleet, int platform) {
+  return fleet.platforms()[static_cast<std::size_t>(platform)].slug == "arista-eos";
+}
+
+// The device's own template: its platform's, for one device in three.
+bool own_template(const Fleet& fleet, const LabDevice& device) {
+  return device.platform && has_template(fleet.seed(), device.id);
+}
+
 }  // namespace
 
 std::optional<int> config_template_of(const Fleet& fleet, const LabDevice& device) {
-  if (!device.platform || !has_template(fleet.seed(), device.id)) {
+  if (!device.platform || !(own_template(fleet, device) || platform_has_template(fleet, *device.platform))) {
     return std::nullopt;
   }
   return *device.platform;
 }
 
 json device_config_template_json(const Fleet& fleet, const LabDevice& device, const std::string& base) {
-  const auto platform = config_template_of(fleet, device);
-  return platform ? brief_template(fleet, *platform, base) : json(nullptr);
+  return own_template(fleet, device) ? brief_template(fleet, *device.platform, base) : json(nullptr);
+}
+
+json platform_config_template_json(const Fleet& fleet, int platform, const std::string& base) {
+  return platform_has_template(fleet, platform) ? brief_template(fleet, platform, base) : json(nullptr);
 }
 
 json config_templates_page(const Fleet& fleet, const std::string& base) {

@@ -1055,6 +1055,19 @@ NetboxApi::Reply NetboxApi::list_platforms(const httplib::Request& request, cons
   return {200, page_json(request, base, matching.size(), std::move(results), page)};
 }
 
+NetboxApi::Reply NetboxApi::list_roles(const httplib::Request& request, const std::string& base) {
+  std::vector<long> counts(m_fleet.roles().size(), 0);
+  for (const auto& device : m_fleet.devices()) {
+    ++counts[static_cast<std::size_t>(device.role)];
+  }
+  const PageRequest page = page_request(request);
+  json results = json::array();
+  for (std::size_t i = page.offset; i < counts.size() && i < page.offset + page.limit; ++i) {
+    results.push_back(role_json(m_fleet, static_cast<int>(i), counts[i], base));
+  }
+  return {200, page_json(request, base, counts.size(), std::move(results), page)};
+}
+
 // GET /api/dcim/sites/: `slug` and `region` (a region and every region below it, as
 // NetBox's tree filter does; slug or region_id) filter; `brief` gives the short form.
 NetboxApi::Reply NetboxApi::list_sites(const httplib::Request& request, const std::string& base) {
@@ -1415,6 +1428,9 @@ void NetboxApi::register_routes(httplib::Server& server) {
                }));
   server.Get("/api/dcim/platforms/", [this](const httplib::Request& request, httplib::Response& response) {
     handle(request, response, [&](const std::string& base) { return list_platforms(request, base); });
+  });
+  server.Get("/api/dcim/device-roles/", [this](const httplib::Request& request, httplib::Response& response) {
+    handle(request, response, [&](const std::string& base) { return list_roles(request, base); });
   });
   server.Get("/api/dcim/sites/", [this](const httplib::Request& request, httplib::Response& response) {
     handle(request, response, [&](const std::string& base) { return list_sites(request, base); });

@@ -96,6 +96,7 @@ private:
   Reply list_journal(const httplib::Request& request, const std::string& base);
   Reply create_journal(const json& body, const std::string& base);
   Reply list_platforms(const httplib::Request& request, const std::string& base);
+  Reply list_roles(const httplib::Request& request, const std::string& base);
   Reply list_sites(const httplib::Request& request, const std::string& base);
   Reply list_regions(const httplib::Request& request, const std::string& base);
   Reply lab_add_device(const json& body, const std::string& base);

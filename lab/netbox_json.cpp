@@ -313,6 +313,26 @@ json platform_json(const Fleet& fleet, int platform_index, long device_count, co
           {"name", p.name},
           {"slug", p.slug},
           {"manufacturer", nullptr},
+          {"config_template", platform_config_template_json(fleet, platform_index, base)},
+          {"description", ""},
+          {"tags", json::array()},
+          {"custom_fields", json::object()},
+          {"created", "2025-01-01T00:00:00.000000Z"},
+          {"last_updated", "2025-01-01T00:00:00.000000Z"},
+          {"device_count", device_count},
+          {"virtualmachine_count", 0}};
+}
+
+json role_json(const Fleet& fleet, int role_index, long device_count, const std::string& base) {
+  const Choice& r = fleet.roles()[static_cast<std::size_t>(role_index)];
+  return {{"id", r.id},
+          {"url", id_url(base, "dcim/device-roles/", r.id)},
+          {"display_url", display_url(base, "dcim/device-roles/", r.id)},
+          {"display", r.name},
+          {"name", r.name},
+          {"slug", r.slug},
+          {"color", "9e9e9e"},
+          {"vm_role", true},
           {"config_template", nullptr},
           {"description", ""},
           {"tags", json::array()},

@@ -36,6 +36,8 @@ nlohmann::json custom_field_json(const nlohmann::json& definition, const std::st
 nlohmann::json custom_link_json(const nlohmann::json& definition, const std::string& base);
 nlohmann::json journal_entry_json(const nlohmann::json& entry, const Fleet& fleet, const std::string& base);
 nlohmann::json platform_json(const Fleet& fleet, int platform_index, long device_count, const std::string& base);
+// A device role as /api/dcim/device-roles/ lists it (no role names a config template here).
+nlohmann::json role_json(const Fleet& fleet, int role_index, long device_count, const std::string& base);
 // A region with its parent (nested) and depth in the tree; a site with its region. `brief`
 // is NetBox's ?brief=1 form.
 nlohmann::json region_json(const Fleet& fleet, int region, long site_count, const std::string& base);
