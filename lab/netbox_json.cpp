@@ -304,43 +304,41 @@ json journal_entry_json(const json& entry, const Fleet& fleet, const std::string
           {"last_updated", entry["last_updated"]}};
 }
 
+namespace {
+
+// What NetBox's platform and device-role objects share, with `own`: the keys of one kind.
+json assignable_choice_json(const Choice& c, const std::string& path, json own, long device_count,
+                            const std::string& base) {
+  json out = {{"id", c.id},
+              {"url", id_url(base, path, c.id)},
+              {"display_url", display_url(base, path, c.id)},
+              {"display", c.name},
+              {"name", c.name},
+              {"slug", c.slug}};
+  out.update(own);
+  out.update({{"description", ""},
+              {"tags", json::array()},
+              {"custom_fields", json::object()},
+              {"created", "2025-01-01T00:00:00.000000Z"},
+              {"last_updated", "2025-01-01T00:00:00.000000Z"},
+              {"device_count", device_count},
+              {"virtualmachine_count", 0}});
+  return out;
+}
+
+}  // namespace
+
 json platform_json(const Fleet& fleet, int platform_index, long device_count, const std::string& base) {
-  const Choice& p = fleet.platforms()[static_cast<std::size_t>(platform_index)];
-  return {{"id", p.id},
-          {"url", id_url(base, "dcim/platforms/", p.id)},
-          {"display_url", display_url(base, "dcim/platforms/", p.id)},
-          {"display", p.name},
-          {"name", p.name},
-          {"slug", p.slug},
-          {"manufacturer", nullptr},
-          {"config_template", platform_config_template_json(fleet, platform_index, base)},
-          {"description", ""},
-          {"tags", json::array()},
-          {"custom_fields", json::object()},
-          {"created", "2025-01-01T00:00:00.000000Z"},
-          {"last_updated", "2025-01-01T00:00:00.000000Z"},
-          {"device_count", device_count},
-          {"virtualmachine_count", 0}};
+  return assignable_choice_json(
+      fleet.platforms()[static_cast<std::size_t>(platform_index)], "dcim/platforms/",
+      {{"manufacturer", nullptr}, {"config_template", platform_config_template_json(fleet, platform_index, base)}},
+      device_count, base);
 }
 
 json role_json(const Fleet& fleet, int role_index, long device_count, const std::string& base) {
-  const Choice& r = fleet.roles()[static_cast<std::size_t>(role_index)];
-  return {{"id", r.id},
-          {"url", id_url(base, "dcim/device-roles/", r.id)},
-          {"display_url", display_url(base, "dcim/device-roles/", r.id)},
-          {"display", r.name},
-          {"name", r.name},
-          {"slug", r.slug},
-          {"color", "9e9e9e"},
-          {"vm_role", true},
-          {"config_template", nullptr},
-          {"description", ""},
-          {"tags", json::array()},
-          {"custom_fields", json::object()},
-          {"created", "2025-01-01T00:00:00.000000Z"},
-          {"last_updated", "2025-01-01T00:00:00.000000Z"},
-          {"device_count", device_count},
-          {"virtualmachine_count", 0}};
+  return assignable_choice_json(fleet.roles()[static_cast<std::size_t>(role_index)], "dcim/device-roles/",
+                                {{"color", "9e9e9e"}, {"vm_role", true}, {"config_template", nullptr}}, device_count,
+                                base);
 }
 
 namespace {
