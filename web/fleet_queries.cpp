@@ -1,6 +1,7 @@
 #include "web/fleet_queries.hpp"
 
 #include <algorithm>
+#include <limits>
 
 #include "storage/config_grep.hpp"
 #include "storage/config_search.hpp"
@@ -69,10 +70,11 @@ FailingAnswer read_failing(storage::Database& database, const DeviceIds& visible
   return answer;
 }
 
-ChangesAnswer read_changes(storage::ConfigHistory& history, const DeviceIds& visible, std::int64_t since,
+ChangesAnswer read_changes(storage::ConfigHistory& history, const DeviceIds& visible, const ChangesWindow& window,
                            const storage::DeviceFilter& filter, const PageSlice& slice) {
   std::vector<storage::DeviceChanges> changes;
-  for (auto& device : history.changes_since(since, filter)) {
+  const std::int64_t before = window.before.value_or(std::numeric_limits<std::int64_t>::max());
+  for (auto& device : history.changes_since(window.since, filter, before)) {
     if (sees(visible, device.device_id)) {
       changes.push_back(std::move(device));
     }

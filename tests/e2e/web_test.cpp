@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cctype>
+#include <ctime>
 #include <regex>
 #include <set>
 #include <thread>
@@ -413,6 +414,16 @@ protected:
     return ids;
   }
 
+  // The UTC date `days` from today, as 2026-12-07.
+  static std::string utc_date(int days) {
+    const std::time_t at = std::time(nullptr) + days * 86400;
+    std::tm tm{};
+    gmtime_r(&at, &tm);
+    char text[16];
+    std::strftime(text, sizeof text, "%Y-%m-%d", &tm);
+    return text;
+  }
+
   static bool links_to(const std::string& html, std::int64_t id) {
     const std::string link = "/devices/" + std::to_string(id);
     return html.find(link + "\"") != std::string::npos || html.find(link + "/") != std::string::npos;
@@ -488,6 +499,23 @@ TEST_F(WebFleet, CyclesFailingChangesSearchAndComplianceShowWhatTheCyclesStored)
   EXPECT_FALSE(links_to(changes_page.body, mine[0])) << "filtered by site";
   EXPECT_THAT(changes_page.body, HasSubstr("<option selected>7d</option>"));
   EXPECT_EQ(get("/api/changes?since=3w", cookie).status, 400);
+  // A range of dates: the last day given is whole; a range before the cycles finds nothing.
+  const std::string today = utc_date(0);
+  const auto range = get_json("/api/changes?from=" + utc_date(-1) + "&to=" + today, cookie);
+  EXPECT_EQ(ids_in(range), (std::set<std::int64_t>{mine[0], others[0]})) << range.dump();
+  EXPECT_EQ(range["before"], utc_date(1) + "T00:00:00Z");
+  EXPECT_TRUE(ids_in(get_json("/api/changes?from=2020-01-01&to=2020-01-31", cookie)).empty());
+  EXPECT_TRUE(ids_in(get_json("/api/changes?to=" + utc_date(-2), cookie)).empty()) << "nothing changed before";
+  const auto range_page = get("/changes?since=24h&from=" + today + "&to=&site=", cookie);
+  EXPECT_TRUE(links_to(range_page.body, mine[0]));
+  EXPECT_THAT(range_page.body, HasSubstr("name=\"from\" value=\"" + today + "\""));
+  EXPECT_THAT(range_page.body, HasSubstr("Devices with new config versions since " + today + " 00:00:00"));
+  const auto bad_date = get("/api/changes?from=yesterday", cookie);
+  EXPECT_EQ(bad_date.status, 400);
+  EXPECT_THAT(bad_date.body, HasSubstr("from must be a date like 2026-12-01"));
+  const auto backward = get("/changes?from=" + today + "&to=" + utc_date(-2), cookie);
+  EXPECT_EQ(backward.status, 400);
+  EXPECT_THAT(backward.body, HasSubstr("must be before to"));
 
   // A line of mine[0]'s latest config, found where it is.
   const std::string text = stored_text(mine[0], 2);
