@@ -179,26 +179,27 @@ SearchAnswer search_configs(storage::Database& database, const DeviceIds& visibl
 ComplianceAnswer read_compliance(storage::Database& database, const DeviceIds& visible, const PageSlice& slice) {
   ComplianceAnswer answer;
   std::vector<FailingCompliance> failing;
-  storage::visit_latest_compliance(database, [&](const storage::DeviceComplianceState& device) {
-    if (!sees(visible, device.device_id)) {
-      return;
-    }
-    ++answer.devices_checked;
-    FailingCompliance entry{device, std::nullopt};
-    entry.device.checks.clear();
-    for (const auto& check : device.checks) {
-      RuleTotals& totals = answer.rules[check.rule];
-      totals.severity = check.severity;
-      ++totals.checked;
-      if (!check.passed) {
-        ++totals.failed;
-        entry.device.checks.push_back(check);
-      }
-    }
-    if (!entry.device.checks.empty()) {
-      failing.push_back(std::move(entry));
-    }
-  });
+  storage::visit_latest_compliance(
+      database,
+      [&](const storage::DeviceComplianceState& device) {
+        ++answer.devices_checked;
+        std::vector<storage::ComplianceCheck> failed;
+        for (const auto& check : device.checks) {
+          RuleTotals& totals = answer.rules[check.rule];
+          totals.severity = check.severity;
+          ++totals.checked;
+          if (!check.passed) {
+            ++totals.failed;
+            failed.push_back(check);
+          }
+        }
+        if (!failed.empty()) {
+          FailingCompliance entry{device, std::nullopt};
+          entry.device.checks = std::move(failed);
+          failing.push_back(std::move(entry));
+        }
+      },
+      [&visible](std::int64_t device_id) { return sees(visible, device_id); });
   answer.total_failing = static_cast<std::int64_t>(failing.size());
   answer.failing = slice_of(std::move(failing), slice);
   for (auto& entry : answer.failing) {
