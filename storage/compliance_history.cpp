@@ -35,18 +35,18 @@ constexpr const char* k_by_snapshot_sql = R"sql(
     FROM snapshots s JOIN compliance_results c ON c.snapshot_id = s.id
    WHERE s.device_id = ?1 AND )sql";
 
-// The devices by name (devices_by_name: no sort), each with its newest version.
-constexpr const char* k_devices_latest_sql = R"sql(
-  SELECT d.id, d.name, d.site, (SELECT max(s.id) FROM snapshots s WHERE s.device_id = d.id)
-    FROM devices d INDEXED BY devices_by_name
+// The devices by name (devices_by_name: no sort).
+constexpr const char* k_devices_sql = R"sql(
+  SELECT d.id, d.name, d.site FROM devices d INDEXED BY devices_by_name
    WHERE d.retired_at IS NULL
    ORDER BY d.name, d.id
 )sql";
 
-// One version's results, every rule set's: by rule set, then rule (the primary key's order).
-constexpr const char* k_snapshot_results_sql = R"sql(
+// The results of a device's newest version, every rule set's: by rule set, then rule (the
+// primary key's order).
+constexpr const char* k_newest_results_sql = R"sql(
   SELECT snapshot_id, rule, severity, passed, problems, checked_at, rules_digest
-    FROM compliance_results WHERE snapshot_id = ?1
+    FROM compliance_results WHERE snapshot_id = (SELECT max(id) FROM snapshots WHERE device_id = ?1)
 )sql";
 
 // Columns 0-5 of the queries above.
@@ -65,11 +65,11 @@ ComplianceCheck check_from(SQLite::Statement& select) {
   return check;
 }
 
-// The results of `device.snapshot_id` by the rule set that checked it last (a version
-// checked by several counts with the newest one's), into `device.checks` and `checked_at`.
+// The results of the device's newest version by the rule set that checked it last (a
+// version checked by several counts with the newest one's), into `device`.
 void read_newest_rule_set(SQLite::Statement& results, DeviceComplianceState& device) {
   results.reset();
-  results.bind(1, device.snapshot_id);
+  results.bind(1, device.device_id);
   std::string digest;
   std::vector<ComplianceCheck> checks;
   std::int64_t checked_at = 0;
@@ -86,6 +86,7 @@ void read_newest_rule_set(SQLite::Statement& results, DeviceComplianceState& dev
       keep_if_newest();
       digest = results.getColumn(6).getString();
     }
+    device.snapshot_id = results.getColumn(0).getInt64();
     checks.push_back(check_from(results));
     checked_at = std::max(checked_at, results.getColumn(5).getInt64());
   }
@@ -128,16 +129,14 @@ std::map<std::int64_t, std::vector<ComplianceCheck>> compliance_by_snapshot(Data
 void visit_latest_compliance(Database& database, const std::function<void(const DeviceComplianceState&)>& visit,
                              const std::function<bool(std::int64_t device_id)>& wanted) {
   try {
-    SQLite::Statement devices(database.sqlite(), k_devices_latest_sql);
-    SQLite::Statement results(database.sqlite(), k_snapshot_results_sql);
+    SQLite::Statement devices(database.sqlite(), k_devices_sql);
+    SQLite::Statement results(database.sqlite(), k_newest_results_sql);
     while (devices.executeStep()) {
       const std::int64_t id = devices.getColumn(0).getInt64();
-      if (devices.getColumn(3).isNull() || (wanted && !wanted(id))) {
+      if (wanted && !wanted(id)) {
         continue;
       }
-      DeviceComplianceState device{
-          id, devices.getColumn(1).getString(), devices.getColumn(2).getString(), devices.getColumn(3).getInt64(), 0,
-          {}};
+      DeviceComplianceState device{id, devices.getColumn(1).getString(), devices.getColumn(2).getString(), 0, 0, {}};
       read_newest_rule_set(results, device);
       if (!device.checks.empty()) {
         visit(device);
