@@ -26,6 +26,8 @@ const std::string k_site1_token(40, '3');
 const std::string k_csp =
     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
+std::string query_value(const std::string& text);
+
 class Web : public CycleFixture {
 protected:
   // A lab, two cycles with one device changed in between, and the viewer on a free port.
@@ -326,6 +328,31 @@ TEST_F(Web, WithCertAndKeyTheViewerServesHttpsAndItsCookieIsSecure) {
   plain_base.replace(0, 5, "http");
   const auto plain = client->send({"GET", plain_base + "/sign-in", {}, ""});
   EXPECT_NE(plain.status, 200) << "plain HTTP gets no page from an HTTPS listener";
+}
+
+TEST_F(Web, BehindAProxyBaseUrlsPathPrefixesEveryLinkAndTheCookieIsSecure) {
+  // What the proxy passes on once it stripped /nbsync: requests come to the viewer's own paths.
+  write_config("", "",
+               "\n[web]\nlisten = \"127.0.0.1:0\"\nbase_url = \"https://tools.example.com/nbsync/\"\n"
+               "\n[daemon]\nmetrics_listen = \"\"\n");
+  start_viewer();
+  const std::string device = "/devices/" + std::to_string(changed);
+  const auto unsigned_in = get(device);
+  EXPECT_EQ(unsigned_in.status, 303);
+  EXPECT_THAT(unsigned_in.header("location").value_or(""), ::testing::StartsWith("/nbsync/sign-in?next="));
+  EXPECT_THAT(get("/sign-in").body, HasSubstr("action=\"/nbsync/sign-in\""));
+  const auto signed_in = post_form("/sign-in", "token=" + k_lab_token + "&next=" + query_value(device));
+  ASSERT_EQ(signed_in.status, 303) << signed_in.body;
+  EXPECT_EQ(signed_in.header("location").value_or(""), "/nbsync" + device);
+  const std::string cookie = signed_in.header("set-cookie").value_or("");
+  EXPECT_THAT(cookie, HasSubstr("; Path=/nbsync"));
+  EXPECT_THAT(cookie, HasSubstr("; Secure")) << "an https base_url: the browser reaches it over TLS";
+  const auto page = get(device, cookie.substr(0, cookie.find(';')));
+  ASSERT_EQ(page.status, 200);
+  EXPECT_THAT(page.body, HasSubstr("href=\"/nbsync/style.css\""));
+  EXPECT_THAT(page.body, HasSubstr("href=\"/nbsync" + device + "/versions/1\""));
+  EXPECT_THAT(page.body, HasSubstr("<a href=\"/nbsync/cycles\">Cycles</a>"));
+  EXPECT_EQ(page.body.find("href=\"/devices/"), std::string::npos) << "no link without the prefix";
 }
 
 TEST_F(Web, ACertificateOpenSslCannotUseIsRefusedAtStart) {
