@@ -1,101 +1,21 @@
 #include "commands/time_argument.hpp"
 
+#include <charconv>
 #include <chrono>
 #include <cstdio>
-#include <optional>
 
 #include "commands/input_error.hpp"
+#include "types/iso_time.hpp"
 
 namespace nbsync::commands {
-namespace {
-
-// Reads exactly `digits` decimal digits at `pos`.
-std::optional<int> read_number(std::string_view text, std::size_t& pos, std::size_t digits) {
-  if (pos + digits > text.size()) {
-    return std::nullopt;
-  }
-  int value = 0;
-  for (std::size_t i = 0; i < digits; ++i) {
-    const char c = text[pos + i];
-    if (c < '0' || c > '9') {
-      return std::nullopt;
-    }
-    value = value * 10 + (c - '0');
-  }
-  pos += digits;
-  return value;
-}
-
-bool read_char(std::string_view text, std::size_t& pos, char expected) {
-  if (pos < text.size() && text[pos] == expected) {
-    ++pos;
-    return true;
-  }
-  return false;
-}
-
-InputError bad_time(std::string_view text) {
-  return InputError("bad time '" + std::string(text) +
-                    "': expected an ISO 8601 time like 2026-08-01T12:00:00Z (UTC unless it has an offset such as "
-                    "+02:00) or a date like 2026-08-01");
-}
-
-}  // namespace
 
 std::int64_t parse_time_argument(std::string_view text) {
-  using namespace std::chrono;
-  std::size_t pos = 0;
-  const auto year = read_number(text, pos, 4);
-  const bool dash1 = read_char(text, pos, '-');
-  const auto month = read_number(text, pos, 2);
-  const bool dash2 = read_char(text, pos, '-');
-  const auto day = read_number(text, pos, 2);
-  if (!year || !dash1 || !month || !dash2 || !day) {
-    throw bad_time(text);
+  if (const auto time = parse_iso_time(text)) {
+    return time->unix_seconds;
   }
-  const year_month_day date{std::chrono::year{*year}, std::chrono::month{static_cast<unsigned>(*month)},
-                            std::chrono::day{static_cast<unsigned>(*day)}};
-  if (!date.ok()) {
-    throw bad_time(text);
-  }
-  std::int64_t seconds = 0;
-  if (pos < text.size()) {
-    if (!read_char(text, pos, 'T') && !read_char(text, pos, 't') && !read_char(text, pos, ' ')) {
-      throw bad_time(text);
-    }
-    const auto hour = read_number(text, pos, 2);
-    const bool colon = read_char(text, pos, ':');
-    const auto minute = read_number(text, pos, 2);
-    if (!hour || !colon || !minute || *hour > 23 || *minute > 59) {
-      throw bad_time(text);
-    }
-    int second = 0;
-    if (read_char(text, pos, ':')) {
-      const auto s = read_number(text, pos, 2);
-      if (!s || *s > 60) {
-        throw bad_time(text);
-      }
-      second = *s;
-    }
-    seconds = *hour * 3600 + *minute * 60 + second;
-    if (read_char(text, pos, 'Z') || read_char(text, pos, 'z')) {
-      // UTC
-    } else if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) {
-      const int sign = text[pos] == '+' ? 1 : -1;
-      ++pos;
-      const auto offset_hours = read_number(text, pos, 2);
-      read_char(text, pos, ':');
-      const auto offset_minutes = read_number(text, pos, 2);
-      if (!offset_hours || !offset_minutes || *offset_hours > 23 || *offset_minutes > 59) {
-        throw bad_time(text);
-      }
-      seconds -= sign * (*offset_hours * 3600 + *offset_minutes * 60);
-    }
-    if (pos != text.size()) {
-      throw bad_time(text);
-    }
-  }
-  return duration_cast<std::chrono::seconds>(sys_days{date}.time_since_epoch()).count() + seconds;
+  throw InputError("bad time '" + std::string(text) +
+                   "': expected an ISO 8601 time like 2026-08-01T12:00:00Z (UTC unless it has an offset such as "
+                   "+02:00) or a date like 2026-08-01");
 }
 
 std::int64_t parse_since_argument(std::string_view text, std::int64_t now) {
@@ -120,10 +40,11 @@ std::int64_t parse_since_argument(std::string_view text, std::int64_t now) {
       default:
         break;
     }
-    std::size_t pos = 0;
-    const auto count = read_number(text, pos, text.size() - 1);
-    if (unit != 0 && count) {
-      return now - *count * unit;
+    std::int64_t count = 0;
+    const char* last = text.data() + text.size() - 1;
+    const auto [end, error] = std::from_chars(text.data(), last, count);
+    if (unit != 0 && error == std::errc{} && end == last && text.front() != '-') {
+      return now - count * unit;
     }
   }
   if (text.size() >= 10 && text[4] == '-') {

@@ -35,11 +35,19 @@ constexpr const char* k_by_snapshot_sql = R"sql(
     FROM snapshots s JOIN compliance_results c ON c.snapshot_id = s.id
    WHERE s.device_id = ?1 AND )sql";
 
-constexpr const char* k_latest_sql = R"sql(
-  WITH latest AS (SELECT device_id, max(id) AS snapshot_id FROM snapshots GROUP BY device_id)
-  SELECT c.snapshot_id, c.rule, c.severity, c.passed, c.problems, c.checked_at, d.id, d.name, d.site
-    FROM latest l JOIN devices d ON d.id = l.device_id JOIN compliance_results c ON c.snapshot_id = l.snapshot_id
-   WHERE d.retired_at IS NULL AND )sql";
+// The devices by name (devices_by_name: no sort).
+constexpr const char* k_devices_sql = R"sql(
+  SELECT d.id, d.name, d.site FROM devices d INDEXED BY devices_by_name
+   WHERE d.retired_at IS NULL
+   ORDER BY d.name, d.id
+)sql";
+
+// The results of a device's newest version, every rule set's: by rule set, then rule (the
+// primary key's order).
+constexpr const char* k_newest_results_sql = R"sql(
+  SELECT snapshot_id, rule, severity, passed, problems, checked_at, rules_digest
+    FROM compliance_results WHERE snapshot_id = (SELECT max(id) FROM snapshots WHERE device_id = ?1)
+)sql";
 
 // Columns 0-5 of the queries above.
 ComplianceCheck check_from(SQLite::Statement& select) {
@@ -47,13 +55,42 @@ ComplianceCheck check_from(SQLite::Statement& select) {
   check.rule = select.getColumn(1).getString();
   check.severity = select.getColumn(2).getString();
   check.passed = select.getColumn(3).getInt() != 0;
-  const auto problems = nlohmann::json::parse(select.getColumn(4).getString(), nullptr, false);
+  const std::string text = select.getColumn(4).getString();
+  const auto problems = text == "[]" ? nlohmann::json::array() : nlohmann::json::parse(text, nullptr, false);
   if (problems.is_array()) {
     for (const auto& problem : problems) {
       check.problems.push_back(problem.is_string() ? problem.get<std::string>() : problem.dump());
     }
   }
   return check;
+}
+
+// The results of the device's newest version by the rule set that checked it last (a
+// version checked by several counts with the newest one's), into `device`.
+void read_newest_rule_set(SQLite::Statement& results, DeviceComplianceState& device) {
+  results.reset();
+  results.bind(1, device.device_id);
+  std::string digest;
+  std::vector<ComplianceCheck> checks;
+  std::int64_t checked_at = 0;
+  const auto keep_if_newest = [&] {
+    if (!checks.empty() && checked_at >= device.checked_at) {
+      device.checks = std::move(checks);
+      device.checked_at = checked_at;
+    }
+    checks.clear();
+    checked_at = 0;
+  };
+  while (results.executeStep()) {
+    if (results.getColumn(6).getString() != digest) {
+      keep_if_newest();
+      digest = results.getColumn(6).getString();
+    }
+    device.snapshot_id = results.getColumn(0).getInt64();
+    checks.push_back(check_from(results));
+    checked_at = std::max(checked_at, results.getColumn(5).getInt64());
+  }
+  keep_if_newest();
 }
 
 }  // namespace
@@ -89,26 +126,21 @@ std::map<std::int64_t, std::vector<ComplianceCheck>> compliance_by_snapshot(Data
   }
 }
 
-void visit_latest_compliance(Database& database, const std::function<void(const DeviceComplianceState&)>& visit) {
+void visit_latest_compliance(Database& database, const std::function<void(const DeviceComplianceState&)>& visit,
+                             const std::function<bool(std::int64_t device_id)>& wanted) {
   try {
-    SQLite::Statement select(database.sqlite(),
-                             std::string(k_latest_sql) + k_newest_rule_set + " ORDER BY d.name, d.id, c.rule");
-    DeviceComplianceState device;
-    while (select.executeStep()) {
-      const std::int64_t id = select.getColumn(6).getInt64();
-      if (id != device.device_id && device.device_id != 0) {
-        visit(device);
-        device = {};
+    SQLite::Statement devices(database.sqlite(), k_devices_sql);
+    SQLite::Statement results(database.sqlite(), k_newest_results_sql);
+    while (devices.executeStep()) {
+      const std::int64_t id = devices.getColumn(0).getInt64();
+      if (wanted && !wanted(id)) {
+        continue;
       }
-      device.device_id = id;
-      device.name = select.getColumn(7).getString();
-      device.site = select.getColumn(8).getString();
-      device.snapshot_id = select.getColumn(0).getInt64();
-      device.checked_at = std::max(device.checked_at, select.getColumn(5).getInt64());
-      device.checks.push_back(check_from(select));
-    }
-    if (device.device_id != 0) {
-      visit(device);
+      DeviceComplianceState device{id, devices.getColumn(1).getString(), devices.getColumn(2).getString(), 0, 0, {}};
+      read_newest_rule_set(results, device);
+      if (!device.checks.empty()) {
+        visit(device);
+      }
     }
   } catch (const std::exception& e) {
     throw detail::sqlite_failure(database.path(), "reading the compliance report", e);

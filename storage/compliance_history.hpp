@@ -33,8 +33,10 @@ struct DeviceComplianceState {
   std::int64_t checked_at = 0;          // unix seconds, the newest of its results
   std::vector<ComplianceCheck> checks;  // rules by name
 };
-// Visits every device (not retired) whose newest version has stored results, by name.
-// Throws DatabaseError naming the file.
-void visit_latest_compliance(Database& database, const std::function<void(const DeviceComplianceState&)>& visit);
+// Visits every device (not retired) whose newest version has stored results, by name; only
+// those `wanted` (when given) says yes to, whose results alone are read. Throws
+// DatabaseError naming the file.
+void visit_latest_compliance(Database& database, const std::function<void(const DeviceComplianceState&)>& visit,
+                             const std::function<bool(std::int64_t device_id)>& wanted = {});
 
 }  // namespace nbsync::storage

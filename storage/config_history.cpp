@@ -32,7 +32,7 @@ constexpr const char* k_changes_since_sql = R"sql(
   SELECT d.id, d.name, d.site, d.platform, d.role, count(*), sum(s.lines_added), sum(s.lines_removed),
          max(s.taken_at)
     FROM snapshots s JOIN devices d ON d.id = s.device_id
-   WHERE s.taken_at >= ?1 AND s.rekeyed = 0
+   WHERE s.taken_at >= ?1 AND s.taken_at < ?5 AND s.rekeyed = 0
      AND EXISTS (SELECT 1 FROM snapshots p WHERE p.device_id = s.device_id AND p.id < s.id)
      AND (?2 = '' OR d.platform = ?2)
      AND (?3 = '' OR d.site = ?3)
@@ -142,13 +142,15 @@ ConfigDiff ConfigHistory::diff(const ConfigVersion& from, const ConfigVersion& t
   return result;
 }
 
-std::vector<DeviceChanges> ConfigHistory::changes_since(std::int64_t since, const DeviceFilter& filter) {
+std::vector<DeviceChanges> ConfigHistory::changes_since(std::int64_t since, const DeviceFilter& filter,
+                                                        std::int64_t before) {
   try {
     detail::StatementUse select(m_changes_since);
     select->bind(1, since);
     select->bind(2, filter.platform);
     select->bind(3, filter.site);
     select->bind(4, filter.role);
+    select->bind(5, before);
     std::vector<DeviceChanges> out;
     while (select->executeStep()) {
       DeviceChanges changes;

@@ -6,6 +6,7 @@
 #include <SQLiteCpp/Statement.h>
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -66,8 +67,10 @@ public:
   std::string text(const ConfigVersion& version);
   // The whole unified diff (dtl) from `from` to `to`, three lines of context.
   ConfigDiff diff(const ConfigVersion& from, const ConfigVersion& to);
-  // Devices with new versions taken at or after `since` (unix seconds), by name.
-  std::vector<DeviceChanges> changes_since(std::int64_t since, const DeviceFilter& filter = {});
+  // Devices with new versions taken at or after `since` and before `before` (unix seconds),
+  // by name; their counts are those of the versions in that window.
+  std::vector<DeviceChanges> changes_since(std::int64_t since, const DeviceFilter& filter = {},
+                                           std::int64_t before = std::numeric_limits<std::int64_t>::max());
 
 private:
   Database& m_database;

@@ -61,6 +61,17 @@ std::optional<RunStatus> read_run(SQLite::Database& db, const std::string& where
   return run_from(select);
 }
 
+// Hands each row (device_id, outcome, changed) of `select` to `visit`.
+void visit_attempt_rows(SQLite::Statement& select, const std::function<void(const RunAttempt&)>& visit) {
+  RunAttempt attempt;
+  while (select.executeStep()) {
+    attempt.device_id = select.getColumn(0).getInt64();
+    attempt.outcome = select.getColumn(1).getString();
+    attempt.changed = select.getColumn(2).getInt() != 0;
+    visit(attempt);
+  }
+}
+
 }  // namespace
 
 ServiceStatus read_service_status(Database& database, std::size_t failing_limit) {
@@ -131,17 +142,43 @@ void visit_run_attempts(Database& database, std::int64_t run_id, const std::func
   try {
     SQLite::Statement select(database.sqlite(), "SELECT device_id, outcome, changed FROM attempts WHERE run_id = ?1");
     select.bind(1, run_id);
-    RunAttempt attempt;
-    while (select.executeStep()) {
-      attempt.device_id = select.getColumn(0).getInt64();
-      attempt.outcome = select.getColumn(1).getString();
-      attempt.changed = select.getColumn(2).getInt() != 0;
-      visit(attempt);
+    visit_attempt_rows(select, visit);
+  } catch (const DatabaseError&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw detail::sqlite_failure(database.path(), "reading a run's attempts", e);
+  }
+}
+
+void visit_run_attempts_of(Database& database, std::int64_t run_id, std::span<const std::int64_t> device_ids,
+                           const std::function<void(const RunAttempt&)>& visit) {
+  try {
+    // attempts_by_device: the device's few attempts, then the run's among them.
+    SQLite::Statement select(database.sqlite(),
+                             "SELECT device_id, outcome, changed FROM attempts WHERE device_id = ?1 AND run_id = ?2");
+    select.bind(2, run_id);
+    for (const std::int64_t device_id : device_ids) {
+      select.reset();
+      select.bind(1, device_id);
+      visit_attempt_rows(select, visit);
     }
   } catch (const DatabaseError&) {
     throw;
   } catch (const std::exception& e) {
     throw detail::sqlite_failure(database.path(), "reading a run's attempts", e);
+  }
+}
+
+std::vector<std::int64_t> read_device_ids(Database& database) {
+  try {
+    SQLite::Statement select(database.sqlite(), "SELECT id FROM devices ORDER BY id");
+    std::vector<std::int64_t> ids;
+    while (select.executeStep()) {
+      ids.push_back(select.getColumn(0).getInt64());
+    }
+    return ids;
+  } catch (const std::exception& e) {
+    throw detail::sqlite_failure(database.path(), "listing the devices", e);
   }
 }
 

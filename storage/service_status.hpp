@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -67,5 +68,11 @@ struct RunAttempt {
 };
 // Every attempt of run `run_id`, in no particular order. Throws DatabaseError.
 void visit_run_attempts(Database& database, std::int64_t run_id, const std::function<void(const RunAttempt&)>& visit);
+// The attempts of run `run_id` by the devices `device_ids` only, one index lookup each: for
+// a few devices of a large run. Throws DatabaseError.
+void visit_run_attempts_of(Database& database, std::int64_t run_id, std::span<const std::int64_t> device_ids,
+                           const std::function<void(const RunAttempt&)>& visit);
+// The id of every device the database knows (retired ones too), ascending. Throws DatabaseError.
+std::vector<std::int64_t> read_device_ids(Database& database);
 
 }  // namespace nbsync::storage

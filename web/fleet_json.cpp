@@ -52,12 +52,23 @@ json failing_json(const FailingAnswer& answer, const PageSlice& slice) {
   return paged({{"total", answer.total}, {"by_outcome", answer.by_outcome}, {"devices", devices}}, slice);
 }
 
-json changes_json(const ChangesAnswer& answer, std::int64_t since, const PageSlice& slice) {
+json changes_json(const ChangesAnswer& answer, const ChangesWindow& window, const PageSlice& slice) {
   json devices = json::array();
   for (const auto& c : answer.devices) {
     devices.push_back(storage::device_changes_json(c));
   }
-  return paged({{"since", iso_time(since)}, {"since_unix", since}, {"total", answer.total}, {"devices", devices}},
+  json before = nullptr;
+  json before_unix = nullptr;
+  if (window.before) {
+    before = iso_time(*window.before);
+    before_unix = *window.before;
+  }
+  return paged({{"since", iso_time(window.since)},
+                {"since_unix", window.since},
+                {"before", before},
+                {"before_unix", before_unix},
+                {"total", answer.total},
+                {"devices", devices}},
                slice);
 }
 

@@ -12,7 +12,7 @@ namespace nbsync::web {
 
 nlohmann::json cycles_json(const CyclesAnswer& answer, const PageSlice& slice);
 nlohmann::json failing_json(const FailingAnswer& answer, const PageSlice& slice);
-nlohmann::json changes_json(const ChangesAnswer& answer, std::int64_t since, const PageSlice& slice);
+nlohmann::json changes_json(const ChangesAnswer& answer, const ChangesWindow& window, const PageSlice& slice);
 nlohmann::json search_json(const SearchAnswer& answer, const std::string& regex, const PageSlice& slice);
 nlohmann::json compliance_json(const ComplianceAnswer& answer, const PageSlice& slice);
 nlohmann::json drift_json(const DriftAnswer& answer, const DriftQuery& query, const PageSlice& slice);

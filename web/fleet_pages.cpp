@@ -1,5 +1,6 @@
 #include "web/fleet_pages.hpp"
 
+#include "types/iso_time.hpp"
 #include "web/device_pages.hpp"
 
 namespace nbsync::web {
@@ -51,6 +52,14 @@ std::string pager(const PageFrame& frame, const std::string& path, const std::st
 
 std::string text_field(const char* label, const char* name, const std::string& value) {
   return std::string("<label>") + label + " <input name=\"" + name + "\" value=\"" + escape_html(value) + "\"></label>";
+}
+
+// A browser's date picker for a date (or nothing), a plain text field for a time of day, which
+// the picker could not show.
+std::string date_field(const char* label, const char* name, const std::string& value) {
+  const bool date = value.empty() || (value.size() == 10 && parse_iso_time(value));
+  return std::string("<label>") + label + " <input type=\"" + (date ? "date" : "text") + "\" name=\"" + name +
+         "\" value=\"" + escape_html(value) + "\" placeholder=\"2026-12-01\"></label>";
 }
 
 std::string filter_fields(const storage::DeviceFilter& filter) {
@@ -135,17 +144,28 @@ std::string failing_page(const PageFrame& frame, const FailingAnswer& answer, co
   return html_page(frame, "Failing devices", body);
 }
 
-std::string changes_page(const PageFrame& frame, const ChangesQuery& query, std::int64_t since,
+std::string changes_page(const PageFrame& frame, const ChangesQuery& query, const ChangesWindow& window,
                          const ChangesAnswer& answer, const PageSlice& slice) {
+  const bool range = !query.time.from.empty() || !query.time.to.empty();
   std::string body = "<form class=\"inline\" method=\"get\" action=\"" + escape_html(frame.prefix) + "/changes\">";
   body.append("<label>Since <select name=\"since\">");
-  for (const char* choice : {"1h", "24h", "7d", "30d", "90d", "365d"}) {
-    body.append("<option").append(query.since == choice ? " selected>" : ">").append(choice).append("</option>");
+  for (const auto& [choice, seconds] : k_since_choices) {
+    const bool selected = !range && query.time.since == choice;
+    body.append("<option").append(selected ? " selected>" : ">").append(choice).append("</option>");
   }
-  body.append("</select></label>").append(filter_fields(query.filter));
+  body.append("</select></label>");
+  body.append(date_field("or from", "from", query.time.from)).append(date_field("to", "to", query.time.to));
+  body.append(filter_fields(query.filter));
   body.append("<button type=\"submit\">Show</button></form>\n");
-  body.append("<p>Devices with new config versions since ").append(format_time(since)).append(".</p>\n");
-  const std::string kept = "&since=" + percent_encode(query.since) + filter_query(query.filter);
+  body.append("<p>Devices with new config versions ");
+  if (window.before) {
+    body.append("from ").append(format_time(window.since)).append(" to ").append(format_time(*window.before - 1));
+  } else {
+    body.append("since ").append(format_time(window.since));
+  }
+  body.append(".</p>\n");
+  const std::string kept = "&since=" + percent_encode(query.time.since) + "&from=" + percent_encode(query.time.from) +
+                           "&to=" + percent_encode(query.time.to) + filter_query(query.filter);
   body.append(pager(frame, "/changes", kept, slice, answer.devices.size(), answer.total, false));
   std::string rows;
   for (const auto& c : answer.devices) {

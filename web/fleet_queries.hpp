@@ -17,6 +17,7 @@
 #include "storage/drift_store.hpp"
 #include "storage/service_status.hpp"
 #include "types/pattern.hpp"
+#include "web/changes_window.hpp"
 #include "web/netbox_access.hpp"
 
 namespace nbsync::web {
@@ -54,7 +55,7 @@ struct ChangesAnswer {
   std::vector<storage::DeviceChanges> devices;  // by name
   std::int64_t total = 0;
 };
-ChangesAnswer read_changes(storage::ConfigHistory& history, const DeviceIds& visible, std::int64_t since,
+ChangesAnswer read_changes(storage::ConfigHistory& history, const DeviceIds& visible, const ChangesWindow& window,
                            const storage::DeviceFilter& filter, const PageSlice& slice);
 
 struct SearchMatch {

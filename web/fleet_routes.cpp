@@ -3,9 +3,9 @@
 #include <charconv>
 #include <chrono>
 #include <cstdint>
-#include <map>
 
 #include "storage/config_grep.hpp"
+#include "web/changes_window.hpp"
 #include "web/fleet_json.hpp"
 #include "web/fleet_pages.hpp"
 #include "web/utc_time.hpp"
@@ -17,8 +17,10 @@ namespace {
 constexpr const char* k_html = "text/html; charset=utf-8";
 constexpr std::size_t k_max_limit = 1000;
 
-const std::map<std::string, std::int64_t> k_since_choices = {
-    {"1h", 3600}, {"24h", 86400}, {"7d", 7 * 86400}, {"30d", 30 * 86400}, {"90d", 90 * 86400}, {"365d", 365 * 86400}};
+// A query parameter's value, `fallback` when absent.
+std::string param(const httplib::Request& request, const char* name, const std::string& fallback = "") {
+  return request.has_param(name) ? request.get_param_value(name) : fallback;
+}
 
 // A whole number in [minimum, maximum] from a query parameter, `fallback` when absent.
 std::optional<std::size_t> count_param(const httplib::Request& request, const char* name, std::size_t fallback,
@@ -121,18 +123,19 @@ void Viewer::changes(const httplib::Request& request, httplib::Response& respons
   if (!ask) {
     return;
   }
-  ChangesQuery query{request.has_param("since") ? request.get_param_value("since") : "24h", filter_params(request)};
-  const auto window = k_since_choices.find(query.since);
-  if (window == k_since_choices.end()) {
-    return refuse(request, response, kind, 400, "since must be one of 1h, 24h, 7d, 30d, 90d or 365d.");
+  const ChangesQuery query{{param(request, "since", "24h"), param(request, "from"), param(request, "to")},
+                           filter_params(request)};
+  const auto asked = changes_window(query.time, unix_now());
+  if (const auto* problem = std::get_if<std::string>(&asked)) {
+    return refuse(request, response, kind, 400, *problem);
   }
-  const std::int64_t since = unix_now() - window->second;
+  const auto& window = std::get<ChangesWindow>(asked);
   const auto answer = read_answer<ChangesAnswer>(m_history, [&](auto&, storage::ConfigHistory& history) {
-    return read_changes(history, *ask->visible, since, query.filter, ask->slice);
+    return read_changes(history, *ask->visible, window, query.filter, ask->slice);
   });
   send(
-      response, kind == Kind::api, [&] { return changes_json(answer, since, ask->slice); },
-      [&] { return changes_page(frame(true), query, since, answer, ask->slice); });
+      response, kind == Kind::api, [&] { return changes_json(answer, window, ask->slice); },
+      [&] { return changes_page(frame(true), query, window, answer, ask->slice); });
 }
 
 void Viewer::search(const httplib::Request& request, httplib::Response& response, Kind kind) {

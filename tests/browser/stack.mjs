@@ -1,7 +1,9 @@
 // The real stack the browser suite drives: nbsync-lab (NetBox API and SSH devices on
-// loopback), two `nbsync run --once` cycles with one device's config changed in between (so
-// there is history to browse), and `nbsync web` on a free port; all in a temp dir, every
-// process stopped by its PID at the end, also when a test fails or the runner is stopped.
+// loopback), two `nbsync run --once` cycles with two devices' configs changed in between (so
+// there is history to browse), `nbsync web` on a free port, and `nbsync netbox-setup` with
+// the viewer's URL (NetBox's device pages then carry the custom link to it); all in a temp
+// dir, every process stopped by its PID at the end, also when a test fails or the runner is
+// stopped.
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -78,14 +80,19 @@ export class Stack {
     await this.readInventory();
     this.writeConfig(this.lab.match[2]);
     this.cycle(nbsync);
-    const changed = await this.labRequest('POST', `/lab/devices/${this.changed}/config`, {});
-    if (!changed.ok) {
-      throw new Error(`the lab did not change device ${this.changed}'s config: ${changed.status}`);
+    for (const device of [this.changed, this.other]) {
+      const changed = await this.labRequest('POST', `/lab/devices/${device}/config`, {});
+      if (!changed.ok) {
+        throw new Error(`the lab did not change device ${device}'s config: ${changed.status}`);
+      }
     }
     this.cycle(nbsync);
     this.viewer = await startServer([nbsync, 'web', '-c', join(this.dir, 'nbsync.toml')],
       /web: serving (http:\/\/127\.0\.0\.1:\d+)\//, 'nbsync web');
     this.base = this.viewer.match[1];
+    // What an operator does once the viewer runs: NetBox's device pages link to it.
+    this.writeConfig(this.lab.match[2], `${this.base}/devices/{{ object.id }}`);
+    execFileSync(nbsync, ['netbox-setup', '-c', join(this.dir, 'nbsync.toml')], { stdio: 'pipe', timeout: 60000 });
   }
 
   async labRequest(method, path, body) {
@@ -97,7 +104,7 @@ export class Stack {
   }
 
   // The devices nbsync backs up: `changed` (gets a second version) is one at site 1, `other`
-  // one at another site; `names` maps ids to names.
+  // (also changed) one at another site; `names` maps ids to names.
   async readInventory() {
     const response = await this.labRequest('GET', '/api/dcim/devices/?limit=1000&exclude=config_context');
     const { results } = await response.json();
@@ -111,13 +118,14 @@ export class Stack {
     }
   }
 
-  writeConfig(sshPort) {
+  // `historyUrl`: netbox.history_url, for netbox-setup.
+  writeConfig(sshPort, historyUrl = '') {
     writeFileSync(join(this.dir, 'device.password'), 'lab-password\n');
     writeFileSync(join(this.dir, 'enable.secret'), 'lab-enable-secret\n');
     writeFileSync(join(this.dir, 'nbsync.toml'), `[netbox]
 url = "${this.labUrl}"
 token_file = "token"
-[ssh]
+${historyUrl ? `history_url = "${historyUrl}"\n` : ''}[ssh]
 port = ${sshPort}
 connect_timeout = "2s"
 login_timeout = "4s"

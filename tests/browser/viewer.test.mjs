@@ -56,11 +56,20 @@ async function screenshot(page, name) {
   await page.screenshot({ path: join(output, `${name}.png`), fullPage: true });
 }
 
-// The text of version `n` of the changed device, as the JSON twin gives it (same session).
-async function versionText(page, n) {
-  const response = await page.request.get(`${stack.base}/api/devices/${stack.changed}/versions/${n}`);
+// The text of version `n` of a device (the changed one unless named), as the JSON twin gives
+// it (same session).
+async function versionText(page, n, device = stack.changed) {
+  const response = await page.request.get(`${stack.base}/api/devices/${device}/versions/${n}`);
   assert.equal(response.status(), 200);
   return (await response.json()).text;
+}
+
+// A search pattern for the first line of a device's config that names it (its hostname line,
+// however the platform writes it), and that line.
+async function nameLine(page, device) {
+  const line = (await versionText(page, 2, device)).split('\n').find((l) => l.includes(stack.names[device]));
+  assert.ok(line, `device ${device}'s config names it`);
+  return { line, pattern: `^\\Q${line}\\E$` };
 }
 
 before(async () => {
@@ -94,7 +103,13 @@ function it(name, body) {
 describe('the config history viewer in chromium', () => {
   it('the NetBox custom link leads to sign-in, then back to the device with its versions', async () => {
     const page = await newPage();
-    const link = `${stack.base}/devices/${stack.changed}`;
+    // The link netbox-setup put on NetBox's device pages, as NetBox renders it for the device.
+    const links = await (await stack.labRequest('GET', '/api/extras/custom-links/')).json();
+    const custom = links.results.find((l) => l.name === 'nbsync config history');
+    assert.ok(custom, `netbox-setup created the custom link: ${JSON.stringify(links)}`);
+    assert.ok(custom.link_url.includes('{{ object.id }}'), custom.link_url);
+    const link = custom.link_url.replace('{{ object.id }}', String(stack.changed));
+    assert.equal(link, `${stack.base}/devices/${stack.changed}`);
     await page.goto(link);
     assert.match(page.url(), /\/sign-in\?next=%2Fdevices%2F\d+$|\/sign-in\?next=\/devices\/\d+$/);
     assert.equal(await page.locator('h1').textContent(), 'Sign in');
@@ -166,6 +181,43 @@ describe('the config history viewer in chromium', () => {
     await page.context().close();
   });
 
+  it('searches the latest configs from the header and opens a matching device', async () => {
+    const page = await newPage();
+    await openDeviceSignedIn(page);
+    const { line, pattern } = await nameLine(page, stack.changed);
+    await page.click('header nav a:text("Search")');
+    await page.fill('input[name="q"]', pattern);
+    await page.click('main form button[type="submit"]');
+    await page.waitForURL(/\/search\?q=/);
+    const row = page.locator('main table tbody tr', { hasText: stack.names[stack.changed] }).first();
+    assert.equal(await row.locator('code').textContent(), line);
+    await screenshot(page, 'search');
+    await row.locator('a').click();
+    await page.waitForURL(devicePage());
+    await page.context().close();
+  });
+
+  it('lists recent changes, in a window and in a date range', async () => {
+    const page = await newPage();
+    await openDeviceSignedIn(page);
+    await page.click('header nav a:text("Changes")');
+    await page.waitForURL(/\/changes/);
+    const names = () => page.locator('main table tbody tr td:first-child a').allTextContents();
+    assert.deepEqual(new Set(await names()), new Set([stack.names[stack.changed], stack.names[stack.other]]));
+    const today = new Date().toISOString().slice(0, 10);
+    await page.fill('input[name="from"]', today);
+    await page.fill('input[name="to"]', today);
+    await page.click('main form button[type="submit"]');
+    await page.waitForURL(/from=\d{4}-\d{2}-\d{2}&to=/);
+    assert.equal((await names()).length, 2, 'both changed today');
+    await page.fill('input[name="from"]', '2020-01-01');
+    await page.fill('input[name="to"]', '2020-01-31');
+    await page.click('main form button[type="submit"]');
+    await page.waitForURL(/from=2020-01-01/);
+    assert.deepEqual(await names(), [], 'nothing changed then');
+    await page.context().close();
+  });
+
   it('signs out: the device leads to sign-in again', async () => {
     const page = await newPage();
     await openDeviceSignedIn(page);
@@ -176,7 +228,7 @@ describe('the config history viewer in chromium', () => {
     await page.context().close();
   });
 
-  it("a token limited to one site gets 404 for another site's device", async () => {
+  it("a token limited to one site cannot open another site's device: URL, API, changes, search", async () => {
     const page = await newPage();
     await page.goto(`${stack.base}/devices/${stack.changed}`);
     await signIn(page, site1Token);
@@ -190,6 +242,25 @@ describe('the config history viewer in chromium', () => {
     assert.ok(!(await page.content()).includes(stack.names[stack.other]), 'the name is not shown');
     const api = await page.request.get(`${stack.base}/api/devices/${stack.other}/versions/1`);
     assert.equal(api.status(), 404);
+
+    // Nor through the fleet pages: the other site's change and config lines are not listed
+    // (the superuser's token finds them, so the pattern is right).
+    const superPage = await newPage();
+    await openDeviceSignedIn(superPage);
+    const otherLine = (await nameLine(superPage, stack.other)).pattern;
+    const found = await (await superPage.request.get(`${stack.base}/api/search?q=${encodeURIComponent(otherLine)}`)).json();
+    assert.ok(found.matches.some((m) => m.device_id === stack.other), JSON.stringify(found));
+    await superPage.context().close();
+    await page.goto(`${stack.base}/changes?since=24h`);
+    const changed = await page.locator('main table tbody tr td:first-child a').allTextContents();
+    assert.deepEqual(changed, [stack.names[stack.changed]], 'only its own site\'s change');
+    await page.goto(`${stack.base}/search?q=${encodeURIComponent(otherLine)}`);
+    assert.equal(await page.locator('h1').textContent(), 'Search configs');
+    assert.ok(!(await page.content()).includes(`/devices/${stack.other}"`), 'no link to the other site\'s device');
+    const apiChanges = await (await page.request.get(`${stack.base}/api/changes?since=24h`)).json();
+    assert.deepEqual(apiChanges.devices.map((d) => d.id), [stack.changed]);
+    const apiSearch = await (await page.request.get(`${stack.base}/api/search?q=${encodeURIComponent(otherLine)}`)).json();
+    assert.ok(!apiSearch.matches.some((m) => m.device_id === stack.other), JSON.stringify(apiSearch));
     await page.context().close();
   });
 

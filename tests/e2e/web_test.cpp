@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cctype>
+#include <ctime>
 #include <regex>
 #include <set>
 #include <thread>
@@ -24,6 +25,8 @@ using ::testing::Not;
 const std::string k_site1_token(40, '3');
 const std::string k_csp =
     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+std::string query_value(const std::string& text);
 
 class Web : public CycleFixture {
 protected:
@@ -327,6 +330,31 @@ TEST_F(Web, WithCertAndKeyTheViewerServesHttpsAndItsCookieIsSecure) {
   EXPECT_NE(plain.status, 200) << "plain HTTP gets no page from an HTTPS listener";
 }
 
+TEST_F(Web, BehindAProxyBaseUrlsPathPrefixesEveryLinkAndTheCookieIsSecure) {
+  // What the proxy passes on once it stripped /nbsync: requests come to the viewer's own paths.
+  write_config("", "",
+               "\n[web]\nlisten = \"127.0.0.1:0\"\nbase_url = \"https://tools.example.com/nbsync/\"\n"
+               "\n[daemon]\nmetrics_listen = \"\"\n");
+  start_viewer();
+  const std::string device = "/devices/" + std::to_string(changed);
+  const auto unsigned_in = get(device);
+  EXPECT_EQ(unsigned_in.status, 303);
+  EXPECT_THAT(unsigned_in.header("location").value_or(""), ::testing::StartsWith("/nbsync/sign-in?next="));
+  EXPECT_THAT(get("/sign-in").body, HasSubstr("action=\"/nbsync/sign-in\""));
+  const auto signed_in = post_form("/sign-in", "token=" + k_lab_token + "&next=" + query_value(device));
+  ASSERT_EQ(signed_in.status, 303) << signed_in.body;
+  EXPECT_EQ(signed_in.header("location").value_or(""), "/nbsync" + device);
+  const std::string cookie = signed_in.header("set-cookie").value_or("");
+  EXPECT_THAT(cookie, HasSubstr("; Path=/nbsync"));
+  EXPECT_THAT(cookie, HasSubstr("; Secure")) << "an https base_url: the browser reaches it over TLS";
+  const auto page = get(device, cookie.substr(0, cookie.find(';')));
+  ASSERT_EQ(page.status, 200);
+  EXPECT_THAT(page.body, HasSubstr("href=\"/nbsync/style.css\""));
+  EXPECT_THAT(page.body, HasSubstr("href=\"/nbsync" + device + "/versions/1\""));
+  EXPECT_THAT(page.body, HasSubstr("<a href=\"/nbsync/cycles\">Cycles</a>"));
+  EXPECT_EQ(page.body.find("href=\"/devices/"), std::string::npos) << "no link without the prefix";
+}
+
 TEST_F(Web, ACertificateOpenSslCannotUseIsRefusedAtStart) {
   dir.write("cert.pem", "not a certificate\n");
   dir.write("key.pem", "not a key\n");
@@ -413,6 +441,16 @@ protected:
     return ids;
   }
 
+  // The UTC date `days` from today, as 2026-12-07.
+  static std::string utc_date(int days) {
+    const std::time_t at = std::time(nullptr) + days * 86400;
+    std::tm tm{};
+    gmtime_r(&at, &tm);
+    char text[16];
+    std::strftime(text, sizeof text, "%Y-%m-%d", &tm);
+    return text;
+  }
+
   static bool links_to(const std::string& html, std::int64_t id) {
     const std::string link = "/devices/" + std::to_string(id);
     return html.find(link + "\"") != std::string::npos || html.find(link + "/") != std::string::npos;
@@ -488,6 +526,23 @@ TEST_F(WebFleet, CyclesFailingChangesSearchAndComplianceShowWhatTheCyclesStored)
   EXPECT_FALSE(links_to(changes_page.body, mine[0])) << "filtered by site";
   EXPECT_THAT(changes_page.body, HasSubstr("<option selected>7d</option>"));
   EXPECT_EQ(get("/api/changes?since=3w", cookie).status, 400);
+  // A range of dates: the last day given is whole; a range before the cycles finds nothing.
+  const std::string today = utc_date(0);
+  const auto range = get_json("/api/changes?from=" + utc_date(-1) + "&to=" + today, cookie);
+  EXPECT_EQ(ids_in(range), (std::set<std::int64_t>{mine[0], others[0]})) << range.dump();
+  EXPECT_EQ(range["before"], utc_date(1) + "T00:00:00Z");
+  EXPECT_TRUE(ids_in(get_json("/api/changes?from=2020-01-01&to=2020-01-31", cookie)).empty());
+  EXPECT_TRUE(ids_in(get_json("/api/changes?to=" + utc_date(-2), cookie)).empty()) << "nothing changed before";
+  const auto range_page = get("/changes?since=24h&from=" + today + "&to=&site=", cookie);
+  EXPECT_TRUE(links_to(range_page.body, mine[0]));
+  EXPECT_THAT(range_page.body, HasSubstr("name=\"from\" value=\"" + today + "\""));
+  EXPECT_THAT(range_page.body, HasSubstr("Devices with new config versions since " + today + " 00:00:00"));
+  const auto bad_date = get("/api/changes?from=yesterday", cookie);
+  EXPECT_EQ(bad_date.status, 400);
+  EXPECT_THAT(bad_date.body, HasSubstr("from must be a date like 2026-12-01"));
+  const auto backward = get("/changes?from=" + today + "&to=" + utc_date(-2), cookie);
+  EXPECT_EQ(backward.status, 400);
+  EXPECT_THAT(backward.body, HasSubstr("must be before to"));
 
   // A line of mine[0]'s latest config, found where it is.
   const std::string text = stored_text(mine[0], 2);

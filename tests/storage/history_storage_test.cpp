@@ -353,6 +353,50 @@ TEST_F(HistoryStorageTest, ComplianceIsCheckedOncePerVersionAndRuleSet) {
             R"(["telnet found"])");
 }
 
+TEST_F(HistoryStorageTest, TheLatestComplianceIsEachDevicesNewestRuleSetByNameAndOnlyTheWantedOnes) {
+  SnapshotStore store(m_db, 0, 10);
+  const auto rules = [](std::string digest, std::string rule, bool passed) {
+    ComplianceHooks hooks;
+    hooks.rules_digest = std::move(digest);
+    hooks.evaluate = [rule, passed](const DeviceRecord&, std::string_view) {
+      return std::vector<ComplianceCheck>{
+          {rule, "error", passed, passed ? std::vector<std::string>{} : std::vector<std::string>{"found"}}};
+    };
+    return hooks;
+  };
+  const auto cycle = [&] {
+    const std::int64_t run = store.begin_run();
+    DeviceRecord zulu = device(1);
+    zulu.name = "zulu";
+    DeviceRecord alpha = device(2);
+    alpha.name = "alpha";
+    store.upsert_devices(run, std::vector<DeviceRecord>{zulu, alpha});
+    store.record_attempt(run, ok_attempt(1, "hostname zulu\n"));
+    store.record_attempt(run, ok_attempt(2, "hostname alpha\n"));
+    store.finish_run(run, false);
+  };
+  store.set_compliance_hooks(rules("digest-b", "old-rule", false));
+  cycle();
+  store.set_compliance_hooks(rules("digest-c", "new-rule", true));  // the same versions, checked again
+  cycle();
+  std::vector<DeviceComplianceState> seen;
+  visit_latest_compliance(m_db, [&](const DeviceComplianceState& state) { seen.push_back(state); });
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[0].name, "alpha") << "by name";
+  EXPECT_EQ(seen[1].name, "zulu");
+  for (const auto& state : seen) {
+    ASSERT_EQ(state.checks.size(), 1u) << state.name;
+    EXPECT_EQ(state.checks[0].rule, "new-rule") << "the newest rule set's results alone";
+    EXPECT_TRUE(state.checks[0].passed);
+  }
+  seen.clear();
+  visit_latest_compliance(
+      m_db, [&](const DeviceComplianceState& state) { seen.push_back(state); },
+      [](std::int64_t id) { return id == 1; });
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].device_id, 1);
+}
+
 TEST_F(HistoryStorageTest, FailingSinceIsTheStartOfTheCurrentRunOfFailingVersions) {
   SnapshotStore store(m_db, 0, 10);
   ComplianceHooks hooks;
