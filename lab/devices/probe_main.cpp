@@ -1,7 +1,8 @@
 // nbsync-lab-devices-probe: logs into lab devices over SSH many times and reports the lab's
 // server CPU per login (from the workers' own rusage, via GET /lab/ssh) next to the client's.
 // Each login: connect (TCP_NODELAY), password auth, exec request (IOS/EOS devices without
-// faults), read to EOF, disconnect.
+// faults), read to EOF, disconnect. Also reports a backup's mean wall time as the client saw
+// it next to the mean wait the lab's timing made it (GET /lab/timing, reset at the start).
 //   nbsync-lab-devices-probe --api http://127.0.0.1:PORT --logins 2000 --threads 2 [--rate 30]
 #include <sys/resource.h>
 
@@ -26,6 +27,15 @@ double server_cpu_ms(const nlohmann::json& stats, std::uint64_t& logins) {
     logins += w["logins"].get<std::uint64_t>();
   }
   return ms;
+}
+
+// The workers' loop turns and session services (each a session served in a turn), summed.
+double worker_sum(const nlohmann::json& stats, const char* key) {
+  double sum = 0;
+  for (const auto& w : stats["workers"]) {
+    sum += w.value(key, 0.0);
+  }
+  return sum;
 }
 
 double own_cpu_ms() {
@@ -230,8 +240,10 @@ int main(int argc, char** argv) {
   std::uint64_t logins_before = 0, logins_after = 0;
   const double server_before = server_cpu_ms(before, logins_before);
   const double client_before = own_cpu_ms();
+  http.Delete("/lab/timing");
   std::atomic<int> next{0}, failures{0};
   std::atomic<long> bytes{0};
+  std::atomic<long long> backup_us{0};  // the logins' wall times, summed
   const auto start = std::chrono::steady_clock::now();
   std::vector<std::thread> pool;
   for (int t = 0; t < threads; ++t) {
@@ -242,12 +254,15 @@ int main(int argc, char** argv) {
                                                     std::chrono::duration<double>(i / rate)));
         }
         const auto h = static_cast<std::size_t>(i) % hosts.size();
+        const auto begun = std::chrono::steady_clock::now();
         const long n = shell ? shell_login_once(hosts[h], hostnames[h], port, user, password, secret, timeout_s)
                              : login_once(hosts[h], port, user, password, command, timeout_s, with_faults);
         if (n < 0) {
           ++failures;
         } else {
           bytes += n;
+          backup_us +=
+              std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - begun).count();
         }
       }
     });
@@ -260,10 +275,21 @@ int main(int argc, char** argv) {
   const auto after = nlohmann::json::parse(http.Get("/lab/ssh")->body);
   const double server_ms = server_cpu_ms(after, logins_after) - server_before;
   const auto done = static_cast<double>(logins_after - logins_before);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // sessions end on the lab after their clients
+  const auto waits = nlohmann::json::parse(http.Get("/lab/timing")->body);
+  const auto timed = waits["sessions"].get<double>();
+  const auto ok = static_cast<double>(logins - failures);
   std::cout << "logins=" << logins_after - logins_before << " failures=" << failures << " devices=" << hosts.size()
             << " threads=" << threads << " avg_bytes=" << (done > 0 ? static_cast<double>(bytes) / done : 0) << "\n"
             << "wall_ms_per_login=" << wall_ms / logins << " logins_per_s=" << 1000.0 * logins / wall_ms << "\n"
             << "server_cpu_ms_per_login=" << (done > 0 ? server_ms / done : 0)
-            << " client_cpu_ms_per_login=" << client_ms / logins << "\n";
+            << " client_cpu_ms_per_login=" << client_ms / logins << "\n"
+            << "loop_turns_per_login="
+            << (done > 0 ? (worker_sum(after, "loop_turns") - worker_sum(before, "loop_turns")) / done : 0)
+            << " services_per_login="
+            << (done > 0 ? (worker_sum(after, "session_services") - worker_sum(before, "session_services")) / done : 0)
+            << "\n"
+            << "backup_ms_mean=" << (ok > 0 ? static_cast<double>(backup_us) / 1000.0 / ok : 0)
+            << " lab_wait_ms_mean=" << (timed > 0 ? waits["waited_ms"].get<double>() / timed : 0) << "\n";
   return failures == 0 ? 0 : 1;
 }

@@ -4,7 +4,6 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <poll.h>
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/prctl.h>
@@ -82,11 +81,13 @@ using Clock = std::chrono::steady_clock;
 constexpr std::uint64_t k_kind_listener = 1;
 constexpr std::uint64_t k_kind_silent = 2;
 constexpr std::uint64_t k_kind_session = 3;
+constexpr std::uint64_t k_kind_control = 4;
 constexpr int k_kind_shift = 56;
 constexpr std::uint64_t k_value_mask = (std::uint64_t{1} << k_kind_shift) - 1;
-constexpr auto k_sweep_every = std::chrono::seconds(1);  // the checks no event or timer triggers
-constexpr int k_reads_per_service = 16;                  // then the session gets another turn
-constexpr auto k_login_grace = std::chrono::seconds(60);
+constexpr auto k_sweep_every = std::chrono::seconds(1);   // the checks no event or timer triggers
+constexpr int k_reads_per_service = 16;                   // then the session gets another turn
+constexpr auto k_login_grace = std::chrono::seconds(60);  // limits the sweep checks: no timer for them
+constexpr auto k_close_grace = std::chrono::seconds(5);
 constexpr auto k_silent_limit = std::chrono::minutes(10);
 constexpr auto k_idle_limit = std::chrono::minutes(15);
 constexpr std::size_t k_paced_write = 16 * 1024;          // the smallest write of a paced device (issue 17)
@@ -102,7 +103,8 @@ struct Session {
   std::uint64_t serial = 0;  // its key in Worker::m_sessions and its epoll tag
   ssh_session ssh = nullptr;
   ssh_event event = nullptr;
-  bool woken = false;  // in Worker::m_woken
+  bool woken = false;         // in Worker::m_woken
+  bool socket_ready = false;  // its socket was reported and not yet drained
   ssh_channel channel = nullptr;
   WorkerDevice device;
   ssh_server_callbacks_struct server_callbacks{};
@@ -152,8 +154,8 @@ public:
   int bind_errno() const { return m_bind_errno; }
 
 private:
-  static int on_control(socket_t fd, int revents, void* userdata);
-  static int on_epoll(socket_t fd, int revents, void* userdata);
+  void read_control();
+  void wait_for_events(int timeout_ms);
   void on_epoll_event(std::uint64_t tag);
   static std::uint64_t epoll_tag(std::uint64_t kind, std::uint64_t value) { return (kind << k_kind_shift) | value; }
   static int on_auth_password(ssh_session, const char* user, const char* password, void* userdata);
@@ -204,14 +206,13 @@ private:
   void sweep(Clock::time_point now);
   void service(Clock::time_point now);
   void destroy(std::uint64_t serial);
-  int poll_timeout_ms(Clock::time_point now) const;
+  int poll_timeout_ms(Clock::time_point now);
   nlohmann::json stats() const;
 
   WorkerSettings m_settings;
   int m_control;
   int m_epoll = -1;
   ssh_bind m_bind = nullptr;
-  ssh_event m_event = nullptr;
   ssh_key m_authorized = nullptr;
   bool m_stop = false;
   int m_bind_errno = 0;
@@ -363,9 +364,10 @@ std::string Worker::start(std::vector<WorkerDevice> devices) {
       return "cannot parse the authorized public key '" + type + " ...'";
     }
   }
-  m_event = ssh_event_new();
-  ssh_event_add_fd(m_event, m_control, POLLIN, &Worker::on_control, this);
-  ssh_event_add_fd(m_event, m_epoll, POLLIN, &Worker::on_epoll, this);
+  epoll_event control{};
+  control.events = EPOLLIN;
+  control.data.u64 = epoll_tag(k_kind_control, 0);
+  ::epoll_ctl(m_epoll, EPOLL_CTL_ADD, m_control, &control);
   m_devices.reserve(devices.size() * 2);
   m_by_address.reserve(devices.size() * 2);
   m_listeners.reserve(devices.size() * 2);
@@ -486,34 +488,30 @@ void Worker::handle_control_message(const std::string& text) {
   }
 }
 
-int Worker::on_control(socket_t fd, int revents, void* userdata) {
-  auto* self = static_cast<Worker*>(userdata);
-  (void)revents;
+void Worker::read_control() {
   std::string buffer(4 * 1024 * 1024, '\0');
-  const ssize_t n = ::recv(fd, buffer.data(), buffer.size(), MSG_DONTWAIT);
+  const ssize_t n = ::recv(m_control, buffer.data(), buffer.size(), MSG_DONTWAIT);
   if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
-    self->m_stop = true;  // the parent went away
-    return 0;
+    m_stop = true;  // the parent went away
+    return;
   }
   if (n > 0) {
     buffer.resize(static_cast<std::size_t>(n));
-    self->handle_control_message(buffer);
+    handle_control_message(buffer);
   }
-  return 0;
 }
 
-int Worker::on_epoll(socket_t fd, int revents, void* userdata) {
-  auto* self = static_cast<Worker*>(userdata);
-  (void)revents;
+// One wait of the loop: the control socket, the listeners and the sessions' sockets are all
+// in the worker's epoll set.
+void Worker::wait_for_events(int timeout_ms) {
   epoll_event events[128];
-  int n = 128;
-  while (n == 128) {
-    n = ::epoll_wait(fd, events, 128, 0);
+  int n = ::epoll_wait(m_epoll, events, 128, timeout_ms);
+  while (n > 0) {
     for (int i = 0; i < n; ++i) {
-      self->on_epoll_event(events[i].data.u64);
+      on_epoll_event(events[i].data.u64);
     }
+    n = n == 128 ? ::epoll_wait(m_epoll, events, 128, 0) : 0;
   }
-  return 0;
 }
 
 void Worker::on_epoll_event(std::uint64_t tag) {
@@ -521,7 +519,12 @@ void Worker::on_epoll_event(std::uint64_t tag) {
   const auto value = tag & k_value_mask;
   const int efd = static_cast<int>(value);
   if (kind == k_kind_session) {
-    wake(value);
+    if (const auto it = m_sessions.find(value); it != m_sessions.end()) {
+      it->second->socket_ready = true;
+      wake(value);
+    }
+  } else if (kind == k_kind_control) {
+    read_control();
   } else if (kind == k_kind_listener) {
     accept_from(efd);
   } else if (kind == k_kind_silent) {
@@ -536,7 +539,7 @@ void Worker::on_epoll_event(std::uint64_t tag) {
 }
 
 void Worker::accept_from(int listen_fd) {
-  // Sessions join the ssh_event after ssh_event_dopoll returns, not from inside its callbacks.
+  // Sessions start after the loop's wait has handed out its events (run()).
   for (int i = 0; i < 64; ++i) {
     const int fd = ::accept4(listen_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd >= 0) {
@@ -709,7 +712,7 @@ void Worker::start_session(int fd, const WorkerDevice& device, double waited_ms)
   ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
   ev.data.u64 = epoll_tag(k_kind_session, s->serial);
   ::epoll_ctl(m_epoll, EPOLL_CTL_ADD, ssh_get_fd(s->ssh), &ev);
-  m_deadlines.add(now + k_login_grace, s->serial);
+  s->socket_ready = true;  // the client's banner may be there already
   const std::uint64_t serial = s->serial;
   m_sessions.emplace(serial, std::move(s));
   wake(serial);
@@ -893,11 +896,11 @@ void Worker::start_shell_object(Session& s) {
   const auto now = Clock::now();
   if ((s.device.faults & fault_bit(Fault::trickle)) != 0) {
     const auto bytes = static_cast<double>(m_settings.trickle_bytes);
-    s.pace = OutputPace(bytes * 1000.0 / m_settings.trickle_interval_ms, bytes, now);
+    s.pace = OutputPace(bytes * 1000.0 / m_settings.trickle_interval_ms, bytes, now, Deadlines::k_slack);
   } else if (s.device.timing.output_bytes_per_s != 0) {
     // Writes of at least k_paced_write bytes (few loop turns), at the device's average rate.
     const double rate = s.device.timing.output_bytes_per_s;
-    s.pace = OutputPace(rate, std::max<double>(k_paced_write, rate / 10), now);
+    s.pace = OutputPace(rate, std::max<double>(k_paced_write, rate / 10), now, Deadlines::k_slack);
   }
 }
 
@@ -1002,8 +1005,7 @@ void Worker::on_channel_close(ssh_session, ssh_channel, void* userdata) {
   Session& s = *session_of(userdata);
   if (!s.closing) {
     s.closing = true;
-    s.close_deadline = Clock::now() + std::chrono::seconds(5);
-    s.worker->m_deadlines.add(s.close_deadline, s.serial);
+    s.close_deadline = Clock::now() + k_close_grace;  // the sweep ends it then
   }
 }
 
@@ -1073,8 +1075,7 @@ void Worker::pump(Session& s, Clock::time_point now) {
         ssh_channel_send_eof(s.channel);
         ssh_channel_close(s.channel);
         s.closing = true;
-        s.close_deadline = now + std::chrono::seconds(5);
-        m_deadlines.add(s.close_deadline, s.serial);
+        s.close_deadline = now + k_close_grace;  // the sweep ends it then
         break;
       case DeviceShell::End::drop:
         s.drop_scheduled = true;
@@ -1114,12 +1115,18 @@ void Worker::wake(std::uint64_t serial) {
 
 // Lets libssh read what the socket holds (and write what it has buffered). The epoll
 // registration is edge-triggered: a socket not drained now would not be reported again.
+// A session woken only by its deadline has nothing to read: no poll for it.
 void Worker::read_input(Session& s) {
+  if (!s.socket_ready) {
+    return;
+  }
+  s.socket_ready = false;
   for (int i = 0; i < k_reads_per_service; ++i) {
     if (ssh_event_dopoll(s.event, 0) != SSH_OK) {
       return;  // nothing more to do (SSH_AGAIN), or its socket is gone (SSH_ERROR)
     }
   }
+  s.socket_ready = true;
   wake(s.serial);  // more may wait: again next turn
 }
 
@@ -1201,13 +1208,14 @@ void Worker::service(Clock::time_point now) {
   }
 }
 
-int Worker::poll_timeout_ms(Clock::time_point now) const {
+int Worker::poll_timeout_ms(Clock::time_point now) {
+  m_deadlines.forget_gone([this](std::uint64_t serial) { return m_sessions.count(serial) != 0; });
   return m_woken.empty() ? m_deadlines.timeout_ms(now, 500) : 0;
 }
 
 void Worker::run() {
   while (!m_stop) {
-    ssh_event_dopoll(m_event, poll_timeout_ms(Clock::now()));
+    wait_for_events(poll_timeout_ms(Clock::now()));
     ++m_loop_turns;
     for (const int fd : m_accepted_fds) {
       accept_one(fd);

@@ -1,9 +1,9 @@
 #pragma once
 // One worker process of the device lab: it owns the listening sockets of a slice of the
 // devices (at most ~17,000: the open-file limit is 20,000 per process) and serves SSH on
-// them with libssh's server API from a single thread: listeners sit in one epoll set that
-// is itself one fd of the libssh ssh_event, so the poll set stays as small as the number
-// of live sessions. The parent talks to it over a SOCK_SEQPACKET socketpair, one JSON
+// them with libssh's server API from a single thread: the control socket, the listeners and
+// every session's socket sit in one epoll set, the loop's only wait, so a loop turn costs
+// what it serves, not the number of live sessions. The parent talks to it over a SOCK_SEQPACKET socketpair, one JSON
 // message per request and one per reply (ops: upsert, remove, stats, stop).
 #include <sys/types.h>
 
