@@ -25,7 +25,7 @@ std::int64_t unix_now() {
 
 HostKeyStore::HostKeyStore(const std::filesystem::path& database_file)
     : m_database(database_file),
-      m_writes(std::make_unique<detail::HostKeyWrites>(m_database.sqlite())),
+      m_writes(std::make_unique<detail::HostKeyWrites>(m_database.connection())),
       m_retire_trusted(m_database.sqlite(), k_retire_trusted_sql),
       m_promote_pending(m_database.sqlite(), k_promote_pending_sql) {}
 
