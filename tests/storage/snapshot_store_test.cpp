@@ -352,6 +352,34 @@ TEST_P(SnapshotStoreTest, HostKeysRecordedInTheBatchAreTrustedFirstThenAChangeIs
   EXPECT_EQ(committed("SELECT count(*) FROM host_keys"), 2);
 }
 
+TEST_P(SnapshotStoreTest, APostgresRestartMidBatchIsOneClearErrorAndTheNextRunRecovers) {
+  if (!on_postgres()) {
+    GTEST_SKIP() << "a server restart under the store is PostgreSQL's case (SQLite's file has no server)";
+  }
+  const std::int64_t run = run_with_devices({1, 2});
+  m_store->record_attempt(run, ok_attempt(1, config_text(1, 1)));
+  m_store->commit();
+  m_store->record_attempt(run, ok_attempt(2, config_text(2, 1)));  // in the batch, not committed
+  m_server->stop();
+  m_server->start();
+  try {
+    m_store->record_attempt(run, ok_attempt(1, config_text(1, 2)));
+    FAIL() << "expected DatabaseError";
+  } catch (const DatabaseError& e) {
+    EXPECT_THAT(std::string(e.what()), HasSubstr(sql().name()));
+    EXPECT_THAT(std::string(e.what()), HasSubstr("recording the attempt of device 1"));
+    EXPECT_THAT(std::string(e.what()), HasSubstr("the 1 attempts not yet committed were rolled back"));
+    EXPECT_THAT(std::string(e.what()), HasSubstr("check that the PostgreSQL server is running"));
+  }
+  // The next run connects again; what was committed before the restart is there.
+  const std::int64_t next = run_with_devices({1, 2});
+  EXPECT_FALSE(m_store->record_attempt(next, ok_attempt(1, config_text(1, 1))).changed);
+  EXPECT_TRUE(m_store->record_attempt(next, ok_attempt(2, config_text(2, 1))).changed);
+  m_store->finish_run(next, true);
+  EXPECT_EQ(committed("SELECT count(*) FROM snapshots"), 2);
+  EXPECT_EQ(committed("SELECT count(*) FROM attempts"), 3);
+}
+
 NBSYNC_ON_BOTH_BACKENDS(SnapshotStoreTest);
 
 }  // namespace
