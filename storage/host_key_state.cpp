@@ -1,8 +1,7 @@
 #include "storage/host_key_state.hpp"
 
-#include <SQLiteCpp/Statement.h>
-
-#include "storage/detail/sqlite_failure.hpp"
+#include "storage/detail/sql_connection.hpp"
+#include "storage/detail/sql_failure.hpp"
 
 namespace nbsync::storage {
 namespace {
@@ -16,19 +15,16 @@ constexpr const char* k_select_sql = R"sql(
 
 HostKeyState read_host_key_state(Database& database, std::int64_t device_id) {
   try {
-    SQLite::Statement select(database.sqlite(), k_select_sql);
-    select.bind(1, device_id);
+    const std::unique_ptr<detail::SqlRows> rows =
+        database.connection().query(k_select_sql, detail::SqlParams().add(device_id));
     HostKeyState state;
-    while (select.executeStep()) {
-      HostKeySighting sighting{
-          {select.getColumn(1).getString(), select.getColumn(2).getString(), select.getColumn(3).getString()},
-          select.getColumn(4).getInt64(),
-          select.getColumn(5).getInt64()};
-      (select.getColumn(0).getString() == "trusted" ? state.trusted : state.pending) = std::move(sighting);
+    while (rows->next()) {
+      HostKeySighting sighting{{rows->text(1), rows->text(2), rows->text(3)}, rows->integer(4), rows->integer(5)};
+      (rows->text(0) == "trusted" ? state.trusted : state.pending) = std::move(sighting);
     }
     return state;
   } catch (const std::exception& e) {
-    throw detail::sqlite_failure(database.path(), "reading the host keys of device " + std::to_string(device_id), e);
+    throw detail::sql_failure(database.connection(), "reading the host keys of device " + std::to_string(device_id), e);
   }
 }
 

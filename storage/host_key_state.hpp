@@ -21,7 +21,7 @@ struct HostKeyState {
   std::optional<HostKeySighting> pending;  // a changed key, refused until accepted
 };
 
-// Throws DatabaseError naming the file.
+// Throws DatabaseError naming the database (file or URI).
 HostKeyState read_host_key_state(Database& database, std::int64_t device_id);
 
 }  // namespace nbsync::storage

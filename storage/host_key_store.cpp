@@ -1,12 +1,11 @@
 #include "storage/host_key_store.hpp"
 
-#include <SQLiteCpp/Transaction.h>
-
 #include <chrono>
 
 #include "storage/detail/host_key_writes.hpp"
-#include "storage/detail/sqlite_failure.hpp"
-#include "storage/detail/statement_use.hpp"
+#include "storage/detail/sql_connection.hpp"
+#include "storage/detail/sql_failure.hpp"
+#include "storage/detail/sql_transaction.hpp"
 
 namespace nbsync::storage {
 namespace {
@@ -24,10 +23,10 @@ std::int64_t unix_now() {
 }  // namespace
 
 HostKeyStore::HostKeyStore(const std::filesystem::path& database_file)
-    : m_database(database_file),
-      m_writes(std::make_unique<detail::HostKeyWrites>(m_database.sqlite())),
-      m_retire_trusted(m_database.sqlite(), k_retire_trusted_sql),
-      m_promote_pending(m_database.sqlite(), k_promote_pending_sql) {}
+    : m_database(database_file), m_writes(std::make_unique<detail::HostKeyWrites>(m_database.connection())) {}
+
+HostKeyStore::HostKeyStore(const PostgresLocation& location)
+    : m_database(location), m_writes(std::make_unique<detail::HostKeyWrites>(m_database.connection())) {}
 
 HostKeyStore::~HostKeyStore() = default;
 
@@ -40,19 +39,21 @@ HostKeyVerdict HostKeyStore::decide(std::int64_t device_id, const HostKey& prese
   try {
     return m_writes->decide(device_id, presented, strict);
   } catch (const std::exception& e) {
-    throw detail::sqlite_failure(m_database.path(), "reading the host key of device " + std::to_string(device_id), e);
+    throw detail::sql_failure(m_database.connection(), "reading the host key of device " + std::to_string(device_id),
+                              e);
   }
 }
 
 HostKeyVerdict HostKeyStore::verify(std::int64_t device_id, const HostKey& presented, bool strict) {
   const std::lock_guard lock(m_mutex);
   try {
-    SQLite::Transaction transaction(m_database.sqlite(), SQLite::TransactionBehavior::IMMEDIATE);
+    detail::SqlTransaction transaction(m_database.connection());
     const HostKeyVerdict verdict = m_writes->record(device_id, presented, strict, unix_now());
     transaction.commit();
     return verdict;
   } catch (const std::exception& e) {
-    throw detail::sqlite_failure(m_database.path(), "checking the host key of device " + std::to_string(device_id), e);
+    throw detail::sql_failure(m_database.connection(), "checking the host key of device " + std::to_string(device_id),
+                              e);
   }
 }
 
@@ -61,7 +62,8 @@ std::optional<HostKey> HostKeyStore::trusted_key(std::int64_t device_id) {
   try {
     return key_in_state(device_id, detail::HostKeyWrites::k_trusted);
   } catch (const std::exception& e) {
-    throw detail::sqlite_failure(m_database.path(), "reading the host key of device " + std::to_string(device_id), e);
+    throw detail::sql_failure(m_database.connection(), "reading the host key of device " + std::to_string(device_id),
+                              e);
   }
 }
 
@@ -70,36 +72,28 @@ std::optional<HostKey> HostKeyStore::pending_key(std::int64_t device_id) {
   try {
     return key_in_state(device_id, detail::HostKeyWrites::k_pending);
   } catch (const std::exception& e) {
-    throw detail::sqlite_failure(m_database.path(), "reading the host key of device " + std::to_string(device_id), e);
+    throw detail::sql_failure(m_database.connection(), "reading the host key of device " + std::to_string(device_id),
+                              e);
   }
 }
 
 bool HostKeyStore::accept(std::int64_t device_id, const std::string& fingerprint) {
   const std::lock_guard lock(m_mutex);
   try {
-    SQLite::Transaction transaction(m_database.sqlite(), SQLite::TransactionBehavior::IMMEDIATE);
+    detail::SqlConnection& sql = m_database.connection();
+    detail::SqlTransaction transaction(sql);
     const auto pending = key_in_state(device_id, detail::HostKeyWrites::k_pending);
     if (!pending || (!fingerprint.empty() && pending->fingerprint != fingerprint)) {
       return false;
     }
     const std::int64_t now = unix_now();
-    {
-      detail::StatementUse retire(m_retire_trusted);
-      retire->bind(1, device_id);
-      retire->bind(2, now);
-      retire->exec();
-    }
-    {
-      detail::StatementUse promote(m_promote_pending);
-      promote->bind(1, device_id);
-      promote->bind(2, now);
-      promote->exec();
-    }
+    sql.execute(k_retire_trusted_sql, detail::SqlParams().add(device_id).add(now));
+    sql.execute(k_promote_pending_sql, detail::SqlParams().add(device_id).add(now));
     transaction.commit();
     return true;
   } catch (const std::exception& e) {
-    throw detail::sqlite_failure(m_database.path(), "accepting the new host key of device " + std::to_string(device_id),
-                                 e);
+    throw detail::sql_failure(m_database.connection(),
+                              "accepting the new host key of device " + std::to_string(device_id), e);
   }
 }
 

@@ -1,10 +1,9 @@
 #pragma once
 // The SSH host keys nbsync trusts, per device: trust on first use, a changed key kept as
 // pending (refused) until an operator accepts it, replaced keys kept for the record.
-// Thread-safe: the store has its own connection to the database file and a mutex, so
-// workers may call it while the StorageWriter writes; each call is one short transaction.
-#include <SQLiteCpp/Statement.h>
-
+// Thread-safe: the store has its own connection to the database (an SQLite file or
+// PostgreSQL) and a mutex, so workers may call it while the StorageWriter writes; each call
+// is one short transaction.
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -23,9 +22,10 @@ class HostKeyWrites;
 
 class HostKeyStore {
 public:
-  // Opens its own connection (the file must already be migrated or be migratable now:
-  // open the daemon's Database first). Throws DatabaseError naming the file.
+  // Opens its own connection (the database must already be migrated or be migratable now:
+  // open the daemon's Database first). Throws DatabaseError naming the file or URI.
   explicit HostKeyStore(const std::filesystem::path& database_file);
+  explicit HostKeyStore(const PostgresLocation& location);
 
   ~HostKeyStore();
 
@@ -48,8 +48,6 @@ private:
   std::mutex m_mutex;
   Database m_database;
   std::unique_ptr<detail::HostKeyWrites> m_writes;
-  SQLite::Statement m_retire_trusted;
-  SQLite::Statement m_promote_pending;
 };
 
 }  // namespace nbsync::storage

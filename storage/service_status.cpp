@@ -1,12 +1,17 @@
 #include "storage/service_status.hpp"
 
-#include <SQLiteCpp/Statement.h>
-
-#include "storage/detail/sqlite_failure.hpp"
+#include "storage/detail/sql_connection.hpp"
+#include "storage/detail/sql_failure.hpp"
 
 namespace nbsync::storage {
 namespace {
 
+using detail::SqlConnection;
+using detail::SqlParams;
+using detail::SqlRows;
+
+// SQL for both engines: aggregates count with FILTER (SQLite 3.30+), never sum() over a
+// comparison (PostgreSQL has no sum of booleans); NULLS FIRST keeps SQLite's order.
 constexpr const char* k_run_columns =
     "SELECT id, started_at, finished_at, inventory_complete, attempts, changed, retired, summary, note FROM runs ";
 
@@ -14,14 +19,14 @@ constexpr const char* k_failing_sql = R"sql(
   SELECT d.id, d.name, d.site, s.status, s.message, s.failing_since
     FROM device_states s JOIN devices d ON d.id = s.device_id
    WHERE d.retired_at IS NULL AND s.status NOT IN ('ok', 'skipped')
-   ORDER BY s.failing_since, d.name
+   ORDER BY s.failing_since NULLS FIRST, d.name
    LIMIT ?1
 )sql";
 
 constexpr const char* k_counts_sql = R"sql(
   SELECT count(*),
-         coalesce(sum(s.status IS NOT NULL AND s.status NOT IN ('ok', 'skipped')), 0),
-         coalesce(sum(s.compliance LIKE 'fail%'), 0)
+         count(*) FILTER (WHERE s.status IS NOT NULL AND s.status NOT IN ('ok', 'skipped')),
+         count(*) FILTER (WHERE s.compliance LIKE 'fail%')
     FROM devices d LEFT JOIN device_states s ON s.device_id = d.id
    WHERE d.retired_at IS NULL
 )sql";
@@ -35,39 +40,47 @@ constexpr const char* k_outbox_sql = R"sql(
     FROM outbox o GROUP BY channel ORDER BY channel
 )sql";
 
-RunStatus run_from(SQLite::Statement& select) {
+RunStatus run_from(const SqlRows& row) {
   RunStatus run;
-  run.id = select.getColumn(0).getInt64();
-  run.started_at = select.getColumn(1).getInt64();
-  if (!select.getColumn(2).isNull()) {
-    run.finished_at = select.getColumn(2).getInt64();
+  run.id = row.integer(0);
+  run.started_at = row.integer(1);
+  run.finished_at = row.optional_integer(2);
+  if (!row.is_null(3)) {
+    run.inventory_complete = row.integer(3) != 0;
   }
-  if (!select.getColumn(3).isNull()) {
-    run.inventory_complete = select.getColumn(3).getInt() != 0;
-  }
-  run.attempts = select.getColumn(4).getInt64();
-  run.changed = select.getColumn(5).getInt64();
-  run.retired = select.getColumn(6).getInt64();
-  run.summary_json = select.getColumn(7).getString();
-  run.note = select.getColumn(8).getString();
+  run.attempts = row.integer(4);
+  run.changed = row.integer(5);
+  run.retired = row.integer(6);
+  run.summary_json = row.text(7);
+  run.note = row.text(8);
   return run;
 }
 
-std::optional<RunStatus> read_run(SQLite::Database& db, const std::string& where) {
-  SQLite::Statement select(db, std::string(k_run_columns) + where + " ORDER BY id DESC LIMIT 1");
-  if (!select.executeStep()) {
+std::optional<RunStatus> read_run(SqlConnection& sql, const std::string& where) {
+  const std::unique_ptr<SqlRows> row = sql.query(std::string(k_run_columns) + where + " ORDER BY id DESC LIMIT 1");
+  if (!row->next()) {
     return std::nullopt;
   }
-  return run_from(select);
+  return run_from(*row);
 }
 
-// Hands each row (device_id, outcome, changed) of `select` to `visit`.
-void visit_attempt_rows(SQLite::Statement& select, const std::function<void(const RunAttempt&)>& visit) {
+std::vector<FailingDevice> read_failing(SqlConnection& sql, std::size_t limit) {
+  std::vector<FailingDevice> failing;
+  const std::unique_ptr<SqlRows> rows = sql.query(k_failing_sql, SqlParams().add(static_cast<std::int64_t>(limit)));
+  while (rows->next()) {
+    failing.push_back(
+        {rows->integer(0), rows->text(1), rows->text(2), rows->text(3), rows->text(4), rows->optional_integer(5)});
+  }
+  return failing;
+}
+
+// Hands each row (device_id, outcome, changed) of `rows` to `visit`.
+void visit_attempt_rows(SqlRows& rows, const std::function<void(const RunAttempt&)>& visit) {
   RunAttempt attempt;
-  while (select.executeStep()) {
-    attempt.device_id = select.getColumn(0).getInt64();
-    attempt.outcome = select.getColumn(1).getString();
-    attempt.changed = select.getColumn(2).getInt() != 0;
+  while (rows.next()) {
+    attempt.device_id = rows.integer(0);
+    attempt.outcome = rows.text(1);
+    attempt.changed = rows.integer(2) != 0;
     visit(attempt);
   }
 }
@@ -75,78 +88,63 @@ void visit_attempt_rows(SQLite::Statement& select, const std::function<void(cons
 }  // namespace
 
 ServiceStatus read_service_status(Database& database, std::size_t failing_limit) {
-  SQLite::Database& db = database.sqlite();
+  SqlConnection& sql = database.connection();
   try {
     ServiceStatus status;
-    status.last_run = read_run(db, "");
-    status.last_finished_run = read_run(db, "WHERE finished_at IS NOT NULL");
+    status.last_run = read_run(sql, "");
+    status.last_finished_run = read_run(sql, "WHERE finished_at IS NOT NULL");
     {
-      SQLite::Statement counts(db, k_counts_sql);
-      counts.executeStep();
-      status.devices_known = counts.getColumn(0).getInt64();
-      status.devices_failing = counts.getColumn(1).getInt64();
-      status.devices_noncompliant = counts.getColumn(2).getInt64();
-    }
-    {
-      SQLite::Statement failing(db, k_failing_sql);
-      failing.bind(1, static_cast<std::int64_t>(failing_limit));
-      while (failing.executeStep()) {
-        FailingDevice device;
-        device.device_id = failing.getColumn(0).getInt64();
-        device.name = failing.getColumn(1).getString();
-        device.site = failing.getColumn(2).getString();
-        device.outcome = failing.getColumn(3).getString();
-        device.message = failing.getColumn(4).getString();
-        if (!failing.getColumn(5).isNull()) {
-          device.failing_since = failing.getColumn(5).getInt64();
-        }
-        status.failing.push_back(std::move(device));
+      const std::unique_ptr<SqlRows> counts = sql.query(k_counts_sql);
+      if (counts->next()) {
+        status.devices_known = counts->integer(0);
+        status.devices_failing = counts->integer(1);
+        status.devices_noncompliant = counts->integer(2);
       }
     }
-    SQLite::Statement outbox(db, k_outbox_sql);
-    while (outbox.executeStep()) {
-      status.outbox.push_back({outbox.getColumn(0).getString(), outbox.getColumn(1).getInt64(),
-                               outbox.getColumn(2).getInt64(), outbox.getColumn(3).getInt64(),
-                               outbox.getColumn(4).getString()});
+    status.failing = read_failing(sql, failing_limit);
+    const std::unique_ptr<SqlRows> outbox = sql.query(k_outbox_sql);
+    while (outbox->next()) {
+      status.outbox.push_back(
+          {outbox->text(0), outbox->integer(1), outbox->integer(2), outbox->integer(3), outbox->text(4)});
     }
     return status;
   } catch (const std::exception& e) {
-    throw detail::sqlite_failure(database.path(), "reading the service status", e);
+    throw detail::sql_failure(sql, "reading the service status", e);
   }
 }
 
 std::vector<RunStatus> read_recent_runs(Database& database, std::size_t limit, std::size_t offset) {
   try {
-    SQLite::Statement select(database.sqlite(), std::string(k_run_columns) + "ORDER BY id DESC LIMIT ?1 OFFSET ?2");
-    select.bind(1, static_cast<std::int64_t>(limit));
-    select.bind(2, static_cast<std::int64_t>(offset));
+    const std::unique_ptr<SqlRows> rows = database.connection().query(
+        std::string(k_run_columns) + "ORDER BY id DESC LIMIT ?1 OFFSET ?2",
+        SqlParams().add(static_cast<std::int64_t>(limit)).add(static_cast<std::int64_t>(offset)));
     std::vector<RunStatus> runs;
-    while (select.executeStep()) {
-      runs.push_back(run_from(select));
+    while (rows->next()) {
+      runs.push_back(run_from(*rows));
     }
     return runs;
   } catch (const std::exception& e) {
-    throw detail::sqlite_failure(database.path(), "reading the recent runs", e);
+    throw detail::sql_failure(database.connection(), "reading the recent runs", e);
   }
 }
 
 std::int64_t count_runs(Database& database) {
   try {
-    return database.sqlite().execAndGet("SELECT count(*) FROM runs").getInt64();
+    return detail::query_integer(database.connection(), "SELECT count(*) FROM runs");
   } catch (const std::exception& e) {
-    throw detail::sqlite_failure(database.path(), "counting the runs", e);
+    throw detail::sql_failure(database.connection(), "counting the runs", e);
   }
 }
 
 void visit_run_attempts(Database& database, std::int64_t run_id, const std::function<void(const RunAttempt&)>& visit) {
   try {
-    SQLite::Statement select(database.sqlite(), "SELECT device_id, outcome, changed FROM attempts WHERE run_id = ?1");
-    select.bind(1, run_id);
-    visit_attempt_rows(select, visit);
+    const std::unique_ptr<SqlRows> rows = database.connection().query(
+        "SELECT device_id, outcome, changed FROM attempts WHERE run_id = ?1", SqlParams().add(run_id));
+    visit_attempt_rows(*rows, visit);
   } catch (const DatabaseError&) {
     throw;
   } catch (const std::exception& e) {
-    throw detail::sqlite_failure(database.path(), "reading a run's attempts", e);
+    throw detail::sql_failure(database.connection(), "reading a run's attempts", e);
   }
 }
 
@@ -154,18 +152,16 @@ void visit_run_attempts_of(Database& database, std::int64_t run_id, std::span<co
                            const std::function<void(const RunAttempt&)>& visit) {
   try {
     // attempts_by_device: the device's few attempts, then the run's among them.
-    SQLite::Statement select(database.sqlite(),
-                             "SELECT device_id, outcome, changed FROM attempts WHERE device_id = ?1 AND run_id = ?2");
-    select.bind(2, run_id);
     for (const std::int64_t device_id : device_ids) {
-      select.reset();
-      select.bind(1, device_id);
-      visit_attempt_rows(select, visit);
+      const std::unique_ptr<SqlRows> rows = database.connection().query(
+          "SELECT device_id, outcome, changed FROM attempts WHERE device_id = ?1 AND run_id = ?2",
+          SqlParams().add(device_id).add(run_id));
+      visit_attempt_rows(*rows, visit);
     }
   } catch (const DatabaseError&) {
     throw;
   } catch (const std::exception& e) {
-    throw detail::sqlite_failure(database.path(), "reading a run's attempts", e);
+    throw detail::sql_failure(database.connection(), "reading a run's attempts", e);
   }
 }
 

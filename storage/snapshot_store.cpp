@@ -8,7 +8,7 @@
 #include "storage/detail/outbox_insert.hpp"
 #include "storage/detail/unified_diff.hpp"
 
-#include <sqlite3.h>
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <stdexcept>
@@ -16,16 +16,17 @@
 #include "storage/detail/line_diff.hpp"
 #include "storage/detail/run_digest.hpp"
 #include "storage/detail/sha256.hpp"
-#include "storage/detail/sqlite_failure.hpp"
+#include "storage/detail/sql_connection.hpp"
+#include "storage/detail/sql_failure.hpp"
 #include "storage/detail/state_transition.hpp"
-#include "storage/detail/statement_use.hpp"
-#include "storage/detail/zstd_codec.hpp"
 #include "types/mask_tag.hpp"
 
 namespace nbsync::storage {
 namespace {
 
-constexpr const char* k_insert_run_sql = "INSERT INTO runs (started_at, reported) VALUES (?1, 0)";
+// SQL for both engines: RETURNING (SQLite 3.35+), IS DISTINCT FROM (3.39+) and ON CONFLICT
+// upserts are spelled alike in both; a run's JSON summary is built here, not in SQL.
+constexpr const char* k_insert_run_sql = "INSERT INTO runs (started_at, reported) VALUES (?1, 0) RETURNING id";
 
 constexpr const char* k_upsert_device_sql = R"sql(
   INSERT INTO devices (id, name, site, role, platform, tenant, status, address, tags,
@@ -46,6 +47,7 @@ constexpr const char* k_insert_snapshot_sql = R"sql(
   INSERT INTO snapshots (device_id, run_id, taken_at, sha256, size, line_count, lines_added, lines_removed,
                          mask_key, rekeyed)
   VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+  RETURNING id
 )sql";
 
 constexpr const char* k_insert_attempt_sql = R"sql(
@@ -56,7 +58,7 @@ constexpr const char* k_insert_attempt_sql = R"sql(
 
 constexpr const char* k_retire_missing_sql = R"sql(
   UPDATE devices SET retired_at = ?2
-  WHERE retired_at IS NULL AND last_seen_run IS NOT ?1
+  WHERE retired_at IS NULL AND last_seen_run IS DISTINCT FROM ?1
 )sql";
 
 constexpr const char* k_add_retired_sql = "UPDATE runs SET retired = retired + ?2 WHERE id = ?1";
@@ -66,10 +68,9 @@ constexpr const char* k_finish_run_sql = R"sql(
     finished_at = ?2,
     inventory_complete = ?3,
     note = ?4,
+    summary = ?5,
     attempts = (SELECT count(*) FROM attempts WHERE run_id = ?1),
-    changed = (SELECT count(*) FROM attempts WHERE run_id = ?1 AND changed = 1),
-    summary = (SELECT coalesce(json_group_object(outcome, n), '{}')
-               FROM (SELECT outcome, count(*) AS n FROM attempts WHERE run_id = ?1 GROUP BY outcome))
+    changed = (SELECT count(*) FROM attempts WHERE run_id = ?1 AND changed = 1)
   WHERE id = ?1
 )sql";
 
@@ -106,21 +107,6 @@ constexpr const char* k_mark_reported_sql = "UPDATE runs SET reported = 1 WHERE 
 
 constexpr std::size_t k_diff_excerpt_lines = 40;
 
-void bind_optional(SQLite::Statement& statement, int index, const std::optional<std::int64_t>& value) {
-  if (value) {
-    statement.bind(index, *value);
-  } else {
-    statement.bind(index);
-  }
-}
-
-std::optional<std::int64_t> optional_column(const SQLite::Column& column) {
-  if (column.isNull()) {
-    return std::nullopt;
-  }
-  return column.getInt64();
-}
-
 std::int64_t unix_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
@@ -128,25 +114,11 @@ std::int64_t unix_now() {
 }  // namespace
 
 SnapshotStore::SnapshotStore(Database& database, std::size_t commit_every, int full_copy_every)
-    : m_database(database),
+    : m_sql(database.connection()),
       m_commit_every(commit_every),
-      m_insert_run(database.sqlite(), k_insert_run_sql),
-      m_upsert_device(database.sqlite(), k_upsert_device_sql),
-      m_latest_snapshot(database.sqlite(), k_latest_snapshot_sql),
-      m_insert_snapshot(database.sqlite(), k_insert_snapshot_sql),
-      m_insert_attempt(database.sqlite(), k_insert_attempt_sql),
-      m_retire_missing(database.sqlite(), k_retire_missing_sql),
-      m_add_retired(database.sqlite(), k_add_retired_sql),
-      m_finish_run(database.sqlite(), k_finish_run_sql),
-      m_run_totals(database.sqlite(), k_run_totals_sql),
-      m_run_outcomes(database.sqlite(), k_run_outcomes_sql),
-      m_select_state(database.sqlite(), k_select_state_sql),
-      m_upsert_state(database.sqlite(), k_upsert_state_sql),
-      m_insert_outbox(database.sqlite(), detail::k_insert_outbox_sql),
-      m_supersede_fields(database.sqlite(), k_supersede_fields_sql),
-      m_host_keys(std::make_unique<detail::HostKeyWrites>(database.sqlite())),
-      m_blobs(std::make_unique<detail::BlobWrites>(database.connection(), full_copy_every)),
-      m_compliance(std::make_unique<detail::ComplianceWrites>(database.sqlite())) {}
+      m_host_keys(std::make_unique<detail::HostKeyWrites>(m_sql)),
+      m_blobs(std::make_unique<detail::BlobWrites>(m_sql, full_copy_every)),
+      m_compliance(std::make_unique<detail::ComplianceWrites>(m_sql)) {}
 
 SnapshotStore::~SnapshotStore() {
   try {
@@ -156,17 +128,18 @@ SnapshotStore::~SnapshotStore() {
 }
 
 void SnapshotStore::ensure_transaction() {
-  if (sqlite3_get_autocommit(m_database.sqlite().getHandle()) != 0) {
-    // IMMEDIATE takes the write lock now, so reads in the batch never need an upgrade that
-    // another connection (host keys) could make fail with SQLITE_BUSY_SNAPSHOT.
-    m_database.sqlite().exec("BEGIN IMMEDIATE");
+  if (!m_sql.in_transaction()) {
+    // On SQLite BEGIN IMMEDIATE: it takes the write lock now, so reads in the batch never
+    // need an upgrade that another connection (host keys) could make fail with
+    // SQLITE_BUSY_SNAPSHOT.
+    m_sql.begin();
   }
 }
 
 void SnapshotStore::commit() {
   try {
-    if (sqlite3_get_autocommit(m_database.sqlite().getHandle()) == 0) {
-      m_database.sqlite().exec("COMMIT");
+    if (m_sql.in_transaction()) {
+      m_sql.commit();
     }
     m_uncommitted_attempts = 0;
   } catch (const std::exception& e) {
@@ -176,9 +149,7 @@ void SnapshotStore::commit() {
 
 void SnapshotStore::rollback() {
   m_uncommitted_attempts = 0;
-  if (sqlite3_get_autocommit(m_database.sqlite().getHandle()) == 0) {
-    m_database.sqlite().tryExec("ROLLBACK");
-  }
+  m_sql.rollback();
 }
 
 void SnapshotStore::fail(std::string_view doing, const std::exception& error) {
@@ -189,20 +160,14 @@ void SnapshotStore::fail(std::string_view doing, const std::exception& error) {
         .append(" attempts not yet committed were rolled back)");
   }
   rollback();
-  throw detail::sqlite_failure(m_database.path(), what, error);
+  throw detail::sql_failure(m_sql, what, error);
 }
 
 std::int64_t SnapshotStore::begin_run() {
   commit();
   try {
     ensure_transaction();
-    std::int64_t id = 0;
-    {
-      detail::StatementUse insert(m_insert_run);
-      insert->bind(1, unix_now());
-      insert->exec();
-      id = m_database.sqlite().getLastInsertRowid();
-    }
+    const std::int64_t id = detail::query_integer(m_sql, k_insert_run_sql, detail::SqlParams().add(unix_now()));
     report_interrupted_runs(id);
     commit();
     return id;
@@ -214,10 +179,10 @@ std::int64_t SnapshotStore::begin_run() {
 void SnapshotStore::report_interrupted_runs(std::int64_t current_run) {
   std::vector<std::int64_t> runs;
   {
-    SQLite::Statement unreported(m_database.sqlite(), k_unreported_runs_sql);
-    unreported.bind(1, current_run);
-    while (unreported.executeStep()) {
-      runs.push_back(unreported.getColumn(0).getInt64());
+    const std::unique_ptr<detail::SqlRows> unreported =
+        m_sql.query(k_unreported_runs_sql, detail::SqlParams().add(current_run));
+    while (unreported->next()) {
+      runs.push_back(unreported->integer(0));
     }
   }
   for (const std::int64_t run : runs) {
@@ -227,7 +192,7 @@ void SnapshotStore::report_interrupted_runs(std::int64_t current_run) {
 
 void SnapshotStore::report_run(std::int64_t run_id, const RunSummary& totals, bool interrupted) {
   if (m_hooks.on_run) {
-    RunDigest digest = detail::read_run_digest(m_database.sqlite(), run_id);
+    RunDigest digest = detail::read_run_digest(m_sql, run_id);
     digest.totals = totals;
     digest.interrupted = interrupted;
     const std::int64_t now = unix_now();
@@ -235,9 +200,7 @@ void SnapshotStore::report_run(std::int64_t run_id, const RunSummary& totals, bo
       insert_outbox(row, now);
     }
   }
-  SQLite::Statement mark(m_database.sqlite(), k_mark_reported_sql);
-  mark.bind(1, run_id);
-  mark.exec();
+  m_sql.execute(k_mark_reported_sql, detail::SqlParams().add(run_id));
 }
 
 void SnapshotStore::record_host_key(std::int64_t device_id, const HostKey& presented, bool strict) {
@@ -254,19 +217,18 @@ void SnapshotStore::upsert_devices(std::int64_t run_id, std::span<const DeviceRe
     ensure_transaction();
     const std::int64_t now = unix_now();
     for (const DeviceRecord& device : devices) {
-      detail::StatementUse upsert(m_upsert_device);
-      upsert->bind(1, device.id);
-      upsert->bind(2, device.name);
-      upsert->bind(3, device.site);
-      upsert->bind(4, device.role);
-      upsert->bind(5, device.platform);
-      upsert->bind(6, device.tenant);
-      upsert->bind(7, device.status);
-      upsert->bind(8, device.address);
-      upsert->bind(9, now);
-      upsert->bind(10, run_id);
-      upsert->bind(11, detail::join_tags(device.tags));
-      upsert->exec();
+      m_sql.execute(k_upsert_device_sql, detail::SqlParams()
+                                             .add(device.id)
+                                             .add(device.name)
+                                             .add(device.site)
+                                             .add(device.role)
+                                             .add(device.platform)
+                                             .add(device.tenant)
+                                             .add(device.status)
+                                             .add(device.address)
+                                             .add(now)
+                                             .add(run_id)
+                                             .add(detail::join_tags(device.tags)));
     }
   } catch (const std::exception& e) {
     fail("updating " + std::to_string(devices.size()) + " devices from the inventory", e);
@@ -289,26 +251,21 @@ RecordedAttempt SnapshotStore::record_attempt(std::int64_t run_id, const Attempt
       insert_outbox(row, now);
     }
     const detail::AttemptEvent event = update_state(run_id, attempt, result, now);
-    detail::StatementUse insert(m_insert_attempt);
-    insert->bind(1, run_id);
-    insert->bind(2, attempt.device_id);
-    insert->bind(3, std::string(to_string(attempt.outcome)));
-    insert->bind(4, attempt.message);
-    insert->bind(5, attempt.tries);
-    insert->bind(6, static_cast<std::int64_t>(attempt.duration.count()));
-    insert->bind(7, attempt.bytes);
-    insert->bind(8, result.changed ? 1 : 0);
-    if (result.snapshot_id) {
-      insert->bind(9, *result.snapshot_id);
-    } else {
-      insert->bind(9);
-    }
-    insert->bind(10, now);
-    insert->bind(11, event.config_change ? 1 : 0);
-    insert->bind(12, event.transition);
-    insert->bind(13, event.detail);
-    insert->bind(14, attempt.jump_host);
-    insert->exec();
+    m_sql.execute(k_insert_attempt_sql, detail::SqlParams()
+                                            .add(run_id)
+                                            .add(attempt.device_id)
+                                            .add(to_string(attempt.outcome))
+                                            .add(attempt.message)
+                                            .add(std::int64_t{attempt.tries})
+                                            .add(static_cast<std::int64_t>(attempt.duration.count()))
+                                            .add(attempt.bytes)
+                                            .add(std::int64_t{result.changed ? 1 : 0})
+                                            .add(result.snapshot_id)
+                                            .add(now)
+                                            .add(std::int64_t{event.config_change ? 1 : 0})
+                                            .add(event.transition)
+                                            .add(event.detail)
+                                            .add(attempt.jump_host));
     ++m_uncommitted_attempts;
     if (m_commit_every > 0 && m_uncommitted_attempts >= m_commit_every) {
       commit();
@@ -352,19 +309,18 @@ RecordedAttempt SnapshotStore::store_config(std::int64_t run_id, const AttemptRe
     }
   }
 
-  detail::StatementUse insert(m_insert_snapshot);
-  insert->bind(1, device_id);
-  insert->bind(2, run_id);
-  insert->bind(3, now);
-  insert->bind(4, hash);
-  insert->bind(5, static_cast<std::int64_t>(config.size()));
-  insert->bind(6, line_count);
-  insert->bind(7, changes.added);
-  insert->bind(8, changes.removed);
-  insert->bind(9, attempt.mask_key);
-  insert->bind(10, rekeyed ? 1 : 0);
-  insert->exec();
-  const std::int64_t snapshot_id = m_database.sqlite().getLastInsertRowid();
+  const std::int64_t snapshot_id = detail::query_integer(m_sql, k_insert_snapshot_sql,
+                                                         detail::SqlParams()
+                                                             .add(device_id)
+                                                             .add(run_id)
+                                                             .add(now)
+                                                             .add(hash)
+                                                             .add(static_cast<std::int64_t>(config.size()))
+                                                             .add(line_count)
+                                                             .add(changes.added)
+                                                             .add(changes.removed)
+                                                             .add(attempt.mask_key)
+                                                             .add(std::int64_t{rekeyed ? 1 : 0}));
   RecordedAttempt stored;
   stored.changed = !rekeyed;
   stored.snapshot_id = snapshot_id;
@@ -393,13 +349,33 @@ void SnapshotStore::check_compliance(std::int64_t device_id, const std::string& 
 
 void SnapshotStore::insert_outbox(const OutboxRow& row, std::int64_t now) {
   if (row.kind == "device_fields" && row.device_id) {
-    detail::StatementUse supersede(m_supersede_fields);
-    supersede->bind(1, *row.device_id);
-    supersede->bind(2, row.channel);
-    supersede->exec();
+    m_sql.execute(k_supersede_fields_sql, detail::SqlParams().add(*row.device_id).add(row.channel));
   }
-  detail::StatementUse insert(m_insert_outbox);
-  detail::insert_outbox_row(*insert, row, now);
+  detail::insert_outbox_row(m_sql, row, now);
+}
+
+// The device's state before this attempt (none on its first), and its name.
+std::optional<DeviceState> SnapshotStore::state_before(std::int64_t device_id, std::string& device_name) {
+  const std::unique_ptr<detail::SqlRows> row = m_sql.query(k_select_state_sql, detail::SqlParams().add(device_id));
+  if (!row->next()) {
+    return std::nullopt;
+  }
+  device_name = row->text(0);
+  if (row->integer(9) == 0) {
+    return std::nullopt;
+  }
+  DeviceState before;
+  before.status = outcome_kind_from_string(row->text(1)).value_or(OutcomeKind::protocol);
+  before.message = row->text(2);
+  before.config_sha256 = row->text(3);
+  before.failing_since = row->optional_integer(4);
+  before.last_success_at = row->optional_integer(5);
+  before.last_change_at = row->optional_integer(6);
+  before.notified = row->text(7);
+  before.notified_at = row->optional_integer(8);
+  before.compliance = row->text(10);
+  before.drift = row->text(11);
+  return before;
 }
 
 detail::AttemptEvent SnapshotStore::update_state(std::int64_t run_id, const AttemptRecord& attempt,
@@ -409,27 +385,7 @@ detail::AttemptEvent SnapshotStore::update_state(std::int64_t run_id, const Atte
   change.run_id = run_id;
   change.at = now;
   change.shown = attempt.shown;
-  {
-    detail::StatementUse select(m_select_state);
-    select->bind(1, attempt.device_id);
-    if (select->executeStep()) {
-      change.device_name = select->getColumn(0).getString();
-      if (select->getColumn(9).getInt() != 0) {
-        DeviceState before;
-        before.status = outcome_kind_from_string(select->getColumn(1).getString()).value_or(OutcomeKind::protocol);
-        before.message = select->getColumn(2).getString();
-        before.config_sha256 = select->getColumn(3).getString();
-        before.failing_since = optional_column(select->getColumn(4));
-        before.last_success_at = optional_column(select->getColumn(5));
-        before.last_change_at = optional_column(select->getColumn(6));
-        before.notified = select->getColumn(7).getString();
-        before.notified_at = optional_column(select->getColumn(8));
-        before.compliance = select->getColumn(10).getString();
-        before.drift = select->getColumn(11).getString();
-        change.before = std::move(before);
-      }
-    }
-  }
+  change.before = state_before(attempt.device_id, change.device_name);
   const bool compliance_on = m_compliance_hooks.evaluate || m_compliance_hooks.paused;
   change.after = detail::next_state(change.before, attempt, recorded, now, compliance_on);
   DeviceState& after = change.after;
@@ -449,36 +405,26 @@ detail::AttemptEvent SnapshotStore::update_state(std::int64_t run_id, const Atte
     }
   }
 
-  detail::StatementUse upsert(m_upsert_state);
-  upsert->bind(1, change.device_id);
-  upsert->bind(2, std::string(to_string(after.status)));
-  upsert->bind(3, after.message);
-  upsert->bind(4, after.config_sha256);
-  bind_optional(*upsert, 5, after.failing_since);
-  bind_optional(*upsert, 6, after.last_success_at);
-  bind_optional(*upsert, 7, after.last_change_at);
-  upsert->bind(8, after.notified);
-  bind_optional(*upsert, 9, after.notified_at);
-  upsert->bind(10, now);
-  upsert->bind(11, after.compliance);
-  upsert->exec();
+  m_sql.execute(k_upsert_state_sql, detail::SqlParams()
+                                        .add(change.device_id)
+                                        .add(to_string(after.status))
+                                        .add(after.message)
+                                        .add(after.config_sha256)
+                                        .add(after.failing_since)
+                                        .add(after.last_success_at)
+                                        .add(after.last_change_at)
+                                        .add(after.notified)
+                                        .add(after.notified_at)
+                                        .add(now)
+                                        .add(after.compliance));
   return detail::attempt_event(change);
 }
 
 std::int64_t SnapshotStore::retire_missing(std::int64_t run_id) {
   try {
     ensure_transaction();
-    std::int64_t retired = 0;
-    {
-      detail::StatementUse retire(m_retire_missing);
-      retire->bind(1, run_id);
-      retire->bind(2, unix_now());
-      retired = retire->exec();
-    }
-    detail::StatementUse add(m_add_retired);
-    add->bind(1, run_id);
-    add->bind(2, retired);
-    add->exec();
+    const std::int64_t retired = m_sql.execute(k_retire_missing_sql, detail::SqlParams().add(run_id).add(unix_now()));
+    m_sql.execute(k_add_retired_sql, detail::SqlParams().add(run_id).add(retired));
     return retired;
   } catch (const std::exception& e) {
     fail("retiring devices NetBox no longer lists", e);
@@ -488,15 +434,14 @@ std::int64_t SnapshotStore::retire_missing(std::int64_t run_id) {
 RunSummary SnapshotStore::finish_run(std::int64_t run_id, bool inventory_complete, std::string_view note) {
   try {
     ensure_transaction();
-    {
-      detail::StatementUse finish(m_finish_run);
-      finish->bind(1, run_id);
-      finish->bind(2, unix_now());
-      finish->bind(3, inventory_complete ? 1 : 0);
-      finish->bind(4, std::string(note));
-      if (finish->exec() != 1) {
-        throw std::invalid_argument("no run " + std::to_string(run_id) + " to finish");
-      }
+    const std::int64_t finished = m_sql.execute(k_finish_run_sql, detail::SqlParams()
+                                                                      .add(run_id)
+                                                                      .add(unix_now())
+                                                                      .add(std::int64_t{inventory_complete ? 1 : 0})
+                                                                      .add(note)
+                                                                      .add(outcome_counts_json(run_id)));
+    if (finished != 1) {
+      throw std::invalid_argument("no run " + std::to_string(run_id) + " to finish");
     }
     RunSummary summary = run_summary(run_id);
     report_run(run_id, summary, false);
@@ -507,51 +452,57 @@ RunSummary SnapshotStore::finish_run(std::int64_t run_id, bool inventory_complet
   }
 }
 
+std::string SnapshotStore::outcome_counts_json(std::int64_t run_id) {
+  nlohmann::json counts = nlohmann::json::object();  // its keys are kept in order
+  const std::unique_ptr<detail::SqlRows> outcomes = m_sql.query(k_run_outcomes_sql, detail::SqlParams().add(run_id));
+  while (outcomes->next()) {
+    counts[outcomes->text(0)] = outcomes->integer(1);
+  }
+  return counts.dump();
+}
+
 RunSummary SnapshotStore::run_summary(std::int64_t run_id) {
   RunSummary summary;
   summary.run_id = run_id;
   {
-    detail::StatementUse totals(m_run_totals);
-    totals->bind(1, run_id);
-    if (totals->executeStep()) {
-      summary.attempts = totals->getColumn(0).getInt64();
-      summary.changed = totals->getColumn(1).getInt64();
-      summary.retired = totals->getColumn(2).getInt64();
+    const std::unique_ptr<detail::SqlRows> totals = m_sql.query(k_run_totals_sql, detail::SqlParams().add(run_id));
+    if (totals->next()) {
+      summary.attempts = totals->integer(0);
+      summary.changed = totals->integer(1);
+      summary.retired = totals->integer(2);
     }
   }
-  detail::StatementUse outcomes(m_run_outcomes);
-  outcomes->bind(1, run_id);
-  while (outcomes->executeStep()) {
-    if (const auto outcome = outcome_kind_from_string(outcomes->getColumn(0).getString())) {
-      summary.by_outcome[*outcome] = outcomes->getColumn(1).getInt64();
+  const std::unique_ptr<detail::SqlRows> outcomes = m_sql.query(k_run_outcomes_sql, detail::SqlParams().add(run_id));
+  while (outcomes->next()) {
+    if (const auto outcome = outcome_kind_from_string(outcomes->text(0))) {
+      summary.by_outcome[*outcome] = outcomes->integer(1);
     }
   }
   return summary;
 }
 
 std::optional<SnapshotInfo> SnapshotStore::latest_snapshot(std::int64_t device_id) {
-  detail::StatementUse select(m_latest_snapshot);
-  select->bind(1, device_id);
-  if (!select->executeStep()) {
+  const std::unique_ptr<detail::SqlRows> row = m_sql.query(k_latest_snapshot_sql, detail::SqlParams().add(device_id));
+  if (!row->next()) {
     return std::nullopt;
   }
   SnapshotInfo info;
-  info.id = select->getColumn(0).getInt64();
-  info.device_id = select->getColumn(1).getInt64();
-  info.run_id = select->getColumn(2).getInt64();
-  info.taken_at = select->getColumn(3).getInt64();
-  info.sha256 = select->getColumn(4).getString();
-  info.size = select->getColumn(5).getInt64();
-  info.line_count = select->getColumn(6).getInt64();
-  info.lines_added = select->getColumn(7).getInt64();
-  info.lines_removed = select->getColumn(8).getInt64();
-  info.mask_key = select->getColumn(9).getString();
-  info.rekeyed = select->getColumn(10).getInt() != 0;
+  info.id = row->integer(0);
+  info.device_id = row->integer(1);
+  info.run_id = row->integer(2);
+  info.taken_at = row->integer(3);
+  info.sha256 = row->text(4);
+  info.size = row->integer(5);
+  info.line_count = row->integer(6);
+  info.lines_added = row->integer(7);
+  info.lines_removed = row->integer(8);
+  info.mask_key = row->text(9);
+  info.rekeyed = row->integer(10) != 0;
   return info;
 }
 
 std::string SnapshotStore::config_by_hash(const std::string& sha256) {
-  return detail::read_config_blob(m_database.connection(), sha256);
+  return detail::read_config_blob(m_sql, sha256);
 }
 
 std::optional<std::string> SnapshotStore::latest_config(std::int64_t device_id) {
@@ -562,8 +513,7 @@ std::optional<std::string> SnapshotStore::latest_config(std::int64_t device_id) 
     }
     return config_by_hash(latest->sha256);
   } catch (const std::exception& e) {
-    throw detail::sqlite_failure(m_database.path(), "reading the latest config of device " + std::to_string(device_id),
-                                 e);
+    throw detail::sql_failure(m_sql, "reading the latest config of device " + std::to_string(device_id), e);
   }
 }
 

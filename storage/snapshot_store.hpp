@@ -5,9 +5,8 @@
 // in the key its masked secrets were tagged under (a new key, or the first keyed backup)
 // is stored as "rekeyed" and reported as unchanged. Writes are batched in one transaction that
 // commits every `commit_every` attempts, on commit(), and in begin_run()/finish_run(); a
-// crash loses at most the uncommitted batch. Not thread-safe: one thread uses a store.
-#include <SQLiteCpp/Statement.h>
-
+// crash loses at most the uncommitted batch. Works on SQLite and PostgreSQL alike (the
+// statement layer, detail/sql_connection.hpp). Not thread-safe: one thread uses a store.
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -29,6 +28,7 @@ namespace nbsync::storage {
 namespace detail {
 class BlobWrites;
 class ComplianceWrites;
+class SqlConnection;
 struct AttemptEvent;
 }  // namespace detail
 
@@ -74,7 +74,7 @@ public:
   SnapshotStore(const SnapshotStore&) = delete;
   SnapshotStore& operator=(const SnapshotStore&) = delete;
 
-  // Every method below throws DatabaseError naming the file on failure, after rolling back
+  // Every method below throws DatabaseError naming the database on failure, after rolling back
   // the uncommitted batch (uncommitted_attempts() just before says how much that was).
 
   // Commits pending work, then the new run row; returns its id. Runs that died before
@@ -114,23 +114,9 @@ private:
   RecordedAttempt store_config(std::int64_t run_id, const AttemptRecord& attempt, std::int64_t now);
   [[noreturn]] void fail(std::string_view doing, const std::exception& error);
 
-  Database& m_database;
+  detail::SqlConnection& m_sql;
   std::size_t m_commit_every;
   std::size_t m_uncommitted_attempts = 0;
-  SQLite::Statement m_insert_run;
-  SQLite::Statement m_upsert_device;
-  SQLite::Statement m_latest_snapshot;
-  SQLite::Statement m_insert_snapshot;
-  SQLite::Statement m_insert_attempt;
-  SQLite::Statement m_retire_missing;
-  SQLite::Statement m_add_retired;
-  SQLite::Statement m_finish_run;
-  SQLite::Statement m_run_totals;
-  SQLite::Statement m_run_outcomes;
-  SQLite::Statement m_select_state;
-  SQLite::Statement m_upsert_state;
-  SQLite::Statement m_insert_outbox;
-  SQLite::Statement m_supersede_fields;
   std::unique_ptr<detail::HostKeyWrites> m_host_keys;
   std::unique_ptr<detail::BlobWrites> m_blobs;
   std::unique_ptr<detail::ComplianceWrites> m_compliance;
@@ -141,6 +127,9 @@ private:
   detail::AttemptEvent update_state(std::int64_t run_id, const AttemptRecord& attempt, const RecordedAttempt& recorded,
                                     std::int64_t now);
   RunSummary run_summary(std::int64_t run_id);
+  // {"outcome": count, ...} of the run's attempts, keys in order (runs.summary).
+  std::string outcome_counts_json(std::int64_t run_id);
+  std::optional<DeviceState> state_before(std::int64_t device_id, std::string& device_name);
   // Composes the run's Slack message from its stored attempts and marks it reported.
   void report_run(std::int64_t run_id, const RunSummary& totals, bool interrupted);
   void report_interrupted_runs(std::int64_t current_run);

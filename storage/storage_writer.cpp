@@ -10,7 +10,7 @@
 #include <utility>
 #include <variant>
 
-#include "storage/detail/sqlite_failure.hpp"
+#include "storage/detail/sql_failure.hpp"
 
 namespace nbsync::storage {
 
@@ -353,7 +353,7 @@ void StorageWriter::run() {
 }
 
 void StorageWriter::fail_with(const std::exception& error, std::optional<QueuedItem>& current) {
-  const DatabaseError failure = detail::sqlite_failure(m_database.path(), "storing backup results", error);
+  const DatabaseError failure = detail::sql_failure(m_database.connection(), "storing backup results", error);
   try {
     m_store.rollback();
   } catch (...) {  // the failure below already says the batch is lost

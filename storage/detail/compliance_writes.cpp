@@ -5,7 +5,6 @@
 #include <algorithm>
 
 #include "storage/detail/device_columns.hpp"
-#include "storage/detail/statement_use.hpp"
 
 namespace nbsync::storage {
 
@@ -35,47 +34,45 @@ namespace {
 
 constexpr const char* k_has_sql =
     "SELECT 1 FROM compliance_results WHERE snapshot_id = ?1 AND rules_digest = ?2 LIMIT 1";
+// A version checked again against the same rules replaces its results (both engines' upsert).
 constexpr const char* k_insert_sql = R"sql(
-  INSERT OR REPLACE INTO compliance_results (snapshot_id, rules_digest, rule, severity, passed, problems, checked_at)
+  INSERT INTO compliance_results (snapshot_id, rules_digest, rule, severity, passed, problems, checked_at)
   VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+  ON CONFLICT (snapshot_id, rules_digest, rule) DO UPDATE SET
+    severity = excluded.severity, passed = excluded.passed, problems = excluded.problems,
+    checked_at = excluded.checked_at
 )sql";
 constexpr const char* k_device_sql =
     "SELECT id, name, site, role, platform, tenant, status, address, tags FROM devices WHERE id = ?1";
 
 }  // namespace
 
-ComplianceWrites::ComplianceWrites(SQLite::Database& db)
-    : m_has(db, k_has_sql), m_insert(db, k_insert_sql), m_device(db, k_device_sql) {}
+ComplianceWrites::ComplianceWrites(SqlConnection& sql) : m_sql(sql) {}
 
 bool ComplianceWrites::has_results(std::int64_t snapshot_id, const std::string& rules_digest) {
-  StatementUse select(m_has);
-  select->bind(1, snapshot_id);
-  select->bind(2, rules_digest);
-  return select->executeStep();
+  return m_sql.query(k_has_sql, SqlParams().add(snapshot_id).add(rules_digest))->next();
 }
 
 void ComplianceWrites::insert(std::int64_t snapshot_id, const std::string& rules_digest,
                               const std::vector<ComplianceCheck>& checks, std::int64_t now) {
   for (const auto& check : checks) {
-    StatementUse insert(m_insert);
-    insert->bind(1, snapshot_id);
-    insert->bind(2, rules_digest);
-    insert->bind(3, check.rule);
-    insert->bind(4, check.severity);
-    insert->bind(5, check.passed ? 1 : 0);
-    insert->bind(6, nlohmann::json(check.problems).dump());
-    insert->bind(7, now);
-    insert->exec();
+    m_sql.execute(k_insert_sql, SqlParams()
+                                    .add(snapshot_id)
+                                    .add(rules_digest)
+                                    .add(check.rule)
+                                    .add(check.severity)
+                                    .add(std::int64_t{check.passed ? 1 : 0})
+                                    .add(nlohmann::json(check.problems).dump())
+                                    .add(now));
   }
 }
 
 std::optional<DeviceRecord> ComplianceWrites::device(std::int64_t device_id) {
-  StatementUse select(m_device);
-  select->bind(1, device_id);
-  if (!select->executeStep()) {
+  const std::unique_ptr<SqlRows> row = m_sql.query(k_device_sql, SqlParams().add(device_id));
+  if (!row->next()) {
     return std::nullopt;
   }
-  return device_from_columns(*select);
+  return device_from_columns(*row);
 }
 
 }  // namespace detail

@@ -3,19 +3,32 @@
 #include <SQLiteCpp/Column.h>
 
 namespace nbsync::storage::detail {
+namespace {
+
+// `text(i)` reads column `first + i` as text; the id (column `first`) is read apart.
+template <typename TextAt>
+DeviceRecord device_from(std::int64_t id, const TextAt& text) {
+  DeviceRecord record;
+  record.id = id;
+  record.name = text(1);
+  record.site = text(2);
+  record.role = text(3);
+  record.platform = text(4);
+  record.tenant = text(5);
+  record.status = text(6);
+  record.address = text(7);
+  record.tags = split_tags(text(8));
+  return record;
+}
+
+}  // namespace
+
+DeviceRecord device_from_columns(const SqlRows& row, int first) {
+  return device_from(row.integer(first), [&](int i) { return row.text(first + i); });
+}
 
 DeviceRecord device_from_columns(SQLite::Statement& row, int first) {
-  DeviceRecord record;
-  record.id = row.getColumn(first).getInt64();
-  record.name = row.getColumn(first + 1).getString();
-  record.site = row.getColumn(first + 2).getString();
-  record.role = row.getColumn(first + 3).getString();
-  record.platform = row.getColumn(first + 4).getString();
-  record.tenant = row.getColumn(first + 5).getString();
-  record.status = row.getColumn(first + 6).getString();
-  record.address = row.getColumn(first + 7).getString();
-  record.tags = split_tags(row.getColumn(first + 8).getString());
-  return record;
+  return device_from(row.getColumn(first).getInt64(), [&](int i) { return row.getColumn(first + i).getString(); });
 }
 
 std::string join_tags(const std::vector<std::string>& tags) {

@@ -1,7 +1,5 @@
 #include "storage/detail/host_key_writes.hpp"
 
-#include "storage/detail/statement_use.hpp"
-
 namespace nbsync::storage::detail {
 namespace {
 
@@ -26,20 +24,14 @@ bool same_key(const HostKey& a, const HostKey& b) {
 
 }  // namespace
 
-HostKeyWrites::HostKeyWrites(SQLite::Database& db)
-    : m_select_key(db, k_select_key_sql),
-      m_insert_key(db, k_insert_key_sql),
-      m_touch_trusted(db, k_touch_trusted_sql),
-      m_delete_pending(db, k_delete_pending_sql) {}
+HostKeyWrites::HostKeyWrites(SqlConnection& sql) : m_sql(sql) {}
 
 std::optional<HostKey> HostKeyWrites::key_in_state(std::int64_t device_id, const char* state) {
-  StatementUse select(m_select_key);
-  select->bind(1, device_id);
-  select->bind(2, state);
-  if (!select->executeStep()) {
+  const std::unique_ptr<SqlRows> row = m_sql.query(k_select_key_sql, SqlParams().add(device_id).add(state));
+  if (!row->next()) {
     return std::nullopt;
   }
-  return HostKey{select->getColumn(0).getString(), select->getColumn(1).getString(), select->getColumn(2).getString()};
+  return HostKey{row->text(0), row->text(1), row->text(2)};
 }
 
 HostKeyVerdict HostKeyWrites::decide(std::int64_t device_id, const HostKey& presented, bool strict) {
@@ -53,33 +45,29 @@ HostKeyVerdict HostKeyWrites::decide(std::int64_t device_id, const HostKey& pres
   return strict ? HostKeyVerdict::unknown : HostKeyVerdict::trusted_first_use;
 }
 
+void HostKeyWrites::delete_pending(std::int64_t device_id) {
+  m_sql.execute(k_delete_pending_sql, SqlParams().add(device_id));
+}
+
 HostKeyVerdict HostKeyWrites::record(std::int64_t device_id, const HostKey& presented, bool strict, std::int64_t now) {
   const HostKeyVerdict verdict = decide(device_id, presented, strict);
   if (verdict == HostKeyVerdict::trusted) {
-    StatementUse touch(m_touch_trusted);
-    touch->bind(1, device_id);
-    touch->bind(2, now);
-    touch->exec();
+    m_sql.execute(k_touch_trusted_sql, SqlParams().add(device_id).add(now));
     // The trusted key is back: the change it was waiting on is over, and a stale pending
     // key (perhaps an impostor's) must not be there for `hostkey accept` to trust.
-    StatementUse remove(m_delete_pending);
-    remove->bind(1, device_id);
-    remove->exec();
+    delete_pending(device_id);
     return verdict;
   }
   const std::optional<HostKey> pending = key_in_state(device_id, k_pending);
   if (verdict == HostKeyVerdict::trusted_first_use || !pending || !same_key(*pending, presented)) {
-    StatementUse remove(m_delete_pending);
-    remove->bind(1, device_id);
-    remove->exec();
-    StatementUse insert(m_insert_key);
-    insert->bind(1, device_id);
-    insert->bind(2, presented.type);
-    insert->bind(3, presented.fingerprint);
-    insert->bind(4, presented.public_key);
-    insert->bind(5, now);
-    insert->bind(6, verdict == HostKeyVerdict::trusted_first_use ? k_trusted : k_pending);
-    insert->exec();
+    delete_pending(device_id);
+    m_sql.execute(k_insert_key_sql, SqlParams()
+                                        .add(device_id)
+                                        .add(presented.type)
+                                        .add(presented.fingerprint)
+                                        .add(presented.public_key)
+                                        .add(now)
+                                        .add(verdict == HostKeyVerdict::trusted_first_use ? k_trusted : k_pending));
   }
   return verdict;
 }

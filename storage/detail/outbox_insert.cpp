@@ -2,6 +2,12 @@
 
 namespace nbsync::storage::detail {
 
+void insert_outbox_row(SqlConnection& sql, const OutboxRow& row, std::int64_t now) {
+  sql.execute(
+      k_insert_outbox_sql,
+      SqlParams().add(now).add(row.channel).add(row.kind).add(row.device_id).add(row.payload).add(row.dedupe_key));
+}
+
 void insert_outbox_row(SQLite::Statement& insert, const OutboxRow& row, std::int64_t now) {
   insert.bind(1, now);
   insert.bind(2, row.channel);

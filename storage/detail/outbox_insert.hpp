@@ -5,6 +5,7 @@
 
 #include <cstdint>
 
+#include "storage/detail/sql_connection.hpp"
 #include "storage/notification_hooks.hpp"
 
 namespace nbsync::storage::detail {
@@ -13,7 +14,11 @@ inline constexpr const char* k_insert_outbox_sql = R"sql(
   INSERT INTO outbox (created_at, channel, kind, device_id, payload, dedupe_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
 )sql";
 
-// Runs `insert` (prepared from k_insert_outbox_sql) for `row`, created at `now`, and resets it.
+// Inserts `row`, created at `now`, on either backend.
+void insert_outbox_row(SqlConnection& sql, const OutboxRow& row, std::int64_t now);
+
+// For stores not yet on the statement layer: runs `insert` (prepared from
+// k_insert_outbox_sql) for `row` and resets it. (Goes once the last is ported.)
 void insert_outbox_row(SQLite::Statement& insert, const OutboxRow& row, std::int64_t now);
 
 }  // namespace nbsync::storage::detail

@@ -1,7 +1,5 @@
 #include "storage/detail/run_digest.hpp"
 
-#include <SQLiteCpp/Statement.h>
-
 #include <string_view>
 
 namespace nbsync::storage::detail {
@@ -55,44 +53,48 @@ AttemptEvent attempt_event(const StateChange& change) {
   return event;
 }
 
-RunDigest read_run_digest(SQLite::Database& db, std::int64_t run_id) {
+namespace {
+
+// Attempts that mean something for the message: config changes and transitions.
+constexpr const char* k_events_sql = R"sql(
+  SELECT a.config_change, a.event, a.device_id, coalesce(d.name, ''), a.event_detail,
+         coalesce(s.lines_added, 0), coalesce(s.lines_removed, 0), a.jump_host
+    FROM attempts a
+    LEFT JOIN devices d ON d.id = a.device_id
+    LEFT JOIN snapshots s ON s.id = a.snapshot_id
+   WHERE a.run_id = ?1 AND (a.event <> '' OR a.config_change = 1) ORDER BY a.id
+)sql";
+
+constexpr const char* k_still_failing_sql = R"sql(
+  SELECT count(*) FROM attempts
+   WHERE run_id = ?1 AND event = '' AND outcome NOT IN ('ok', 'skipped')
+)sql";
+
+}  // namespace
+
+RunDigest read_run_digest(SqlConnection& sql, std::int64_t run_id) {
   RunDigest digest;
   digest.run_id = run_id;
-  SQLite::Statement events(db, R"sql(
-    SELECT a.config_change, a.event, a.device_id, coalesce(d.name, ''), a.event_detail,
-           coalesce(s.lines_added, 0), coalesce(s.lines_removed, 0), a.jump_host
-      FROM attempts a
-      LEFT JOIN devices d ON d.id = a.device_id
-      LEFT JOIN snapshots s ON s.id = a.snapshot_id
-     WHERE a.run_id = ?1 AND (a.event <> '' OR a.config_change = 1) ORDER BY a.id
-  )sql");
-  events.bind(1, run_id);
-  while (events.executeStep()) {
-    const std::int64_t id = events.getColumn(2).getInt64();
-    const std::string name = events.getColumn(3).getString();
-    if (events.getColumn(0).getInt() != 0) {
+  const std::unique_ptr<SqlRows> events = sql.query(k_events_sql, SqlParams().add(run_id));
+  while (events->next()) {
+    const std::int64_t id = events->integer(2);
+    const std::string name = events->text(3);
+    if (events->integer(0) != 0) {
       std::string lines = "+";
-      lines.append(events.getColumn(5).getString()).append("/-").append(events.getColumn(6).getString());
+      lines.append(std::to_string(events->integer(5))).append("/-").append(std::to_string(events->integer(6)));
       add_example(digest.changed, id, name, std::move(lines));
     }
-    const std::string transition = events.getColumn(1).getString();
-    const std::string jump_host = events.getColumn(7).getString();
+    const std::string transition = events->text(1);
+    const std::string jump_host = events->text(7);
     if (transition == "failing" && !jump_host.empty()) {
-      add_behind_jump_host(digest, jump_host, events.getColumn(4).getString());
+      add_behind_jump_host(digest, jump_host, events->text(4));
     } else if (transition == "failing") {
-      add_example(digest.started_failing, id, name, events.getColumn(4).getString());
+      add_example(digest.started_failing, id, name, events->text(4));
     } else if (transition == "recovered") {
-      add_example(digest.recovered, id, name, "after " + events.getColumn(4).getString());
+      add_example(digest.recovered, id, name, "after " + events->text(4));
     }
   }
-  SQLite::Statement still(db, R"sql(
-    SELECT count(*) FROM attempts
-     WHERE run_id = ?1 AND event = '' AND outcome NOT IN ('ok', 'skipped')
-  )sql");
-  still.bind(1, run_id);
-  if (still.executeStep()) {
-    digest.still_failing = still.getColumn(0).getInt64();
-  }
+  digest.still_failing = query_integer(sql, k_still_failing_sql, SqlParams().add(run_id));
   return digest;
 }
 

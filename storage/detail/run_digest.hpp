@@ -3,11 +3,10 @@
 // started failing or recovered), decided from the device's state before and after; and a
 // run's digest read back from the attempts stored for it, so that the message says what
 // the database holds, also for a run whose process died before it could finish.
-#include <SQLiteCpp/Database.h>
-
 #include <cstdint>
 #include <string>
 
+#include "storage/detail/sql_connection.hpp"
 #include "storage/notification_hooks.hpp"
 
 namespace nbsync::storage::detail {
@@ -21,7 +20,7 @@ struct AttemptEvent {
 // Pure: the event of one state change.
 AttemptEvent attempt_event(const StateChange& change);
 
-// The digest of `run_id` from its attempts as this connection sees them.
-RunDigest read_run_digest(SQLite::Database& db, std::int64_t run_id);
+// The digest of `run_id` from its attempts as this connection sees them (either backend).
+RunDigest read_run_digest(SqlConnection& sql, std::int64_t run_id);
 
 }  // namespace nbsync::storage::detail

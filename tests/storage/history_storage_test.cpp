@@ -307,51 +307,7 @@ TEST_F(HistoryStorageTest, OnceTheFleetIsLargeEnoughCommonTrigramsAreLeftOutAndS
   EXPECT_THAT(scan_names(m_db, {"message-digest"}), ::testing::ElementsAre("dev7"));
 }
 
-TEST_F(HistoryStorageTest, ComplianceIsCheckedOncePerVersionAndRuleSet) {
-  SnapshotStore store(m_db, 0, 10);
-  int evaluations = 0;
-  const auto rules = [&](std::string digest) {
-    ComplianceHooks hooks;
-    hooks.rules_digest = std::move(digest);
-    hooks.evaluate = [&](const DeviceRecord& record, std::string_view config) {
-      ++evaluations;
-      EXPECT_EQ(record.tags, std::vector<std::string>({"core", "lab"}));
-      const bool telnet = config.find("telnet") != std::string_view::npos;
-      ComplianceCheck no_telnet{"no-telnet", "error", !telnet, {}};
-      if (telnet) {
-        no_telnet.problems.push_back("telnet found");
-      }
-      return std::vector<ComplianceCheck>{no_telnet, ComplianceCheck{"hostname", "warning", true, {}}};
-    };
-    return hooks;
-  };
-  store.set_compliance_hooks(rules("digest-1"));
-  DeviceRecord tagged = device(1);
-  tagged.tags = {"core", "lab"};
-  const auto attempt = [&](const std::string& config) {
-    const std::int64_t run = store.begin_run();
-    store.upsert_devices(run, std::vector<DeviceRecord>{tagged});
-    store.record_attempt(run, ok_attempt(1, config));
-    store.finish_run(run, false);
-  };
-  attempt("hostname a\ntransport input telnet\n");
-  EXPECT_EQ(evaluations, 1);
-  EXPECT_EQ(m_db.sqlite().execAndGet("SELECT compliance FROM device_states").getString(), "fail: no-telnet");
-  attempt("hostname a\ntransport input telnet\n");  // unchanged: not checked again
-  EXPECT_EQ(evaluations, 1);
-  store.set_compliance_hooks(rules("digest-2"));  // new rules: the same version is checked
-  attempt("hostname a\ntransport input telnet\n");
-  EXPECT_EQ(evaluations, 2);
-  attempt("hostname a\ntransport input ssh\n");
-  EXPECT_EQ(evaluations, 3);
-  EXPECT_EQ(m_db.sqlite().execAndGet("SELECT compliance FROM device_states").getString(), "pass");
-  EXPECT_EQ(count(m_db, "SELECT count(*) FROM compliance_results"), 6);
-  EXPECT_EQ(count(m_db, "SELECT count(*) FROM compliance_results WHERE passed = 0"), 2);
-  EXPECT_EQ(m_db.sqlite()
-                .execAndGet("SELECT problems FROM compliance_results WHERE passed = 0 AND rules_digest = 'digest-1'")
-                .getString(),
-            R"(["telnet found"])");
-}
+// ComplianceIsCheckedOncePerVersionAndRuleSet runs on both backends in snapshot_store_test.cpp.
 
 TEST_F(HistoryStorageTest, TheLatestComplianceIsEachDevicesNewestRuleSetByNameAndOnlyTheWantedOnes) {
   SnapshotStore store(m_db, 0, 10);

@@ -3,11 +3,14 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <memory>
 #include <thread>
 
+#include "storage/detail/sql_connection.hpp"
+#include "storage/host_key_state.hpp"
 #include "storage/storage_writer.hpp"
+#include "tests/storage/backend_fixture.hpp"
 #include "tests/storage/storage_fixture.hpp"
-#include "tests/support/temp_dir.hpp"
 
 namespace nbsync::storage {
 namespace {
@@ -16,92 +19,107 @@ const HostKey k_first{"ssh-ed25519", "SHA256:first", "AAAAC3NzaC1lZDI1NTE5AAAAIF
 const HostKey k_second{"ssh-ed25519", "SHA256:second", "AAAAC3NzaC1lZDI1NTE5AAAAISecond"};
 const HostKey k_third{"ecdsa-sha2-nistp256", "SHA256:third", "AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYThird"};
 
-class HostKeyStoreTest : public ::testing::Test {
+// Every test runs on SQLite and on PostgreSQL (backend_fixture.hpp). database(), opened
+// first, migrates, as the daemon's own Database does before its HostKeyStore opens.
+class HostKeyStoreTest : public test_support::BackendTest {
 protected:
-  test::TempDir m_dir;
-  std::filesystem::path m_file = m_dir / "nbsync.db";
-  Database m_db{m_file};  // migrates the file, as the daemon's own Database does first
-  HostKeyStore m_keys{m_file};
+  void SetUp() override {
+    BackendTest::SetUp();
+    if (!IsSkipped()) {
+      m_store = open_keys();
+    }
+  }
+
+  // A store with a connection of its own, as the daemon's and `nbsync hostkey accept`'s.
+  std::unique_ptr<HostKeyStore> open_keys() const {
+    if (on_postgres()) {
+      return std::make_unique<HostKeyStore>(PostgresLocation{postgres_uri(), {}});
+    }
+    return std::make_unique<HostKeyStore>(m_dir / "nbsync.db");
+  }
+
+  std::unique_ptr<HostKeyStore> m_store;
+  HostKeyStore& keys() { return *m_store; }
 };
 
-TEST_F(HostKeyStoreTest, TrustsTheFirstKeySeenAndThenRecognizesIt) {
-  EXPECT_FALSE(m_keys.trusted_key(1).has_value());
-  EXPECT_EQ(m_keys.verify(1, k_first), HostKeyVerdict::trusted_first_use);
-  EXPECT_EQ(m_keys.trusted_key(1), k_first);
-  EXPECT_EQ(m_keys.verify(1, k_first), HostKeyVerdict::trusted);
-  EXPECT_FALSE(m_keys.pending_key(1).has_value());
-  EXPECT_FALSE(m_keys.trusted_key(2).has_value()) << "keys are per device";
+TEST_P(HostKeyStoreTest, TrustsTheFirstKeySeenAndThenRecognizesIt) {
+  EXPECT_FALSE(keys().trusted_key(1).has_value());
+  EXPECT_EQ(keys().verify(1, k_first), HostKeyVerdict::trusted_first_use);
+  EXPECT_EQ(keys().trusted_key(1), k_first);
+  EXPECT_EQ(keys().verify(1, k_first), HostKeyVerdict::trusted);
+  EXPECT_FALSE(keys().pending_key(1).has_value());
+  EXPECT_FALSE(keys().trusted_key(2).has_value()) << "keys are per device";
 }
 
-TEST_F(HostKeyStoreTest, AChangedKeyIsRefusedAndKeptPendingUntilAccepted) {
-  ASSERT_EQ(m_keys.verify(1, k_first), HostKeyVerdict::trusted_first_use);
-  EXPECT_EQ(m_keys.verify(1, k_second), HostKeyVerdict::mismatch);
-  EXPECT_EQ(m_keys.verify(1, k_second), HostKeyVerdict::mismatch) << "refused until an operator accepts";
-  EXPECT_EQ(m_keys.trusted_key(1), k_first);
-  EXPECT_EQ(m_keys.pending_key(1), k_second);
+TEST_P(HostKeyStoreTest, AChangedKeyIsRefusedAndKeptPendingUntilAccepted) {
+  ASSERT_EQ(keys().verify(1, k_first), HostKeyVerdict::trusted_first_use);
+  EXPECT_EQ(keys().verify(1, k_second), HostKeyVerdict::mismatch);
+  EXPECT_EQ(keys().verify(1, k_second), HostKeyVerdict::mismatch) << "refused until an operator accepts";
+  EXPECT_EQ(keys().trusted_key(1), k_first);
+  EXPECT_EQ(keys().pending_key(1), k_second);
 
   // The device rotates again before anyone looked: the newest key is the one to accept.
-  EXPECT_EQ(m_keys.verify(1, k_third), HostKeyVerdict::mismatch);
-  EXPECT_EQ(m_keys.pending_key(1), k_third);
+  EXPECT_EQ(keys().verify(1, k_third), HostKeyVerdict::mismatch);
+  EXPECT_EQ(keys().pending_key(1), k_third);
 
-  EXPECT_TRUE(m_keys.accept(1));
-  EXPECT_EQ(m_keys.trusted_key(1), k_third);
-  EXPECT_FALSE(m_keys.pending_key(1).has_value());
-  EXPECT_EQ(m_keys.verify(1, k_third), HostKeyVerdict::trusted);
-  EXPECT_EQ(m_keys.verify(1, k_first), HostKeyVerdict::mismatch) << "the old key is no longer trusted";
-  EXPECT_EQ(m_db.sqlite()
-                .execAndGet("SELECT count(*) FROM host_keys WHERE device_id = 1 AND state = 'replaced' "
-                            "AND fingerprint = 'SHA256:first' AND replaced_at IS NOT NULL")
-                .getInt(),
+  EXPECT_TRUE(keys().accept(1));
+  EXPECT_EQ(keys().trusted_key(1), k_third);
+  EXPECT_FALSE(keys().pending_key(1).has_value());
+  EXPECT_EQ(keys().verify(1, k_third), HostKeyVerdict::trusted);
+  EXPECT_EQ(keys().verify(1, k_first), HostKeyVerdict::mismatch) << "the old key is no longer trusted";
+  EXPECT_EQ(detail::query_integer(sql(),
+                                  "SELECT count(*) FROM host_keys WHERE device_id = 1 AND state = 'replaced' "
+                                  "AND fingerprint = 'SHA256:first' AND replaced_at IS NOT NULL"),
             1)
       << "the replaced key is kept for the record";
 }
 
-TEST_F(HostKeyStoreTest, APendingChangeEndsWhenTheTrustedKeyIsSeenAgain) {
-  ASSERT_EQ(m_keys.verify(1, k_first), HostKeyVerdict::trusted_first_use);
-  EXPECT_EQ(m_keys.verify(1, k_second), HostKeyVerdict::mismatch);  // an impostor, or a rotation
-  EXPECT_EQ(m_keys.verify(1, k_first), HostKeyVerdict::trusted);    // the real device again
-  EXPECT_FALSE(m_keys.pending_key(1).has_value()) << "nothing is left for accept to trust";
-  EXPECT_FALSE(m_keys.accept(1));
-  EXPECT_EQ(m_keys.trusted_key(1), k_first);
+TEST_P(HostKeyStoreTest, APendingChangeEndsWhenTheTrustedKeyIsSeenAgain) {
+  ASSERT_EQ(keys().verify(1, k_first), HostKeyVerdict::trusted_first_use);
+  EXPECT_EQ(keys().verify(1, k_second), HostKeyVerdict::mismatch);  // an impostor, or a rotation
+  EXPECT_EQ(keys().verify(1, k_first), HostKeyVerdict::trusted);    // the real device again
+  EXPECT_FALSE(keys().pending_key(1).has_value()) << "nothing is left for accept to trust";
+  EXPECT_FALSE(keys().accept(1));
+  EXPECT_EQ(keys().trusted_key(1), k_first);
 }
 
-TEST_F(HostKeyStoreTest, AcceptWithAFingerprintTrustsOnlyThatKey) {
-  ASSERT_EQ(m_keys.verify(1, k_first), HostKeyVerdict::trusted_first_use);
-  EXPECT_EQ(m_keys.verify(1, k_second), HostKeyVerdict::mismatch);
-  EXPECT_FALSE(m_keys.accept(1, "SHA256:third")) << "the pending key is another one";
-  EXPECT_EQ(m_keys.trusted_key(1), k_first);
-  EXPECT_TRUE(m_keys.accept(1, "SHA256:second"));
-  EXPECT_EQ(m_keys.trusted_key(1), k_second);
+TEST_P(HostKeyStoreTest, AcceptWithAFingerprintTrustsOnlyThatKey) {
+  ASSERT_EQ(keys().verify(1, k_first), HostKeyVerdict::trusted_first_use);
+  EXPECT_EQ(keys().verify(1, k_second), HostKeyVerdict::mismatch);
+  EXPECT_FALSE(keys().accept(1, "SHA256:third")) << "the pending key is another one";
+  EXPECT_EQ(keys().trusted_key(1), k_first);
+  EXPECT_TRUE(keys().accept(1, "SHA256:second"));
+  EXPECT_EQ(keys().trusted_key(1), k_second);
 }
 
-TEST_F(HostKeyStoreTest, AcceptWithNothingPendingChangesNothing) {
-  EXPECT_FALSE(m_keys.accept(1));
-  ASSERT_EQ(m_keys.verify(1, k_first), HostKeyVerdict::trusted_first_use);
-  EXPECT_FALSE(m_keys.accept(1));
-  EXPECT_EQ(m_keys.trusted_key(1), k_first);
+TEST_P(HostKeyStoreTest, AcceptWithNothingPendingChangesNothing) {
+  EXPECT_FALSE(keys().accept(1));
+  ASSERT_EQ(keys().verify(1, k_first), HostKeyVerdict::trusted_first_use);
+  EXPECT_FALSE(keys().accept(1));
+  EXPECT_EQ(keys().trusted_key(1), k_first);
 }
 
-TEST_F(HostKeyStoreTest, StrictModeRefusesUnknownKeysButKeepsThemForAccept) {
-  EXPECT_EQ(m_keys.verify(5, k_first, true), HostKeyVerdict::unknown);
-  EXPECT_FALSE(m_keys.trusted_key(5).has_value());
-  EXPECT_EQ(m_keys.pending_key(5), k_first);
-  EXPECT_TRUE(m_keys.accept(5));
-  EXPECT_EQ(m_keys.verify(5, k_first, true), HostKeyVerdict::trusted);
+TEST_P(HostKeyStoreTest, StrictModeRefusesUnknownKeysButKeepsThemForAccept) {
+  EXPECT_EQ(keys().verify(5, k_first, true), HostKeyVerdict::unknown);
+  EXPECT_FALSE(keys().trusted_key(5).has_value());
+  EXPECT_EQ(keys().pending_key(5), k_first);
+  EXPECT_TRUE(keys().accept(5));
+  EXPECT_EQ(keys().verify(5, k_first, true), HostKeyVerdict::trusted);
 }
 
-TEST_F(HostKeyStoreTest, KeysSurviveAReopen) {
-  ASSERT_EQ(m_keys.verify(1, k_first), HostKeyVerdict::trusted_first_use);
-  ASSERT_EQ(m_keys.verify(1, k_second), HostKeyVerdict::mismatch);
-  HostKeyStore reopened(m_file);
-  EXPECT_EQ(reopened.trusted_key(1), k_first);
-  EXPECT_EQ(reopened.pending_key(1), k_second);
+TEST_P(HostKeyStoreTest, KeysSurviveAReopen) {
+  ASSERT_EQ(keys().verify(1, k_first), HostKeyVerdict::trusted_first_use);
+  ASSERT_EQ(keys().verify(1, k_second), HostKeyVerdict::mismatch);
+  const std::unique_ptr<HostKeyStore> reopened = open_keys();
+  EXPECT_EQ(reopened->trusted_key(1), k_first);
+  EXPECT_EQ(reopened->pending_key(1), k_second);
 }
 
-TEST_F(HostKeyStoreTest, WorkersCheckKeysConcurrentlyWhileTheWriterStoresResults) {
+TEST_P(HostKeyStoreTest, WorkersCheckKeysConcurrentlyWhileTheWriterStoresResults) {
   StorageWriter writer(
-      m_db, StorageWriterOptions{
-                1 << 20, 50, std::chrono::milliseconds(20), {}, {}, SnapshotStore::k_default_full_copy_every, {}});
+      database(),
+      StorageWriterOptions{
+          1 << 20, 50, std::chrono::milliseconds(20), {}, {}, SnapshotStore::k_default_full_copy_every, {}});
   const auto run = writer.begin_run();
   ASSERT_TRUE(run.has_value());
   constexpr int k_workers = 4;
@@ -121,7 +139,7 @@ TEST_F(HostKeyStoreTest, WorkersCheckKeysConcurrentlyWhileTheWriterStoresResults
         const std::int64_t id = w * k_devices_each + i + 1;
         try {
           const HostKey key{"ssh-ed25519", "SHA256:k" + std::to_string(id), "AAAA" + std::to_string(id)};
-          if (m_keys.verify(id, key) == HostKeyVerdict::trusted_first_use) {
+          if (keys().verify(id, key) == HostKeyVerdict::trusted_first_use) {
             ++first_use;
           }
           if (!writer.submit(*run, test_support::ok_attempt(id, test_support::config_text(id, 1)))) {
@@ -139,13 +157,37 @@ TEST_F(HostKeyStoreTest, WorkersCheckKeysConcurrentlyWhileTheWriterStoresResults
   }
   EXPECT_EQ(failures.load(), 0);
   EXPECT_EQ(first_use.load(), k_workers * k_devices_each);
-  const auto summary = writer.finish_run(*run, true);
-  ASSERT_TRUE(summary.has_value()) << writer.error().value_or("");
-  EXPECT_EQ(summary->changed, k_workers * k_devices_each);
+  ASSERT_TRUE(writer.flush()) << writer.error().value_or("");
   EXPECT_TRUE(writer.close());
-  EXPECT_EQ(test_support::committed_int(m_file, "SELECT count(*) FROM host_keys WHERE state = 'trusted'"),
+  const std::unique_ptr<Database> reader = open_database();
+  EXPECT_EQ(detail::query_integer(reader->connection(), "SELECT count(*) FROM attempts WHERE changed = 1"),
+            k_workers * k_devices_each);
+  EXPECT_EQ(detail::query_integer(reader->connection(), "SELECT count(*) FROM host_keys WHERE state = 'trusted'"),
             k_workers * k_devices_each);
 }
+
+TEST_P(HostKeyStoreTest, TheDevicePageSeesTheTrustedAndThePendingKeyWithWhenTheyWereSeen) {
+  EXPECT_FALSE(read_host_key_state(database(), 1).trusted.has_value());
+  ASSERT_EQ(keys().verify(1, k_first), HostKeyVerdict::trusted_first_use);
+  ASSERT_EQ(keys().verify(1, k_second), HostKeyVerdict::mismatch);
+  sql().execute("UPDATE host_keys SET first_seen = 100, last_seen = 200 WHERE state = 'trusted'");
+  const HostKeyState state = read_host_key_state(database(), 1);
+  ASSERT_TRUE(state.trusted.has_value());
+  EXPECT_EQ(state.trusted->key, k_first);
+  EXPECT_EQ(state.trusted->first_seen, 100);
+  EXPECT_EQ(state.trusted->last_seen, 200);
+  ASSERT_TRUE(state.pending.has_value());
+  EXPECT_EQ(state.pending->key, k_second);
+  EXPECT_GT(state.pending->first_seen, 1700000000) << "unix seconds of when it was presented";
+
+  ASSERT_TRUE(keys().accept(1));
+  const HostKeyState accepted = read_host_key_state(database(), 1);
+  ASSERT_TRUE(accepted.trusted.has_value());
+  EXPECT_EQ(accepted.trusted->key, k_second);
+  EXPECT_FALSE(accepted.pending.has_value()) << "the replaced key is not shown";
+}
+
+NBSYNC_ON_BOTH_BACKENDS(HostKeyStoreTest);
 
 }  // namespace
 }  // namespace nbsync::storage

@@ -4,9 +4,10 @@
 
 #include <memory>
 
+#include "storage/detail/sql_connection.hpp"
 #include "storage/snapshot_store.hpp"
+#include "tests/storage/backend_fixture.hpp"
 #include "tests/storage/storage_fixture.hpp"
-#include "tests/support/temp_dir.hpp"
 
 namespace nbsync::storage {
 namespace {
@@ -16,10 +17,9 @@ using test_support::device;
 using test_support::failed_attempt;
 using test_support::ok_attempt;
 
-class RunReportTest : public ::testing::Test {
+// Every test runs on SQLite and on PostgreSQL (backend_fixture.hpp).
+class RunReportTest : public test_support::BackendTest {
 protected:
-  test::TempDir m_dir;
-  std::filesystem::path m_file = m_dir / "nbsync.db";
   std::vector<RunDigest> m_digests;
 
   std::unique_ptr<SnapshotStore> open_store(Database& db) {
@@ -44,9 +44,8 @@ protected:
   }
 };
 
-TEST_F(RunReportTest, FinishRunTellsWhatTheRunStored) {
-  Database db(m_file);
-  auto store = open_store(db);
+TEST_P(RunReportTest, FinishRunTellsWhatTheRunStored) {
+  auto store = open_store(database());
   first_run(*store);
   const auto run = store->begin_run();
   store->upsert_devices(run, std::vector<DeviceRecord>{device(1), device(2), device(3)});
@@ -66,9 +65,8 @@ TEST_F(RunReportTest, FinishRunTellsWhatTheRunStored) {
   EXPECT_EQ(digest.recovered.count, 0);
 }
 
-TEST_F(RunReportTest, DevicesThatFailedBehindAJumpHostAreToldOnceForTheJumpHost) {
-  Database db(m_file);
-  auto store = open_store(db);
+TEST_P(RunReportTest, DevicesThatFailedBehindAJumpHostAreToldOnceForTheJumpHost) {
+  auto store = open_store(database());
   first_run(*store);
   const auto run = store->begin_run();
   store->upsert_devices(run, std::vector<DeviceRecord>{device(1), device(2), device(3)});
@@ -89,13 +87,15 @@ TEST_F(RunReportTest, DevicesThatFailedBehindAJumpHostAreToldOnceForTheJumpHost)
   EXPECT_EQ(digest.failing_jump_hosts[0].name, "jump-1");
   EXPECT_EQ(digest.failing_jump_hosts[0].devices, 2);
   EXPECT_EQ(digest.failing_jump_hosts[0].detail, "auth: bastion jump-1 (192.0.2.9:22): login refused");
-  EXPECT_EQ(test_support::committed_int(m_file, "SELECT count(*) FROM attempts WHERE jump_host = 'jump-1'"), 2);
+  EXPECT_EQ(
+      detail::query_integer(open_database()->connection(), "SELECT count(*) FROM attempts WHERE jump_host = 'jump-1'"),
+      2);
 }
 
-TEST_F(RunReportTest, ARunThatDiedIsToldByTheNextRunFromWhatItCommitted) {
+TEST_P(RunReportTest, ARunThatDiedIsToldByTheNextRunFromWhatItCommitted) {
   {
-    Database db(m_file);
-    auto store = open_store(db);
+    const std::unique_ptr<Database> db = open_database();  // the process that dies
+    auto store = open_store(*db);
     first_run(*store);
     const auto run = store->begin_run();
     store->upsert_devices(run, std::vector<DeviceRecord>{device(1), device(2), device(3)});
@@ -105,17 +105,15 @@ TEST_F(RunReportTest, ARunThatDiedIsToldByTheNextRunFromWhatItCommitted) {
     store->record_attempt(run, ok_attempt(3, config_text(3, 2)));  // never committed: the process "dies"
   }
   ASSERT_EQ(m_digests.size(), 1u);  // the first run's
-  Database db(m_file);
-  auto store = open_store(db);
+  auto store = open_store(database());
   const auto next = store->begin_run();
   ASSERT_EQ(m_digests.size(), 2u);
   const RunDigest& told = m_digests.back();
   EXPECT_TRUE(told.interrupted);
   EXPECT_LT(told.run_id, next);
   EXPECT_EQ(told.changed.count, 2);  // what was committed, not the lost third
-  EXPECT_EQ(db.sqlite()
-                .execAndGet("SELECT count(*) FROM outbox WHERE dedupe_key = 'r" + std::to_string(told.run_id) + "'")
-                .getInt64(),
+  EXPECT_EQ(detail::query_integer(sql(), "SELECT count(*) FROM outbox WHERE dedupe_key = ?1",
+                                  detail::SqlParams().add("r" + std::to_string(told.run_id))),
             1);
   // Told once: the run after that does not tell it again.
   store->finish_run(next, true);
@@ -124,9 +122,8 @@ TEST_F(RunReportTest, ARunThatDiedIsToldByTheNextRunFromWhatItCommitted) {
   EXPECT_FALSE(m_digests.back().interrupted);
 }
 
-TEST_F(RunReportTest, ARecoveredDeviceWithANewConfigIsBothChangedAndRecovered) {
-  Database db(m_file);
-  auto store = open_store(db);
+TEST_P(RunReportTest, ARecoveredDeviceWithANewConfigIsBothChangedAndRecovered) {
+  auto store = open_store(database());
   first_run(*store);
   auto run = store->begin_run();
   store->record_attempt(run, failed_attempt(1, OutcomeKind::auth, "dev1: refused"));
@@ -139,6 +136,8 @@ TEST_F(RunReportTest, ARecoveredDeviceWithANewConfigIsBothChangedAndRecovered) {
   EXPECT_EQ(digest.recovered.count, 1);
   EXPECT_EQ(digest.recovered.details[0], "after auth");
 }
+
+NBSYNC_ON_BOTH_BACKENDS(RunReportTest);
 
 }  // namespace
 }  // namespace nbsync::storage
