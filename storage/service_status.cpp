@@ -167,14 +167,14 @@ void visit_run_attempts_of(Database& database, std::int64_t run_id, std::span<co
 
 std::vector<std::int64_t> read_device_ids(Database& database) {
   try {
-    SQLite::Statement select(database.sqlite(), "SELECT id FROM devices ORDER BY id");
+    const std::unique_ptr<SqlRows> rows = database.connection().query("SELECT id FROM devices ORDER BY id");
     std::vector<std::int64_t> ids;
-    while (select.executeStep()) {
-      ids.push_back(select.getColumn(0).getInt64());
+    while (rows->next()) {
+      ids.push_back(rows->integer(0));
     }
     return ids;
   } catch (const std::exception& e) {
-    throw detail::sqlite_failure(database.path(), "listing the devices", e);
+    throw detail::sql_failure(database.connection(), "listing the devices", e);
   }
 }
 
