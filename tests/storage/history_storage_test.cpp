@@ -21,25 +21,11 @@ namespace {
 
 using test_support::device;
 using test_support::ok_attempt;
+using test_support::versioned_config;
 
 std::int64_t count(Database& db, const std::string& sql) {
   return db.sqlite().execAndGet(sql).getInt64();
 }
-
-// A 300-line config whose version `v` differs from v-1 in one line.
-std::string versioned_config(std::int64_t device_id, int version) {
-  std::string text = "hostname dev" + std::to_string(device_id) + "\n";
-  for (int i = 0; i < 300; ++i) {
-    text.append("interface GigabitEthernet1/0/").append(std::to_string(i)).append("\n");
-    text.append(" description uplink ").append(std::to_string(i == version % 300 ? version : 0)).append("\n");
-  }
-  return text;
-}
-
-constexpr const char* k_deltas_without_base = R"sql(
-  SELECT count(*) FROM blobs d
-  WHERE d.base_sha256 IS NOT NULL AND NOT EXISTS (SELECT 1 FROM blobs b WHERE b.sha256 = d.base_sha256)
-)sql";
 
 class HistoryStorageTest : public ::testing::Test {
 protected:
@@ -84,61 +70,6 @@ TEST_F(HistoryStorageTest, FullCopyEveryOneStoresNoDeltas) {
   store_versions(store, 5);
   EXPECT_EQ(count(m_db, "SELECT count(*) FROM blobs WHERE codec = 'zstd' AND base_sha256 IS NULL"), 5);
   expect_every_version_reads_back(1, 1);
-}
-
-TEST_F(HistoryStorageTest, KeepVersionsPrunesOldestAndNeverStrandsADelta) {
-  SnapshotStore store(m_db, 0, 10);
-  store_versions(store, 12);
-  store_versions(store, 2, 2);
-  const std::int64_t blobs_before = count(m_db, "SELECT count(*) FROM blobs");
-
-  const PruneResult pruned = prune_history(m_db, {3, 0}, 0);
-  EXPECT_EQ(pruned.snapshots, 9);
-  EXPECT_EQ(count(m_db, "SELECT count(*) FROM snapshots WHERE device_id = 1"), 3);
-  EXPECT_EQ(count(m_db, "SELECT count(*) FROM snapshots WHERE device_id = 2"), 2);
-  EXPECT_EQ(count(m_db, k_deltas_without_base), 0);
-  // The kept versions 10..12 were deltas of version 9 and older: the oldest kept one was
-  // rewritten as a full copy and everything older went.
-  EXPECT_GE(pruned.rebased, 1);
-  EXPECT_LT(count(m_db, "SELECT count(*) FROM blobs"), blobs_before);
-  EXPECT_EQ(count(m_db, "SELECT count(*) FROM blobs"), 5);
-  expect_every_version_reads_back(1, 10);
-  expect_every_version_reads_back(2, 1);
-  EXPECT_EQ(count(m_db, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
-}
-
-TEST_F(HistoryStorageTest, KeepDaysKeepsWhatWasCurrentInTheWindowAndAlwaysTheLatest) {
-  SnapshotStore store(m_db, 0, 10);
-  store_versions(store, 4);
-  // Versions 1..4 taken on days 0, 10, 20, 30; "now" is day 100.
-  m_db.sqlite().exec("UPDATE snapshots SET taken_at = (id - 1) * 10 * 86400");
-  const std::int64_t now = 100 * 86400;
-
-  // Keep 75 days: version 3 was current until day 30 (inside), versions 1 and 2 were
-  // replaced on days 10 and 20 (outside).
-  EXPECT_EQ(prune_history(m_db, {0, 75}, now).snapshots, 2);
-  expect_every_version_reads_back(1, 3);
-  // Keep 1 day: the latest stays although it is 70 days old.
-  EXPECT_EQ(prune_history(m_db, {0, 1}, now).snapshots, 1);
-  EXPECT_EQ(count(m_db, "SELECT count(*) FROM snapshots"), 1);
-  expect_every_version_reads_back(1, 4);
-  EXPECT_EQ(count(m_db, k_deltas_without_base), 0);
-  EXPECT_EQ(count(m_db, "SELECT count(*) FROM blobs"), 1);
-}
-
-TEST_F(HistoryStorageTest, PruningKeepsAttemptsAndDropsTheirSnapshotLink) {
-  SnapshotStore store(m_db, 0, 10);
-  store_versions(store, 3);
-  EXPECT_EQ(prune_history(m_db, {1, 0}, 0).snapshots, 2);
-  EXPECT_EQ(count(m_db, "SELECT count(*) FROM attempts"), 3);
-  EXPECT_EQ(count(m_db, "SELECT count(*) FROM attempts WHERE snapshot_id IS NOT NULL"), 1);
-}
-
-TEST_F(HistoryStorageTest, NoRetentionPrunesNothing) {
-  SnapshotStore store(m_db, 0, 10);
-  store_versions(store, 3);
-  EXPECT_EQ(prune_history(m_db, {}, 1'000'000'000).snapshots, 0);
-  EXPECT_EQ(count(m_db, "SELECT count(*) FROM snapshots"), 3);
 }
 
 std::vector<std::string> scan_names(Database& db, const std::vector<std::string>& literals, ConfigScan* scan = nullptr,
