@@ -18,6 +18,20 @@ DeviceRecord device_from_columns(SQLite::Statement& row, int first) {
   return record;
 }
 
+DeviceRecord device_from_columns(const SqlRows& row, int first) {
+  DeviceRecord record;
+  record.id = row.integer(first);
+  record.name = row.text(first + 1);
+  record.site = row.text(first + 2);
+  record.role = row.text(first + 3);
+  record.platform = row.text(first + 4);
+  record.tenant = row.text(first + 5);
+  record.status = row.text(first + 6);
+  record.address = row.text(first + 7);
+  record.tags = split_tags(row.text(first + 8));
+  return record;
+}
+
 std::string join_tags(const std::vector<std::string>& tags) {
   std::string joined;
   for (const auto& tag : tags) {

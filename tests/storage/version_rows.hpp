@@ -11,6 +11,7 @@
 
 #include "storage/detail/blob_reader.hpp"
 #include "storage/detail/blob_writes.hpp"
+#include "storage/detail/device_columns.hpp"
 #include "storage/detail/line_diff.hpp"
 #include "storage/detail/sha256.hpp"
 #include "storage/detail/sql_connection.hpp"
@@ -38,7 +39,7 @@ public:
                                            .add(device.tenant)
                                            .add(device.status)
                                            .add(device.address)
-                                           .add(tags(device))
+                                           .add(detail::join_tags(device.tags))
                                            .add(taken_at)
                                            .add(run));
     const std::string sha256 = detail::sha256_hex(text);
@@ -70,14 +71,6 @@ private:
       platform = excluded.platform, tenant = excluded.tenant, status = excluded.status, address = excluded.address,
       tags = excluded.tags, last_seen = excluded.last_seen, last_seen_run = excluded.last_seen_run
   )sql";
-
-  static std::string tags(const DeviceRecord& device) {
-    std::string out;
-    for (const std::string& tag : device.tags) {
-      out.append(out.empty() ? "" : ",").append(tag);
-    }
-    return out;
-  }
 
   std::optional<std::string> latest_sha256(std::int64_t device_id) {
     const auto row = m_sql.query("SELECT sha256 FROM snapshots WHERE device_id = ?1 ORDER BY id DESC LIMIT 1",
