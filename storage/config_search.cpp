@@ -120,6 +120,12 @@ ConfigScan ConfigSearch::scan(const std::vector<std::string>& required_literals,
     sql.begin_read();
     const LatestQuery query = latest_query(sql, required_literals, filter);
     scan.narrowed = query.narrowed;
+    if (query.narrowed && sql.backend() == detail::SqlBackend::postgresql) {
+      // PostgreSQL's planner prices a LIKE over config_search's texts (compressed, out of
+      // line) as if they were a few pages, and reads them all; the trigram index reads
+      // only the candidates (on 1,000 lab configs: 54 ms instead of 217).
+      sql.execute_script("SET LOCAL enable_seqscan = off");
+    }
     const std::unique_ptr<detail::SqlRows> rows = sql.query(query.sql, query.params);
     LatestConfig latest;
     while (rows->next()) {
