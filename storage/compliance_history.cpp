@@ -1,23 +1,23 @@
 #include "storage/compliance_history.hpp"
 
-#include <SQLiteCpp/Statement.h>
-
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 
-#include "storage/detail/sqlite_failure.hpp"
+#include "storage/detail/sql_connection.hpp"
+#include "storage/detail/sql_failure.hpp"
 
 namespace nbsync::storage {
 namespace {
 
-// SQLite gives the bare column `c.passed` from the row holding max(c.checked_at).
+// Each checked version's result for the rule, from the newest rule set that checked it.
 constexpr const char* k_failing_since_sql = R"sql(
-  WITH checked AS (
-    SELECT s.id, s.taken_at, c.passed, max(c.checked_at)
+  WITH ranked AS (
+    SELECT s.id, s.taken_at, c.passed,
+           row_number() OVER (PARTITION BY s.id ORDER BY c.checked_at DESC, c.rules_digest DESC) AS newness
       FROM snapshots s JOIN compliance_results c ON c.snapshot_id = s.id
-     WHERE s.device_id = ?1 AND c.rule = ?2
-     GROUP BY s.id)
+     WHERE s.device_id = ?1 AND c.rule = ?2),
+  checked AS (SELECT id, taken_at, passed FROM ranked WHERE newness = 1)
   SELECT min(taken_at) FROM checked
    WHERE passed = 0 AND id > coalesce((SELECT max(id) FROM checked WHERE passed = 1), 0)
      AND NOT EXISTS (SELECT 1 FROM checked newest WHERE newest.passed = 1
@@ -35,9 +35,15 @@ constexpr const char* k_by_snapshot_sql = R"sql(
     FROM snapshots s JOIN compliance_results c ON c.snapshot_id = s.id
    WHERE s.device_id = ?1 AND )sql";
 
-// The devices by name (devices_by_name: no sort).
-constexpr const char* k_devices_sql = R"sql(
+// The devices by name (devices_by_name: no sort). PostgreSQL has no INDEXED BY; its planner
+// picks the index itself.
+constexpr const char* k_devices_sqlite = R"sql(
   SELECT d.id, d.name, d.site FROM devices d INDEXED BY devices_by_name
+   WHERE d.retired_at IS NULL
+   ORDER BY d.name, d.id
+)sql";
+constexpr const char* k_devices_postgres = R"sql(
+  SELECT d.id, d.name, d.site FROM devices d
    WHERE d.retired_at IS NULL
    ORDER BY d.name, d.id
 )sql";
@@ -50,12 +56,12 @@ constexpr const char* k_newest_results_sql = R"sql(
 )sql";
 
 // Columns 0-5 of the queries above.
-ComplianceCheck check_from(SQLite::Statement& select) {
+ComplianceCheck check_from(const detail::SqlRows& row) {
   ComplianceCheck check;
-  check.rule = select.getColumn(1).getString();
-  check.severity = select.getColumn(2).getString();
-  check.passed = select.getColumn(3).getInt() != 0;
-  const std::string text = select.getColumn(4).getString();
+  check.rule = row.text(1);
+  check.severity = row.text(2);
+  check.passed = row.integer(3) != 0;
+  const std::string text = row.text(4);
   const auto problems = text == "[]" ? nlohmann::json::array() : nlohmann::json::parse(text, nullptr, false);
   if (problems.is_array()) {
     for (const auto& problem : problems) {
@@ -67,9 +73,9 @@ ComplianceCheck check_from(SQLite::Statement& select) {
 
 // The results of the device's newest version by the rule set that checked it last (a
 // version checked by several counts with the newest one's), into `device`.
-void read_newest_rule_set(SQLite::Statement& results, DeviceComplianceState& device) {
-  results.reset();
-  results.bind(1, device.device_id);
+void read_newest_rule_set(detail::SqlConnection& sql, DeviceComplianceState& device) {
+  const std::unique_ptr<detail::SqlRows> results =
+      sql.query(k_newest_results_sql, detail::SqlParams().add(device.device_id));
   std::string digest;
   std::vector<ComplianceCheck> checks;
   std::int64_t checked_at = 0;
@@ -81,14 +87,14 @@ void read_newest_rule_set(SQLite::Statement& results, DeviceComplianceState& dev
     checks.clear();
     checked_at = 0;
   };
-  while (results.executeStep()) {
-    if (results.getColumn(6).getString() != digest) {
+  while (results->next()) {
+    if (results->text(6) != digest) {
       keep_if_newest();
-      digest = results.getColumn(6).getString();
+      digest = results->text(6);
     }
-    device.snapshot_id = results.getColumn(0).getInt64();
-    checks.push_back(check_from(results));
-    checked_at = std::max(checked_at, results.getColumn(5).getInt64());
+    device.snapshot_id = results->integer(0);
+    checks.push_back(check_from(*results));
+    checked_at = std::max(checked_at, results->integer(5));
   }
   keep_if_newest();
 }
@@ -97,53 +103,55 @@ void read_newest_rule_set(SQLite::Statement& results, DeviceComplianceState& dev
 
 std::optional<std::int64_t> compliance_failing_since(Database& database, std::int64_t device_id,
                                                      const std::string& rule) {
+  detail::SqlConnection& sql = database.connection();
   try {
-    SQLite::Statement select(database.sqlite(), k_failing_since_sql);
-    select.bind(1, device_id);
-    select.bind(2, rule);
-    if (select.executeStep() && !select.getColumn(0).isNull()) {
-      return select.getColumn(0).getInt64();
+    const std::unique_ptr<detail::SqlRows> row =
+        sql.query(k_failing_since_sql, detail::SqlParams().add(device_id).add(rule));
+    if (row->next() && !row->is_null(0)) {
+      return row->integer(0);
     }
     return std::nullopt;
   } catch (const std::exception& e) {
-    throw detail::sqlite_failure(database.path(), "reading compliance history", e);
+    throw detail::sql_failure(sql, "reading compliance history", e);
   }
 }
 
 std::map<std::int64_t, std::vector<ComplianceCheck>> compliance_by_snapshot(Database& database,
                                                                             std::int64_t device_id) {
+  detail::SqlConnection& sql = database.connection();
   try {
-    SQLite::Statement select(database.sqlite(),
-                             std::string(k_by_snapshot_sql) + k_newest_rule_set + " ORDER BY c.snapshot_id, c.rule");
-    select.bind(1, device_id);
+    const std::unique_ptr<detail::SqlRows> rows =
+        sql.query(std::string(k_by_snapshot_sql) + k_newest_rule_set + " ORDER BY c.snapshot_id, c.rule",
+                  detail::SqlParams().add(device_id));
     std::map<std::int64_t, std::vector<ComplianceCheck>> out;
-    while (select.executeStep()) {
-      out[select.getColumn(0).getInt64()].push_back(check_from(select));
+    while (rows->next()) {
+      out[rows->integer(0)].push_back(check_from(*rows));
     }
     return out;
   } catch (const std::exception& e) {
-    throw detail::sqlite_failure(database.path(), "reading a device's compliance results", e);
+    throw detail::sql_failure(sql, "reading a device's compliance results", e);
   }
 }
 
 void visit_latest_compliance(Database& database, const std::function<void(const DeviceComplianceState&)>& visit,
                              const std::function<bool(std::int64_t device_id)>& wanted) {
+  detail::SqlConnection& sql = database.connection();
   try {
-    SQLite::Statement devices(database.sqlite(), k_devices_sql);
-    SQLite::Statement results(database.sqlite(), k_newest_results_sql);
-    while (devices.executeStep()) {
-      const std::int64_t id = devices.getColumn(0).getInt64();
+    const std::unique_ptr<detail::SqlRows> devices =
+        sql.query(sql.backend() == detail::SqlBackend::sqlite ? k_devices_sqlite : k_devices_postgres);
+    while (devices->next()) {
+      const std::int64_t id = devices->integer(0);
       if (wanted && !wanted(id)) {
         continue;
       }
-      DeviceComplianceState device{id, devices.getColumn(1).getString(), devices.getColumn(2).getString(), 0, 0, {}};
-      read_newest_rule_set(results, device);
+      DeviceComplianceState device{id, devices->text(1), devices->text(2), 0, 0, {}};
+      read_newest_rule_set(sql, device);
       if (!device.checks.empty()) {
         visit(device);
       }
     }
   } catch (const std::exception& e) {
-    throw detail::sqlite_failure(database.path(), "reading the compliance report", e);
+    throw detail::sql_failure(sql, "reading the compliance report", e);
   }
 }
 

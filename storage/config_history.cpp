@@ -2,9 +2,8 @@
 
 #include "storage/detail/blob_reader.hpp"
 #include "storage/detail/full_unified_diff.hpp"
-#include "storage/detail/sqlite_failure.hpp"
-#include "storage/detail/statement_use.hpp"
-#include "storage/detail/zstd_codec.hpp"
+#include "storage/detail/sql_connection.hpp"
+#include "storage/detail/sql_failure.hpp"
 
 namespace nbsync::storage {
 namespace {
@@ -15,8 +14,9 @@ constexpr const char* k_versions_sql = R"sql(
     FROM snapshots WHERE device_id = ?1 ORDER BY id
 )sql";
 
+// (The cast gives ?2 one type on PostgreSQL, which would deduce text here and bigint below.)
 constexpr const char* k_version_by_number_sql = R"sql(
-  SELECT ?2, id, taken_at, size, sha256, line_count, lines_added, lines_removed
+  SELECT CAST(?2 AS bigint), id, taken_at, size, sha256, line_count, lines_added, lines_removed
     FROM snapshots WHERE device_id = ?1 ORDER BY id LIMIT 1 OFFSET ?2 - 1
 )sql";
 
@@ -41,16 +41,16 @@ constexpr const char* k_changes_since_sql = R"sql(
    ORDER BY d.name, d.id
 )sql";
 
-ConfigVersion version_from(SQLite::Statement& row) {
+ConfigVersion version_from(const detail::SqlRows& row) {
   ConfigVersion version;
-  version.number = row.getColumn(0).getInt64();
-  version.snapshot_id = row.getColumn(1).getInt64();
-  version.taken_at = row.getColumn(2).getInt64();
-  version.size = row.getColumn(3).getInt64();
-  version.sha256 = row.getColumn(4).getString();
-  version.line_count = row.getColumn(5).getInt64();
-  version.lines_added = row.getColumn(6).getInt64();
-  version.lines_removed = row.getColumn(7).getInt64();
+  version.number = row.integer(0);
+  version.snapshot_id = row.integer(1);
+  version.taken_at = row.integer(2);
+  version.size = row.integer(3);
+  version.sha256 = row.text(4);
+  version.line_count = row.integer(5);
+  version.lines_added = row.integer(6);
+  version.lines_removed = row.integer(7);
   return version;
 }
 
@@ -60,28 +60,19 @@ std::string device_text(std::int64_t device_id) {
 
 }  // namespace
 
-ConfigHistory::ConfigHistory(Database& database) try
-    : m_database(database),
-      m_versions(database.sqlite(), k_versions_sql),
-      m_version_by_number(database.sqlite(), k_version_by_number_sql),
-      m_version_at(database.sqlite(), k_version_at_sql),
-      m_select_blob(database.sqlite(), detail::k_select_blob_sql),
-      m_changes_since(database.sqlite(), k_changes_since_sql) {
-} catch (const std::exception& e) {
-  throw detail::sqlite_failure(database.path(), "preparing the history queries", e);
-}
+ConfigHistory::ConfigHistory(Database& database) : m_database(database) {}
 
 std::vector<ConfigVersion> ConfigHistory::versions(std::int64_t device_id) {
+  detail::SqlConnection& sql = m_database.connection();
   try {
-    detail::StatementUse select(m_versions);
-    select->bind(1, device_id);
+    const std::unique_ptr<detail::SqlRows> rows = sql.query(k_versions_sql, detail::SqlParams().add(device_id));
     std::vector<ConfigVersion> out;
-    while (select->executeStep()) {
-      out.push_back(version_from(*select));
+    while (rows->next()) {
+      out.push_back(version_from(*rows));
     }
     return out;
   } catch (const std::exception& e) {
-    throw detail::sqlite_failure(m_database.path(), "listing the versions of " + device_text(device_id), e);
+    throw detail::sql_failure(sql, "listing the versions of " + device_text(device_id), e);
   }
 }
 
@@ -89,42 +80,40 @@ std::optional<ConfigVersion> ConfigHistory::version(std::int64_t device_id, std:
   if (number < 1) {
     return std::nullopt;
   }
+  detail::SqlConnection& sql = m_database.connection();
   try {
-    detail::StatementUse select(m_version_by_number);
-    select->bind(1, device_id);
-    select->bind(2, number);
-    if (!select->executeStep()) {
+    const std::unique_ptr<detail::SqlRows> row =
+        sql.query(k_version_by_number_sql, detail::SqlParams().add(device_id).add(number));
+    if (!row->next()) {
       return std::nullopt;
     }
-    return version_from(*select);
+    return version_from(*row);
   } catch (const std::exception& e) {
-    throw detail::sqlite_failure(m_database.path(),
-                                 "reading version " + std::to_string(number) + " of " + device_text(device_id), e);
+    throw detail::sql_failure(sql, "reading version " + std::to_string(number) + " of " + device_text(device_id), e);
   }
 }
 
 std::optional<ConfigVersion> ConfigHistory::version_at(std::int64_t device_id, std::int64_t at) {
+  detail::SqlConnection& sql = m_database.connection();
   try {
-    detail::StatementUse select(m_version_at);
-    select->bind(1, device_id);
-    select->bind(2, at);
-    if (!select->executeStep()) {
+    const std::unique_ptr<detail::SqlRows> row =
+        sql.query(k_version_at_sql, detail::SqlParams().add(device_id).add(at));
+    if (!row->next()) {
       return std::nullopt;
     }
-    return version_from(*select);
+    return version_from(*row);
   } catch (const std::exception& e) {
-    throw detail::sqlite_failure(
-        m_database.path(), "finding the version of " + device_text(device_id) + " current at " + std::to_string(at), e);
+    throw detail::sql_failure(
+        sql, "finding the version of " + device_text(device_id) + " current at " + std::to_string(at), e);
   }
 }
 
 std::string ConfigHistory::text(const ConfigVersion& version) {
+  detail::SqlConnection& sql = m_database.connection();
   try {
-    return detail::read_config_blob(m_select_blob, m_database.path(), version.sha256);
-  } catch (const DatabaseError&) {
-    throw;
+    return detail::read_config_blob(sql, version.sha256);
   } catch (const std::exception& e) {
-    throw detail::sqlite_failure(m_database.path(), "reading config " + version.sha256, e);
+    throw detail::sql_failure(sql, "reading config " + version.sha256, e);
   }
 }
 
@@ -144,30 +133,28 @@ ConfigDiff ConfigHistory::diff(const ConfigVersion& from, const ConfigVersion& t
 
 std::vector<DeviceChanges> ConfigHistory::changes_since(std::int64_t since, const DeviceFilter& filter,
                                                         std::int64_t before) {
+  detail::SqlConnection& sql = m_database.connection();
   try {
-    detail::StatementUse select(m_changes_since);
-    select->bind(1, since);
-    select->bind(2, filter.platform);
-    select->bind(3, filter.site);
-    select->bind(4, filter.role);
-    select->bind(5, before);
+    const std::unique_ptr<detail::SqlRows> rows =
+        sql.query(k_changes_since_sql,
+                  detail::SqlParams().add(since).add(filter.platform).add(filter.site).add(filter.role).add(before));
     std::vector<DeviceChanges> out;
-    while (select->executeStep()) {
+    while (rows->next()) {
       DeviceChanges changes;
-      changes.device_id = select->getColumn(0).getInt64();
-      changes.name = select->getColumn(1).getString();
-      changes.site = select->getColumn(2).getString();
-      changes.platform = select->getColumn(3).getString();
-      changes.role = select->getColumn(4).getString();
-      changes.versions = select->getColumn(5).getInt64();
-      changes.lines_added = select->getColumn(6).getInt64();
-      changes.lines_removed = select->getColumn(7).getInt64();
-      changes.last_change_at = select->getColumn(8).getInt64();
+      changes.device_id = rows->integer(0);
+      changes.name = rows->text(1);
+      changes.site = rows->text(2);
+      changes.platform = rows->text(3);
+      changes.role = rows->text(4);
+      changes.versions = rows->integer(5);
+      changes.lines_added = rows->integer(6);
+      changes.lines_removed = rows->integer(7);
+      changes.last_change_at = rows->integer(8);
       out.push_back(std::move(changes));
     }
     return out;
   } catch (const std::exception& e) {
-    throw detail::sqlite_failure(m_database.path(), "listing the devices changed since " + std::to_string(since), e);
+    throw detail::sql_failure(sql, "listing the devices changed since " + std::to_string(since), e);
   }
 }
 

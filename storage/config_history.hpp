@@ -2,9 +2,8 @@
 // Read-only questions about stored configs: a device's versions, one version's text, the
 // diff between two versions, and which devices changed in a time window. Version numbers
 // count a device's snapshots from 1 in the order they were stored (oldest first), so they
-// stay stable as new versions arrive. Every method throws DatabaseError naming the file.
-#include <SQLiteCpp/Statement.h>
-
+// stay stable as new versions arrive. Either backend (the statement layer); every method
+// throws DatabaseError naming the database.
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -53,7 +52,7 @@ struct DeviceChanges {
 
 class ConfigHistory {
 public:
-  // Keeps `database` by reference; prepares its statements once.
+  // Keeps `database` by reference (its connection prepares each statement once).
   explicit ConfigHistory(Database& database);
 
   // Every version of the device, oldest first (empty for a device with no backup).
@@ -74,11 +73,6 @@ public:
 
 private:
   Database& m_database;
-  SQLite::Statement m_versions;
-  SQLite::Statement m_version_by_number;
-  SQLite::Statement m_version_at;
-  SQLite::Statement m_select_blob;
-  SQLite::Statement m_changes_since;
 };
 
 }  // namespace nbsync::storage

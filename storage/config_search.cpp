@@ -1,33 +1,74 @@
 #include "storage/config_search.hpp"
 
-#include <SQLiteCpp/Statement.h>
-#include <SQLiteCpp/Transaction.h>
-
 #include <set>
 
 #include "storage/detail/blob_reader.hpp"
 #include "storage/detail/device_columns.hpp"
 #include "storage/detail/search_index_writes.hpp"
-#include "storage/detail/sqlite_failure.hpp"
+#include "storage/detail/search_text.hpp"
+#include "storage/detail/sql_connection.hpp"
+#include "storage/detail/sql_failure.hpp"
 #include "storage/detail/trigrams.hpp"
 
 namespace nbsync::storage {
 namespace {
 
-// ?1: FTS5 match expression or '' (no narrowing); ?2..?4: platform, site, role or ''.
-constexpr const char* k_latest_sql = R"sql(
+// Each device's latest config, by name; ?1..?3: platform, site, role or ''. The index
+// narrows with one more condition (`narrowing`), whose parameters come after these.
+constexpr std::string_view k_latest_sql_head = R"sql(
   SELECT d.id, d.name, d.site, d.role, d.platform, d.tenant, d.status, d.address, d.tags,
          s.id, s.taken_at, s.sha256
     FROM devices d
     JOIN snapshots s ON s.id = (SELECT max(id) FROM snapshots WHERE device_id = d.id)
    WHERE d.retired_at IS NULL
-     AND (?1 = '' OR d.id IN (SELECT rowid FROM config_search WHERE config_search MATCH ?1)
-          OR NOT EXISTS (SELECT 1 FROM search_index_state i WHERE i.device_id = d.id AND i.sha256 = s.sha256))
-     AND (?2 = '' OR d.platform = ?2)
-     AND (?3 = '' OR d.site = ?3)
-     AND (?4 = '' OR d.role = ?4)
-   ORDER BY d.name, d.id
+     AND (?1 = '' OR d.platform = ?1)
+     AND (?2 = '' OR d.site = ?2)
+     AND (?3 = '' OR d.role = ?3)
 )sql";
+constexpr std::string_view k_latest_sql_tail = " ORDER BY d.name, d.id";
+
+// A device is read when the index holds its config's literals, or when the index does not
+// hold its latest version yet.
+constexpr std::string_view k_not_indexed_sql =
+    " OR NOT EXISTS (SELECT 1 FROM search_index_state i WHERE i.device_id = d.id AND i.sha256 = s.sha256))";
+
+// The query and its parameters for `required_literals` on this backend; `narrowed` false
+// when they cannot narrow (every config is read).
+struct LatestQuery {
+  std::string sql;
+  detail::SqlParams params;
+  bool narrowed = false;
+};
+
+LatestQuery latest_query(detail::SqlConnection& sql, const std::vector<std::string>& required_literals,
+                         const DeviceFilter& filter) {
+  LatestQuery query;
+  query.sql = k_latest_sql_head;
+  query.params.add(filter.platform).add(filter.site).add(filter.role);
+  if (sql.backend() == detail::SqlBackend::sqlite) {
+    const std::string expression = ConfigSearch::match_expression(
+        required_literals, detail::read_search_plan(sql).value_or(detail::CommonTrigrams{}));
+    if (!expression.empty()) {
+      query.sql.append("AND (d.id IN (SELECT rowid FROM config_search WHERE config_search MATCH ?4)");
+      query.sql.append(k_not_indexed_sql);
+      query.params.add(expression);
+      query.narrowed = true;
+    }
+  } else {
+    const std::vector<std::string> patterns = detail::like_patterns(required_literals);
+    if (!patterns.empty()) {
+      query.sql.append("AND (d.id IN (SELECT device_id FROM config_search WHERE ");
+      for (std::size_t i = 0; i < patterns.size(); ++i) {
+        query.sql.append(i == 0 ? "" : " AND ").append("body LIKE ?").append(std::to_string(4 + i));
+        query.params.add(patterns[i]);
+      }
+      query.sql.append(")").append(k_not_indexed_sql);
+      query.narrowed = true;
+    }
+  }
+  query.sql.append(k_latest_sql_tail);
+  return query;
+}
 
 bool ascii(std::string_view text) {
   for (const char c : text) {
@@ -71,40 +112,40 @@ std::string ConfigSearch::match_expression(const std::vector<std::string>& requi
 ConfigScan ConfigSearch::scan(const std::vector<std::string>& required_literals, const DeviceFilter& filter,
                               const std::function<bool(const LatestConfig&)>& visit,
                               const std::function<bool(const DeviceRecord&)>& wanted) {
-  SQLite::Database& db = m_database.sqlite();
+  detail::SqlConnection& sql = m_database.connection();
   try {
     ConfigScan scan;
     // One read transaction: a writer committing meanwhile cannot make a device's latest
     // snapshot and its blob disagree, nor the plan and the index.
-    SQLite::Transaction read(db, SQLite::TransactionBehavior::DEFERRED);
-    const std::string expression =
-        match_expression(required_literals, detail::read_search_plan(db).value_or(detail::CommonTrigrams{}));
-    scan.narrowed = !expression.empty();
-    SQLite::Statement select(db, k_latest_sql);
-    SQLite::Statement select_blob(db, detail::k_select_blob_sql);
-    select.bind(1, expression);
-    select.bind(2, filter.platform);
-    select.bind(3, filter.site);
-    select.bind(4, filter.role);
+    sql.begin_read();
+    const LatestQuery query = latest_query(sql, required_literals, filter);
+    scan.narrowed = query.narrowed;
+    if (query.narrowed && sql.backend() == detail::SqlBackend::postgresql) {
+      // PostgreSQL's planner prices a LIKE over config_search's texts (compressed, out of
+      // line) as if they were a few pages, and reads them all; the trigram index reads
+      // only the candidates (on 1,000 lab configs: 54 ms instead of 217).
+      sql.execute_script("SET LOCAL enable_seqscan = off");
+    }
+    const std::unique_ptr<detail::SqlRows> rows = sql.query(query.sql, query.params);
     LatestConfig latest;
-    while (select.executeStep()) {
-      latest.device = detail::device_from_columns(select);
+    while (rows->next()) {
+      latest.device = detail::device_from_columns(*rows);
       if (wanted && !wanted(latest.device)) {
         continue;
       }
-      latest.snapshot_id = select.getColumn(9).getInt64();
-      latest.taken_at = select.getColumn(10).getInt64();
-      latest.text = detail::read_config_blob(select_blob, m_database.path(), select.getColumn(11).getString());
+      latest.snapshot_id = rows->integer(9);
+      latest.taken_at = rows->integer(10);
+      latest.text = detail::read_config_blob(sql, rows->text(11));
       ++scan.devices_read;
       if (!visit(latest)) {
         break;
       }
     }
+    sql.commit();
     return scan;
-  } catch (const DatabaseError&) {
-    throw;
   } catch (const std::exception& e) {
-    throw detail::sqlite_failure(m_database.path(), "searching the latest configs", e);
+    sql.rollback();
+    throw detail::sql_failure(sql, "searching the latest configs", e);
   }
 }
 

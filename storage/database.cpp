@@ -21,7 +21,7 @@ namespace {
 // Migration N takes the schema from version N-1 to N. Append only; never edit a step
 // that has shipped.
 // Timestamps from migration 2 on are INTEGER unix seconds (UTC), columns named *_at/*_seen.
-constexpr std::array<std::string_view, 9> k_migrations = {
+constexpr std::array<std::string_view, 10> k_migrations = {
     // 1: bookkeeping about the database itself.
     R"sql(
       CREATE TABLE nbsync_meta (
@@ -241,6 +241,11 @@ constexpr std::array<std::string_view, 9> k_migrations = {
       ) STRICT;
       CREATE INDEX drift_results_by_device ON drift_results (device_id, snapshot_id DESC);
       ALTER TABLE device_states ADD COLUMN drift TEXT NOT NULL DEFAULT '';
+    )sql",
+    // 10: nothing on SQLite. PostgreSQL's step 10 creates its search index (pg_trgm), which
+    // SQLite has had since step 4 (FTS5).
+    R"sql(
+      SELECT 1;
     )sql",
 };
 

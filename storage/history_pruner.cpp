@@ -1,28 +1,37 @@
 #include "storage/history_pruner.hpp"
 
-#include <SQLiteCpp/Statement.h>
-#include <SQLiteCpp/Transaction.h>
-
 #include <string>
 #include <vector>
 
 #include "storage/detail/blob_reader.hpp"
-#include "storage/detail/sqlite_failure.hpp"
+#include "storage/detail/sql_connection.hpp"
+#include "storage/detail/sql_failure.hpp"
 #include "storage/detail/zstd_codec.hpp"
 
 namespace nbsync::storage {
 namespace {
 
+// The versions to prune, in a temporary table of this connection: a plain table, then
+// filled (PostgreSQL prepares no CREATE TABLE AS with parameters).
+constexpr const char* k_create_doomed_sql = R"sql(
+  DROP TABLE IF EXISTS doomed_snapshots;
+  CREATE TEMP TABLE doomed_snapshots (id bigint NOT NULL)
+)sql";
+
 constexpr const char* k_doomed_sql = R"sql(
-  CREATE TEMP TABLE doomed_snapshots AS
+  INSERT INTO doomed_snapshots (id)
   SELECT id FROM (
     SELECT id,
            row_number() OVER (PARTITION BY device_id ORDER BY id DESC) AS newer_and_self,
            lead(taken_at) OVER (PARTITION BY device_id ORDER BY id) AS replaced_at
-    FROM snapshots)
+    FROM snapshots) AS ranked
   WHERE newer_and_self > 1
     AND ((?1 > 0 AND newer_and_self > ?1) OR (?2 > 0 AND replaced_at < ?2))
 )sql";
+
+// Collectors sharing a PostgreSQL database prune one at a time (SQLite's write lock does
+// the same there).
+constexpr std::int64_t k_prune_lock = 0x6e6270727565;  // "nbprue"
 
 // Blobs that neither a snapshot nor another blob (as a delta base) needs.
 constexpr const char* k_delete_garbage_sql = R"sql(
@@ -43,14 +52,52 @@ constexpr const char* k_rewrite_full_sql = R"sql(
   UPDATE blobs SET codec = 'zstd', base_sha256 = NULL, depth = 0, content = ?2 WHERE sha256 = ?1
 )sql";
 
-std::int64_t delete_garbage(SQLite::Database& db) {
+std::int64_t delete_garbage(detail::SqlConnection& sql) {
   std::int64_t deleted = 0;
   while (true) {
-    const int now_deleted = db.exec(k_delete_garbage_sql);
+    const std::int64_t now_deleted = sql.execute(k_delete_garbage_sql);
     if (now_deleted == 0) {
       return deleted;
     }
     deleted += now_deleted;
+  }
+}
+
+// Removes the doomed versions and what refers to them; returns how many went.
+std::int64_t delete_doomed(detail::SqlConnection& sql, const RetentionPolicy& policy, std::int64_t now) {
+  sql.execute_script(k_create_doomed_sql);
+  sql.execute(
+      k_doomed_sql,
+      detail::SqlParams().add(policy.keep_versions).add(policy.keep_days > 0 ? now - policy.keep_days * 86400 : 0));
+  sql.execute("UPDATE attempts SET snapshot_id = NULL WHERE snapshot_id IN (SELECT id FROM doomed_snapshots)");
+  sql.execute("DELETE FROM compliance_results WHERE snapshot_id IN (SELECT id FROM doomed_snapshots)");
+  sql.execute("DELETE FROM drift_results WHERE snapshot_id IN (SELECT id FROM doomed_snapshots)");
+  const std::int64_t deleted = sql.execute("DELETE FROM snapshots WHERE id IN (SELECT id FROM doomed_snapshots)");
+  sql.execute_script("DROP TABLE doomed_snapshots");
+  return deleted;
+}
+
+// Deletes the blobs nothing needs any more, rewriting as full copies the deltas whose
+// base goes, until none is left. Also when no version went now: a blob the search index
+// held until now may go.
+void delete_unneeded_blobs(detail::SqlConnection& sql, PruneResult& result) {
+  while (true) {
+    result.blobs += delete_garbage(sql);
+    std::vector<std::string> orphaned;
+    {
+      const std::unique_ptr<detail::SqlRows> select = sql.query(k_orphaned_deltas_sql);
+      while (select->next()) {
+        orphaned.push_back(select->text(0));
+      }
+    }
+    if (orphaned.empty()) {
+      return;
+    }
+    for (const auto& sha256 : orphaned) {
+      const std::string frame = detail::zstd_compress(detail::read_config_blob(sql, sha256));
+      sql.execute(k_rewrite_full_sql, detail::SqlParams().add(sha256).add_blob(frame));
+      ++result.rebased;
+    }
   }
 }
 
@@ -61,52 +108,19 @@ PruneResult prune_history(Database& database, const RetentionPolicy& policy, std
   if (!policy.enabled()) {
     return result;
   }
-  SQLite::Database& db = database.sqlite();
+  detail::SqlConnection& sql = database.connection();
   try {
-    SQLite::Transaction transaction(db);
-    db.exec("DROP TABLE IF EXISTS temp.doomed_snapshots");
-    {
-      SQLite::Statement doomed(db, k_doomed_sql);
-      doomed.bind(1, policy.keep_versions);
-      doomed.bind(2, policy.keep_days > 0 ? now - policy.keep_days * 86400 : 0);
-      doomed.exec();
+    sql.begin();
+    if (sql.backend() == detail::SqlBackend::postgresql) {
+      sql.execute("SELECT pg_advisory_xact_lock(?1)", detail::SqlParams().add(k_prune_lock));
     }
-    db.exec("UPDATE attempts SET snapshot_id = NULL WHERE snapshot_id IN (SELECT id FROM temp.doomed_snapshots)");
-    db.exec("DELETE FROM compliance_results WHERE snapshot_id IN (SELECT id FROM temp.doomed_snapshots)");
-    db.exec("DELETE FROM drift_results WHERE snapshot_id IN (SELECT id FROM temp.doomed_snapshots)");
-    result.snapshots = db.exec("DELETE FROM snapshots WHERE id IN (SELECT id FROM temp.doomed_snapshots)");
-    db.exec("DROP TABLE temp.doomed_snapshots");
-
-    {  // also when no version went now: a blob the search index held until now may go
-      SQLite::Statement select_blob(db, detail::k_select_blob_sql);
-      SQLite::Statement rewrite(db, k_rewrite_full_sql);
-      while (true) {
-        result.blobs += delete_garbage(db);
-        std::vector<std::string> orphaned;
-        {
-          SQLite::Statement select(db, k_orphaned_deltas_sql);
-          while (select.executeStep()) {
-            orphaned.push_back(select.getColumn(0).getString());
-          }
-        }
-        if (orphaned.empty()) {
-          break;
-        }
-        for (const auto& sha256 : orphaned) {
-          const std::string frame =
-              detail::zstd_compress(detail::read_config_blob(select_blob, database.path(), sha256));
-          rewrite.reset();
-          rewrite.bind(1, sha256);
-          rewrite.bindNoCopy(2, frame.data(), static_cast<int>(frame.size()));
-          rewrite.exec();
-          ++result.rebased;
-        }
-      }
-    }
-    transaction.commit();
+    result.snapshots = delete_doomed(sql, policy, now);
+    delete_unneeded_blobs(sql, result);
+    sql.commit();
     return result;
   } catch (const std::exception& e) {
-    throw detail::sqlite_failure(database.path(), "pruning old config versions", e);
+    sql.rollback();
+    throw detail::sql_failure(sql, "pruning old config versions", e);
   }
 }
 

@@ -23,7 +23,8 @@ struct PruneResult {
   std::int64_t rebased = 0;    // deltas rewritten as full copies
 };
 
-// One transaction; throws DatabaseError naming the file (and rolls back) on failure.
+// One transaction, on either backend; throws DatabaseError naming the database (and rolls
+// back) on failure. Collectors sharing a PostgreSQL database prune one at a time.
 PruneResult prune_history(Database& database, const RetentionPolicy& policy, std::int64_t now);
 
 }  // namespace nbsync::storage

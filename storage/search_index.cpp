@@ -1,8 +1,5 @@
 #include "storage/search_index.hpp"
 
-#include <SQLiteCpp/Statement.h>
-#include <SQLiteCpp/Transaction.h>
-
 #include <algorithm>
 #include <limits>
 #include <optional>
@@ -11,7 +8,8 @@
 
 #include "storage/detail/blob_reader.hpp"
 #include "storage/detail/search_index_writes.hpp"
-#include "storage/detail/sqlite_failure.hpp"
+#include "storage/detail/sql_connection.hpp"
+#include "storage/detail/sql_failure.hpp"
 #include "storage/detail/trigrams.hpp"
 
 namespace nbsync::storage {
@@ -27,9 +25,9 @@ constexpr const char* k_behind_sql = R"sql(
            (SELECT s.sha256 FROM snapshots s WHERE s.device_id = d.id ORDER BY s.id DESC LIMIT 1) AS latest,
            st.sha256 AS indexed
       FROM devices d LEFT JOIN search_index_state st ON st.device_id = d.id
-     WHERE d.id > ?2
-     ORDER BY d.id)
+     WHERE d.id > ?2) AS versions
    WHERE latest IS NOT NULL AND (indexed IS NULL OR indexed != latest)
+   ORDER BY id
    LIMIT ?1
 )sql";
 
@@ -52,7 +50,7 @@ constexpr const char* k_latest_blobs_sql = R"sql(
   SELECT latest FROM (
     SELECT d.id AS id,
            (SELECT s.sha256 FROM snapshots s WHERE s.device_id = d.id ORDER BY s.id DESC LIMIT 1) AS latest
-      FROM devices d)
+      FROM devices d) AS versions
    WHERE latest IS NOT NULL
    ORDER BY id
 )sql";
@@ -60,39 +58,43 @@ constexpr const char* k_latest_blobs_sql = R"sql(
 // Once the fleet has enough configs: counts the trigrams of a sample of them, keeps the
 // common ones as the plan, and empties the index so that this pass rebuilds it without
 // them (it held every trigram until now). nullopt while the fleet is too small.
-std::optional<detail::CommonTrigrams> choose_plan(Database& database, SQLite::Statement& select_blob,
-                                                  std::int64_t min_configs) {
-  SQLite::Database& db = database.sqlite();
-  const std::int64_t configs = db.execAndGet(k_fleet_configs_sql).getInt64();
+std::optional<detail::CommonTrigrams> choose_plan(detail::SqlConnection& sql, std::int64_t min_configs) {
+  const std::int64_t configs = detail::query_integer(sql, k_fleet_configs_sql);
   if (configs < min_configs) {
     return std::nullopt;
   }
   const std::int64_t step = (configs + k_plan_sample - 1) / k_plan_sample;
-  detail::CommonTrigramCounter counter;
+  std::vector<std::string> sample;
   {
-    SQLite::Statement latest(db, k_latest_blobs_sql);
-    for (std::int64_t row = 0; latest.executeStep(); ++row) {
+    const std::unique_ptr<detail::SqlRows> latest = sql.query(k_latest_blobs_sql);
+    for (std::int64_t row = 0; latest->next(); ++row) {
       if (row % step == 0) {
-        counter.add(detail::read_config_blob(select_blob, database.path(), latest.getColumn(0).getString()));
+        sample.push_back(latest->text(0));
       }
     }
   }
+  detail::CommonTrigramCounter counter;
+  for (const std::string& sha256 : sample) {
+    counter.add(detail::read_config_blob(sql, sha256));
+  }
   detail::CommonTrigrams common = counter.common();
-  detail::write_search_plan(db, common, static_cast<std::int64_t>(counter.configs()));
+  detail::write_search_plan(sql, common, static_cast<std::int64_t>(counter.configs()));
   return common;
 }
 
 // Puts the plan in force on the connection's tokenizer (choosing it now when there is
 // none and the fleet has `min_configs` configs); false when there is none yet. A plan
 // never changes once chosen, so a connection that holds one does not read it again (the
-// writer calls this every few devices while it indexes).
-bool plan_in_force(Database& database, SQLite::Statement& select_blob, std::int64_t min_configs) {
-  if (!database.common_trigrams().empty()) {
+// writer calls this every few devices while it indexes). PostgreSQL needs none: pg_trgm
+// indexes every trigram, and its index can be kept from the first config on.
+bool plan_in_force(Database& database, std::int64_t min_configs) {
+  detail::SqlConnection& sql = database.connection();
+  if (sql.backend() == detail::SqlBackend::postgresql || !database.common_trigrams().empty()) {
     return true;
   }
-  std::optional<detail::CommonTrigrams> plan = detail::read_search_plan(database.sqlite());
+  std::optional<detail::CommonTrigrams> plan = detail::read_search_plan(sql);
   if (!plan) {
-    plan = choose_plan(database, select_blob, min_configs);
+    plan = choose_plan(sql, min_configs);
   }
   database.common_trigrams() = std::move(plan).value_or(detail::CommonTrigrams{});
   return plan.has_value();
@@ -100,13 +102,12 @@ bool plan_in_force(Database& database, SQLite::Statement& select_blob, std::int6
 
 // Indexes one device's latest version (`latest`), taking out the version it was indexed
 // with (`indexed`) first.
-void index_one(Database& database, SQLite::Statement& select_blob, detail::SearchIndexWrites& writes,
-               const Behind& row) {
+void index_one(detail::SqlConnection& sql, detail::SearchIndexWrites& writes, const Behind& row) {
   std::optional<std::string> before;
-  if (row.indexed) {
-    before = detail::read_config_blob(select_blob, database.path(), *row.indexed);
+  if (row.indexed && writes.needs_old_text()) {
+    before = detail::read_config_blob(sql, *row.indexed);
   }
-  const std::string after = detail::read_config_blob(select_blob, database.path(), row.latest);
+  const std::string after = detail::read_config_blob(sql, row.latest);
   writes.replace(row.device_id, before ? std::optional<std::string_view>(*before) : std::nullopt, after, row.latest);
 }
 
@@ -115,78 +116,89 @@ constexpr const char* k_device_behind_sql = R"sql(
          (SELECT sha256 FROM search_index_state WHERE device_id = ?1)
 )sql";
 
+// The device's row when its latest version is not the indexed one.
+std::optional<Behind> behind_of(detail::SqlConnection& sql, std::int64_t device_id) {
+  const std::unique_ptr<detail::SqlRows> row = sql.query(k_device_behind_sql, detail::SqlParams().add(device_id));
+  if (!row->next() || row->is_null(0)) {
+    return std::nullopt;
+  }
+  Behind behind{device_id, row->text(0), std::nullopt};
+  if (!row->is_null(1)) {
+    behind.indexed = row->text(1);
+  }
+  if (behind.indexed == behind.latest) {
+    return std::nullopt;
+  }
+  return behind;
+}
+
+std::vector<Behind> behind_after(detail::SqlConnection& sql, std::int64_t after_device) {
+  std::vector<Behind> batch;
+  const std::unique_ptr<detail::SqlRows> behind =
+      sql.query(k_behind_sql, detail::SqlParams().add(std::int64_t{k_batch}).add(after_device));
+  while (behind->next()) {
+    Behind row{behind->integer(0), behind->text(1), std::nullopt};
+    if (!behind->is_null(2)) {
+      row.indexed = behind->text(2);
+    }
+    batch.push_back(std::move(row));
+  }
+  return batch;
+}
+
 }  // namespace
 
 IdleIndexResult index_devices_now(Database& database, std::span<const std::int64_t> device_ids) {
-  SQLite::Database& db = database.sqlite();
+  detail::SqlConnection& sql = database.connection();
   IdleIndexResult result;
   try {
-    SQLite::Statement select_blob(db, detail::k_select_blob_sql);
-    if (!plan_in_force(database, select_blob, k_plan_min_configs_mid_run)) {
+    if (!plan_in_force(database, k_plan_min_configs_mid_run)) {
       return result;  // indexed now, it would all be redone once the plan is chosen
     }
     result.plan_chosen = true;
-    detail::SearchIndexWrites writes(db);
-    SQLite::Statement behind(db, k_device_behind_sql);
-    SQLite::Transaction transaction(db);
-    for (const std::int64_t device_id : device_ids) {
-      behind.reset();
-      behind.bind(1, device_id);
-      if (!behind.executeStep() || behind.getColumn(0).isNull()) {
-        continue;
+    // In device order, as every pass indexes: collectors sharing PostgreSQL then lock the
+    // rows they both write in one order, never waiting on each other in a cycle.
+    std::vector<std::int64_t> ordered(device_ids.begin(), device_ids.end());
+    std::sort(ordered.begin(), ordered.end());
+    detail::SearchIndexWrites writes(sql);
+    sql.begin();
+    for (const std::int64_t device_id : ordered) {
+      if (const std::optional<Behind> row = behind_of(sql, device_id)) {
+        index_one(sql, writes, *row);
+        ++result.indexed;
       }
-      Behind row{device_id, behind.getColumn(0).getString(), std::nullopt};
-      if (!behind.getColumn(1).isNull()) {
-        row.indexed = behind.getColumn(1).getString();
-        if (*row.indexed == row.latest) {
-          continue;
-        }
-      }
-      index_one(database, select_blob, writes, row);
-      ++result.indexed;
     }
-    transaction.commit();
+    sql.commit();
     return result;
   } catch (const std::exception& e) {
-    throw detail::sqlite_failure(database.path(), "updating the search index", e);
+    sql.rollback();
+    throw detail::sql_failure(sql, "updating the search index", e);
   }
 }
 
 std::int64_t update_search_index(Database& database) {
-  SQLite::Database& db = database.sqlite();
+  detail::SqlConnection& sql = database.connection();
   std::int64_t indexed = 0;
   try {
-    SQLite::Statement select_blob(db, detail::k_select_blob_sql);
-    plan_in_force(database, select_blob, k_plan_min_configs);
-    detail::SearchIndexWrites writes(db);
+    plan_in_force(database, k_plan_min_configs);
+    detail::SearchIndexWrites writes(sql);
     std::int64_t after_device = std::numeric_limits<std::int64_t>::min();
     while (true) {
-      std::vector<Behind> batch;
-      {
-        SQLite::Statement behind(db, k_behind_sql);
-        behind.bind(1, k_batch);
-        behind.bind(2, after_device);
-        while (behind.executeStep()) {
-          Behind row{behind.getColumn(0).getInt64(), behind.getColumn(1).getString(), std::nullopt};
-          if (!behind.getColumn(2).isNull()) {
-            row.indexed = behind.getColumn(2).getString();
-          }
-          batch.push_back(std::move(row));
-        }
-      }
+      const std::vector<Behind> batch = behind_after(sql, after_device);
       if (batch.empty()) {
         return indexed;
       }
       after_device = batch.back().device_id;
-      SQLite::Transaction transaction(db);
+      sql.begin();
       for (const auto& row : batch) {
-        index_one(database, select_blob, writes, row);
+        index_one(sql, writes, row);
         ++indexed;
       }
-      transaction.commit();
+      sql.commit();
     }
   } catch (const std::exception& e) {
-    throw detail::sqlite_failure(database.path(), "updating the search index", e);
+    sql.rollback();
+    throw detail::sql_failure(sql, "updating the search index", e);
   }
 }
 

@@ -5,7 +5,6 @@
 #include <vector>
 
 #include "storage/database.hpp"
-#include "storage/detail/statement_use.hpp"
 #include "storage/detail/zstd_codec.hpp"
 
 namespace nbsync::storage::detail {
@@ -36,20 +35,6 @@ void read_codec(StoredBlob& blob, const std::string& codec, std::string base, co
     throw DatabaseError(database + ": config " + sha256 + " is stored with codec '" + codec +
                         "', which this nbsync cannot read; upgrade nbsync");
   }
-}
-
-StoredBlob select_one(SQLite::Statement& select_blob, const std::string& file, const std::string& sha256) {
-  StatementUse select(select_blob);
-  select->bind(1, sha256);
-  if (!select->executeStep()) {
-    throw missing_blob(file, sha256, true);
-  }
-  StoredBlob blob;
-  blob.size = static_cast<std::size_t>(select->getColumn(0).getInt64());
-  read_codec(blob, select->getColumn(1).getString(), select->getColumn(2).getString(), file, sha256);
-  const SQLite::Column content = select->getColumn(3);
-  blob.frame.assign(static_cast<const char*>(content.getBlob()), static_cast<std::size_t>(content.getBytes()));
-  return blob;
 }
 
 StoredBlob select_one(SqlConnection& sql, const std::string& sha256) {
@@ -95,12 +80,6 @@ std::string decode_chain(const std::string& file, const std::string& sha256,
 
 std::string read_config_blob(SqlConnection& sql, const std::string& sha256) {
   return decode_chain(sql.name(), sha256, [&sql](const std::string& at) { return select_one(sql, at); });
-}
-
-std::string read_config_blob(SQLite::Statement& select_blob, const std::filesystem::path& database,
-                             const std::string& sha256) {
-  const std::string file = database.string();
-  return decode_chain(file, sha256, [&](const std::string& at) { return select_one(select_blob, file, at); });
 }
 
 }  // namespace nbsync::storage::detail

@@ -3,9 +3,6 @@
 // against its base blob ('zstd-delta', base_sha256): reading a delta reads its chain from
 // the nearest full copy forward. Throws DatabaseError naming the database when a blob of
 // the chain is missing, damaged, or stored with a codec this nbsync cannot read.
-#include <SQLiteCpp/Statement.h>
-
-#include <filesystem>
 #include <string>
 
 #include "storage/detail/sql_connection.hpp"
@@ -20,10 +17,5 @@ inline constexpr const char* k_codec_delta = "zstd-delta";
 
 // On either backend, through the statement layer.
 std::string read_config_blob(SqlConnection& sql, const std::string& sha256);
-
-// For stores not yet on the statement layer: `select_blob` is the caller's statement
-// prepared from k_select_blob_sql. (Goes once the last of them is ported.)
-std::string read_config_blob(SQLite::Statement& select_blob, const std::filesystem::path& database,
-                             const std::string& sha256);
 
 }  // namespace nbsync::storage::detail

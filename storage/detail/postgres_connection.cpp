@@ -249,6 +249,11 @@ void PostgresConnection::begin() {
   m_transaction_open = true;
 }
 
+void PostgresConnection::begin_read() {
+  PQclear(run_simple("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
+  m_transaction_open = true;
+}
+
 void PostgresConnection::commit() {
   const bool failed_before = PQtransactionStatus(m_connection) == PQTRANS_INERROR;
   const ResultHandle result = own(run_simple("COMMIT"));

@@ -36,6 +36,7 @@ public:
   std::int64_t execute(std::string_view sql, const SqlParams& params) override;
   void execute_script(std::string_view sql) override;
   void begin() override;
+  void begin_read() override;
   void commit() override;
   void rollback() noexcept override;
   bool in_transaction() const override;

@@ -204,6 +204,28 @@ constexpr std::array<std::string_view, k_postgres_migration_count> k_steps = {
       CREATE INDEX drift_results_by_device ON drift_results (device_id, snapshot_id DESC);
       ALTER TABLE device_states ADD COLUMN drift text NOT NULL DEFAULT '';
     )sql",
+    // 10: the search index (SQLite's config_search of step 4): each device's latest config
+    // as detail/search_text.hpp folds it, under pg_trgm's GIN trigram index, which LIKE
+    // '%literal%' uses. pg_trgm is a trusted extension (PostgreSQL 13 and later): a user
+    // with CREATE on the database (its owner) may create it; any other is told what a
+    // superuser runs.
+    R"sql(
+      DO $$
+      BEGIN
+        CREATE EXTENSION IF NOT EXISTS pg_trgm;
+      EXCEPTION
+        WHEN insufficient_privilege THEN
+          RAISE EXCEPTION 'nbsync''s search needs the extension pg_trgm, which this user may not create: as a PostgreSQL superuser run CREATE EXTENSION pg_trgm; in database %, then start nbsync again', current_database();
+        WHEN undefined_file THEN
+          RAISE EXCEPTION 'nbsync''s search needs the extension pg_trgm, which this PostgreSQL server does not have: install its contrib package (postgresql-contrib), then start nbsync again';
+      END
+      $$;
+      CREATE TABLE config_search (
+        device_id bigint PRIMARY KEY,
+        body      text   NOT NULL
+      );
+      CREATE INDEX config_search_trigrams ON config_search USING gin (body gin_trgm_ops);
+    )sql",
 };
 
 }  // namespace

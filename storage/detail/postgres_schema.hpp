@@ -4,14 +4,15 @@
 // at version N can be copied from one to the other. Types: bigint for every integer (ids,
 // counts, 0/1 flags), bytea for zstd blobs, text for text, and timestamps as bigint unix
 // seconds (UTC) as in SQLite, so that every query and value is the same on both backends.
-// What PostgreSQL does not have yet: the trigram search index of step 4 (FTS5 in SQLite);
-// pg_trgm will give it in a later step both backends share.
+// The one table that differs: config_search, the search index, is an FTS5 table in
+// SQLite's step 4 and a table under a pg_trgm index in PostgreSQL's step 10 (a step with
+// nothing to do on SQLite).
 #include <cstddef>
 #include <string_view>
 
 namespace nbsync::storage::detail {
 
-inline constexpr std::size_t k_postgres_migration_count = 9;
+inline constexpr std::size_t k_postgres_migration_count = 10;
 
 // The SQL of step `version` (1 ... k_postgres_migration_count).
 std::string_view postgres_migration(int version);

@@ -1,63 +1,63 @@
 #include "storage/detail/search_index_writes.hpp"
 
-#include <SQLiteCpp/Transaction.h>
+#include <chrono>
 
-#include "storage/detail/statement_use.hpp"
+#include "storage/detail/search_text.hpp"
 
 namespace nbsync::storage::detail {
 namespace {
 
-constexpr const char* k_insert_sql = "INSERT INTO config_search (rowid, body) VALUES (?1, ?2)";
-constexpr const char* k_delete_sql = "INSERT INTO config_search (config_search, rowid, body) VALUES ('delete', ?1, ?2)";
-constexpr const char* k_state_sql = "INSERT OR REPLACE INTO search_index_state (device_id, sha256) VALUES (?1, ?2)";
+constexpr const char* k_sqlite_insert_sql = "INSERT INTO config_search (rowid, body) VALUES (?1, ?2)";
+constexpr const char* k_sqlite_delete_sql =
+    "INSERT INTO config_search (config_search, rowid, body) VALUES ('delete', ?1, ?2)";
+constexpr const char* k_postgres_upsert_sql = R"sql(
+  INSERT INTO config_search (device_id, body) VALUES (?1, ?2)
+  ON CONFLICT (device_id) DO UPDATE SET body = excluded.body
+)sql";
+constexpr const char* k_state_sql = R"sql(
+  INSERT INTO search_index_state (device_id, sha256) VALUES (?1, ?2)
+  ON CONFLICT (device_id) DO UPDATE SET sha256 = excluded.sha256
+)sql";
 
 }  // namespace
 
-std::optional<CommonTrigrams> read_search_plan(SQLite::Database& db) {
-  SQLite::Statement select(db, "SELECT common_trigrams FROM search_index_plan WHERE id = 1");
-  if (!select.executeStep()) {
+std::optional<CommonTrigrams> read_search_plan(SqlConnection& sql) {
+  const std::unique_ptr<SqlRows> row = sql.query("SELECT common_trigrams FROM search_index_plan WHERE id = 1");
+  if (!row->next()) {
     return std::nullopt;
   }
-  const SQLite::Column column = select.getColumn(0);
-  return CommonTrigrams::unpack(
-      std::string_view(static_cast<const char*>(column.getBlob()), static_cast<std::size_t>(column.getBytes())));
+  return CommonTrigrams::unpack(row->blob(0));
 }
 
-void write_search_plan(SQLite::Database& db, const CommonTrigrams& common, std::int64_t sample_configs) {
-  const std::string packed = common.packed();
-  SQLite::Transaction transaction(db);
-  SQLite::Statement insert(db,
-                           "INSERT INTO search_index_plan (id, common_trigrams, sample_configs, chosen_at) "
-                           "VALUES (1, ?1, ?2, unixepoch())");
-  insert.bindNoCopy(1, packed.data(), static_cast<int>(packed.size()));
-  insert.bind(2, sample_configs);
-  insert.exec();
-  db.exec("INSERT INTO config_search (config_search) VALUES ('delete-all')");
-  db.exec("DELETE FROM search_index_state");
-  transaction.commit();
+void write_search_plan(SqlConnection& sql, const CommonTrigrams& common, std::int64_t sample_configs) {
+  const std::int64_t now =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  sql.begin();
+  try {
+    sql.execute("INSERT INTO search_index_plan (id, common_trigrams, sample_configs, chosen_at) VALUES (1, ?1, ?2, ?3)",
+                SqlParams().add_blob(common.packed()).add(sample_configs).add(now));
+    sql.execute("INSERT INTO config_search (config_search) VALUES ('delete-all')");
+    sql.execute("DELETE FROM search_index_state");
+    sql.commit();
+  } catch (...) {
+    sql.rollback();
+    throw;
+  }
 }
 
-SearchIndexWrites::SearchIndexWrites(SQLite::Database& db)
-    : m_insert(db, k_insert_sql), m_delete(db, k_delete_sql), m_state(db, k_state_sql) {}
+SearchIndexWrites::SearchIndexWrites(SqlConnection& sql) : m_sql(sql) {}
 
 void SearchIndexWrites::replace(std::int64_t device_id, std::optional<std::string_view> before, std::string_view after,
                                 const std::string& sha256) {
-  if (before) {
-    StatementUse remove(m_delete);
-    remove->bind(1, device_id);
-    remove->bindNoCopy(2, before->data(), static_cast<int>(before->size()));
-    remove->exec();
+  if (m_sql.backend() == SqlBackend::postgresql) {
+    m_sql.execute(k_postgres_upsert_sql, SqlParams().add(device_id).add(searchable_text(after)));
+  } else {
+    if (before) {
+      m_sql.execute(k_sqlite_delete_sql, SqlParams().add(device_id).add(*before));
+    }
+    m_sql.execute(k_sqlite_insert_sql, SqlParams().add(device_id).add(after));
   }
-  {
-    StatementUse insert(m_insert);
-    insert->bind(1, device_id);
-    insert->bindNoCopy(2, after.data(), static_cast<int>(after.size()));
-    insert->exec();
-  }
-  StatementUse state(m_state);
-  state->bind(1, device_id);
-  state->bind(2, sha256);
-  state->exec();
+  m_sql.execute(k_state_sql, SqlParams().add(device_id).add(sha256));
 }
 
 }  // namespace nbsync::storage::detail

@@ -1,39 +1,42 @@
 #pragma once
-// Keeps config_search (a contentless FTS5 index with nbsync's trigram tokenizer, one
-// document per device) and search_index_state in step. Contentless means the index holds
-// no text, so removing a document needs the exact text it was indexed with: the old
-// version's blob, which pruning keeps while search_index_state names it.
-#include <SQLiteCpp/Database.h>
-#include <SQLiteCpp/Statement.h>
-
+// Keeps the search index (config_search, one document per device) and search_index_state
+// in step, on either backend. On SQLite config_search is a contentless FTS5 index with
+// nbsync's trigram tokenizer: it holds no text, so removing a document needs the exact text
+// it was indexed with (the old version's blob, which pruning keeps while
+// search_index_state names it). On PostgreSQL it is a table of folded texts
+// (detail/search_text.hpp) under a pg_trgm GIN index, whose rows are simply replaced.
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "storage/detail/sql_connection.hpp"
 #include "storage/detail/trigrams.hpp"
 
 namespace nbsync::storage::detail {
 
-// The common trigrams the index leaves out, when they have been chosen.
-std::optional<CommonTrigrams> read_search_plan(SQLite::Database& db);
+// SQLite only (PostgreSQL's pg_trgm indexes every trigram): the common trigrams the index
+// leaves out, when they have been chosen.
+std::optional<CommonTrigrams> read_search_plan(SqlConnection& sql);
 
-// Records `common` as the plan and empties the index (and search_index_state), which held
-// every trigram until now, so that it is rebuilt without them. One transaction.
-void write_search_plan(SQLite::Database& db, const CommonTrigrams& common, std::int64_t sample_configs);
+// SQLite only: records `common` as the plan and empties the index (and
+// search_index_state), which held every trigram until now, so that it is rebuilt without
+// them. One transaction.
+void write_search_plan(SqlConnection& sql, const CommonTrigrams& common, std::int64_t sample_configs);
 
 class SearchIndexWrites {
 public:
-  explicit SearchIndexWrites(SQLite::Database& db);
+  // Keeps `sql` by reference: writes go into its current transaction.
+  explicit SearchIndexWrites(SqlConnection& sql);
+  // Whether replace() needs `before`: SQLite's contentless index does.
+  bool needs_old_text() const { return m_sql.backend() == SqlBackend::sqlite; }
   // Replaces the device's document: `before` is the text it was indexed with, if any;
   // records `sha256` as the indexed version.
   void replace(std::int64_t device_id, std::optional<std::string_view> before, std::string_view after,
                const std::string& sha256);
 
 private:
-  SQLite::Statement m_insert;
-  SQLite::Statement m_delete;
-  SQLite::Statement m_state;
+  SqlConnection& m_sql;
 };
 
 }  // namespace nbsync::storage::detail

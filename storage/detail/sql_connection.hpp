@@ -82,6 +82,10 @@ public:
 
   // SQLite's BEGIN IMMEDIATE takes the write lock at once; PostgreSQL's BEGIN.
   virtual void begin() = 0;
+  // A transaction that only reads and sees one state of the database throughout: SQLite's
+  // deferred BEGIN (no write lock), PostgreSQL's REPEATABLE READ READ ONLY. Ends with
+  // commit() or rollback().
+  virtual void begin_read() = 0;
   virtual void commit() = 0;
   // Never throws: it is what failure paths call.
   virtual void rollback() noexcept = 0;

@@ -109,6 +109,10 @@ void SqliteConnection::begin() {
   m_database.exec("BEGIN IMMEDIATE");
 }
 
+void SqliteConnection::begin_read() {
+  m_database.exec("BEGIN");
+}
+
 void SqliteConnection::commit() {
   m_database.exec("COMMIT");
 }

@@ -37,6 +37,16 @@ inline std::string config_text(std::int64_t device_id, int version, int lines = 
   return join_lines(out);
 }
 
+// A 300-line config whose version `v` differs from v-1 in one line.
+inline std::string versioned_config(std::int64_t device_id, int version) {
+  std::string text = "hostname dev" + std::to_string(device_id) + "\n";
+  for (int i = 0; i < 300; ++i) {
+    text.append("interface GigabitEthernet1/0/").append(std::to_string(i)).append("\n");
+    text.append(" description uplink ").append(std::to_string(i == version % 300 ? version : 0)).append("\n");
+  }
+  return text;
+}
+
 inline AttemptRecord ok_attempt(std::int64_t device_id, std::string config) {
   AttemptRecord attempt;
   attempt.device_id = device_id;

@@ -1,0 +1,352 @@
+// Search over the latest configs on both backends: the index (SQLite's FTS5 trigrams,
+// PostgreSQL's pg_trgm) narrows to a superset of the configs holding the literals, devices
+// not indexed yet are always read, and the regex (the caller) decides.
+#include "storage/config_search.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "storage/config_grep.hpp"
+#include "storage/detail/postgres_connection.hpp"
+#include "storage/detail/search_index_writes.hpp"
+#include "storage/detail/search_text.hpp"
+#include "storage/detail/trigrams.hpp"
+#include "storage/history_pruner.hpp"
+#include "storage/regex_literals.hpp"
+#include "storage/search_index.hpp"
+#include "tests/storage/backend_fixture.hpp"
+#include "tests/storage/storage_fixture.hpp"
+#include "tests/storage/version_rows.hpp"
+#include "tests/support/postgres_server.hpp"
+
+namespace nbsync::storage {
+namespace {
+
+using test_support::device;
+using test_support::versioned_config;
+using ::testing::Contains;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::SizeIs;
+
+class ConfigSearchTest : public test_support::BackendTest {
+protected:
+  void SetUp() override {
+    BackendTest::SetUp();
+    if (!IsSkipped()) {
+      m_rows.emplace(sql());
+    }
+  }
+
+  std::int64_t count(const std::string& sql_text) { return detail::query_integer(sql(), sql_text); }
+
+  void store(const DeviceRecord& record, const std::string& config) { m_rows->store(record, config); }
+
+  std::vector<std::string> scan_names(const std::vector<std::string>& literals, ConfigScan* scan = nullptr,
+                                      const DeviceFilter& filter = {}) {
+    std::vector<std::string> names;
+    ConfigSearch search(database());
+    const ConfigScan result = search.scan(literals, filter, [&](const LatestConfig& latest) {
+      names.push_back(latest.device.name);
+      return true;
+    });
+    if (scan != nullptr) {
+      *scan = result;
+    }
+    return names;
+  }
+
+  // What `nbsync search REGEX` finds: the devices with a matching line.
+  std::vector<std::string> grep_names(const std::string& regex, ConfigScan* scan = nullptr) {
+    const Pattern pattern = compile_search_pattern(regex);
+    std::vector<std::string> names;
+    ConfigSearch search(database());
+    const ConfigScan result = search.scan(required_literals(regex), {}, [&](const LatestConfig& latest) {
+      if (for_each_matching_line(pattern, latest.text, [](std::int64_t, std::string_view) { return false; }) > 0) {
+        names.push_back(latest.device.name);
+      }
+      return true;
+    });
+    if (scan != nullptr) {
+      *scan = result;
+    }
+    return names;
+  }
+
+  std::optional<test_support::VersionRows> m_rows;
+};
+
+TEST_P(ConfigSearchTest, TheIndexNarrowsToDevicesHoldingTheLiteralsOfTheirLatestConfig) {
+  DeviceRecord other = device(3);
+  other.platform = "arista-eos";
+  store(device(1), "hostname a\nsnmp-server community <masked> RO\n");
+  store(device(2), "hostname b\nline vty 0 4\n transport input telnet\n");
+  store(other, "hostname c\nSNMP-Server Community <masked> RO\n");
+  EXPECT_EQ(update_search_index(database()), 3);
+
+  ConfigScan scan;
+  EXPECT_THAT(scan_names({"snmp-server community"}, &scan), ElementsAre("dev1", "dev3"));
+  EXPECT_TRUE(scan.narrowed);
+  EXPECT_EQ(scan.devices_read, 2);
+  EXPECT_THAT(scan_names({"snmp-server community"}, nullptr, {"arista-eos", "", ""}), ElementsAre("dev3"));
+  EXPECT_THAT(scan_names({"telnet", "vty"}), ElementsAre("dev2"));
+  EXPECT_THAT(scan_names({"no such line"}), IsEmpty());
+  // Literals too short to narrow read every config.
+  EXPECT_THAT(scan_names({"ab"}, &scan), SizeIs(3));
+  EXPECT_FALSE(scan.narrowed);
+
+  // Device 2 drops telnet: the index forgets its old text.
+  store(device(2), "hostname b\nline vty 0 4\n transport input ssh\n");
+  // Not indexed yet: device 2 is read anyway, so the search stays complete.
+  EXPECT_THAT(scan_names({"input ssh"}), ElementsAre("dev2"));
+  EXPECT_EQ(update_search_index(database()), 1);
+  EXPECT_THAT(scan_names({"telnet"}), IsEmpty());
+  EXPECT_THAT(scan_names({"input ssh"}), ElementsAre("dev2"));
+}
+
+TEST_P(ConfigSearchTest, DevicesNotIndexedYetAreReadAndTheUpdateCatchesUp) {
+  store(device(1), versioned_config(1, 1));
+  store(device(1), versioned_config(1, 2));
+  store(device(2), versioned_config(2, 1));
+  ConfigScan scan;
+  // Nothing indexed: every device is read, and the regex (here: the caller) decides.
+  EXPECT_THAT(scan_names({"hostname dev1"}, &scan), ElementsAre("dev1", "dev2"));
+  EXPECT_EQ(scan.devices_read, 2);
+  EXPECT_EQ(update_search_index(database()), 2);
+  EXPECT_EQ(update_search_index(database()), 0);
+  EXPECT_THAT(scan_names({"hostname dev1"}, &scan), ElementsAre("dev1"));
+  EXPECT_EQ(scan.devices_read, 1);
+}
+
+TEST_P(ConfigSearchTest, IndexingWhileIdleTakesTheDevicesItIsGivenOnce) {
+  for (std::int64_t id = 1; id <= 3; ++id) {
+    store(device(id), versioned_config(id, 1));
+  }
+  const std::vector<std::int64_t> devices = {3, 1, 99};  // 99 has no config
+  const IdleIndexResult first = index_devices_now(database(), devices);
+  if (!first.plan_chosen) {
+    // SQLite: a fleet this small has no plan yet; nothing is indexed while idle.
+    EXPECT_FALSE(on_postgres()) << "PostgreSQL's pg_trgm needs no plan";
+    EXPECT_EQ(first.indexed, 0);
+    return;
+  }
+  EXPECT_EQ(first.indexed, 2);
+  EXPECT_EQ(index_devices_now(database(), devices).indexed, 0);
+  EXPECT_EQ(update_search_index(database()), 1);  // device 2 is left
+  EXPECT_THAT(scan_names({"hostname dev3"}), ElementsAre("dev3"));
+}
+
+TEST_P(ConfigSearchTest, TheRegexDecidesAlsoWhenNoLiteralCanNarrow) {
+  store(device(1), "hostname core-01\ninterface Vlan10\n");
+  store(device(2), "hostname core-02\ninterface Vlan20\n");
+  store(device(3), "hostname edge-01\n");
+  update_search_index(database());
+
+  ConfigScan scan;
+  EXPECT_THAT(grep_names(R"(^hostname \S+-0?1$)", &scan), ElementsAre("dev1", "dev3"));
+  EXPECT_THAT(grep_names(R"(^interface Vlan\d+$)", &scan), ElementsAre("dev1", "dev2"));
+  EXPECT_THAT(grep_names("^i.*[0-9]$", &scan), ElementsAre("dev1", "dev2"));  // no literal to narrow with
+  EXPECT_FALSE(scan.narrowed);
+  EXPECT_EQ(scan.devices_read, 3);
+  EXPECT_THAT(grep_names("core|edge"), ElementsAre("dev1", "dev2", "dev3"));
+  // A literal narrows, the regex still decides among what is read.
+  EXPECT_THAT(grep_names(R"(interface Vlan2\d)", &scan), ElementsAre("dev2"));
+  EXPECT_TRUE(scan.narrowed);
+  EXPECT_EQ(scan.devices_read, 1);
+}
+
+TEST_P(ConfigSearchTest, CaseWildcardsAndNonAsciiNeverHideAMatch) {
+  store(device(1), "hostname a\nsnmp-server location Büro 3_OG 100%\n");
+  store(device(2), "hostname b\nsnmp-server location Buero 3xOG 1000\n");
+  store(device(3), "hostname c\nbanner motd ^C\xff\xfe not UTF-8 ^C\n");
+  update_search_index(database());
+
+  ConfigScan scan;
+  EXPECT_THAT(grep_names("(?i)SNMP-SERVER LOCATION", &scan), ElementsAre("dev1", "dev2"));
+  EXPECT_TRUE(scan.narrowed);
+  // LIKE's own wildcards in a literal are plain characters.
+  EXPECT_THAT(grep_names(R"(3_OG 100%)", &scan), ElementsAre("dev1"));
+  EXPECT_EQ(scan.devices_read, 1);
+  // A literal with non-ASCII bytes narrows by its ASCII parts only.
+  EXPECT_THAT(grep_names("location Büro", &scan), ElementsAre("dev1"));
+  EXPECT_THAT(grep_names("\xff\xfe not UTF-8"), ElementsAre("dev3"));
+}
+
+TEST_P(ConfigSearchTest, PruningKeepsTheVersionTheIndexStillHolds) {
+  store(device(1), versioned_config(1, 1));
+  EXPECT_EQ(update_search_index(database()), 1);
+  for (int v = 2; v <= 4; ++v) {  // not indexed yet
+    store(device(1), versioned_config(1, v));
+  }
+  prune_history(database(), {1, 0}, 0);
+  // Version 1's text is still needed to take it out of the index.
+  EXPECT_EQ(count("SELECT count(*) FROM blobs WHERE sha256 = (SELECT sha256 FROM search_index_state)"), 1);
+  EXPECT_EQ(update_search_index(database()), 1);
+  prune_history(database(), {1, 0}, 0);
+  EXPECT_EQ(count("SELECT count(*) FROM blobs"), 1);
+  EXPECT_THAT(scan_names({"hostname dev1"}), ElementsAre("dev1"));
+}
+
+TEST_P(ConfigSearchTest, AnotherConnectionSearchesWhatThisOneIndexed) {
+  store(device(1), "hostname a\nntp server 10.0.3.123 prefer\n");
+  store(device(2), "hostname b\nntp server 10.0.3.124\n");
+  update_search_index(database());
+  const auto other = open_database();
+  std::vector<std::string> names;
+  ConfigScan scan = ConfigSearch(*other).scan({"10.0.3.123 prefer"}, {}, [&](const LatestConfig& latest) {
+    names.push_back(latest.device.name);
+    EXPECT_THAT(latest.text, HasSubstr("ntp server"));
+    return true;
+  });
+  EXPECT_THAT(names, ElementsAre("dev1"));
+  EXPECT_EQ(scan.devices_read, 1);
+}
+
+// Configs for a fleet large enough to choose SQLite's common trigrams: every one holds the
+// same interface lines; a few hold a rare line.
+std::string fleet_config(std::int64_t device_id, const std::string& extra = "") {
+  return "hostname dev" + std::to_string(device_id) + "\ninterface Loopback0\n description management\n" + extra;
+}
+
+TEST_P(ConfigSearchTest, OnceTheFleetIsLargeEnoughSearchStaysCompleteAndNarrows) {
+  const auto store_fleet = [&](std::int64_t from, std::int64_t to) {
+    for (std::int64_t id = from; id <= to; ++id) {
+      const std::string extra = id == 7     ? " ip ospf authentication-key <masked>\n"
+                                : id == 120 ? "snmp-server location Rack 8\n"
+                                            : "";
+      store(device(id), fleet_config(id, extra));
+    }
+  };
+  // A small fleet: every trigram is indexed, no plan yet.
+  store_fleet(1, 20);
+  EXPECT_EQ(update_search_index(database()), 20);
+  EXPECT_EQ(count("SELECT count(*) FROM search_index_plan"), 0);
+
+  store_fleet(21, 250);
+  ConfigScan scan;
+  if (on_postgres()) {
+    // pg_trgm indexes every trigram: no plan, nothing to rebuild.
+    EXPECT_EQ(update_search_index(database()), 230);
+    EXPECT_EQ(count("SELECT count(*) FROM search_index_plan"), 0);
+    EXPECT_THAT(scan_names({"interface loopback0"}, &scan), SizeIs(250));
+    EXPECT_TRUE(scan.narrowed);
+  } else {
+    // Past 200 configs the plan is chosen and the index rebuilt without the common ones.
+    EXPECT_EQ(update_search_index(database()), 250);
+    EXPECT_EQ(count("SELECT sample_configs FROM search_index_plan"), 250);
+    const auto common = detail::read_search_plan(sql());
+    ASSERT_TRUE(common.has_value());
+    EXPECT_TRUE(common->contains(detail::trigram_key("loo")));
+    EXPECT_FALSE(common->contains(detail::trigram_key("osp")));
+    // Only common trigrams: the index cannot narrow, every config is read.
+    EXPECT_THAT(scan_names({"interface loopback0"}, &scan), SizeIs(250));
+    EXPECT_FALSE(scan.narrowed);
+  }
+  EXPECT_EQ(update_search_index(database()), 0);
+
+  // A rare literal next to common ones narrows to the configs holding it.
+  EXPECT_THAT(scan_names({"ip ospf authentication"}, &scan), ElementsAre("dev7"));
+  EXPECT_TRUE(scan.narrowed);
+  EXPECT_THAT(scan_names({"SNMP-SERVER location rack 8"}, &scan), ElementsAre("dev120"));
+  // Every config holding the literal is read (a superset: the caller's regex decides).
+  const std::vector<std::string> read = scan_names({"hostname dev12"}, &scan);
+  EXPECT_TRUE(scan.narrowed);
+  EXPECT_LT(read.size(), 250U);
+  for (const char* name : {"dev12", "dev120", "dev121", "dev129"}) {
+    EXPECT_THAT(read, Contains(name));
+  }
+
+  // A change takes the old text out (on SQLite with the same plan it went in with).
+  store(device(7), fleet_config(7, " ip ospf message-digest-key 1 md5 <masked>\n"));
+  EXPECT_EQ(update_search_index(database()), 1);
+  EXPECT_THAT(scan_names({"authentication-key"}), IsEmpty());
+  EXPECT_THAT(scan_names({"message-digest"}), ElementsAre("dev7"));
+}
+
+TEST_P(ConfigSearchTest, RetiredDevicesAreNotSearched) {
+  store(device(1), "hostname a\nlogging host 10.9.9.9\n");
+  store(device(2), "hostname b\nlogging host 10.9.9.9\n");
+  update_search_index(database());
+  sql().execute("UPDATE devices SET retired_at = 5 WHERE id = 2");
+  EXPECT_THAT(scan_names({"logging host"}), ElementsAre("dev1"));
+}
+
+NBSYNC_ON_BOTH_BACKENDS(ConfigSearchTest);
+
+// pg_trgm is trusted: the database's owner creates it in step 10. A user without that
+// right is told, in one line, what a superuser runs; once it has, that user migrates.
+TEST(PostgresSearchIndex, AUserWhoMayNotCreatePgTrgmIsToldWhatASuperuserRuns) {
+  std::string why;
+  test::PostgresServer* server = test::shared_postgres(why);
+  if (server == nullptr) {
+    GTEST_SKIP() << why;
+  }
+  const std::string owner_uri = server->create_database();
+  const std::string database_name = owner_uri.substr(owner_uri.rfind('/') + 1);
+  detail::PostgresConnection owner(owner_uri, "");
+  owner.execute_script("CREATE ROLE collector_" + database_name +
+                       " LOGIN; GRANT CREATE ON SCHEMA public TO collector_" + database_name);
+  std::string collector_uri = owner_uri;
+  collector_uri.replace(collector_uri.find("nbsync@"), 6, "collector_" + database_name);
+  try {
+    Database collector(PostgresLocation{collector_uri, {}});
+    FAIL() << "the schema was made without pg_trgm";
+  } catch (const DatabaseError& e) {
+    const std::string message = e.what();
+    EXPECT_THAT(message, HasSubstr(collector_uri));
+    EXPECT_THAT(message, HasSubstr("needs the extension pg_trgm, which this user may not create"));
+    EXPECT_THAT(message,
+                HasSubstr("as a PostgreSQL superuser run CREATE EXTENSION pg_trgm; in database " + database_name));
+    EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+  }
+  owner.execute_script("CREATE EXTENSION pg_trgm");
+  Database collector(PostgresLocation{collector_uri, {}});
+  EXPECT_EQ(collector.schema_version(), Database::latest_schema_version());
+}
+
+TEST(ConfigSearchExpression, EveryTrigramQuotedOnceAndQuotesDoubled) {
+  const detail::CommonTrigrams none;
+  EXPECT_EQ(ConfigSearch::match_expression({"abcd"}, none), R"("abc" AND "bcd")");
+  EXPECT_EQ(ConfigSearch::match_expression({"a\"bc", "abc"}, none), R"("""bc" AND "a""b" AND "abc")");
+  EXPECT_EQ(ConfigSearch::match_expression({"ab", ""}, none), "");
+}
+
+TEST(ConfigSearchExpression, CommonTrigramsAreLeftOutWhateverTheirCase) {
+  const auto common = detail::CommonTrigrams::of_keys({detail::trigram_key("abc"), detail::trigram_key("cde")});
+  EXPECT_EQ(ConfigSearch::match_expression({"ABCDE"}, common), R"("BCD")");
+  EXPECT_EQ(ConfigSearch::match_expression({"abc", "cde"}, common), "");
+}
+
+TEST(CommonTrigramCounter, KeepsWhatAtLeastHalfTheConfigsHold) {
+  detail::CommonTrigramCounter counter;
+  counter.add("interface a\ninterface a\n");  // twice in one config counts once
+  counter.add("interface b\n");
+  counter.add("hostname x\n");
+  counter.add("hostname y\nINTERFACE c\n");  // case folded
+  const detail::CommonTrigrams common = counter.common();
+  EXPECT_TRUE(common.contains(detail::trigram_key("int")));
+  EXPECT_TRUE(common.contains(detail::trigram_key("rfa")));
+  EXPECT_TRUE(common.contains(detail::trigram_key("hos")));  // 2 of 4 is half
+  EXPECT_FALSE(common.contains(detail::trigram_key("e a")));
+  EXPECT_FALSE(common.contains(detail::trigram_key("a\ni")));  // never across lines
+  EXPECT_EQ(detail::CommonTrigrams::unpack(common.packed()).packed(), common.packed());
+}
+
+TEST(PostgresSearchText, FoldsAsciiCaseAndBlanksEveryOtherByte) {
+  EXPECT_EQ(detail::searchable_text("SNMP-Server\tB\xc3\xbcro\n"), "snmp-server b  ro ");
+  EXPECT_EQ(detail::searchable_text(std::string("a\0b", 3)), "a b");
+}
+
+TEST(PostgresSearchText, LiteralsGiveOneEscapedPatternPerAsciiRun) {
+  EXPECT_THAT(detail::like_patterns({"Snmp-Server", "snmp-server"}), ElementsAre("%snmp-server%"));
+  EXPECT_THAT(detail::like_patterns({"100%_x\\y"}), ElementsAre("%100\\%\\_x\\\\y%"));
+  EXPECT_THAT(detail::like_patterns({"location B\xc3\xbcro 3"}), ElementsAre("%location b%", "%ro 3%"));
+  EXPECT_THAT(detail::like_patterns({"ab", "x\xc3\xbcy", ""}), IsEmpty());
+}
+
+}  // namespace
+}  // namespace nbsync::storage
