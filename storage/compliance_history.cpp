@@ -49,10 +49,11 @@ constexpr const char* k_devices_postgres = R"sql(
 )sql";
 
 // The results of a device's newest version, every rule set's: by rule set, then rule (the
-// primary key's order).
+// primary key's order: SQLite reads them so without a sort; PostgreSQL needs to be told).
 constexpr const char* k_newest_results_sql = R"sql(
   SELECT snapshot_id, rule, severity, passed, problems, checked_at, rules_digest
     FROM compliance_results WHERE snapshot_id = (SELECT max(id) FROM snapshots WHERE device_id = ?1)
+   ORDER BY rules_digest, rule
 )sql";
 
 // Columns 0-5 of the queries above.
