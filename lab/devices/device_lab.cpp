@@ -267,7 +267,8 @@ struct DeviceLab::Impl {
   std::map<std::int64_t, Record> records;
   std::unordered_map<std::uint32_t, std::int64_t> by_address;
   std::vector<WorkerProcess> workers;
-  std::size_t worker_count = 1;  // the AAA rate of a site is shared by this many workers
+  std::size_t worker_count = 1;
+  detail::SiteAaaTurns aaa_turns;  // mapped before the workers fork: they share it
   std::vector<std::string> site_slugs;
   std::unordered_map<std::string, std::uint32_t> site_by_slug;
   std::vector<double> site_aaa_rates;  // logins per second, by site index; 0: no limit
@@ -290,8 +291,7 @@ struct DeviceLab::Impl {
     w.keyboard_interactive_only = r.keyboard_interactive_only;
     w.timing = r.timing;
     w.site = r.site;
-    // Devices sit in workers by id, not by site: each worker answers its share of the rate.
-    w.aaa_logins_per_second = site_aaa_rates.at(r.site) / static_cast<double>(worker_count);
+    w.aaa_logins_per_second = site_aaa_rates.at(r.site);
     return w;
   }
 
@@ -575,6 +575,7 @@ DeviceLab::DeviceLab(DeviceLabOptions options, const std::vector<SimulatedDevice
   }
   auto& s = m->settings;
   s.seed = options.seed;
+  s.aaa_turns = &m->aaa_turns;
   s.user = options.user;
   s.password = options.password;
   s.enable_secret = options.enable_secret;

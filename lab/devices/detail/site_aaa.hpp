@@ -4,14 +4,22 @@
 // behind those before it. A login whose answer would come later than the device's AAA
 // timeout is dropped from the queue and fails at the timeout, as a TACACS+ timeout does.
 // Rate 0: no limit. Pure arithmetic on times: the worker's timers do the waiting.
-#include <algorithm>
+//
+// A site's devices sit in every worker process (workers take devices by id), and all of
+// them queue at the site's one server: each site's next free turn is a slot in memory the
+// lab maps shared before it forks its workers (SiteAaaTurns), taken with compare-and-swap.
+// steady_clock is CLOCK_MONOTONIC, one clock for every process.
+#include <atomic>
 #include <chrono>
+#include <cstddef>
+#include <cstdint>
 
 namespace nbsync::lab::detail {
 
-class SiteAaa {
+class SiteAaaTurns {
 public:
   using Clock = std::chrono::steady_clock;
+  static constexpr std::size_t k_sites = 1 << 16;  // site indexes past it go unlimited
 
   struct Answer {
     Clock::time_point at;    // when the device answers the login
@@ -19,28 +27,18 @@ public:
     bool waited = false;     // the login queued behind others
   };
 
-  SiteAaa() = default;
-  explicit SiteAaa(double logins_per_second) : m_rate(logins_per_second) {}
+  SiteAaaTurns();  // maps the slots, shared with the processes forked after
+  ~SiteAaaTurns();
+  SiteAaaTurns(const SiteAaaTurns&) = delete;
+  SiteAaaTurns& operator=(const SiteAaaTurns&) = delete;
 
-  double logins_per_second() const { return m_rate; }
-
-  // A login asked at `now`; `latency`: the AAA server's own answer time (the device's
-  // auth_ms); `timeout`: how long the device waits for an answer.
-  Answer ask(Clock::time_point now, Clock::duration latency, Clock::duration timeout) {
-    if (m_rate <= 0) {
-      return {now + latency, false, false};
-    }
-    const Clock::time_point turn = std::max(now, m_next_turn);
-    if (turn - now + latency > timeout) {
-      return {now + timeout, true, true};
-    }
-    m_next_turn = turn + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1.0 / m_rate));
-    return {turn + latency, false, turn > now};
-  }
+  // A login at `site` asked at `now`; `latency`: the AAA server's own answer time (the
+  // device's auth_ms); `timeout`: how long the device waits for an answer.
+  Answer ask(std::uint32_t site, double logins_per_second, Clock::time_point now, Clock::duration latency,
+             Clock::duration timeout);
 
 private:
-  double m_rate = 0;
-  Clock::time_point m_next_turn{};
+  std::atomic<std::int64_t>* m_turns = nullptr;  // by site: steady_clock ticks of its next free turn
 };
 
 }  // namespace nbsync::lab::detail

@@ -185,7 +185,6 @@ private:
   void take_line(const WorkerDevice& device, std::uint32_t& open_here);
   void release_line(std::int64_t id, std::uint32_t site);
   static bool logins_answered_later(const WorkerDevice& device);
-  SiteAaa& aaa_of(const WorkerDevice& device);
   void answer_login_later(Session& s, bool accept);
   void answer_login(Session& s, bool accept);
   void count_login(Session& s, bool accepted);
@@ -239,7 +238,6 @@ private:
     std::uint32_t peak = 0;
   };
   std::unordered_map<std::uint32_t, SiteCounters> m_sites;  // by site index
-  std::unordered_map<std::uint32_t, SiteAaa> m_aaa;         // by site index
   std::uint64_t m_refused_vty_busy = 0;
   std::uint64_t m_vty_lines_full = 0;
   TimingReport m_timing;
@@ -922,22 +920,18 @@ bool Worker::logins_answered_later(const WorkerDevice& device) {
   return device.timing.auth_ms != 0 || device.aaa_logins_per_second > 0;
 }
 
-SiteAaa& Worker::aaa_of(const WorkerDevice& device) {
-  auto [it, added] = m_aaa.try_emplace(device.site, device.aaa_logins_per_second);
-  if (!added && it->second.logins_per_second() != device.aaa_logins_per_second) {
-    it->second = SiteAaa(device.aaa_logins_per_second);  // the rate was changed
-  }
-  return it->second;
-}
-
 // The AAA server's delay and its site's queue: the answer, decided now, goes out from
 // serve() at auth_due. A login the AAA server does not answer in time fails at the timeout.
 void Worker::answer_login_later(Session& s, bool accept) {
   const auto now = Clock::now();
   const std::uint32_t timeout_ms =
       s.device.timing.aaa_timeout_ms != 0 ? s.device.timing.aaa_timeout_ms : k_default_aaa_timeout_ms;
-  const auto answer = aaa_of(s.device).ask(now, std::chrono::milliseconds(s.device.timing.auth_ms),
-                                           std::chrono::milliseconds(timeout_ms));
+  const SiteAaaTurns::Answer answer =
+      m_settings.aaa_turns != nullptr
+          ? m_settings.aaa_turns->ask(s.device.site, s.device.aaa_logins_per_second, now,
+                                      std::chrono::milliseconds(s.device.timing.auth_ms),
+                                      std::chrono::milliseconds(timeout_ms))
+          : SiteAaaTurns::Answer{now + std::chrono::milliseconds(s.device.timing.auth_ms), false, false};
   auto& site = m_sites[s.device.site];
   site.aaa_waits += answer.waited ? 1 : 0;
   site.aaa_timeouts += answer.timed_out ? 1 : 0;

@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "lab/devices/detail/site_aaa.hpp"
 #include "lab/devices/faults.hpp"
 #include "lab/devices/host_keys.hpp"
 #include "lab/devices/timing.hpp"
@@ -33,7 +34,7 @@ struct WorkerDevice {
   bool keyboard_interactive_only = false;
   DeviceTiming timing;
   std::uint32_t site = 0;            // the site's index in the DeviceLab (counters, AAA)
-  double aaa_logins_per_second = 0;  // this worker's share of the site's AAA rate; 0: no limit
+  double aaa_logins_per_second = 0;  // the site's AAA rate (every worker queues at it); 0: no limit
 };
 
 nlohmann::json to_json(const WorkerDevice& device);
@@ -50,6 +51,7 @@ struct WorkerSettings {
   std::time_t boot_time = 0;
   std::size_t trickle_bytes = 256;  // per tick, for the trickle fault
   int trickle_interval_ms = 100;
+  SiteAaaTurns* aaa_turns = nullptr;  // in memory shared by every worker (site_aaa.hpp); none: no AAA queue
 };
 
 // Runs in the forked child; never returns. Replies {"ready":true} or
