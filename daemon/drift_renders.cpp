@@ -2,9 +2,23 @@
 
 #include <algorithm>
 #include <atomic>
+#include <exception>
+#include <functional>
 #include <thread>
 
 namespace nbsync::daemon {
+namespace {
+
+// One render; a failure, never an exception: out of a render thread it would end the daemon.
+inventory::RenderAnswer ask(inventory::ConfigRenderer& renderer, std::int64_t device_id) {
+  try {
+    return renderer.render(device_id);
+  } catch (const std::exception& e) {
+    return {inventory::RenderStatus::failed, "", e.what()};
+  }
+}
+
+}  // namespace
 
 DriftRenders::DriftRenders(const inventory::NetboxEndpoint& endpoint) {
   for (int i = 0; i < k_at_once; ++i) {
@@ -19,7 +33,7 @@ std::vector<inventory::RenderAnswer> DriftRenders::render(const std::vector<std:
   if (!m_asked_once && !device_ids.empty()) {
     // The first render alone: a token that may not render costs NetBox one request, not four.
     m_asked_once = true;
-    answers[0] = m_renderers[0]->render(device_ids[0]);
+    answers[0] = ask(*m_renderers[0], device_ids[0]);
     forbidden = answers[0].status == inventory::RenderStatus::forbidden;
     next = 1;
   }
@@ -29,7 +43,7 @@ std::vector<inventory::RenderAnswer> DriftRenders::render(const std::vector<std:
         answers[i].status = inventory::RenderStatus::forbidden;
         continue;
       }
-      answers[i] = renderer.render(device_ids[i]);
+      answers[i] = ask(renderer, device_ids[i]);
       if (answers[i].status == inventory::RenderStatus::forbidden) {
         forbidden = true;
       }
