@@ -193,6 +193,41 @@ TEST_F(Drift, WithAMaskKeyTheIntendedConfigIsMaskedUnderTheSameKey) {
   EXPECT_GT(checked, 5);
 }
 
+// NetBox cannot list its platforms (every try answers 500): which devices have a template
+// through their role or platform is unknown, so those get no verdict this cycle rather than
+// a wrong "no template"; devices with their own template are checked as ever.
+TEST_F(Drift, UnreadablePlatformsGiveOneLineAndNoWrongVerdicts) {
+  start_lab(40, 43);
+  write_config();
+  ASSERT_EQ(nbsync({"netbox-setup"}).exit_code, 0);
+  ASSERT_EQ(
+      lab->request(
+             {"POST",
+              "/lab/faults",
+              {{"Content-Type", "application/json"}},
+              json({{"kind", "status"}, {"status", 500}, {"path", "/api/dcim/platforms/"}, {"count", 100}}).dump()})
+          .status,
+      201);
+  const auto result = run_nbsync();
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_THAT(result.err, HasSubstr("cannot read which device roles and platforms have a config template"));
+  int own = 0;
+  int without = 0;
+  for (const auto id : reachable) {
+    const auto device = lab->get("/api/dcim/devices/" + std::to_string(id) + "/").body;
+    const std::string status = std::get<0>(stored_verdict(id));
+    if (device["config_template"].is_null()) {
+      ++without;
+      EXPECT_EQ(status, "none") << "device " << id << " got a verdict NetBox could not back";
+    } else {
+      ++own;
+      EXPECT_NE(status, "none") << "device " << id << " has its own template";
+    }
+  }
+  EXPECT_GT(own, 0);
+  EXPECT_GT(without, 0);
+}
+
 TEST_F(Drift, TokenWithoutRenderPermissionGivesOneLineAndAGoodCycle) {
   start_lab(20, 43);
   write_config();
