@@ -83,6 +83,34 @@ std::string payload_event(const std::string& event_type) {
   return event_type == "object_updated" ? "updated" : event_type;
 }
 
+// What NetBox's change log keeps of an object (utilities' serialize_object), the shape of a
+// webhook's `snapshots`: related objects as their ids, choices as their values, tags as
+// their names (not slugs), no URLs. `data` is the REST API's view; this is not.
+json change_log_view(const json& api_view) {
+  if (!api_view.is_object()) {
+    return api_view;  // null: no object before a create, none after a delete
+  }
+  json out = json::object();
+  for (const auto& [key, value] : api_view.items()) {
+    if (key == "url" || key == "display_url" || key == "display" || key == "id" || key == "config_context") {
+      continue;
+    }
+    if (key == "tags") {
+      out[key] = json::array();
+      for (const auto& tag : value) {
+        out[key].push_back(tag.value("name", ""));
+      }
+    } else if (key == "custom_fields" || !value.is_object()) {
+      out[key] = value;
+    } else if (value.contains("value") && value.contains("label")) {
+      out[key] = value["value"];
+    } else {
+      out[key] = value.contains("id") ? value["id"] : json(nullptr);
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string random_uuid() {
@@ -252,13 +280,15 @@ std::vector<WebhookCall> EventRules::calls_for(const ObjectEvent& event) const {
     if (webhook == nullptr) {
       continue;
     }
-    const json payload = {{"event", payload_event(event.event_type)},
-                          {"timestamp", python_now()},
-                          {"model", event.object_type.substr(event.object_type.find('.') + 1)},
-                          {"username", event.username},
-                          {"request_id", event.request_id},
-                          {"data", event.postchange},
-                          {"snapshots", {{"prechange", event.prechange}, {"postchange", event.postchange}}}};
+    const json payload = {
+        {"event", payload_event(event.event_type)},
+        {"timestamp", python_now()},
+        {"model", event.object_type.substr(event.object_type.find('.') + 1)},
+        {"username", event.username},
+        {"request_id", event.request_id},
+        {"data", event.postchange},
+        {"snapshots",
+         {{"prechange", change_log_view(event.prechange)}, {"postchange", change_log_view(event.postchange)}}}};
     calls.push_back({(*webhook)["name"], (*webhook)["payload_url"], (*webhook)["http_method"],
                      (*webhook)["http_content_type"], (*webhook)["secret"], payload.dump(),
                      event.postchange.value("id", std::int64_t{0})});

@@ -138,17 +138,33 @@ TEST(LabWebhooks, ADeviceUpdateThatMatchesARuleSendsOneSignedNetboxPayload) {
                                std::regex(R"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}\+00:00)")))
       << payload["timestamp"];
   EXPECT_EQ(payload["data"]["id"], 2);
-  for (const auto& tag : payload["snapshots"]["prechange"]["tags"]) {
-    EXPECT_NE(tag["slug"], "backup-now");
+  EXPECT_EQ(payload["data"]["tags"][0]["slug"], "backup-now");
+  // The snapshots are the change log's view (serialize_object): tags by name, related
+  // objects by id, no URLs.
+  const json& before = payload["snapshots"]["prechange"];
+  const json& after = payload["snapshots"]["postchange"];
+  ASSERT_TRUE(before["tags"].is_array());
+  for (const auto& name : before["tags"]) {
+    EXPECT_TRUE(name.is_string());
+    EXPECT_NE(name, "Backup now");
   }
-  ASSERT_EQ(payload["snapshots"]["postchange"]["tags"].size(), 1u);
-  EXPECT_EQ(payload["snapshots"]["postchange"]["tags"][0]["slug"], "backup-now");
+  EXPECT_EQ(after["tags"], json::array({"Backup now"}));
+  EXPECT_TRUE(after["site"].is_number_integer()) << after.dump();
+  EXPECT_FALSE(after.contains("url"));
+  EXPECT_TRUE(after["custom_fields"].is_object());
+
+  // Another change while the tag is still set matches again, as in NetBox; its prechange
+  // carries the tag.
+  ASSERT_EQ(lab.send("PATCH", "/api/dcim/devices/2/", {{"description", "still tagged"}}).status, 200);
+  const auto again = receiver.wait_for(2);
+  ASSERT_EQ(again.size(), 2u);
+  EXPECT_EQ(json::parse(again[1].body)["snapshots"]["prechange"]["tags"], json::array({"Backup now"}));
 
   // Clearing the trigger matches no rule: nothing more is sent.
   ASSERT_EQ(lab.send("PATCH", "/api/dcim/devices/2/", {{"tags", json::array()}}).status, 200);
-  EXPECT_EQ(receiver.wait_for(2, 1s).size(), 1u);
+  EXPECT_EQ(receiver.wait_for(3, 1s).size(), 2u);
   const auto deliveries = lab.request({"GET", "/lab/webhook-deliveries", {}, ""});
-  ASSERT_EQ(deliveries.body["deliveries"].size(), 1u);
+  ASSERT_EQ(deliveries.body["deliveries"].size(), 2u);
   EXPECT_EQ(deliveries.body["deliveries"][0]["status"], 204);
   EXPECT_EQ(deliveries.body["deliveries"][0]["object_id"], 2);
 }
