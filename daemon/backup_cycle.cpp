@@ -246,6 +246,9 @@ private:
       if (m_backup_now && m_backup_now->taken(device.id)) {
         continue;  // backed up ahead of the queue ("back up now")
       }
+      if (m_backup_now) {
+        m_backup_now->serve_if_asked(device);  // a trigger left set with no webhook heard
+      }
       const auto decision = m_scope.decide(device);
       if (decision.in_scope()) {
         auto profile = m_profiles.find(decision.profile);

@@ -13,6 +13,11 @@ bool BackupNowQueue::offer(BackupNowRequest request) {
   return true;
 }
 
+bool BackupNowQueue::claim(std::int64_t device_id) {
+  std::lock_guard lock(m_mutex);
+  return m_devices.insert(device_id).second;
+}
+
 std::vector<BackupNowRequest> BackupNowQueue::start() {
   std::lock_guard lock(m_mutex);
   return std::exchange(m_waiting, {});

@@ -16,6 +16,9 @@ class BackupNowQueue {
 public:
   // False when the device already waits or is being backed up (the request is merged).
   bool offer(BackupNowRequest request);
+  // Marks the device in flight without a waiting request (a cycle serves it already);
+  // false when it waits or is in flight. finish() ends it.
+  bool claim(std::int64_t device_id);
   // Takes every waiting request; their devices count as in flight until finish().
   std::vector<BackupNowRequest> start();
   void finish(const std::vector<BackupNowRequest>& done);

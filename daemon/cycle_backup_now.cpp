@@ -2,19 +2,43 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <set>
+#include <string>
+
+#include <nlohmann/json.hpp>
 
 #include "daemon/cycle_settings.hpp"
 #include "inventory/netbox_client.hpp"
+#include "types/device_label.hpp"
 
 namespace nbsync::daemon {
 
 namespace {
 
 constexpr auto k_poll = std::chrono::milliseconds(100);
+
+// The trigger a device carries as the walk read it, if any.
+std::optional<BackupNowTrigger> trigger_on(const inventory::Device& device) {
+  if (std::find(device.tags.begin(), device.tags.end(), k_backup_now_tag) != device.tags.end()) {
+    return BackupNowTrigger::tag;
+  }
+  const auto fields = nlohmann::json::parse(device.nbsync_fields, nullptr, false);
+  if (fields.is_object() && fields.contains(k_backup_now_field) && fields[k_backup_now_field] == true) {
+    return BackupNowTrigger::custom_field;
+  }
+  return std::nullopt;
+}
+
+// Unique per request (the journal entry's idempotency key is made of it).
+std::string found_request_id() {
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  return "found-" + std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(now).count());
+}
 
 }  // namespace
 
@@ -50,6 +74,7 @@ CycleBackupNow::~CycleBackupNow() {
   }
   m_queue.finish(ended);
   m_queue.give_back(unended);
+  release_found();
 }
 
 void CycleBackupNow::stop_taking() {
@@ -59,13 +84,28 @@ void CycleBackupNow::stop_taking() {
   }
 }
 
+void CycleBackupNow::serve_if_asked(const inventory::Device& device) {
+  const auto trigger = trigger_on(device);
+  if (!trigger || m_taken.has(device.id) || !m_queue.claim(device.id)) {
+    return;  // not asked for, or its webhook's request has it
+  }
+  BackupNowRequest request{device.id, device.name, "a NetBox user whose webhook nbsync did not receive",
+                           found_request_id(), *trigger};
+  spdlog::info(
+      "backup now: {} carries the {} but no webhook for it reached nbsync; this cycle's backup of it "
+      "answers it",
+      device_label(device.name, device.id), to_string(*trigger));
+  m_found.add({std::move(request)});
+}
+
 bool CycleBackupNow::taken(std::int64_t device_id) const {
   return m_taken.has(device_id);
 }
 
 std::vector<storage::OutboxRow> CycleBackupNow::rows_for(std::int64_t device_id, OutcomeKind kind,
                                                          const std::string& message) {
-  return m_taken.rows_for(device_id, kind, message);
+  auto rows = m_taken.rows_for(device_id, kind, message);
+  return rows.empty() ? m_found.rows_for(device_id, kind, message) : rows;
 }
 
 void CycleBackupNow::report() {
@@ -73,6 +113,12 @@ void CycleBackupNow::report() {
                         "not backed up: NetBox did not list the device within nbsync's filters (netbox.filters)");
   m_reported = true;
   m_queue.finish(m_taken.all());
+  release_found();
+}
+
+void CycleBackupNow::release_found() {
+  m_found.take_unended();
+  m_queue.finish(m_found.all());
 }
 
 void CycleBackupNow::take_waiting() {

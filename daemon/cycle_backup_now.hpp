@@ -7,6 +7,9 @@
 // by that session. Each request ends with its device's attempt (trigger cleared, journal
 // entry, through the outbox: BackupNowRequests). Requests that come after the cycle's pool
 // has finished stay in the queue for the run after the cycle.
+// A device the walk finds with its trigger still set, though no webhook for it waits (sent
+// while nbsync was stopped or unreachable, or before netbox-setup made the rule), is a
+// request too: the walk's backup of it ends it, so no trigger stays set for ever.
 #include <cstdint>
 #include <functional>
 #include <stop_token>
@@ -34,6 +37,9 @@ public:
   CycleBackupNow& operator=(const CycleBackupNow&) = delete;
 
   void stop_taking();
+  // The walk reached `device`: if it carries the trigger and no request for it is known,
+  // its backup in the walk ends one (asked for by "a NetBox user nbsync did not hear").
+  void serve_if_asked(const inventory::Device& device);
   // True when the device was taken ahead of the queue: the walk leaves it alone.
   bool taken(std::int64_t device_id) const;
   // The end of the request for the device (any thread): outbox rows for its attempt.
@@ -44,6 +50,9 @@ public:
 
 private:
   void take_waiting();
+  // Ends the walk's found requests without rows when their device got no attempt (the
+  // trigger stays set: the next cycle finds it again) and lets the queue take them again.
+  void release_found();
   // The requests' devices as NetBox lists them within netbox.filters, each handed to submit.
   void submit_all(const std::vector<BackupNowRequest>& requests);
 
@@ -51,6 +60,7 @@ private:
   BackupNowQueue& m_queue;
   Submit m_submit;
   BackupNowRequests m_taken;  // being read from NetBox, submitted, or not listed by it
+  BackupNowRequests m_found;  // triggers the walk found set, served by its own backups
   bool m_reported = false;
   std::jthread m_thread;  // last: it uses the members above
 };

@@ -43,6 +43,49 @@ bool field_set(const json& data, const char* name) {
   return fields.contains(name) && fields[name].is_boolean() && fields[name].get<bool>();
 }
 
+// The change log's view of the device before the change (NetBox's serialize_object: tags
+// by name, not slug), or null when the payload has none (a create; a hand-made payload).
+const json& prechange_of(const json& payload) {
+  static const json none;
+  if (!payload.contains("snapshots") || !payload["snapshots"].is_object()) {
+    return none;
+  }
+  const json& snapshots = payload["snapshots"];
+  return snapshots.contains("prechange") && snapshots["prechange"].is_object() ? snapshots["prechange"] : none;
+}
+
+// The backup-now tag's name as `data` shows it (snapshots name tags, data has both).
+std::string trigger_tag_name(const json& data) {
+  for (const auto& tag : data["tags"]) {
+    if (tag.is_object() && tag.value("slug", "") == k_backup_now_tag && tag.contains("name") &&
+        tag["name"].is_string()) {
+      return tag["name"].get<std::string>();
+    }
+  }
+  return k_backup_now_tag;
+}
+
+// True when the trigger was set already before this change: not a new request.
+bool set_before(const json& prechange, const json& data, BackupNowTrigger trigger) {
+  if (prechange.is_null()) {
+    return false;
+  }
+  if (trigger == BackupNowTrigger::custom_field) {
+    return field_set(prechange, k_backup_now_field);
+  }
+  if (!prechange.contains("tags") || !prechange["tags"].is_array()) {
+    return false;
+  }
+  const std::string name = trigger_tag_name(data);
+  for (const auto& tag : prechange["tags"]) {
+    if ((tag.is_string() && tag.get<std::string>() == name) ||
+        (tag.is_object() && tag.value("slug", "") == k_backup_now_tag)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 std::string text_of(const json& body, const char* key) {
   return body.contains(key) && body[key].is_string() ? body[key].get<std::string>() : std::string();
 }
@@ -133,6 +176,12 @@ NetboxWebhook read_netbox_webhook(std::string_view body) {
   } else {
     webhook.verdict = NetboxWebhook::Verdict::ignore;
     webhook.reason = "no backup asked for (neither the backup-now tag nor nbsync_backup_now is set)";
+    return webhook;
+  }
+  if (set_before(prechange_of(payload), data, webhook.request.trigger)) {
+    webhook.verdict = NetboxWebhook::Verdict::ignore;
+    webhook.reason = std::string("the ") + to_string(webhook.request.trigger) +
+                     " was set before this change: a later write to a device already asked for, not a new request";
     return webhook;
   }
   webhook.verdict = NetboxWebhook::Verdict::backup;

@@ -3,8 +3,12 @@
 // {event, timestamp, model, username, request_id, data, snapshots}; a device ("device" in
 // 3.7 and 4.x, "dcim.device" accepted too) whose data still carries the trigger (the
 // backup-now tag, or nbsync_backup_now true) asks for a backup. Anything else is ignored
-// with a reason: another model, a deleted device, or a trigger already cleared (nbsync's
-// own write after a backup, or an older webhook arriving late).
+// with a reason: another model, a deleted device, a trigger already cleared (nbsync's
+// own write after a backup, or an older webhook arriving late), or a trigger that was
+// already set before the change (snapshots.prechange has it: any later write to a device
+// still tagged fires the rule again, nbsync's own status writes included). Such a trigger
+// is a request already made: its webhook is in nbsync's queue, or nbsync missed it and the
+// next cycle finds the trigger set on the device (daemon/cycle_backup_now.hpp).
 #include <chrono>
 #include <optional>
 #include <string>

@@ -49,5 +49,18 @@ TEST(BackupNowQueue, RequestsGivenBackWaitAgainFirst) {
   EXPECT_EQ(again[1].username, "bob");
 }
 
+// A cycle that finds a trigger nobody's webhook brought claims the device: webhooks that
+// come while its backup runs merge into it, and only a device nobody asked for is claimed.
+TEST(BackupNowQueue, AClaimedDeviceMergesWebhooksUntilItIsFinished) {
+  BackupNowQueue queue;
+  EXPECT_TRUE(queue.offer(asked(12, "alice")));
+  EXPECT_FALSE(queue.claim(12));  // alice's webhook has it
+  EXPECT_TRUE(queue.claim(13));
+  EXPECT_FALSE(queue.offer(asked(13, "bob")));
+  EXPECT_EQ(queue.start().size(), 1u);  // only alice's waits: the claim is in flight already
+  queue.finish({asked(13, "found")});
+  EXPECT_TRUE(queue.offer(asked(13, "bob")));
+}
+
 }  // namespace
 }  // namespace nbsync::daemon

@@ -85,6 +85,32 @@ TEST(NetboxWebhook, ATriggerAlreadyClearedOrAnotherObjectAsksNothing) {
   EXPECT_EQ(read_netbox_webhook(deleted.dump()).verdict, NetboxWebhook::Verdict::ignore);
 }
 
+// Any write to a device that still carries the trigger fires NetBox's rule again (nbsync's
+// own status write while the request waits, say). The change log's snapshot before the
+// change (tags by name) tells a new request from those.
+TEST(NetboxWebhook, ATriggerSetBeforeTheChangeIsNotANewRequest) {
+  const json tags = {{{"slug", "core"}, {"name", "Core"}}, {{"slug", "backup-now"}, {"name", "Backup now"}}};
+  json again = payload({{"id", 12}, {"tags", tags}});
+  again["snapshots"]["prechange"] = {{"name", "r12"}, {"site", 3}, {"tags", {"Core", "Backup now"}}};
+  const auto repeated = read_netbox_webhook(again.dump());
+  EXPECT_EQ(repeated.verdict, NetboxWebhook::Verdict::ignore);
+  EXPECT_NE(repeated.reason.find("was set before this change"), std::string::npos) << repeated.reason;
+
+  json fresh = again;
+  fresh["snapshots"]["prechange"]["tags"] = {"Core"};
+  EXPECT_EQ(read_netbox_webhook(fresh.dump()).verdict, NetboxWebhook::Verdict::backup);
+  json created = again;
+  created["event"] = "created";
+  created["snapshots"]["prechange"] = nullptr;
+  EXPECT_EQ(read_netbox_webhook(created.dump()).verdict, NetboxWebhook::Verdict::backup);
+
+  json field = payload({{"id", 7}, {"tags", json::array()}, {"custom_fields", {{"nbsync_backup_now", true}}}});
+  field["snapshots"]["prechange"] = {{"tags", json::array()}, {"custom_fields", {{"nbsync_backup_now", true}}}};
+  EXPECT_EQ(read_netbox_webhook(field.dump()).verdict, NetboxWebhook::Verdict::ignore);
+  field["snapshots"]["prechange"]["custom_fields"]["nbsync_backup_now"] = nullptr;
+  EXPECT_EQ(read_netbox_webhook(field.dump()).verdict, NetboxWebhook::Verdict::backup);
+}
+
 TEST(NetboxWebhook, APayloadThatIsNotNetboxsIsMalformedWithAReasonNamingTheField) {
   EXPECT_EQ(read_netbox_webhook("not json").verdict, NetboxWebhook::Verdict::malformed);
   const auto no_id = read_netbox_webhook(payload({{"name", "r1"}}).dump());
