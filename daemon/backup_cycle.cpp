@@ -18,6 +18,9 @@
 namespace nbsync::daemon {
 namespace {
 
+// How long a mid-cycle delivery of "back up now" answers may take (at most drain_timeout).
+constexpr std::chrono::milliseconds k_answer_delivery_budget{10000};
+
 std::string device_name(const inventory::Device& d) {
   return device_label(d.name, d.id);
 }
@@ -177,7 +180,8 @@ private:
     if (m_options.backup_now != nullptr && m_options.only_devices.empty()) {
       m_backup_now = std::make_unique<CycleBackupNow>(
           m_config, *m_options.backup_now,
-          [this](inventory::Device&& device) { return back_up_now(std::move(device)); });
+          [this](inventory::Device&& device) { return back_up_now(std::move(device)); },
+          [this](std::stop_token stop) { deliver_answers(std::move(stop)); });
     }
   }
 
@@ -296,8 +300,21 @@ private:
   }
 
   void record(storage::AttemptRecord&& attempt) {
+    const bool answers_request = !attempt.outbox_first.empty();
     if (!m_writer->submit(m_run_id, std::move(attempt))) {
       m_storage_failed = true;
+      return;
+    }
+    if (answers_request && m_backup_now) {
+      m_backup_now->answered();  // its journal entry goes out now, not after the cycle
+    }
+  }
+
+  // Mid-cycle, for "back up now" answers: what is stored so far goes out (the cleared
+  // trigger and the journal entry with it, ahead of the device's status writes).
+  void deliver_answers(std::stop_token stop) {
+    if (m_writer->flush()) {
+      deliver_outbox(m_config, std::min(m_config.notify.drain_timeout, k_answer_delivery_budget), std::move(stop));
     }
   }
 

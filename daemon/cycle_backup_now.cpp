@@ -42,13 +42,14 @@ std::string found_request_id() {
 
 }  // namespace
 
-CycleBackupNow::CycleBackupNow(const Config& config, BackupNowQueue& queue, Submit submit)
-    : m_config(config), m_queue(queue), m_submit(std::move(submit)) {
+CycleBackupNow::CycleBackupNow(const Config& config, BackupNowQueue& queue, Submit submit, DeliverAnswers deliver)
+    : m_config(config), m_queue(queue), m_submit(std::move(submit)), m_deliver(std::move(deliver)) {
   m_thread = std::jthread([this](std::stop_token stop) {
     std::mutex sleep_mutex;
     std::condition_variable_any sleep;
     while (!stop.stop_requested()) {
       take_waiting();
+      deliver_answers(stop);
       std::unique_lock lock(sleep_mutex);
       sleep.wait_for(lock, stop, k_poll, [] { return false; });
     }
@@ -119,6 +120,15 @@ void CycleBackupNow::report() {
 void CycleBackupNow::release_found() {
   m_found.take_unended();
   m_queue.finish(m_found.all());
+}
+
+void CycleBackupNow::deliver_answers(std::stop_token stop) {
+  const int answered = m_answered.load();
+  if (!m_deliver || answered == m_delivered) {
+    return;
+  }
+  m_delivered = answered;
+  m_deliver(std::move(stop));
 }
 
 void CycleBackupNow::take_waiting() {

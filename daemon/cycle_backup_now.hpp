@@ -10,6 +10,7 @@
 // A device the walk finds with its trigger still set, though no webhook for it waits (sent
 // while nbsync was stopped or unreachable, or before netbox-setup made the rule), is a
 // request too: the walk's backup of it ends it, so no trigger stays set for ever.
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <stop_token>
@@ -29,8 +30,14 @@ public:
   // pool has finished and took nothing. Called on this object's thread.
   using Submit = std::function<bool(inventory::Device&& device)>;
 
-  // Starts taking requests from `queue` (every 100 ms) until stop_taking().
-  CycleBackupNow(const Config& config, BackupNowQueue& queue, Submit submit);
+  // Sends what is stored so far to NetBox (the answers among it), on this object's thread;
+  // the stop token is this thread's (stop_taking() cuts it short).
+  using DeliverAnswers = std::function<void(std::stop_token stop)>;
+
+  // Starts taking requests from `queue` (every 100 ms) until stop_taking(). After requests
+  // are answered (answered()), `deliver` runs on the same thread, so a user sees the journal
+  // entry within seconds, not at the cycle's end.
+  CycleBackupNow(const Config& config, BackupNowQueue& queue, Submit submit, DeliverAnswers deliver = {});
   // Stops taking; requests taken but not ended go back to the queue (the cycle failed).
   ~CycleBackupNow();
   CycleBackupNow(const CycleBackupNow&) = delete;
@@ -44,12 +51,15 @@ public:
   bool taken(std::int64_t device_id) const;
   // The end of the request for the device (any thread): outbox rows for its attempt.
   std::vector<storage::OutboxRow> rows_for(std::int64_t device_id, OutcomeKind kind, const std::string& message);
+  // The cycle stored (submitted to its writer) the end of a request: deliver it soon.
+  void answered() { ++m_answered; }
   // Once the run is stored: the rows of requests whose device the run never reached, then
   // the queue lets their devices be asked for again.
   void report();
 
 private:
   void take_waiting();
+  void deliver_answers(std::stop_token stop);
   // Ends the walk's found requests without rows when their device got no attempt (the
   // trigger stays set: the next cycle finds it again) and lets the queue take them again.
   void release_found();
@@ -59,6 +69,9 @@ private:
   const Config& m_config;
   BackupNowQueue& m_queue;
   Submit m_submit;
+  DeliverAnswers m_deliver;
+  std::atomic<int> m_answered{0};
+  int m_delivered = 0;        // answers delivered (or tried) so far: this object's thread only
   BackupNowRequests m_taken;  // being read from NetBox, submitted, or not listed by it
   BackupNowRequests m_found;  // triggers the walk found set, served by its own backups
   bool m_reported = false;

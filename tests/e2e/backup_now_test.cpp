@@ -213,13 +213,16 @@ TEST_F(BackupNow, ATagNoWebhookToldNbsyncAboutIsAnsweredByTheNextCycle) {
 
 // During a cycle: the device goes ahead of the cycle's queue. One worker, held by a slow
 // device (trickle: ~2.5 KB/s) at the head of the walk, so every other device waits; the
-// last one is tagged and is backed up next, long before the cycle ends, and only once.
+// last one is tagged and is backed up next, long before the cycle ends, and only once;
+// its journal entry reaches NetBox while the cycle still runs (a second slow device keeps it
+// running after the tagged one).
 TEST_F(BackupNow, DuringACycleTheDeviceGoesAheadOfTheQueue) {
   start_lab(12, 63);
   workers = 1;
   const std::int64_t slow = reachable.front();
   const std::int64_t last = reachable.back();
   set_fault(slow, "trickle");
+  set_fault(reachable.at(1), "trickle");
   start_daemon(true);
   ASSERT_TRUE(eventually([&] { return has_table("attempts"); }, 30s));
   ASSERT_TRUE(eventually([&] { return site_logins(slow) >= 1; }, 30s)) << "the slow device's session started";
@@ -230,6 +233,17 @@ TEST_F(BackupNow, DuringACycleTheDeviceGoesAheadOfTheQueue) {
   ASSERT_TRUE(eventually([&] { return backups_of(last) >= 1; }, 60s)) << daemon->stderr_text();
   const auto took = std::chrono::duration<double>(std::chrono::steady_clock::now() - tagged_at).count();
   std::cerr << "[ measure ] tag to stored backup during a cycle: " << took << " s\n";
+  // The answer reaches NetBox within seconds, while the cycle still runs: the tag cleared,
+  // the journal entry written.
+  ASSERT_TRUE(eventually([&] { return has_journal_entry(last, "asked by admin (tag backup-now): backed up"); }, 15s))
+      << daemon->stderr_text();
+  const auto answered = std::chrono::duration<double>(std::chrono::steady_clock::now() - tagged_at).count();
+  std::cerr << "[ measure ] tag to journal entry during a cycle: " << answered << " s\n";
+  EXPECT_EQ(finished_runs(), 0) << "answered before the cycle's end";
+  const auto device = lab->get("/api/dcim/devices/" + std::to_string(last) + "/").body;
+  for (const auto& tag : device["tags"]) {
+    EXPECT_NE(tag["slug"], "backup-now");
+  }
   ASSERT_TRUE(eventually([&] { return finished_runs() >= 1; }, 120s)) << daemon->stderr_text();
   const auto order = attempt_order(1);
   ASSERT_EQ(order.size(), reachable.size()) << "every device once: the tagged one not twice";
