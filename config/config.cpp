@@ -76,6 +76,13 @@ NetboxConfig read_netbox(ConfigReader& reader) {
     netbox.filters = read_filters(*filters);
   }
   assign(netbox.history_url, reader.string("history_url"));
+  assign(netbox.drift, reader.boolean("drift"));
+  if (auto recheck = reader.duration("drift_recheck")) {
+    netbox.drift_recheck = std::chrono::duration_cast<std::chrono::seconds>(*recheck);
+    if (netbox.drift_recheck < std::chrono::minutes(1)) {
+      reader.fail("drift_recheck", "expected at least 1m (every render is work for NetBox)");
+    }
+  }
   reader.finish();
   return netbox;
 }

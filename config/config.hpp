@@ -44,6 +44,10 @@ struct NetboxConfig {
   int page_size = 250;  // smaller pages keep the parsed page small; NetBox allows up to 1000
   DeviceFilters filters;
   std::string history_url;  // URL template of the "Config history" link netbox-setup creates
+  // The drift check (daemon/drift_check.hpp): on, and how old a verdict may get before
+  // NetBox renders the device's intended config again.
+  bool drift = true;
+  std::chrono::seconds drift_recheck{std::chrono::hours(24)};
 };
 
 struct SlackWebhook {

@@ -18,10 +18,7 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::size_t k_lines_kept = 500;
-constexpr std::int64_t k_recheck_seconds =
-    std::chrono::seconds(k_drift_recheck)
-        .count();  // checked_at is in seconds  // per version: enough to read, bounded for huge drifts
+constexpr std::size_t k_lines_kept = 500;  // per version: enough to read, bounded for huge drifts
 
 json lines_json(const compliance::ConfigDrift& drift) {
   json lines = json::array();
@@ -85,7 +82,8 @@ public:
         m_renders(cycle_netbox_options(config).netbox),
         m_owners(config),
         m_run_id(run_id),
-        m_now(static_cast<std::int64_t>(std::time(nullptr))) {}
+        m_now(static_cast<std::int64_t>(std::time(nullptr))),
+        m_recheck_seconds(config.netbox.drift_recheck.count()) {}
 
   // Looks at one device; one that needs a render waits in the batch, rendered when it fills.
   void check(const DriftDevice& device) {
@@ -93,7 +91,7 @@ public:
     if (!candidate) {
       return;  // never backed up
     }
-    const bool fresh = candidate->checked_at && m_now - *candidate->checked_at < k_recheck_seconds;
+    const bool fresh = candidate->checked_at && m_now - *candidate->checked_at < m_recheck_seconds;
     const std::optional<bool> templated = m_owners.has_template(device);
     if (!templated) {
       return;  // NetBox could not say (logged once)
@@ -188,6 +186,7 @@ private:
   TemplateOwners m_owners;
   std::int64_t m_run_id;
   std::int64_t m_now;
+  std::int64_t m_recheck_seconds;  // checked_at is in seconds
   std::vector<Waiting> m_batch;
   DriftTally m_tally;
 };
@@ -197,6 +196,9 @@ private:
 nlohmann::json check_drift(const Config& config, storage::Database& database, std::int64_t run_id,
                            const std::vector<DriftDevice>& devices, std::shared_ptr<const backup::MaskKey> mask_key,
                            std::stop_token stop) {
+  if (!config.netbox.drift) {
+    return {{"off", true}};  // netbox.drift = false
+  }
   DriftCheck check(config, database, run_id, std::move(mask_key));
   for (const auto& device : devices) {
     if (stop.stop_requested()) {

@@ -1,7 +1,7 @@
 #pragma once
 // The drift check, a cycle step after the run is stored: for each device backed up in the
 // cycle whose newest version has no verdict yet (a new version), or whose verdict is older
-// than the recheck interval, NetBox renders its intended config (render-config), which is
+// than the recheck interval (netbox.drift_recheck, 24 h), NetBox renders its intended config (render-config), which is
 // normalized and masked with the device's profile and compared with the stored version
 // (compliance/config_drift.hpp); the verdict is stored per version with the NetBox writes
 // that tell of it. The interval is how a changed template, config context or interface
@@ -13,7 +13,8 @@
 // platforms name one is read once per check (two short lists). Devices with none get
 // "no template" without a request.
 // A token that may not render gives one log line per cycle and no verdicts, never a failed
-// cycle; a failed request skips that device until the next cycle.
+// cycle; a failed request skips that device until the next cycle. netbox.drift = false
+// turns the check off (no request, no verdict; the summary says so).
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -38,8 +39,6 @@ struct DriftDevice {
   std::string role;              // slugs: a template may come from either
   std::string platform;
 };
-
-inline constexpr std::chrono::hours k_drift_recheck{24};
 
 // Returns what it did as the cycle summary's "drift" JSON.
 // `mask_key`: the key the stored configs' secrets were tagged under (null: "<removed>").

@@ -250,5 +250,40 @@ TEST_F(Drift, TokenWithoutRenderPermissionGivesOneLineAndAGoodCycle) {
   EXPECT_EQ(summary["failed"], 0) << summary.dump();
 }
 
+// netbox.drift_recheck sets how old a verdict may get (here 2 h: a 3-hour-old verdict is
+// rendered again, a 1-hour-old one is not); netbox.drift = false asks NetBox nothing.
+TEST_F(Drift, TheRecheckIntervalIsASettingAndTheCheckCanBeTurnedOff) {
+  start_lab(20, 43);
+  write_config("", "drift_recheck = \"2h\"\n");
+  ASSERT_EQ(nbsync({"netbox-setup"}).exit_code, 0);
+  ASSERT_EQ(run_nbsync().exit_code, 0);
+  const long templated = count("SELECT count(*) FROM drift_results WHERE status <> 'no_template'");
+  ASSERT_GT(templated, 0);
+  const auto age_verdicts = [this](int seconds) {
+    SQLite::Database database((dir / "nbsync.db").string(), SQLite::OPEN_READWRITE);
+    database.exec("UPDATE drift_results SET checked_at = checked_at - " + std::to_string(seconds));
+  };
+  age_verdicts(3600);
+  reset_counters();
+  ASSERT_EQ(run_nbsync().exit_code, 0);
+  EXPECT_EQ(render_requests(), 0) << "an hour-old verdict is fresh under a 2 h recheck";
+  age_verdicts(2 * 3600);
+  reset_counters();
+  ASSERT_EQ(run_nbsync().exit_code, 0);
+  EXPECT_EQ(render_requests(), templated) << "a 3-hour-old one is not";
+
+  write_config("", "drift = false\n");
+  age_verdicts(30 * 24 * 3600);
+  reset_counters();
+  ASSERT_EQ(run_nbsync().exit_code, 0);
+  EXPECT_EQ(render_requests(), 0);
+  EXPECT_EQ(summary["drift"]["off"], true) << summary.dump();
+
+  write_config("", "drift_recheck = \"10s\"\n");
+  const auto refused = run_nbsync();
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_THAT(refused.err, HasSubstr("drift_recheck"));
+}
+
 }  // namespace
 }  // namespace nbsync::test
