@@ -33,6 +33,12 @@ protected:
 
   void reset_counters() { lab->request({"DELETE", "/lab/counters", {}, ""}); }
 
+  // Makes every stored verdict `seconds` older.
+  void age_verdicts(int seconds) {
+    SQLite::Database database((dir / "nbsync.db").string(), SQLite::OPEN_READWRITE);
+    database.exec("UPDATE drift_results SET checked_at = checked_at - " + std::to_string(seconds));
+  }
+
   void set_drift(std::int64_t id, bool drifts) {
     const auto reply = lab->request({"POST",
                                      "/lab/devices/" + std::to_string(id) + "/drift",
@@ -135,10 +141,6 @@ TEST_F(Drift, StoredPerVersionShownInNetboxAndByTheCommand) {
 
   // Nothing new: NetBox is not asked again within the recheck interval (24 h; the
   // verdicts are made an hour old first), and is asked again once it is over.
-  const auto age_verdicts = [this](int seconds) {
-    SQLite::Database database((dir / "nbsync.db").string(), SQLite::OPEN_READWRITE);
-    database.exec("UPDATE drift_results SET checked_at = checked_at - " + std::to_string(seconds));
-  };
   age_verdicts(3600);
   reset_counters();
   ASSERT_EQ(run_nbsync().exit_code, 0);
@@ -259,10 +261,6 @@ TEST_F(Drift, TheRecheckIntervalIsASettingAndTheCheckCanBeTurnedOff) {
   ASSERT_EQ(run_nbsync().exit_code, 0);
   const long templated = count("SELECT count(*) FROM drift_results WHERE status <> 'no_template'");
   ASSERT_GT(templated, 0);
-  const auto age_verdicts = [this](int seconds) {
-    SQLite::Database database((dir / "nbsync.db").string(), SQLite::OPEN_READWRITE);
-    database.exec("UPDATE drift_results SET checked_at = checked_at - " + std::to_string(seconds));
-  };
   age_verdicts(3600);
   reset_counters();
   ASSERT_EQ(run_nbsync().exit_code, 0);
