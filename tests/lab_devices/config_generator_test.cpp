@@ -40,6 +40,31 @@ TEST(ConfigGenerator, SameVersionDiffersOnlyInVolatileLines) {
   }
 }
 
+// Whatever the read's nonce and clock (a timestamp's width changes from the 9th to the
+// 10th of a month), what is not volatile is the same: a volatile line's length must not move
+// the rest (renderers size interfaces and filler by what they wrote so far).
+TEST(ConfigGenerator, NoReadChangesMoreThanTheVolatileLines) {
+  constexpr std::time_t k_tenth = 1796860800;  // 2026-12-10 00:00:00 UTC
+  const auto same_as_first = [](Platform platform, std::int64_t id, std::time_t now, std::uint64_t nonce) {
+    const auto first = generate_config(request(platform, id, 2, k_tenth - 7200, 1));
+    const auto again = generate_config(request(platform, id, 2, now, nonce));
+    return test::without_volatile(again.output, again.volatile_prefixes) ==
+           test::without_volatile(first.output, first.volatile_prefixes);
+  };
+  for (const auto platform : k_platforms) {
+    // Many devices: a byte more in a header moves a size budget only now and then.
+    for (std::int64_t id = 1; id <= 120; ++id) {
+      ASSERT_TRUE(same_as_first(platform, id, k_tenth - 7200, 999)) << platform_slug(platform) << " device " << id;
+    }
+    for (const std::uint64_t nonce : {0ULL, 7ULL, 42ULL, 100ULL, 4321ULL, 987654ULL}) {
+      for (const std::time_t now : {k_tenth - 60, k_tenth + 4000}) {
+        ASSERT_TRUE(same_as_first(platform, 17, now, nonce))
+            << platform_slug(platform) << " nonce " << nonce << " at " << now;
+      }
+    }
+  }
+}
+
 TEST(ConfigGenerator, NewVersionChangesTheConfig) {
   for (const auto platform : k_platforms) {
     for (std::uint32_t v = 0; v < 20; ++v) {

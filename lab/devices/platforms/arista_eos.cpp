@@ -21,8 +21,8 @@ GeneratedConfig render(const ConfigRequest& r, const Facts& f) {
   t.line("!");
   t.line("! boot system flash:/EOS-4.28.3M.swi");
   t.line("!");
-  t.line("! Startup-config last modified at ", ctime_style(r.now - static_cast<std::time_t>(r.read_nonce % 9000) - 90),
-         " by admin");
+  t.volatile_line("! Startup-config last modified at ",
+                  ctime_style(r.now - static_cast<std::time_t>(r.read_nonce % 9000) - 90), " by admin");
   t.line("no aaa root");
   t.line("!");
   t.line("username admin privilege 15 role network-admin secret sha512 ", f.sha512_admin);

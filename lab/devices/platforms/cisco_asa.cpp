@@ -36,8 +36,8 @@ GeneratedConfig render(const ConfigRequest& r, const Facts& f) {
   const auto written = r.now - static_cast<std::time_t>(r.read_nonce % 6000) - 45;
   const auto tm = utc(written);
   t.line(": Saved");
-  t.line(": Written by enable_15 at ", two(tm.tm_hour), ":", two(tm.tm_min), ":", two(tm.tm_sec), ".",
-         r.read_nonce % 1000, " UTC ", ios_time(written).substr(13));
+  t.volatile_line(": Written by enable_15 at ", two(tm.tm_hour), ":", two(tm.tm_min), ":", two(tm.tm_sec), ".",
+                  std::to_string(1000 + r.read_nonce % 1000).substr(1), " UTC ", ios_time(written).substr(13));
   t.line(":");
   t.line(": Serial Number: JAD", 20000000 + mix({r.seed, static_cast<std::uint64_t>(r.id), 0x5e7ULL}) % 9999999);
   t.line(": Hardware:   ASA5516, 8192 MB RAM, CPU Atom C2000 series 2416 MHz, 1 CPU (8 cores)");

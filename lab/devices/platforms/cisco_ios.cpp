@@ -17,9 +17,9 @@ GeneratedConfig render(const ConfigRequest& r, const Facts& f) {
   Rng rng(mix({r.seed, static_cast<std::uint64_t>(r.id), 0x105ULL}));
   const auto volatile_change = r.now - static_cast<std::time_t>(r.read_nonce % 5000) - 60;
   t.line("!");
-  t.line("! Last configuration change at ", ios_time(volatile_change), " by admin");
-  t.line("! NVRAM config last updated at ", ios_time(volatile_change - static_cast<std::time_t>(r.read_nonce % 977)),
-         " by admin");
+  t.volatile_line("! Last configuration change at ", ios_time(volatile_change), " by admin");
+  t.volatile_line("! NVRAM config last updated at ",
+                  ios_time(volatile_change - static_cast<std::time_t>(r.read_nonce % 977)), " by admin");
   t.line("!");
   t.line("version 15.2");
   t.line("service timestamps debug datetime msec");

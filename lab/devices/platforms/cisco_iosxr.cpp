@@ -36,7 +36,7 @@ void header_and_aaa(Text& t, const ConfigRequest& r, const Facts& f, const std::
   const auto changed = r.now - static_cast<std::time_t>(r.read_nonce % 5000) - 60;
   t.line("Building configuration...");
   t.line("!! IOS XR Configuration 7.5.2");
-  t.line("!! Last configuration change at ", ctime_style(changed), " by admin");
+  t.volatile_line("!! Last configuration change at ", ctime_style(changed), " by admin");
   t.line("!");
   t.line("hostname ", f.hostname);
   t.line("clock timezone UTC 0");

@@ -17,9 +17,9 @@ GeneratedConfig render(const ConfigRequest& r, const Facts& f) {
   Rng rng(mix({r.seed, static_cast<std::uint64_t>(r.id), 0x9e05ULL}));
   t.line("");
   t.line("!Command: show running-config");
-  t.line("!Running configuration last done at: ",
-         ctime_style(r.now - static_cast<std::time_t>(r.read_nonce % 7000) - 30));
-  t.line("!Time: ", ctime_style(r.now));
+  t.volatile_line("!Running configuration last done at: ",
+                  ctime_style(r.now - static_cast<std::time_t>(r.read_nonce % 7000) - 30));
+  t.volatile_line("!Time: ", ctime_style(r.now));
   t.line("");
   t.line("version 9.3(8) Bios:version 05.45 ");
   t.line("hostname ", f.hostname);

@@ -27,11 +27,20 @@ public:
     (put(parts), ...);
     m_s.push_back('\n');
   }
+  // A line that differs from read to read (a timestamp): not counted by size(), so what
+  // the renderers size by it (interfaces, filler) is the same on every read.
+  template <typename... Parts>
+  void volatile_line(const Parts&... parts) {
+    const std::size_t before = m_s.size();
+    line(parts...);
+    m_volatile += m_s.size() - before;
+  }
   template <typename... Parts>
   void add(const Parts&... parts) {
     (put(parts), ...);
   }
-  std::size_t size() const { return m_s.size(); }
+  // Bytes so far, without volatile lines.
+  std::size_t size() const { return m_s.size() - m_volatile; }
   std::string take() { return std::move(m_s); }
 
 private:
@@ -45,6 +54,7 @@ private:
     m_s.append(std::to_string(n));
   }
   std::string m_s;
+  std::size_t m_volatile = 0;
 };
 
 std::string ip(std::uint32_t a, std::uint32_t b, std::uint32_t c, std::uint32_t d);

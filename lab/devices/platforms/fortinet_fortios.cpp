@@ -46,7 +46,8 @@ GeneratedConfig render(const ConfigRequest& r, const Facts& f) {
   Text t(f.target + 8192);
   const auto id = static_cast<std::uint64_t>(r.id);
   Rng rng(mix({r.seed, id, 0xf0eULL}));
-  Rng stable(mix({r.seed, id, 0xf0e5ULL}));
+  // The admins' hashes stay from read to read; a secret rotation draws them anew.
+  Rng stable(r.secret_generation > 0 ? secret_stream(r, 0xf0e5ULL) : mix({r.seed, id, 0xf0e5ULL}));
   Rng per_read(mix({r.seed, id, 0xf0e7ULL, r.read_nonce}));
   const std::string admin_hash = "SH2" + stable.hex(60);
   const std::string netops_hash = "SH2" + stable.hex(60);

@@ -123,7 +123,7 @@ GeneratedConfig render(const ConfigRequest& r, const Facts& f) {
   const auto saved = r.now - static_cast<std::time_t>(r.read_nonce % 6000) - 30;
   t.line("!Software Version V200R019C10SPC500");
   t.line("!Last configuration was updated at ", vrp_time(f.commit_time), " by netops");
-  t.line("!Last configuration was saved at ", vrp_time(saved), " by netops");
+  t.volatile_line("!Last configuration was saved at ", vrp_time(saved), " by netops");
   t.line("#");
   t.line("sysname ", f.hostname);
   t.line("#");

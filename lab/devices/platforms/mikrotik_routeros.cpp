@@ -67,7 +67,7 @@ GeneratedConfig render(const ConfigRequest& r, const Facts& f) {
   const std::string ospf = secrets.word(8);
   const std::string radius = secrets.word(18);
   const std::string site = std::to_string(f.site);
-  t.line("# ", export_time(r.now - static_cast<std::time_t>(r.read_nonce % 7)), " by RouterOS 6.49.10");
+  t.volatile_line("# ", export_time(r.now - static_cast<std::time_t>(r.read_nonce % 7)), " by RouterOS 6.49.10");
   t.line("# software id = ", rng.hex(4), "-", rng.hex(4));
   t.line("#");
   t.line("# model = CCR2004-16G-2S+");
