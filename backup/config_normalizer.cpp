@@ -138,7 +138,9 @@ int ConfigNormalizer::mask(std::string& text) const {
     return is_mask_tag(secret) ? std::string(secret) : m_key->tag(secret);
   };
   for (const auto& mask : m_profile->masks) {
-    masked += mask.pattern.replace_all_marked(text, mask.replacement, k_mask_placeholder, tag);
+    masked += mask.reencrypted_per_read
+                  ? mask.pattern.replace_all(text, mask.replacement)
+                  : mask.pattern.replace_all_marked(text, mask.replacement, k_mask_placeholder, tag);
   }
   return masked;
 }

@@ -232,7 +232,7 @@ void read_masks(ProfileReader& reader, const std::string& origin, PlatformProfil
     int index = 0;
     for (const auto& item : *masks) {
       ProfileReader sub(*item.as_table(), origin, "mask[" + std::to_string(index++) + "].");
-      SecretMask mask{sub.pattern("pattern", true), sub.string("replace", true)};
+      SecretMask mask{sub.pattern("pattern", true), sub.string("replace", true), sub.boolean("reencrypted_per_read")};
       sub.finish();
       profile.masks.push_back(std::move(mask));
     }

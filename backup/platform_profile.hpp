@@ -26,6 +26,9 @@ public:
 struct SecretMask {
   Pattern pattern;
   std::string replacement;  // may use $1 ... for kept groups
+  // The device prints this secret differently on every read (FortiOS encrypts it anew with
+  // a random IV): a keyed tag would differ every time, so it is always plain "<removed>".
+  bool reencrypted_per_read = false;
 };
 
 struct SshAlgorithms {
