@@ -336,9 +336,10 @@ json platform_json(const Fleet& fleet, int platform_index, long device_count, co
 }
 
 json role_json(const Fleet& fleet, int role_index, long device_count, const std::string& base) {
-  return assignable_choice_json(fleet.roles()[static_cast<std::size_t>(role_index)], "dcim/device-roles/",
-                                {{"color", "9e9e9e"}, {"vm_role", true}, {"config_template", nullptr}}, device_count,
-                                base);
+  return assignable_choice_json(
+      fleet.roles()[static_cast<std::size_t>(role_index)], "dcim/device-roles/",
+      {{"color", "9e9e9e"}, {"vm_role", true}, {"config_template", role_config_template_json(fleet, role_index, base)}},
+      device_count, base);
 }
 
 namespace {

@@ -20,13 +20,13 @@ NetboxApi::Reply NetboxApi::render_config(const LabDevice* device, const std::st
   if (device == nullptr) {
     return {404, {{"detail", "No Device matches the given query."}}};
   }
-  const auto platform = config_template_of(m_fleet, *device);
-  if (!platform) {
+  const auto template_index = config_template_of(m_fleet, *device);
+  if (!template_index) {
     return {400, {{"error", "No config template found for this device."}}};
   }
   const json intended =
       intended_config ? intended_config(*device, drift_choice(m_drift_choices, device->id)) : json::object();
-  return {200, rendered_config_json(m_fleet, *platform, intended.value("content", ""), base)};
+  return {200, rendered_config_json(m_fleet, *template_index, intended.value("content", ""), base)};
 }
 
 NetboxApi::Reply NetboxApi::lab_device_drift(std::int64_t id) {

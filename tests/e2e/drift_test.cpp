@@ -91,6 +91,7 @@ TEST_F(Drift, StoredPerVersionShownInNetboxAndByTheCommand) {
   const auto expected = expected_drift();
   int templated = 0;
   int by_platform = 0;  // templated through their platform only (the lab's EOS platform)
+  int by_role = 0;      // templated through their role (the lab's Spine role)
   std::map<std::string, int> seen;
   std::int64_t differing = 0;
   std::int64_t in_sync = 0;
@@ -112,9 +113,13 @@ TEST_F(Drift, StoredPerVersionShownInNetboxAndByTheCommand) {
     }
     const auto device = lab->get("/api/dcim/devices/" + std::to_string(id) + "/").body;
     EXPECT_EQ(device["custom_fields"]["nbsync_drift"], field) << id;
-    by_platform += want["template"].get<bool>() && device["config_template"].is_null() ? 1 : 0;
+    const bool inherited = want["template"].get<bool>() && device["config_template"].is_null();
+    const bool spine = device["role"]["slug"] == "spine";
+    by_role += inherited && spine ? 1 : 0;
+    by_platform += inherited && !spine ? 1 : 0;
   }
   EXPECT_GT(by_platform, 0) << "devices whose only template is their platform's are checked too";
+  EXPECT_GT(by_role, 0) << "devices whose only template is their role's are checked too";
   EXPECT_GT(seen["in_sync"], 0) << "the lab's seed gives in-sync templated devices";
   EXPECT_GT(seen["differs"], 0);
   EXPECT_GT(seen["no_template"], 0);
