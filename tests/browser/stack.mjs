@@ -1,10 +1,12 @@
 // The real stack the browser suite drives: nbsync-lab (NetBox API and SSH devices on
 // loopback), two `nbsync run --once` cycles with two devices' configs changed in between (so
-// there is history to browse), `nbsync web` on a free port, and `nbsync netbox-setup` with
-// the viewer's URL (NetBox's device pages then carry the custom link to it); all in a temp
-// dir, every process stopped by its PID at the end, also when a test fails or the runner is
-// stopped.
+// there is history to browse), `nbsync daemon` serving the viewer and NetBox's webhooks on a
+// free port, and `nbsync netbox-setup` with the viewer's URL (NetBox's device pages then carry
+// the custom link to it, and its event rule sends "back up now" webhooks to the daemon); all
+// in a temp dir, every process stopped by its PID at the end, also when a test fails or the
+// runner is stopped.
 import { spawn, execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,6 +75,7 @@ export class Stack {
     }
     this.dir = mkdtempSync(join(tmpdir(), 'nbsync-browser-'));
     writeFileSync(join(this.dir, 'token'), superToken + '\n');
+    writeFileSync(join(this.dir, 'webhook.secret'), randomBytes(24).toString('hex') + '\n');
     this.lab = await startServer([labBinary, '--devices', '20', '--seed', '19', '--api', '127.0.0.1:0',
       '--ssh-port', '0', '--token-file', join(this.dir, 'token')],
     /ready api=(\S+) ssh_port=(\d+)/, 'nbsync-lab');
@@ -87,11 +90,12 @@ export class Stack {
       }
     }
     this.cycle(nbsync);
-    this.viewer = await startServer([nbsync, 'web', '-c', join(this.dir, 'nbsync.toml')],
-      /web: serving (http:\/\/127\.0\.0\.1:\d+)\//, 'nbsync web');
+    this.viewer = await startServer([nbsync, 'daemon', '-c', join(this.dir, 'nbsync.toml')],
+      /web: serving (http:\/\/127\.0\.0\.1:\d+)\//, 'nbsync daemon');
     this.base = this.viewer.match[1];
-    // What an operator does once the viewer runs: NetBox's device pages link to it.
-    this.writeConfig(this.lab.match[2], `${this.base}/devices/{{ object.id }}`);
+    // What an operator does once the viewer runs: NetBox's device pages link to it, and its
+    // event rule sends "back up now" webhooks to it.
+    this.writeConfig(this.lab.match[2], `${this.base}/devices/{{ object.id }}`, `${this.base}/netbox/webhook`);
     execFileSync(nbsync, ['netbox-setup', '-c', join(this.dir, 'nbsync.toml')], { stdio: 'pipe', timeout: 60000 });
   }
 
@@ -118,8 +122,8 @@ export class Stack {
     }
   }
 
-  // `historyUrl`: netbox.history_url, for netbox-setup.
-  writeConfig(sshPort, historyUrl = '') {
+  // `historyUrl`: netbox.history_url, `webhookUrl`: webhook.url, for netbox-setup.
+  writeConfig(sshPort, historyUrl = '', webhookUrl = '') {
     writeFileSync(join(this.dir, 'device.password'), 'lab-password\n');
     writeFileSync(join(this.dir, 'enable.secret'), 'lab-enable-secret\n');
     writeFileSync(join(this.dir, 'nbsync.toml'), `[netbox]
@@ -139,7 +143,11 @@ enable_secret_file = "enable.secret"
 database = "nbsync.db"
 [web]
 listen = "127.0.0.1:0"
-[daemon]
+[webhook]
+secret_file = "webhook.secret"
+${webhookUrl ? `url = "${webhookUrl}"\n` : ''}[daemon]
+interval = "1h"
+jitter = "0s"
 metrics_listen = ""
 `);
   }

@@ -1,5 +1,5 @@
 // The config history viewer in a real browser: Debian's chromium, driven by playwright-core,
-// against the real `nbsync web` serving what real cycles stored from the real nbsync-lab.
+// against the real `nbsync daemon` serving what real cycles stored from the real nbsync-lab.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -323,6 +323,32 @@ describe('the config history viewer in chromium', () => {
       assert.ok(width.scroll <= width.client, `${path || 'device'}: page ${width.scroll} px wide in ${width.client}`);
     }
     await screenshot(page, 'phone-diff-side-by-side');
+    await page.context().close();
+  });
+
+  it('the Back up now button asks NetBox as the signed-in user, and the journal names them', async () => {
+    const page = await newPage();
+    await openDeviceSignedIn(page);
+    await page.click('form.backup-now button[type="submit"]');
+    await page.waitForURL(`${devicePage()}/backup-now`);
+    assert.match(await page.locator('main').textContent(), /NetBox took your request/);
+    await screenshot(page, 'backup-now');
+    // NetBox's event rule sends the daemon a signed webhook; the daemon backs the device up
+    // and writes the journal entry through NetBox's API.
+    const path = `/api/extras/journal-entries/?assigned_object_type=dcim.device&assigned_object_id=${stack.changed}`;
+    let comments = [];
+    for (let waited = 0; waited < 30000; waited += 250) {
+      const journal = await (await stack.labRequest('GET', path)).json();
+      comments = journal.results.map((entry) => entry.comments);
+      if (comments.some((c) => c.includes('Back up now, asked by admin'))) {
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    assert.ok(comments.some((c) => c.includes('Back up now, asked by admin (custom field nbsync_backup_now): backed up')),
+      `the journal names who asked: ${JSON.stringify(comments)}`);
+    const device = await (await stack.labRequest('GET', `/api/dcim/devices/${stack.changed}/`)).json();
+    assert.notEqual(device.custom_fields.nbsync_backup_now, true, 'the trigger is cleared');
     await page.context().close();
   });
 
