@@ -21,7 +21,7 @@ namespace {
 // Migration N takes the schema from version N-1 to N. Append only; never edit a step
 // that has shipped.
 // Timestamps from migration 2 on are INTEGER unix seconds (UTC), columns named *_at/*_seen.
-constexpr std::array<std::string_view, 11> k_migrations = {
+constexpr std::array<std::string_view, 12> k_migrations = {
     // 1: bookkeeping about the database itself.
     R"sql(
       CREATE TABLE nbsync_meta (
@@ -277,6 +277,22 @@ constexpr std::array<std::string_view, 11> k_migrations = {
              (SELECT count(*) FROM compliance_results
                WHERE snapshot_id = r.snapshot_id AND rules_digest = r.rules_digest AND passed = 0)
         FROM rule_sets r WHERE r.newness = 1;
+    )sql",
+    // 12: the devices whose newest version the search index does not hold yet, so that a
+    // search reads the index's candidates and these instead of checking every device. A
+    // new version puts its device here (the trigger, whoever stores it); indexing it takes
+    // it out; a rebuilt index (the plan chosen) puts every device back.
+    R"sql(
+      CREATE TABLE search_index_pending (
+        device_id INTEGER PRIMARY KEY
+      ) STRICT;
+      CREATE TRIGGER snapshots_pending_search AFTER INSERT ON snapshots BEGIN
+        INSERT INTO search_index_pending (device_id) VALUES (NEW.device_id) ON CONFLICT DO NOTHING;
+      END;
+      INSERT INTO search_index_pending (device_id)
+      SELECT s.device_id FROM snapshots s
+       WHERE s.id = (SELECT max(id) FROM snapshots WHERE device_id = s.device_id)
+         AND NOT EXISTS (SELECT 1 FROM search_index_state i WHERE i.device_id = s.device_id AND i.sha256 = s.sha256);
     )sql",
 };
 

@@ -253,6 +253,24 @@ constexpr std::array<std::string_view, k_postgres_migration_count> k_steps = {
                WHERE snapshot_id = r.snapshot_id AND rules_digest = r.rules_digest AND passed = 0)
         FROM rule_sets r WHERE r.newness = 1;
     )sql",
+    // 12: the devices whose newest version the search index does not hold yet.
+    R"sql(
+      CREATE TABLE search_index_pending (
+        device_id bigint PRIMARY KEY
+      );
+      CREATE FUNCTION nbsync_pending_search() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        INSERT INTO search_index_pending (device_id) VALUES (NEW.device_id) ON CONFLICT DO NOTHING;
+        RETURN NULL;
+      END
+      $$;
+      CREATE TRIGGER snapshots_pending_search AFTER INSERT ON snapshots
+        FOR EACH ROW EXECUTE FUNCTION nbsync_pending_search();
+      INSERT INTO search_index_pending (device_id)
+      SELECT s.device_id FROM snapshots s
+       WHERE s.id = (SELECT max(id) FROM snapshots WHERE device_id = s.device_id)
+         AND NOT EXISTS (SELECT 1 FROM search_index_state i WHERE i.device_id = s.device_id AND i.sha256 = s.sha256);
+    )sql",
 };
 
 }  // namespace
