@@ -1,5 +1,8 @@
 #include "storage/compliance_report.hpp"
 
+#include <algorithm>
+#include <tuple>
+
 #include "storage/detail/compliance_verdicts.hpp"
 #include "storage/detail/newest_compliance.hpp"
 #include "storage/detail/sql_connection.hpp"
@@ -26,20 +29,29 @@ constexpr const char* k_current_verdicts_sql = R"sql(
    WHERE c.device_id = ?1 AND d.retired_at IS NULL
 )sql";
 
-// compliance_latest_failing holds only the devices failing a rule; by name as the devices
-// table sorts them (on PostgreSQL, its collation).
+// compliance_latest_failing holds only the devices failing a rule: read first (SQLite's
+// CROSS JOIN keeps that order of loops, rather than walking every device by name), then
+// sorted by name as the devices table sorts them (on PostgreSQL, its collation).
 constexpr const char* k_failing_sqlite = R"sql(
-  SELECT d.id, d.name, d.site, c.snapshot_id, c.checked_at
-    FROM compliance_latest c INDEXED BY compliance_latest_failing JOIN devices d ON d.id = c.device_id
-   WHERE c.failed > 0 AND d.retired_at IS NULL
+  SELECT d.id, d.name, d.site
+    FROM compliance_latest c INDEXED BY compliance_latest_failing CROSS JOIN devices d
+   WHERE d.id = c.device_id AND c.failed > 0 AND d.retired_at IS NULL
    ORDER BY d.name, d.id
 )sql";
 constexpr const char* k_failing_postgres = R"sql(
-  SELECT d.id, d.name, d.site, c.snapshot_id, c.checked_at
+  SELECT d.id, d.name, d.site
     FROM compliance_latest c JOIN devices d ON d.id = c.device_id
    WHERE c.failed > 0 AND d.retired_at IS NULL
    ORDER BY d.name, d.id
 )sql";
+constexpr const char* k_failing_one_sql = R"sql(
+  SELECT d.id, d.name, d.site FROM compliance_latest c JOIN devices d ON d.id = c.device_id
+   WHERE c.device_id = ?1 AND c.failed > 0 AND d.retired_at IS NULL
+)sql";
+
+DeviceComplianceState failing_from(const detail::SqlRows& row) {
+  return {row.integer(0), row.text(1), row.text(2), 0, 0, {}};
+}
 
 // Counts `devices` more devices with these verdicts (fewer when negative).
 void count(ComplianceTotals& totals, const std::string& verdicts, std::int64_t devices) {
@@ -119,11 +131,29 @@ std::vector<DeviceComplianceState> failing_compliance(Database& database,
     const std::unique_ptr<detail::SqlRows> rows =
         sql.query(sql.backend() == detail::SqlBackend::sqlite ? k_failing_sqlite : k_failing_postgres);
     while (rows->next()) {
-      const std::int64_t id = rows->integer(0);
-      if (!wanted || wanted(id)) {
-        failing.push_back({id, rows->text(1), rows->text(2), rows->integer(3), rows->integer(4), {}});
+      if (!wanted || wanted(rows->integer(0))) {
+        failing.push_back(failing_from(*rows));
       }
     }
+    return failing;
+  } catch (const std::exception& e) {
+    throw detail::sql_failure(sql, "listing the devices failing compliance", e);
+  }
+}
+
+std::vector<DeviceComplianceState> failing_compliance_of(Database& database, std::span<const std::int64_t> only) {
+  detail::SqlConnection& sql = database.connection();
+  try {
+    std::vector<DeviceComplianceState> failing;
+    for (const std::int64_t id : only) {
+      const std::unique_ptr<detail::SqlRows> row = sql.query(k_failing_one_sql, detail::SqlParams().add(id));
+      if (row->next()) {
+        failing.push_back(failing_from(*row));
+      }
+    }
+    std::sort(failing.begin(), failing.end(), [](const auto& a, const auto& b) {
+      return std::tie(a.name, a.device_id) < std::tie(b.name, b.device_id);
+    });
     return failing;
   } catch (const std::exception& e) {
     throw detail::sql_failure(sql, "listing the devices failing compliance", e);

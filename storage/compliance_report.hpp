@@ -34,10 +34,14 @@ ComplianceTotals compliance_totals_except(Database& database, std::span<const st
 ComplianceTotals compliance_totals_of(Database& database, std::span<const std::int64_t> only);
 
 // The current devices failing a rule on their newest version that `wanted` says yes to,
-// by name then id: device_id, name, site, snapshot_id and checked_at; `checks` left empty
-// (read_newest_checks reads them). Throws DatabaseError naming the database.
+// by name then id: device_id, name and site (read_newest_checks reads the rest). Throws
+// DatabaseError naming the database.
 std::vector<DeviceComplianceState> failing_compliance(Database& database,
                                                       const std::function<bool(std::int64_t device_id)>& wanted);
+
+// The same for the current devices in `only` (a token that sees a few), by name (bytewise)
+// then id. Throws DatabaseError naming the database.
+std::vector<DeviceComplianceState> failing_compliance_of(Database& database, std::span<const std::int64_t> only);
 
 // Fills `device`'s checks (problems too), snapshot_id and checked_at from the newest
 // results of its newest version. Throws DatabaseError naming the database.

@@ -179,27 +179,32 @@ SearchAnswer search_configs(storage::Database& database, const DeviceIds& visibl
 
 namespace {
 
-// Totals over the devices the token sees, whichever way reads least: every device's less
-// the few it does not see, or the few it sees (as count_cycle does).
-storage::ComplianceTotals visible_totals(storage::Database& database, const DeviceIds& visible) {
+// Totals and failing devices over the devices the token sees, whichever way reads least:
+// every device's less the few it does not see, or the few it sees (as count_cycle does).
+struct VisibleCompliance {
+  storage::ComplianceTotals totals;
+  std::vector<storage::DeviceComplianceState> failing;  // by name
+};
+
+VisibleCompliance visible_compliance(storage::Database& database, const DeviceIds& visible) {
   const KnownDevices known = split_known(database, visible);
   if (known.hidden.size() <= known.shown.size()) {
-    return storage::compliance_totals_except(database, known.hidden);
+    return {storage::compliance_totals_except(database, known.hidden),
+            storage::failing_compliance(database, [&visible](std::int64_t id) { return sees(visible, id); })};
   }
-  return storage::compliance_totals_of(database, known.shown);
+  return {storage::compliance_totals_of(database, known.shown), storage::failing_compliance_of(database, known.shown)};
 }
 
 }  // namespace
 
 ComplianceAnswer read_compliance(storage::Database& database, const DeviceIds& visible, const PageSlice& slice) {
   ComplianceAnswer answer;
-  storage::ComplianceTotals totals = visible_totals(database, visible);
-  answer.devices_checked = totals.devices;
-  for (auto& [rule, count] : totals.rules) {
+  VisibleCompliance compliance = visible_compliance(database, visible);
+  answer.devices_checked = compliance.totals.devices;
+  for (auto& [rule, count] : compliance.totals.rules) {
     answer.rules[rule] = {std::move(count.severity), count.checked, count.failed};
   }
-  std::vector<storage::DeviceComplianceState> failing =
-      storage::failing_compliance(database, [&visible](std::int64_t device_id) { return sees(visible, device_id); });
+  std::vector<storage::DeviceComplianceState> failing = std::move(compliance.failing);
   answer.total_failing = static_cast<std::int64_t>(failing.size());
   for (auto& device : slice_of(std::move(failing), slice)) {
     storage::read_newest_checks(database, device);

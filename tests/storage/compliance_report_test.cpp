@@ -146,6 +146,11 @@ protected:
     const auto sees_few = [&](std::int64_t id) { return shown_set.contains(id); };
     expect_same(compliance_totals_of(database(), shown), read_by_visit(sees_few).totals);
     EXPECT_EQ(failing_ids(sees_few), read_by_visit(sees_few).failing);
+    std::vector<std::int64_t> few_failing;
+    for (const auto& state : failing_compliance_of(database(), shown)) {
+      few_failing.push_back(state.device_id);
+    }
+    EXPECT_EQ(few_failing, read_by_visit(sees_few).failing);
   }
 };
 
