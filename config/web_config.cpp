@@ -1,3 +1,6 @@
+#include <arpa/inet.h>
+
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -40,6 +43,20 @@ void read_tls(ConfigReader& reader, WebConfig& web) {
   }
 }
 
+// Each an IPv4 or IPv6 address (no names: a proxy is believed by its address alone).
+std::vector<std::string> trusted_proxies(ConfigReader& reader, const std::vector<std::string>& addresses) {
+  for (const auto& address : addresses) {
+    std::array<unsigned char, 16> bytes{};
+    if (inet_pton(AF_INET, address.c_str(), bytes.data()) != 1 &&
+        inet_pton(AF_INET6, address.c_str(), bytes.data()) != 1) {
+      reader.fail("trusted_proxies", "\"" + address +
+                                         "\" is not an IP address; list the addresses the reverse proxies reach "
+                                         "nbsync from, e.g. [\"127.0.0.1\", \"::1\"]");
+    }
+  }
+  return addresses;
+}
+
 }  // namespace
 
 WebConfig read_web(ConfigReader& reader) {
@@ -70,6 +87,9 @@ WebConfig read_web(ConfigReader& reader) {
   }
   if (auto cache = reader.duration("permission_cache")) {
     web.permission_cache = seconds(*cache);
+  }
+  if (auto proxies = reader.string_list("trusted_proxies")) {
+    web.trusted_proxies = trusted_proxies(reader, *proxies);
   }
   read_tls(reader, web);
   reader.finish();

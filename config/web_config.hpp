@@ -4,9 +4,12 @@
 // https:// URL, path prefix stripped by the proxy); it makes links absolute under its path
 // and the session cookie Secure when it is https. `cert_file` and `key_file` (both or
 // neither, both readable when the config loads) make the viewer serve HTTPS itself.
+// `trusted_proxies` (IP addresses) are the reverse proxies whose X-Forwarded-For header
+// names the client the sign-in limiter counts (web/client_address.hpp).
 #include <chrono>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace nbsync {
 
@@ -18,6 +21,7 @@ struct WebConfig {
   std::chrono::seconds permission_cache{std::chrono::seconds(60)};  // how long NetBox's "may see device" answer holds
   std::filesystem::path cert_file;                                  // PEM certificate (chain); empty: plain HTTP
   std::filesystem::path key_file;                                   // its PEM private key
+  std::vector<std::string> trusted_proxies;  // IP addresses whose X-Forwarded-For names the client; none by default
 
   bool tls() const { return !cert_file.empty(); }
 };

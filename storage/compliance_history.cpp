@@ -1,9 +1,6 @@
 #include "storage/compliance_history.hpp"
 
-#include <nlohmann/json.hpp>
-
-#include <algorithm>
-
+#include "storage/detail/newest_compliance.hpp"
 #include "storage/detail/sql_connection.hpp"
 #include "storage/detail/sql_failure.hpp"
 
@@ -48,58 +45,6 @@ constexpr const char* k_devices_postgres = R"sql(
    ORDER BY d.name, d.id
 )sql";
 
-// The results of a device's newest version, every rule set's: by rule set, then rule (the
-// primary key's order: SQLite reads them so without a sort; PostgreSQL needs to be told).
-constexpr const char* k_newest_results_sql = R"sql(
-  SELECT snapshot_id, rule, severity, passed, problems, checked_at, rules_digest
-    FROM compliance_results WHERE snapshot_id = (SELECT max(id) FROM snapshots WHERE device_id = ?1)
-   ORDER BY rules_digest, rule
-)sql";
-
-// Columns 0-5 of the queries above.
-ComplianceCheck check_from(const detail::SqlRows& row) {
-  ComplianceCheck check;
-  check.rule = row.text(1);
-  check.severity = row.text(2);
-  check.passed = row.integer(3) != 0;
-  const std::string text = row.text(4);
-  const auto problems = text == "[]" ? nlohmann::json::array() : nlohmann::json::parse(text, nullptr, false);
-  if (problems.is_array()) {
-    for (const auto& problem : problems) {
-      check.problems.push_back(problem.is_string() ? problem.get<std::string>() : problem.dump());
-    }
-  }
-  return check;
-}
-
-// The results of the device's newest version by the rule set that checked it last (a
-// version checked by several counts with the newest one's), into `device`.
-void read_newest_rule_set(detail::SqlConnection& sql, DeviceComplianceState& device) {
-  const std::unique_ptr<detail::SqlRows> results =
-      sql.query(k_newest_results_sql, detail::SqlParams().add(device.device_id));
-  std::string digest;
-  std::vector<ComplianceCheck> checks;
-  std::int64_t checked_at = 0;
-  const auto keep_if_newest = [&] {
-    if (!checks.empty() && checked_at >= device.checked_at) {
-      device.checks = std::move(checks);
-      device.checked_at = checked_at;
-    }
-    checks.clear();
-    checked_at = 0;
-  };
-  while (results->next()) {
-    if (results->text(6) != digest) {
-      keep_if_newest();
-      digest = results->text(6);
-    }
-    device.snapshot_id = results->integer(0);
-    checks.push_back(check_from(*results));
-    checked_at = std::max(checked_at, results->integer(5));
-  }
-  keep_if_newest();
-}
-
 }  // namespace
 
 std::optional<std::int64_t> compliance_failing_since(Database& database, std::int64_t device_id,
@@ -126,7 +71,7 @@ std::map<std::int64_t, std::vector<ComplianceCheck>> compliance_by_snapshot(Data
                   detail::SqlParams().add(device_id));
     std::map<std::int64_t, std::vector<ComplianceCheck>> out;
     while (rows->next()) {
-      out[rows->integer(0)].push_back(check_from(*rows));
+      out[rows->integer(0)].push_back(detail::check_from(*rows));
     }
     return out;
   } catch (const std::exception& e) {
@@ -146,7 +91,7 @@ void visit_latest_compliance(Database& database, const std::function<void(const 
         continue;
       }
       DeviceComplianceState device{id, devices->text(1), devices->text(2), 0, 0, {}};
-      read_newest_rule_set(sql, device);
+      detail::read_newest_rule_set(sql, device);
       if (!device.checks.empty()) {
         visit(device);
       }

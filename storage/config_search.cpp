@@ -14,23 +14,58 @@ namespace nbsync::storage {
 namespace {
 
 // Each device's latest config, by name; ?1..?3: platform, site, role or ''. The index
-// narrows with one more condition (`narrowing`), whose parameters come after these.
-constexpr std::string_view k_latest_sql_head = R"sql(
+// narrows with more parameters after these.
+constexpr std::string_view k_columns = R"sql(
   SELECT d.id, d.name, d.site, d.role, d.platform, d.tenant, d.status, d.address, d.tags,
-         s.id, s.taken_at, s.sha256
-    FROM devices d
-    JOIN snapshots s ON s.id = (SELECT max(id) FROM snapshots WHERE device_id = d.id)
-   WHERE d.retired_at IS NULL
+         s.id, s.taken_at, s.sha256)sql";
+constexpr std::string_view k_latest_version = R"sql(
+    JOIN snapshots s ON s.id = (SELECT max(id) FROM snapshots WHERE device_id = d.id))sql";
+constexpr std::string_view k_filters = R"sql(
      AND (?1 = '' OR d.platform = ?1)
      AND (?2 = '' OR d.site = ?2)
-     AND (?3 = '' OR d.role = ?3)
-)sql";
-constexpr std::string_view k_latest_sql_tail = " ORDER BY d.name, d.id";
+     AND (?3 = '' OR d.role = ?3))sql";
+constexpr std::string_view k_by_name = " ORDER BY d.name, d.id";
+constexpr std::string_view k_pending = "SELECT device_id FROM search_index_pending";
 
-// A device is read when the index holds its config's literals, or when the index does not
-// hold its latest version yet.
-constexpr std::string_view k_not_indexed_sql =
-    " OR NOT EXISTS (SELECT 1 FROM search_index_state i WHERE i.device_id = d.id AND i.sha256 = s.sha256))";
+// The devices whose indexed config holds the literals, as SQL whose parameters start at
+// `first`, and their values; "" when the literals cannot narrow.
+struct Candidates {
+  std::string sql;
+  std::vector<std::string> values;  // of its parameters, in order
+};
+
+Candidates index_candidates(detail::SqlConnection& sql, const std::vector<std::string>& required_literals, int first) {
+  Candidates candidates;
+  if (sql.backend() == detail::SqlBackend::sqlite) {
+    const std::string expression = ConfigSearch::match_expression(
+        required_literals, detail::read_search_plan(sql).value_or(detail::CommonTrigrams{}));
+    if (!expression.empty()) {
+      candidates.sql = "SELECT rowid AS id FROM config_search WHERE config_search MATCH ?" + std::to_string(first);
+      candidates.values.push_back(expression);
+    }
+    return candidates;
+  }
+  const std::vector<std::string> patterns = detail::like_patterns(required_literals);
+  for (std::size_t i = 0; i < patterns.size(); ++i) {
+    candidates.sql.append(i == 0 ? "SELECT device_id AS id FROM config_search WHERE " : " AND ")
+        .append("body LIKE ?")
+        .append(std::to_string(first + static_cast<int>(i)));
+    candidates.values.push_back(patterns[i]);
+  }
+  return candidates;
+}
+
+// Whether the index's candidates and the devices not indexed yet are `few` at most.
+bool few_candidates(detail::SqlConnection& sql, const Candidates& candidates, std::int64_t few) {
+  const std::string limit = " LIMIT " + std::to_string(few + 1) + ") c";
+  detail::SqlParams params;
+  for (const auto& value : candidates.values) {
+    params.add(value);
+  }
+  return detail::query_integer(sql, "SELECT count(*) FROM (" + candidates.sql + limit, params) +
+             detail::query_integer(sql, "SELECT count(*) FROM (" + std::string(k_pending) + limit) <=
+         few;
+}
 
 // The query and its parameters for `required_literals` on this backend; `narrowed` false
 // when they cannot narrow (every config is read).
@@ -41,32 +76,29 @@ struct LatestQuery {
 };
 
 LatestQuery latest_query(detail::SqlConnection& sql, const std::vector<std::string>& required_literals,
-                         const DeviceFilter& filter) {
+                         const DeviceFilter& filter, std::int64_t few) {
   LatestQuery query;
-  query.sql = k_latest_sql_head;
   query.params.add(filter.platform).add(filter.site).add(filter.role);
-  if (sql.backend() == detail::SqlBackend::sqlite) {
-    const std::string expression = ConfigSearch::match_expression(
-        required_literals, detail::read_search_plan(sql).value_or(detail::CommonTrigrams{}));
-    if (!expression.empty()) {
-      query.sql.append("AND (d.id IN (SELECT rowid FROM config_search WHERE config_search MATCH ?4)");
-      query.sql.append(k_not_indexed_sql);
-      query.params.add(expression);
-      query.narrowed = true;
-    }
+  const Candidates candidates = index_candidates(sql, required_literals, 4);
+  query.narrowed = !candidates.sql.empty();
+  query.sql = k_columns;
+  if (query.narrowed && few_candidates(sql, index_candidates(sql, required_literals, 1), few)) {
+    // The candidates first (SQLite's CROSS JOIN keeps that order of loops), then sorted.
+    query.sql.append(" FROM (").append(candidates.sql).append(" UNION ").append(k_pending);
+    query.sql.append(") c CROSS JOIN devices d").append(k_latest_version);
+    query.sql.append(" WHERE d.id = c.id AND d.retired_at IS NULL").append(k_filters);
   } else {
-    const std::vector<std::string> patterns = detail::like_patterns(required_literals);
-    if (!patterns.empty()) {
-      query.sql.append("AND (d.id IN (SELECT device_id FROM config_search WHERE ");
-      for (std::size_t i = 0; i < patterns.size(); ++i) {
-        query.sql.append(i == 0 ? "" : " AND ").append("body LIKE ?").append(std::to_string(4 + i));
-        query.params.add(patterns[i]);
-      }
-      query.sql.append(")").append(k_not_indexed_sql);
-      query.narrowed = true;
+    query.sql.append(" FROM devices d").append(k_latest_version).append(" WHERE d.retired_at IS NULL");
+    query.sql.append(k_filters);
+    if (query.narrowed) {
+      query.sql.append(" AND (d.id IN (").append(candidates.sql).append(") OR d.id IN (").append(k_pending);
+      query.sql.append("))");
     }
   }
-  query.sql.append(k_latest_sql_tail);
+  for (const auto& value : candidates.values) {
+    query.params.add(value);
+  }
+  query.sql.append(k_by_name);
   return query;
 }
 
@@ -81,7 +113,8 @@ bool ascii(std::string_view text) {
 
 }  // namespace
 
-ConfigSearch::ConfigSearch(Database& database) : m_database(database) {}
+ConfigSearch::ConfigSearch(Database& database, std::int64_t few_candidates)
+    : m_database(database), m_few_candidates(few_candidates) {}
 
 std::string ConfigSearch::match_expression(const std::vector<std::string>& required_literals,
                                            const detail::CommonTrigrams& common) {
@@ -118,7 +151,7 @@ ConfigScan ConfigSearch::scan(const std::vector<std::string>& required_literals,
     // One read transaction: a writer committing meanwhile cannot make a device's latest
     // snapshot and its blob disagree, nor the plan and the index.
     sql.begin_read();
-    const LatestQuery query = latest_query(sql, required_literals, filter);
+    const LatestQuery query = latest_query(sql, required_literals, filter, m_few_candidates);
     scan.narrowed = query.narrowed;
     if (query.narrowed && sql.backend() == detail::SqlBackend::postgresql) {
       // PostgreSQL's planner prices a LIKE over config_search's texts (compressed, out of

@@ -3,8 +3,10 @@
 // time (memory stays at one config whatever the fleet). Search narrows first with the
 // config_search trigram index: of the devices whose latest version is indexed, only those
 // whose config contains every required literal (case-insensitively) are read; devices not
-// indexed yet (see search_index.hpp) are always read. The caller's regex confirms line by
-// line. Retired devices are left out.
+// indexed yet (search_index_pending, see search_index.hpp) are always read. A search for a
+// rare line reads those candidates by id (a lookup, not a walk over the fleet); one that
+// has many walks the devices by name and stops at the page's end. The caller's regex
+// confirms line by line. Retired devices are left out.
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -34,7 +36,11 @@ struct ConfigScan {
 
 class ConfigSearch {
 public:
-  explicit ConfigSearch(Database& database);
+  // Up to `few_candidates` candidates (the index's and the devices not indexed yet) are
+  // read by id and sorted by name; more (a line most configs have) are found walking the
+  // devices by name, which stops at the visitor's last wanted match.
+  static constexpr std::int64_t k_few_candidates = 2000;
+  explicit ConfigSearch(Database& database, std::int64_t few_candidates = k_few_candidates);
 
   // Visits the latest config of each device matching `filter` (by name) whose text holds
   // every string of `required_literals`; literals shorter than 3 bytes cannot narrow and
@@ -52,6 +58,7 @@ public:
 
 private:
   Database& m_database;
+  std::int64_t m_few_candidates;
 };
 
 }  // namespace nbsync::storage

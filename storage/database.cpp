@@ -21,7 +21,7 @@ namespace {
 // Migration N takes the schema from version N-1 to N. Append only; never edit a step
 // that has shipped.
 // Timestamps from migration 2 on are INTEGER unix seconds (UTC), columns named *_at/*_seen.
-constexpr std::array<std::string_view, 10> k_migrations = {
+constexpr std::array<std::string_view, 12> k_migrations = {
     // 1: bookkeeping about the database itself.
     R"sql(
       CREATE TABLE nbsync_meta (
@@ -246,6 +246,53 @@ constexpr std::array<std::string_view, 10> k_migrations = {
     // SQLite has had since step 4 (FTS5).
     R"sql(
       SELECT 1;
+    )sql",
+    // 11: each device's compliance on its newest version, kept by the writer as it stores
+    // results, so that the compliance report reads one small row per device (and counts
+    // its totals with one GROUP BY over devices with the same verdicts) instead of every
+    // device's results. Filled here from the results stored so far.
+    R"sql(
+      CREATE TABLE compliance_latest (
+        device_id   INTEGER PRIMARY KEY REFERENCES devices (id),
+        snapshot_id INTEGER NOT NULL REFERENCES snapshots (id),
+        checked_at  INTEGER NOT NULL,                 -- the newest of its results
+        verdicts    TEXT    NOT NULL,                 -- JSON: [[rule, severity, passed]] by rule
+        failed      INTEGER NOT NULL                  -- how many of them failed
+      ) STRICT;
+      CREATE INDEX compliance_latest_by_verdicts ON compliance_latest (verdicts);
+      CREATE INDEX compliance_latest_failing ON compliance_latest (device_id) WHERE failed > 0;
+      CREATE INDEX devices_retired ON devices (id) WHERE retired_at IS NOT NULL;
+      WITH newest AS (SELECT device_id, max(id) AS snapshot_id FROM snapshots GROUP BY device_id),
+      rule_sets AS (
+        SELECT n.device_id, c.snapshot_id, c.rules_digest, max(c.checked_at) AS checked_at,
+               row_number() OVER (PARTITION BY n.device_id
+                                  ORDER BY max(c.checked_at) DESC, c.rules_digest DESC) AS newness
+          FROM newest n JOIN compliance_results c ON c.snapshot_id = n.snapshot_id
+         GROUP BY n.device_id, c.snapshot_id, c.rules_digest)
+      INSERT INTO compliance_latest (device_id, snapshot_id, checked_at, verdicts, failed)
+      SELECT r.device_id, r.snapshot_id, r.checked_at,
+             (SELECT json_group_array(json_array(v.rule, v.severity, v.passed))
+                FROM (SELECT rule, severity, passed FROM compliance_results
+                       WHERE snapshot_id = r.snapshot_id AND rules_digest = r.rules_digest ORDER BY rule) v),
+             (SELECT count(*) FROM compliance_results
+               WHERE snapshot_id = r.snapshot_id AND rules_digest = r.rules_digest AND passed = 0)
+        FROM rule_sets r WHERE r.newness = 1;
+    )sql",
+    // 12: the devices whose newest version the search index does not hold yet, so that a
+    // search reads the index's candidates and these instead of checking every device. A
+    // new version puts its device here (the trigger, whoever stores it); indexing it takes
+    // it out; a rebuilt index (the plan chosen) puts every device back.
+    R"sql(
+      CREATE TABLE search_index_pending (
+        device_id INTEGER PRIMARY KEY
+      ) STRICT;
+      CREATE TRIGGER snapshots_pending_search AFTER INSERT ON snapshots BEGIN
+        INSERT INTO search_index_pending (device_id) VALUES (NEW.device_id) ON CONFLICT DO NOTHING;
+      END;
+      INSERT INTO search_index_pending (device_id)
+      SELECT s.device_id FROM snapshots s
+       WHERE s.id = (SELECT max(id) FROM snapshots WHERE device_id = s.device_id)
+         AND NOT EXISTS (SELECT 1 FROM search_index_state i WHERE i.device_id = s.device_id AND i.sha256 = s.sha256);
     )sql",
 };
 

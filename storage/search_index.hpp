@@ -4,10 +4,11 @@
 // backup on the writer's critical path slowed the whole pipeline and filled its queue.
 // Instead the writer indexes new versions a few at a time whenever its queue is empty
 // (index_devices_now), and a pass after the run catches the rest (update_search_index).
-// search_index_state says which version of each device is indexed; ConfigSearch reads
-// every device whose latest version is not indexed yet, so a search is complete at any
-// moment, only less narrowed. Once the fleet has enough configs, the common trigrams the
-// index leaves out are chosen (detail/trigrams.hpp) and the index is rebuilt without them.
+// search_index_state says which version of each device is indexed, search_index_pending
+// which devices' newest version is not (a trigger adds a device when a version is stored,
+// indexing it takes it out); ConfigSearch reads every device whose latest version is not indexed yet, so a search is
+// complete at any moment, only less narrowed. Once the fleet has enough configs, the common trigrams the index leaves
+// out are chosen (detail/trigrams.hpp) and the index is rebuilt without them.
 #include <cstdint>
 #include <span>
 

@@ -321,6 +321,7 @@ RecordedAttempt SnapshotStore::store_config(std::int64_t run_id, const AttemptRe
                                                              .add(changes.removed)
                                                              .add(attempt.mask_key)
                                                              .add(std::int64_t{rekeyed ? 1 : 0}));
+  m_compliance->forget_latest(device_id);
   RecordedAttempt stored;
   stored.changed = !rekeyed;
   stored.snapshot_id = snapshot_id;
@@ -344,6 +345,7 @@ void SnapshotStore::check_compliance(std::int64_t device_id, const std::string& 
   }
   const std::vector<ComplianceCheck> checks = m_compliance_hooks.evaluate(*device, config);
   m_compliance->insert(*recorded.current_snapshot_id, m_compliance_hooks.rules_digest, checks, now);
+  m_compliance->refresh_latest(device_id);
   recorded.compliance = compliance_summary(checks);
 }
 

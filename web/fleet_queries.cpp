@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "storage/compliance_report.hpp"
 #include "storage/config_grep.hpp"
 #include "storage/config_search.hpp"
 #include "storage/regex_literals.hpp"
@@ -176,39 +177,46 @@ SearchAnswer search_configs(storage::Database& database, const DeviceIds& visibl
   return answer;
 }
 
+namespace {
+
+// Totals and failing devices over the devices the token sees, whichever way reads least:
+// every device's less the few it does not see, or the few it sees (as count_cycle does).
+struct VisibleCompliance {
+  storage::ComplianceTotals totals;
+  std::vector<storage::DeviceComplianceState> failing;  // by name
+};
+
+VisibleCompliance visible_compliance(storage::Database& database, const DeviceIds& visible) {
+  const KnownDevices known = split_known(database, visible);
+  if (known.hidden.size() <= known.shown.size()) {
+    return {storage::compliance_totals_except(database, known.hidden),
+            storage::failing_compliance(database, [&visible](std::int64_t id) { return sees(visible, id); })};
+  }
+  return {storage::compliance_totals_of(database, known.shown), storage::failing_compliance_of(database, known.shown)};
+}
+
+}  // namespace
+
 ComplianceAnswer read_compliance(storage::Database& database, const DeviceIds& visible, const PageSlice& slice) {
   ComplianceAnswer answer;
-  std::vector<FailingCompliance> failing;
-  storage::visit_latest_compliance(
-      database,
-      [&](const storage::DeviceComplianceState& device) {
-        ++answer.devices_checked;
-        std::vector<storage::ComplianceCheck> failed;
-        for (const auto& check : device.checks) {
-          RuleTotals& totals = answer.rules[check.rule];
-          totals.severity = check.severity;
-          ++totals.checked;
-          if (!check.passed) {
-            ++totals.failed;
-            failed.push_back(check);
-          }
-        }
-        if (!failed.empty()) {
-          FailingCompliance entry{device, std::nullopt};
-          entry.device.checks = std::move(failed);
-          failing.push_back(std::move(entry));
-        }
-      },
-      [&visible](std::int64_t device_id) { return sees(visible, device_id); });
+  VisibleCompliance compliance = visible_compliance(database, visible);
+  answer.devices_checked = compliance.totals.devices;
+  for (auto& [rule, count] : compliance.totals.rules) {
+    answer.rules[rule] = {std::move(count.severity), count.checked, count.failed};
+  }
+  std::vector<storage::DeviceComplianceState> failing = std::move(compliance.failing);
   answer.total_failing = static_cast<std::int64_t>(failing.size());
-  answer.failing = slice_of(std::move(failing), slice);
-  for (auto& entry : answer.failing) {
+  for (auto& device : slice_of(std::move(failing), slice)) {
+    storage::read_newest_checks(database, device);
+    std::erase_if(device.checks, [](const auto& check) { return check.passed; });
+    FailingCompliance entry{std::move(device), std::nullopt};
     for (const auto& check : entry.device.checks) {
       const auto since = storage::compliance_failing_since(database, entry.device.device_id, check.rule);
       if (since && (!entry.failing_since || *since < *entry.failing_since)) {
         entry.failing_since = since;
       }
     }
+    answer.failing.push_back(std::move(entry));
   }
   return answer;
 }

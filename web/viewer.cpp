@@ -58,6 +58,7 @@ Viewer::Viewer(WebSettings settings)
       m_secure_cookie(m_settings.web.base_url.starts_with("https://") || m_settings.web.tls()),
       m_sessions(m_settings.web.session_idle, m_settings.web.session_max, m_settings.web.permission_cache),
       m_limiter(k_max_failed_sign_ins, k_failed_sign_in_window),
+      m_client(m_settings.web.trusted_proxies),
       m_netbox(m_settings.netbox),
       m_history(m_settings.database) {}
 
@@ -191,33 +192,34 @@ void Viewer::sign_in(const httplib::Request& request, httplib::Response& respons
     return it == form.end() ? std::string() : it->second;
   };
   const auto now = Clock::now();
+  const std::string from = m_client.of(request.remote_addr, request.get_header_value("X-Forwarded-For"));
   const auto answer = [&](int status, const std::string& notice) {
     response.status = status;
     show_sign_in(response, field("next"), notice);
   };
-  if (const auto wait = m_limiter.wait(request.remote_addr, now); wait.count() > 0) {
+  if (const auto wait = m_limiter.wait(from, now); wait.count() > 0) {
     response.set_header("Retry-After", std::to_string(wait.count()));
     return answer(
         429, "Too many failed sign-ins from your address; try again in " + std::to_string(wait.count()) + " seconds.");
   }
   const Secret token(field("token"), "the sign-in form");
   if (!plausible_token(token.reveal())) {
-    m_limiter.failed(request.remote_addr, now);
-    spdlog::info("web: sign-in from {} refused: not a token", request.remote_addr);
+    m_limiter.failed(from, now);
+    spdlog::info("web: sign-in from {} refused: not a token", from);
     return answer(401, "That is not a NetBox API token.");
   }
   const TokenCheck check = m_netbox.check_token(token);
   if (check.answer == NetboxAnswer::unreachable) {
-    spdlog::warn("web: sign-in from {}: NetBox could not be asked: {}", request.remote_addr, check.reason);
+    spdlog::warn("web: sign-in from {}: NetBox could not be asked: {}", from, check.reason);
     return answer(503, "NetBox could not be asked about your token (" + check.reason + "); try again later.");
   }
   if (check.answer == NetboxAnswer::no) {
-    m_limiter.failed(request.remote_addr, now);
-    spdlog::info("web: sign-in from {} refused by NetBox: {}", request.remote_addr, check.reason);
+    m_limiter.failed(from, now);
+    spdlog::info("web: sign-in from {} refused by NetBox: {}", from, check.reason);
     return answer(401, "NetBox refused the token: " + check.reason);
   }
   const std::string id = m_sessions.create(token, now);
-  spdlog::info("web: sign-in from {} accepted", request.remote_addr);
+  spdlog::info("web: sign-in from {} accepted", from);
   response.set_header("Set-Cookie", session_cookie(id, m_settings.web.session_max.count()));
   response.set_redirect(m_prefix + local_target(field("next")), 303);
 }

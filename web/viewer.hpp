@@ -11,6 +11,7 @@
 #include <string>
 
 #include "storage/device_status.hpp"
+#include "web/client_address.hpp"
 #include "web/fleet_queries.hpp"
 #include "web/history_source.hpp"
 #include "web/html.hpp"
@@ -78,6 +79,7 @@ private:
   bool m_secure_cookie;  // base_url is https, or the viewer serves TLS itself
   SessionStore m_sessions;
   SignInLimiter m_limiter;
+  ClientAddress m_client;  // who signs in: the peer, or X-Forwarded-For from a trusted proxy
   NetboxAccess m_netbox;
   HistorySource m_history;
 };

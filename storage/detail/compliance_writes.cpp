@@ -4,7 +4,9 @@
 
 #include <algorithm>
 
+#include "storage/detail/compliance_verdicts.hpp"
 #include "storage/detail/device_columns.hpp"
+#include "storage/detail/newest_compliance.hpp"
 
 namespace nbsync::storage {
 
@@ -42,6 +44,13 @@ constexpr const char* k_insert_sql = R"sql(
     severity = excluded.severity, passed = excluded.passed, problems = excluded.problems,
     checked_at = excluded.checked_at
 )sql";
+constexpr const char* k_upsert_latest_sql = R"sql(
+  INSERT INTO compliance_latest (device_id, snapshot_id, checked_at, verdicts, failed) VALUES (?1, ?2, ?3, ?4, ?5)
+  ON CONFLICT (device_id) DO UPDATE SET
+    snapshot_id = excluded.snapshot_id, checked_at = excluded.checked_at, verdicts = excluded.verdicts,
+    failed = excluded.failed
+)sql";
+constexpr const char* k_delete_latest_sql = "DELETE FROM compliance_latest WHERE device_id = ?1";
 constexpr const char* k_device_sql =
     "SELECT id, name, site, role, platform, tenant, status, address, tags FROM devices WHERE id = ?1";
 
@@ -73,6 +82,28 @@ std::optional<DeviceRecord> ComplianceWrites::device(std::int64_t device_id) {
     return std::nullopt;
   }
   return device_from_columns(*row);
+}
+
+void ComplianceWrites::refresh_latest(std::int64_t device_id) {
+  DeviceComplianceState latest;
+  latest.device_id = device_id;
+  read_newest_rule_set(m_sql, latest);
+  if (latest.checks.empty()) {
+    forget_latest(device_id);
+    return;
+  }
+  const auto failed =
+      std::count_if(latest.checks.begin(), latest.checks.end(), [](const auto& c) { return !c.passed; });
+  m_sql.execute(k_upsert_latest_sql, SqlParams()
+                                         .add(device_id)
+                                         .add(latest.snapshot_id)
+                                         .add(latest.checked_at)
+                                         .add(verdicts_text(latest.checks))
+                                         .add(static_cast<std::int64_t>(failed)));
+}
+
+void ComplianceWrites::forget_latest(std::int64_t device_id) {
+  m_sql.execute(k_delete_latest_sql, SqlParams().add(device_id));
 }
 
 }  // namespace detail

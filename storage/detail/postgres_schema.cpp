@@ -226,6 +226,51 @@ constexpr std::array<std::string_view, k_postgres_migration_count> k_steps = {
       );
       CREATE INDEX config_search_trigrams ON config_search USING gin (body gin_trgm_ops);
     )sql",
+    // 11: each device's compliance on its newest version, kept by the writer.
+    R"sql(
+      CREATE TABLE compliance_latest (
+        device_id   bigint PRIMARY KEY REFERENCES devices (id),
+        snapshot_id bigint NOT NULL REFERENCES snapshots (id),
+        checked_at  bigint NOT NULL,
+        verdicts    text   NOT NULL,
+        failed      bigint NOT NULL
+      );
+      CREATE INDEX compliance_latest_by_verdicts ON compliance_latest (verdicts);
+      CREATE INDEX compliance_latest_failing ON compliance_latest (device_id) WHERE failed > 0;
+      CREATE INDEX devices_retired ON devices (id) WHERE retired_at IS NOT NULL;
+      WITH newest AS (SELECT device_id, max(id) AS snapshot_id FROM snapshots GROUP BY device_id),
+      rule_sets AS (
+        SELECT n.device_id, c.snapshot_id, c.rules_digest, max(c.checked_at) AS checked_at,
+               row_number() OVER (PARTITION BY n.device_id
+                                  ORDER BY max(c.checked_at) DESC, c.rules_digest DESC) AS newness
+          FROM newest n JOIN compliance_results c ON c.snapshot_id = n.snapshot_id
+         GROUP BY n.device_id, c.snapshot_id, c.rules_digest)
+      INSERT INTO compliance_latest (device_id, snapshot_id, checked_at, verdicts, failed)
+      SELECT r.device_id, r.snapshot_id, r.checked_at,
+             (SELECT json_agg(json_build_array(v.rule, v.severity, v.passed) ORDER BY v.rule)::text
+                FROM compliance_results v WHERE v.snapshot_id = r.snapshot_id AND v.rules_digest = r.rules_digest),
+             (SELECT count(*) FROM compliance_results
+               WHERE snapshot_id = r.snapshot_id AND rules_digest = r.rules_digest AND passed = 0)
+        FROM rule_sets r WHERE r.newness = 1;
+    )sql",
+    // 12: the devices whose newest version the search index does not hold yet.
+    R"sql(
+      CREATE TABLE search_index_pending (
+        device_id bigint PRIMARY KEY
+      );
+      CREATE FUNCTION nbsync_pending_search() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        INSERT INTO search_index_pending (device_id) VALUES (NEW.device_id) ON CONFLICT DO NOTHING;
+        RETURN NULL;
+      END
+      $$;
+      CREATE TRIGGER snapshots_pending_search AFTER INSERT ON snapshots
+        FOR EACH ROW EXECUTE FUNCTION nbsync_pending_search();
+      INSERT INTO search_index_pending (device_id)
+      SELECT s.device_id FROM snapshots s
+       WHERE s.id = (SELECT max(id) FROM snapshots WHERE device_id = s.device_id)
+         AND NOT EXISTS (SELECT 1 FROM search_index_state i WHERE i.device_id = s.device_id AND i.sha256 = s.sha256);
+    )sql",
 };
 
 }  // namespace

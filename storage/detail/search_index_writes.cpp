@@ -19,6 +19,17 @@ constexpr const char* k_state_sql = R"sql(
   ON CONFLICT (device_id) DO UPDATE SET sha256 = excluded.sha256
 )sql";
 
+// Indexed: no longer pending, unless a newer version came meanwhile (another collector).
+constexpr const char* k_not_pending_sql = R"sql(
+  DELETE FROM search_index_pending
+   WHERE device_id = ?1 AND ?2 = (SELECT sha256 FROM snapshots WHERE device_id = ?1 ORDER BY id DESC LIMIT 1)
+)sql";
+// An emptied index: every device with a version is pending again.
+constexpr const char* k_all_pending_sql = R"sql(
+  INSERT INTO search_index_pending (device_id) SELECT DISTINCT device_id FROM snapshots WHERE true
+  ON CONFLICT DO NOTHING
+)sql";
+
 }  // namespace
 
 std::optional<CommonTrigrams> read_search_plan(SqlConnection& sql) {
@@ -38,6 +49,7 @@ void write_search_plan(SqlConnection& sql, const CommonTrigrams& common, std::in
                 SqlParams().add_blob(common.packed()).add(sample_configs).add(now));
     sql.execute("INSERT INTO config_search (config_search) VALUES ('delete-all')");
     sql.execute("DELETE FROM search_index_state");
+    sql.execute(k_all_pending_sql);
     sql.commit();
   } catch (...) {
     sql.rollback();
@@ -58,6 +70,7 @@ void SearchIndexWrites::replace(std::int64_t device_id, std::optional<std::strin
     m_sql.execute(k_sqlite_insert_sql, SqlParams().add(device_id).add(after));
   }
   m_sql.execute(k_state_sql, SqlParams().add(device_id).add(sha256));
+  m_sql.execute(k_not_pending_sql, SqlParams().add(device_id).add(sha256));
 }
 
 }  // namespace nbsync::storage::detail

@@ -38,12 +38,15 @@ TEST_F(WebConfigTest, OffByDefaultAndEveryKeyIsRead) {
   EXPECT_EQ(load("").web.listen, "");
   const Config config = load(
       "[web]\nlisten = \"127.0.0.1:9811\"\nbase_url = \"https://nbsync.example.com/nb/\"\n"
-      "session_idle = \"10m\"\nsession_max = \"8h\"\npermission_cache = \"30s\"\n");
+      "session_idle = \"10m\"\nsession_max = \"8h\"\npermission_cache = \"30s\"\n"
+      "trusted_proxies = [\"127.0.0.1\", \"::1\"]\n");
   EXPECT_EQ(config.web.listen, "127.0.0.1:9811");
   EXPECT_EQ(config.web.base_url, "https://nbsync.example.com/nb") << "the trailing slash goes";
   EXPECT_EQ(config.web.session_idle, std::chrono::minutes(10));
   EXPECT_EQ(config.web.session_max, std::chrono::hours(8));
   EXPECT_EQ(config.web.permission_cache, std::chrono::seconds(30));
+  EXPECT_EQ(config.web.trusted_proxies, (std::vector<std::string>{"127.0.0.1", "::1"}));
+  EXPECT_TRUE(load("[web]\n").web.trusted_proxies.empty()) << "no proxy is trusted unless named";
 }
 
 TEST_F(WebConfigTest, RefusesWhatCannotWork) {
@@ -51,6 +54,8 @@ TEST_F(WebConfigTest, RefusesWhatCannotWork) {
   EXPECT_THAT(error("[web]\nbase_url = \"nbsync.example.com\"\n"), HasSubstr("web.base_url"));
   EXPECT_THAT(error("[web]\nsession_idle = \"2h\"\nsession_max = \"1h\"\n"), HasSubstr("web.session_max"));
   EXPECT_THAT(error("[web]\nsesion_idle = \"2h\"\n"), HasSubstr("web.sesion_idle"));
+  EXPECT_THAT(error("[web]\ntrusted_proxies = [\"127.0.0.1\", \"proxy.example.com\"]\n"),
+              HasSubstr("web.trusted_proxies: \"proxy.example.com\" is not an IP address"));
 }
 
 TEST_F(WebConfigTest, TlsNeedsBothFilesAndBothReadable) {

@@ -289,6 +289,34 @@ TEST_F(Web, FailedSignInsAreRefusedThenRateLimited) {
   EXPECT_THAT(log, Not(HasSubstr(std::string(40, '9'))));
 }
 
+TEST_F(Web, BehindATrustedProxyTheLimitCountsEachClientItNames) {
+  write_config("", "",
+               "\n[web]\nlisten = \"127.0.0.1:0\"\ntrusted_proxies = [\"127.0.0.1\"]\n"
+               "\n[daemon]\nmetrics_listen = \"\"\n");
+  start_viewer();
+  // What nginx's $proxy_add_x_forwarded_for sends: what the client wrote, then the client.
+  const auto sign_in_via_proxy = [this](const std::string& client_wrote, const std::string& token) {
+    http::HttpRequest request{
+        "POST",
+        base + "/sign-in",
+        {{"Content-Type", "application/x-www-form-urlencoded"}, {"X-Forwarded-For", client_wrote + "198.51.100.7"}},
+        "token=" + token + "&next=%2F"};
+    return client->send(request);
+  };
+  for (int i = 0; i < 5; ++i) {  // each time claiming another address: the proxy's entry counts
+    EXPECT_EQ(sign_in_via_proxy("192.0.2." + std::to_string(i) + ", ", std::string(40, '8')).status, 401);
+  }
+  EXPECT_EQ(sign_in_via_proxy("192.0.2.99, ", k_lab_token).status, 429) << "198.51.100.7 failed five times";
+  // Everyone else behind the proxy still signs in.
+  http::HttpRequest other{"POST",
+                          base + "/sign-in",
+                          {{"Content-Type", "application/x-www-form-urlencoded"}, {"X-Forwarded-For", "198.51.100.8"}},
+                          "token=" + k_lab_token + "&next=%2F"};
+  EXPECT_EQ(client->send(other).status, 303);
+  EXPECT_THAT(viewer->stderr_text(), HasSubstr("web: sign-in from 198.51.100.7 refused by NetBox"));
+  EXPECT_THAT(viewer->stderr_text(), HasSubstr("web: sign-in from 198.51.100.8 accepted"));
+}
+
 TEST_F(Web, NetboxIsAskedAboutADeviceOncePerPermissionCacheWindow) {
   start_viewer();
   const std::string cookie = sign_in(k_site1_token);

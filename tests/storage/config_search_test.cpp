@@ -122,6 +122,39 @@ TEST_P(ConfigSearchTest, DevicesNotIndexedYetAreReadAndTheUpdateCatchesUp) {
   EXPECT_EQ(scan.devices_read, 1);
 }
 
+TEST_P(ConfigSearchTest, ReadingTheCandidatesByIdOrWalkingByNameFindsTheSameDevicesInTheSameOrder) {
+  for (std::int64_t id = 1; id <= 30; ++id) {
+    DeviceRecord record = device(id);
+    record.name = "dev" + std::to_string(31 - id);  // names sort against ids
+    record.site = id % 2 == 0 ? "site-b" : "site-a";
+    store(record, id % 4 == 0 ? "hostname x\nntp server 10.0.0.1\n" : versioned_config(id, 1));
+  }
+  EXPECT_EQ(update_search_index(database()), 30);
+  EXPECT_EQ(count("SELECT count(*) FROM search_index_pending"), 0);
+  store(device(5), "hostname x\nntp server 10.0.0.1\n");  // a new version, not indexed yet
+  store(device(8), "hostname y\n");
+  EXPECT_EQ(count("SELECT count(*) FROM search_index_pending"), 2);
+  sql().execute("UPDATE devices SET retired_at = 9 WHERE id = 12");
+  const auto names = [&](std::int64_t few, const std::vector<std::string>& literals, const DeviceFilter& filter) {
+    std::vector<std::string> found;
+    ConfigSearch(database(), few).scan(literals, filter, [&](const LatestConfig& latest) {
+      found.push_back(latest.device.name + "@" + std::to_string(latest.snapshot_id));
+      return true;
+    });
+    return found;
+  };
+  for (const DeviceFilter& filter : {DeviceFilter{}, DeviceFilter{"", "site-b", ""}}) {
+    for (const std::vector<std::string>& literals :
+         {std::vector<std::string>{"ntp server"}, {"hostname dev7"}, {"description uplink"}, {"no such line"}}) {
+      const auto by_id = names(ConfigSearch::k_few_candidates, literals, filter);
+      EXPECT_EQ(by_id, names(0, literals, filter)) << literals[0];
+    }
+  }
+  // Read: the indexed configs with the line, and devices 5 and 8 (renamed back to dev5
+  // and dev8) whose new versions are not indexed yet; not device 12 (retired).
+  EXPECT_THAT(scan_names({"ntp server"}), ElementsAre("dev11", "dev15", "dev27", "dev3", "dev5", "dev7", "dev8"));
+}
+
 TEST_P(ConfigSearchTest, IndexingWhileIdleTakesTheDevicesItIsGivenOnce) {
   for (std::int64_t id = 1; id <= 3; ++id) {
     store(device(id), versioned_config(id, 1));
