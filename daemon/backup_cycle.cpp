@@ -312,9 +312,15 @@ private:
 
   // Mid-cycle, for "back up now" answers: what is stored so far goes out (the cleared
   // trigger and the journal entry with it, ahead of the device's status writes).
+  // Never throws (it runs on CycleBackupNow's thread): what fails here goes out after the cycle.
   void deliver_answers(std::stop_token stop) {
-    if (m_writer->flush()) {
-      deliver_outbox(m_config, std::min(m_config.notify.drain_timeout, k_answer_delivery_budget), std::move(stop));
+    try {
+      if (m_writer->flush()) {
+        deliver_outbox(m_config, std::min(m_config.notify.drain_timeout, k_answer_delivery_budget), std::move(stop));
+      }
+    } catch (const std::exception& e) {
+      spdlog::warn("notify: delivering 'back up now' answers during the cycle failed ({}); they go out after it",
+                   e.what());
     }
   }
 
