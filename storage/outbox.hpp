@@ -3,12 +3,9 @@
 // what must be retried (remembering when a send may have arrived anyway), keep what the
 // peer refused for good (never sent again on its own; counted for status and metrics).
 // Rows are written by the StorageWriter with the changes they describe. Its own
-// connection; one thread uses an Outbox.
-#include <SQLiteCpp/Statement.h>
-
+// connection (an SQLite file or PostgreSQL); one thread uses an Outbox.
 #include <cstdint>
 #include <filesystem>
-#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -18,6 +15,9 @@
 #include "storage/notification_hooks.hpp"
 
 namespace nbsync::storage {
+namespace detail {
+class SqlParams;
+}
 
 struct OutboxEntry {
   std::int64_t id = 0;
@@ -40,7 +40,9 @@ struct OutboxDueTimes {
 
 class Outbox {
 public:
+  // Opens its own connection. Throws DatabaseError naming the file or URI.
   explicit Outbox(const std::filesystem::path& database_file);
+  explicit Outbox(const PostgresLocation& location);
 
   // Rows that belong to no attempt (a "back up now" request whose device the run never
   // reached), in one transaction, due at once.
@@ -73,9 +75,9 @@ public:
   std::int64_t enforce_cap(std::int64_t max_rows, std::int64_t now);
 
 private:
-  // Runs `sql` (?1: a row id) for each of `ids` in one transaction; `bind` sets ?2... once.
-  void update_rows(const char* sql, const std::vector<std::int64_t>& ids,
-                   const std::function<void(SQLite::Statement&)>& bind, const char* doing);
+  // Runs `sql` for each of `ids` in one transaction: `values` are ?1..?n, the row's id ?n+1.
+  void update_rows(const char* sql, const std::vector<std::int64_t>& ids, const detail::SqlParams& values,
+                   const char* doing);
 
   Database m_database;
 };
