@@ -21,7 +21,7 @@ namespace {
 // Migration N takes the schema from version N-1 to N. Append only; never edit a step
 // that has shipped.
 // Timestamps from migration 2 on are INTEGER unix seconds (UTC), columns named *_at/*_seen.
-constexpr std::array<std::string_view, 10> k_migrations = {
+constexpr std::array<std::string_view, 11> k_migrations = {
     // 1: bookkeeping about the database itself.
     R"sql(
       CREATE TABLE nbsync_meta (
@@ -246,6 +246,14 @@ constexpr std::array<std::string_view, 10> k_migrations = {
     // SQLite has had since step 4 (FTS5).
     R"sql(
       SELECT 1;
+    )sql",
+    // 11: outbox rows are claimed by the sender that reads them (several collectors share
+    // one PostgreSQL): claimed_by names it, lease_until is when the claim lapses if it dies.
+    // Delivered rows go; deferred and refused ones are released. SQLite has one sender and
+    // leaves them NULL.
+    R"sql(
+      ALTER TABLE outbox ADD COLUMN claimed_by TEXT;
+      ALTER TABLE outbox ADD COLUMN lease_until INTEGER;
     )sql",
 };
 

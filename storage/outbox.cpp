@@ -1,10 +1,14 @@
 #include "storage/outbox.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <array>
 #include <utility>
 
 #include <nlohmann/json.hpp>
 
+#include "storage/detail/outbox_due.hpp"
 #include "storage/detail/outbox_insert.hpp"
 #include "storage/detail/sql_connection.hpp"
 #include "storage/detail/sql_failure.hpp"
@@ -21,53 +25,51 @@ constexpr const char* k_due_channels_sql = R"sql(
   ORDER BY min(id)
 )sql";
 
-constexpr const char* k_due_rows_sql = R"sql(
-  SELECT id, created_at, channel, kind, device_id, payload, dedupe_key, attempts,
-         CASE WHEN ambiguous = 1 OR sending_since IS NOT NULL THEN 1 ELSE 0 END,
-         CASE WHEN ?3 = 1 AND next_attempt_at > not_before THEN next_attempt_at ELSE not_before END
-    FROM outbox WHERE channel = ?1 AND refused_at IS NULL ORDER BY id LIMIT ?2
-)sql";
-
 constexpr const char* k_due_times_sql = R"sql(
   SELECT channel, min(not_before),
          min(CASE WHEN next_attempt_at > not_before THEN next_attempt_at ELSE not_before END)
     FROM outbox WHERE refused_at IS NULL GROUP BY channel
 )sql";
 
+// Slack messages a live sender holds (PostgreSQL) are not merged: they may be on their way.
 constexpr const char* k_message_channels_sql = R"sql(
-  SELECT channel, count(*) FROM outbox WHERE kind = 'message' AND refused_at IS NULL GROUP BY channel
-  ORDER BY min(id)
+  SELECT channel, count(*) FROM outbox
+   WHERE kind = 'message' AND refused_at IS NULL AND (lease_until IS NULL OR lease_until <= ?1)
+   GROUP BY channel ORDER BY min(id)
 )sql";
 
 constexpr const char* k_oldest_messages_sql = R"sql(
-  SELECT id, payload FROM outbox WHERE channel = ?1 AND kind = 'message' AND refused_at IS NULL
-  ORDER BY id LIMIT ?2
+  SELECT id, payload FROM outbox
+   WHERE channel = ?1 AND kind = 'message' AND refused_at IS NULL AND (lease_until IS NULL OR lease_until <= ?3)
+   ORDER BY id LIMIT ?2
 )sql";
 
 // Collectors sharing a PostgreSQL database cap the outbox one at a time (SQLite's write
 // lock does the same there).
 constexpr std::int64_t k_cap_lock = 0x6e62636170;  // "nbcap"
 
-OutboxEntry entry_of(const detail::SqlRows& row) {
-  OutboxEntry entry;
-  entry.id = row.integer(0);
-  entry.created_at = row.integer(1);
-  entry.channel = row.text(2);
-  entry.kind = row.text(3);
-  entry.device_id = row.optional_integer(4);
-  entry.payload = row.text(5);
-  entry.dedupe_key = row.text(6);
-  entry.attempts = static_cast<int>(row.integer(7));
-  entry.ambiguous = row.integer(8) != 0;
-  return entry;
+// This process, as the claimant of the rows its senders read: "host:pid".
+std::string this_process() {
+  std::array<char, 256> host{};
+  if (gethostname(host.data(), host.size() - 1) != 0) {
+    host[0] = '\0';
+  }
+  return std::string(host.data()) + ":" + std::to_string(getpid());
+}
+
+OutboxLease with_claimant(OutboxLease lease) {
+  if (lease.claimant.empty()) {
+    lease.claimant = this_process();
+  }
+  return lease;
 }
 
 // The merged text of the oldest message rows of a channel (`ids` gets their ids).
-std::string merged_messages(detail::SqlConnection& sql, const std::string& channel, std::int64_t take,
+std::string merged_messages(detail::SqlConnection& sql, const std::string& channel, std::int64_t take, std::int64_t now,
                             std::vector<std::int64_t>& ids) {
   std::string texts;
   const std::unique_ptr<detail::SqlRows> rows =
-      sql.query(k_oldest_messages_sql, detail::SqlParams().add(channel).add(take));
+      sql.query(k_oldest_messages_sql, detail::SqlParams().add(channel).add(take).add(now));
   while (rows->next()) {
     ids.push_back(rows->integer(0));
     const auto payload = nlohmann::json::parse(rows->text(1), nullptr, false);
@@ -85,7 +87,10 @@ std::string merged_messages(detail::SqlConnection& sql, const std::string& chann
 std::int64_t merge_oldest(detail::SqlConnection& sql, const std::string& channel, std::int64_t count,
                           std::int64_t excess, std::int64_t now) {
   std::vector<std::int64_t> ids;
-  const std::string payload = merged_messages(sql, channel, std::min(count, excess + 1), ids);
+  const std::string payload = merged_messages(sql, channel, std::min(count, excess + 1), now, ids);
+  if (ids.size() < 2) {
+    return 0;  // another sender delivered them meanwhile
+  }
   sql.execute("UPDATE outbox SET payload = ?2, next_attempt_at = ?3 WHERE id = ?1",
               detail::SqlParams().add(ids.front()).add(payload).add(now));
   for (std::size_t i = 1; i < ids.size(); ++i) {
@@ -98,7 +103,8 @@ std::int64_t merge_oldest(detail::SqlConnection& sql, const std::string& channel
 
 Outbox::Outbox(const std::filesystem::path& database_file) : m_database(database_file) {}
 
-Outbox::Outbox(const PostgresLocation& location) : m_database(location) {}
+Outbox::Outbox(const PostgresLocation& location, OutboxLease lease)
+    : m_database(location), m_lease(with_claimant(std::move(lease))) {}
 
 void Outbox::add(const std::vector<OutboxRow>& rows, std::int64_t now) {
   detail::SqlConnection& sql = m_database.connection();
@@ -134,16 +140,11 @@ std::vector<OutboxEntry> Outbox::due(const std::string& channel, std::int64_t no
   std::vector<OutboxEntry> out;
   try {
     // Messages of a channel go out in order: stop at the first one not yet due.
-    const std::unique_ptr<detail::SqlRows> rows =
-        sql.query(k_due_rows_sql, detail::SqlParams()
-                                      .add(channel)
-                                      .add(static_cast<std::int64_t>(limit))
-                                      .add(std::int64_t{honour_backoff ? 1 : 0}));
-    while (rows->next() && rows->integer(9) <= now) {
-      out.push_back(entry_of(*rows));
-    }
+    const detail::DueRequest request{channel, now, limit, honour_backoff};
+    out = sql.backend() == detail::SqlBackend::sqlite ? detail::read_due(sql, request)
+                                                      : detail::claim_due(sql, request, m_lease);
   } catch (const std::exception& e) {
-    throw detail::sql_failure(sql, "reading the outbox", e);
+    throw detail::sql_failure(sql, "claiming due outbox rows", e);
   }
   return out;
 }
@@ -179,14 +180,16 @@ void Outbox::update_rows(const char* statement, const std::vector<std::int64_t>&
 
 void Outbox::mark_sending(const std::vector<std::int64_t>& ids, std::int64_t now, std::int64_t settled_at) {
   update_rows(
-      "UPDATE outbox SET sending_since = ?1, not_before = CASE WHEN not_before > ?2 THEN not_before ELSE ?2 END "
-      "WHERE id = ?3",
-      ids, detail::SqlParams().add(now).add(settled_at), "marking outbox rows as being sent");
+      "UPDATE outbox SET sending_since = ?1, not_before = CASE WHEN not_before > ?2 THEN not_before ELSE ?2 END, "
+      "lease_until = CASE WHEN claimed_by IS NULL THEN lease_until ELSE ?3 END WHERE id = ?4",
+      ids, detail::SqlParams().add(now).add(settled_at).add(now + m_lease.seconds),
+      "marking outbox rows as being sent");
 }
 
 void Outbox::refuse(const std::vector<std::int64_t>& ids, std::int64_t now, const std::string& error) {
   update_rows(
-      "UPDATE outbox SET refused_at = ?1, last_error = ?2, attempts = attempts + 1, sending_since = NULL WHERE id = ?3",
+      "UPDATE outbox SET refused_at = ?1, last_error = ?2, attempts = attempts + 1, sending_since = NULL, "
+      "claimed_by = NULL, lease_until = NULL WHERE id = ?3",
       ids, detail::SqlParams().add(now).add(error), "keeping refused outbox rows");
 }
 
@@ -213,7 +216,7 @@ void Outbox::defer(const std::vector<std::int64_t>& ids, std::int64_t next_attem
       R"sql(
         UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?1, last_error = ?2,
                           ambiguous = CASE WHEN ?3 = 1 THEN 1 ELSE ambiguous END, not_before = ?4,
-                          sending_since = NULL
+                          sending_since = NULL, claimed_by = NULL, lease_until = NULL
          WHERE id = ?5
       )sql",
       ids, detail::SqlParams().add(next_attempt_at).add(error).add(std::int64_t{ambiguous ? 1 : 0}).add(not_before),
@@ -253,7 +256,7 @@ std::int64_t Outbox::enforce_cap(std::int64_t max_rows, std::int64_t now) {
       // Merge the oldest Slack messages of each channel into its oldest one.
       std::vector<std::pair<std::string, std::int64_t>> channels;
       {
-        const std::unique_ptr<detail::SqlRows> rows = sql.query(k_message_channels_sql);
+        const std::unique_ptr<detail::SqlRows> rows = sql.query(k_message_channels_sql, detail::SqlParams().add(now));
         while (rows->next()) {
           channels.emplace_back(rows->text(0), rows->integer(1));
         }

@@ -4,6 +4,11 @@
 // peer refused for good (never sent again on its own; counted for status and metrics).
 // Rows are written by the StorageWriter with the changes they describe. Its own
 // connection (an SQLite file or PostgreSQL); one thread uses an Outbox.
+// On PostgreSQL, where several collectors may send, due() claims the rows it returns for
+// this sender until its lease runs out (a sender that dies loses them then); a channel
+// whose first rows another live sender holds has nothing due, so each row goes out once
+// and each channel in order. remove(), defer() and refuse() end the claim. On SQLite one
+// process sends: due() claims nothing.
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -38,11 +43,18 @@ struct OutboxDueTimes {
   std::int64_t with_backoff = 0;
 };
 
+// Who claims the rows an Outbox reads, and for how long. A claim must outlast sending the
+// batch (each request is bounded by the sender's timeout); due() and mark_sending() renew it.
+struct OutboxLease {
+  std::string claimant;  // empty: this process ("host:pid"), the same for each of its Outboxes
+  std::int64_t seconds = 300;
+};
+
 class Outbox {
 public:
   // Opens its own connection. Throws DatabaseError naming the file or URI.
   explicit Outbox(const std::filesystem::path& database_file);
-  explicit Outbox(const PostgresLocation& location);
+  explicit Outbox(const PostgresLocation& location, OutboxLease lease = {});
 
   // Rows that belong to no attempt (a "back up now" request whose device the run never
   // reached), in one transaction, due at once.
@@ -50,7 +62,8 @@ public:
   // Channels with rows due at `now`, oldest first. With `honour_backoff` false (a fresh
   // start resumes delivery at once) only the peer's Retry-After is waited for.
   std::vector<std::string> due_channels(std::int64_t now, bool honour_backoff = true);
-  // Up to `limit` due rows of one channel, in order (stops at the first row not due).
+  // Up to `limit` due rows of one channel, in order (stops at the first row not due, and on
+  // PostgreSQL at the first row another sender holds), claimed for this sender.
   std::vector<OutboxEntry> due(const std::string& channel, std::int64_t now, std::size_t limit,
                                bool honour_backoff = true);
   // Per channel with rows waiting, when its first row is due.
@@ -80,6 +93,7 @@ private:
                    const char* doing);
 
   Database m_database;
+  OutboxLease m_lease;
 };
 
 }  // namespace nbsync::storage

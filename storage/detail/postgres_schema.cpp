@@ -226,6 +226,11 @@ constexpr std::array<std::string_view, k_postgres_migration_count> k_steps = {
       );
       CREATE INDEX config_search_trigrams ON config_search USING gin (body gin_trgm_ops);
     )sql",
+    // 11: outbox claims (detail/outbox_due.hpp).
+    R"sql(
+      ALTER TABLE outbox ADD COLUMN claimed_by text;
+      ALTER TABLE outbox ADD COLUMN lease_until bigint;
+    )sql",
 };
 
 }  // namespace
