@@ -21,7 +21,7 @@ namespace {
 // Migration N takes the schema from version N-1 to N. Append only; never edit a step
 // that has shipped.
 // Timestamps from migration 2 on are INTEGER unix seconds (UTC), columns named *_at/*_seen.
-constexpr std::array<std::string_view, 12> k_migrations = {
+constexpr std::array<std::string_view, 13> k_migrations = {
     // 1: bookkeeping about the database itself.
     R"sql(
       CREATE TABLE nbsync_meta (
@@ -293,6 +293,14 @@ constexpr std::array<std::string_view, 12> k_migrations = {
       SELECT s.device_id FROM snapshots s
        WHERE s.id = (SELECT max(id) FROM snapshots WHERE device_id = s.device_id)
          AND NOT EXISTS (SELECT 1 FROM search_index_state i WHERE i.device_id = s.device_id AND i.sha256 = s.sha256);
+    )sql",
+    // 13: outbox rows are claimed by the sender that reads them (several collectors share
+    // one PostgreSQL): claimed_by names it, lease_until is when the claim lapses if it dies.
+    // Delivered rows go; deferred and refused ones are released. SQLite has one sender and
+    // leaves them NULL.
+    R"sql(
+      ALTER TABLE outbox ADD COLUMN claimed_by TEXT;
+      ALTER TABLE outbox ADD COLUMN lease_until INTEGER;
     )sql",
 };
 

@@ -3,8 +3,9 @@
 // or a PostgreSQL database (several collectors share one). Either is migrated to the
 // newest schema by the same numbered steps, recorded in PRAGMA user_version (SQLite) or the
 // schema_version table (PostgreSQL). A database written by a newer nbsync is refused
-// rather than misread. All SQL lives in storage/. Stores not yet on the statement layer
-// (detail/sql_connection.hpp) use sqlite(), which refuses a PostgreSQL database.
+// rather than misread. All SQL lives in storage/; every store is on the statement layer
+// (detail/sql_connection.hpp). sqlite(), which refuses a PostgreSQL database, is left for
+// what only SQLite has (tests of its pragmas).
 #include <SQLiteCpp/Database.h>
 
 #include <filesystem>
@@ -58,8 +59,8 @@ public:
 
   int schema_version();
   static int latest_schema_version();
-  // The SQLite connection, for stores not yet on the statement layer. Throws DatabaseError
-  // on PostgreSQL, naming `what` ("the outbox") as not supported there yet.
+  // The SQLite connection, for what only SQLite has. Throws DatabaseError on PostgreSQL,
+  // naming `what` as not supported there.
   SQLite::Database& sqlite(std::string_view what = "this part of nbsync");
   // The SQLite file, or the PostgreSQL URI: what messages name.
   const std::filesystem::path& path() const { return m_path; }

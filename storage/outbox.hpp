@@ -3,12 +3,14 @@
 // what must be retried (remembering when a send may have arrived anyway), keep what the
 // peer refused for good (never sent again on its own; counted for status and metrics).
 // Rows are written by the StorageWriter with the changes they describe. Its own
-// connection; one thread uses an Outbox.
-#include <SQLiteCpp/Statement.h>
-
+// connection (an SQLite file or PostgreSQL); one thread uses an Outbox.
+// On PostgreSQL, where several collectors may send, due() claims the rows it returns for
+// this sender until its lease runs out (a sender that dies loses them then); a channel
+// whose first rows another live sender holds has nothing due, so each row goes out once
+// and each channel in order. remove(), defer() and refuse() end the claim. On SQLite one
+// process sends: due() claims nothing.
 #include <cstdint>
 #include <filesystem>
-#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -18,6 +20,9 @@
 #include "storage/notification_hooks.hpp"
 
 namespace nbsync::storage {
+namespace detail {
+class SqlParams;
+}
 
 struct OutboxEntry {
   std::int64_t id = 0;
@@ -38,9 +43,18 @@ struct OutboxDueTimes {
   std::int64_t with_backoff = 0;
 };
 
+// Who claims the rows an Outbox reads, and for how long. A claim must outlast sending the
+// batch (each request is bounded by the sender's timeout); due() and mark_sending() renew it.
+struct OutboxLease {
+  std::string claimant;  // empty: this process ("host:pid"), the same for each of its Outboxes
+  std::int64_t seconds = 300;
+};
+
 class Outbox {
 public:
+  // Opens its own connection. Throws DatabaseError naming the file or URI.
   explicit Outbox(const std::filesystem::path& database_file);
+  explicit Outbox(const PostgresLocation& location, OutboxLease lease = {});
 
   // Rows that belong to no attempt (a "back up now" request whose device the run never
   // reached), in one transaction, due at once.
@@ -48,7 +62,8 @@ public:
   // Channels with rows due at `now`, oldest first. With `honour_backoff` false (a fresh
   // start resumes delivery at once) only the peer's Retry-After is waited for.
   std::vector<std::string> due_channels(std::int64_t now, bool honour_backoff = true);
-  // Up to `limit` due rows of one channel, in order (stops at the first row not due).
+  // Up to `limit` due rows of one channel, in order (stops at the first row not due, and on
+  // PostgreSQL at the first row another sender holds), claimed for this sender.
   std::vector<OutboxEntry> due(const std::string& channel, std::int64_t now, std::size_t limit,
                                bool honour_backoff = true);
   // Per channel with rows waiting, when its first row is due.
@@ -73,11 +88,12 @@ public:
   std::int64_t enforce_cap(std::int64_t max_rows, std::int64_t now);
 
 private:
-  // Runs `sql` (?1: a row id) for each of `ids` in one transaction; `bind` sets ?2... once.
-  void update_rows(const char* sql, const std::vector<std::int64_t>& ids,
-                   const std::function<void(SQLite::Statement&)>& bind, const char* doing);
+  // Runs `sql` for each of `ids` in one transaction: `values` are ?1..?n, the row's id ?n+1.
+  void update_rows(const char* sql, const std::vector<std::int64_t>& ids, const detail::SqlParams& values,
+                   const char* doing);
 
   Database m_database;
+  OutboxLease m_lease;
 };
 
 }  // namespace nbsync::storage

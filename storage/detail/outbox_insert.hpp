@@ -1,8 +1,6 @@
 #pragma once
 // The one INSERT of an outbox row, for every store that adds rows inside its own transaction
 // (the outbox itself, a backup's result, a drift verdict).
-#include <SQLiteCpp/Statement.h>
-
 #include <cstdint>
 
 #include "storage/detail/sql_connection.hpp"
@@ -16,9 +14,5 @@ inline constexpr const char* k_insert_outbox_sql = R"sql(
 
 // Inserts `row`, created at `now`, on either backend.
 void insert_outbox_row(SqlConnection& sql, const OutboxRow& row, std::int64_t now);
-
-// For stores not yet on the statement layer: runs `insert` (prepared from
-// k_insert_outbox_sql) for `row` and resets it. (Goes once the last is ported.)
-void insert_outbox_row(SQLite::Statement& insert, const OutboxRow& row, std::int64_t now);
 
 }  // namespace nbsync::storage::detail

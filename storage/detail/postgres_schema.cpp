@@ -271,6 +271,11 @@ constexpr std::array<std::string_view, k_postgres_migration_count> k_steps = {
        WHERE s.id = (SELECT max(id) FROM snapshots WHERE device_id = s.device_id)
          AND NOT EXISTS (SELECT 1 FROM search_index_state i WHERE i.device_id = s.device_id AND i.sha256 = s.sha256);
     )sql",
+    // 13: outbox claims (detail/outbox_due.hpp).
+    R"sql(
+      ALTER TABLE outbox ADD COLUMN claimed_by text;
+      ALTER TABLE outbox ADD COLUMN lease_until bigint;
+    )sql",
 };
 
 }  // namespace

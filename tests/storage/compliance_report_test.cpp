@@ -183,7 +183,8 @@ TEST_P(ComplianceReportTest, ADatabaseFromBeforeTheSummaryGetsItFromTheResultsSt
   sql().execute_script(
       "DROP TABLE compliance_latest; DROP INDEX devices_retired; DROP TRIGGER snapshots_pending_search" +
       std::string(on_postgres() ? " ON snapshots; DROP FUNCTION nbsync_pending_search()" : "") +
-      "; DROP TABLE search_index_pending");
+      "; DROP TABLE search_index_pending; ALTER TABLE outbox DROP COLUMN claimed_by; "
+      "ALTER TABLE outbox DROP COLUMN lease_until");
   if (on_postgres()) {
     sql().execute("UPDATE schema_version SET version = 10");
   } else {

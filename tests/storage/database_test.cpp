@@ -67,8 +67,9 @@ TEST_P(DatabaseTest, HasTheSameTablesAndColumnsOnBothBackends) {
                                                 "outbox.sending_since", "runs.reported", "devices.tags",
                                                 "search_index_plan.common_trigrams", "compliance_results.problems",
                                                 "snapshots.mask_key", "drift_results.lines", "device_states.drift",
-                                                "compliance_latest.verdicts", "search_index_pending.device_id"}));
-  EXPECT_EQ(columns.size(), 118U) << ::testing::PrintToString(columns);
+                                                "compliance_latest.verdicts", "search_index_pending.device_id",
+                                                "outbox.claimed_by", "outbox.lease_until"}));
+  EXPECT_EQ(columns.size(), 120U) << ::testing::PrintToString(columns);
 }
 
 NBSYNC_ON_BOTH_BACKENDS(DatabaseTest);
