@@ -63,12 +63,12 @@ TEST_P(DatabaseTest, HasTheSameTablesAndColumnsOnBothBackends) {
   }
   // Spot checks, and the total both backends must agree on (a column added to one
   // migration list and not the other changes it).
-  EXPECT_THAT(columns, ::testing::IsSupersetOf({"attempts.jump_host", "blobs.content", "blobs.depth",
-                                                "outbox.sending_since", "runs.reported", "devices.tags",
-                                                "search_index_plan.common_trigrams", "compliance_results.problems",
-                                                "snapshots.mask_key", "drift_results.lines", "device_states.drift",
-                                                "compliance_latest.verdicts", "search_index_pending.device_id",
-                                                "outbox.claimed_by", "outbox.lease_until"}));
+  EXPECT_THAT(columns,
+              ::testing::IsSupersetOf({"attempts.jump_host", "blobs.content", "blobs.depth", "outbox.sending_since",
+                                       "runs.reported", "devices.tags", "search_index_plan.common_trigrams",
+                                       "compliance_results.problems", "snapshots.mask_key", "drift_results.lines",
+                                       "device_states.drift", "compliance_latest.verdicts",
+                                       "search_index_pending.device_id", "outbox.claimed_by", "outbox.lease_until"}));
   EXPECT_EQ(columns.size(), 120U) << ::testing::PrintToString(columns);
 }
 
