@@ -7,6 +7,10 @@
 namespace nbsync::commands {
 
 std::unique_ptr<storage::Database> open_existing_database(const Config& config) {
+  if (on_postgres(config)) {
+    return std::make_unique<storage::Database>(
+        storage::PostgresLocation{config.storage.postgres_uri, config.storage.database_password});
+  }
   const auto& file = config.storage.database;
   if (const std::string problem = database_path_problem(config); !problem.empty()) {
     throw InputError(problem);

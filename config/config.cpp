@@ -264,9 +264,37 @@ void read_mask_key(ConfigReader& reader, StorageConfig& storage) {
   }
 }
 
+// storage.database = "postgresql://user@host/db?sslmode=verify-full": kept as given (libpq
+// reads it); a password in it is refused, as every secret inline is.
+void read_postgres_uri(ConfigReader& reader, StorageConfig& storage, const std::string& uri) {
+  const std::size_t authority = uri.find("://") + 3;
+  const std::size_t at = uri.find('@', authority);
+  const std::size_t slash = uri.find('/', authority);
+  if (at != std::string::npos && (slash == std::string::npos || at < slash) &&
+      uri.substr(authority, at - authority).find(':') != std::string::npos) {
+    reader.fail("database",
+                "the PostgreSQL URI carries a password; remove it and put it in database_password = "
+                "\"credential:NAME\" (or \"env:NAME\", or database_password_file)");
+  }
+  if (uri.find("password=") != std::string::npos) {
+    reader.fail("database", "the PostgreSQL URI carries a password parameter; put it in database_password instead");
+  }
+  storage.postgres_uri = uri;
+  storage.database = uri;  // what messages name
+}
+
 StorageConfig read_storage(ConfigReader& reader) {
   StorageConfig storage;
-  assign(storage.database, reader.path("database"));
+  const auto location = reader.string("database");
+  if (location && (location->rfind("postgresql://", 0) == 0 || location->rfind("postgres://", 0) == 0)) {
+    read_postgres_uri(reader, storage, *location);
+  } else {
+    assign(storage.database, reader.path("database"));  // a file, relative to the config's directory
+  }
+  assign(storage.database_password, reader.secret("database_password"));
+  if (!storage.database_password.empty() && storage.postgres_uri.empty()) {
+    reader.fail("database_password", "only a PostgreSQL storage.database (postgresql://...) takes a password");
+  }
   assign(storage.mask_secrets, reader.boolean("mask_secrets"));
   read_mask_key(reader, storage);
   if (auto every = reader.integer("full_copy_every", 1, 1000)) {
@@ -387,6 +415,11 @@ inventory::NetboxEndpoint netbox_endpoint(const Config& config) {
 }
 
 std::string database_path_problem(const Config& config) {
+  if (on_postgres(config)) {
+    return "storage.database names PostgreSQL: this nbsync reads it (history, show, diff, changes, search, "
+           "compliance, drift, status) but does not yet back up into it, serve the viewer from it or change it; "
+           "use a database file for that";
+  }
   const std::filesystem::path& file = config.storage.database;
   const std::filesystem::path directory = file.parent_path();
   std::error_code ignored;

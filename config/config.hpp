@@ -130,7 +130,11 @@ struct SshConfig {
 };
 
 struct StorageConfig {
+  // The SQLite file; or, when `storage.database` is "postgresql://..." (or "postgres://"),
+  // that URI as given (postgres_uri set) and the password apart from it.
   std::filesystem::path database = "/var/lib/nbsync/nbsync.db";
+  std::string postgres_uri;  // empty: SQLite
+  Secret database_password;  // database_password = "credential:NAME" / "env:NAME" / database_password_file
   bool mask_secrets = true;
   // The key masked secrets are tagged under ("<removed:5f2a9c>", so a rotated secret is a
   // change); never stored in the database. `mask_key` ("credential:NAME" or "env:NAME") is
@@ -179,6 +183,11 @@ struct Config {
 
 // Reads and validates `path`. Relative paths inside the file are taken relative to the
 // file's directory. Throws ConfigError on the first problem.
+// True when storage.database names PostgreSQL.
+inline bool on_postgres(const Config& config) {
+  return !config.storage.postgres_uri.empty();
+}
+
 // Empty when storage.database can be the database file: its directory exists (nbsync
 // creates the file, never the directory) and it is not a directory itself; else a
 // one-line problem for the user. Every command checks it the same way (exit 2).

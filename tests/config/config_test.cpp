@@ -130,6 +130,37 @@ TEST_F(ConfigTest, DefaultsApplyWhenSectionsAreAbsent) {
   EXPECT_TRUE(config.storage.mask_secrets);
 }
 
+// storage.database may name PostgreSQL: the URI is kept as given (not made a path), its
+// password comes apart from it, and a password inside it is refused without being echoed.
+TEST_F(ConfigTest, StorageDatabaseMayBeAPostgresUriWithItsPasswordApart) {
+  dir.write("db.password", "pg-s3cret\n");
+  const Config config = load_config(dir.write(
+      "nbsync.toml", k_minimal +
+                         "[storage]\ndatabase = \"postgresql://nbsync@db.example.net/nbsync?sslmode=verify-full\"\n"
+                         "database_password_file = \"db.password\"\n"));
+  EXPECT_TRUE(on_postgres(config));
+  EXPECT_EQ(config.storage.postgres_uri, "postgresql://nbsync@db.example.net/nbsync?sslmode=verify-full");
+  EXPECT_EQ(config.storage.database_password.reveal(), "pg-s3cret");
+  EXPECT_THAT(database_path_problem(config), HasSubstr("PostgreSQL"));
+
+  const std::string inline_password =
+      load_error(dir, k_minimal + "[storage]\ndatabase = \"postgres://nbsync:hunter2@db.example.net/nbsync\"\n");
+  EXPECT_THAT(inline_password, HasSubstr("storage.database"));
+  EXPECT_THAT(inline_password, HasSubstr("database_password"));
+  EXPECT_THAT(inline_password, Not(HasSubstr("hunter2")));
+  const std::string parameter = load_error(
+      dir, k_minimal + "[storage]\ndatabase = \"postgresql://nbsync@db.example.net/nbsync?password=hunter2\"\n");
+  EXPECT_THAT(parameter, HasSubstr("database_password"));
+  EXPECT_THAT(parameter, Not(HasSubstr("hunter2")));
+  EXPECT_THAT(
+      load_error(dir, k_minimal + "[storage]\ndatabase = \"nbsync.db\"\ndatabase_password_file = \"db.password\"\n"),
+      HasSubstr("only a PostgreSQL"));
+
+  const Config file = load_config(dir.write("nbsync.toml", k_minimal + "[storage]\ndatabase = \"data/nbsync.db\"\n"));
+  EXPECT_FALSE(on_postgres(file));
+  EXPECT_EQ(file.storage.database, dir.path() / "data" / "nbsync.db");
+}
+
 TEST_F(ConfigTest, UnknownKeyNamesFileLineAndKey) {
   const std::string error = load_error(dir, k_minimal + "\n[ssh]\nport = 22\nworkerz = 4\n");
   EXPECT_THAT(error, HasSubstr((dir / "nbsync.toml").string() + ":12: ssh.workerz: unknown key"));
