@@ -4,17 +4,22 @@
 
 namespace nbsync::web {
 
-HistorySource::HistorySource(std::filesystem::path database) : m_path(std::move(database)) {}
+HistorySource::HistorySource(std::filesystem::path database, std::optional<storage::PostgresLocation> postgres)
+    : m_path(std::move(database)), m_postgres(std::move(postgres)) {}
 
 HistorySource::~HistorySource() = default;
 
 storage::ConfigHistory* HistorySource::history() {
   if (!m_history) {
-    std::error_code ignored;
-    if (!std::filesystem::exists(m_path, ignored)) {
-      return nullptr;
+    if (m_postgres) {
+      m_database = std::make_unique<storage::Database>(*m_postgres);
+    } else {
+      std::error_code ignored;
+      if (!std::filesystem::exists(m_path, ignored)) {
+        return nullptr;
+      }
+      m_database = std::make_unique<storage::Database>(m_path);
     }
-    m_database = std::make_unique<storage::Database>(m_path);
     m_history = std::make_unique<storage::ConfigHistory>(*m_database);
   }
   return m_history.get();

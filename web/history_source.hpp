@@ -35,7 +35,9 @@ struct DeviceDetails {
 
 class HistorySource {
 public:
-  explicit HistorySource(std::filesystem::path database);
+  // `database`: the SQLite file (opened once it exists); `postgres`, when set, is where the
+  // database is instead.
+  explicit HistorySource(std::filesystem::path database, std::optional<storage::PostgresLocation> postgres = {});
   ~HistorySource();
 
   // nullopt: nbsync never saw the device (or no database yet). Throw DatabaseError.
@@ -54,6 +56,7 @@ private:
   storage::ConfigHistory* history();
 
   std::filesystem::path m_path;
+  std::optional<storage::PostgresLocation> m_postgres;
   std::mutex m_mutex;
   std::unique_ptr<storage::Database> m_database;
   std::unique_ptr<storage::ConfigHistory> m_history;

@@ -60,7 +60,7 @@ Viewer::Viewer(WebSettings settings)
       m_limiter(k_max_failed_sign_ins, k_failed_sign_in_window),
       m_client(m_settings.web.trusted_proxies),
       m_netbox(m_settings.netbox),
-      m_history(m_settings.database) {}
+      m_history(m_settings.database, m_settings.postgres) {}
 
 std::optional<Viewer::Caller> Viewer::caller(const httplib::Request& request) {
   const std::string id = cookie_value(request, k_cookie);

@@ -17,7 +17,10 @@ int run_web(const std::filesystem::path& config_path) {
                       ": [web] listen is not set; add a [web] table with listen = \"127.0.0.1:9811\" to serve the "
                       "viewer (systemd/nbsync.example.toml)");
   }
-  if (const std::string problem = database_path_problem(config); !problem.empty()) {
+  std::optional<storage::PostgresLocation> postgres;
+  if (on_postgres(config)) {
+    postgres = storage::PostgresLocation{config.storage.postgres_uri, config.storage.database_password};
+  } else if (const std::string problem = database_path_problem(config); !problem.empty()) {
     throw ConfigError(problem);
   }
   // Blocked before the server's threads start, so that they inherit the mask and only
@@ -28,7 +31,7 @@ int run_web(const std::filesystem::path& config_path) {
   sigaddset(&stop_signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-  WebServer server({config.web, netbox_endpoint(config), config.storage.database});
+  WebServer server({config.web, netbox_endpoint(config), config.storage.database, postgres});
   int signal = 0;
   sigwait(&stop_signals, &signal);
   spdlog::info("web: {} received, stopping", signal == SIGTERM ? "SIGTERM" : "SIGINT");

@@ -7,10 +7,12 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "config/web_config.hpp"
 #include "inventory/netbox_endpoint.hpp"
+#include "storage/database.hpp"
 #include "types/user_error.hpp"
 
 namespace httplib {
@@ -28,6 +30,7 @@ struct WebSettings {
   WebConfig web;
   inventory::NetboxEndpoint netbox;  // where NetBox is; users' own tokens are sent, never nbsync's
   std::filesystem::path database;
+  std::optional<storage::PostgresLocation> postgres;  // set: the database is there instead
 };
 
 class WebServer {

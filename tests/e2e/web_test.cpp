@@ -6,14 +6,18 @@
 
 #include <cctype>
 #include <ctime>
+#include <fstream>
 #include <regex>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "http/http_client.hpp"
 #include "storage/config_history.hpp"
 #include "storage/snapshot_store.hpp"
+#include "storage/storage_writer.hpp"
 #include "tests/e2e/cycle_fixture.hpp"
+#include "tests/support/postgres_server.hpp"
 
 namespace nbsync::test {
 namespace {
@@ -177,6 +181,67 @@ TEST_F(Web, SignedInTheDevicePageListsVersionsAndShowsTextDiffAndDownload) {
   EXPECT_EQ(get(device + "/diff?from=1&to=9", cookie).status, 404);
   EXPECT_EQ(get(device + "/versions/3", cookie).status, 404);
   EXPECT_THAT(viewer->stderr_text(), Not(HasSubstr(k_lab_token))) << "the token reaches no log line";
+}
+
+// `nbsync web` with storage.database naming PostgreSQL: the changed device's two versions,
+// as the real cycles stored them in SQLite, written by nbsync's storage writer into a
+// throwaway PostgreSQL, are shown and diffed as from the file.
+TEST_F(Web, TheViewerReadsAPostgresDatabase) {
+  std::string why;
+  PostgresServer* server = shared_postgres(why);
+  if (server == nullptr) {
+    GTEST_SKIP() << why;
+  }
+  const std::string uri = server->create_database();
+  const auto lab_device = lab->get("/api/dcim/devices/" + std::to_string(changed) + "/").body;
+  const storage::DeviceRecord record{changed,
+                                     lab_device["name"].get<std::string>(),
+                                     lab_device["site"]["slug"].get<std::string>(),
+                                     lab_device["role"]["slug"].get<std::string>(),
+                                     lab_device["platform"]["slug"].get<std::string>(),
+                                     "",
+                                     "active",
+                                     "",
+                                     {}};
+  {
+    storage::Database database(storage::PostgresLocation{uri, {}});
+    for (const std::int64_t version : {1, 2}) {
+      storage::StorageWriter writer(database);
+      const auto run = writer.begin_run();
+      ASSERT_TRUE(run.has_value()) << writer.error().value_or("");
+      ASSERT_TRUE(writer.submit_devices(*run, {record}));
+      storage::AttemptRecord attempt;
+      attempt.device_id = changed;
+      attempt.config = stored_text(changed, version);
+      ASSERT_TRUE(writer.submit(*run, std::move(attempt)));
+      ASSERT_TRUE(writer.finish_run(*run, true).has_value()) << writer.error().value_or("");
+      ASSERT_TRUE(writer.close());
+    }
+  }
+  std::ostringstream text;
+  text << std::ifstream(dir / "nbsync.toml").rdbuf();
+  std::string config = text.str();
+  const std::string file_line = "database = \"nbsync.db\"";
+  ASSERT_NE(config.find(file_line), std::string::npos);
+  config.replace(config.find(file_line), file_line.size(), "database = \"" + uri + "\"");
+  dir.write("nbsync.toml", config);
+
+  start_viewer();
+  const std::string cookie = sign_in(k_lab_token);
+  const auto page = get("/api/devices/" + std::to_string(changed), cookie);
+  ASSERT_EQ(page.status, 200) << page.body;
+  const auto versions = get("/api/devices/" + std::to_string(changed) + "/versions/2", cookie);
+  ASSERT_EQ(versions.status, 200) << versions.body;
+  EXPECT_EQ(json::parse(versions.body)["text"], stored_text(changed, 2));
+  const auto diff = get("/devices/" + std::to_string(changed) + "/diff?from=1&to=2", cookie);
+  ASSERT_EQ(diff.status, 200) << diff.body;
+  for (const std::string fleet_page : {"/cycles", "/changes?since=24h", "/compliance", "/failing", "/drift"}) {
+    const auto answer = get(fleet_page, cookie);
+    EXPECT_EQ(answer.status, 200) << fleet_page << ": " << answer.body;
+  }
+  const auto search = get("/api/search?q=" + std::to_string(changed), cookie);
+  EXPECT_EQ(search.status, 200) << search.body;
+  EXPECT_THAT(viewer->stderr_text(), Not(HasSubstr("error")));
 }
 
 TEST_F(Web, WithoutASessionPagesLeadToSignInAndTheApiIs401EveryResponseWithCsp) {
