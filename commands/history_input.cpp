@@ -3,13 +3,14 @@
 #include <charconv>
 
 #include "commands/input_error.hpp"
+#include "storage/database_location.hpp"
 
 namespace nbsync::commands {
 
 std::unique_ptr<storage::Database> open_existing_database(const Config& config) {
   if (on_postgres(config)) {
-    return std::make_unique<storage::Database>(
-        storage::PostgresLocation{config.storage.postgres_uri, config.storage.database_password});
+    return storage::open_database(storage::database_location(config.storage.database, config.storage.postgres_uri,
+                                                             config.storage.database_password));
   }
   const auto& file = config.storage.database;
   if (const std::string problem = database_path_problem(config); !problem.empty()) {

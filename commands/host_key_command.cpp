@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "storage/database.hpp"
+#include "storage/database_location.hpp"
 #include "storage/device_lookup.hpp"
 #include "storage/host_key_store.hpp"
 
@@ -44,13 +45,15 @@ int accept_host_key(const Config& config, const std::string& device, const std::
     std::cerr << "nbsync: error: " << problem << "\n";
     return 2;
   }
-  if (!std::filesystem::exists(file)) {
+  const auto location = storage::database_location(file, config.storage.postgres_uri, config.storage.database_password);
+  if (!storage::database_exists(location)) {
     std::cerr << "nbsync: error: " << file.string() << " does not exist yet: run a cycle first (storage.database)\n";
     return 2;
   }
-  storage::Database database(file);
-  const auto matches = storage::find_devices(database, device);
-  storage::HostKeyStore keys(file);
+  const auto database = storage::open_database(location);
+  const auto matches = storage::find_devices(*database, device);
+  const auto opened_keys = storage::open_host_keys(location);
+  storage::HostKeyStore& keys = *opened_keys;
   if (matches.empty()) {
     // Not a device: a jump host's keys are kept under an id derived from its name.
     const std::int64_t jump_host = jump_host_key_owner(device);

@@ -416,9 +416,7 @@ inventory::NetboxEndpoint netbox_endpoint(const Config& config) {
 
 std::string database_path_problem(const Config& config) {
   if (on_postgres(config)) {
-    return "storage.database names PostgreSQL: this nbsync reads it (history, show, diff, changes, search, "
-           "compliance, drift, status, and `nbsync web`) but does not yet back up into it or change it; use a "
-           "database file for that";
+    return "";  // a URI, not a file: the server says what is wrong with it when nbsync connects
   }
   const std::filesystem::path& file = config.storage.database;
   const std::filesystem::path directory = file.parent_path();

@@ -190,7 +190,8 @@ inline bool on_postgres(const Config& config) {
 
 // Empty when storage.database can be the database file: its directory exists (nbsync
 // creates the file, never the directory) and it is not a directory itself; else a
-// one-line problem for the user. Every command checks it the same way (exit 2).
+// one-line problem for the user. Every command checks it the same way (exit 2). Empty on
+// PostgreSQL (nothing to check before connecting).
 std::string database_path_problem(const Config& config);
 
 // Where [netbox] says NetBox is, for every module that talks to it.

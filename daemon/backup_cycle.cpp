@@ -156,8 +156,8 @@ private:
     netbox.stop = m_options.stop;
     const inventory::RegionSites regions = cycle_region_sites(m_config, netbox);
     try {
-      m_database = std::make_unique<storage::Database>(m_config.storage.database);
-      m_host_keys = std::make_unique<storage::HostKeyStore>(m_config.storage.database);
+      m_database = storage::open_database(cycle_database(m_config));
+      m_host_keys = storage::open_host_keys(cycle_database(m_config));
     } catch (const storage::DatabaseError& e) {
       throw CycleError(e.what());
     }
@@ -403,7 +403,7 @@ private:
 }  // namespace
 
 notify::DrainReport deliver_outbox(const Config& config, std::chrono::milliseconds budget, std::stop_token stop) {
-  notify::OutboxSender sender(config.storage.database, cycle_outbox_options(config, std::move(stop)));
+  notify::OutboxSender sender(cycle_database(config), cycle_outbox_options(config, std::move(stop)));
   const auto report = sender.drain(std::chrono::steady_clock::now() + budget);
   if (report.requests > 0 || report.left > 0) {
     spdlog::info("notify: {} message(s) delivered in {} request(s), {} refused, {} waiting", report.delivered,

@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "daemon/cycle_settings.hpp"
 #include "notify/backup_now_report.hpp"
 #include "storage/outbox.hpp"
 #include "types/device_label.hpp"
@@ -100,7 +101,7 @@ void BackupNowRequests::end_unreached(const Config& config, const std::string& m
   try {
     const auto now =
         std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-    storage::Outbox(config.storage.database).add(rows, now);
+    storage::open_outbox(cycle_database(config))->add(rows, now);
   } catch (const std::exception& e) {
     spdlog::error("backup now: {} request(s) could not be reported: {}", rows.size() / 2, e.what());
   }

@@ -215,4 +215,9 @@ notify::OutboxSenderOptions cycle_outbox_options(const Config& config, std::stop
   return options;
 }
 
+storage::DatabaseLocation cycle_database(const Config& config) {
+  return storage::database_location(config.storage.database, config.storage.postgres_uri,
+                                    config.storage.database_password);
+}
+
 }  // namespace nbsync::daemon

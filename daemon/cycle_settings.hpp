@@ -11,6 +11,7 @@
 #include "config/config.hpp"
 #include "inventory/netbox_client.hpp"
 #include "notify/outbox_sender.hpp"
+#include "storage/database_location.hpp"
 #include "storage/storage_writer.hpp"
 
 namespace nbsync::daemon {
@@ -29,5 +30,7 @@ backup::PoolOptions cycle_pool_options(const Config& config, const inventory::Re
 // The rules file is read here, once a cycle: a broken one pauses the checks, not the backups.
 storage::StorageWriterOptions cycle_writer_options(const Config& config);
 notify::OutboxSenderOptions cycle_outbox_options(const Config& config, std::stop_token stop);
+// storage.database: the SQLite file or PostgreSQL.
+storage::DatabaseLocation cycle_database(const Config& config);
 
 }  // namespace nbsync::daemon

@@ -15,6 +15,7 @@
 #include "daemon/backup_now_queue.hpp"
 #include "daemon/backup_now_run.hpp"
 #include "daemon/cycle_schedule.hpp"
+#include "daemon/cycle_settings.hpp"
 #include "daemon/daemon_metrics.hpp"
 #include "daemon/metrics.hpp"
 #include "daemon/metrics_server.hpp"
@@ -311,8 +312,8 @@ private:
   void retry_outbox() {
     const Config config = m_config;
     try {
-      if (!std::filesystem::exists(config.storage.database) ||
-          storage::Outbox(config.storage.database).due_channels(unix_seconds()).empty()) {
+      const auto database = cycle_database(config);
+      if (!storage::database_exists(database) || storage::open_outbox(database)->due_channels(unix_seconds()).empty()) {
         return;
       }
     } catch (const std::exception& e) {
@@ -373,11 +374,12 @@ private:
 
   void publish_outbox(const Config& config) {
     try {
-      if (!std::filesystem::exists(config.storage.database)) {
+      const auto location = cycle_database(config);
+      if (!storage::database_exists(location)) {
         return;
       }
-      storage::Database database(config.storage.database);
-      const auto status = storage::read_service_status(database, 0);
+      const auto database = storage::open_database(location);
+      const auto status = storage::read_service_status(*database, 0);
       std::vector<OutboxChannelState> channels;
       const auto now = unix_seconds();
       for (const auto& channel : status.outbox) {

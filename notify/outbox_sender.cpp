@@ -308,12 +308,13 @@ private:
 
 }  // namespace
 
-OutboxSender::OutboxSender(std::filesystem::path database_file, OutboxSenderOptions options)
-    : m_database_file(std::move(database_file)), m_options(std::move(options)) {}
+OutboxSender::OutboxSender(storage::DatabaseLocation database, OutboxSenderOptions options)
+    : m_database(std::move(database)), m_options(std::move(options)) {}
 
 DrainReport OutboxSender::drain(std::chrono::steady_clock::time_point deadline) {
   DrainReport report;
-  storage::Outbox outbox(m_database_file);
+  const auto opened = storage::open_outbox(m_database);
+  storage::Outbox& outbox = *opened;
   if (const auto merged = outbox.enforce_cap(m_options.max_rows, unix_now()); merged > 0) {
     spdlog::warn("notify: the outbox passed {} rows; merged {} old Slack messages", m_options.max_rows, merged);
   }

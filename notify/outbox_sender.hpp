@@ -18,11 +18,8 @@
 #include <string>
 
 #include "inventory/netbox_endpoint.hpp"
+#include "storage/database_location.hpp"
 #include "types/secret.hpp"
-
-namespace nbsync::storage {
-class Outbox;
-}
 
 namespace nbsync::notify {
 
@@ -56,7 +53,7 @@ struct DrainReport {
 
 class OutboxSender {
 public:
-  OutboxSender(std::filesystem::path database_file, OutboxSenderOptions options);
+  OutboxSender(storage::DatabaseLocation database, OutboxSenderOptions options);
   // Sends what is due until nothing is due or `deadline` passes.
   DrainReport drain(std::chrono::steady_clock::time_point deadline);
 
@@ -65,7 +62,7 @@ private:
   static bool due_before(storage::Outbox& outbox, const std::set<std::string>& failed,
                          std::chrono::steady_clock::time_point deadline);
 
-  std::filesystem::path m_database_file;
+  storage::DatabaseLocation m_database;
   OutboxSenderOptions m_options;
 };
 

@@ -5,6 +5,7 @@
 
 #include "config/config.hpp"
 #include "config/logging.hpp"
+#include "storage/database_location.hpp"
 #include "web/web_server.hpp"
 
 namespace nbsync::web {
@@ -17,12 +18,12 @@ int run_web(const std::filesystem::path& config_path) {
                       ": [web] listen is not set; add a [web] table with listen = \"127.0.0.1:9811\" to serve the "
                       "viewer (systemd/nbsync.example.toml)");
   }
-  std::optional<storage::PostgresLocation> postgres;
-  if (on_postgres(config)) {
-    postgres = storage::PostgresLocation{config.storage.postgres_uri, config.storage.database_password};
-  } else if (const std::string problem = database_path_problem(config); !problem.empty()) {
+  if (const std::string problem = database_path_problem(config); !problem.empty()) {
     throw ConfigError(problem);
   }
+  const auto postgres =
+      storage::database_location(config.storage.database, config.storage.postgres_uri, config.storage.database_password)
+          .postgres;
   // Blocked before the server's threads start, so that they inherit the mask and only
   // sigwait() below sees the signals.
   sigset_t stop_signals;

@@ -141,7 +141,7 @@ TEST_F(ConfigTest, StorageDatabaseMayBeAPostgresUriWithItsPasswordApart) {
   EXPECT_TRUE(on_postgres(config));
   EXPECT_EQ(config.storage.postgres_uri, "postgresql://nbsync@db.example.net/nbsync?sslmode=verify-full");
   EXPECT_EQ(config.storage.database_password.reveal(), "pg-s3cret");
-  EXPECT_THAT(database_path_problem(config), HasSubstr("PostgreSQL"));
+  EXPECT_EQ(database_path_problem(config), "") << "a URI is no file to check";
 
   const std::string inline_password =
       load_error(dir, k_minimal + "[storage]\ndatabase = \"postgres://nbsync:hunter2@db.example.net/nbsync\"\n");

@@ -7,9 +7,11 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <chrono>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "tests/support/lab.hpp"
@@ -56,6 +58,17 @@ protected:
                                  "\n[credentials]\nusername = \"netops\"\npassword_file = \"device.password\"\n"
                                  "enable_secret_file = \"enable.secret\"\n\n[storage]\ndatabase = \"nbsync.db\"\n" +
                                  extra);
+  }
+
+  // The config write_config() made, with storage.database naming PostgreSQL at `uri`.
+  void use_postgres(const std::string& uri) {
+    std::ostringstream text;
+    text << std::ifstream(dir / "nbsync.toml").rdbuf();
+    std::string config = text.str();
+    const std::string file_line = "database = \"nbsync.db\"";
+    ASSERT_NE(config.find(file_line), std::string::npos);
+    config.replace(config.find(file_line), file_line.size(), "database = \"" + uri + "\"");
+    dir.write("nbsync.toml", config);
   }
 
   // The lab here has no AAA rate unless a test gives it one: logins go unpaced (the default

@@ -218,13 +218,7 @@ TEST_F(Web, TheViewerReadsAPostgresDatabase) {
       ASSERT_TRUE(writer.close());
     }
   }
-  std::ostringstream text;
-  text << std::ifstream(dir / "nbsync.toml").rdbuf();
-  std::string config = text.str();
-  const std::string file_line = "database = \"nbsync.db\"";
-  ASSERT_NE(config.find(file_line), std::string::npos);
-  config.replace(config.find(file_line), file_line.size(), "database = \"" + uri + "\"");
-  dir.write("nbsync.toml", config);
+  use_postgres(uri);
 
   start_viewer();
   const std::string cookie = sign_in(k_lab_token);

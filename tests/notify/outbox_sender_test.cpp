@@ -54,7 +54,8 @@ protected:
     options.netbox = {lab->url(), Secret(test::k_lab_token, "test"), std::chrono::milliseconds(2000), true, ""};
     options.timeout = std::chrono::milliseconds(2000);
     options.slack_webhooks["ops"] = Secret(lab->url() + "/lab/slack/ops", "test");
-    return OutboxSender(dir / "nbsync.db", options).drain(std::chrono::steady_clock::now() + window);
+    return OutboxSender(storage::DatabaseLocation{dir / "nbsync.db", std::nullopt}, options)
+        .drain(std::chrono::steady_clock::now() + window);
   }
   int count(const std::string& sql) { return database.sqlite().execAndGet(sql).getInt(); }
   json journal(std::int64_t device) {
