@@ -127,7 +127,8 @@ private:
     }
     if (!m_config.web.listen.empty()) {
       m_web = std::make_unique<web::WebServer>(
-          web::WebSettings{m_config.web, netbox_endpoint(m_config), m_config.storage.database, std::nullopt},
+          web::WebSettings{m_config.web, netbox_endpoint(m_config), m_config.storage.database,
+                           cycle_database(m_config).postgres},
           [this](httplib::Server& server) {
             if (m_receiver) {
               m_receiver->register_routes(server);

@@ -5,6 +5,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <regex>
+
+#include "http/http_client.hpp"
 #include "tests/e2e/cycle_fixture.hpp"
 #include "tests/support/postgres_server.hpp"
 
@@ -56,6 +59,43 @@ TEST_F(PostgresCycle, ACycleStoresIntoPostgresAndTellsNetbox) {
   const auto status = nbsync({"status"});
   ASSERT_EQ(status.exit_code, 0) << status.err;
   EXPECT_THAT(status.out, HasSubstr("postgresql://"));
+}
+
+// The daemon on PostgreSQL, its viewer too: its first cycle stores every device there and
+// the viewer it serves reads them.
+TEST_F(PostgresCycle, TheDaemonAndItsViewerUsePostgres) {
+  std::string why;
+  PostgresServer* server = shared_postgres(why);
+  if (server == nullptr) {
+    GTEST_SKIP() << why;
+  }
+  start_lab(8, 48);
+  write_config(
+      "", "",
+      "\n[web]\nlisten = \"127.0.0.1:0\"\n\n[daemon]\ninterval = \"1h\"\njitter = \"0s\"\nmetrics_listen = \"\"\n");
+  use_postgres(server->create_database());
+  ChildProcess daemon({k_nbsync, "daemon", "-c", (dir / "nbsync.toml").string()}, "");
+  ASSERT_TRUE(eventually([&] { return daemon.stderr_text().find("daemon: last cycle:") != std::string::npos; }))
+      << daemon.stderr_text();
+  EXPECT_THAT(daemon.stderr_text(), HasSubstr(std::to_string(reachable.size()) + " ok"));
+  std::smatch match;
+  const std::string log = daemon.stderr_text();
+  ASSERT_TRUE(std::regex_search(log, match, std::regex("web: serving (http://127\\.0\\.0\\.1:[0-9]+)/"))) << log;
+  http::HttpClient client;
+  const auto signed_in = client.send({"POST",
+                                      match[1].str() + "/sign-in",
+                                      {{"Content-Type", "application/x-www-form-urlencoded"}},
+                                      "token=" + k_lab_token + "&next=%2F"});
+  ASSERT_EQ(signed_in.status, 303) << signed_in.body;
+  const std::string cookie = signed_in.header("set-cookie").value_or("");
+  const auto page = client.send({"GET",
+                                 match[1].str() + "/api/devices/" + std::to_string(reachable.front()),
+                                 {{"Cookie", cookie.substr(0, cookie.find(';'))}},
+                                 ""});
+  EXPECT_EQ(page.status, 200) << page.body;
+  EXPECT_THAT(page.body, HasSubstr("\"versions\""));
+  EXPECT_EQ(daemon.stop(), 0);
+  EXPECT_FALSE(std::filesystem::exists(dir / "nbsync.db"));
 }
 
 }  // namespace
