@@ -57,11 +57,7 @@ TEST_F(BackupCycle, ExactlyTheChangedConfigsGetNewVersions) {
   ASSERT_EQ(run_nbsync().exit_code, 0);
   const std::vector<std::int64_t> changed = {reachable[1], reachable[4], reachable[7]};
   for (auto id : changed) {
-    ASSERT_EQ(
-        lab->request(
-               {"POST", "/lab/devices/" + std::to_string(id) + "/config", {{"Content-Type", "application/json"}}, "{}"})
-            .status,
-        200);
+    change_config(id);
   }
   ASSERT_EQ(run_nbsync().exit_code, 0);
   EXPECT_EQ(summary["changed"], 3);
@@ -173,12 +169,7 @@ TEST_F(BackupCycle, DevicesGoneFromNetboxAreRetiredOnlyWhenTheInventoryIsWhole) 
   const auto gone = reachable[2];
   ASSERT_EQ(lab->request({"DELETE", "/lab/devices/" + std::to_string(gone), {}, ""}).status, 204);
   // NetBox answers, but its pages cannot be walked whole: nothing may be retired.
-  ASSERT_EQ(lab->request({"POST",
-                          "/lab/faults",
-                          {{"Content-Type", "application/json"}},
-                          json({{"kind", "broken_next"}, {"path", "/api/dcim/devices/"}}).dump()})
-                .status,
-            201);
+  fault({{"kind", "broken_next"}, {"path", "/api/dcim/devices/"}});
   auto partial = run_nbsync();
   ASSERT_EQ(partial.exit_code, 3) << "an incomplete inventory has its own exit code, for cron and systemd: "
                                   << partial.err;

@@ -60,6 +60,19 @@ protected:
                                  extra);
   }
 
+  // The lab gives the device's config a new version (the next backup stores a change).
+  void change_config(std::int64_t id) {
+    const auto reply = lab->request(
+        {"POST", "/lab/devices/" + std::to_string(id) + "/config", {{"Content-Type", "application/json"}}, "{}"});
+    ASSERT_EQ(reply.status, 200) << reply.raw;
+  }
+
+  // Arms one of the lab's NetBox API faults (lab/README: POST /lab/faults).
+  void fault(const json& body) {
+    const auto reply = lab->request({"POST", "/lab/faults", {{"Content-Type", "application/json"}}, body.dump()});
+    ASSERT_EQ(reply.status, 201) << reply.raw;
+  }
+
   // The config write_config() made, with storage.database naming PostgreSQL at `uri`.
   void use_postgres(const std::string& uri) {
     std::ostringstream text;

@@ -248,14 +248,7 @@ TEST_F(Daemon, RetriesTheOutboxBetweenCyclesSoNetboxCatchesUpBeforeTheNextCycle)
   write_config("", "", daemon_table("1h") + "\n[notify]\ndrain_timeout = \"2s\"\nretry_interval = \"1s\"\n");
   ASSERT_EQ(nbsync({"netbox-setup"}).exit_code, 0);
   // NetBox answers 503 to the first custom-field writes: the cycle leaves them in the outbox.
-  ASSERT_EQ(
-      lab->request(
-             {"POST",
-              "/lab/faults",
-              {{"Content-Type", "application/json"}},
-              R"({"kind": "status", "status": 503, "count": 3, "path": "/api/dcim/devices/", "method": "PATCH"})"})
-          .status,
-      201);
+  fault({{"kind", "status"}, {"status", 503}, {"count", 3}, {"path", "/api/dcim/devices/"}, {"method", "PATCH"}});
   start_daemon();
   ASSERT_TRUE(eventually([&] { return finished_runs() >= 1; })) << daemon->stderr_text();
   // Well before the next cycle (an hour away), the retry delivers them.

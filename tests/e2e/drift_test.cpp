@@ -47,12 +47,6 @@ protected:
     ASSERT_EQ(reply.status, 200) << reply.raw;
   }
 
-  void new_version(std::int64_t id) {
-    const auto reply = lab->request(
-        {"POST", "/lab/devices/" + std::to_string(id) + "/config", {{"Content-Type", "application/json"}}, "{}"});
-    ASSERT_EQ(reply.status, 200) << reply.raw;
-  }
-
   // The device's journal entries whose text has `text`.
   int drift_entries(std::int64_t id, const std::string& text) {
     const auto journal = lab->get("/api/extras/journal-entries/?assigned_object_type=dcim.device&assigned_object_id=" +
@@ -159,7 +153,7 @@ TEST_F(Drift, StoredPerVersionShownInNetboxAndByTheCommand) {
   // The in-sync device's template changes in NetBox and the device gets a new version:
   // that one device is rendered again, drifts, and its journal says so; then back.
   set_drift(in_sync, true);
-  new_version(in_sync);
+  change_config(in_sync);
   reset_counters();
   ASSERT_EQ(run_nbsync().exit_code, 0);
   EXPECT_EQ(render_requests(), 1);
@@ -171,7 +165,7 @@ TEST_F(Drift, StoredPerVersionShownInNetboxAndByTheCommand) {
   EXPECT_EQ(after["drift"][0]["status"], "differs");
   EXPECT_EQ(after["drift"][1]["status"], "in_sync");
   set_drift(in_sync, false);
-  new_version(in_sync);
+  change_config(in_sync);
   ASSERT_EQ(run_nbsync().exit_code, 0);
   EXPECT_EQ(drift_entries(in_sync, "back in sync"), 1);
   const auto device = lab->get("/api/dcim/devices/" + std::to_string(in_sync) + "/").body;
@@ -207,14 +201,7 @@ TEST_F(Drift, UnreadablePlatformsGiveOneLineAndNoWrongVerdicts) {
   start_lab(40, 43);
   write_config();
   ASSERT_EQ(nbsync({"netbox-setup"}).exit_code, 0);
-  ASSERT_EQ(
-      lab->request(
-             {"POST",
-              "/lab/faults",
-              {{"Content-Type", "application/json"}},
-              json({{"kind", "status"}, {"status", 500}, {"path", "/api/dcim/platforms/"}, {"count", 100}}).dump()})
-          .status,
-      201);
+  fault({{"kind", "status"}, {"status", 500}, {"path", "/api/dcim/platforms/"}, {"count", 100}});
   const auto result = run_nbsync();
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_THAT(result.err, HasSubstr("cannot read which device roles and platforms have a config template"));

@@ -52,12 +52,7 @@ TEST_F(History, EveryCommandReadsTheVersionsTwoRealCyclesStored) {
   ASSERT_GT(steady, 0);
   ASSERT_NE(victim, steady);
   const std::string name = names[victim];
-  ASSERT_EQ(lab->request({"POST",
-                          "/lab/devices/" + std::to_string(victim) + "/config",
-                          {{"Content-Type", "application/json"}},
-                          "{}"})
-                .status,
-            200);
+  change_config(victim);
   ASSERT_EQ(run_nbsync().exit_code, 0);
   ASSERT_EQ(summary["changed"], 1) << summary.dump();
 

@@ -44,17 +44,7 @@ protected:
         .body;
   }
   json slack() { return lab->request({"GET", "/lab/slack/ops/messages", {}, ""}).body["messages"]; }
-  void fault(const json& body) {
-    ASSERT_EQ(lab->request({"POST", "/lab/faults", {{"Content-Type", "application/json"}}, body.dump()}).status, 201);
-  }
   void clear_faults() { lab->request({"DELETE", "/lab/faults", {}, ""}); }
-  void change_config(std::int64_t id) {
-    ASSERT_EQ(
-        lab->request(
-               {"POST", "/lab/devices/" + std::to_string(id) + "/config", {{"Content-Type", "application/json"}}, "{}"})
-            .status,
-        200);
-  }
 
   // Every in-scope device's nbsync fields in NetBox equal what the database says.
   void expect_fields_match_database() {

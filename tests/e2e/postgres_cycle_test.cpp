@@ -39,12 +39,7 @@ TEST_F(PostgresCycle, ACycleStoresIntoPostgresAndTellsNetbox) {
   const auto shown = lab->get("/api/dcim/devices/" + std::to_string(device) + "/").body;
   EXPECT_EQ(shown["custom_fields"]["nbsync_backup_status"], "ok") << shown["custom_fields"].dump();
 
-  ASSERT_EQ(lab->request({"POST",
-                          "/lab/devices/" + std::to_string(device) + "/config",
-                          {{"Content-Type", "application/json"}},
-                          "{}"})
-                .status,
-            200);
+  change_config(device);
   const auto second = run_nbsync();
   ASSERT_EQ(second.exit_code, 0) << second.err;
   EXPECT_EQ(summary["changed"], 1) << second.out;

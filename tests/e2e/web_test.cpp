@@ -40,12 +40,7 @@ protected:
     write_config("", "", web_table);
     ASSERT_EQ(run_nbsync().exit_code, 0);
     changed = reachable.at(0);
-    ASSERT_EQ(lab->request({"POST",
-                            "/lab/devices/" + std::to_string(changed) + "/config",
-                            {{"Content-Type", "application/json"}},
-                            "{}"})
-                  .status,
-              200);
+    change_config(changed);
     ASSERT_EQ(run_nbsync().exit_code, 0);
     ASSERT_EQ(summary["changed"], 1) << summary.dump();
     for (const auto& device : lab->walk("/api/dcim/devices/?limit=1000&exclude=config_context")) {
@@ -495,12 +490,7 @@ protected:
     write_config("", "", web_table + "\n[compliance]\nrules = \"rules.toml\"\n");
     ASSERT_EQ(run_nbsync().exit_code, 0);
     for (auto id : {mine[0], others[0]}) {
-      ASSERT_EQ(lab->request({"POST",
-                              "/lab/devices/" + std::to_string(id) + "/config",
-                              {{"Content-Type", "application/json"}},
-                              "{}"})
-                    .status,
-                200);
+      change_config(id);
     }
     set_fault(mine[1], "wrong_password");
     set_fault(others[1], "wrong_password");
