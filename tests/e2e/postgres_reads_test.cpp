@@ -98,5 +98,22 @@ TEST(PostgresReads, TheReadCommandsReadWhatWasStoredInPostgres) {
   EXPECT_THAT(status.out, HasSubstr("postgresql://"));
 }
 
+// A PostgreSQL nobody answers at: one clear error naming where it looked, exit 1, no crash.
+TEST(PostgresReads, AnUnreachableServerIsOneClearError) {
+  TempDir dir;
+  dir.write("netbox.token", std::string(40, 'a') + "\n");
+  dir.write("device.password", "pw\n");
+  dir.write("db.password", "pg-s3cret\n");
+  const auto config = dir.write("nbsync.toml",
+                                "[netbox]\nurl = \"http://127.0.0.1:9\"\ntoken_file = \"netbox.token\"\n"
+                                "[credentials]\nusername = \"u\"\npassword_file = \"device.password\"\n"
+                                "[storage]\ndatabase = \"postgresql://nbsync@127.0.0.1:1/nbsync\"\n"
+                                "database_password_file = \"db.password\"\n");
+  const auto history = run_process({k_nbsync, "history", "edge-1", "-c", config.string()});
+  EXPECT_EQ(history.exit_code, 1) << history.err;
+  EXPECT_THAT(history.err, HasSubstr("127.0.0.1"));
+  EXPECT_THAT(history.err, ::testing::Not(HasSubstr("pg-s3cret")));
+}
+
 }  // namespace
 }  // namespace nbsync::test
