@@ -7,6 +7,7 @@
 #include <cstring>
 #include <fstream>
 
+#include "config/detail/collector_config_reader.hpp"
 #include "config/detail/config_reader.hpp"
 #include "config/detail/web_config_reader.hpp"
 #include "config/detail/webhook_config_reader.hpp"
@@ -478,6 +479,9 @@ Config load_config(const std::filesystem::path& path) {
   }
   if (auto webhook = reader.table("webhook")) {
     config.webhook = detail::read_webhook(*webhook);
+  }
+  if (auto collector = reader.table("collector")) {
+    config.collector = detail::read_collector(*collector, config.netbox.filters);
   }
   reader.finish();
   return config;

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "config/collector_config.hpp"
 #include "config/web_config.hpp"
 #include "config/webhook_config.hpp"
 #include "inventory/device_selector.hpp"
@@ -179,6 +180,7 @@ struct Config {
   LogConfig log;
   WebConfig web;
   WebhookConfig webhook;
+  CollectorConfig collector;
 };
 
 // Reads and validates `path`. Relative paths inside the file are taken relative to the

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <memory>
+#include <unordered_set>
 
 #include "backup/session_counts.hpp"
 #include "daemon/cycle_backup_now.hpp"
@@ -10,6 +11,7 @@
 #include "daemon/drift_check.hpp"
 #include "daemon/host_key_policy.hpp"
 #include "daemon/progress_line.hpp"
+#include "daemon/zone_share.hpp"
 #include "inventory/device_scope.hpp"
 #include "storage/database.hpp"
 #include "storage/host_key_store.hpp"
@@ -118,9 +120,18 @@ public:
         m_scope(make_scope(config, m_profiles)) {}
 
   void run() {
-    open_run();
+    if (!open_run()) {
+      m_summary.finish();
+      return;  // the zone's cycle is done (another collector did it): nothing to do yet
+    }
     const inventory::WalkResult walk = stream_inventory();
+    if (m_zone) {
+      finish_zone_share();
+    }
     m_pool->finish();  // every device handed to the pool is backed up and stored
+    if (m_zone) {
+      release_unfinished_claims();
+    }
     if (m_backup_now) {
       m_backup_now->stop_taking();  // requests from now on wait for the run after this one
     }
@@ -147,7 +158,8 @@ private:
     return inventory::DeviceScope(config.netbox.filters.status, config.platforms, {names.begin(), names.end()});
   }
 
-  void open_run() {
+  // False when this collector's zone has nothing for it yet.
+  bool open_run() {
     if (const std::string problem = database_path_problem(m_config); !problem.empty()) {
       throw ConfigError(problem);  // the same exit code (2) as every other command gives it
     }
@@ -161,14 +173,20 @@ private:
     } catch (const storage::DatabaseError& e) {
       throw CycleError(e.what());
     }
+    if (!enter_zone_cycle()) {
+      return false;
+    }
     m_writer = std::make_unique<storage::StorageWriter>(*m_database, cycle_writer_options(m_config));
     m_host_key_policy =
         std::make_unique<HostKeyPolicy>(*m_host_keys, *m_writer, m_config.ssh.host_key_policy == HostKeyTrust::strict);
-    const auto run_id = m_writer->begin_run();
+    const auto run_id = m_writer->begin_run(run_owner());
     if (!run_id) {
       throw CycleError(m_writer->error().value_or(m_config.storage.database.string() + ": cannot start a run"));
     }
     m_run_id = *run_id;
+    if (m_zone) {
+      m_zone->set_run(m_run_id);
+    }
     spdlog::info("cycle: run {} started; reading devices from {}", m_run_id, m_config.netbox.url);
     m_progress = std::make_unique<ProgressLine>(m_summary, m_options.show_progress);
     m_sessions_before = backup::session_counts();
@@ -183,6 +201,42 @@ private:
           [this](inventory::Device&& device) { return back_up_now(std::move(device)); },
           [this](std::stop_token stop) { deliver_answers(std::move(stop)); });
     }
+    return true;
+  }
+
+  // A collector (config [collector]) joins its zone's cycle, or opens the next; false when
+  // the zone's cycle is done until the interval passes (the daemon waits for it). A run of
+  // devices asked for ("back up now") claims nothing: it is the run a user asked for.
+  bool enter_zone_cycle() {
+    if (!is_collector(m_config.collector) || !m_options.only_devices.empty()) {
+      return true;
+    }
+    m_zone = std::make_unique<ZoneShare>(m_config, m_options.wait_for_zone_interval);
+    const storage::ZoneCycleEntry& entry = m_zone->entry();
+    const storage::CollectorIdentity& me = m_zone->identity();
+    if (!entry.cycle) {
+      spdlog::info("collector {}: zone {}'s cycle {} (opened by {}) is done; the next opens in {} s", me.name, me.zone,
+                   entry.done->number, entry.done->opened_by, entry.next_at - entry.now);
+      m_summary.set_zone({{"collector", me.name},
+                          {"zone", me.zone},
+                          {"cycle", entry.done->number},
+                          {"done_by", entry.done->opened_by},
+                          {"next_in_seconds", entry.next_at - entry.now}});
+      return false;
+    }
+    spdlog::info("collector {}: zone {} cycle {} ({} by {})", me.name, me.zone, entry.cycle->number,
+                 entry.cycle->opened_by == me.name ? "opened" : "joined, opened", entry.cycle->opened_by);
+    return true;
+  }
+
+  storage::RunOwner run_owner() const {
+    if (m_zone) {
+      return m_zone->owner();
+    }
+    if (is_collector(m_config.collector)) {  // a "back up now" run: the collector's, in no cycle
+      return {m_config.collector.name, m_config.collector.zone, std::nullopt};
+    }
+    return {};
   }
 
   // A device a NetBox user asked for during the cycle (CycleBackupNow's thread): mirrored,
@@ -232,8 +286,17 @@ private:
   }
 
   // One page of NetBox's devices: mirrored into the database, each device skipped (with
-  // its reason) or handed to the pool.
+  // its reason) or handed to the pool; a collector's, only those it claimed.
   void take_page(std::vector<inventory::Device>& page) {
+    mirror(page);
+    m_summary.add_inventory(page.size());
+    if (m_zone) {
+      keep_claimed(page);
+    }
+    back_up_or_skip(page);
+  }
+
+  void mirror(const std::vector<inventory::Device>& page) {
     std::vector<storage::DeviceRecord> records;
     records.reserve(page.size());
     for (const auto& device : page) {
@@ -242,7 +305,26 @@ private:
     if (!m_writer->submit_devices(m_run_id, std::move(records))) {
       m_storage_failed = true;
     }
-    m_summary.add_inventory(page.size());
+  }
+
+  // The devices of the page this collector claimed in the zone's cycle (the others are
+  // claimed by, or done by, the zone's other collectors).
+  void keep_claimed(std::vector<inventory::Device>& page) {
+    if (m_storage_failed || m_options.stop.stop_requested()) {
+      page.clear();
+      return;
+    }
+    std::vector<std::int64_t> ids;
+    ids.reserve(page.size());
+    for (const auto& device : page) {
+      ids.push_back(device.id);
+    }
+    const std::vector<std::int64_t> claimed = m_zone->claim(ids);
+    const std::unordered_set<std::int64_t> mine(claimed.begin(), claimed.end());
+    std::erase_if(page, [&](const inventory::Device& device) { return !mine.contains(device.id); });
+  }
+
+  void back_up_or_skip(std::vector<inventory::Device>& page) {
     for (auto& device : page) {
       if (m_storage_failed || m_options.stop.stop_requested()) {
         return;  // storing or stopping: take no new devices
@@ -263,6 +345,71 @@ private:
       }
       skip(device, decision.skip_reason);
     }
+  }
+
+  // The walk is done: what is left of the zone's cycle (devices other collectors released,
+  // or claimed and then died with) is taken over and backed up here; while live collectors
+  // finish theirs, this one waits, so that the cycle closes with every device backed up.
+  void finish_zone_share() {
+    while (!m_options.stop.stop_requested() && !m_storage_failed) {
+      const storage::ClaimsLeft left = m_zone->take_what_is_left();
+      if (!left.taken.empty()) {
+        spdlog::info("collector {}: took over {} device(s) another collector left", m_zone->identity().name,
+                     left.taken.size());
+        back_up_taken_over(left.taken);
+      } else if (left.held_by_others == 0) {
+        return;
+      } else {
+        m_zone->wait_a_little(m_options.stop);
+      }
+    }
+  }
+
+  // Devices taken over are read from NetBox again (by id, within the zone's filters); the
+  // ones it no longer lists there end their claims without an attempt.
+  void back_up_taken_over(const std::vector<std::int64_t>& ids) {
+    constexpr std::size_t k_ids_per_request = 100;
+    inventory::NetboxOptions options = cycle_netbox_options(m_config);
+    options.stop = m_options.stop;
+    inventory::NetboxClient netbox(options);
+    for (std::size_t at = 0; at < ids.size(); at += k_ids_per_request) {
+      inventory::DeviceQuery query = cycle_device_query(m_config);
+      query.id.assign(ids.begin() + static_cast<std::ptrdiff_t>(at),
+                      ids.begin() + static_cast<std::ptrdiff_t>(std::min(ids.size(), at + k_ids_per_request)));
+      std::unordered_set<std::int64_t> listed;
+      const auto walk = netbox.walk_devices(query, [&](std::vector<inventory::Device>&& page) {
+        for (const auto& device : page) {
+          listed.insert(device.id);
+        }
+        mirror(page);
+        back_up_or_skip(page);
+      });
+      if (!walk.complete) {
+        spdlog::warn("collector {}: reading devices taken over from NetBox failed ({}); they go back to the zone",
+                     m_zone->identity().name, walk.error);
+        continue;
+      }
+      std::erase_if(query.id, [&](std::int64_t id) { return listed.contains(id); });
+      m_zone->mark_done(query.id);
+    }
+  }
+
+  // Claims this run will not finish (nbsync stopping, or out of file descriptors) go back to
+  // the zone's other collectors; what it did goes into the summary.
+  void release_unfinished_claims() {
+    const storage::CollectorIdentity& me = m_zone->identity();
+    const std::int64_t released = m_zone->release();
+    if (released > 0) {
+      spdlog::warn("collector {}: {} claimed device(s) not backed up go back to zone {}'s other collectors", me.name,
+                   released, me.zone);
+    }
+    m_summary.set_zone({{"collector", me.name},
+                        {"zone", me.zone},
+                        {"cycle", m_zone->cycle()->number},
+                        {"claimed", m_zone->claimed()},
+                        {"taken_over", m_zone->taken_over()},
+                        {"left_to_others", m_zone->left_to_others()},
+                        {"released", released}});
   }
 
   // A worker's result (called on worker threads): counted, logged and recorded, unless
@@ -397,6 +544,7 @@ private:
   std::atomic<bool> m_storage_failed = false;
   std::unique_ptr<ProgressLine> m_progress;
   std::unique_ptr<backup::BackupPool> m_pool;    // its workers stop before what they use goes
+  std::unique_ptr<ZoneShare> m_zone;             // a collector's share of its zone's cycle; null otherwise
   std::unique_ptr<CycleBackupNow> m_backup_now;  // last: its thread stops before the pool goes
 };
 

@@ -48,6 +48,9 @@ struct CycleOptions {
   // The service's "back up now" queue: requests that arrive while the cycle runs go ahead
   // of its queue (daemon/cycle_backup_now.hpp). Null: they wait for the cycle's end.
   BackupNowQueue* backup_now = nullptr;
+  // A collector ([collector]) whose zone's cycle is done within daemon.interval waits for the
+  // next (the daemon); otherwise (`run --once`) it opens a new one.
+  bool wait_for_zone_interval = false;
 };
 
 // Delivers what waits in the outbox (NetBox writes, Slack messages) for at most `budget`;

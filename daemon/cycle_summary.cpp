@@ -112,10 +112,31 @@ nlohmann::json CycleSummary::to_json() const {
             {"requests", m_delivery.requests},
             {"waiting", m_delivery.left}}},
           {"drift", m_drift},
+          {"zone", m_zone},
           {"first_failures", failures},
           {"not_backed_up",
            {{"nbsync_out_of_file_descriptors", m_local_failures.load()}, {"example", m_local_failure_example}}}};
 }
+
+namespace {
+
+// "zone dc-east cycle 7 (collector east-1): 412 claimed, 3 taken over from others, 395 left to other collectors"
+std::string zone_text(const nlohmann::json& zone) {
+  if (zone.empty()) {
+    return "";
+  }
+  std::string out = "zone " + zone.value("zone", "") + " cycle " + std::to_string(zone.value("cycle", 0)) +
+                    " (collector " + zone.value("collector", "") + "): ";
+  if (zone.contains("done_by")) {
+    return out + "done by " + zone.value("done_by", "") + " already; nothing to back up until the next one, in " +
+           std::to_string(zone.value("next_in_seconds", 0)) + " s\n";
+  }
+  return out + std::to_string(zone.value("claimed", 0)) + " device(s) claimed, " +
+         std::to_string(zone.value("taken_over", 0)) + " taken over from other collectors, " +
+         std::to_string(zone.value("left_to_others", 0)) + " left to them\n";
+}
+
+}  // namespace
 
 std::string CycleSummary::to_text() const {
   const auto j = to_json();
@@ -140,6 +161,7 @@ std::string CycleSummary::to_text() const {
   for (const auto& failure : j["first_failures"]) {
     out += "  " + failure["message"].get<std::string>() + "\n";
   }
+  out += zone_text(m_zone);
   if (m_local_failures.load() > 0) {
     out += "not backed up: " + std::to_string(m_local_failures.load()) +
            " device(s), because nbsync ran out of file descriptors (not the devices' fault; their state is "

@@ -53,6 +53,13 @@ public:
     std::lock_guard lock(m_mutex);
     m_drift = std::move(drift);
   }
+  // This collector's share of its zone's cycle (daemon/zone_share.hpp): collector, zone,
+  // cycle, claimed, taken_over, left_to_others; or, when the zone's cycle was done, done_by
+  // and next_at. Empty without collectors.
+  void set_zone(nlohmann::json zone) {
+    std::lock_guard lock(m_mutex);
+    m_zone = std::move(zone);
+  }
   notify::DrainReport delivery() const {
     std::lock_guard lock(m_mutex);
     return m_delivery;
@@ -84,6 +91,7 @@ private:
   std::atomic<std::size_t> m_changed{0};
   std::atomic<std::size_t> m_local_failures{0};
   nlohmann::json m_drift = nlohmann::json::object();
+  nlohmann::json m_zone = nlohmann::json::object();
   std::array<std::atomic<std::size_t>, k_kinds> m_by_kind{};
   bool m_inventory_complete = false;
   std::size_t m_inventory_expected = 0;

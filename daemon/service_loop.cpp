@@ -266,7 +266,8 @@ private:
     const auto started = Clock::now();
     run_watched(config, [&](std::stop_token stop, std::stop_token abandon) {
       CycleOptions options = cycle_options(std::move(stop), std::move(abandon));
-      options.backup_now = &m_backup_now;  // asked for during the cycle: ahead of its queue
+      options.backup_now = &m_backup_now;     // asked for during the cycle: ahead of its queue
+      options.wait_for_zone_interval = true;  // a collector joins its zone's cycles, never opens extra ones
       try {
         run_backup_cycle(config, options, summary);
         delivery = summary.delivery();

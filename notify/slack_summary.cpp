@@ -66,6 +66,23 @@ std::int64_t behind_failing_jump_hosts(const storage::RunDigest& digest) {
   return devices;
 }
 
+// "run 42", or with collectors "zone dc-east cycle 7 (3 collectors)": one message per cycle
+// of the zone, whichever collectors shared it.
+std::string what_ran(const storage::RunDigest& digest) {
+  if (!digest.zone_cycle) {
+    return "run " + std::to_string(digest.run_id);
+  }
+  return "zone " + digest.zone + " cycle " + std::to_string(*digest.zone_cycle) + " (" +
+         std::to_string(digest.collectors) + (digest.collectors == 1 ? " collector)" : " collectors)");
+}
+
+std::string dedupe_key(const storage::RunDigest& digest) {
+  if (!digest.zone_cycle) {
+    return "nbsync-r" + std::to_string(digest.run_id);
+  }
+  return "nbsync-z" + digest.zone + "-c" + std::to_string(*digest.zone_cycle);
+}
+
 }  // namespace
 
 std::vector<storage::OutboxRow> slack_summary_rows(const storage::RunDigest& digest, const std::string& netbox_url,
@@ -74,7 +91,7 @@ std::vector<storage::OutboxRow> slack_summary_rows(const storage::RunDigest& dig
   if (webhooks.empty() || digest.changed.count + started_failing + digest.recovered.count == 0) {
     return {};
   }
-  std::string text = "*nbsync* run " + std::to_string(digest.run_id);
+  std::string text = "*nbsync* " + what_ran(digest);
   if (digest.interrupted) {
     text.append(" (stopped before it finished; what it stored)");
   }
@@ -93,7 +110,7 @@ std::vector<storage::OutboxRow> slack_summary_rows(const storage::RunDigest& dig
   const std::string payload = nlohmann::json{{"text", text}}.dump();
   std::vector<storage::OutboxRow> rows;
   for (const auto& name : webhooks) {
-    rows.push_back({"slack:" + name, "message", std::nullopt, payload, "nbsync-r" + std::to_string(digest.run_id)});
+    rows.push_back({"slack:" + name, "message", std::nullopt, payload, dedupe_key(digest)});
   }
   return rows;
 }

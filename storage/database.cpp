@@ -21,7 +21,7 @@ namespace {
 // Migration N takes the schema from version N-1 to N. Append only; never edit a step
 // that has shipped.
 // Timestamps from migration 2 on are INTEGER unix seconds (UTC), columns named *_at/*_seen.
-constexpr std::array<std::string_view, 13> k_migrations = {
+constexpr std::array<std::string_view, 14> k_migrations = {
     // 1: bookkeeping about the database itself.
     R"sql(
       CREATE TABLE nbsync_meta (
@@ -301,6 +301,49 @@ constexpr std::array<std::string_view, 13> k_migrations = {
     R"sql(
       ALTER TABLE outbox ADD COLUMN claimed_by TEXT;
       ALTER TABLE outbox ADD COLUMN lease_until INTEGER;
+    )sql",
+    // 14: collectors sharing one database (storage/collector_store.hpp). Each collector has
+    // a row it keeps alive; collectors of one zone share its numbered cycles; in a cycle
+    // each device is claimed by one collector (NULL: released, anyone may take it) and is
+    // done once its attempt is stored. A device remembers the zone that last listed it, a
+    // run the collector, zone and zone cycle it belongs to ('' and NULL without collectors).
+    R"sql(
+      ALTER TABLE devices ADD COLUMN zone TEXT NOT NULL DEFAULT '';
+      ALTER TABLE runs ADD COLUMN collector TEXT NOT NULL DEFAULT '';
+      ALTER TABLE runs ADD COLUMN zone TEXT NOT NULL DEFAULT '';
+      ALTER TABLE runs ADD COLUMN zone_cycle INTEGER;
+      CREATE INDEX runs_by_zone_cycle ON runs (zone, zone_cycle) WHERE zone_cycle IS NOT NULL;
+      CREATE INDEX runs_by_collector ON runs (collector, id);
+      CREATE TABLE collectors (
+        name          TEXT    PRIMARY KEY,
+        zone          TEXT    NOT NULL,
+        zone_filters  TEXT    NOT NULL DEFAULT '',
+        host          TEXT    NOT NULL DEFAULT '',
+        started_at    INTEGER NOT NULL,
+        heartbeat_at  INTEGER NOT NULL,
+        lease_seconds INTEGER NOT NULL
+      ) STRICT;
+      CREATE TABLE zone_cycles (
+        zone      TEXT    NOT NULL,
+        cycle     INTEGER NOT NULL,
+        opened_at INTEGER NOT NULL,
+        opened_by TEXT    NOT NULL,
+        closed_at INTEGER,
+        closed_by TEXT,
+        PRIMARY KEY (zone, cycle)
+      ) STRICT;
+      CREATE TABLE device_claims (
+        zone       TEXT    NOT NULL,
+        cycle      INTEGER NOT NULL,
+        device_id  INTEGER NOT NULL,
+        collector  TEXT,
+        run_id     INTEGER,
+        claimed_at INTEGER NOT NULL,
+        done_at    INTEGER,
+        PRIMARY KEY (zone, cycle, device_id)
+      ) STRICT;
+      CREATE INDEX device_claims_by_run ON device_claims (run_id, device_id);
+      CREATE INDEX device_claims_open ON device_claims (zone, cycle) WHERE done_at IS NULL;
     )sql",
 };
 

@@ -72,7 +72,12 @@ struct RunDigest {
     std::int64_t devices = 0;
     std::string detail;  // "kind: what the bastion did", from the first device's attempt
   };
-  std::int64_t run_id = 0;
+  std::int64_t run_id = 0;  // 0 for a zone's cycle
+  // Collectors: the zone and its cycle the digest covers (every collector's run in it), and
+  // how many collectors took part. Empty/none without collectors.
+  std::string zone;
+  std::optional<std::int64_t> zone_cycle;
+  std::int64_t collectors = 0;
   RunSummary totals;
   Group changed, started_failing, recovered;
   std::vector<JumpHostFailure> failing_jump_hosts;

@@ -26,16 +26,23 @@ namespace {
 
 // SQL for both engines: RETURNING (SQLite 3.35+), IS DISTINCT FROM (3.39+) and ON CONFLICT
 // upserts are spelled alike in both; a run's JSON summary is built here, not in SQL.
-constexpr const char* k_insert_run_sql = "INSERT INTO runs (started_at, reported) VALUES (?1, 0) RETURNING id";
+// A zone's run is reported with its cycle (k_close_zone_cycle_sql), never alone.
+constexpr const char* k_insert_run_sql = R"sql(
+  INSERT INTO runs (started_at, reported, collector, zone, zone_cycle) VALUES (?1, ?5, ?2, ?3, ?4) RETURNING id
+)sql";
 
 constexpr const char* k_upsert_device_sql = R"sql(
   INSERT INTO devices (id, name, site, role, platform, tenant, status, address, tags,
-                       first_seen, last_seen, last_seen_run, retired_at)
-  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?11, ?9, ?9, ?10, NULL)
+                       first_seen, last_seen, last_seen_run, retired_at, zone)
+  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?11, ?9, ?9, ?10, NULL, (SELECT zone FROM runs WHERE id = ?10))
   ON CONFLICT (id) DO UPDATE SET
     name = excluded.name, site = excluded.site, role = excluded.role, platform = excluded.platform,
     tenant = excluded.tenant, status = excluded.status, address = excluded.address, tags = excluded.tags,
-    last_seen = excluded.last_seen, last_seen_run = excluded.last_seen_run, retired_at = NULL
+    last_seen = excluded.last_seen, retired_at = NULL,
+    zone = excluded.zone,
+    -- the newest run that saw it, though collectors of one zone mirror it in any order
+    last_seen_run = CASE WHEN devices.last_seen_run IS NULL OR excluded.last_seen_run > devices.last_seen_run
+                         THEN excluded.last_seen_run ELSE devices.last_seen_run END
 )sql";
 
 constexpr const char* k_latest_snapshot_sql = R"sql(
@@ -56,9 +63,34 @@ constexpr const char* k_insert_attempt_sql = R"sql(
   VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
 )sql";
 
+// Devices of the run's zone (all of them without collectors) no run since this one saw.
 constexpr const char* k_retire_missing_sql = R"sql(
   UPDATE devices SET retired_at = ?2
-  WHERE retired_at IS NULL AND last_seen_run IS DISTINCT FROM ?1
+  WHERE retired_at IS NULL AND zone = (SELECT zone FROM runs WHERE id = ?1)
+    AND (last_seen_run IS NULL OR last_seen_run < ?1)
+)sql";
+
+// The claim of the attempt's device in the run's zone cycle is done (no claim: nothing).
+constexpr const char* k_claim_done_sql = "UPDATE device_claims SET done_at = ?3 WHERE run_id = ?1 AND device_id = ?2";
+
+constexpr const char* k_run_zone_sql =
+    "SELECT zone, zone_cycle, collector FROM runs WHERE id = ?1 AND zone_cycle IS NOT NULL";
+
+// The zone's cycle closes when no claim in it is left undone; only one collector closes it.
+constexpr const char* k_close_zone_cycle_sql = R"sql(
+  UPDATE zone_cycles SET closed_at = ?3, closed_by = ?4
+   WHERE zone = ?1 AND cycle = ?2 AND closed_at IS NULL
+     AND NOT EXISTS (SELECT 1 FROM device_claims WHERE zone = ?1 AND cycle = ?2 AND done_at IS NULL)
+)sql";
+
+constexpr const char* k_zone_cycle_totals_sql = R"sql(
+  SELECT count(DISTINCT collector), coalesce(sum(attempts), 0), coalesce(sum(changed), 0), coalesce(sum(retired), 0)
+    FROM runs WHERE zone = ?1 AND zone_cycle = ?2
+)sql";
+
+constexpr const char* k_zone_cycle_outcomes_sql = R"sql(
+  SELECT a.outcome, count(*) FROM attempts a
+   WHERE a.run_id IN (SELECT id FROM runs WHERE zone = ?1 AND zone_cycle = ?2) GROUP BY a.outcome
 )sql";
 
 constexpr const char* k_add_retired_sql = "UPDATE runs SET retired = retired + ?2 WHERE id = ?1";
@@ -163,11 +195,17 @@ void SnapshotStore::fail(std::string_view doing, const std::exception& error) {
   throw detail::sql_failure(m_sql, what, error);
 }
 
-std::int64_t SnapshotStore::begin_run() {
+std::int64_t SnapshotStore::begin_run(const RunOwner& owner) {
   commit();
   try {
     ensure_transaction();
-    const std::int64_t id = detail::query_integer(m_sql, k_insert_run_sql, detail::SqlParams().add(unix_now()));
+    const std::int64_t id = detail::query_integer(m_sql, k_insert_run_sql,
+                                                  detail::SqlParams()
+                                                      .add(unix_now())
+                                                      .add(owner.collector)
+                                                      .add(owner.zone)
+                                                      .add(owner.zone_cycle)
+                                                      .add(std::int64_t{owner.zone_cycle ? 1 : 0}));
     report_interrupted_runs(id);
     commit();
     return id;
@@ -266,6 +304,7 @@ RecordedAttempt SnapshotStore::record_attempt(std::int64_t run_id, const Attempt
                                             .add(event.transition)
                                             .add(event.detail)
                                             .add(attempt.jump_host));
+    m_sql.execute(k_claim_done_sql, detail::SqlParams().add(run_id).add(attempt.device_id).add(now));
     ++m_uncommitted_attempts;
     if (m_commit_every > 0 && m_uncommitted_attempts >= m_commit_every) {
       commit();
@@ -446,12 +485,55 @@ RunSummary SnapshotStore::finish_run(std::int64_t run_id, bool inventory_complet
       throw std::invalid_argument("no run " + std::to_string(run_id) + " to finish");
     }
     RunSummary summary = run_summary(run_id);
-    report_run(run_id, summary, false);
+    if (!report_zone_cycle(run_id)) {
+      report_run(run_id, summary, false);
+    }
     commit();
     return summary;
   } catch (const std::exception& e) {
     fail("finishing run " + std::to_string(run_id), e);
   }
+}
+
+bool SnapshotStore::report_zone_cycle(std::int64_t run_id) {
+  std::string zone, collector;
+  std::int64_t cycle = 0;
+  {
+    const std::unique_ptr<detail::SqlRows> row = m_sql.query(k_run_zone_sql, detail::SqlParams().add(run_id));
+    if (!row->next()) {
+      return false;  // not a collector's run
+    }
+    zone = row->text(0);
+    cycle = row->integer(1);
+    collector = row->text(2);
+  }
+  const auto zone_cycle = detail::SqlParams().add(zone).add(cycle);
+  if (m_sql.execute(k_close_zone_cycle_sql, detail::SqlParams().add(zone).add(cycle).add(unix_now()).add(collector)) !=
+      1) {
+    return true;  // claims are left (another collector closes it), or it is closed
+  }
+  if (m_hooks.on_run) {
+    RunDigest digest = detail::read_zone_cycle_digest(m_sql, zone, cycle);
+    {
+      const std::unique_ptr<detail::SqlRows> totals = m_sql.query(k_zone_cycle_totals_sql, zone_cycle);
+      totals->next();
+      digest.collectors = totals->integer(0);
+      digest.totals.attempts = totals->integer(1);
+      digest.totals.changed = totals->integer(2);
+      digest.totals.retired = totals->integer(3);
+    }
+    const std::unique_ptr<detail::SqlRows> outcomes = m_sql.query(k_zone_cycle_outcomes_sql, zone_cycle);
+    while (outcomes->next()) {
+      if (const auto outcome = outcome_kind_from_string(outcomes->text(0))) {
+        digest.totals.by_outcome[*outcome] = outcomes->integer(1);
+      }
+    }
+    const std::int64_t now = unix_now();
+    for (const auto& row : m_hooks.on_run(digest)) {
+      insert_outbox(row, now);
+    }
+  }
+  return true;
 }
 
 std::string SnapshotStore::outcome_counts_json(std::int64_t run_id) {

@@ -21,6 +21,7 @@
 #include "storage/device_record.hpp"
 #include "storage/host_key_store.hpp"
 #include "storage/notification_hooks.hpp"
+#include "storage/run_owner.hpp"
 #include "storage/run_summary.hpp"
 
 namespace nbsync::storage {
@@ -79,7 +80,8 @@ public:
 
   // Commits pending work, then the new run row; returns its id. Runs that died before
   // finish_run get their Slack message now, from what they committed.
-  std::int64_t begin_run();
+  // `owner`: the collector, zone and zone cycle the run works in (none without collectors).
+  std::int64_t begin_run(const RunOwner& owner = {});
   // Mirrors the inventory: inserts new devices, updates known ones, sets last_seen and
   // un-retires a device that came back.
   void upsert_devices(std::int64_t run_id, std::span<const DeviceRecord> devices);
@@ -133,6 +135,9 @@ private:
   // Composes the run's Slack message from its stored attempts and marks it reported.
   void report_run(std::int64_t run_id, const RunSummary& totals, bool interrupted);
   void report_interrupted_runs(std::int64_t current_run);
+  // A zone's run: closes the zone's cycle when no claim is left and sends the one summary
+  // of all its runs. False when the run is no collector's (report it alone).
+  bool report_zone_cycle(std::int64_t run_id);
   void insert_outbox(const OutboxRow& row, std::int64_t now);
   void check_compliance(std::int64_t device_id, const std::string& config, RecordedAttempt& recorded, std::int64_t now);
 };

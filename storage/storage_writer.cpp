@@ -29,6 +29,7 @@ struct StorageWriter::QueuedItem {
     bool strict = false;
   };
   struct BeginRun {
+    RunOwner owner;
     std::promise<std::int64_t> id;
   };
   struct FinishRun {
@@ -138,10 +139,10 @@ bool StorageWriter::submit_host_key(std::int64_t device_id, HostKey key, bool st
   return enqueue(QueuedItem{QueuedItem::PresentedKey{device_id, std::move(key), strict}, bytes});
 }
 
-std::optional<std::int64_t> StorageWriter::begin_run() {
+std::optional<std::int64_t> StorageWriter::begin_run(RunOwner owner) {
   std::promise<std::int64_t> promise;
   auto result = promise.get_future();
-  if (!enqueue(QueuedItem{QueuedItem::BeginRun{std::move(promise)}, sizeof(QueuedItem)})) {
+  if (!enqueue(QueuedItem{QueuedItem::BeginRun{std::move(owner), std::move(promise)}, sizeof(QueuedItem)})) {
     return std::nullopt;
   }
   try {
@@ -231,7 +232,7 @@ void StorageWriter::process(QueuedItem& item, std::size_t& batch_items) {
                    m_store.record_host_key(presented.device_id, presented.key, presented.strict);
                  },
                  [&](QueuedItem::BeginRun& begin) {
-                   const std::int64_t id = m_store.begin_run();  // commits what came before
+                   const std::int64_t id = m_store.begin_run(begin.owner);  // commits what came before
                    batch_items = 0;
                    begin.id.set_value(id);
                  },

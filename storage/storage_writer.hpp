@@ -43,7 +43,8 @@ public:
   StorageWriter& operator=(const StorageWriter&) = delete;
 
   // Synchronous: return once done and committed; std::nullopt after a failure (see error()).
-  std::optional<std::int64_t> begin_run();
+  // `owner`: the collector, zone and zone cycle (collector_store.hpp); none without collectors.
+  std::optional<std::int64_t> begin_run(RunOwner owner = {});
   // Retires devices not seen in the run when `inventory_complete`, then writes the totals.
   std::optional<RunSummary> finish_run(std::int64_t run_id, bool inventory_complete, std::string note = {});
   bool flush();  // true when everything submitted before it is committed

@@ -276,6 +276,45 @@ constexpr std::array<std::string_view, k_postgres_migration_count> k_steps = {
       ALTER TABLE outbox ADD COLUMN claimed_by text;
       ALTER TABLE outbox ADD COLUMN lease_until bigint;
     )sql",
+    // 14: collectors sharing one database (storage/collector_store.hpp).
+    R"sql(
+      ALTER TABLE devices ADD COLUMN zone text NOT NULL DEFAULT '';
+      ALTER TABLE runs ADD COLUMN collector text NOT NULL DEFAULT '';
+      ALTER TABLE runs ADD COLUMN zone text NOT NULL DEFAULT '';
+      ALTER TABLE runs ADD COLUMN zone_cycle bigint;
+      CREATE INDEX runs_by_zone_cycle ON runs (zone, zone_cycle) WHERE zone_cycle IS NOT NULL;
+      CREATE INDEX runs_by_collector ON runs (collector, id);
+      CREATE TABLE collectors (
+        name          text   PRIMARY KEY,
+        zone          text   NOT NULL,
+        zone_filters  text   NOT NULL DEFAULT '',
+        host          text   NOT NULL DEFAULT '',
+        started_at    bigint NOT NULL,
+        heartbeat_at  bigint NOT NULL,
+        lease_seconds bigint NOT NULL
+      );
+      CREATE TABLE zone_cycles (
+        zone      text   NOT NULL,
+        cycle     bigint NOT NULL,
+        opened_at bigint NOT NULL,
+        opened_by text   NOT NULL,
+        closed_at bigint,
+        closed_by text,
+        PRIMARY KEY (zone, cycle)
+      );
+      CREATE TABLE device_claims (
+        zone       text   NOT NULL,
+        cycle      bigint NOT NULL,
+        device_id  bigint NOT NULL,
+        collector  text,
+        run_id     bigint,
+        claimed_at bigint NOT NULL,
+        done_at    bigint,
+        PRIMARY KEY (zone, cycle, device_id)
+      );
+      CREATE INDEX device_claims_by_run ON device_claims (run_id, device_id);
+      CREATE INDEX device_claims_open ON device_claims (zone, cycle) WHERE done_at IS NULL;
+    )sql",
 };
 
 }  // namespace

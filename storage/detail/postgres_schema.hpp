@@ -12,7 +12,7 @@
 
 namespace nbsync::storage::detail {
 
-inline constexpr std::size_t k_postgres_migration_count = 13;
+inline constexpr std::size_t k_postgres_migration_count = 14;
 
 // The SQL of step `version` (1 ... k_postgres_migration_count).
 std::string_view postgres_migration(int version);

@@ -55,27 +55,29 @@ AttemptEvent attempt_event(const StateChange& change) {
 
 namespace {
 
-// Attempts that mean something for the message: config changes and transitions.
-constexpr const char* k_events_sql = R"sql(
+// Attempts that mean something for the message: config changes and transitions, of the
+// runs `runs` selects (?1 a run; or ?1, ?2 a zone's cycle).
+std::string events_sql(const std::string& runs) {
+  return R"sql(
   SELECT a.config_change, a.event, a.device_id, coalesce(d.name, ''), a.event_detail,
          coalesce(s.lines_added, 0), coalesce(s.lines_removed, 0), a.jump_host
     FROM attempts a
     LEFT JOIN devices d ON d.id = a.device_id
     LEFT JOIN snapshots s ON s.id = a.snapshot_id
-   WHERE a.run_id = ?1 AND (a.event <> '' OR a.config_change = 1) ORDER BY a.id
-)sql";
+   WHERE )sql" +
+         runs + " AND (a.event <> '' OR a.config_change = 1) ORDER BY a.id";
+}
 
-constexpr const char* k_still_failing_sql = R"sql(
-  SELECT count(*) FROM attempts
-   WHERE run_id = ?1 AND event = '' AND outcome NOT IN ('ok', 'skipped')
-)sql";
+std::string still_failing_sql(const std::string& runs) {
+  return "SELECT count(*) FROM attempts a WHERE " + runs + " AND a.event = '' AND a.outcome NOT IN ('ok', 'skipped')";
+}
 
-}  // namespace
+const std::string k_one_run = "a.run_id = ?1";
+const std::string k_zone_cycle_runs = "a.run_id IN (SELECT id FROM runs WHERE zone = ?1 AND zone_cycle = ?2)";
 
-RunDigest read_run_digest(SqlConnection& sql, std::int64_t run_id) {
+RunDigest read_digest(SqlConnection& sql, const std::string& runs, const SqlParams& params) {
   RunDigest digest;
-  digest.run_id = run_id;
-  const std::unique_ptr<SqlRows> events = sql.query(k_events_sql, SqlParams().add(run_id));
+  const std::unique_ptr<SqlRows> events = sql.query(events_sql(runs), params);
   while (events->next()) {
     const std::int64_t id = events->integer(2);
     const std::string name = events->text(3);
@@ -94,7 +96,22 @@ RunDigest read_run_digest(SqlConnection& sql, std::int64_t run_id) {
       add_example(digest.recovered, id, name, "after " + events->text(4));
     }
   }
-  digest.still_failing = query_integer(sql, k_still_failing_sql, SqlParams().add(run_id));
+  digest.still_failing = query_integer(sql, still_failing_sql(runs), params);
+  return digest;
+}
+
+}  // namespace
+
+RunDigest read_run_digest(SqlConnection& sql, std::int64_t run_id) {
+  RunDigest digest = read_digest(sql, k_one_run, SqlParams().add(run_id));
+  digest.run_id = run_id;
+  return digest;
+}
+
+RunDigest read_zone_cycle_digest(SqlConnection& sql, const std::string& zone, std::int64_t cycle) {
+  RunDigest digest = read_digest(sql, k_zone_cycle_runs, SqlParams().add(zone).add(cycle));
+  digest.zone = zone;
+  digest.zone_cycle = cycle;
   return digest;
 }
 

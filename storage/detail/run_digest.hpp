@@ -22,5 +22,7 @@ AttemptEvent attempt_event(const StateChange& change);
 
 // The digest of `run_id` from its attempts as this connection sees them (either backend).
 RunDigest read_run_digest(SqlConnection& sql, std::int64_t run_id);
+// The digest of every run of a zone's cycle (collectors): zone, zone_cycle set; run_id 0.
+RunDigest read_zone_cycle_digest(SqlConnection& sql, const std::string& zone, std::int64_t cycle);
 
 }  // namespace nbsync::storage::detail

@@ -184,7 +184,10 @@ TEST_P(ComplianceReportTest, ADatabaseFromBeforeTheSummaryGetsItFromTheResultsSt
       "DROP TABLE compliance_latest; DROP INDEX devices_retired; DROP TRIGGER snapshots_pending_search" +
       std::string(on_postgres() ? " ON snapshots; DROP FUNCTION nbsync_pending_search()" : "") +
       "; DROP TABLE search_index_pending; ALTER TABLE outbox DROP COLUMN claimed_by; "
-      "ALTER TABLE outbox DROP COLUMN lease_until");
+      "ALTER TABLE outbox DROP COLUMN lease_until; DROP TABLE device_claims; DROP TABLE zone_cycles; "
+      "DROP TABLE collectors; DROP INDEX runs_by_collector; DROP INDEX runs_by_zone_cycle; "
+      "ALTER TABLE runs DROP COLUMN zone_cycle; ALTER TABLE runs DROP COLUMN zone; "
+      "ALTER TABLE runs DROP COLUMN collector; ALTER TABLE devices DROP COLUMN zone");
   if (on_postgres()) {
     sql().execute("UPDATE schema_version SET version = 10");
   } else {

@@ -69,7 +69,7 @@ TEST_P(DatabaseTest, HasTheSameTablesAndColumnsOnBothBackends) {
                                        "compliance_results.problems", "snapshots.mask_key", "drift_results.lines",
                                        "device_states.drift", "compliance_latest.verdicts",
                                        "search_index_pending.device_id", "outbox.claimed_by", "outbox.lease_until"}));
-  EXPECT_EQ(columns.size(), 120U) << ::testing::PrintToString(columns);
+  EXPECT_EQ(columns.size(), 144U) << ::testing::PrintToString(columns);
 }
 
 NBSYNC_ON_BOTH_BACKENDS(DatabaseTest);
