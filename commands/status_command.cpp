@@ -1,5 +1,6 @@
 // `nbsync status [--json]`: the last cycle, the devices failing now with their outcome and
-// since when, devices out of compliance, and what waits in the outbox.
+// since when, devices out of compliance, what waits in the outbox, and the collectors
+// sharing the database (each one's zone, whether it is alive, its last run).
 #include <nlohmann/json.hpp>
 
 #include <iostream>
@@ -79,6 +80,28 @@ void print_run(const storage::RunStatus& run, std::int64_t now) {
   }
 }
 
+nlohmann::json collectors_json(const std::vector<storage::CollectorStatus>& collectors) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& c : collectors) {
+    out.push_back(
+        {{"name", c.name},
+         {"zone", c.zone},
+         {"zone_filters", c.zone_filters},
+         {"host", c.host},
+         {"alive", c.alive},
+         {"heartbeat_at", format_utc(c.heartbeat_at)},
+         {"lease_seconds", c.lease_seconds},
+         {"last_run", c.last_run ? nlohmann::json(*c.last_run) : nlohmann::json(nullptr)},
+         {"last_run_started_at",
+          c.last_run_started_at ? nlohmann::json(format_utc(*c.last_run_started_at)) : nlohmann::json(nullptr)},
+         {"last_run_finished_at",
+          c.last_run_finished_at ? nlohmann::json(format_utc(*c.last_run_finished_at)) : nlohmann::json(nullptr)},
+         {"last_run_devices", c.last_run_attempts},
+         {"last_zone_cycle", c.last_zone_cycle ? nlohmann::json(*c.last_zone_cycle) : nlohmann::json(nullptr)}});
+  }
+  return out;
+}
+
 nlohmann::json status_json(const Config& config, const storage::ServiceStatus& status, std::int64_t now) {
   nlohmann::json failing = nlohmann::json::array();
   for (const auto& device : status.failing) {
@@ -99,7 +122,8 @@ nlohmann::json status_json(const Config& config, const storage::ServiceStatus& s
           {"devices_failing", status.devices_failing},
           {"devices_noncompliant", status.devices_noncompliant},
           {"failing", failing},
-          {"outbox", outbox}};
+          {"outbox", outbox},
+          {"collectors", collectors_json(status.collectors)}};
 }
 
 void print_runs(const storage::ServiceStatus& status, std::int64_t now) {
@@ -137,6 +161,33 @@ void print_outbox(const std::vector<storage::OutboxChannelStatus>& outbox, std::
                 << " (fix the cause, then `nbsync outbox retry` sends them again)\n";
     }
   }
+}
+
+// One row per collector sharing the database: its zone, whether it is alive (its heartbeat
+// within its lease), its last run.
+void print_collectors(const std::vector<storage::CollectorStatus>& collectors, std::int64_t now) {
+  if (collectors.empty()) {
+    return;
+  }
+  using Align = TextTable::Align;
+  TextTable table({{"COLLECTOR", Align::left},
+                   {"ZONE", Align::left},
+                   {"ALIVE", Align::left},
+                   {"HOST", Align::left},
+                   {"LAST RUN", Align::right},
+                   {"ZONE CYCLE", Align::right},
+                   {"STARTED (UTC)", Align::left},
+                   {"FINISHED (UTC)", Align::left},
+                   {"DEVICES", Align::right}});
+  for (const auto& c : collectors) {
+    const std::string alive = c.alive ? "yes" : "no, silent " + age(now - c.heartbeat_at);
+    table.add_row({c.name, c.zone, alive, c.host, c.last_run ? std::to_string(*c.last_run) : "",
+                   c.last_zone_cycle ? std::to_string(*c.last_zone_cycle) : "",
+                   c.last_run_started_at ? format_utc(*c.last_run_started_at) : "",
+                   c.last_run_finished_at ? format_utc(*c.last_run_finished_at) : "",
+                   c.last_run_finished_at ? std::to_string(c.last_run_attempts) : ""});
+  }
+  std::cout << "\n" << table.render();
 }
 
 void print_failing(const storage::ServiceStatus& status) {
@@ -180,6 +231,7 @@ int run_status(const Config& config, const StatusOptions& options) {
   std::cout << "devices: " << status.devices_known << " in NetBox, " << status.devices_failing << " failing, "
             << status.devices_noncompliant << " out of compliance\n";
   print_outbox(status.outbox, now);
+  print_collectors(status.collectors, now);
   print_failing(status);
   return k_exit_ok;
 }

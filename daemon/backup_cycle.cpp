@@ -2,7 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <condition_variable>
+#include <iterator>
 #include <memory>
+#include <mutex>
 #include <unordered_set>
 
 #include "backup/session_counts.hpp"
@@ -254,6 +258,7 @@ private:
   }
 
   void skip(inventory::Device& device, const std::string& reason) {
+    claim_finished(device.id);
     m_summary.add_outcome(OutcomeKind::skipped, false, device_name(device), reason);
     storage::AttemptRecord attempt = attempt_of(device, OutcomeKind::skipped, device_name(device) + ": " + reason, 0);
     attempt.outbox_first = backup_now_rows(device.id, OutcomeKind::skipped, reason);
@@ -290,10 +295,21 @@ private:
   void take_page(std::vector<inventory::Device>& page) {
     mirror(page);
     m_summary.add_inventory(page.size());
-    if (m_zone) {
-      keep_claimed(page);
+    if (!m_zone) {
+      back_up_or_skip(page);
+      return;
     }
-    back_up_or_skip(page);
+    // A collector claims a few devices at a time, and only while it has fewer than two per
+    // worker claimed and unfinished: each collector claims as fast as it backs up, so the
+    // zone's devices spread over its collectors by what each can do, not by who read NetBox first.
+    const std::size_t chunk = std::clamp<std::size_t>(static_cast<std::size_t>(m_config.ssh.workers), 1, 256);
+    for (std::size_t at = 0; at < page.size(); at += chunk) {
+      std::vector<inventory::Device> claimed(
+          std::make_move_iterator(page.begin() + static_cast<std::ptrdiff_t>(at)),
+          std::make_move_iterator(page.begin() + static_cast<std::ptrdiff_t>(std::min(page.size(), at + chunk))));
+      keep_claimed(claimed);
+      back_up_or_skip(claimed);
+    }
   }
 
   void mirror(const std::vector<inventory::Device>& page) {
@@ -307,9 +323,10 @@ private:
     }
   }
 
-  // The devices of the page this collector claimed in the zone's cycle (the others are
+  // The devices of `page` this collector claimed in the zone's cycle (the others are
   // claimed by, or done by, the zone's other collectors).
   void keep_claimed(std::vector<inventory::Device>& page) {
+    wait_for_claim_room(page.size());
     if (m_storage_failed || m_options.stop.stop_requested()) {
       page.clear();
       return;
@@ -322,6 +339,35 @@ private:
     const std::vector<std::int64_t> claimed = m_zone->claim(ids);
     const std::unordered_set<std::int64_t> mine(claimed.begin(), claimed.end());
     std::erase_if(page, [&](const inventory::Device& device) { return !mine.contains(device.id); });
+    claims_opened(claimed);
+  }
+
+  // Claimed and not finished: at most two per worker (and one chunk more).
+  void wait_for_claim_room(std::size_t chunk) {
+    const std::size_t ahead = 2 * static_cast<std::size_t>(std::max(1, m_config.ssh.workers));
+    std::unique_lock lock(m_claims_mutex);
+    m_claims_room.wait(lock, m_options.stop, [&] {
+      return m_storage_failed || m_open_claims.empty() || m_open_claims.size() + chunk <= ahead;
+    });
+  }
+
+  void claims_opened(const std::vector<std::int64_t>& ids) {
+    std::lock_guard lock(m_claims_mutex);
+    m_open_claims.insert(ids.begin(), ids.end());
+  }
+
+  // The device's claim is finished here (stored, skipped, or given up): room for the next.
+  void claim_finished(std::int64_t device_id) {
+    if (!m_zone) {
+      return;
+    }
+    {
+      std::lock_guard lock(m_claims_mutex);
+      if (m_open_claims.erase(device_id) == 0) {
+        return;
+      }
+    }
+    m_claims_room.notify_all();
   }
 
   void back_up_or_skip(std::vector<inventory::Device>& page) {
@@ -356,6 +402,7 @@ private:
       if (!left.taken.empty()) {
         spdlog::info("collector {}: took over {} device(s) another collector left", m_zone->identity().name,
                      left.taken.size());
+        claims_opened(left.taken);
         back_up_taken_over(left.taken);
       } else if (left.held_by_others == 0) {
         return;
@@ -391,6 +438,9 @@ private:
       }
       std::erase_if(query.id, [&](std::int64_t id) { return listed.contains(id); });
       m_zone->mark_done(query.id);
+      for (const std::int64_t id : query.id) {
+        claim_finished(id);
+      }
     }
   }
 
@@ -398,6 +448,9 @@ private:
   // the zone's other collectors; what it did goes into the summary.
   void release_unfinished_claims() {
     const storage::CollectorIdentity& me = m_zone->identity();
+    if (!m_writer->flush()) {  // the attempts stored mark their claims done: those first
+      m_storage_failed = true;
+    }
     const std::int64_t released = m_zone->release();
     if (released > 0) {
       spdlog::warn("collector {}: {} claimed device(s) not backed up go back to zone {}'s other collectors", me.name,
@@ -415,6 +468,7 @@ private:
   // A worker's result (called on worker threads): counted, logged and recorded, unless
   // the device is not to blame (nbsync out of file descriptors, or abandoned as it stops).
   void store(backup::BackupResult&& result) {
+    claim_finished(result.device.id);
     const auto& outcome = result.outcome;
     const bool ok = outcome.kind == OutcomeKind::ok;
     if (outcome.local_failure) {
@@ -543,9 +597,12 @@ private:
   std::shared_ptr<const backup::MaskKey> m_mask_key;
   std::atomic<bool> m_storage_failed = false;
   std::unique_ptr<ProgressLine> m_progress;
-  std::unique_ptr<backup::BackupPool> m_pool;    // its workers stop before what they use goes
-  std::unique_ptr<ZoneShare> m_zone;             // a collector's share of its zone's cycle; null otherwise
-  std::unique_ptr<CycleBackupNow> m_backup_now;  // last: its thread stops before the pool goes
+  std::unique_ptr<backup::BackupPool> m_pool;  // its workers stop before what they use goes
+  std::unique_ptr<ZoneShare> m_zone;           // a collector's share of its zone's cycle; null otherwise
+  std::mutex m_claims_mutex;
+  std::condition_variable_any m_claims_room;
+  std::unordered_set<std::int64_t> m_open_claims;  // claimed by this run, not finished yet
+  std::unique_ptr<CycleBackupNow> m_backup_now;    // last: its thread stops before the pool goes
 };
 
 }  // namespace

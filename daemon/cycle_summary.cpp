@@ -129,11 +129,11 @@ std::string zone_text(const nlohmann::json& zone) {
                     " (collector " + zone.value("collector", "") + "): ";
   if (zone.contains("done_by")) {
     return out + "done by " + zone.value("done_by", "") + " already; nothing to back up until the next one, in " +
-           std::to_string(zone.value("next_in_seconds", 0)) + " s\n";
+           std::to_string(zone.value("next_in_seconds", 0)) + " s";
   }
   return out + std::to_string(zone.value("claimed", 0)) + " device(s) claimed, " +
          std::to_string(zone.value("taken_over", 0)) + " taken over from other collectors, " +
-         std::to_string(zone.value("left_to_others", 0)) + " left to them\n";
+         std::to_string(zone.value("left_to_others", 0)) + " left to them";
 }
 
 }  // namespace
@@ -161,7 +161,9 @@ std::string CycleSummary::to_text() const {
   for (const auto& failure : j["first_failures"]) {
     out += "  " + failure["message"].get<std::string>() + "\n";
   }
-  out += zone_text(m_zone);
+  if (!m_zone.empty()) {
+    out += zone_text(m_zone) + "\n";
+  }
   if (m_local_failures.load() > 0) {
     out += "not backed up: " + std::to_string(m_local_failures.load()) +
            " device(s), because nbsync ran out of file descriptors (not the devices' fault; their state is "
@@ -179,6 +181,11 @@ std::string CycleSummary::to_text() const {
     out += "retired (gone from NetBox, history kept): " + std::to_string(j["retired"].get<std::size_t>()) + "\n";
   }
   return out;
+}
+
+std::string CycleSummary::zone_line() const {
+  std::lock_guard lock(m_mutex);
+  return zone_text(m_zone);
 }
 
 std::string CycleSummary::progress_line() const {

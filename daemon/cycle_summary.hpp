@@ -78,6 +78,8 @@ public:
 
   nlohmann::json to_json() const;
   std::string to_text() const;
+  // "zone lab cycle 3 (collector a): 12 device(s) claimed, ..." ("" without collectors).
+  std::string zone_line() const;
   // "  812/1200 devices  312.4/s  3 failed" for a terminal (no newline).
   std::string progress_line() const;
 

@@ -350,9 +350,12 @@ private:
       for (std::size_t i = 0; i < summary.changed(); ++i) {
         m_metrics.count_config_change();
       }
-      const std::string line =
+      std::string line =
           fmt::format("last cycle: {} devices, {} ok, {} changed, {} failed in {}", summary.inventory(),
                       summary.count(OutcomeKind::ok), summary.changed(), summary.failed(), seconds_text(took));
+      if (const std::string zone = summary.zone_line(); !zone.empty()) {
+        line += "; " + zone;
+      }
       spdlog::info("daemon: {}", line);
       m_notifier.status(line);
     }

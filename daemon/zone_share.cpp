@@ -67,7 +67,11 @@ void ZoneShare::beat(std::stop_token stop) {
   std::unique_ptr<storage::Database> database;
   bool failing = false;
   std::unique_lock lock(m_mutex);
-  while (!m_wake.wait_for(lock, stop, heartbeat_every(m_me), [] { return false; })) {
+  for (;;) {
+    m_wake.wait_for(lock, stop, heartbeat_every(m_me), [] { return false; });
+    if (stop.stop_requested()) {
+      return;
+    }
     lock.unlock();
     try {
       if (!database) {

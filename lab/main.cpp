@@ -194,7 +194,7 @@ int main(int argc, char** argv) {
         return {{"content", ""}, {"missing", 0}, {"extra", 0}};  // not served over SSH (no address)
       }
     };
-    api.ssh_counters = [&device_lab] { return device_lab->counters(); };
+    api.ssh_counters = [&device_lab](bool by_device) { return device_lab->counters(by_device); };
     api.reset_ssh_counters = [&device_lab] { device_lab->reset_counters(); };
 
     // Signals are taken by sigwait() below; every thread started from here inherits the mask.

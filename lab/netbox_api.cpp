@@ -1557,11 +1557,11 @@ void NetboxApi::register_routes(httplib::Server& server) {
     m_faults.clear();
     response.status = 204;
   });
-  server.Get("/lab/counters", [this](const httplib::Request&, httplib::Response& response) {
+  server.Get("/lab/counters", [this](const httplib::Request& request, httplib::Response& response) {
     json counters = m_counters.snapshot();
     counters["listed_config_contexts"] = m_listed_config_contexts.load();
     if (ssh_counters) {
-      counters["ssh"] = ssh_counters();
+      counters["ssh"] = ssh_counters(request.get_param_value("by_device") == "1");
     }
     send(response, 200, counters);
   });

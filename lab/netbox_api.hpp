@@ -64,7 +64,7 @@ public:
   std::function<std::string(const LabDevice&)> on_device_changed;
   std::function<void(std::int64_t id)> on_device_removed;
   // The SSH side's counters, shown under "ssh" by GET /lab/counters and reset by DELETE.
-  std::function<nlohmann::json()> ssh_counters;
+  std::function<nlohmann::json(bool by_device)> ssh_counters;
   std::function<void()> reset_ssh_counters;
   // The intended config render-config answers for a device with a template (the SSH side's
   // running config with the seeded differences of lab/devices/intended_config.hpp), and

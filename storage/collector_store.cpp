@@ -46,17 +46,17 @@ std::string claim_is_free(const std::string& c) {
          " AND k.heartbeat_at + k.lease_seconds >= ?5))";
 }
 
-// Claims a batch of devices (?6, ?7 ... each a row); returns the ones won.
+// Claims a batch of devices nobody claimed yet in the cycle (?6, ?7 ... each a row);
+// returns the ones won. It never locks an existing claim (DO NOTHING): a claim another
+// collector's writer is marking done in its open transaction would otherwise be locked
+// from both sides (PostgreSQL: deadlock detected). Existing free claims are taken over at
+// the walk's end, skipping locked rows.
 std::string claim_sql(std::size_t rows) {
   std::string sql = "INSERT INTO device_claims (zone, cycle, device_id, collector, run_id, claimed_at) VALUES ";
   for (std::size_t i = 0; i < rows; ++i) {
     sql.append(i == 0 ? "" : ", ").append("(?1, ?2, ?").append(std::to_string(6 + i)).append(", ?3, ?4, ?5)");
   }
-  return sql +
-         " ON CONFLICT (zone, cycle, device_id) DO UPDATE SET"
-         " collector = excluded.collector, run_id = excluded.run_id, claimed_at = excluded.claimed_at"
-         " WHERE device_claims.done_at IS NULL AND " +
-         claim_is_free("device_claims") + " RETURNING device_id";
+  return sql + " ON CONFLICT (zone, cycle, device_id) DO NOTHING RETURNING device_id";
 }
 
 // Takes over at most ?6 free claims of the zone's cycle (?1, ?2). On PostgreSQL it skips

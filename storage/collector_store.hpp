@@ -83,8 +83,9 @@ public:
   // and `interval` has not passed since it opened, `wait_for_interval` (the daemon) waits
   // for the next (entry.cycle empty); otherwise (`run --once`) a new one opens.
   ZoneCycleEntry enter_cycle(const CollectorIdentity& me, std::chrono::seconds interval, bool wait_for_interval);
-  // Claims for run `run_id` those of `device_ids` no live collector holds and no one has done
-  // in this cycle; returns the ones claimed, in the order given.
+  // Claims for run `run_id` those of `device_ids` nobody claimed yet in this cycle; returns
+  // the ones claimed, in the order given. (Claims left free, by a dead collector or
+  // released, are for take_what_is_left.)
   std::vector<std::int64_t> claim(const CollectorIdentity& me, std::int64_t cycle, std::int64_t run_id,
                                   std::span<const std::int64_t> device_ids);
   // Takes over (for `run_id`) at most `limit` undone claims nobody live holds, and counts

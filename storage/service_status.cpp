@@ -107,6 +107,7 @@ ServiceStatus read_service_status(Database& database, std::size_t failing_limit)
       status.outbox.push_back(
           {outbox->text(0), outbox->integer(1), outbox->integer(2), outbox->integer(3), outbox->text(4)});
     }
+    status.collectors = read_collectors(database);
     return status;
   } catch (const std::exception& e) {
     throw detail::sql_failure(sql, "reading the service status", e);

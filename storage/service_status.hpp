@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "storage/collector_store.hpp"
 #include "storage/database.hpp"
 
 namespace nbsync::storage {
@@ -51,6 +52,7 @@ struct ServiceStatus {
   std::vector<FailingDevice> failing;  // longest failing first, at most the limit asked for
   std::int64_t devices_noncompliant = 0;
   std::vector<OutboxChannelStatus> outbox;
+  std::vector<CollectorStatus> collectors;  // none without [collector]s
 };
 
 // `failing_limit` caps the list (the count is always whole). Throws DatabaseError.

@@ -897,16 +897,20 @@ void DeviceLab::reset_timing() {
   }
 }
 
-nlohmann::json DeviceLab::counters() const {
+nlohmann::json DeviceLab::counters(bool by_device) const {
   std::lock_guard lock(m->mutex);
-  nlohmann::json by_device = nlohmann::json::object();
+  nlohmann::json peak_by_device = nlohmann::json::object();
+  nlohmann::json sessions_by_device = nlohmann::json::object();
   nlohmann::json sites = nlohmann::json::object();
   std::uint64_t peak = 0;
   for (std::size_t i = 0; i < m->workers.size(); ++i) {
-    const auto stats = m->request(static_cast<int>(i), {{"op", "stats"}});
+    const auto stats = m->request(static_cast<int>(i), {{"op", "stats"}, {"by_device", by_device}});
     peak = std::max(peak, stats.value("peak_sessions_per_device", std::uint64_t{0}));
     for (const auto& [id, device_peak] : stats.at("peak_sessions_by_device").items()) {
-      by_device[id] = device_peak;  // a device lives in one worker
+      peak_by_device[id] = device_peak;  // a device lives in one worker
+    }
+    if (by_device) {
+      sessions_by_device.update(stats.at("sessions_by_device"));
     }
     // Several workers (over 15,000 devices): a site's peak is the sum of its workers' peaks,
     // an upper bound; its counts are exact.
@@ -923,7 +927,12 @@ nlohmann::json DeviceLab::counters() const {
   for (auto& [slug, site] : sites.items()) {
     site["aaa_logins_per_second"] = m->site_aaa_rates.at(m->site_by_slug.at(slug));
   }
-  return {{"peak_sessions_per_device", {{"max", peak}, {"devices_over_one", by_device}}}, {"sites", sites}};
+  nlohmann::json counters = {{"peak_sessions_per_device", {{"max", peak}, {"devices_over_one", peak_by_device}}},
+                             {"sites", sites}};
+  if (by_device) {
+    counters["sessions_by_device"] = std::move(sessions_by_device);
+  }
+  return counters;
 }
 
 void DeviceLab::reset_counters() {

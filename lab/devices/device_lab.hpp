@@ -104,8 +104,9 @@ public:
   void reset_timing();
   // Session and login counters since the last reset_counters: peak concurrent sessions per
   // device (those that had more than one) and per site, and per site its logins, AAA waits
-  // and AAA timeouts (GET /lab/counters shows them under "ssh").
-  nlohmann::json counters() const;
+  // and AAA timeouts (GET /lab/counters shows them under "ssh"); with `by_device`, also the
+  // sessions each device had (GET /lab/counters?by_device=1: "sessions_by_device", id -> count).
+  nlohmann::json counters(bool by_device = false) const;
   void reset_counters();
 
   // GET/POST /lab/devices/{id}/ssh, GET/POST /lab/devices/{id}/config,

@@ -229,7 +229,8 @@ private:
   std::priority_queue<HeldConnection, std::vector<HeldConnection>, std::greater<>> m_held;
   std::unordered_map<std::int64_t, std::uint32_t> m_open_per_device;  // sessions and held connections
   std::uint32_t m_peak_per_device = 0;
-  std::unordered_map<std::int64_t, std::uint32_t> m_peak_by_device;  // devices that had more than one
+  std::unordered_map<std::int64_t, std::uint32_t> m_peak_by_device;      // devices that had more than one
+  std::unordered_map<std::int64_t, std::uint32_t> m_sessions_by_device;  // sessions started, per device
   struct SiteCounters {
     std::uint64_t logins = 0;
     std::uint64_t aaa_waits = 0;
@@ -461,6 +462,13 @@ void Worker::handle_control_message(const std::string& text) {
     reply({{"ok", true}});
   } else if (op == "stats") {
     auto s = stats();
+    if (request.value("by_device", false)) {
+      nlohmann::json sessions = nlohmann::json::object();
+      for (const auto& [id, count] : m_sessions_by_device) {
+        sessions[std::to_string(id)] = count;
+      }
+      s["sessions_by_device"] = std::move(sessions);
+    }
     s["ok"] = true;
     reply(s);
   } else if (op == "timing") {
@@ -474,6 +482,7 @@ void Worker::handle_control_message(const std::string& text) {
   } else if (op == "counters_reset") {
     m_peak_per_device = 0;
     m_peak_by_device.clear();
+    m_sessions_by_device.clear();
     for (auto& [site, c] : m_sites) {
       c = SiteCounters{0, 0, 0, c.open, c.open};
     }
@@ -624,6 +633,7 @@ void Worker::accept_one(int fd) {
 
 // A session (or a connection held before its banner) starts on the device: the peaks.
 void Worker::take_line(const WorkerDevice& device, std::uint32_t& open_here) {
+  ++m_sessions_by_device[device.id];
   m_peak_per_device = std::max(m_peak_per_device, ++open_here);
   if (open_here > 1) {
     auto& peak = m_peak_by_device[device.id];
