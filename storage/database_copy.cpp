@@ -87,8 +87,7 @@ DatabaseError copy_failure(const SqlConnection& source, const SqlConnection& tar
 
 }  // namespace
 
-DatabaseCopy copy_database(Database& source_database, Database& target_database,
-                           const std::function<void(const CopyProgress&)>& progress) {
+DatabaseCopy copy_database(Database& source_database, Database& target_database, const CopyObserver& observer) {
   SqlConnection& source = source_database.connection();
   SqlConnection& target = target_database.connection();
   if (source.backend() != detail::SqlBackend::sqlite || target.backend() != detail::SqlBackend::postgresql) {
@@ -106,8 +105,8 @@ DatabaseCopy copy_database(Database& source_database, Database& target_database,
       doing = "copying table " + table.table;
       const std::int64_t total = count_rows(source, table.table);
       const std::int64_t rows = detail::copy_table(source, target, table, [&](std::int64_t copied) {
-        if (progress) {
-          progress(CopyProgress{table.table, copied, total});
+        if (observer.rows) {
+          observer.rows(CopyProgress{table.table, copied, total});
         }
       });
       copy.tables.push_back({table.table, rows});
@@ -128,6 +127,9 @@ DatabaseCopy copy_database(Database& source_database, Database& target_database,
     throw copy_failure(source, target, doing, e);
   }
   try {
+    if (observer.indexing) {
+      observer.indexing(detail::query_integer(target, "SELECT count(*) FROM search_index_pending"));
+    }
     copy.devices_indexed = update_search_index(target_database);
   } catch (const DatabaseError& e) {
     throw DatabaseError(std::string(e.what()) +

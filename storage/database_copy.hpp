@@ -33,14 +33,21 @@ struct CopyProgress {
   std::int64_t total = 0;   // rows of `table` in the source
 };
 
+// What copy_database tells as it goes (either may be empty).
+struct CopyObserver {
+  std::function<void(const CopyProgress&)> rows;  // as rows are written
+  // The copy is committed; the search index of this many devices is built now (pg_trgm
+  // takes milliseconds a config, the longest part of a large copy).
+  std::function<void(std::int64_t devices)> indexing;
+};
+
 // Copies `source` (an SQLite database) into `target` (PostgreSQL, empty of data: no table
 // that would be copied has a row), then compares every copied table's row count on both
-// sides and sets the target's id sequences past the copied ids. `progress` is called as
-// rows are written. Throws DatabaseError, one line naming the database and what to do:
+// sides, sets the target's id sequences past the copied ids, commits and builds the
+// search index. Throws DatabaseError, one line naming the database and what to do:
 // a target that is not empty (naming what it holds), a count that differs (naming the
 // table and both counts), or what the server or file reported; the target then holds
 // nothing of the copy.
-DatabaseCopy copy_database(Database& source, Database& target,
-                           const std::function<void(const CopyProgress&)>& progress = {});
+DatabaseCopy copy_database(Database& source, Database& target, const CopyObserver& observer = {});
 
 }  // namespace nbsync::storage

@@ -113,7 +113,17 @@ TEST_F(DatabaseCopyTest, CopiesEveryRowAndBothAnswerTheSame) {
   fill_source();
   Database source(source_file());
   const auto copied = target();
-  const DatabaseCopy copy = copy_database(source, *copied);
+  std::map<std::string, std::int64_t> progress;  // each table's last "copied so far"
+  std::int64_t to_index = -1;
+  CopyObserver observer;
+  observer.rows = [&](const CopyProgress& now) {
+    EXPECT_LE(now.copied, now.total) << now.table;
+    progress[now.table] = now.copied;
+  };
+  observer.indexing = [&](std::int64_t devices) { to_index = devices; };
+  const DatabaseCopy copy = copy_database(source, *copied, observer);
+  EXPECT_EQ(progress["snapshots"], 5);
+  EXPECT_EQ(to_index, 3);
 
   std::map<std::string, std::int64_t> rows;
   for (const CopiedTable& table : copy.tables) {
