@@ -10,12 +10,11 @@
 namespace nbsync::storage::detail {
 namespace {
 
-constexpr std::array<NotCopied, 4> k_not_copied = {{
-    {"search_index_state", "which config SQLite's search index holds: PostgreSQL's is built after the copy"},
-    {"search_index_pending", "the devices SQLite's search index lags behind: PostgreSQL's is built after the copy"},
-    {"search_index_plan", "the trigrams SQLite's search index leaves out: PostgreSQL's pg_trgm indexes every one"},
-    {"nbsync_meta", "bookkeeping about the database itself: the target keeps its own"},
-}};
+// Never copied: what SQLite's search index holds and lags behind (PostgreSQL's is built
+// after the copy), the trigrams it leaves out (pg_trgm indexes every one), and the
+// bookkeeping about the database itself (the target keeps its own).
+constexpr std::array<std::string_view, 4> k_not_copied = {"search_index_state", "search_index_pending",
+                                                          "search_index_plan", "nbsync_meta"};
 
 // Ordinary tables in the order they were created (FTS5's virtual and shadow tables are not).
 constexpr const char* k_source_tables_sql = R"sql(
@@ -37,8 +36,7 @@ struct SourceTable {
 };
 
 bool is_copied(const std::string& table) {
-  return std::none_of(k_not_copied.begin(), k_not_copied.end(),
-                      [&](const NotCopied& skipped) { return skipped.table == table; });
+  return std::find(k_not_copied.begin(), k_not_copied.end(), table) == k_not_copied.end();
 }
 
 CopiedKind kind_of(const std::string& target_type) {
@@ -135,10 +133,6 @@ std::vector<TableCopyPlan> in_reference_order(std::vector<SourceTable> tables) {
 }
 
 }  // namespace
-
-std::span<const NotCopied> tables_not_copied() {
-  return k_not_copied;
-}
 
 std::vector<TableCopyPlan> plan_copy(SqlConnection& source, SqlConnection& target) {
   std::vector<std::string> names;

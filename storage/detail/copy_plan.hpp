@@ -2,12 +2,12 @@
 // What `nbsync db copy` copies from an SQLite nbsync database into PostgreSQL, found from
 // the two schemas rather than listed, so that a table a later schema step adds is copied
 // without editing the copy: every ordinary table of the source (PRAGMA table_list: not the
-// FTS5 index config_search nor its shadow tables) but those tables_not_copied() names, with
-// the columns both sides have, each table after the tables its foreign keys name. A table
+// FTS5 index config_search nor its shadow tables) but the search index's state (derived:
+// rebuilt on the target) and nbsync_meta (the target keeps its own), with the columns both
+// sides have, each table after the tables its foreign keys name. A table
 // whose rows name rows of the same table (blobs: a delta names its base) is read so that
 // every row comes after the row it names.
 #include <optional>
-#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,16 +37,6 @@ struct TableCopyPlan {
   std::optional<SelfReference> self_reference;
   std::vector<std::string> source_only;  // columns the target does not have: not copied
 };
-
-// A table of the source that is never copied, and why.
-struct NotCopied {
-  std::string_view table;
-  std::string_view why;
-};
-
-// Derived data the target rebuilds (the search index's state), and the target's own
-// bookkeeping (nbsync_meta).
-std::span<const NotCopied> tables_not_copied();
 
 // The tables to copy, in an order that satisfies their foreign keys. Throws DatabaseError
 // when a source table has no counterpart in the target, or the tables' foreign keys form a
