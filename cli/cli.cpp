@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "commands/compliance_command.hpp"
+#include "commands/db_copy_command.hpp"
 #include "commands/drift_command.hpp"
 #include "commands/history_commands.hpp"
 #include "commands/host_key_command.hpp"
@@ -221,6 +222,31 @@ Subcommand register_outbox(CLI::App& app, Options& options) {
   return {retry, [&options, channel] { return run_outbox_retry(load_config(options.config), *channel); }};
 }
 
+Subcommand register_db(CLI::App& app, Options& options) {
+  auto* db = app.add_subcommand("db", "Manage nbsync's database");
+  db->require_subcommand(1);
+  auto copy = options_of<DbCopyOptions>();
+  auto* command = db->add_subcommand(
+      "copy",
+      "Copy an SQLite database (every version, run, host key and pending message) into an empty PostgreSQL one");
+  add_config_option(command, options);
+  command->add_option("--to", copy->to, "The PostgreSQL database: postgresql://user@host:port/database?sslmode=...")
+      ->required()
+      ->type_name("URI");
+  command
+      ->add_option("--to-password-file", copy->to_password_file,
+                   "A file holding the PostgreSQL password (default: PGPASSWORD or ~/.pgpass, as libpq reads them)")
+      ->type_name("FILE");
+  command
+      ->add_option("--from", copy->from,
+                   "The SQLite file to copy (default: the config's storage.database; the config is then not read)")
+      ->type_name("FILE");
+  return {command, [&options, copy] {
+            copy->config = options.config;
+            return run_db_copy(*copy);
+          }};
+}
+
 }  // namespace
 
 int run_cli(int argc, char** argv) {
@@ -233,7 +259,7 @@ int run_cli(int argc, char** argv) {
       register_history(app, options),      register_show(app, options),   register_diff(app, options),
       register_changes(app, options),      register_search(app, options), register_compliance(app, options),
       register_netbox_setup(app, options), register_status(app, options), register_outbox(app, options),
-      register_web(app, options),          register_drift(app, options)};
+      register_web(app, options),          register_drift(app, options),  register_db(app, options)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

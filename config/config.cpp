@@ -11,6 +11,7 @@
 #include "config/detail/config_reader.hpp"
 #include "config/detail/web_config_reader.hpp"
 #include "config/detail/webhook_config_reader.hpp"
+#include "config/postgres_uri.hpp"
 
 namespace nbsync {
 namespace {
@@ -268,17 +269,10 @@ void read_mask_key(ConfigReader& reader, StorageConfig& storage) {
 // storage.database = "postgresql://user@host/db?sslmode=verify-full": kept as given (libpq
 // reads it); a password in it is refused, as every secret inline is.
 void read_postgres_uri(ConfigReader& reader, StorageConfig& storage, const std::string& uri) {
-  const std::size_t authority = uri.find("://") + 3;
-  const std::size_t at = uri.find('@', authority);
-  const std::size_t slash = uri.find('/', authority);
-  if (at != std::string::npos && (slash == std::string::npos || at < slash) &&
-      uri.substr(authority, at - authority).find(':') != std::string::npos) {
-    reader.fail("database",
-                "the PostgreSQL URI carries a password; remove it and put it in database_password = "
-                "\"credential:NAME\" (or \"env:NAME\", or database_password_file)");
-  }
-  if (uri.find("password=") != std::string::npos) {
-    reader.fail("database", "the PostgreSQL URI carries a password parameter; put it in database_password instead");
+  if (const std::string problem = postgres_uri_password_problem(uri); !problem.empty()) {
+    reader.fail("database", problem +
+                                "; remove it and put it in database_password = \"credential:NAME\" (or \"env:NAME\", "
+                                "or database_password_file)");
   }
   storage.postgres_uri = uri;
   storage.database = uri;  // what messages name

@@ -1,11 +1,9 @@
 #include "config/detail/config_reader.hpp"
 
 #include <algorithm>
-#include <cerrno>
 #include <charconv>
 #include <cstdint>
 #include <cstdlib>
-#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -158,12 +156,10 @@ std::optional<std::filesystem::path> ConfigReader::path(std::string_view key) {
 
 Secret ConfigReader::secret_from_file(std::string_view key, const std::filesystem::path& file,
                                       const std::string& origin) {
-  std::optional<std::string> value = read_secret_file(file);
+  std::string problem;
+  std::optional<std::string> value = read_required_secret_file(file, problem);
   if (!value) {
-    fail(key, "cannot read " + file.string() + ": " + std::strerror(errno));
-  }
-  if (value->empty()) {
-    fail(key, file.string() + " is empty; it must hold the secret");
+    fail(key, problem);
   }
   return Secret(std::move(*value), origin);
 }

@@ -9,4 +9,9 @@ namespace nbsync::detail {
 
 std::optional<std::string> read_secret_file(const std::filesystem::path& file);
 
+// The secret in `file`, which must not be empty; nullopt with `problem` set ("cannot read
+// FILE: reason" or "FILE is empty; it must hold the secret") otherwise. `problem` never holds
+// the file's content.
+std::optional<std::string> read_required_secret_file(const std::filesystem::path& file, std::string& problem);
+
 }  // namespace nbsync::detail

@@ -26,6 +26,11 @@ SqlParams& SqlParams::add_null() {
   return *this;
 }
 
+SqlParams& SqlParams::add(Value value) {
+  m_values.push_back(std::move(value));
+  return *this;
+}
+
 std::int64_t query_integer(SqlConnection& connection, std::string_view sql, const SqlParams& params,
                            std::int64_t otherwise) {
   const std::unique_ptr<SqlRows> rows = connection.query(sql, params);

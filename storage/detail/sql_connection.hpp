@@ -33,6 +33,7 @@ public:
   SqlParams& add(const std::optional<std::int64_t>& value);  // NULL when empty
   SqlParams& add_blob(std::string_view bytes);
   SqlParams& add_null();
+  SqlParams& add(Value value);  // a value read elsewhere (db copy moves rows this way)
   const std::vector<Value>& values() const { return m_values; }
 
 private:

@@ -26,7 +26,7 @@ TEST(Cli, HelpListsEverySubcommand) {
   const auto result = run_process({k_nbsync, "--help"});
   EXPECT_EQ(result.exit_code, 0);
   for (const char* command : {"run", "daemon", "hostkey", "history", "show", "diff", "changes", "search", "compliance",
-                              "netbox-setup", "status", "outbox"}) {
+                              "netbox-setup", "status", "outbox", "db"}) {
     EXPECT_THAT(result.out, ::testing::ContainsRegex(std::string("\n  ") + command + " +[A-Z]"))
         << command << " is listed with its description";
   }
@@ -60,8 +60,11 @@ TEST(Cli, ADatabasePathProblemIsExitTwoFromEveryCommand) {
   dir.write("missing-dir.toml", head + "database = \"no-such-dir/nbsync.db\"\n");
   dir.write("is-dir.toml", head + "database = \"a-directory\"\n");
   const std::vector<std::vector<std::string>> commands = {
-      {"run", "--once"}, {"status"},      {"history", "x"},           {"show", "x"},      {"diff", "x"},
-      {"changes"},       {"search", "x"}, {"hostkey", "accept", "x"}, {"outbox", "retry"}};
+      {"run", "--once"},   {"status"},
+      {"history", "x"},    {"show", "x"},
+      {"diff", "x"},       {"changes"},
+      {"search", "x"},     {"hostkey", "accept", "x"},
+      {"outbox", "retry"}, {"db", "copy", "--to", "postgresql://nbsync@127.0.0.1:1/nbsync"}};
   for (const auto& [file, says] :
        std::vector<std::pair<std::string, std::string>>{{"missing-dir.toml", "the database directory does not exist"},
                                                         {"is-dir.toml", "a-directory: is a directory"}}) {
