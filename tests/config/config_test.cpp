@@ -161,6 +161,38 @@ TEST_F(ConfigTest, StorageDatabaseMayBeAPostgresUriWithItsPasswordApart) {
   EXPECT_EQ(file.storage.database, dir.path() / "data" / "nbsync.db");
 }
 
+TEST_F(ConfigTest, ACollectorHasANameAndAZoneItsFiltersNameUnlessGiven) {
+  EXPECT_FALSE(is_collector(load_config(dir.write("nbsync.toml", k_minimal)).collector));
+  const std::string filtered = R"(
+[netbox]
+url = "http://127.0.0.1:8000"
+token_file = "netbox.token"
+[netbox.filters]
+site = ["dc1", "dc2"]
+tag = ["core"]
+
+[credentials]
+username = "backup"
+password_file = "device.password"
+)";
+  const Config derived = load_config(dir.write("nbsync.toml", filtered + "[collector]\nname = \"dc1-a\"\n"));
+  EXPECT_TRUE(is_collector(derived.collector));
+  EXPECT_EQ(derived.collector.name, "dc1-a");
+  EXPECT_EQ(derived.collector.zone, "site=dc1,dc2 tag=core") << "collectors with the same filters share a zone";
+  EXPECT_EQ(derived.collector.lease, std::chrono::seconds(60));
+  const Config named = load_config(
+      dir.write("nbsync.toml", k_minimal + "[collector]\nname = \"b\"\nzone = \"dc-east\"\nlease = \"2m\"\n"));
+  EXPECT_EQ(named.collector.zone, "dc-east");
+  EXPECT_EQ(named.collector.lease, std::chrono::seconds(120));
+  EXPECT_EQ(zone_of(named.netbox.filters), "all devices");
+
+  EXPECT_THAT(load_error(dir, k_minimal + "[collector]\nzone = \"x\"\n"), HasSubstr("collector.name"));
+  EXPECT_THAT(load_error(dir, k_minimal + "[collector]\nname = \"dc 1\"\n"), HasSubstr("letters, digits"));
+  EXPECT_THAT(load_error(dir, k_minimal + "[collector]\nname = \"a\"\nlease = \"1s\"\n"),
+              HasSubstr("between 2s and 1h"));
+  EXPECT_THAT(load_error(dir, k_minimal + "[collector]\nname = \"a\"\nzones = \"x\"\n"), HasSubstr("unknown key"));
+}
+
 TEST_F(ConfigTest, UnknownKeyNamesFileLineAndKey) {
   const std::string error = load_error(dir, k_minimal + "\n[ssh]\nport = 22\nworkerz = 4\n");
   EXPECT_THAT(error, HasSubstr((dir / "nbsync.toml").string() + ":12: ssh.workerz: unknown key"));
