@@ -529,8 +529,9 @@ private:
     m_progress.reset();
     if (m_summary.local_failures() > 0) {
       spdlog::error(
-          "cycle: {} device(s) not backed up because nbsync ran out of file descriptors; their state is "
-          "unchanged. Raise LimitNOFILE= (or ulimit -n) or lower ssh.workers",
+          "cycle: {} device(s) not backed up for a reason of nbsync's own (out of file descriptors: raise "
+          "LimitNOFILE= or ulimit -n, or lower ssh.workers; the database unreachable: see the error); their state "
+          "is unchanged",
           m_summary.local_failures());
     }
     const bool whole = walk.complete && m_options.only_devices.empty();

@@ -166,8 +166,8 @@ std::string CycleSummary::to_text() const {
   }
   if (m_local_failures.load() > 0) {
     out += "not backed up: " + std::to_string(m_local_failures.load()) +
-           " device(s), because nbsync ran out of file descriptors (not the devices' fault; their state is "
-           "unchanged): raise LimitNOFILE= or ulimit -n, or lower ssh.workers\n";
+           " device(s) for a reason of nbsync's own, not the devices' (their state is unchanged); the first: " +
+           j["not_backed_up"]["example"].get<std::string>() + "\n";
   }
   if (m_delivery.requests > 0 || m_delivery.left > 0) {
     out += "notifications: " + std::to_string(m_delivery.delivered) + " delivered in " +

@@ -180,7 +180,8 @@ bool SshTransport::offer_algorithms() {
 Outcome SshTransport::connect_failure(int saved_errno) const {
   const std::string error = ssh_get_error(m_ssh);
   if (saved_errno == EMFILE || saved_errno == ENFILE || contains(error, "Too many open files")) {
-    Outcome local{OutcomeKind::connect, m_label + ": nbsync ran out of file descriptors (" + error + ")"};
+    Outcome local{OutcomeKind::connect, m_label + ": nbsync ran out of file descriptors (" + error +
+                                            "): raise LimitNOFILE= or ulimit -n, or lower ssh.workers"};
     local.local_failure = true;
     return local;
   }
@@ -211,7 +212,16 @@ std::optional<Outcome> SshTransport::check_host_key(HostKeyVerifier& verifier) {
   }
   m_host_key = describe(key);
   ssh_key_free(key);
-  m_host_key_verdict = verifier.verify(m_device, m_host_key);
+  try {
+    m_host_key_verdict = verifier.verify(m_device, m_host_key);
+  } catch (const std::exception& e) {
+    // Where trusted keys live failed (the database went away): nbsync's problem, not the
+    // device's, and no credential goes to a key nobody could check.
+    Outcome local{OutcomeKind::protocol,
+                  m_label + ": its host key could not be checked, so nbsync did not log in: " + e.what()};
+    local.local_failure = true;
+    return local;
+  }
   switch (m_host_key_verdict) {
     case HostKeyVerdict::trusted:
     case HostKeyVerdict::trusted_first_use:

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <regex>
 #include <sstream>
+#include <thread>
 
 #include "storage/database.hpp"
 #include "storage/detail/sql_connection.hpp"
@@ -169,6 +170,60 @@ TEST_F(Collectors, ThreeShareAZoneAndAKilledOneLosesNoDeviceAndDoublesNone) {
   EXPECT_THAT(status.out, HasSubstr("collector-b"));
   EXPECT_EQ(b->stop(), 0);
   EXPECT_EQ(c->stop(), 0);
+}
+
+// PostgreSQL restarts in the middle of a collector's cycle: the cycle ends with one clear
+// error naming the database (exit 1) and what it had committed stays. The next cycle joins
+// the zone's cycle still open, takes over what its own first run claimed and never stored,
+// and every device ends with its version, its NetBox fields and no claim left undone.
+TEST_F(Collectors, APostgresRestartMidCycleIsOneClearErrorAndTheNextCycleLosesNothing) {
+  std::string why;
+  PostgresServer* server = shared_postgres(why);
+  if (server == nullptr) {
+    GTEST_SKIP() << why;
+  }
+  dir.write("thinking.toml", "[default]\nthink_ms = [500, 800]\n");
+  workers = 3;
+  start_reporting(24, 64, "", "drain_timeout = \"5s\"\n", "", {"--timing", (dir / "thinking.toml").string()});
+  const std::string uri = server->create_database();
+  use_postgres(uri);
+  const std::filesystem::path config = collector_config("collector-a");
+  const std::vector<std::string> run_once = {k_nbsync, "run", "--once", "-c", config.string()};
+
+  ProcessResult first;
+  std::thread cycle([&] { first = run_process(run_once, std::chrono::seconds(120)); });
+  const bool stored_some = eventually([&] {
+    try {
+      database = std::make_unique<storage::Database>(storage::PostgresLocation{uri, {}});
+      return count("SELECT count(*) FROM attempts") >= 3;
+    } catch (const std::exception&) {
+      return false;  // the schema is not there yet
+    }
+  });
+  database.reset();
+  server->stop();
+  server->start();
+  cycle.join();
+  ASSERT_TRUE(stored_some) << first.err;
+  EXPECT_EQ(first.exit_code, 1) << first.out << first.err;
+  EXPECT_THAT(first.err, HasSubstr(uri));
+  EXPECT_THAT(first.err, HasSubstr("check that the PostgreSQL server is running"));
+
+  database = std::make_unique<storage::Database>(storage::PostgresLocation{uri, {}});
+  const std::int64_t stored_first = count("SELECT count(*) FROM attempts");
+  EXPECT_LT(stored_first, static_cast<std::int64_t>(names.size())) << "the restart came before the cycle's end";
+  const ProcessResult second = run_process(run_once, std::chrono::seconds(120));
+  ASSERT_EQ(second.exit_code, 0) << second.out << second.err;
+  EXPECT_THAT(second.err, HasSubstr("zone lab cycle 1 (opened by collector-a)")) << "its first run's cycle, still open";
+  EXPECT_THAT(second.err, HasSubstr("took over"));
+  EXPECT_EQ(count("SELECT count(*) FROM device_claims WHERE done_at IS NULL"), 0);
+  EXPECT_EQ(count("SELECT count(*) FROM zone_cycles WHERE closed_at IS NOT NULL"), 1);
+  EXPECT_EQ(count("SELECT count(DISTINCT device_id) FROM snapshots"), static_cast<std::int64_t>(reachable.size()))
+      << "every reachable device has its version";
+  EXPECT_EQ(count("SELECT count(*) FROM outbox"), 0) << "NetBox and Slack were told everything";
+  for (const std::int64_t id : reachable) {
+    EXPECT_EQ(device(id)["custom_fields"]["nbsync_backup_status"], "ok") << "device " << id;
+  }
 }
 
 }  // namespace
