@@ -225,7 +225,8 @@ private:
                           {"zone", me.zone},
                           {"cycle", entry.done->number},
                           {"done_by", entry.done->opened_by},
-                          {"next_in_seconds", entry.next_at - entry.now}});
+                          {"next_in_seconds", entry.next_at - entry.now},
+                          {"next_at", entry.next_at}});
       return false;
     }
     spdlog::info("collector {}: zone {} cycle {} ({} by {})", me.name, me.zone, entry.cycle->number,
@@ -462,7 +463,10 @@ private:
                         {"claimed", m_zone->claimed()},
                         {"taken_over", m_zone->taken_over()},
                         {"left_to_others", m_zone->left_to_others()},
-                        {"released", released}});
+                        {"released", released},
+                        {"next_at", m_zone->cycle()->opened_at + std::chrono::duration_cast<std::chrono::seconds>(
+                                                                     m_config.daemon.interval)
+                                                                     .count()}});
   }
 
   // A worker's result (called on worker threads): counted, logged and recorded, unless

@@ -188,6 +188,14 @@ std::string CycleSummary::zone_line() const {
   return zone_text(m_zone);
 }
 
+std::optional<std::int64_t> CycleSummary::zone_next_at() const {
+  std::lock_guard lock(m_mutex);
+  if (!m_zone.contains("next_at")) {
+    return std::nullopt;
+  }
+  return m_zone["next_at"].get<std::int64_t>();
+}
+
 std::string CycleSummary::progress_line() const {
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_started).count();
   char line[160];

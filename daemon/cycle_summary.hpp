@@ -80,6 +80,8 @@ public:
   std::string to_text() const;
   // "zone lab cycle 3 (collector a): 12 device(s) claimed, ..." ("" without collectors).
   std::string zone_line() const;
+  // A collector's: when its zone's next cycle opens (unix seconds, the database's clock).
+  std::optional<std::int64_t> zone_next_at() const;
   // "  812/1200 devices  312.4/s  3 failed" for a terminal (no newline).
   std::string progress_line() const;
 

@@ -87,7 +87,7 @@ public:
                      std::chrono::duration_cast<std::chrono::seconds>(next.overran_by).count(),
                      std::chrono::duration_cast<std::chrono::seconds>(m_schedule.interval()).count());
       }
-      next_start = next.start;
+      next_start = m_zone_next_at ? zone_cycle_start(*m_zone_next_at) : next.start;
     }
     m_notifier.stopping();
     m_notifier.status("stopped");
@@ -255,6 +255,13 @@ private:
     worker.join();
   }
 
+  // A collector starts when its zone's next cycle opens, whichever collector opened the last
+  // one, so that the zone's collectors share each cycle (within the interval from now).
+  Clock::time_point zone_cycle_start(std::int64_t next_at) const {
+    const auto wait = std::chrono::seconds(std::max<std::int64_t>(0, next_at - unix_seconds()));
+    return Clock::now() + std::min<std::chrono::milliseconds>(wait, m_schedule.interval());
+  }
+
   // One cycle, then the outbox.
   void run_cycle() {
     const Config config = m_config;  // a reload during the cycle applies to the next one
@@ -341,6 +348,7 @@ private:
     if (error) {
       result = CycleResult::failed;
       spdlog::error("daemon: cycle failed after {}: {}", seconds_text(took), *error);
+      m_zone_next_at.reset();  // a collector whose cycle failed keeps its own schedule
       m_notifier.status("last cycle failed: " + *error);
     } else {
       if (!summary.inventory_complete()) {
@@ -356,6 +364,7 @@ private:
       if (const std::string zone = summary.zone_line(); !zone.empty()) {
         line += "; " + zone;
       }
+      m_zone_next_at = summary.zone_next_at();
       spdlog::info("daemon: {}", line);
       m_notifier.status(line);
     }
@@ -401,6 +410,7 @@ private:
   std::filesystem::path m_file;
   Config m_config;
   CycleSchedule m_schedule;
+  std::optional<std::int64_t> m_zone_next_at;  // a collector's: when its zone's next cycle opens
   SignalWatcher m_signals;
   ServiceNotifier m_notifier;
   MetricsRegistry m_registry;

@@ -172,6 +172,39 @@ TEST_F(Collectors, ThreeShareAZoneAndAKilledOneLosesNoDeviceAndDoublesNone) {
   EXPECT_EQ(c->stop(), 0);
 }
 
+// A collector that starts while its zone's cycle is done waits for the next one instead of
+// opening another, and then starts with the zone's other collector, in the same cycle.
+TEST_F(Collectors, ALateCollectorWaitsForTheZonesNextCycleAndSharesIt) {
+  std::string why;
+  PostgresServer* server = shared_postgres(why);
+  if (server == nullptr) {
+    GTEST_SKIP() << why;
+  }
+  start_reporting(12, 65, "", "drain_timeout = \"5s\"\n",
+                  "\n[daemon]\ninterval = \"12s\"\njitter = \"0s\"\nmetrics_listen = \"\"\n");
+  const std::string uri = server->create_database();
+  use_postgres(uri);
+  auto a = start_collector("collector-a");
+  ASSERT_TRUE(eventually([&] { return a->stderr_text().find("daemon: last cycle:") != std::string::npos; }))
+      << a->stderr_text();
+  auto b = start_collector("collector-b");
+  ASSERT_TRUE(
+      eventually([&] { return b->stderr_text().find("cycle 1 (opened by collector-a) is done") != std::string::npos; },
+                 std::chrono::seconds(30)))
+      << b->stderr_text();
+  ASSERT_TRUE(eventually(
+      [&] {
+        return a->stderr_text().find("zone lab cycle 2") != std::string::npos &&
+               b->stderr_text().find("zone lab cycle 2") != std::string::npos;
+      },
+      std::chrono::seconds(40)))
+      << a->stderr_text() << b->stderr_text();
+  database = std::make_unique<storage::Database>(storage::PostgresLocation{uri, {}});
+  EXPECT_EQ(count("SELECT count(*) FROM zone_cycles WHERE cycle > 2"), 0) << "no cycle was opened out of turn";
+  EXPECT_EQ(a->stop(), 0);
+  EXPECT_EQ(b->stop(), 0);
+}
+
 // PostgreSQL restarts in the middle of a collector's cycle: the cycle ends with one clear
 // error naming the database (exit 1) and what it had committed stays. The next cycle joins
 // the zone's cycle still open, takes over what its own first run claimed and never stored,
