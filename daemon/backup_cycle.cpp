@@ -457,6 +457,7 @@ private:
       spdlog::warn("collector {}: {} claimed device(s) not backed up go back to zone {}'s other collectors", me.name,
                    released, me.zone);
     }
+    const std::int64_t interval = std::chrono::duration_cast<std::chrono::seconds>(m_config.daemon.interval).count();
     m_summary.set_zone({{"collector", me.name},
                         {"zone", me.zone},
                         {"cycle", m_zone->cycle()->number},
@@ -464,9 +465,7 @@ private:
                         {"taken_over", m_zone->taken_over()},
                         {"left_to_others", m_zone->left_to_others()},
                         {"released", released},
-                        {"next_at", m_zone->cycle()->opened_at + std::chrono::duration_cast<std::chrono::seconds>(
-                                                                     m_config.daemon.interval)
-                                                                     .count()}});
+                        {"next_at", m_zone->cycle()->opened_at + interval}});
   }
 
   // A worker's result (called on worker threads): counted, logged and recorded, unless
