@@ -27,6 +27,7 @@ bool plain_name(const std::string& name) {
 
 std::string zone_of(const DeviceFilters& filters) {
   std::string text;
+  add_filter(text, "region", filters.region);
   add_filter(text, "site", filters.site);
   add_filter(text, "role", filters.role);
   add_filter(text, "tag", filters.tag);

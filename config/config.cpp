@@ -40,6 +40,7 @@ DeviceFilters read_filters(ConfigReader& reader) {
   assign(filters.tag, reader.string_list("tag"));
   assign(filters.platform, reader.string_list("platform"));
   assign(filters.tenant, reader.string_list("tenant"));
+  assign(filters.region, reader.string_list("region"));
   assign(filters.status, reader.string_list("status"));
   if (auto custom = reader.table("custom_fields")) {
     for (const auto& name : custom->keys()) {

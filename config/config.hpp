@@ -29,8 +29,9 @@ public:
 
 struct DeviceFilters {
   std::vector<std::string> site, role, tag, platform, tenant;  // NetBox slugs, OR within a key (tag: AND)
-  std::vector<std::string> status{"active"};                   // NetBox status values in scope
-  std::map<std::string, std::string> custom_fields;            // cf_<name>=<value>
+  std::vector<std::string> region;                   // NetBox region slugs: their sites and their sub-regions' sites
+  std::vector<std::string> status{"active"};         // NetBox status values in scope
+  std::map<std::string, std::string> custom_fields;  // cf_<name>=<value>
 };
 
 // ssh.host_key_policy: trust a device's first key ("tofu"), or only keys already accepted ("strict").

@@ -124,7 +124,7 @@ inventory::NetboxOptions cycle_netbox_options(const Config& config) {
 
 inventory::DeviceQuery cycle_device_query(const Config& config) {
   const auto& f = config.netbox.filters;
-  return {f.site, f.role, f.tag, f.platform, f.tenant, f.custom_fields, {}};
+  return {f.site, f.role, f.tag, f.platform, f.tenant, f.custom_fields, {}, f.region};
 }
 
 inventory::RegionSites cycle_region_sites(const Config& config, const inventory::NetboxOptions& netbox) {

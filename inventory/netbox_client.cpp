@@ -72,6 +72,7 @@ std::string NetboxClient::devices_path(const DeviceQuery& query) const {
   add("tag", query.tag);
   add("platform", query.platform);
   add("tenant", query.tenant);
+  add("region", query.region);
   for (const auto& [name, value] : query.custom_fields) {
     url.append("&cf_").append(url_encode(name)).append("=").append(url_encode(value));
   }

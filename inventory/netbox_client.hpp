@@ -44,6 +44,7 @@ struct DeviceQuery {
   std::vector<std::string> site, role, tag, platform, tenant;
   std::map<std::string, std::string> custom_fields;  // cf_<name>=<value>
   std::vector<std::int64_t> id;                      // only these devices (OR); empty: any
+  std::vector<std::string> region;                   // region slugs: their sites and their sub-regions' (OR)
 };
 
 struct WalkResult {

@@ -141,7 +141,8 @@ struct DeviceQuery {
   std::optional<std::int64_t> id_gt, id_gte, id_lt, id_lte;
   std::set<std::string> names, statuses;
   std::set<int> sites, roles, platforms, tenants;
-  std::vector<int> tags;  // AND
+  std::optional<std::set<int>> region_sites;  // `region`: the sites of those regions and the ones below
+  std::vector<int> tags;                      // AND
   std::optional<bool> has_primary_ip;
   std::string q;  // lower-cased
   struct CustomFieldMatch {
@@ -175,6 +176,9 @@ struct DeviceQuery {
       return false;
     }
     if (!statuses.empty() && !statuses.count(d.status)) {
+      return false;
+    }
+    if (region_sites && !region_sites->count(d.site)) {
       return false;
     }
     if (!sites.empty() && !sites.count(d.site)) {
@@ -288,6 +292,17 @@ json build_device_query(const httplib::Request& request, const Fleet& fleet, con
   resolve_choices(request, "role", fleet.roles(), query.roles, errors, query.any);
   resolve_choices(request, "platform", fleet.platforms(), query.platforms, errors, query.any);
   resolve_choices(request, "tenant", fleet.tenants(), query.tenants, errors, query.any);
+  std::set<int> regions;
+  resolve_choices(request, "region", fleet.regions(), regions, errors, query.any);
+  if (!regions.empty()) {
+    query.region_sites.emplace();
+    for (std::size_t site = 0; site < fleet.sites().size(); ++site) {
+      const int region = fleet.site_region(static_cast<int>(site));
+      if (std::any_of(regions.begin(), regions.end(), [&](int r) { return fleet.region_within(region, r); })) {
+        query.region_sites->insert(static_cast<int>(site));
+      }
+    }
+  }
   std::set<int> tags;
   resolve_choices(request, "tag", fleet.tags(), tags, errors, query.any);
   query.tags.assign(tags.begin(), tags.end());

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "tests/support/lab.hpp"
@@ -123,6 +124,50 @@ TEST(NetboxClient, SendsFiltersToNetbox) {
   EXPECT_THAT(client.devices_path(query), HasSubstr("&fields=id,name,status,site,role,platform,tenant,tags,"))
       << "only what nbsync reads (NetBox 4.0 and later)";
   EXPECT_THAT(client.devices_path(query), HasSubstr("ordering=id")) << "keyset paging needs NetBox's id order";
+}
+
+// `region` selects the devices of that region's sites and of the regions below it (NetBox's
+// tree filter): the same sites NetBox lists for the region.
+TEST(NetboxClient, ARegionFilterSelectsTheDevicesOfItsSitesAndItsSubRegions) {
+  Lab lab(300, 4);
+  NetboxClient client(options_for(lab));
+  // The top region with the most sites (all below it), and one of its sub-regions with a site.
+  std::string top, child;
+  int top_sites = 0;
+  const nlohmann::json regions = lab.get("/api/dcim/regions/?limit=1000").body["results"];
+  for (const auto& region : regions) {
+    if (region["parent"].is_null() && region["site_count"].get<int>() > top_sites) {
+      top = region["slug"];
+      top_sites = region["site_count"];
+    }
+  }
+  for (const auto& region : regions) {
+    if (!region["parent"].is_null() && region["parent"]["slug"] == top && region["site_count"].get<int>() > 0) {
+      child = region["slug"];
+    }
+  }
+  ASSERT_GT(top_sites, 1);
+  ASSERT_FALSE(child.empty());
+  std::map<std::string, std::size_t> devices_of;
+  for (const std::string& slug : {top, child}) {
+    const SitesOfRegion sites = client.sites_in_region(slug);
+    ASSERT_TRUE(sites.complete) << sites.error;
+    Collected got;
+    DeviceQuery query;
+    query.region = {slug};
+    const auto result = walk(client, got, query);
+    ASSERT_TRUE(result.complete) << result.error;
+    std::set<std::string> seen;
+    for (const auto& d : got.devices) {
+      EXPECT_TRUE(std::binary_search(sites.slugs.begin(), sites.slugs.end(), d.site)) << d.site << " not in " << slug;
+      seen.insert(d.site);
+    }
+    EXPECT_EQ(seen.size(), sites.slugs.size()) << slug << ": a device of each of its sites";
+    devices_of[slug] = got.devices.size();
+    EXPECT_THAT(client.devices_path(query), HasSubstr("&region=" + slug));
+  }
+  EXPECT_GT(devices_of[top], devices_of[child]) << "the sub-regions' devices count for the region above them";
+  EXPECT_GT(devices_of[child], 0U);
 }
 
 TEST(NetboxClient, RetriesTransientFailuresAndStillReadsEverything) {
