@@ -179,7 +179,8 @@ password_file = "device.password"
   const Config derived = load_config(dir.write("nbsync.toml", filtered + "[collector]\nname = \"dc1-a\"\n"));
   EXPECT_TRUE(is_collector(derived.collector));
   EXPECT_EQ(derived.collector.name, "dc1-a");
-  EXPECT_EQ(derived.collector.zone, "region=europe site=dc1,dc2 tag=core") << "collectors with the same filters share a zone";
+  EXPECT_EQ(derived.collector.zone, "region=europe site=dc1,dc2 tag=core")
+      << "collectors with the same filters share a zone";
   EXPECT_EQ(derived.collector.lease, std::chrono::seconds(60));
   const Config named = load_config(
       dir.write("nbsync.toml", k_minimal + "[collector]\nname = \"b\"\nzone = \"dc-east\"\nlease = \"2m\"\n"));
