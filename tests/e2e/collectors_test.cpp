@@ -205,6 +205,22 @@ TEST_F(Collectors, ALateCollectorWaitsForTheZonesNextCycleAndSharesIt) {
   EXPECT_EQ(b->stop(), 0);
 }
 
+// One collector on the SQLite file (a box that will join others later, or a test setup):
+// the claims, heartbeat and writer share the file without waiting on each other for long.
+TEST_F(Collectors, ACollectorOnAnSqliteFileBacksUpItsZoneAlone) {
+  start_reporting(16, 66);
+  const ProcessResult once = run_process({k_nbsync, "run", "--once", "--json", "-c", collector_config("solo").string()},
+                                         std::chrono::seconds(120));
+  ASSERT_EQ(once.exit_code, 0) << once.err;
+  const json result = json::parse(once.out);
+  EXPECT_EQ(result["outcomes"]["ok"], reachable.size()) << once.out;
+  EXPECT_EQ(result["zone"]["claimed"], names.size());
+  EXPECT_EQ(result["zone"]["cycle"], 1);
+  auto file = db();
+  EXPECT_EQ(file.execAndGet("SELECT count(*) FROM zone_cycles WHERE closed_by = 'solo'").getInt(), 1);
+  EXPECT_EQ(file.execAndGet("SELECT count(*) FROM device_claims WHERE done_at IS NULL").getInt(), 0);
+}
+
 // PostgreSQL restarts in the middle of a collector's cycle: the cycle ends with one clear
 // error naming the database (exit 1) and what it had committed stays. The next cycle joins
 // the zone's cycle still open, takes over what its own first run claimed and never stored,
