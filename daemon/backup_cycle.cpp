@@ -474,6 +474,9 @@ private:
     claim_finished(result.device.id);
     const auto& outcome = result.outcome;
     const bool ok = outcome.kind == OutcomeKind::ok;
+    if ((outcome.local_failure || outcome.abandoned) && m_zone) {
+      m_zone->release(result.device.id);  // another collector of the zone backs it up
+    }
     if (outcome.local_failure) {
       m_summary.add_local_failure(outcome.message);  // its state and NetBox stay as they were
       return;
@@ -601,11 +604,12 @@ private:
   std::shared_ptr<const backup::MaskKey> m_mask_key;
   std::atomic<bool> m_storage_failed = false;
   std::unique_ptr<ProgressLine> m_progress;
-  std::unique_ptr<backup::BackupPool> m_pool;  // its workers stop before what they use goes
-  std::unique_ptr<ZoneShare> m_zone;           // a collector's share of its zone's cycle; null otherwise
+  // Before the pool: workers use them until the pool is gone (also when a cycle fails).
+  std::unique_ptr<ZoneShare> m_zone;  // a collector's share of its zone's cycle; null otherwise
   std::mutex m_claims_mutex;
   std::condition_variable_any m_claims_room;
   std::unordered_set<std::int64_t> m_open_claims;  // claimed by this run, not finished yet
+  std::unique_ptr<backup::BackupPool> m_pool;      // its workers stop before what they use goes
   std::unique_ptr<CycleBackupNow> m_backup_now;    // last: its thread stops before the pool goes
 };
 

@@ -97,6 +97,7 @@ void ZoneShare::beat(std::stop_token stop) {
 
 std::vector<std::int64_t> ZoneShare::claim(std::span<const std::int64_t> device_ids) {
   try {
+    const std::lock_guard lock(m_store_mutex);
     std::vector<std::int64_t> claimed = m_store->claim(m_me, m_entry.cycle->number, m_run_id, device_ids);
     m_claimed += static_cast<std::int64_t>(claimed.size());
     m_left_to_others += static_cast<std::int64_t>(device_ids.size() - claimed.size());
@@ -108,6 +109,7 @@ std::vector<std::int64_t> ZoneShare::claim(std::span<const std::int64_t> device_
 
 storage::ClaimsLeft ZoneShare::take_what_is_left() {
   try {
+    const std::lock_guard lock(m_store_mutex);
     storage::ClaimsLeft left = m_store->take_what_is_left(m_me, m_entry.cycle->number, m_run_id, k_take_over_batch);
     m_taken_over += static_cast<std::int64_t>(left.taken.size());
     return left;
@@ -124,6 +126,7 @@ void ZoneShare::wait_a_little(std::stop_token stop) {
 
 void ZoneShare::mark_done(std::span<const std::int64_t> device_ids) {
   try {
+    const std::lock_guard lock(m_store_mutex);
     m_store->mark_done(m_run_id, device_ids);
   } catch (const storage::DatabaseError& e) {
     throw CycleError(e.what());
@@ -132,9 +135,19 @@ void ZoneShare::mark_done(std::span<const std::int64_t> device_ids) {
 
 std::int64_t ZoneShare::release() {
   try {
+    const std::lock_guard lock(m_store_mutex);
     return m_store->release(m_run_id);
   } catch (const storage::DatabaseError& e) {
     throw CycleError(e.what());
+  }
+}
+
+void ZoneShare::release(std::int64_t device_id) {
+  try {
+    const std::lock_guard lock(m_store_mutex);
+    m_store->release(m_run_id, device_id);
+  } catch (const storage::DatabaseError& e) {
+    spdlog::warn("collector {}: {}; the claim goes back when its lease runs out", m_me.name, e.what());
   }
 }
 

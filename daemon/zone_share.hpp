@@ -6,6 +6,7 @@
 // takes over what dead collectors left, waiting while live ones finish theirs, so that the
 // zone's cycle closes with every device backed up once. Storage (collector_store.hpp) holds
 // the claims; this class only drives them. Throws CycleError when the database fails.
+// Thread-safe.
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -53,6 +54,9 @@ public:
   void mark_done(std::span<const std::int64_t> device_ids);
   // The run's claims it did not finish go back to the zone; returns how many.
   std::int64_t release();
+  // One device's claim goes back now (nbsync's own failure, not the device's): another
+  // collector takes it rather than wait for it. Callable from worker threads.
+  void release(std::int64_t device_id);
 
   std::int64_t claimed() const { return m_claimed; }
   std::int64_t taken_over() const { return m_taken_over; }
@@ -64,6 +68,7 @@ private:
   const Config& m_config;
   storage::CollectorIdentity m_me;
   std::unique_ptr<storage::Database> m_database;  // the walk thread's connection
+  std::mutex m_store_mutex;                       // the walk thread and workers (release) share m_store
   std::unique_ptr<storage::CollectorStore> m_store;
   storage::ZoneCycleEntry m_entry;
   std::int64_t m_run_id = 0;

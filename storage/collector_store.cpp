@@ -37,13 +37,14 @@ constexpr const char* k_open_cycle_sql = R"sql(
   INSERT INTO zone_cycles (zone, cycle, opened_at, opened_by) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING
 )sql";
 
-// A claim may be taken when it is not done and nobody live holds it: released (no
-// collector), left by an earlier run of this same collector, or its collector's
-// heartbeat is older than its lease. ?3 collector, ?4 run, ?5 now; `c` names the claim.
+// A claim another run may take when it is not done and nobody live holds it: released (no
+// collector; never by the run that released it), left by an earlier run of this same
+// collector, or its collector's heartbeat is older than its lease. ?3 collector, ?4 run,
+// ?5 now; `c` names the claim.
 std::string claim_is_free(const std::string& c) {
-  return "(" + c + ".collector IS NULL OR (" + c + ".collector = ?3 AND " + c + ".run_id IS DISTINCT FROM ?4)" +
+  return "(" + c + ".run_id IS DISTINCT FROM ?4 AND (" + c + ".collector IS NULL OR " + c + ".collector = ?3" +
          " OR NOT EXISTS (SELECT 1 FROM collectors k WHERE k.name = " + c + ".collector" +
-         " AND k.heartbeat_at + k.lease_seconds >= ?5))";
+         " AND k.heartbeat_at + k.lease_seconds >= ?5)))";
 }
 
 // Claims a batch of devices nobody claimed yet in the cycle (?6, ?7 ... each a row);
@@ -74,8 +75,11 @@ constexpr const char* k_held_by_others_sql = R"sql(
    WHERE zone = ?1 AND cycle = ?2 AND done_at IS NULL AND run_id IS DISTINCT FROM ?3
 )sql";
 
+// Released claims keep the run that gave them up, which never takes them back.
 constexpr const char* k_release_sql =
-    "UPDATE device_claims SET collector = NULL, run_id = NULL WHERE run_id = ?1 AND done_at IS NULL";
+    "UPDATE device_claims SET collector = NULL WHERE run_id = ?1 AND done_at IS NULL AND collector IS NOT NULL";
+constexpr const char* k_release_one_sql =
+    "UPDATE device_claims SET collector = NULL WHERE run_id = ?1 AND device_id = ?2 AND done_at IS NULL";
 
 constexpr const char* k_mark_done_sql = "UPDATE device_claims SET done_at = ?3 WHERE run_id = ?1 AND device_id = ?2";
 
@@ -233,6 +237,14 @@ std::int64_t CollectorStore::release(std::int64_t run_id) {
     return m_sql.execute(k_release_sql, detail::SqlParams().add(run_id));
   } catch (const std::exception& e) {
     throw detail::sql_failure(m_sql, "releasing run " + std::to_string(run_id) + "'s claims", e);
+  }
+}
+
+void CollectorStore::release(std::int64_t run_id, std::int64_t device_id) {
+  try {
+    m_sql.execute(k_release_one_sql, detail::SqlParams().add(run_id).add(device_id));
+  } catch (const std::exception& e) {
+    throw detail::sql_failure(m_sql, "releasing the claim of device " + std::to_string(device_id), e);
   }
 }
 

@@ -94,6 +94,9 @@ public:
   // The run's claims it will not finish (nbsync stopping, a device not backed up) are
   // released: another collector of the zone takes them. Returns how many.
   std::int64_t release(std::int64_t run_id);
+  // One device's claim the run gives up now (nbsync could not back it up: out of file
+  // descriptors, the database gone for its host key). Another run takes it, never this one.
+  void release(std::int64_t run_id, std::int64_t device_id);
   // Claims of devices NetBox no longer lists (taken over, then not found): done, no attempt.
   void mark_done(std::int64_t run_id, std::span<const std::int64_t> device_ids);
   // A collector's zone cycle, read back (tests, status).

@@ -156,7 +156,11 @@ TEST_P(CollectorStoreTest, ReleasedClaimsGoToTheOthersAtOnceAndARestartedCollect
   a->mirror(ids(1, 4));
   ASSERT_EQ(a->claim(ids(1, 4)).size(), 4u);
   a->back_up({1});
-  EXPECT_EQ(a->claims->release(a->run_id), 3);
+  a->claims->release(a->run_id, 4);  // nbsync's own failure on device 4: back to the zone at once
+  EXPECT_EQ(a->claims->release(a->run_id), 2) << "2 and 3; 4 was released already";
+  const ClaimsLeft own = a->claims->take_what_is_left(a->me, a->cycle, a->run_id, 10);
+  EXPECT_TRUE(own.taken.empty()) << "a run never takes back what it released";
+  EXPECT_EQ(own.held_by_others, 0) << "nor waits for it";
   EXPECT_EQ(b->claims->take_what_is_left(b->me, b->cycle, b->run_id, 2).taken.size(), 2u);
   // east-1 restarts on its own box (a new pid) within its lease: the same collector, a new
   // run, and what its earlier run left is its own to finish.
