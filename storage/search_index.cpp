@@ -146,6 +146,38 @@ std::vector<Behind> behind_after(detail::SqlConnection& sql, std::int64_t after_
   return batch;
 }
 
+// On PostgreSQL, collectors sharing the database run the pass after their runs at about the
+// same time: one at a time does it (a session advisory lock; the others skip it), instead
+// of each indexing the same configs. Devices stored after the pass began are indexed by the
+// next pass, and read as pending by a search meanwhile.
+constexpr std::int64_t k_index_pass_lock = 0x6e6273796e6369;  // "nbsynci"
+
+class IndexPassLock {
+public:
+  explicit IndexPassLock(detail::SqlConnection& sql) : m_sql(sql) {
+    m_held = sql.backend() == detail::SqlBackend::sqlite ||
+             detail::query_integer(sql, "SELECT CAST(pg_try_advisory_lock(?1) AS integer)",
+                                   detail::SqlParams().add(k_index_pass_lock)) == 1;
+  }
+  ~IndexPassLock() {
+    if (m_held && m_sql.backend() == detail::SqlBackend::postgresql) {
+      try {
+        detail::query_integer(m_sql, "SELECT CAST(pg_advisory_unlock(?1) AS integer)",
+                              detail::SqlParams().add(k_index_pass_lock));
+      } catch (const std::exception&) {
+        // the session is gone, and its lock with it
+      }
+    }
+  }
+  IndexPassLock(const IndexPassLock&) = delete;
+  IndexPassLock& operator=(const IndexPassLock&) = delete;
+  bool held() const { return m_held; }
+
+private:
+  detail::SqlConnection& m_sql;
+  bool m_held = false;
+};
+
 }  // namespace
 
 IdleIndexResult index_devices_now(Database& database, std::span<const std::int64_t> device_ids) {
@@ -180,6 +212,10 @@ std::int64_t update_search_index(Database& database) {
   detail::SqlConnection& sql = database.connection();
   std::int64_t indexed = 0;
   try {
+    const IndexPassLock pass(sql);
+    if (!pass.held()) {
+      return 0;  // another collector is running the pass
+    }
     plan_in_force(database, k_plan_min_configs);
     detail::SearchIndexWrites writes(sql);
     std::int64_t after_device = std::numeric_limits<std::int64_t>::min();

@@ -17,7 +17,8 @@
 namespace nbsync::storage {
 
 // Indexes every device whose latest version is not the indexed one (removing the old text
-// first), in transactions of a few hundred devices. Returns how many were indexed.
+// first), in transactions of a few hundred devices. Returns how many were indexed. On
+// PostgreSQL one connection at a time runs it: while another does, it returns 0 at once.
 // Throws DatabaseError naming the file.
 std::int64_t update_search_index(Database& database);
 

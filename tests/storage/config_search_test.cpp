@@ -122,6 +122,23 @@ TEST_P(ConfigSearchTest, DevicesNotIndexedYetAreReadAndTheUpdateCatchesUp) {
   EXPECT_EQ(scan.devices_read, 1);
 }
 
+// Collectors sharing PostgreSQL run the pass after their runs together: while one does, the
+// others skip it rather than index the same configs.
+TEST_P(ConfigSearchTest, OnPostgresOneConnectionAtATimeRunsThePassAfterTheRun) {
+  if (!on_postgres()) {
+    GTEST_SKIP() << "one SQLite process writes the file";
+  }
+  store(device(1), versioned_config(1, 1));
+  store(device(2), versioned_config(2, 1));
+  const auto other = open_database();
+  other->connection().execute("SELECT pg_advisory_lock(CAST(31070495536210793 AS bigint))");
+  EXPECT_EQ(update_search_index(database()), 0) << "another collector is running the pass";
+  detail::query_integer(other->connection(),
+                        "SELECT CAST(pg_advisory_unlock(CAST(31070495536210793 AS bigint)) AS integer)");
+  EXPECT_EQ(update_search_index(database()), 2);
+  EXPECT_EQ(update_search_index(*other), 0) << "the lock went with the pass";
+}
+
 TEST_P(ConfigSearchTest, ReadingTheCandidatesByIdOrWalkingByNameFindsTheSameDevicesInTheSameOrder) {
   for (std::int64_t id = 1; id <= 30; ++id) {
     DeviceRecord record = device(id);
