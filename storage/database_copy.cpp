@@ -61,7 +61,9 @@ void move_sequences(SqlConnection& target, const std::vector<TableCopyPlan>& pla
       columns.emplace_back(rows->text(0), rows->text(1));
     }
   }
-  for (const auto& [table, column] : columns) {
+  for (const auto& table_column : columns) {
+    const std::string& table = table_column.first;  // not a structured binding: clang 14 cannot capture one
+    const std::string& column = table_column.second;
     const bool copied =
         std::any_of(plan.begin(), plan.end(), [&](const TableCopyPlan& copy) { return copy.table == table; });
     if (copied) {
