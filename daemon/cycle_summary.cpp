@@ -196,6 +196,11 @@ std::optional<std::int64_t> CycleSummary::zone_next_at() const {
   return m_zone["next_at"].get<std::int64_t>();
 }
 
+bool CycleSummary::zone_was_done() const {
+  std::lock_guard lock(m_mutex);
+  return m_zone.contains("done_by");
+}
+
 std::string CycleSummary::progress_line() const {
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_started).count();
   char line[160];

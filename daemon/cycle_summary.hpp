@@ -82,6 +82,8 @@ public:
   std::string zone_line() const;
   // A collector's: when its zone's next cycle opens (unix seconds, the database's clock).
   std::optional<std::int64_t> zone_next_at() const;
+  // A collector's cycle that found its zone's cycle done by others: it backed up nothing.
+  bool zone_was_done() const;
   // "  812/1200 devices  312.4/s  3 failed" for a terminal (no newline).
   std::string progress_line() const;
 

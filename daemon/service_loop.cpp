@@ -354,7 +354,9 @@ private:
       if (!summary.inventory_complete()) {
         result = CycleResult::incomplete_inventory;
       }
-      m_metrics.set_devices(summary);
+      if (!summary.zone_was_done()) {  // a collector that waited for its zone keeps its last figures
+        m_metrics.set_devices(summary);
+      }
       for (std::size_t i = 0; i < summary.changed(); ++i) {
         m_metrics.count_config_change();
       }
