@@ -9,8 +9,12 @@
 namespace nbsync::storage {
 namespace {
 
-constexpr const char* k_now_sqlite = "SELECT unixepoch()";
-constexpr const char* k_now_postgres = "SELECT CAST(extract(epoch FROM clock_timestamp()) AS bigint)";
+// The database's clock (unix seconds), which every collector's box agrees on.
+std::int64_t database_now(detail::SqlConnection& sql) {
+  return detail::query_integer(sql, sql.backend() == detail::SqlBackend::sqlite
+                                        ? "SELECT unixepoch()"
+                                        : "SELECT CAST(extract(epoch FROM clock_timestamp()) AS bigint)");
+}
 
 constexpr const char* k_collector_sql = "SELECT host, heartbeat_at, lease_seconds FROM collectors WHERE name = ?1";
 
@@ -106,14 +110,10 @@ ZoneCycle read_cycle(const detail::SqlRows& row) {
 
 CollectorStore::CollectorStore(Database& database) : m_sql(database.connection()) {}
 
-std::int64_t CollectorStore::database_now() {
-  return detail::query_integer(m_sql, m_sql.backend() == detail::SqlBackend::sqlite ? k_now_sqlite : k_now_postgres);
-}
-
 void CollectorStore::heartbeat(const CollectorIdentity& me) {
   std::string in_use_by;
   try {
-    const std::int64_t now = database_now();
+    const std::int64_t now = database_now(m_sql);
     {
       const auto row = m_sql.query(k_collector_sql, detail::SqlParams().add(me.name));
       if (row->next() && host_of(row->text(0)) != host_of(me.host) && row->integer(1) + row->integer(2) >= now) {
@@ -142,7 +142,7 @@ ZoneCycleEntry CollectorStore::enter_cycle(const CollectorIdentity& me, std::chr
                                            bool wait_for_interval) {
   try {
     ZoneCycleEntry entry;
-    entry.now = database_now();
+    entry.now = database_now(m_sql);
     std::int64_t next_number = 1;
     {
       const auto latest = m_sql.query(k_latest_cycle_sql, detail::SqlParams().add(me.zone));
@@ -179,7 +179,7 @@ std::vector<std::int64_t> CollectorStore::claim(const CollectorIdentity& me, std
                                                 std::span<const std::int64_t> device_ids) {
   std::vector<std::int64_t> claimed;
   try {
-    const std::int64_t now = database_now();
+    const std::int64_t now = database_now(m_sql);
     for (std::size_t at = 0; at < device_ids.size(); at += k_claim_batch) {
       claim_batch(me, cycle, run_id, device_ids.subspan(at, std::min(k_claim_batch, device_ids.size() - at)), now,
                   claimed);
@@ -214,7 +214,7 @@ ClaimsLeft CollectorStore::take_what_is_left(const CollectorIdentity& me, std::i
                                              std::size_t limit) {
   try {
     ClaimsLeft left;
-    const std::int64_t now = database_now();
+    const std::int64_t now = database_now(m_sql);
     const auto params = detail::SqlParams().add(me.zone).add(cycle).add(me.name).add(run_id).add(now).add(
         static_cast<std::int64_t>(limit));
     {
@@ -250,7 +250,7 @@ void CollectorStore::release(std::int64_t run_id, std::int64_t device_id) {
 
 void CollectorStore::mark_done(std::int64_t run_id, std::span<const std::int64_t> device_ids) {
   try {
-    const std::int64_t now = database_now();
+    const std::int64_t now = database_now(m_sql);
     for (const std::int64_t id : device_ids) {
       m_sql.execute(k_mark_done_sql, detail::SqlParams().add(run_id).add(id).add(now));
     }
@@ -274,8 +274,7 @@ std::optional<ZoneCycle> CollectorStore::latest_cycle(const std::string& zone) {
 std::vector<CollectorStatus> read_collectors(Database& database) {
   detail::SqlConnection& sql = database.connection();
   try {
-    const std::int64_t now =
-        detail::query_integer(sql, sql.backend() == detail::SqlBackend::sqlite ? k_now_sqlite : k_now_postgres);
+    const std::int64_t now = database_now(sql);
     std::vector<CollectorStatus> collectors;
     const auto rows = sql.query(k_collectors_sql, detail::SqlParams().add(now));
     while (rows->next()) {

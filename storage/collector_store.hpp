@@ -103,7 +103,6 @@ public:
   std::optional<ZoneCycle> latest_cycle(const std::string& zone);
 
 private:
-  std::int64_t database_now();
   void claim_batch(const CollectorIdentity& me, std::int64_t cycle, std::int64_t run_id,
                    std::span<const std::int64_t> device_ids, std::int64_t now, std::vector<std::int64_t>& claimed);
 

@@ -206,6 +206,9 @@ std::int64_t SnapshotStore::begin_run(const RunOwner& owner) {
                                                       .add(owner.zone)
                                                       .add(owner.zone_cycle)
                                                       .add(std::int64_t{owner.zone_cycle ? 1 : 0}));
+    if (owner.zone_cycle) {
+      m_zone_runs.insert(id);  // its attempts mark their claims done
+    }
     report_interrupted_runs(id);
     commit();
     return id;
@@ -304,7 +307,9 @@ RecordedAttempt SnapshotStore::record_attempt(std::int64_t run_id, const Attempt
                                             .add(event.transition)
                                             .add(event.detail)
                                             .add(attempt.jump_host));
-    m_sql.execute(k_claim_done_sql, detail::SqlParams().add(run_id).add(attempt.device_id).add(now));
+    if (m_zone_runs.contains(run_id)) {
+      m_sql.execute(k_claim_done_sql, detail::SqlParams().add(run_id).add(attempt.device_id).add(now));
+    }
     ++m_uncommitted_attempts;
     if (m_commit_every > 0 && m_uncommitted_attempts >= m_commit_every) {
       commit();

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -123,6 +124,7 @@ private:
   std::unique_ptr<detail::BlobWrites> m_blobs;
   std::unique_ptr<detail::ComplianceWrites> m_compliance;
   NotificationHooks m_hooks;
+  std::set<std::int64_t> m_zone_runs;  // runs begun here in a zone's cycle (collectors): they hold claims
   ComplianceHooks m_compliance_hooks;
 
   // Updates the device's state and queues its notifications; returns what the attempt meant.
