@@ -224,6 +224,22 @@ TEST_P(CollectorStoreTest, ACycleWithClaimsLeftIsNotClosedByTheCollectorThatFini
   EXPECT_EQ(b->reports.size(), 1u);
 }
 
+// A device taken over that NetBox no longer lists ends its claim without an attempt, so the
+// cycle still closes.
+TEST_P(CollectorStoreTest, AClaimEndedWithoutAnAttemptLetsTheCycleClose) {
+  auto [a, b] = two_in_east();
+  a->mirror(ids(1, 2));
+  ASSERT_EQ(a->claim(ids(1, 2)).size(), 2u);
+  a->back_up({1});
+  silence(*a, 31);
+  const ClaimsLeft left = b->claims->take_what_is_left(b->me, b->cycle, b->run_id, 10);
+  ASSERT_EQ(left.taken, ids(2, 2));
+  b->claims->mark_done(b->run_id, left.taken);
+  b->finish();
+  EXPECT_EQ(b->reports.size(), 1u) << "nothing left undone: east-2 closed the cycle";
+  EXPECT_EQ(detail::query_integer(sql(), "SELECT count(*) FROM attempts WHERE device_id = 2"), 0);
+}
+
 TEST_P(CollectorStoreTest, ADoneCycleHoldsTheDaemonUntilItsIntervalButNotRunOnce) {
   auto a = collector("east-1");
   a->enter(3600s);
