@@ -101,7 +101,7 @@ int run_db_copy(const DbCopyOptions& options) {
   observer.rows = ProgressLines();
   observer.indexing = [](std::int64_t devices) {
     std::cerr << "db copy: copied and committed; building PostgreSQL's search index of " << devices
-              << " devices' latest configs (pg_trgm: about 10 ms a 50 KB config)\n";
+              << " devices' latest configs (a few ms a 50 KB config)\n";
   };
   const storage::DatabaseCopy copy = storage::copy_database(source, *target, observer);
   print_copy(copy, file.string(), options.to);

@@ -21,7 +21,7 @@ namespace {
 // Migration N takes the schema from version N-1 to N. Append only; never edit a step
 // that has shipped.
 // Timestamps from migration 2 on are INTEGER unix seconds (UTC), columns named *_at/*_seen.
-constexpr std::array<std::string_view, 14> k_migrations = {
+constexpr std::array<std::string_view, 15> k_migrations = {
     // 1: bookkeeping about the database itself.
     R"sql(
       CREATE TABLE nbsync_meta (
@@ -242,8 +242,8 @@ constexpr std::array<std::string_view, 14> k_migrations = {
       CREATE INDEX drift_results_by_device ON drift_results (device_id, snapshot_id DESC);
       ALTER TABLE device_states ADD COLUMN drift TEXT NOT NULL DEFAULT '';
     )sql",
-    // 10: nothing on SQLite. PostgreSQL's step 10 creates its search index (pg_trgm), which
-    // SQLite has had since step 4 (FTS5).
+    // 10: nothing on SQLite. PostgreSQL's step 10 created its first search index (pg_trgm),
+    // which SQLite has had since step 4 (FTS5); step 15 replaced it.
     R"sql(
       SELECT 1;
     )sql",
@@ -344,6 +344,11 @@ constexpr std::array<std::string_view, 14> k_migrations = {
       ) STRICT;
       CREATE INDEX device_claims_by_run ON device_claims (run_id, device_id);
       CREATE INDEX device_claims_open ON device_claims (zone, cycle) WHERE done_at IS NULL;
+    )sql",
+    // 15: nothing on SQLite. PostgreSQL's step 15 rebuilds its search index on SQLite's
+    // trigrams (detail/trigram_array.hpp).
+    R"sql(
+      SELECT 1;
     )sql",
 };
 

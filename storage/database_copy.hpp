@@ -36,8 +36,8 @@ struct CopyProgress {
 // What copy_database tells as it goes (either may be empty).
 struct CopyObserver {
   std::function<void(const CopyProgress&)> rows;  // as rows are written
-  // The copy is committed; the search index of this many devices is built now (pg_trgm
-  // takes milliseconds a config, the longest part of a large copy).
+  // The copy is committed; the search index of this many devices is built now (a few
+  // milliseconds a config, the longest part of a large copy).
   std::function<void(std::int64_t devices)> indexing;
 };
 

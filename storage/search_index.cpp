@@ -77,19 +77,17 @@ std::optional<detail::CommonTrigrams> choose_plan(detail::SqlConnection& sql, st
   for (const std::string& sha256 : sample) {
     counter.add(detail::read_config_blob(sql, sha256));
   }
-  detail::CommonTrigrams common = counter.common();
-  detail::write_search_plan(sql, common, static_cast<std::int64_t>(counter.configs()));
-  return common;
+  return detail::write_search_plan(sql, counter.common(), static_cast<std::int64_t>(counter.configs()));
 }
 
-// Puts the plan in force on the connection's tokenizer (choosing it now when there is
-// none and the fleet has `min_configs` configs); false when there is none yet. A plan
-// never changes once chosen, so a connection that holds one does not read it again (the
-// writer calls this every few devices while it indexes). PostgreSQL needs none: pg_trgm
-// indexes every trigram, and its index can be kept from the first config on.
+// Puts the plan in force on the connection (SQLite's tokenizer and PostgreSQL's trigram
+// arrays read it from there), choosing it now when there is none and the fleet has
+// `min_configs` configs; false when there is none yet. A plan never changes once chosen,
+// so a connection that holds one does not read it again (the writer calls this every few
+// devices while it indexes).
 bool plan_in_force(Database& database, std::int64_t min_configs) {
   detail::SqlConnection& sql = database.connection();
-  if (sql.backend() == detail::SqlBackend::postgresql || !database.common_trigrams().empty()) {
+  if (!database.common_trigrams().empty()) {
     return true;
   }
   std::optional<detail::CommonTrigrams> plan = detail::read_search_plan(sql);
@@ -192,7 +190,7 @@ IdleIndexResult index_devices_now(Database& database, std::span<const std::int64
     // rows they both write in one order, never waiting on each other in a cycle.
     std::vector<std::int64_t> ordered(device_ids.begin(), device_ids.end());
     std::sort(ordered.begin(), ordered.end());
-    detail::SearchIndexWrites writes(sql);
+    detail::SearchIndexWrites writes(sql, database.common_trigrams());
     sql.begin();
     for (const std::int64_t device_id : ordered) {
       if (const std::optional<Behind> row = behind_of(sql, device_id)) {
@@ -217,7 +215,7 @@ std::int64_t update_search_index(Database& database) {
       return 0;  // another collector is running the pass
     }
     plan_in_force(database, k_plan_min_configs);
-    detail::SearchIndexWrites writes(sql);
+    detail::SearchIndexWrites writes(sql, database.common_trigrams());
     std::int64_t after_device = std::numeric_limits<std::int64_t>::min();
     while (true) {
       const std::vector<Behind> batch = behind_after(sql, after_device);

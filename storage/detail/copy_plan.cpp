@@ -11,7 +11,7 @@ namespace nbsync::storage::detail {
 namespace {
 
 // Never copied: what SQLite's search index holds and lags behind (PostgreSQL's is built
-// after the copy), the trigrams it leaves out (pg_trgm indexes every one), and the
+// after the copy), the trigrams it leaves out (chosen again from the target's configs), and the
 // bookkeeping about the database itself (the target keeps its own).
 constexpr std::array<std::string_view, 4> k_not_copied = {"search_index_state", "search_index_pending",
                                                           "search_index_plan", "nbsync_meta"};

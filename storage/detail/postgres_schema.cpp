@@ -204,27 +204,11 @@ constexpr std::array<std::string_view, k_postgres_migration_count> k_steps = {
       CREATE INDEX drift_results_by_device ON drift_results (device_id, snapshot_id DESC);
       ALTER TABLE device_states ADD COLUMN drift text NOT NULL DEFAULT '';
     )sql",
-    // 10: the search index (SQLite's config_search of step 4): each device's latest config
-    // as detail/search_text.hpp folds it, under pg_trgm's GIN trigram index, which LIKE
-    // '%literal%' uses. pg_trgm is a trusted extension (PostgreSQL 13 and later): a user
-    // with CREATE on the database (its owner) may create it; any other is told what a
-    // superuser runs.
+    // 10: nothing any more. Databases made before step 15 got a search index here (each
+    // config's folded text under pg_trgm's GIN index, which needed that extension); step 15
+    // replaced it, and a database made since skips it: no step before 15 reads it.
     R"sql(
-      DO $$
-      BEGIN
-        CREATE EXTENSION IF NOT EXISTS pg_trgm;
-      EXCEPTION
-        WHEN insufficient_privilege THEN
-          RAISE EXCEPTION 'nbsync''s search needs the extension pg_trgm, which this user may not create: as a PostgreSQL superuser run CREATE EXTENSION pg_trgm; in database %, then start nbsync again', current_database();
-        WHEN undefined_file THEN
-          RAISE EXCEPTION 'nbsync''s search needs the extension pg_trgm, which this PostgreSQL server does not have: install its contrib package (postgresql-contrib), then start nbsync again';
-      END
-      $$;
-      CREATE TABLE config_search (
-        device_id bigint PRIMARY KEY,
-        body      text   NOT NULL
-      );
-      CREATE INDEX config_search_trigrams ON config_search USING gin (body gin_trgm_ops);
+      SELECT 1;
     )sql",
     // 11: each device's compliance on its newest version, kept by the writer.
     R"sql(
@@ -314,6 +298,23 @@ constexpr std::array<std::string_view, k_postgres_migration_count> k_steps = {
       );
       CREATE INDEX device_claims_by_run ON device_claims (run_id, device_id);
       CREATE INDEX device_claims_open ON device_claims (zone, cycle) WHERE done_at IS NULL;
+    )sql",
+    // 15: the search index as SQLite's trigrams (detail/trigram_array.hpp), an integer[] of
+    // keys per device under a GIN index (built in: no extension), instead of step 10's
+    // folded text under pg_trgm: several times cheaper to keep. Emptied: every device is indexed again by the next pass
+    // (search reads those not indexed yet in full meanwhile). The trigrams the index leaves
+    // out are chosen anew, as on SQLite, from the configs of the time.
+    R"sql(
+      DROP TABLE IF EXISTS config_search;
+      CREATE TABLE config_search (
+        device_id bigint    PRIMARY KEY,
+        trigrams  integer[] NOT NULL
+      );
+      CREATE INDEX config_search_trigrams ON config_search USING gin (trigrams);
+      DELETE FROM search_index_state;
+      DELETE FROM search_index_plan;
+      INSERT INTO search_index_pending (device_id) SELECT DISTINCT device_id FROM snapshots
+      ON CONFLICT DO NOTHING;
     )sql",
 };
 

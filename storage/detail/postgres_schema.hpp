@@ -5,14 +5,14 @@
 // counts, 0/1 flags), bytea for zstd blobs, text for text, and timestamps as bigint unix
 // seconds (UTC) as in SQLite, so that every query and value is the same on both backends.
 // The one table that differs: config_search, the search index, is an FTS5 table in
-// SQLite's step 4 and a table under a pg_trgm index in PostgreSQL's step 10 (a step with
-// nothing to do on SQLite).
+// SQLite's step 4 and a table of trigram arrays under a GIN index in PostgreSQL's step 15
+// (which replaced step 10's pg_trgm index; both steps have nothing to do on SQLite).
 #include <cstddef>
 #include <string_view>
 
 namespace nbsync::storage::detail {
 
-inline constexpr std::size_t k_postgres_migration_count = 14;
+inline constexpr std::size_t k_postgres_migration_count = 15;
 
 // The SQL of step `version` (1 ... k_postgres_migration_count).
 std::string_view postgres_migration(int version);

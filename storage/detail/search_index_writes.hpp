@@ -3,8 +3,8 @@
 // in step, on either backend. On SQLite config_search is a contentless FTS5 index with
 // nbsync's trigram tokenizer: it holds no text, so removing a document needs the exact text
 // it was indexed with (the old version's blob, which pruning keeps while
-// search_index_state names it). On PostgreSQL it is a table of folded texts
-// (detail/search_text.hpp) under a pg_trgm GIN index, whose rows are simply replaced.
+// search_index_state names it). On PostgreSQL it is a table of the same trigrams as arrays
+// (detail/trigram_array.hpp) under a GIN index, whose rows are simply replaced.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -15,19 +15,19 @@
 
 namespace nbsync::storage::detail {
 
-// SQLite only (PostgreSQL's pg_trgm indexes every trigram): the common trigrams the index
-// leaves out, when they have been chosen.
+// The common trigrams the index leaves out, when they have been chosen.
 std::optional<CommonTrigrams> read_search_plan(SqlConnection& sql);
 
-// SQLite only: records `common` as the plan and empties the index (and
-// search_index_state), which held every trigram until now, so that it is rebuilt without
-// them. One transaction.
-void write_search_plan(SqlConnection& sql, const CommonTrigrams& common, std::int64_t sample_configs);
+// Records `common` as the plan and empties the index (and search_index_state), which held
+// every trigram until now, so that it is rebuilt without them; unless a plan was chosen
+// meanwhile (another collector): that one stays. Returns the plan in force. One transaction.
+CommonTrigrams write_search_plan(SqlConnection& sql, const CommonTrigrams& common, std::int64_t sample_configs);
 
 class SearchIndexWrites {
 public:
-  // Keeps `sql` by reference: writes go into its current transaction.
-  explicit SearchIndexWrites(SqlConnection& sql);
+  // Keeps `sql` and `common` (the plan in force) by reference: writes go into its current
+  // transaction.
+  SearchIndexWrites(SqlConnection& sql, const CommonTrigrams& common);
   // Whether replace() needs `before`: SQLite's contentless index does.
   bool needs_old_text() const { return m_sql.backend() == SqlBackend::sqlite; }
   // Replaces the device's document: `before` is the text it was indexed with, if any;
@@ -37,6 +37,7 @@ public:
 
 private:
   SqlConnection& m_sql;
+  const CommonTrigrams& m_common;  // PostgreSQL: SQLite's tokenizer has its own reference
 };
 
 }  // namespace nbsync::storage::detail

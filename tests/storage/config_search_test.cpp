@@ -1,5 +1,5 @@
-// Search over the latest configs on both backends: the index (SQLite's FTS5 trigrams,
-// PostgreSQL's pg_trgm) narrows to a superset of the configs holding the literals, devices
+// Search over the latest configs on both backends: the index (the same trigrams in SQLite's
+// FTS5 and PostgreSQL's GIN over integer arrays) narrows to a superset of the configs holding the literals, devices
 // not indexed yet are always read, and the regex (the caller) decides.
 #include "storage/config_search.hpp"
 
@@ -10,9 +10,8 @@
 #include <vector>
 
 #include "storage/config_grep.hpp"
-#include "storage/detail/postgres_connection.hpp"
 #include "storage/detail/search_index_writes.hpp"
-#include "storage/detail/search_text.hpp"
+#include "storage/detail/trigram_array.hpp"
 #include "storage/detail/trigrams.hpp"
 #include "storage/history_pruner.hpp"
 #include "storage/regex_literals.hpp"
@@ -20,7 +19,6 @@
 #include "tests/storage/backend_fixture.hpp"
 #include "tests/storage/storage_fixture.hpp"
 #include "tests/storage/version_rows.hpp"
-#include "tests/support/postgres_server.hpp"
 
 namespace nbsync::storage {
 namespace {
@@ -177,13 +175,15 @@ TEST_P(ConfigSearchTest, IndexingWhileIdleTakesTheDevicesItIsGivenOnce) {
     store(device(id), versioned_config(id, 1));
   }
   const std::vector<std::int64_t> devices = {3, 1, 99};  // 99 has no config
+  // A fleet this small has no plan yet: nothing is indexed while idle (it would be redone
+  // once the plan is chosen).
+  const IdleIndexResult before_plan = index_devices_now(database(), devices);
+  EXPECT_FALSE(before_plan.plan_chosen);
+  EXPECT_EQ(before_plan.indexed, 0);
+
+  detail::write_search_plan(sql(), detail::CommonTrigrams::of_keys({detail::trigram_key("hos")}), 3);
   const IdleIndexResult first = index_devices_now(database(), devices);
-  if (!first.plan_chosen) {
-    // SQLite: a fleet this small has no plan yet; nothing is indexed while idle.
-    EXPECT_FALSE(on_postgres()) << "PostgreSQL's pg_trgm needs no plan";
-    EXPECT_EQ(first.indexed, 0);
-    return;
-  }
+  EXPECT_TRUE(first.plan_chosen);
   EXPECT_EQ(first.indexed, 2);
   EXPECT_EQ(index_devices_now(database(), devices).indexed, 0);
   EXPECT_EQ(update_search_index(database()), 1);  // device 2 is left
@@ -277,25 +277,17 @@ TEST_P(ConfigSearchTest, OnceTheFleetIsLargeEnoughSearchStaysCompleteAndNarrows)
   EXPECT_EQ(count("SELECT count(*) FROM search_index_plan"), 0);
 
   store_fleet(21, 250);
+  // Past 200 configs the plan is chosen and the index rebuilt without the common ones.
   ConfigScan scan;
-  if (on_postgres()) {
-    // pg_trgm indexes every trigram: no plan, nothing to rebuild.
-    EXPECT_EQ(update_search_index(database()), 230);
-    EXPECT_EQ(count("SELECT count(*) FROM search_index_plan"), 0);
-    EXPECT_THAT(scan_names({"interface loopback0"}, &scan), SizeIs(250));
-    EXPECT_TRUE(scan.narrowed);
-  } else {
-    // Past 200 configs the plan is chosen and the index rebuilt without the common ones.
-    EXPECT_EQ(update_search_index(database()), 250);
-    EXPECT_EQ(count("SELECT sample_configs FROM search_index_plan"), 250);
-    const auto common = detail::read_search_plan(sql());
-    ASSERT_TRUE(common.has_value());
-    EXPECT_TRUE(common->contains(detail::trigram_key("loo")));
-    EXPECT_FALSE(common->contains(detail::trigram_key("osp")));
-    // Only common trigrams: the index cannot narrow, every config is read.
-    EXPECT_THAT(scan_names({"interface loopback0"}, &scan), SizeIs(250));
-    EXPECT_FALSE(scan.narrowed);
-  }
+  EXPECT_EQ(update_search_index(database()), 250);
+  EXPECT_EQ(count("SELECT sample_configs FROM search_index_plan"), 250);
+  const auto common = detail::read_search_plan(sql());
+  ASSERT_TRUE(common.has_value());
+  EXPECT_TRUE(common->contains(detail::trigram_key("loo")));
+  EXPECT_FALSE(common->contains(detail::trigram_key("osp")));
+  // Only common trigrams: the index cannot narrow, every config is read.
+  EXPECT_THAT(scan_names({"interface loopback0"}, &scan), SizeIs(250));
+  EXPECT_FALSE(scan.narrowed);
   EXPECT_EQ(update_search_index(database()), 0);
 
   // A rare literal next to common ones narrows to the configs holding it.
@@ -310,7 +302,8 @@ TEST_P(ConfigSearchTest, OnceTheFleetIsLargeEnoughSearchStaysCompleteAndNarrows)
     EXPECT_THAT(read, Contains(name));
   }
 
-  // A change takes the old text out (on SQLite with the same plan it went in with).
+  // A change takes the old text out (on SQLite with the same plan it went in with; on
+  // PostgreSQL the device's array is replaced).
   store(device(7), fleet_config(7, " ip ospf message-digest-key 1 md5 <masked>\n"));
   EXPECT_EQ(update_search_index(database()), 1);
   EXPECT_THAT(scan_names({"authentication-key"}), IsEmpty());
@@ -325,77 +318,56 @@ TEST_P(ConfigSearchTest, RetiredDevicesAreNotSearched) {
   EXPECT_THAT(scan_names({"logging host"}), ElementsAre("dev1"));
 }
 
+// A plan chosen by another collector meanwhile stands: the second choice changes nothing
+// and leaves the index as the first one rebuilt it.
+TEST_P(ConfigSearchTest, TheFirstPlanChosenStands) {
+  const detail::CommonTrigrams first = detail::CommonTrigrams::of_keys({detail::trigram_key("hos")});
+  const detail::CommonTrigrams second = detail::CommonTrigrams::of_keys({detail::trigram_key("int")});
+  EXPECT_EQ(detail::write_search_plan(sql(), first, 10).packed(), first.packed());
+  store(device(1), "hostname a\ninterface x\n");
+  EXPECT_EQ(update_search_index(database()), 1);
+  EXPECT_EQ(detail::write_search_plan(sql(), second, 20).packed(), first.packed());
+  EXPECT_EQ(count("SELECT sample_configs FROM search_index_plan"), 10);
+  EXPECT_EQ(count("SELECT count(*) FROM search_index_state"), 1) << "the index was not emptied again";
+  EXPECT_EQ(update_search_index(database()), 0);
+}
+
+// Step 15 replaced PostgreSQL's first search index (pg_trgm over each config's folded
+// text): a database from before it is indexed again, and searches stay complete meanwhile.
+TEST_P(ConfigSearchTest, APostgresIndexFromBeforeStep15IsBuiltAgain) {
+  if (!on_postgres()) {
+    GTEST_SKIP() << "PostgreSQL's index only";
+  }
+  store(device(1), "hostname a\nntp server 10.0.0.1\n");
+  store(device(2), "hostname b\n");
+  EXPECT_EQ(update_search_index(database()), 2);
+  // As an nbsync before step 15 left it.
+  sql().execute_script(
+      "DROP TABLE config_search; CREATE TABLE config_search (device_id bigint PRIMARY KEY, body text NOT NULL); "
+      "INSERT INTO config_search SELECT device_id, 'old' FROM search_index_state; "
+      "UPDATE schema_version SET version = 14");
+  m_database = open_database();
+  m_rows.emplace(sql());
+  EXPECT_EQ(database().schema_version(), Database::latest_schema_version());
+  EXPECT_EQ(count("SELECT count(*) FROM search_index_pending"), 2);
+  EXPECT_THAT(scan_names({"ntp server"}), ElementsAre("dev1", "dev2")) << "both not indexed yet: read in full";
+  EXPECT_EQ(update_search_index(database()), 2);
+  ConfigScan scan;
+  EXPECT_THAT(scan_names({"ntp server"}, &scan), ElementsAre("dev1"));
+  EXPECT_TRUE(scan.narrowed);
+  EXPECT_EQ(scan.devices_read, 1);
+}
+
 NBSYNC_ON_BOTH_BACKENDS(ConfigSearchTest);
 
-// pg_trgm is trusted: the database's owner creates it in step 10. A user without that
-// right is told, in one line, what a superuser runs; once it has, that user migrates.
-TEST(PostgresSearchIndex, AUserWhoMayNotCreatePgTrgmIsToldWhatASuperuserRuns) {
-  std::string why;
-  test::PostgresServer* server = test::shared_postgres(why);
-  if (server == nullptr) {
-    GTEST_SKIP() << why;
-  }
-  const std::string owner_uri = server->create_database();
-  const std::string database_name = owner_uri.substr(owner_uri.rfind('/') + 1);
-  detail::PostgresConnection owner(owner_uri, "");
-  owner.execute_script("CREATE ROLE collector_" + database_name +
-                       " LOGIN; GRANT CREATE ON SCHEMA public TO collector_" + database_name);
-  std::string collector_uri = owner_uri;
-  collector_uri.replace(collector_uri.find("nbsync@"), 6, "collector_" + database_name);
-  try {
-    Database collector(PostgresLocation{collector_uri, {}});
-    FAIL() << "the schema was made without pg_trgm";
-  } catch (const DatabaseError& e) {
-    const std::string message = e.what();
-    EXPECT_THAT(message, HasSubstr(collector_uri));
-    EXPECT_THAT(message, HasSubstr("needs the extension pg_trgm, which this user may not create"));
-    EXPECT_THAT(message,
-                HasSubstr("as a PostgreSQL superuser run CREATE EXTENSION pg_trgm; in database " + database_name));
-    EXPECT_EQ(message.find('\n'), std::string::npos) << message;
-  }
-  owner.execute_script("CREATE EXTENSION pg_trgm");
-  Database collector(PostgresLocation{collector_uri, {}});
-  EXPECT_EQ(collector.schema_version(), Database::latest_schema_version());
-}
-
-TEST(ConfigSearchExpression, EveryTrigramQuotedOnceAndQuotesDoubled) {
-  const detail::CommonTrigrams none;
-  EXPECT_EQ(ConfigSearch::match_expression({"abcd"}, none), R"("abc" AND "bcd")");
-  EXPECT_EQ(ConfigSearch::match_expression({"a\"bc", "abc"}, none), R"("""bc" AND "a""b" AND "abc")");
-  EXPECT_EQ(ConfigSearch::match_expression({"ab", ""}, none), "");
-}
-
-TEST(ConfigSearchExpression, CommonTrigramsAreLeftOutWhateverTheirCase) {
-  const auto common = detail::CommonTrigrams::of_keys({detail::trigram_key("abc"), detail::trigram_key("cde")});
-  EXPECT_EQ(ConfigSearch::match_expression({"ABCDE"}, common), R"("BCD")");
-  EXPECT_EQ(ConfigSearch::match_expression({"abc", "cde"}, common), "");
-}
-
-TEST(CommonTrigramCounter, KeepsWhatAtLeastHalfTheConfigsHold) {
-  detail::CommonTrigramCounter counter;
-  counter.add("interface a\ninterface a\n");  // twice in one config counts once
-  counter.add("interface b\n");
-  counter.add("hostname x\n");
-  counter.add("hostname y\nINTERFACE c\n");  // case folded
-  const detail::CommonTrigrams common = counter.common();
-  EXPECT_TRUE(common.contains(detail::trigram_key("int")));
-  EXPECT_TRUE(common.contains(detail::trigram_key("rfa")));
-  EXPECT_TRUE(common.contains(detail::trigram_key("hos")));  // 2 of 4 is half
-  EXPECT_FALSE(common.contains(detail::trigram_key("e a")));
-  EXPECT_FALSE(common.contains(detail::trigram_key("a\ni")));  // never across lines
-  EXPECT_EQ(detail::CommonTrigrams::unpack(common.packed()).packed(), common.packed());
-}
-
-TEST(PostgresSearchText, FoldsAsciiCaseAndBlanksEveryOtherByte) {
-  EXPECT_EQ(detail::searchable_text("SNMP-Server\tB\xc3\xbcro\n"), "snmp-server b  ro ");
-  EXPECT_EQ(detail::searchable_text(std::string("a\0b", 3)), "a b");
-}
-
-TEST(PostgresSearchText, LiteralsGiveOneEscapedPatternPerAsciiRun) {
-  EXPECT_THAT(detail::like_patterns({"Snmp-Server", "snmp-server"}), ElementsAre("%snmp-server%"));
-  EXPECT_THAT(detail::like_patterns({"100%_x\\y"}), ElementsAre("%100\\%\\_x\\\\y%"));
-  EXPECT_THAT(detail::like_patterns({"location B\xc3\xbcro 3"}), ElementsAre("%location b%", "%ro 3%"));
-  EXPECT_THAT(detail::like_patterns({"ab", "x\xc3\xbcy", ""}), IsEmpty());
+TEST(PostgresTrigramArray, HoldsEachDistinctTrigramOutsideThePlanOnce) {
+  const std::string array = detail::trigram_array("abab\nABA\n", {});
+  // "aba" and "bab" (case folded, never across the line break), each once.
+  EXPECT_EQ(array,
+            "{" + std::to_string(detail::trigram_key("aba")) + "," + std::to_string(detail::trigram_key("bab")) + "}");
+  EXPECT_EQ(detail::trigram_array("abab\n", detail::CommonTrigrams::of_keys({detail::trigram_key("aba")})),
+            "{" + std::to_string(detail::trigram_key("bab")) + "}");
+  EXPECT_EQ(detail::trigram_array("ab\n", {}), "{}");
 }
 
 }  // namespace

@@ -167,7 +167,7 @@ TEST_F(DatabaseCopyTest, CopiesEveryRowAndBothAnswerTheSame) {
     found.push_back(latest.device.name);
     return true;
   });
-  EXPECT_TRUE(scan.narrowed) << "the target's pg_trgm index answered";
+  EXPECT_TRUE(scan.narrowed) << "the target's trigram index answered";
   EXPECT_EQ(found, std::vector<std::string>{"edge-1"});
 
   HostKeyStore keys(PostgresLocation{m_uri, {}});

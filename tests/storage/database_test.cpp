@@ -46,7 +46,7 @@ TEST_P(DatabaseTest, RefusesADatabaseFromANewerVersion) {
 }
 
 // Every table and column SQLite's schema has, PostgreSQL's has too (but for the search
-// index config_search: FTS5 on SQLite, a pg_trgm-indexed table on PostgreSQL), so the same
+// index config_search: FTS5 on SQLite, trigram arrays under GIN on PostgreSQL), so the same
 // statements work on both.
 TEST_P(DatabaseTest, HasTheSameTablesAndColumnsOnBothBackends) {
   const auto db = open_database();
