@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <ctime>
+#include <span>
 
 #include "backup/config_normalizer.hpp"
 #include "compliance/config_drift.hpp"
@@ -66,10 +67,11 @@ struct DriftTally {
   }
 };
 
-// The check in batches: each device's stored version is looked at, those that need NetBox's
+// The check in batches: each device's newest version is looked at, those that need NetBox's
 // render are rendered a few at a time (DriftRenders), then their verdicts are stored in order
-// by this thread, the only one that writes. A batch bounds what is held at once (the
-// stored and the rendered text of k_batch devices).
+// by this thread, the only one that writes, a batch per transaction. A batch bounds what is
+// held at once (the rendered texts of k_batch devices; a stored text is read when its render
+// is compared).
 class DriftCheck {
 public:
   static constexpr std::size_t k_batch = 32;
@@ -85,20 +87,45 @@ public:
         m_now(static_cast<std::int64_t>(std::time(nullptr))),
         m_recheck_seconds(config.netbox.drift_recheck.count()) {}
 
-  // Looks at one device; one that needs a render waits in the batch, rendered when it fills.
-  void check(const DriftDevice& device) {
-    auto candidate = m_store.candidate(device.id);
-    if (!candidate) {
-      return;  // never backed up
+  // Looks at a few devices, their newest versions read in one query.
+  void check(std::span<const DriftDevice> devices) {
+    std::vector<std::int64_t> ids;
+    for (const DriftDevice& device : devices) {
+      ids.push_back(device.id);
     }
-    const bool fresh = candidate->checked_at && m_now - *candidate->checked_at < m_recheck_seconds;
+    std::vector<std::optional<storage::DriftCandidate>> candidates = m_store.candidates(ids);
+    for (std::size_t i = 0; i < devices.size(); ++i) {
+      if (candidates[i]) {  // none: never backed up
+        check(devices[i], std::move(*candidates[i]));
+      }
+    }
+  }
+
+  // Renders and stores what is still waiting in the batch.
+  void finish() {
+    render_batch();
+    store_records();
+  }
+
+  // Stores the verdicts waiting, in one transaction (one commit per batch, not per device).
+  void store_records() {
+    m_store.record(m_records, m_now);
+    m_records.clear();
+  }
+
+  const DriftTally& tally() const { return m_tally; }
+
+private:
+  // Looks at one device; one that needs a render waits in the batch, rendered when it fills.
+  void check(const DriftDevice& device, storage::DriftCandidate candidate) {
+    const bool fresh = candidate.checked_at && m_now - *candidate.checked_at < m_recheck_seconds;
     const std::optional<bool> templated = m_owners.has_template(device);
     if (!templated) {
       return;  // NetBox could not say (logged once)
     }
     if (!*templated) {
-      if (!candidate->checked_at || candidate->device_drift != "no template") {
-        record(device, *candidate, storage::DriftVerdict{"no_template", 0, 0, "[]"});
+      if (!candidate.checked_at || candidate.device_drift != "no template") {
+        record(device, candidate, storage::DriftVerdict{"no_template", 0, 0, "[]"});
       }
       return;
     }
@@ -109,18 +136,12 @@ public:
     if (m_tally.forbidden) {
       return;
     }
-    m_batch.push_back({&device, std::move(*candidate)});
+    m_batch.push_back({&device, std::move(candidate)});
     if (m_batch.size() >= k_batch) {
       render_batch();
     }
   }
 
-  // Renders and stores what is still waiting in the batch.
-  void finish() { render_batch(); }
-
-  const DriftTally& tally() const { return m_tally; }
-
-private:
   struct Waiting {
     const DriftDevice* device;
     storage::DriftCandidate candidate;
@@ -141,6 +162,7 @@ private:
       take_answer(*m_batch[i].device, m_batch[i].candidate, answers[i]);
     }
     m_batch.clear();
+    store_records();
   }
 
   void take_answer(const DriftDevice& device, const storage::DriftCandidate& candidate,
@@ -165,7 +187,7 @@ private:
         return;
       case inventory::RenderStatus::rendered:
         record(device, candidate,
-               verdict_of(device, answer.content, candidate.text, m_config.storage.mask_secrets, m_mask_key));
+               verdict_of(device, answer.content, m_store.text(candidate), m_config.storage.mask_secrets, m_mask_key));
         return;
     }
   }
@@ -175,8 +197,11 @@ private:
     (verdict.status == "in_sync"   ? m_tally.in_sync
      : verdict.status == "differs" ? m_tally.differs
                                    : m_tally.no_template)++;
-    m_store.record(device.id, candidate.snapshot_id, verdict, m_now, notify::drift_field_value(verdict),
-                   notify::drift_rows(device.id, m_run_id, candidate.device_drift, verdict));
+    m_records.push_back({device.id, candidate.snapshot_id, verdict, notify::drift_field_value(verdict),
+                         notify::drift_rows(device.id, m_run_id, candidate.device_drift, verdict)});
+    if (m_records.size() >= k_batch) {
+      store_records();
+    }
   }
 
   const Config& m_config;
@@ -188,6 +213,7 @@ private:
   std::int64_t m_now;
   std::int64_t m_recheck_seconds;  // checked_at is in seconds
   std::vector<Waiting> m_batch;
+  std::vector<storage::DriftRecord> m_records;  // verdicts not stored yet
   DriftTally m_tally;
 };
 
@@ -200,15 +226,13 @@ nlohmann::json check_drift(const Config& config, storage::Database& database, st
     return {{"off", true}};  // netbox.drift = false
   }
   DriftCheck check(config, database, run_id, std::move(mask_key));
-  for (const auto& device : devices) {
-    if (stop.stop_requested()) {
-      break;
-    }
-    check.check(device);
+  for (std::size_t start = 0; start < devices.size() && !stop.stop_requested(); start += DriftCheck::k_batch) {
+    check.check(std::span(devices).subspan(start, std::min(DriftCheck::k_batch, devices.size() - start)));
   }
   if (!stop.stop_requested()) {
     check.finish();
   }
+  check.store_records();  // those decided before a stop too
   const auto& tally = check.tally();
   if (tally.rendered > 0 || tally.differs > 0) {
     spdlog::info(

@@ -252,7 +252,7 @@ void CollectorStore::mark_done(std::int64_t run_id, std::span<const std::int64_t
   try {
     const std::int64_t now = database_now(m_sql);
     for (const std::int64_t id : device_ids) {
-      m_sql.execute(k_mark_done_sql, detail::SqlParams().add(run_id).add(id).add(now));
+      m_sql.execute_queued(k_mark_done_sql, detail::SqlParams().add(run_id).add(id).add(now));
     }
   } catch (const std::exception& e) {
     throw detail::sql_failure(m_sql, "closing claims of devices NetBox no longer lists", e);

@@ -1,10 +1,12 @@
 #include "storage/drift_store.hpp"
 
 #include <memory>
+#include <unordered_map>
 
 #include <nlohmann/json.hpp>
 
 #include "storage/config_history.hpp"
+#include "storage/detail/blob_reader.hpp"
 #include "storage/detail/outbox_insert.hpp"
 #include "storage/detail/sql_connection.hpp"
 #include "storage/detail/sql_failure.hpp"
@@ -28,6 +30,15 @@ constexpr const char* k_waiting_fields_sql = R"sql(
    WHERE kind = 'device_fields' AND device_id = ?1 AND channel = ?2 AND refused_at IS NULL
          AND sending_since IS NULL AND (lease_until IS NULL OR lease_until <= ?3)
 )sql";
+
+// The newest version of each device listed, when it was checked and what NetBox was last
+// told; the list (?1, ?2 ...) is appended.
+constexpr std::string_view k_candidates_sql = R"sql(
+  SELECT s.device_id, s.id, s.sha256, r.checked_at, st.drift
+    FROM snapshots s
+    LEFT JOIN drift_results r ON r.snapshot_id = s.id
+    LEFT JOIN device_states st ON st.device_id = s.device_id
+   WHERE s.id IN (SELECT max(id) FROM snapshots WHERE device_id IN ()sql";
 
 constexpr const char* k_latest_sql = R"sql(
   SELECT d.id, d.name, d.site, d.role, d.platform, r.status, r.missing, r.extra
@@ -53,9 +64,29 @@ bool merge_into_waiting_fields(detail::SqlConnection& sql, const OutboxRow& row,
   for (const auto& [id, payload] : waiting) {
     nlohmann::json merged = nlohmann::json::parse(payload);
     merged.merge_patch(nlohmann::json::parse(row.payload));
-    sql.execute("UPDATE outbox SET payload = ?1 WHERE id = ?2", detail::SqlParams().add(merged.dump()).add(id));
+    sql.execute_queued("UPDATE outbox SET payload = ?1 WHERE id = ?2", detail::SqlParams().add(merged.dump()).add(id));
   }
   return !waiting.empty();
+}
+
+// The verdict, the device's field value and its NetBox writes, in the caller's transaction.
+void store_record(detail::SqlConnection& sql, const DriftRecord& record, std::int64_t at) {
+  sql.execute_queued(k_store_verdict_sql, detail::SqlParams()
+                                              .add(record.snapshot_id)
+                                              .add(record.device_id)
+                                              .add(at)
+                                              .add(record.verdict.status)
+                                              .add(record.verdict.missing)
+                                              .add(record.verdict.extra)
+                                              .add(record.verdict.lines));
+  sql.execute_queued("UPDATE device_states SET drift = ?2 WHERE device_id = ?1",
+                     detail::SqlParams().add(record.device_id).add(record.field_value));
+  for (const auto& row : record.rows) {
+    const bool merged = row.kind == "device_fields" && row.device_id && merge_into_waiting_fields(sql, row, at);
+    if (!merged) {
+      detail::insert_outbox_row(sql, row, at);
+    }
+  }
 }
 
 }  // namespace
@@ -63,59 +94,68 @@ bool merge_into_waiting_fields(detail::SqlConnection& sql, const OutboxRow& row,
 DriftStore::DriftStore(Database& database) : m_database(database) {}
 
 std::optional<DriftCandidate> DriftStore::candidate(std::int64_t device_id) {
-  ConfigHistory history(m_database);
-  const auto versions = history.versions(device_id);
-  if (versions.empty()) {
-    return std::nullopt;
+  return candidates(std::span(&device_id, 1)).front();
+}
+
+std::vector<std::optional<DriftCandidate>> DriftStore::candidates(std::span<const std::int64_t> device_ids) {
+  std::vector<std::optional<DriftCandidate>> out(device_ids.size());
+  if (device_ids.empty()) {
+    return out;
   }
   detail::SqlConnection& sql = m_database.connection();
+  std::string statement(k_candidates_sql);
+  detail::SqlParams params;
+  std::unordered_map<std::int64_t, std::size_t> position;
+  for (std::size_t i = 0; i < device_ids.size(); ++i) {
+    statement.append(i == 0 ? "?" : ", ?").append(std::to_string(i + 1));
+    params.add(device_ids[i]);
+    position.emplace(device_ids[i], i);
+  }
+  statement.append(") GROUP BY device_id)");
   try {
-    DriftCandidate out;
-    out.snapshot_id = versions.back().snapshot_id;
-    out.text = history.text(versions.back());
-    {
-      const std::unique_ptr<detail::SqlRows> checked = sql.query(
-          "SELECT checked_at FROM drift_results WHERE snapshot_id = ?1", detail::SqlParams().add(out.snapshot_id));
-      if (checked->next()) {
-        out.checked_at = checked->integer(0);
-      }
-    }
-    const std::unique_ptr<detail::SqlRows> state =
-        sql.query("SELECT drift FROM device_states WHERE device_id = ?1", detail::SqlParams().add(device_id));
-    if (state->next()) {
-      out.device_drift = state->text(0);
+    const std::unique_ptr<detail::SqlRows> rows = sql.query(statement, params);
+    while (rows->next()) {
+      DriftCandidate candidate;
+      candidate.snapshot_id = rows->integer(1);
+      candidate.sha256 = rows->text(2);
+      candidate.checked_at = rows->optional_integer(3);
+      candidate.device_drift = rows->is_null(4) ? "" : rows->text(4);
+      out[position.at(rows->integer(0))] = std::move(candidate);
     }
     return out;
   } catch (const std::exception& e) {
-    throw detail::sql_failure(sql, "reading the drift of device " + std::to_string(device_id), e);
+    throw detail::sql_failure(sql, "reading the drift of " + std::to_string(device_ids.size()) + " device(s)", e);
+  }
+}
+
+std::string DriftStore::text(const DriftCandidate& candidate) {
+  detail::SqlConnection& sql = m_database.connection();
+  try {
+    return detail::read_config_blob(sql, candidate.sha256);
+  } catch (const std::exception& e) {
+    throw detail::sql_failure(sql, "reading config " + candidate.sha256, e);
+  }
+}
+
+void DriftStore::record(const std::vector<DriftRecord>& records, std::int64_t at) {
+  if (records.empty()) {
+    return;
+  }
+  detail::SqlConnection& sql = m_database.connection();
+  try {
+    detail::SqlTransaction transaction(sql);
+    for (const DriftRecord& record : records) {
+      store_record(sql, record, at);
+    }
+    transaction.commit();
+  } catch (const std::exception& e) {
+    throw detail::sql_failure(sql, "storing the drift of " + std::to_string(records.size()) + " device(s)", e);
   }
 }
 
 void DriftStore::record(std::int64_t device_id, std::int64_t snapshot_id, const DriftVerdict& verdict, std::int64_t at,
                         const std::string& field_value, const std::vector<OutboxRow>& rows) {
-  detail::SqlConnection& sql = m_database.connection();
-  try {
-    detail::SqlTransaction transaction(sql);
-    sql.execute(k_store_verdict_sql, detail::SqlParams()
-                                         .add(snapshot_id)
-                                         .add(device_id)
-                                         .add(at)
-                                         .add(verdict.status)
-                                         .add(verdict.missing)
-                                         .add(verdict.extra)
-                                         .add(verdict.lines));
-    sql.execute("UPDATE device_states SET drift = ?2 WHERE device_id = ?1",
-                detail::SqlParams().add(device_id).add(field_value));
-    for (const auto& row : rows) {
-      const bool merged = row.kind == "device_fields" && row.device_id && merge_into_waiting_fields(sql, row, at);
-      if (!merged) {
-        detail::insert_outbox_row(sql, row, at);
-      }
-    }
-    transaction.commit();
-  } catch (const std::exception& e) {
-    throw detail::sql_failure(sql, "storing the drift of device " + std::to_string(device_id), e);
-  }
+  record({DriftRecord{device_id, snapshot_id, verdict, field_value, rows}}, at);
 }
 
 std::vector<StoredDrift> DriftStore::history(std::int64_t device_id) {

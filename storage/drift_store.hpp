@@ -6,6 +6,7 @@
 // verdict per version; the fleet's counts by site, role or platform). Throws DatabaseError.
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -31,12 +32,22 @@ struct StoredDrift {
   DriftVerdict verdict;
 };
 
-// A device's newest version as the drift check sees it.
+// A device's newest version as the drift check sees it (its text is read only when needed:
+// DriftStore::text).
 struct DriftCandidate {
   std::int64_t snapshot_id = 0;
-  std::string text;                        // normalized and masked, as stored
+  std::string sha256;                      // the version's config blob
   std::optional<std::int64_t> checked_at;  // when this version was last checked; none: never
   std::string device_drift;                // device_states.drift: what NetBox was last told
+};
+
+// One verdict to store, with the device's NetBox field value and the writes that tell of it.
+struct DriftRecord {
+  std::int64_t device_id = 0;
+  std::int64_t snapshot_id = 0;
+  DriftVerdict verdict;
+  std::string field_value;
+  std::vector<OutboxRow> rows;
 };
 
 // A device whose newest version has a verdict.
@@ -55,10 +66,17 @@ class DriftStore {
 public:
   explicit DriftStore(Database& database);
 
-  // None when the device has no stored version.
+  // None when the device has no stored version. One query.
   std::optional<DriftCandidate> candidate(std::int64_t device_id);
-  // Stores the verdict for `snapshot_id` (replacing an earlier one), the device's
-  // `field_value` and `rows` (its NetBox writes) in one transaction.
+  // The same for each of `device_ids`, in their order, in one query.
+  std::vector<std::optional<DriftCandidate>> candidates(std::span<const std::int64_t> device_ids);
+  // The candidate version's text, normalized and masked as stored.
+  std::string text(const DriftCandidate& candidate);
+  // Stores each verdict for its snapshot (replacing an earlier one), the device's field
+  // value and its NetBox writes, all in one transaction (a cycle records a batch at a time:
+  // one commit, not one per device).
+  void record(const std::vector<DriftRecord>& records, std::int64_t at);
+  // One verdict, in a transaction of its own.
   void record(std::int64_t device_id, std::int64_t snapshot_id, const DriftVerdict& verdict, std::int64_t at,
               const std::string& field_value, const std::vector<OutboxRow>& rows);
   // The device's checked versions, newest first.

@@ -258,18 +258,18 @@ void SnapshotStore::upsert_devices(std::int64_t run_id, std::span<const DeviceRe
     ensure_transaction();
     const std::int64_t now = unix_now();
     for (const DeviceRecord& device : devices) {
-      m_sql.execute(k_upsert_device_sql, detail::SqlParams()
-                                             .add(device.id)
-                                             .add(device.name)
-                                             .add(device.site)
-                                             .add(device.role)
-                                             .add(device.platform)
-                                             .add(device.tenant)
-                                             .add(device.status)
-                                             .add(device.address)
-                                             .add(now)
-                                             .add(run_id)
-                                             .add(detail::join_tags(device.tags)));
+      m_sql.execute_queued(k_upsert_device_sql, detail::SqlParams()
+                                                    .add(device.id)
+                                                    .add(device.name)
+                                                    .add(device.site)
+                                                    .add(device.role)
+                                                    .add(device.platform)
+                                                    .add(device.tenant)
+                                                    .add(device.status)
+                                                    .add(device.address)
+                                                    .add(now)
+                                                    .add(run_id)
+                                                    .add(detail::join_tags(device.tags)));
     }
   } catch (const std::exception& e) {
     fail("updating " + std::to_string(devices.size()) + " devices from the inventory", e);
@@ -292,23 +292,23 @@ RecordedAttempt SnapshotStore::record_attempt(std::int64_t run_id, const Attempt
       insert_outbox(row, now);
     }
     const detail::AttemptEvent event = update_state(run_id, attempt, result, now);
-    m_sql.execute(k_insert_attempt_sql, detail::SqlParams()
-                                            .add(run_id)
-                                            .add(attempt.device_id)
-                                            .add(to_string(attempt.outcome))
-                                            .add(attempt.message)
-                                            .add(std::int64_t{attempt.tries})
-                                            .add(static_cast<std::int64_t>(attempt.duration.count()))
-                                            .add(attempt.bytes)
-                                            .add(std::int64_t{result.changed ? 1 : 0})
-                                            .add(result.snapshot_id)
-                                            .add(now)
-                                            .add(std::int64_t{event.config_change ? 1 : 0})
-                                            .add(event.transition)
-                                            .add(event.detail)
-                                            .add(attempt.jump_host));
+    m_sql.execute_queued(k_insert_attempt_sql, detail::SqlParams()
+                                                   .add(run_id)
+                                                   .add(attempt.device_id)
+                                                   .add(to_string(attempt.outcome))
+                                                   .add(attempt.message)
+                                                   .add(std::int64_t{attempt.tries})
+                                                   .add(static_cast<std::int64_t>(attempt.duration.count()))
+                                                   .add(attempt.bytes)
+                                                   .add(std::int64_t{result.changed ? 1 : 0})
+                                                   .add(result.snapshot_id)
+                                                   .add(now)
+                                                   .add(std::int64_t{event.config_change ? 1 : 0})
+                                                   .add(event.transition)
+                                                   .add(event.detail)
+                                                   .add(attempt.jump_host));
     if (m_zone_runs.contains(run_id)) {
-      m_sql.execute(k_claim_done_sql, detail::SqlParams().add(run_id).add(attempt.device_id).add(now));
+      m_sql.execute_queued(k_claim_done_sql, detail::SqlParams().add(run_id).add(attempt.device_id).add(now));
     }
     ++m_uncommitted_attempts;
     if (m_commit_every > 0 && m_uncommitted_attempts >= m_commit_every) {
@@ -395,7 +395,7 @@ void SnapshotStore::check_compliance(std::int64_t device_id, const std::string& 
 
 void SnapshotStore::insert_outbox(const OutboxRow& row, std::int64_t now) {
   if (row.kind == "device_fields" && row.device_id) {
-    m_sql.execute(k_supersede_fields_sql, detail::SqlParams().add(*row.device_id).add(row.channel));
+    m_sql.execute_queued(k_supersede_fields_sql, detail::SqlParams().add(*row.device_id).add(row.channel));
   }
   detail::insert_outbox_row(m_sql, row, now);
 }
@@ -451,18 +451,18 @@ detail::AttemptEvent SnapshotStore::update_state(std::int64_t run_id, const Atte
     }
   }
 
-  m_sql.execute(k_upsert_state_sql, detail::SqlParams()
-                                        .add(change.device_id)
-                                        .add(to_string(after.status))
-                                        .add(after.message)
-                                        .add(after.config_sha256)
-                                        .add(after.failing_since)
-                                        .add(after.last_success_at)
-                                        .add(after.last_change_at)
-                                        .add(after.notified)
-                                        .add(after.notified_at)
-                                        .add(now)
-                                        .add(after.compliance));
+  m_sql.execute_queued(k_upsert_state_sql, detail::SqlParams()
+                                               .add(change.device_id)
+                                               .add(to_string(after.status))
+                                               .add(after.message)
+                                               .add(after.config_sha256)
+                                               .add(after.failing_since)
+                                               .add(after.last_success_at)
+                                               .add(after.last_change_at)
+                                               .add(after.notified)
+                                               .add(after.notified_at)
+                                               .add(now)
+                                               .add(after.compliance));
   return detail::attempt_event(change);
 }
 

@@ -37,7 +37,7 @@ void BlobWrites::store(const std::string& sha256, std::string_view text, const s
   } else {
     params.add_null();
   }
-  m_sql.execute(k_insert_sql, params.add(depth).add_blob(frame));
+  m_sql.execute_queued(k_insert_sql, params.add(depth).add_blob(frame));
 }
 
 }  // namespace nbsync::storage::detail

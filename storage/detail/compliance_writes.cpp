@@ -65,14 +65,14 @@ bool ComplianceWrites::has_results(std::int64_t snapshot_id, const std::string& 
 void ComplianceWrites::insert(std::int64_t snapshot_id, const std::string& rules_digest,
                               const std::vector<ComplianceCheck>& checks, std::int64_t now) {
   for (const auto& check : checks) {
-    m_sql.execute(k_insert_sql, SqlParams()
-                                    .add(snapshot_id)
-                                    .add(rules_digest)
-                                    .add(check.rule)
-                                    .add(check.severity)
-                                    .add(std::int64_t{check.passed ? 1 : 0})
-                                    .add(nlohmann::json(check.problems).dump())
-                                    .add(now));
+    m_sql.execute_queued(k_insert_sql, SqlParams()
+                                           .add(snapshot_id)
+                                           .add(rules_digest)
+                                           .add(check.rule)
+                                           .add(check.severity)
+                                           .add(std::int64_t{check.passed ? 1 : 0})
+                                           .add(nlohmann::json(check.problems).dump())
+                                           .add(now));
   }
 }
 
@@ -94,16 +94,16 @@ void ComplianceWrites::refresh_latest(std::int64_t device_id) {
   }
   const auto failed =
       std::count_if(latest.checks.begin(), latest.checks.end(), [](const auto& c) { return !c.passed; });
-  m_sql.execute(k_upsert_latest_sql, SqlParams()
-                                         .add(device_id)
-                                         .add(latest.snapshot_id)
-                                         .add(latest.checked_at)
-                                         .add(verdicts_text(latest.checks))
-                                         .add(static_cast<std::int64_t>(failed)));
+  m_sql.execute_queued(k_upsert_latest_sql, SqlParams()
+                                                .add(device_id)
+                                                .add(latest.snapshot_id)
+                                                .add(latest.checked_at)
+                                                .add(verdicts_text(latest.checks))
+                                                .add(static_cast<std::int64_t>(failed)));
 }
 
 void ComplianceWrites::forget_latest(std::int64_t device_id) {
-  m_sql.execute(k_delete_latest_sql, SqlParams().add(device_id));
+  m_sql.execute_queued(k_delete_latest_sql, SqlParams().add(device_id));
 }
 
 }  // namespace detail

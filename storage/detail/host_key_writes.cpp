@@ -46,13 +46,13 @@ HostKeyVerdict HostKeyWrites::decide(std::int64_t device_id, const HostKey& pres
 }
 
 void HostKeyWrites::delete_pending(std::int64_t device_id) {
-  m_sql.execute(k_delete_pending_sql, SqlParams().add(device_id));
+  m_sql.execute_queued(k_delete_pending_sql, SqlParams().add(device_id));
 }
 
 HostKeyVerdict HostKeyWrites::record(std::int64_t device_id, const HostKey& presented, bool strict, std::int64_t now) {
   const HostKeyVerdict verdict = decide(device_id, presented, strict);
   if (verdict == HostKeyVerdict::trusted) {
-    m_sql.execute(k_touch_trusted_sql, SqlParams().add(device_id).add(now));
+    m_sql.execute_queued(k_touch_trusted_sql, SqlParams().add(device_id).add(now));
     // The trusted key is back: the change it was waiting on is over, and a stale pending
     // key (perhaps an impostor's) must not be there for `hostkey accept` to trust.
     delete_pending(device_id);
@@ -61,13 +61,14 @@ HostKeyVerdict HostKeyWrites::record(std::int64_t device_id, const HostKey& pres
   const std::optional<HostKey> pending = key_in_state(device_id, k_pending);
   if (verdict == HostKeyVerdict::trusted_first_use || !pending || !same_key(*pending, presented)) {
     delete_pending(device_id);
-    m_sql.execute(k_insert_key_sql, SqlParams()
-                                        .add(device_id)
-                                        .add(presented.type)
-                                        .add(presented.fingerprint)
-                                        .add(presented.public_key)
-                                        .add(now)
-                                        .add(verdict == HostKeyVerdict::trusted_first_use ? k_trusted : k_pending));
+    m_sql.execute_queued(k_insert_key_sql,
+                         SqlParams()
+                             .add(device_id)
+                             .add(presented.type)
+                             .add(presented.fingerprint)
+                             .add(presented.public_key)
+                             .add(now)
+                             .add(verdict == HostKeyVerdict::trusted_first_use ? k_trusted : k_pending));
   }
   return verdict;
 }

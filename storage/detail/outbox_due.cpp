@@ -92,7 +92,7 @@ std::vector<OutboxEntry> claim_due(SqlConnection& sql, const DueRequest& request
   }
   out.resize(kept);
   for (const OutboxEntry& entry : out) {
-    sql.execute(k_claim_sql, SqlParams().add(lease.claimant).add(request.now + lease.seconds).add(entry.id));
+    sql.execute_queued(k_claim_sql, SqlParams().add(lease.claimant).add(request.now + lease.seconds).add(entry.id));
   }
   transaction.commit();
   return out;

@@ -2,6 +2,7 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <memory>
@@ -120,6 +121,7 @@ void PostgresConnection::connect() {
   PQfinish(m_connection);
   m_connection = nullptr;
   m_prepared.clear();
+  m_queued = 0;
   std::vector<const char*> keys = {"dbname", "fallback_application_name"};
   std::vector<const char*> values = {m_uri.c_str(), "nbsync"};
   if (!m_password.empty()) {
@@ -173,43 +175,70 @@ void PostgresConnection::fail(PGresult* result) {
   throw PostgresError(lost ? "the connection to the server was lost: " + reason : reason, lost);
 }
 
-PGresult* PostgresConnection::run_prepared(std::string_view sql, const SqlParams& params) {
-  PGconn* connection = live();
+namespace {
+
+// Parameters as libpq takes them: text, but blobs binary. Points into `params` (and its own
+// numbers): it must not outlive them.
+struct BoundParams {
+  explicit BoundParams(const SqlParams& params) {
+    const std::vector<SqlParams::Value>& bound = params.values();
+    numbers.resize(bound.size());
+    values.assign(bound.size(), nullptr);
+    lengths.assign(bound.size(), 0);
+    formats.assign(bound.size(), 0);
+    for (std::size_t i = 0; i < bound.size(); ++i) {
+      switch (bound[i].kind) {
+        case SqlParams::Kind::null:
+          break;
+        case SqlParams::Kind::integer:
+          numbers[i] = std::to_string(bound[i].integer);
+          values[i] = numbers[i].c_str();
+          break;
+        case SqlParams::Kind::text:
+          values[i] = bound[i].bytes.c_str();
+          break;
+        case SqlParams::Kind::blob:
+          values[i] = bound[i].bytes.data();
+          lengths[i] = static_cast<int>(bound[i].bytes.size());
+          formats[i] = 1;
+          break;
+      }
+    }
+  }
+  int count() const { return static_cast<int>(values.size()); }
+
+  std::vector<std::string> numbers;
+  std::vector<const char*> values;
+  std::vector<int> lengths;
+  std::vector<int> formats;
+};
+
+// Statements queued before their results are read: enough to save most round trips, few
+// enough that their answers never fill the socket while nbsync is still sending.
+constexpr int k_max_queued = 64;
+
+}  // namespace
+
+const std::string& PostgresConnection::prepared(std::string_view sql) {
   auto prepared = m_prepared.find(std::string(sql));
   if (prepared == m_prepared.end()) {
     const std::string name = "nbsync_" + std::to_string(m_prepared.size() + 1);
-    PGresult* made = PQprepare(connection, name.c_str(), postgres_placeholders(sql).c_str(), 0, nullptr);
+    PGresult* made = PQprepare(live(), name.c_str(), postgres_placeholders(sql).c_str(), 0, nullptr);
     if (PQresultStatus(made) != PGRES_COMMAND_OK) {
       fail(made);
     }
     PQclear(made);
     prepared = m_prepared.emplace(std::string(sql), name).first;
   }
-  const std::vector<SqlParams::Value>& bound = params.values();
-  std::vector<std::string> numbers(bound.size());
-  std::vector<const char*> values(bound.size(), nullptr);
-  std::vector<int> lengths(bound.size(), 0);
-  std::vector<int> formats(bound.size(), 0);
-  for (std::size_t i = 0; i < bound.size(); ++i) {
-    switch (bound[i].kind) {
-      case SqlParams::Kind::null:
-        break;
-      case SqlParams::Kind::integer:
-        numbers[i] = std::to_string(bound[i].integer);
-        values[i] = numbers[i].c_str();
-        break;
-      case SqlParams::Kind::text:
-        values[i] = bound[i].bytes.c_str();
-        break;
-      case SqlParams::Kind::blob:
-        values[i] = bound[i].bytes.data();
-        lengths[i] = static_cast<int>(bound[i].bytes.size());
-        formats[i] = 1;
-        break;
-    }
-  }
-  PGresult* result = PQexecPrepared(connection, prepared->second.c_str(), static_cast<int>(bound.size()), values.data(),
-                                    lengths.data(), formats.data(), 0);
+  return prepared->second;
+}
+
+PGresult* PostgresConnection::run_prepared(std::string_view sql, const SqlParams& params) {
+  send_queued();
+  const std::string& name = prepared(sql);
+  const BoundParams bound(params);
+  PGresult* result = PQexecPrepared(live(), name.c_str(), bound.count(), bound.values.data(), bound.lengths.data(),
+                                    bound.formats.data(), 0);
   const ExecStatusType status = PQresultStatus(result);
   if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
     fail(result);
@@ -217,7 +246,77 @@ PGresult* PostgresConnection::run_prepared(std::string_view sql, const SqlParams
   return result;
 }
 
+void PostgresConnection::execute_queued(std::string_view sql, const SqlParams& params) {
+  if (!m_transaction_open) {
+    execute(sql, params);  // outside a transaction a statement commits on its own: now
+    return;
+  }
+  if (m_queued == 0) {
+    const std::string& name = prepared(sql);  // a statement is prepared before the pipeline
+    if (PQenterPipelineMode(live()) != 1) {
+      fail(nullptr);
+    }
+    queue(name, params);
+    return;
+  }
+  const auto known = m_prepared.find(std::string(sql));
+  if (known == m_prepared.end()) {
+    send_queued();
+    execute_queued(sql, params);
+    return;
+  }
+  queue(known->second, params);
+}
+
+void PostgresConnection::queue(const std::string& name, const SqlParams& params) {
+  const BoundParams bound(params);
+  if (PQsendQueryPrepared(m_connection, name.c_str(), bound.count(), bound.values.data(), bound.lengths.data(),
+                          bound.formats.data(), 0) != 1) {
+    m_queued = std::max(m_queued, 1);  // send_queued() ends the pipeline and reports it
+    send_queued();
+    fail(nullptr);
+  }
+  if (++m_queued >= k_max_queued) {
+    send_queued();
+  }
+}
+
+void PostgresConnection::send_queued() {
+  if (m_queued == 0) {
+    return;
+  }
+  m_queued = 0;
+  PGresult* failure = nullptr;  // the first statement that failed; those after it were skipped
+  bool lost = PQpipelineSync(m_connection) != 1;
+  bool ended = false;  // the last result was the end of one statement's results
+  while (!lost) {
+    PGresult* result = PQgetResult(m_connection);
+    if (result == nullptr) {
+      // The end of one statement's results; twice in a row only when the server went away.
+      lost = ended || PQstatus(m_connection) == CONNECTION_BAD;
+      ended = true;
+      continue;
+    }
+    ended = false;
+    const ExecStatusType status = PQresultStatus(result);
+    if (status == PGRES_PIPELINE_SYNC) {
+      PQclear(result);
+      break;
+    }
+    if (status == PGRES_FATAL_ERROR && failure == nullptr) {
+      failure = result;
+    } else {
+      PQclear(result);
+    }
+  }
+  PQexitPipelineMode(m_connection);
+  if (lost || failure != nullptr) {
+    fail(failure);
+  }
+}
+
 PGresult* PostgresConnection::run_simple(const std::string& sql) {
+  send_queued();
   PGresult* result = PQexec(live(), sql.c_str());
   const ExecStatusType status = PQresultStatus(result);
   if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
@@ -265,6 +364,10 @@ void PostgresConnection::commit() {
 
 void PostgresConnection::rollback() noexcept {
   m_transaction_open = false;
+  try {
+    send_queued();  // their results are read (and any failure dropped) before ROLLBACK
+  } catch (const std::exception&) {
+  }
   if (m_connection != nullptr && PQtransactionStatus(m_connection) != PQTRANS_IDLE &&
       PQstatus(m_connection) == CONNECTION_OK) {
     PQclear(PQexec(m_connection, "ROLLBACK"));

@@ -78,6 +78,12 @@ public:
   virtual std::unique_ptr<SqlRows> query(std::string_view sql, const SqlParams& params = {}) = 0;
   // A statement returning no rows; returns how many rows it inserted, changed or deleted.
   virtual std::int64_t execute(std::string_view sql, const SqlParams& params = {}) = 0;
+  // A statement returning no rows whose count nobody needs, in a transaction: PostgreSQL
+  // sends it without waiting for its answer, with the statements after it (one round trip
+  // for many), and reads the answers when any other call comes; a failure among them then
+  // throws from that call (the transaction is lost either way: roll it back). Outside a
+  // transaction, and on SQLite, it runs at once.
+  virtual void execute_queued(std::string_view sql, const SqlParams& params = {}) = 0;
   // Several statements without parameters, as migrations are written.
   virtual void execute_script(std::string_view sql) = 0;
 

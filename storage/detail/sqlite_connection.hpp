@@ -22,6 +22,7 @@ public:
   const std::string& name() const override { return m_name; }
   std::unique_ptr<SqlRows> query(std::string_view sql, const SqlParams& params) override;
   std::int64_t execute(std::string_view sql, const SqlParams& params) override;
+  void execute_queued(std::string_view sql, const SqlParams& params) override { execute(sql, params); }
   void execute_script(std::string_view sql) override;
   void begin() override;
   void begin_read() override;

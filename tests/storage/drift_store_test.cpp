@@ -40,12 +40,29 @@ protected:
   std::unique_ptr<DriftStore> m_drift;
 };
 
+TEST_P(DriftStoreTest, CandidatesOfSeveralDevicesComeInTheirOrderFromOneQuery) {
+  store(device(1), "hostname a\n");
+  store(device(3), "hostname c\n");
+  store(device(3), "hostname c2\n");
+  drift().record(1, drift().candidate(1)->snapshot_id, {"in_sync", 0, 0, "[]"}, 5000, "in sync", {});
+  const std::vector<std::int64_t> ids = {3, 2, 1};
+  const auto candidates = drift().candidates(ids);
+  ASSERT_EQ(candidates.size(), 3U);
+  ASSERT_TRUE(candidates[0]);
+  EXPECT_EQ(drift().text(*candidates[0]), "hostname c2\n") << "the newest version";
+  EXPECT_FALSE(candidates[0]->checked_at);
+  EXPECT_FALSE(candidates[1]) << "device 2 was never backed up";
+  ASSERT_TRUE(candidates[2]);
+  EXPECT_EQ(candidates[2]->checked_at, 5000);
+  EXPECT_EQ(candidates[2]->device_drift, "in sync");
+}
+
 TEST_P(DriftStoreTest, CandidateIsTheNewestVersionUntilItIsChecked) {
   EXPECT_FALSE(drift().candidate(1));
   store(device(1), "hostname a\n");
   const auto first = drift().candidate(1);
   ASSERT_TRUE(first);
-  EXPECT_EQ(first->text, "hostname a\n");
+  EXPECT_EQ(drift().text(*first), "hostname a\n");
   EXPECT_FALSE(first->checked_at);
   drift().record(1, first->snapshot_id, {"differs", 1, 2, R"([{"kind":"missing","section":"","line":"x"}])"}, 5000,
                  "3 lines differ", {});

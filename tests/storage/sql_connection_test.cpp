@@ -110,6 +110,36 @@ TEST_P(SqlConnectionTest, AFailedStatementBecomesOneErrorNamingTheDatabaseAndWha
   EXPECT_EQ(detail::query_integer(sql(), "SELECT count(*) FROM items"), 1);
 }
 
+// Queued statements (PostgreSQL's pipeline) are in place before any later statement reads,
+// and a failure among them throws from the next call, losing the transaction as a failed
+// statement always does; the connection then works on.
+TEST_P(SqlConnectionTest, QueuedStatementsAreSeenByTheNextQueryAndTheirFailureByTheNextCall) {
+  sql().begin();
+  for (std::int64_t id = 1; id <= 100; ++id) {  // more than one pipeline's worth
+    sql().execute_queued("INSERT INTO items (id, label) VALUES (?1, ?2)", SqlParams().add(id).add("queued"));
+  }
+  sql().execute_queued("UPDATE items SET size = ?1 WHERE id = ?2", SqlParams().add(7).add(100));
+  EXPECT_EQ(detail::query_integer(sql(), "SELECT count(*) FROM items WHERE label = 'queued'"), 100);
+  EXPECT_EQ(detail::query_integer(sql(), "SELECT size FROM items WHERE id = 100"), 7);
+  sql().commit();
+
+  sql().begin();
+  sql().execute_queued("INSERT INTO items (id, label) VALUES (?1, ?2)", SqlParams().add(101).add("lost"));
+  try {
+    sql().execute_queued("INSERT INTO items (id, label) VALUES (?1, ?2)", SqlParams().add(1).add("duplicate"));
+    sql().execute_queued("INSERT INTO items (id, label) VALUES (?1, ?2)", SqlParams().add(102).add("lost"));
+    sql().commit();
+    FAIL() << "a duplicate key went unnoticed";
+  } catch (const std::exception& e) {
+    EXPECT_THAT(detail::sql_failure(sql(), "storing items", e).what(), HasSubstr("items"));
+    sql().rollback();
+  }
+  EXPECT_EQ(detail::query_integer(sql(), "SELECT count(*) FROM items WHERE label = 'lost'"), 0);
+  // Outside a transaction a queued statement runs at once.
+  sql().execute_queued("INSERT INTO items (id, label) VALUES (?1, ?2)", SqlParams().add(103).add("alone"));
+  EXPECT_EQ(detail::query_integer(sql(), "SELECT count(*) FROM items"), 101);
+}
+
 NBSYNC_ON_BOTH_BACKENDS(SqlConnectionTest);
 
 TEST(PostgresPlaceholders, AreNumberedOutsideQuotesAndComments) {
