@@ -18,8 +18,22 @@ constexpr const char* k_touch_trusted_sql =
 // presents now.
 constexpr const char* k_delete_pending_sql = "DELETE FROM host_keys WHERE device_id = ?1 AND state = 'pending_change'";
 
+// The trusted and the pending key at once: recording a key needs both.
+constexpr const char* k_select_trusted_and_pending_sql =
+    "SELECT state, key_type, fingerprint, public_key FROM host_keys WHERE device_id = ?1 AND state IN (?2, ?3)";
+
 bool same_key(const HostKey& a, const HostKey& b) {
   return a.type == b.type && a.public_key == b.public_key;
+}
+
+HostKeyVerdict verdict_of(const std::optional<HostKey>& trusted, const HostKey& presented, bool strict) {
+  if (trusted && same_key(*trusted, presented)) {
+    return HostKeyVerdict::trusted;
+  }
+  if (trusted) {
+    return HostKeyVerdict::mismatch;
+  }
+  return strict ? HostKeyVerdict::unknown : HostKeyVerdict::trusted_first_use;
 }
 
 }  // namespace
@@ -35,14 +49,7 @@ std::optional<HostKey> HostKeyWrites::key_in_state(std::int64_t device_id, const
 }
 
 HostKeyVerdict HostKeyWrites::decide(std::int64_t device_id, const HostKey& presented, bool strict) {
-  const std::optional<HostKey> trusted = key_in_state(device_id, k_trusted);
-  if (trusted && same_key(*trusted, presented)) {
-    return HostKeyVerdict::trusted;
-  }
-  if (trusted) {
-    return HostKeyVerdict::mismatch;
-  }
-  return strict ? HostKeyVerdict::unknown : HostKeyVerdict::trusted_first_use;
+  return verdict_of(key_in_state(device_id, k_trusted), presented, strict);
 }
 
 void HostKeyWrites::delete_pending(std::int64_t device_id) {
@@ -50,7 +57,16 @@ void HostKeyWrites::delete_pending(std::int64_t device_id) {
 }
 
 HostKeyVerdict HostKeyWrites::record(std::int64_t device_id, const HostKey& presented, bool strict, std::int64_t now) {
-  const HostKeyVerdict verdict = decide(device_id, presented, strict);
+  std::optional<HostKey> trusted;
+  std::optional<HostKey> pending;
+  {
+    const std::unique_ptr<SqlRows> rows =
+        m_sql.query(k_select_trusted_and_pending_sql, SqlParams().add(device_id).add(k_trusted).add(k_pending));
+    while (rows->next()) {
+      (rows->text(0) == k_trusted ? trusted : pending) = HostKey{rows->text(1), rows->text(2), rows->text(3)};
+    }
+  }
+  const HostKeyVerdict verdict = verdict_of(trusted, presented, strict);
   if (verdict == HostKeyVerdict::trusted) {
     m_sql.execute_queued(k_touch_trusted_sql, SqlParams().add(device_id).add(now));
     // The trusted key is back: the change it was waiting on is over, and a stale pending
@@ -58,7 +74,6 @@ HostKeyVerdict HostKeyWrites::record(std::int64_t device_id, const HostKey& pres
     delete_pending(device_id);
     return verdict;
   }
-  const std::optional<HostKey> pending = key_in_state(device_id, k_pending);
   if (verdict == HostKeyVerdict::trusted_first_use || !pending || !same_key(*pending, presented)) {
     delete_pending(device_id);
     m_sql.execute_queued(k_insert_key_sql,
