@@ -14,8 +14,7 @@ struct RunSummary {
   std::int64_t changed = 0;
   std::int64_t retired = 0;
   std::int64_t pruned_versions = 0;  // old versions removed by retention after the run
-  std::int64_t indexed = 0;          // configs added to the search index: while the writer was idle, and after the run
-  std::int64_t index_ms = 0;         // how long the pass after the run took
+  std::int64_t indexed = 0;          // configs the writer added to the search index while idle during the run
   std::map<OutcomeKind, std::int64_t> by_outcome;  // outcomes with no attempt are absent
 };
 

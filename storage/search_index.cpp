@@ -206,7 +206,7 @@ IdleIndexResult index_devices_now(Database& database, std::span<const std::int64
   }
 }
 
-std::int64_t update_search_index(Database& database) {
+std::int64_t update_search_index(Database& database, const std::stop_token& stop) {
   detail::SqlConnection& sql = database.connection();
   std::int64_t indexed = 0;
   try {
@@ -217,7 +217,7 @@ std::int64_t update_search_index(Database& database) {
     plan_in_force(database, k_plan_min_configs);
     detail::SearchIndexWrites writes(sql, database.common_trigrams());
     std::int64_t after_device = std::numeric_limits<std::int64_t>::min();
-    while (true) {
+    while (!stop.stop_requested()) {
       const std::vector<Behind> batch = behind_after(sql, after_device);
       if (batch.empty()) {
         return indexed;
@@ -230,6 +230,7 @@ std::int64_t update_search_index(Database& database) {
       }
       sql.commit();
     }
+    return indexed;
   } catch (const std::exception& e) {
     sql.rollback();
     throw detail::sql_failure(sql, "updating the search index", e);

@@ -242,16 +242,11 @@ void StorageWriter::process(QueuedItem& item, std::size_t& batch_items) {
                    }
                    RunSummary summary = m_store.finish_run(finish.run_id, finish.inventory_complete, finish.note);
                    summary.pruned_versions = prune_history(m_database, m_options.retention, unix_seconds()).snapshots;
-                   const auto index_started = std::chrono::steady_clock::now();
-                   summary.indexed = m_indexed_while_idle;
+                   summary.indexed = m_indexed_while_idle;  // the rest: update_search_index() after the run
                    m_indexed_while_idle = 0;
                    m_store.commit();
-                   summary.indexed += update_search_index(m_database);  // whatever idle time left
                    m_to_index.clear();
                    m_idle_index_failed = false;  // the next run tries again
-                   summary.index_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                          std::chrono::steady_clock::now() - index_started)
-                                          .count();
                    batch_items = 0;
                    finish.summary.set_value(std::move(summary));
                  },
@@ -280,7 +275,7 @@ void StorageWriter::index_while_idle() {
     result = index_devices_now(m_database, devices);
   } catch (const DatabaseError&) {
     // The index is a shortcut for search, not the backups: stop indexing for this run
-    // and leave it to the pass after the run, whose failure finish_run() reports.
+    // and leave it to the pass after the run.
     m_to_index.clear();
     m_idle_index_failed = true;
     return;

@@ -46,6 +46,7 @@ public:
   // `owner`: the collector, zone and zone cycle (collector_store.hpp); none without collectors.
   std::optional<std::int64_t> begin_run(RunOwner owner = {});
   // Retires devices not seen in the run when `inventory_complete`, then writes the totals.
+  // The search index's pass after the run is the caller's (update_search_index).
   std::optional<RunSummary> finish_run(std::int64_t run_id, bool inventory_complete, std::string note = {});
   bool flush();  // true when everything submitted before it is committed
 
