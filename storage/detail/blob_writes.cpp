@@ -9,8 +9,11 @@ namespace nbsync::storage::detail {
 namespace {
 
 constexpr const char* k_depth_sql = "SELECT depth FROM blobs WHERE sha256 = ?1";
+// A blob already stored (another device's identical config, a config back to an earlier
+// one) stays as it is: checking first would cost every new config a round trip.
 constexpr const char* k_insert_sql = R"sql(
   INSERT INTO blobs (sha256, size, codec, base_sha256, depth, content) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+  ON CONFLICT (sha256) DO NOTHING
 )sql";
 
 }  // namespace
@@ -19,9 +22,6 @@ BlobWrites::BlobWrites(SqlConnection& sql, int full_copy_every) : m_sql(sql), m_
 
 void BlobWrites::store(const std::string& sha256, std::string_view text, const std::optional<BlobBase>& base) {
   constexpr std::int64_t k_absent = -1;
-  if (query_integer(m_sql, k_depth_sql, SqlParams().add(sha256), k_absent) != k_absent) {
-    return;
-  }
   std::int64_t depth = 0;
   if (base && m_full_copy_every > 1) {
     const std::int64_t base_depth = query_integer(m_sql, k_depth_sql, SqlParams().add(base->sha256), k_absent);
