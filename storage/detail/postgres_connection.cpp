@@ -251,21 +251,14 @@ void PostgresConnection::execute_queued(std::string_view sql, const SqlParams& p
     execute(sql, params);  // outside a transaction a statement commits on its own: now
     return;
   }
-  if (m_queued == 0) {
-    const std::string& name = prepared(sql);  // a statement is prepared before the pipeline
-    if (PQenterPipelineMode(live()) != 1) {
-      fail(nullptr);
-    }
-    queue(name, params);
-    return;
+  if (m_queued > 0 && !m_prepared.contains(std::string(sql))) {
+    send_queued();  // a statement is prepared outside the pipeline
   }
-  const auto known = m_prepared.find(std::string(sql));
-  if (known == m_prepared.end()) {
-    send_queued();
-    execute_queued(sql, params);
-    return;
+  const std::string& name = prepared(sql);
+  if (m_queued == 0 && PQenterPipelineMode(live()) != 1) {
+    fail(nullptr);
   }
-  queue(known->second, params);
+  queue(name, params);
 }
 
 void PostgresConnection::queue(const std::string& name, const SqlParams& params) {

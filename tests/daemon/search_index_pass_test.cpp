@@ -20,43 +20,44 @@ storage::DeviceRecord device(std::int64_t id) {
   return record;
 }
 
-TEST(SearchIndexPass, IndexesOnItsOwnConnectionWhatTheWriterLeft) {
-  test::TempDir dir;
-  const storage::DatabaseLocation location{dir.path() / "nbsync.db", std::nullopt};
-  storage::Database database(location.file);
-  storage::test_support::VersionRows rows(database.connection());
-  for (std::int64_t id = 1; id <= 3; ++id) {
-    rows.store(device(id), "hostname dev" + std::to_string(id) + "\nntp server 10.0.0.1\n");
+// A fresh SQLite database holding `devices` devices with one version each.
+class SearchIndexPassTest : public ::testing::Test {
+protected:
+  void store_devices(std::int64_t devices) {
+    storage::test_support::VersionRows rows(m_database.connection());
+    for (std::int64_t id = 1; id <= devices; ++id) {
+      rows.store(device(id), "hostname dev" + std::to_string(id) + "\nntp server 10.0.0.1\n");
+    }
   }
-  SearchIndexPass pass(location, {});
+
+  test::TempDir m_dir;
+  const storage::DatabaseLocation m_location{m_dir.path() / "nbsync.db", std::nullopt};
+  storage::Database m_database{m_location.file};
+};
+
+TEST_F(SearchIndexPassTest, IndexesOnItsOwnConnectionWhatTheWriterLeft) {
+  store_devices(3);
+  SearchIndexPass pass(m_location, {});
   const SearchIndexPassResult result = pass.wait();
   EXPECT_FALSE(result.failed);
   EXPECT_EQ(result.indexed, 3);
-  EXPECT_EQ(storage::detail::query_integer(database.connection(), "SELECT count(*) FROM search_index_state"), 3);
+  EXPECT_EQ(storage::detail::query_integer(m_database.connection(), "SELECT count(*) FROM search_index_state"), 3);
 }
 
-TEST(SearchIndexPass, AFailureIsReportedNotThrown) {
-  test::TempDir dir;
-  const storage::DatabaseLocation location{dir.path() / "nbsync.db", std::nullopt};
-  storage::Database database(location.file);
-  storage::test_support::VersionRows rows(database.connection());
-  rows.store(device(1), "hostname dev1\n");
-  database.connection().execute_script("DROP TABLE search_index_state");
-  SearchIndexPass pass(location, {});
+TEST_F(SearchIndexPassTest, AFailureIsReportedNotThrown) {
+  store_devices(1);
+  m_database.connection().execute_script("DROP TABLE search_index_state");
+  SearchIndexPass pass(m_location, {});
   const SearchIndexPassResult result = pass.wait();
   EXPECT_TRUE(result.failed);
   EXPECT_EQ(result.indexed, 0);
 }
 
-TEST(SearchIndexPass, AStopRequestedBeforeItBeginsIndexesNothing) {
-  test::TempDir dir;
-  const storage::DatabaseLocation location{dir.path() / "nbsync.db", std::nullopt};
-  storage::Database database(location.file);
-  storage::test_support::VersionRows rows(database.connection());
-  rows.store(device(1), "hostname dev1\n");
+TEST_F(SearchIndexPassTest, AStopRequestedBeforeItBeginsIndexesNothing) {
+  store_devices(1);
   std::stop_source stop;
   stop.request_stop();
-  SearchIndexPass pass(location, stop.get_token());
+  SearchIndexPass pass(m_location, stop.get_token());
   EXPECT_EQ(pass.wait().indexed, 0);
 }
 
