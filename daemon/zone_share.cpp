@@ -112,14 +112,23 @@ storage::ClaimsLeft ZoneShare::take_what_is_left() {
     const std::lock_guard lock(m_store_mutex);
     storage::ClaimsLeft left = m_store->take_what_is_left(m_me, m_entry.cycle->number, m_run_id, k_take_over_batch);
     m_taken_over += static_cast<std::int64_t>(left.taken.size());
+    if (!left.taken.empty()) {
+      m_next_pause = k_first_pause;
+    }
     return left;
   } catch (const storage::DatabaseError& e) {
     throw CycleError(e.what());
   }
 }
 
+// The others' last claims usually end within a moment of this collector's: the first asks
+// come soon, then further apart, up to a fraction of the lease (a slow device may hold its
+// claim for minutes).
 void ZoneShare::wait_a_little(std::stop_token stop) {
-  const auto pause = std::clamp(heartbeat_every(m_me), std::chrono::milliseconds(200), std::chrono::milliseconds(2000));
+  const auto longest =
+      std::clamp(heartbeat_every(m_me), std::chrono::milliseconds(200), std::chrono::milliseconds(2000));
+  const auto pause = std::min(m_next_pause, longest);
+  m_next_pause = std::min(2 * pause, longest);
   std::unique_lock lock(m_mutex);
   m_wake.wait_for(lock, stop, pause, [] { return false; });
 }

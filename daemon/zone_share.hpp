@@ -48,7 +48,8 @@ public:
   // What is left of the cycle: devices taken over now (empty while live collectors finish
   // theirs; wait_a_little() between asks), and whether anything is left at all.
   storage::ClaimsLeft take_what_is_left();
-  // Sleeps a fraction of the lease, or until `stop`.
+  // Sleeps until `stop` or a while: 100 ms at first, twice as long each time after, up to
+  // a fraction of the lease (back to 100 ms once devices were taken over).
   void wait_a_little(std::stop_token stop);
   // Devices taken over that NetBox no longer lists: their claims end without an attempt.
   void mark_done(std::span<const std::int64_t> device_ids);
@@ -75,6 +76,8 @@ private:
   std::int64_t m_claimed = 0;
   std::int64_t m_taken_over = 0;
   std::int64_t m_left_to_others = 0;
+  static constexpr std::chrono::milliseconds k_first_pause{100};
+  std::chrono::milliseconds m_next_pause = k_first_pause;  // wait_a_little's next sleep
   std::mutex m_mutex;
   std::condition_variable_any m_wake;
   std::jthread m_heartbeat;  // last: its own connection, stopped first
