@@ -113,6 +113,7 @@ storage::ClaimsLeft ZoneShare::take_what_is_left() {
     storage::ClaimsLeft left = m_store->take_what_is_left(m_me, m_entry.cycle->number, m_run_id, k_take_over_batch);
     m_taken_over += static_cast<std::int64_t>(left.taken.size());
     if (!left.taken.empty()) {
+      const std::lock_guard pause_lock(m_mutex);
       m_next_pause = k_first_pause;
     }
     return left;
@@ -127,9 +128,9 @@ storage::ClaimsLeft ZoneShare::take_what_is_left() {
 void ZoneShare::wait_a_little(std::stop_token stop) {
   const auto longest =
       std::clamp(heartbeat_every(m_me), std::chrono::milliseconds(200), std::chrono::milliseconds(2000));
+  std::unique_lock lock(m_mutex);
   const auto pause = std::min(m_next_pause, longest);
   m_next_pause = std::min(2 * pause, longest);
-  std::unique_lock lock(m_mutex);
   m_wake.wait_for(lock, stop, pause, [] { return false; });
 }
 

@@ -77,8 +77,8 @@ private:
   std::int64_t m_taken_over = 0;
   std::int64_t m_left_to_others = 0;
   static constexpr std::chrono::milliseconds k_first_pause{100};
+  std::mutex m_mutex;                                      // guards m_next_pause; the heartbeat waits on it
   std::chrono::milliseconds m_next_pause = k_first_pause;  // wait_a_little's next sleep
-  std::mutex m_mutex;
   std::condition_variable_any m_wake;
   std::jthread m_heartbeat;  // last: its own connection, stopped first
 };
